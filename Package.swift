@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "winnow",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "winnow", targets: ["winnow"]),
+    .library(name: "WinnowCore", targets: ["WinnowCore"]),
+    .library(name: "WinnowStages", targets: ["WinnowStages"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    // Core
+    .target(
+      name: "WinnowCore",
+      dependencies: [
+        "WinnowNative",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+
+    // Stages
+    .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowNative"]),
+
+    // Native
+    .target(name: "CICU", linkerSettings: [
+      .linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata"),
+    ]),
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]
+    ),
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "WinnowNative", dependencies: ["CICU", "CLibXML2", "CZlib"]),
+
+    // CLI
+    .executableTarget(
+      name: "winnow",
+      dependencies: [
+        "WinnowCore", "WinnowStages",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // Tests
+    .target(name: "WinnowTestSupport", dependencies: ["WinnowCore"], path: "Sources/WinnowTestSupport"),
+    .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
+    .testTarget(name: "WinnowNativeTests", dependencies: ["WinnowNative"]),
+    .testTarget(
+      name: "WinnowStagesTests",
+      dependencies: ["WinnowStages", "WinnowCore", "WinnowNative", "WinnowTestSupport"]
+    ),
+    .testTarget(name: "winnowTests", dependencies: ["WinnowTestSupport"]),
+  ]
+)

@@ -1,0 +1,54 @@
+// Plain-C wrappers over ICU. ICU's entry points are versioned macros that Swift cannot call,
+// and ICU's headers clash with Foundation's private copy, so this header uses only C types.
+#ifndef WINNOW_ICU_H
+#define WINNOW_ICU_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// ICU's version as "major.minor" (e.g. "72.1"), written to `buffer`.
+void winnow_icu_version(char *buffer, int32_t capacity);
+
+/// Whether a converter with this name can be opened.
+int32_t winnow_icu_converter_exists(const char *name);
+
+/// Converts `length` bytes in charset `name` to UTF-16.
+/// strict != 0: stops at the first illegal or unmapped sequence; returns -1 and sets
+///   *error_offset to the byte offset of that sequence.
+/// strict == 0: replaces each illegal or unmapped sequence with U+FFFD and counts them in
+///   *substitutions.
+/// Returns the number of UTF-16 units written, or -2 (buffer too small), -3 (no converter),
+/// -4 (other ICU error; *icu_error holds the code).
+int32_t winnow_icu_to_utf16(const char *name, const char *source, int32_t length,
+                            uint16_t *target, int32_t capacity, int32_t strict,
+                            int32_t *substitutions, int32_t *error_offset, int32_t *icu_error);
+
+/// Converts UTF-16 to charset `name`. strict != 0 stops at an unmappable character (-1).
+/// Returns bytes written, or the same negative codes as winnow_icu_to_utf16.
+int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t length,
+                              char *target, int32_t capacity, int32_t strict,
+                              int32_t *icu_error);
+
+/// Runs ICU's charset detector over `length` bytes; writes up to `max` candidate names
+/// (each at most 31 bytes + NUL, in `names[i * 32]`) and confidences (0–100), best first.
+/// Returns the count, or a negative code.
+int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
+                          int32_t *confidences, int32_t max, int32_t *icu_error);
+
+/// form: 0 = NFC, 1 = NFKC. Returns UTF-16 units written, or a negative code.
+int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t length,
+                             uint16_t *target, int32_t capacity, int32_t *icu_error);
+
+/// Fills `bitmap` (8192 bytes, one bit per BMP code point) with 1 for each code point that
+/// is a quick-check YES with canonical combining class 0 for `form`: a text made only of such
+/// code points is already normalized. Returns 0 on success.
+int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

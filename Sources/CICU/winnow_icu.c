@@ -1,0 +1,163 @@
+#include "winnow_icu.h"
+
+#include <string.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_err.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uversion.h>
+
+void winnow_icu_version(char *buffer, int32_t capacity) {
+  UVersionInfo info;
+  char text[U_MAX_VERSION_STRING_LENGTH];
+  u_getVersion(info);
+  u_versionToString(info, text);
+  if (capacity > 0) {
+    strncpy(buffer, text, (size_t)capacity - 1);
+    buffer[capacity - 1] = 0;
+  }
+}
+
+int32_t winnow_icu_converter_exists(const char *name) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter *converter = ucnv_open(name, &status);
+  if (converter) ucnv_close(converter);
+  return U_SUCCESS(status) ? 1 : 0;
+}
+
+// Replaces each bad sequence with U+FFFD (single-byte converters would otherwise write
+// U+001A) and counts it.
+static void count_and_substitute(const void *context, UConverterToUnicodeArgs *args,
+                                 const char *codeUnits, int32_t length,
+                                 UConverterCallbackReason reason, UErrorCode *status) {
+  (void)codeUnits; (void)length;
+  if (reason > UCNV_IRREGULAR) return;  // reset/close/clone
+  int32_t *counter = (int32_t *)context;
+  static const UChar replacement = 0xFFFD;
+  *status = U_ZERO_ERROR;
+  (*counter)++;
+  ucnv_cbToUWriteUChars(args, &replacement, 1, 0, status);
+}
+
+int32_t winnow_icu_to_utf16(const char *name, const char *source, int32_t length,
+                            uint16_t *target, int32_t capacity, int32_t strict,
+                            int32_t *substitutions, int32_t *error_offset, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *substitutions = 0;
+  *error_offset = -1;
+  *icu_error = 0;
+  UConverter *converter = ucnv_open(name, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -3; }
+  status = U_ZERO_ERROR;
+  if (strict) {
+    ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
+  } else {
+    ucnv_setToUCallBack(converter, count_and_substitute, substitutions, NULL, NULL, &status);
+  }
+  if (U_FAILURE(status)) { ucnv_close(converter); *icu_error = status; return -4; }
+
+  UChar *out = (UChar *)target;
+  UChar *outLimit = out + capacity;
+  const char *in = source;
+  ucnv_toUnicode(converter, &out, outLimit, &in, source + length, NULL, 1, &status);
+  int32_t written = (int32_t)(out - (UChar *)target);
+  ucnv_close(converter);
+  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
+  if (status == U_ILLEGAL_CHAR_FOUND || status == U_INVALID_CHAR_FOUND ||
+      status == U_TRUNCATED_CHAR_FOUND || status == U_ILLEGAL_ESCAPE_SEQUENCE ||
+      status == U_UNSUPPORTED_ESCAPE_SEQUENCE) {
+    *error_offset = (int32_t)(in - source);
+    *icu_error = status;
+    return -1;
+  }
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  return written;
+}
+
+int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t length,
+                              char *target, int32_t capacity, int32_t strict,
+                              int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *icu_error = 0;
+  UConverter *converter = ucnv_open(name, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -3; }
+  status = U_ZERO_ERROR;
+  if (strict) {
+    ucnv_setFromUCallBack(converter, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
+  }
+  char *out = target;
+  const UChar *in = (const UChar *)source;
+  ucnv_fromUnicode(converter, &out, target + capacity, &in, in + length, NULL, 1, &status);
+  int32_t written = (int32_t)(out - target);
+  ucnv_close(converter);
+  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
+  if (status == U_ILLEGAL_CHAR_FOUND || status == U_INVALID_CHAR_FOUND) {
+    *icu_error = status;
+    return -1;
+  }
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  return written;
+}
+
+int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
+                          int32_t *confidences, int32_t max, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *icu_error = 0;
+  UCharsetDetector *detector = ucsdet_open(&status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  ucsdet_setText(detector, source, length, &status);
+  int32_t found = 0;
+  const UCharsetMatch **matches = ucsdet_detectAll(detector, &found, &status);
+  if (U_FAILURE(status)) { ucsdet_close(detector); *icu_error = status; return -4; }
+  int32_t count = 0;
+  for (int32_t i = 0; i < found && count < max; i++) {
+    UErrorCode s = U_ZERO_ERROR;
+    const char *name = ucsdet_getName(matches[i], &s);
+    int32_t confidence = ucsdet_getConfidence(matches[i], &s);
+    if (U_FAILURE(s) || !name) continue;
+    strncpy(names + count * 32, name, 31);
+    names[count * 32 + 31] = 0;
+    confidences[count] = confidence;
+    count++;
+  }
+  ucsdet_close(detector);
+  return count;
+}
+
+static const UNormalizer2 *normalizer_for(int32_t form, UErrorCode *status) {
+  return form == 1 ? unorm2_getNFKCInstance(status) : unorm2_getNFCInstance(status);
+}
+
+int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t length,
+                             uint16_t *target, int32_t capacity, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *icu_error = 0;
+  const UNormalizer2 *normalizer = normalizer_for(form, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  int32_t written = unorm2_normalize(normalizer, (const UChar *)source, length,
+                                     (UChar *)target, capacity, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  return written;
+}
+
+int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *icu_error = 0;
+  const UNormalizer2 *normalizer = normalizer_for(form, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  memset(bitmap, 0, 8192);
+  for (UChar32 c = 0; c < 0x10000; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    UChar unit = (UChar)c;
+    UErrorCode s = U_ZERO_ERROR;
+    UNormalizationCheckResult result = unorm2_quickCheck(normalizer, &unit, 1, &s);
+    if (U_SUCCESS(s) && result == UNORM_YES && u_getCombiningClass(c) == 0 &&
+        unorm2_hasBoundaryBefore(normalizer, c)) {
+      bitmap[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,3 @@
+#include <libxml/xmlversion.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>

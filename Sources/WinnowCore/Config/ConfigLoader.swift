@@ -1,0 +1,450 @@
+import Foundation
+import Yams
+
+/// Command-line values that override the pipeline file.
+public struct ConfigOverrides: Sendable {
+  public var inputs: [String] = []
+  public var output: String?
+  public var rejects: String?
+
+  public init(inputs: [String] = [], output: String? = nil, rejects: String? = nil) {
+    self.inputs = inputs
+    self.output = output
+    self.rejects = rejects
+  }
+}
+
+/// Reads a pipeline file, checks every key, builds every stage, and reports all problems at
+/// once as a `ConfigError`.
+public struct ConfigLoader {
+  public static let supportedVersion = 1
+
+  let registry: StageRegistry
+
+  public init(registry: StageRegistry) {
+    self.registry = registry
+  }
+
+  public func load(file: String, overrides: ConfigOverrides = ConfigOverrides()) throws(ConfigError) -> Pipeline {
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw ConfigError([Diagnostic(file: file, keyPath: "", message: "cannot read pipeline file")])
+    }
+    guard let yaml = String(data: data, encoding: .utf8) else {
+      throw ConfigError([Diagnostic(file: file, keyPath: "", message: "pipeline file is not valid UTF-8")])
+    }
+    return try load(yaml: yaml, file: file, overrides: overrides)
+  }
+
+  public func load(yaml: String, file: String, overrides: ConfigOverrides = ConfigOverrides()) throws(ConfigError) -> Pipeline {
+    var session = ValidationSession(file: file, yaml: yaml, registry: registry)
+    let pipeline = session.validate(overrides: overrides)
+    if let pipeline, session.diagnostics.isEmpty { return pipeline }
+    throw ConfigError(session.diagnostics)
+  }
+}
+
+/// Folds "." and "dir/.." out of a path without touching the file system
+/// ("pipelines/../out/x" → "out/x").
+func normalizePath(_ path: String) -> String {
+  let absolute = path.hasPrefix("/")
+  var parts: [Substring] = []
+  for part in path.split(separator: "/") {
+    if part == "." { continue }
+    if part == "..", let last = parts.last, last != ".." {
+      parts.removeLast()
+    } else if part == ".." && absolute {
+      continue
+    } else {
+      parts.append(part)
+    }
+  }
+  let joined = parts.joined(separator: "/")
+  return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+}
+
+/// One pass over a pipeline file, collecting diagnostics.
+struct ValidationSession {
+  let file: String
+  let lines: [Substring]
+  let yaml: String
+  let registry: StageRegistry
+  var diagnostics: [Diagnostic] = []
+
+  /// Paths in the file resolve against the file's directory.
+  var baseDirectory: String {
+    let directory = (file as NSString).deletingLastPathComponent
+    return directory.isEmpty ? "." : directory
+  }
+
+  init(file: String, yaml: String, registry: StageRegistry) {
+    self.file = file
+    self.yaml = yaml
+    self.lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+    self.registry = registry
+  }
+
+  mutating func error(_ message: String, at node: Node?, _ keyPath: String) {
+    let mark = node?.mark
+    let sourceLine = mark.flatMap { $0.line - 1 < lines.count ? String(lines[$0.line - 1]) : nil }
+    diagnostics.append(
+      Diagnostic(file: file, line: mark?.line, column: mark?.column, keyPath: keyPath, message: message, sourceLine: sourceLine))
+  }
+
+  mutating func error(_ message: String, line: Int, column: Int, _ keyPath: String) {
+    let sourceLine = line - 1 < lines.count && line >= 1 ? String(lines[line - 1]) : nil
+    diagnostics.append(Diagnostic(file: file, line: line, column: column, keyPath: keyPath, message: message, sourceLine: sourceLine))
+  }
+
+  mutating func validate(overrides: ConfigOverrides) -> Pipeline? {
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: yaml) else {
+        error("pipeline file is empty; it needs at least 'version: 1' and 'stages'", at: nil, "")
+        return nil
+      }
+      root = composed
+    } catch let yamlError as YamlError {
+      reportYAMLError(yamlError)
+      return nil
+    } catch {
+      self.error("cannot parse YAML: \(error)", at: nil, "")
+      return nil
+    }
+    guard let top = mapping(root, "") else { return nil }
+
+    let topKeys = ["version", "input", "output", "stages"]
+    checkKeys(top, allowed: topKeys, path: "")
+
+    // version
+    if let versionNode = value(top, "version") {
+      if let version = versionNode.int {
+        if version > ConfigLoader.supportedVersion {
+          error("pipeline version \(version) is newer than this winnow supports (highest: \(ConfigLoader.supportedVersion))", at: versionNode, "version")
+        } else if version < 1 {
+          error("version must be 1", at: versionNode, "version")
+        }
+      } else {
+        error("version must be a whole number (1)", at: versionNode, "version")
+      }
+    } else {
+      error("missing required key 'version' (add 'version: \(ConfigLoader.supportedVersion)')", at: root, "")
+    }
+
+    let input = validateInput(value(top, "input"), overrides: overrides, root: root)
+    let output = validateOutput(value(top, "output"), overrides: overrides, root: root)
+    let stages = validateStages(value(top, "stages"), root: root)
+
+    guard let input, let output, let stages else { return nil }
+    return Pipeline(file: file, input: input, output: output, stages: stages)
+  }
+
+  // MARK: sections
+
+  mutating func validateInput(_ node: Node?, overrides: ConfigOverrides, root: Node) -> InputSettings? {
+    var settings = InputSettings()
+    let path = "input"
+    var configuredPaths: [(String, Node)] = []
+    if let node {
+      guard let map = mapping(node, path) else { return nil }
+      checkKeys(map, allowed: ["path", "formats", "text_field", "id_field", "max_document_bytes"], path: path)
+      if let pathNode = value(map, "path") {
+        if let single = pathNode.scalar?.string {
+          configuredPaths = [(single, pathNode)]
+        } else if case .sequence(let sequence) = pathNode {
+          for (index, item) in sequence.enumerated() {
+            if let string = item.scalar?.string {
+              configuredPaths.append((string, item))
+            } else {
+              error("expected a path", at: item, "\(path).path[\(index)]")
+            }
+          }
+        } else {
+          error("expected a path or a list of paths", at: pathNode, "\(path).path")
+        }
+      }
+      if let formatsNode = value(map, "formats") {
+        let names = InputFormat.allCases.map(\.rawValue)
+        if let list = stringList(formatsNode, "\(path).formats", allowed: names) {
+          settings.formats = list.compactMap(InputFormat.init(rawValue:))
+        }
+      }
+      if let field = value(map, "text_field") {
+        if let string = nonEmptyString(field, "\(path).text_field") { settings.textField = string }
+      }
+      if let field = value(map, "id_field") {
+        if let string = nonEmptyString(field, "\(path).id_field") { settings.idField = string }
+      }
+      if let limit = value(map, "max_document_bytes") {
+        if let number = limit.int, number >= 1 {
+          settings.maxDocumentBytes = number
+        } else {
+          error("expected a whole number of bytes ≥ 1, got '\(limit.scalar?.string ?? "?")'", at: limit, "\(path).max_document_bytes")
+        }
+      }
+    }
+    if !overrides.inputs.isEmpty {
+      settings.paths = overrides.inputs
+      for input in overrides.inputs where input != "-" && !FileManager.default.fileExists(atPath: input) {
+        diagnostics.append(Diagnostic(file: input, keyPath: "--input", message: "input does not exist"))
+      }
+    } else {
+      if configuredPaths.isEmpty {
+        error("no input: set 'input.path' or pass --input", at: node ?? root, node == nil ? "" : path)
+      }
+      for (raw, node) in configuredPaths {
+        let resolved = raw == "-" ? raw : resolve(raw)
+        if resolved != "-" && !FileManager.default.fileExists(atPath: resolved) {
+          error("input '\(raw)' does not exist (resolved to '\(resolved)'; paths are relative to the pipeline file)", at: node, "\(path).path")
+        }
+        settings.paths.append(resolved)
+      }
+    }
+    return settings
+  }
+
+  mutating func validateOutput(_ node: Node?, overrides: ConfigOverrides, root: Node) -> OutputSettings? {
+    var outputPath: String?
+    var rejectsPath: String?
+    if let node {
+      guard let map = mapping(node, "output") else { return nil }
+      checkKeys(map, allowed: ["path", "rejects"], path: "output")
+      if let pathNode = value(map, "path"), let string = nonEmptyString(pathNode, "output.path") {
+        outputPath = resolve(string)
+      }
+      if let rejectsNode = value(map, "rejects"), let string = nonEmptyString(rejectsNode, "output.rejects") {
+        rejectsPath = resolve(string)
+      }
+    }
+    if let override = overrides.output { outputPath = override }
+    if let override = overrides.rejects { rejectsPath = override }
+    guard let outputPath else {
+      error("no output: set 'output.path' or pass --output", at: node ?? root, node == nil ? "" : "output")
+      return nil
+    }
+    // Rejects default to a file beside the output: nothing is dropped without a record.
+    let rejects = rejectsPath ?? ((outputPath as NSString).deletingLastPathComponent as NSString)
+      .appendingPathComponent("rejects.jsonl")
+    if rejects == outputPath {
+      error("'output.rejects' must differ from 'output.path'", at: node ?? root, "output.rejects")
+    }
+    return OutputSettings(path: outputPath, rejects: rejects)
+  }
+
+  mutating func validateStages(_ node: Node?, root: Node) -> [PipelineStage]? {
+    guard let node else {
+      error("missing required key 'stages' (a list such as '- decode: {}')", at: root, "")
+      return nil
+    }
+    guard case .sequence(let sequence) = node else {
+      error("expected a list of stages", at: node, "stages")
+      return nil
+    }
+    var stages: [PipelineStage] = []
+    var sawDecode = false
+    var ok = true
+    for (index, entry) in sequence.enumerated() {
+      let entryPath = "stages[\(index)]"
+      let nameNode: Node
+      var optionsNode: Node?
+      switch entry {
+      case .scalar:
+        nameNode = entry
+      case .mapping(let map):
+        guard map.count == 1, let pair = map.first else {
+          error("a stage entry has exactly one key, the stage's name (found \(map.count))", at: entry, entryPath)
+          ok = false
+          continue
+        }
+        nameNode = pair.key
+        optionsNode = pair.value
+      default:
+        error("expected a stage such as '- decode: {}'", at: entry, entryPath)
+        ok = false
+        continue
+      }
+      let name = nameNode.scalar?.string ?? ""
+      guard let type = registry.stage(named: name) else {
+        error("unknown stage '\(name)'" + suggestion(for: name, in: registry.names), at: nameNode, entryPath)
+        ok = false
+        continue
+      }
+      if type.input == .text && !sawDecode {
+        error("stage '\(name)' needs decoded text; put 'decode' before it", at: nameNode, entryPath)
+        ok = false
+      }
+      if name == "decode" { sawDecode = true }
+      guard let built = buildStage(type, options: optionsNode, nameNode: nameNode, path: "\(entryPath).\(name)") else {
+        ok = false
+        continue
+      }
+      stages.append(built)
+    }
+    if sequence.isEmpty {
+      error("the pipeline has no stages; add at least '- decode: {}'", at: node, "stages")
+      return nil
+    }
+    return ok ? stages : nil
+  }
+
+  mutating func buildStage(_ type: any StageConfig.Type, options node: Node?, nameNode: Node, path: String) -> PipelineStage? {
+    var values = StageOptions.defaults(for: type.options).values
+    var optionNodes: [String: Node] = [:]
+    var ok = true
+    if let node, node.null == nil {
+      guard let map = mapping(node, path) else { return nil }
+      let names = type.options.map(\.name)
+      for (keyNode, valueNode) in map {
+        let key = keyNode.scalar?.string ?? ""
+        guard let spec = type.options.first(where: { $0.name == key }) else {
+          if names.isEmpty {
+            error("unknown key '\(key)'; stage '\(type.name)' takes no options", at: keyNode, path)
+          } else {
+            error("unknown key '\(key)'" + suggestion(for: key, in: names), at: keyNode, path)
+          }
+          ok = false
+          continue
+        }
+        optionNodes[key] = valueNode
+        if let value = parseOption(valueNode, spec: spec, path: "\(path).\(key)") {
+          values[key] = value
+        } else {
+          ok = false
+        }
+      }
+    }
+    guard ok else { return nil }
+    let options = StageOptions(values)
+    do throws(OptionError) {
+      let config = try type.init(options: options)
+      let stage = try config.build(StageContext(baseDirectory: baseDirectory))
+      return PipelineStage(name: type.name, options: options, stage: stage)
+    } catch {
+      let place = error.option.flatMap { optionNodes[$0] } ?? nameNode
+      let keyPath = error.option.map { "\(path).\($0)" } ?? path
+      self.error(error.message, at: place, keyPath)
+      return nil
+    }
+  }
+
+  // MARK: typed values
+
+  mutating func parseOption(_ node: Node, spec: OptionSpec, path: String) -> OptionValue? {
+    let shown = node.scalar?.string ?? describe(node)
+    switch spec.type {
+    case .bool:
+      if node.scalar != nil, let value = node.bool { return .bool(value) }
+      error("expected true or false, got '\(shown)'", at: node, path)
+    case .int(let range):
+      if node.scalar != nil, let value = node.int {
+        if range.contains(value) { return .int(value) }
+        error("\(value) is out of range; expected \(spec.type.description)", at: node, path)
+      } else {
+        error("expected a whole number, got '\(shown)'", at: node, path)
+      }
+    case .double(let range):
+      if node.scalar != nil, let value = node.float ?? node.int.map(Double.init) {
+        if range.contains(value) { return .double(value) }
+        error("\(formatNumber(value)) is out of range; expected \(spec.type.description)", at: node, path)
+      } else {
+        error("expected a number, got '\(shown)'", at: node, path)
+      }
+    case .string, .path:
+      if let string = nonEmptyString(node, path) { return .string(string) }
+    case .choice(let words):
+      if let string = node.scalar?.string {
+        if let match = words.first(where: { $0.caseInsensitiveCompare(string) == .orderedSame }) { return .string(match) }
+        error("unknown value '\(string)'" + suggestion(for: string, in: words), at: node, path)
+      } else {
+        error("expected one of: \(words.joined(separator: ", "))", at: node, path)
+      }
+    case .stringList(let allowed):
+      if let list = stringList(node, path, allowed: allowed) { return .strings(list) }
+    }
+    return nil
+  }
+
+  mutating func stringList(_ node: Node, _ path: String, allowed: [String]?) -> [String]? {
+    guard case .sequence(let sequence) = node else {
+      error("expected a list such as [a, b]", at: node, path)
+      return nil
+    }
+    var result: [String] = []
+    var ok = true
+    for (index, item) in sequence.enumerated() {
+      guard let string = item.scalar?.string, !string.isEmpty else {
+        error("expected a string", at: item, "\(path)[\(index)]")
+        ok = false
+        continue
+      }
+      if let allowed {
+        if let match = allowed.first(where: { $0.caseInsensitiveCompare(string) == .orderedSame }) {
+          result.append(match)
+        } else {
+          error("unknown value '\(string)'" + suggestion(for: string, in: allowed), at: item, "\(path)[\(index)]")
+          ok = false
+        }
+      } else {
+        result.append(string)
+      }
+    }
+    return ok ? result : nil
+  }
+
+  mutating func nonEmptyString(_ node: Node, _ path: String) -> String? {
+    if let string = node.scalar?.string, !string.isEmpty, node.null == nil { return string }
+    error("expected a non-empty string, got \(describe(node))", at: node, path)
+    return nil
+  }
+
+  // MARK: helpers
+
+  mutating func mapping(_ node: Node, _ path: String) -> Node.Mapping? {
+    if case .mapping(let map) = node { return map }
+    error("expected a mapping of keys to values, got \(describe(node))", at: node, path)
+    return nil
+  }
+
+  func value(_ map: Node.Mapping, _ key: String) -> Node? {
+    map.first { $0.key.scalar?.string == key }?.value
+  }
+
+  mutating func checkKeys(_ map: Node.Mapping, allowed: [String], path: String) {
+    var seen: Set<String> = []
+    for (keyNode, _) in map {
+      let key = keyNode.scalar?.string ?? describe(keyNode)
+      if !allowed.contains(key) {
+        error("unknown key '\(key)'" + suggestion(for: key, in: allowed), at: keyNode, path)
+      } else if !seen.insert(key).inserted {
+        error("duplicate key '\(key)'", at: keyNode, path)
+      }
+    }
+  }
+
+  func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar): scalar.string.isEmpty || node.null != nil ? "nothing" : "'\(scalar.string)'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    default: "an alias"
+    }
+  }
+
+  func resolve(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    return normalizePath(baseDirectory == "." ? path : baseDirectory + "/" + path)
+  }
+
+  mutating func reportYAMLError(_ yamlError: YamlError) {
+    switch yamlError {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+      error("invalid YAML: \(text)", line: mark.line, column: mark.column, "")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      error("duplicate key(s) \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))",
+        line: context.mark.line, column: context.mark.column, "")
+    default:
+      error("invalid YAML: \(yamlError)", at: nil, "")
+    }
+  }
+}

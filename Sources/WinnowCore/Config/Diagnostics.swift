@@ -1,0 +1,91 @@
+import Foundation
+
+/// One problem in a pipeline file, with its place.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+  public var file: String
+  /// 1-based; nil when the problem has no single place (a missing file).
+  public var line: Int?
+  public var column: Int?
+  /// `stages[3].boilerplate`: where in the document the problem is.
+  public var keyPath: String
+  public var message: String
+  /// The line of the file the problem is on, for the caret snippet.
+  public var sourceLine: String?
+
+  public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, message: String, sourceLine: String? = nil) {
+    self.file = file
+    self.line = line
+    self.column = column
+    self.keyPath = keyPath
+    self.message = message
+    self.sourceLine = sourceLine
+  }
+
+  /// `file:line:col: error: [key.path] message`, then the line and a caret under the spot.
+  public var description: String {
+    var place = file
+    if let line {
+      place += ":\(line)"
+      if let column { place += ":\(column)" }
+    }
+    let path = keyPath.isEmpty ? "" : "[\(keyPath)] "
+    var text = "\(place): error: \(path)\(message)"
+    if let sourceLine, let column {
+      let prefix = sourceLine.unicodeScalars.prefix(max(0, column - 1))
+      let indent = String(prefix.map { $0 == "\t" ? "\t" : " " })
+      text += "\n  \(sourceLine)\n  \(indent)^"
+    }
+    return text
+  }
+}
+
+/// Every problem found in a pipeline file; the run stops with exit code 2.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+  public var diagnostics: [Diagnostic]
+
+  public init(_ diagnostics: [Diagnostic]) {
+    self.diagnostics = diagnostics
+  }
+
+  public var description: String {
+    diagnostics.map(\.description).joined(separator: "\n")
+  }
+}
+
+/// The name in `candidates` closest to `word`, if close enough to be a likely typo.
+public func nearestName(to word: String, in candidates: [String]) -> String? {
+  let lowered = word.lowercased()
+  var best: (name: String, distance: Int)?
+  for candidate in candidates {
+    let distance = editDistance(lowered, candidate.lowercased())
+    if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+  }
+  guard let best else { return nil }
+  let limit = max(2, min(lowered.count, best.name.count) / 3)
+  return best.distance <= limit ? best.name : nil
+}
+
+/// Levenshtein distance over Unicode scalars.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.unicodeScalars)
+  let b = Array(b.unicodeScalars)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}
+
+/// "; did you mean 'x'?" or "; expected one of: a, b, c" when nothing is close.
+func suggestion(for word: String, in candidates: [String]) -> String {
+  if let near = nearestName(to: word, in: candidates) { return "; did you mean '\(near)'?" }
+  return "; expected one of: " + candidates.map { "'\($0)'" }.joined(separator: ", ")
+}

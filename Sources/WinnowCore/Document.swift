@@ -1,0 +1,106 @@
+/// The input format of a document.
+public enum InputFormat: String, Sendable, CaseIterable, Codable {
+  case txt, html, jsonl
+}
+
+/// Where a document came from: enough to find its bytes again.
+public struct SourceInfo: Sendable, Equatable {
+  /// Path relative to the input root (or as given, for stdin "-").
+  public var path: String
+  /// 1-based line number for JSONL records.
+  public var line: Int?
+  public var format: InputFormat
+  /// Set by `decode`: the charset the bytes were read as ("UTF-8", "CP949", …).
+  public var encoding: String?
+  /// Set by `decode`: 0–1, how sure the charset choice is.
+  public var confidence: Double?
+
+  public init(path: String, line: Int? = nil, format: InputFormat, encoding: String? = nil, confidence: Double? = nil) {
+    self.path = path
+    self.line = line
+    self.format = format
+    self.encoding = encoding
+    self.confidence = confidence
+  }
+}
+
+/// A JSON value kept as its exact bytes, for fields that pass through untouched.
+public struct RawJSON: Sendable, Equatable {
+  public var bytes: [UInt8]
+  public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Typed metadata, plus fields from an input record that winnow passes through as they were.
+public struct Metadata: Sendable, Equatable {
+  public var title: String?
+  /// ISO 8601.
+  public var published: String?
+  public var authors: [String] = []
+  public var outlet: String?
+  public var url: String?
+  public var lang: String?
+  /// Other fields of the input record, in input order.
+  public var passthrough: [(key: String, value: RawJSON)] = []
+
+  public init() {}
+
+  public static func == (a: Metadata, b: Metadata) -> Bool {
+    a.title == b.title && a.published == b.published && a.authors == b.authors && a.outlet == b.outlet
+      && a.url == b.url && a.lang == b.lang
+      && a.passthrough.map(\.key) == b.passthrough.map(\.key)
+      && a.passthrough.map(\.value) == b.passthrough.map(\.value)
+  }
+}
+
+/// One input document as it moves through the stages.
+public struct Document: Sendable {
+  public var id: String
+  public var source: SourceInfo
+  /// Raw input; cleared by `decode` once `text` is set.
+  public var bytes: [UInt8]?
+  /// Decoded text (set by `decode`, or by the reader for JSONL records).
+  public var text: String?
+  public var meta: Metadata
+  /// Counters a stage reports for this document ("mojibake_repaired": 2); the runner sums
+  /// them per stage and clears them.
+  public var counters: [(name: String, count: Int)] = []
+
+  public init(id: String, source: SourceInfo, bytes: [UInt8]? = nil, text: String? = nil, meta: Metadata = Metadata()) {
+    self.id = id
+    self.source = source
+    self.bytes = bytes
+    self.text = text
+    self.meta = meta
+  }
+
+  /// Adds `count` to a per-stage counter reported in the run summary.
+  public mutating func count(_ name: String, _ count: Int = 1) {
+    if count != 0 { counters.append((name, count)) }
+  }
+}
+
+/// Why a document was dropped.
+public struct Drop: Sendable, Equatable, Error {
+  /// Short, stable, snake_case: "binary", "empty", "invalid_encoding".
+  public var reason: String
+  /// The rule that fired, for rule-pack stages.
+  public var rule: String?
+  /// Free-form detail for a person.
+  public var detail: String
+
+  public init(reason: String, rule: String? = nil, detail: String = "") {
+    self.reason = reason
+    self.rule = rule
+    self.detail = detail
+  }
+}
+
+/// What a stage decided about a document.
+public enum Verdict: Sendable, Equatable {
+  case keep
+  case drop(Drop)
+
+  public static func drop(_ reason: String, detail: String = "", rule: String? = nil) -> Verdict {
+    .drop(Drop(reason: reason, rule: rule, detail: detail))
+  }
+}

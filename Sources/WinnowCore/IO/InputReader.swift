@@ -1,0 +1,378 @@
+import Foundation
+import WinnowNative
+
+/// A document from the reader, or a record it could not read (bad JSON line, unreadable
+/// file); the latter goes straight to the rejects file with stage 'read'.
+public struct ReadItem: Sendable {
+  public var document: Document
+  public var drop: Drop?
+}
+
+/// Yields every input document in a deterministic order: inputs in the order given, each
+/// directory walked depth-first with entries sorted by their UTF-8 bytes, JSONL records in
+/// line order. Never decodes bytes (that is the `decode` stage's job).
+public final class InputReader: @unchecked Sendable {
+  public let settings: InputSettings
+  /// Files a directory walk passed over, by reason; shown in the run summary.
+  public private(set) var skipped: [String: Int] = [:]
+  /// Raw bytes read so far (compressed size is not counted).
+  public private(set) var bytesRead: Int = 0
+
+  private var pendingInputs: [String]
+  /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
+  private var walk: [(root: String, directory: String, entries: [String], next: Int)] = []
+  private var records: JSONLRecords?
+
+  public init(settings: InputSettings) {
+    self.settings = settings
+    self.pendingInputs = settings.paths
+  }
+
+  public func next() -> ReadItem? {
+    while true {
+      if let records {
+        if let item = records.next() {
+          bytesRead += records.takeBytesRead()
+          return item
+        }
+        bytesRead += records.takeBytesRead()
+        self.records = nil
+      }
+      if let file = nextFile() {
+        if let item = open(file) { return item }
+        continue
+      }
+      return nil
+    }
+  }
+
+  // MARK: walking
+
+  struct FileEntry {
+    var path: String
+    var relative: String
+    var explicit: Bool
+  }
+
+  private func nextFile() -> FileEntry? {
+    while true {
+      if var top = walk.popLast() {
+        guard top.next < top.entries.count else { continue }
+        let name = top.entries[top.next]
+        top.next += 1
+        walk.append(top)
+        let relative = top.directory.isEmpty ? name : top.directory + "/" + name
+        let full = top.root + "/" + relative
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+          skipped["broken link", default: 0] += 1
+          continue
+        }
+        if isDirectory.boolValue {
+          pushDirectory(root: top.root, relative: relative)
+          continue
+        }
+        return FileEntry(path: full, relative: relative, explicit: false)
+      }
+      guard !pendingInputs.isEmpty else { return nil }
+      let input = pendingInputs.removeFirst()
+      if input == "-" { return FileEntry(path: "-", relative: "-", explicit: true) }
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+        pushDirectory(root: input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input, relative: "")
+        continue
+      }
+      return FileEntry(path: input, relative: (input as NSString).lastPathComponent, explicit: true)
+    }
+  }
+
+  private func pushDirectory(root: String, relative: String) {
+    let full = relative.isEmpty ? root : root + "/" + relative
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: full)
+    } catch {
+      skipped["unreadable directory", default: 0] += 1
+      return
+    }
+    var visible: [String] = []
+    for name in names {
+      if name.hasPrefix(".") {
+        skipped["hidden", default: 0] += 1
+      } else {
+        visible.append(name)
+      }
+    }
+    visible.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    walk.append((root, relative, visible, 0))
+  }
+
+  // MARK: formats
+
+  /// Format and compression from a file name: `.txt`, `.html`/`.htm`, `.jsonl`, each
+  /// optionally `.gz`.
+  public static func format(ofFileNamed name: String) -> (format: InputFormat, gzip: Bool)? {
+    var lower = name.lowercased()
+    var gzip = false
+    if lower.hasSuffix(".gz") {
+      gzip = true
+      lower.removeLast(3)
+    }
+    let ext = (lower as NSString).pathExtension
+    switch ext {
+    case "txt", "text": return (.txt, gzip)
+    case "html", "htm", "xhtml": return (.html, gzip)
+    case "jsonl", "ndjson": return (.jsonl, gzip)
+    default: return nil
+    }
+  }
+
+  private func open(_ file: FileEntry) -> ReadItem? {
+    let detected = file.path == "-" ? nil : Self.format(ofFileNamed: file.path)
+    if !file.explicit {
+      guard let detected else {
+        skipped["unsupported extension", default: 0] += 1
+        return nil
+      }
+      guard settings.formats.contains(detected.format) else {
+        skipped["format not selected", default: 0] += 1
+        return nil
+      }
+    }
+    if file.path == "-" {
+      return openStandardInput()
+    }
+    // A file named on the command line with an unknown extension is read as text.
+    let format = detected?.format ?? .txt
+    if format == .jsonl {
+      do {
+        let stream = try GzipReader(path: file.path)
+        records = JSONLRecords(stream: stream, relative: file.relative, settings: settings)
+      } catch {
+        return unreadable(file, format: format, detail: "\(error)")
+      }
+      return nil
+    }
+    return readWhole(file, format: format, gzip: detected?.gzip ?? false)
+  }
+
+  private func openStandardInput() -> ReadItem? {
+    do {
+      // zlib reads plain data through unchanged, so stdin may be gzip or not.
+      let stream = try GzipReader(path: "-", descriptor: 0)
+      var head = [UInt8](repeating: 0, count: 1 << 16)
+      let count = try stream.read(into: &head)
+      head.removeLast(head.count - count)
+      let firstByte = head.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+      if firstByte == UInt8(ascii: "{") {
+        records = JSONLRecords(stream: stream, relative: "-", settings: settings, prefix: head)
+        return nil
+      }
+      var bytes = head
+      try readRest(of: stream, into: &bytes)
+      bytesRead += bytes.count
+      let id = "-"
+      let source = SourceInfo(path: "-", format: .txt)
+      if bytes.count > settings.maxDocumentBytes {
+        return ReadItem(document: Document(id: id, source: source), drop: tooLarge(bytes.count))
+      }
+      return ReadItem(document: Document(id: id, source: source, bytes: bytes), drop: nil)
+    } catch {
+      return ReadItem(
+        document: Document(id: "-", source: SourceInfo(path: "-", format: .txt)),
+        drop: Drop(reason: "unreadable", detail: "standard input: \(error)"))
+    }
+  }
+
+  private func readRest(of stream: GzipReader, into bytes: inout [UInt8]) throws(NativeError) {
+    var chunk = [UInt8](repeating: 0, count: 1 << 17)
+    while bytes.count <= settings.maxDocumentBytes {
+      let count = try stream.read(into: &chunk)
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+  }
+
+  private func readWhole(_ file: FileEntry, format: InputFormat, gzip: Bool) -> ReadItem {
+    let source = SourceInfo(path: file.relative, format: format)
+    if !gzip {
+      let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
+      if let size, size > settings.maxDocumentBytes {
+        return ReadItem(document: Document(id: file.relative, source: source), drop: tooLarge(size))
+      }
+    }
+    do {
+      let stream = try GzipReader(path: file.path)
+      var bytes: [UInt8] = []
+      try readRest(of: stream, into: &bytes)
+      bytesRead += bytes.count
+      if bytes.count > settings.maxDocumentBytes {
+        return ReadItem(document: Document(id: file.relative, source: source), drop: tooLarge(bytes.count))
+      }
+      return ReadItem(document: Document(id: file.relative, source: source, bytes: bytes), drop: nil)
+    } catch {
+      return unreadable(file, format: format, detail: "\(error)")
+    }
+  }
+
+  private func unreadable(_ file: FileEntry, format: InputFormat, detail: String) -> ReadItem {
+    let reason = String(cString: strerror(errno))
+    return ReadItem(
+      document: Document(id: file.relative, source: SourceInfo(path: file.relative, format: format)),
+      drop: Drop(reason: "unreadable", detail: "\(file.path): \(reason) (\(detail))"))
+  }
+
+  private func tooLarge(_ size: Int) -> Drop {
+    Drop(reason: "too_large", detail: "\(size) bytes > input.max_document_bytes (\(settings.maxDocumentBytes))")
+  }
+}
+
+/// Streams records from one JSONL file (plain or gzip), one line each.
+final class JSONLRecords {
+  private let stream: GzipReader
+  private let relative: String
+  private let settings: InputSettings
+  private var buffer: [UInt8]
+  private var start = 0
+  private var lineNumber = 0
+  private var finished = false
+  private var pendingBytes = 0
+  private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+
+  /// Keys lifted into typed metadata when their value is a string.
+  static let metadataKeys: Set<String> = ["title", "published", "outlet", "url", "lang"]
+
+  init(stream: GzipReader, relative: String, settings: InputSettings, prefix: [UInt8] = []) {
+    self.stream = stream
+    self.relative = relative
+    self.settings = settings
+    self.buffer = prefix
+  }
+
+  func takeBytesRead() -> Int {
+    defer { pendingBytes = 0 }
+    return pendingBytes
+  }
+
+  func next() -> ReadItem? {
+    while true {
+      guard let line = nextLine() else { return nil }
+      pendingBytes += line.bytes.count + 1
+      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) && !line.tooLong { continue }
+      return record(line.bytes, tooLong: line.tooLong)
+    }
+  }
+
+  private func nextLine() -> (bytes: [UInt8], tooLong: Bool)? {
+    var skipping = false
+    while true {
+      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+        var line = Array(buffer[start..<newline])
+        start = newline + 1
+        if line.last == 0x0D { line.removeLast() }
+        lineNumber += 1
+        if skipping { return ([], true) }
+        return (line, false)
+      }
+      if finished {
+        guard start < buffer.count || skipping else { return nil }
+        let line = Array(buffer[start...])
+        start = buffer.count
+        lineNumber += 1
+        return skipping ? ([], true) : (line, false)
+      }
+      if buffer.count - start > settings.maxDocumentBytes {
+        // Drop the oversized line's head and keep scanning for its end.
+        skipping = true
+        pendingBytes += buffer.count - start
+        buffer.removeAll(keepingCapacity: true)
+        start = 0
+      }
+      if start > 0 {
+        buffer.removeSubrange(0..<start)
+        start = 0
+      }
+      do {
+        let count = try stream.read(into: &chunk)
+        if count == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<count]) }
+      } catch {
+        finished = true
+      }
+    }
+  }
+
+  private func record(_ line: [UInt8], tooLong: Bool) -> ReadItem {
+    let fallbackID = "\(relative):\(lineNumber)"
+    let source = SourceInfo(path: relative, line: lineNumber, format: .jsonl)
+    if tooLong {
+      return ReadItem(
+        document: Document(id: fallbackID, source: source),
+        drop: Drop(reason: "too_large", detail: "line \(lineNumber) is longer than input.max_document_bytes (\(settings.maxDocumentBytes))"))
+    }
+    let members: [JSONLineParser.Member]
+    do {
+      members = try JSONLineParser.parseObject(line)
+    } catch {
+      return ReadItem(
+        document: Document(id: fallbackID, source: source, bytes: line),
+        drop: Drop(reason: "bad_json", detail: "line \(lineNumber), \(error)"))
+    }
+    var document = Document(id: fallbackID, source: source)
+    var text: String?
+    for member in members {
+      if member.key == settings.textField {
+        text = JSONLineParser.stringValue(member.value)
+      } else if member.key == settings.idField {
+        if let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
+          document.id = string
+        } else if let first = member.value.first, (0x30...0x39).contains(first) || first == UInt8(ascii: "-") {
+          document.id = String(decoding: member.value, as: UTF8.self)
+        }
+      } else if Self.metadataKeys.contains(member.key), let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
+        switch member.key {
+        case "title": document.meta.title = string
+        case "published": document.meta.published = string
+        case "outlet": document.meta.outlet = string
+        case "url": document.meta.url = string
+        default: document.meta.lang = string
+        }
+      } else if member.key == "authors", let authors = Self.stringArray(member.value) {
+        document.meta.authors = authors
+      } else {
+        document.meta.passthrough.append((member.key, RawJSON(Array(member.value))))
+      }
+    }
+    guard let text else {
+      document.bytes = line
+      return ReadItem(
+        document: document,
+        drop: Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'"))
+    }
+    document.text = text
+    return ReadItem(document: document, drop: nil)
+  }
+
+  static func stringArray(_ raw: ArraySlice<UInt8>) -> [String]? {
+    guard raw.first == UInt8(ascii: "[") else { return nil }
+    let wrapped = Array("{\"a\":".utf8) + raw + [UInt8(ascii: "}")]
+    guard let members = try? JSONLineParser.parseObject(wrapped), let array = members.first?.value else { return nil }
+    // Split the array's elements by re-parsing each string in turn.
+    var result: [String] = []
+    var index = array.startIndex + 1
+    while index < array.endIndex {
+      let byte = array[index]
+      if byte == UInt8(ascii: "\"") {
+        var end = index + 1
+        while end < array.endIndex, array[end] != UInt8(ascii: "\"") { end += array[end] == UInt8(ascii: "\\") ? 2 : 1 }
+        guard end < array.endIndex, let string = JSONLineParser.stringValue(array[index...end]) else { return nil }
+        if !string.isEmpty { result.append(string) }
+        index = end + 1
+      } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == 0x20 || byte == 0x09 {
+        index += 1
+      } else {
+        return nil
+      }
+    }
+    return result.isEmpty ? nil : result
+  }
+}

@@ -1,0 +1,220 @@
+/// A JSON syntax error with the 1-based column where it was found.
+public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var column: Int
+  public var message: String
+  public var description: String { "column \(column): \(message)" }
+}
+
+/// Parses one JSONL record: a top-level object whose members are kept as exact byte ranges,
+/// so fields winnow does not use pass through unchanged. Validates the whole line.
+public struct JSONLineParser {
+  public struct Member {
+    public var key: String
+    /// The value's bytes, exactly as in the input.
+    public var value: ArraySlice<UInt8>
+  }
+
+  let bytes: [UInt8]
+  var index: Int
+
+  public static func parseObject(_ line: [UInt8]) throws(JSONSyntaxError) -> [Member] {
+    var parser = JSONLineParser(bytes: line, index: 0)
+    return try parser.object()
+  }
+
+  /// The string a raw JSON string value holds, or nil if the value is not a string.
+  public static func stringValue(_ raw: ArraySlice<UInt8>) -> String? {
+    guard raw.first == UInt8(ascii: "\"") else { return nil }
+    var parser = JSONLineParser(bytes: Array(raw), index: 0)
+    return try? parser.string()
+  }
+
+  mutating func fail(_ message: String) -> JSONSyntaxError {
+    JSONSyntaxError(column: index + 1, message: message)
+  }
+
+  mutating func skipSpace() {
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D || bytes[index] == 0x0A {
+      index += 1
+    }
+  }
+
+  mutating func object() throws(JSONSyntaxError) -> [Member] {
+    skipSpace()
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected a JSON object '{'") }
+    index += 1
+    var members: [Member] = []
+    skipSpace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+    } else {
+      while true {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
+        let key = try string()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+        index += 1
+        skipSpace()
+        let start = index
+        try value(depth: 0)
+        members.append(Member(key: key, value: bytes[start..<index]))
+        skipSpace()
+        guard index < bytes.count else { throw fail("unterminated object") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+        throw fail("expected ',' or '}'")
+      }
+    }
+    skipSpace()
+    if index != bytes.count { throw fail("unexpected text after the object") }
+    return members
+  }
+
+  mutating func value(depth: Int) throws(JSONSyntaxError) {
+    guard depth < 512 else { throw fail("nesting too deep") }
+    guard index < bytes.count else { throw fail("expected a value") }
+    switch bytes[index] {
+    case UInt8(ascii: "\""): _ = try string()
+    case UInt8(ascii: "{"):
+      index += 1
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+      while true {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
+        _ = try string()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+        index += 1
+        skipSpace()
+        try value(depth: depth + 1)
+        skipSpace()
+        guard index < bytes.count else { throw fail("unterminated object") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        throw fail("expected ',' or '}'")
+      }
+    case UInt8(ascii: "["):
+      index += 1
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+      while true {
+        skipSpace()
+        try value(depth: depth + 1)
+        skipSpace()
+        guard index < bytes.count else { throw fail("unterminated array") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        throw fail("expected ',' or ']'")
+      }
+    case UInt8(ascii: "t"): try literal("true")
+    case UInt8(ascii: "f"): try literal("false")
+    case UInt8(ascii: "n"): try literal("null")
+    default: try number()
+    }
+  }
+
+  mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    let count = word.utf8CodeUnitCount
+    let matches = word.withUTF8Buffer { expected in
+      index + count <= bytes.count && bytes[index..<(index + count)].elementsEqual(expected)
+    }
+    guard matches else { throw fail("invalid literal") }
+    index += count
+  }
+
+  mutating func number() throws(JSONSyntaxError) {
+    let start = index
+    if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+    func digits(_ parser: inout JSONLineParser) -> Int {
+      let from = parser.index
+      while parser.index < parser.bytes.count, (0x30...0x39).contains(parser.bytes[parser.index]) { parser.index += 1 }
+      return parser.index - from
+    }
+    guard digits(&self) > 0 else { index = start; throw fail("expected a value") }
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      guard digits(&self) > 0 else { throw fail("invalid number") }
+    }
+    if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+      guard digits(&self) > 0 else { throw fail("invalid number") }
+    }
+  }
+
+  /// Parses a string starting at the opening quote; validates UTF-8 and escapes.
+  mutating func string() throws(JSONSyntaxError) -> String {
+    index += 1
+    var out: [UInt8] = []
+    var runStart = index
+    while true {
+      guard index < bytes.count else { throw fail("unterminated string") }
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        out.append(contentsOf: bytes[runStart..<index])
+        index += 1
+        break
+      }
+      if byte < 0x20 { throw fail("control character in string") }
+      if byte != UInt8(ascii: "\\") { index += 1; continue }
+      out.append(contentsOf: bytes[runStart..<index])
+      index += 1
+      guard index < bytes.count else { throw fail("unterminated escape") }
+      let escape = bytes[index]
+      index += 1
+      switch escape {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "u"):
+        var scalar = try hex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+          // A high surrogate must be followed by a low one; a lone one becomes U+FFFD.
+          if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+            let save = index
+            index += 2
+            let low = try hex4()
+            if (0xDC00...0xDFFF).contains(low) {
+              scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+              index = save
+              scalar = 0xFFFD
+            }
+          } else {
+            scalar = 0xFFFD
+          }
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+          scalar = 0xFFFD
+        }
+        out.append(contentsOf: String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
+      default: throw fail("invalid escape")
+      }
+      runStart = index
+    }
+    guard let text = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+    return text
+  }
+
+  mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+    guard index + 4 <= bytes.count else { throw fail("invalid \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[index]
+      let digit: UInt32
+      switch byte {
+      case 0x30...0x39: digit = UInt32(byte - 0x30)
+      case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+      case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+      default: throw fail("invalid \\u escape")
+      }
+      value = value << 4 | digit
+      index += 1
+    }
+    return value
+  }
+}

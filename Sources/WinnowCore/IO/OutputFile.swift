@@ -1,0 +1,68 @@
+import Foundation
+
+/// Fails a run (exit code 1): the output cannot be written, and the like.
+public struct RunError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// A file written under a temporary name (`<path>.partial`) and renamed into place by
+/// `commit()`, so an interrupted run never leaves a truncated file that looks finished.
+final class OutputFile {
+  let path: String
+  let temporaryPath: String
+  private var handle: UnsafeMutablePointer<FILE>?
+  private(set) var records = 0
+  private(set) var bytes = 0
+
+  init(path: String) throws(RunError) {
+    self.path = path
+    self.temporaryPath = path + ".partial"
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw RunError("cannot create directory '\(directory)': \(error.localizedDescription)")
+      }
+    }
+    guard let handle = fopen(temporaryPath, "wb") else {
+      throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
+    }
+    setvbuf(handle, nil, _IOFBF, 1 << 20)
+    self.handle = handle
+  }
+
+  func write(_ data: [UInt8], records count: Int) throws(RunError) {
+    guard let handle, !data.isEmpty else { return }
+    let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+    if written != data.count {
+      throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
+    }
+    records += count
+    bytes += data.count
+  }
+
+  func commit() throws(RunError) {
+    guard let handle else { return }
+    self.handle = nil
+    if fflush(handle) != 0 || fclose(handle) != 0 {
+      throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
+    }
+    if rename(temporaryPath, path) != 0 {
+      throw RunError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Removes the temporary file after a failed run.
+  func discard() {
+    if let handle { fclose(handle) }
+    handle = nil
+    unlink(temporaryPath)
+  }
+
+  deinit {
+    if handle != nil { discard() }
+  }
+}

@@ -1,0 +1,117 @@
+import Crypto
+
+/// Encodes output and reject records as single JSON lines with keys in a fixed order.
+public enum RecordEncoder {
+  /// Keys winnow itself writes in clean records; pass-through fields with these names are
+  /// written as `input.<name>` so they never shadow them.
+  public static let reservedKeys: Set<String> = [
+    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256",
+  ]
+
+  /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`.
+  public static func clean(_ document: Document, into writer: inout JSONWriter) {
+    let text = document.text ?? ""
+    var first = true
+    writer.raw("{")
+    writer.key("id", first: &first)
+    writer.string(document.id)
+    writer.key("text", first: &first)
+    writer.string(text)
+    let meta = document.meta
+    if let title = meta.title, !title.isEmpty { writer.key("title", first: &first); writer.string(title) }
+    if let published = meta.published, !published.isEmpty { writer.key("published", first: &first); writer.string(published) }
+    if !meta.authors.isEmpty {
+      writer.key("authors", first: &first)
+      writer.raw("[")
+      for (index, author) in meta.authors.enumerated() {
+        if index > 0 { writer.raw(",") }
+        writer.string(author)
+      }
+      writer.raw("]")
+    }
+    if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
+    if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
+    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    writer.key("source", first: &first)
+    source(document.source, into: &writer)
+    writer.key("sha256", first: &first)
+    writer.string(sha256Hex(text))
+    passthrough(meta, into: &writer, first: &first)
+    writer.raw("}\n")
+  }
+
+  /// `{"id","source","stage","reason","rule","detail","text"|"bytes_base64",…}`: the
+  /// original content, so nothing dropped is lost.
+  public static func reject(_ document: Document, stage: String, drop: Drop, original: OriginalContent, into writer: inout JSONWriter) {
+    var first = true
+    writer.raw("{")
+    writer.key("id", first: &first)
+    writer.string(document.id)
+    writer.key("source", first: &first)
+    source(document.source, into: &writer)
+    writer.key("stage", first: &first)
+    writer.string(stage)
+    writer.key("reason", first: &first)
+    writer.string(drop.reason)
+    if let rule = drop.rule { writer.key("rule", first: &first); writer.string(rule) }
+    writer.key("detail", first: &first)
+    writer.string(drop.detail)
+    switch original {
+    case .text(let text):
+      writer.key("text", first: &first)
+      writer.string(text)
+    case .bytes(let bytes):
+      if let text = String(validating: bytes, as: UTF8.self) {
+        writer.key("text", first: &first)
+        writer.string(text)
+      } else {
+        writer.key("bytes_base64", first: &first)
+        writer.string(base64(bytes))
+      }
+    case .none:
+      break
+    }
+    passthrough(document.meta, into: &writer, first: &first)
+    writer.raw("}\n")
+  }
+
+  /// What a document held when it was read.
+  public enum OriginalContent: Sendable {
+    case text(String)
+    case bytes([UInt8])
+    case none
+  }
+
+  static func source(_ source: SourceInfo, into writer: inout JSONWriter) {
+    var first = true
+    writer.raw("{")
+    writer.key("path", first: &first)
+    writer.string(source.path)
+    if let line = source.line { writer.key("line", first: &first); writer.int(line) }
+    writer.key("format", first: &first)
+    writer.string(source.format.rawValue)
+    if let encoding = source.encoding { writer.key("encoding", first: &first); writer.string(encoding) }
+    if let confidence = source.confidence { writer.key("confidence", first: &first); writer.fraction(confidence) }
+    writer.raw("}")
+  }
+
+  static func passthrough(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {
+    for (key, value) in meta.passthrough {
+      writer.key(reservedKeys.contains(key) ? "input." + key : key, first: &first)
+      writer.raw(value.bytes)
+    }
+  }
+
+  static func sha256Hex(_ text: String) -> String {
+    var text = text
+    let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+    let hex = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for byte in digest {
+      out.append(hex[Int(byte >> 4)])
+      out.append(hex[Int(byte & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

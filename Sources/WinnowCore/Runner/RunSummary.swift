@@ -1,0 +1,84 @@
+/// Counts for one configured stage.
+public struct StageCounts: Sendable, Equatable {
+  public var name: String
+  public var input = 0
+  public var kept = 0
+  public var dropped = 0
+  public var droppedByReason: [String: Int] = [:]
+  /// Counters the stage reported (e.g. "mojibake_repaired").
+  public var counters: [String: Int] = [:]
+
+  public init(name: String) { self.name = name }
+
+  mutating func merge(_ other: StageCounts) {
+    input += other.input
+    kept += other.kept
+    dropped += other.dropped
+    for (key, value) in other.droppedByReason { droppedByReason[key, default: 0] += value }
+    for (key, value) in other.counters { counters[key, default: 0] += value }
+  }
+}
+
+/// What a run did; printed on stderr and returned to callers.
+public struct RunSummary: Sendable {
+  public var documents = 0
+  public var kept = 0
+  public var rejected = 0
+  public var inputBytes = 0
+  public var outputBytes = 0
+  public var seconds = 0.0
+  /// Records the reader could not read (bad JSON lines, unreadable files), by reason.
+  public var readFailures: [String: Int] = [:]
+  public var stages: [StageCounts] = []
+  public var skippedFiles: [String: Int] = [:]
+  public var outputPath = ""
+  public var rejectsPath = ""
+  public var jobs = 1
+
+  public var megabytesPerSecond: Double {
+    seconds > 0 ? Double(inputBytes) / 1_000_000 / seconds : 0
+  }
+
+  /// A short table for people.
+  public func render() -> String {
+    func megabytes(_ bytes: Int) -> String {
+      let value = Double(bytes) / 1_000_000
+      return value < 10 ? String(format2(value)) + " MB" : String(Int(value.rounded())) + " MB"
+    }
+    var lines: [String] = []
+    lines.append(
+      "winnow: \(documents) documents, \(megabytes(inputBytes)) in \(format2(seconds)) s "
+        + "(\(format2(megabytesPerSecond)) MB/s, \(jobs) jobs): kept \(kept), rejected \(rejected)")
+    if !readFailures.isEmpty {
+      lines.append("  read       rejected " + describe(readFailures))
+    }
+    let width = max(10, stages.map(\.name.count).max() ?? 0)
+    for stage in stages {
+      var line = "  " + stage.name.padding(width) + " in \(stage.input)  kept \(stage.kept)  dropped \(stage.dropped)"
+      if !stage.droppedByReason.isEmpty { line += " (" + describe(stage.droppedByReason) + ")" }
+      if !stage.counters.isEmpty { line += "  " + describe(stage.counters) }
+      lines.append(line)
+    }
+    if !skippedFiles.isEmpty {
+      lines.append("  skipped files: " + describe(skippedFiles))
+    }
+    lines.append("  wrote \(outputPath) (\(kept) records), \(rejectsPath) (\(rejected) records)")
+    return lines.joined(separator: "\n")
+  }
+
+  private func describe(_ counts: [String: Int]) -> String {
+    counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+  }
+}
+
+func format2(_ value: Double) -> String {
+  let hundredths = Int((value * 100).rounded())
+  let fraction = hundredths % 100
+  return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+extension String {
+  func padding(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+}

@@ -1,0 +1,177 @@
+/// A per-document stage: pure, no shared mutable state, so the runner may call it from any
+/// number of threads at once.
+public protocol DocumentStage: Sendable {
+  func process(_ document: inout Document) -> Verdict
+}
+
+/// What a stage needs before it runs.
+public enum StageInput: Sendable {
+  /// Raw bytes or text: the stage handles both (only `decode`).
+  case bytesOrText
+  /// Decoded text: `decode` must come earlier in the pipeline.
+  case text
+}
+
+/// What a stage's `build` may use: nothing from the data, only the configuration's place.
+public struct StageContext: Sendable {
+  /// Directory of the pipeline file: relative paths in options resolve against it.
+  public var baseDirectory: String
+
+  public init(baseDirectory: String) {
+    self.baseDirectory = baseDirectory
+  }
+
+  public func resolve(_ path: String) -> String {
+    path.hasPrefix("/") ? path : (baseDirectory.isEmpty ? path : baseDirectory + "/" + path)
+  }
+}
+
+/// A stage's configuration: declared options, decoded and validated with no side effects,
+/// then `build` makes the runtime stage.
+public protocol StageConfig: Sendable {
+  /// Name as written in YAML, snake_case.
+  static var name: String { get }
+  /// One line for `winnow stages`.
+  static var summary: String { get }
+  static var options: [OptionSpec] { get }
+  static var input: StageInput { get }
+  /// Decodes typed options; throws `OptionError` for values that are well-typed but invalid.
+  init(options: StageOptions) throws(OptionError)
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage
+}
+
+extension StageConfig {
+  public static var input: StageInput { .text }
+}
+
+/// The type of an option, which also says how it is validated.
+public enum OptionType: Sendable, Equatable {
+  case bool
+  case int(ClosedRange<Int>)
+  case double(ClosedRange<Double>)
+  case string
+  /// One of these words.
+  case choice([String])
+  /// A list of strings; when `allowed` is given, each must be one of them.
+  case stringList(allowed: [String]?)
+  /// A path, relative to the pipeline file.
+  case path
+
+  public var description: String {
+    switch self {
+    case .bool: "bool"
+    case .int(let range):
+      range.upperBound == Int.max ? "int (≥ \(range.lowerBound))" : "int (\(range.lowerBound)…\(range.upperBound))"
+    case .double(let range): "number (\(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound)))"
+    case .string: "string"
+    case .choice(let words): words.joined(separator: " | ")
+    case .stringList: "[string]"
+    case .path: "path"
+    }
+  }
+}
+
+/// A typed option value.
+public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
+  case bool(Bool)
+  case int(Int)
+  case double(Double)
+  case string(String)
+  case strings([String])
+
+  public var description: String {
+    switch self {
+    case .bool(let value): String(value)
+    case .int(let value): String(value)
+    case .double(let value): formatNumber(value)
+    case .string(let value): value
+    case .strings(let values): "[" + values.joined(separator: ", ") + "]"
+    }
+  }
+}
+
+func formatNumber(_ value: Double) -> String {
+  value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}
+
+/// One declared option of a stage.
+public struct OptionSpec: Sendable {
+  public let name: String
+  public let type: OptionType
+  public let defaultValue: OptionValue
+  public let summary: String
+
+  public init(_ name: String, _ type: OptionType, default defaultValue: OptionValue, _ summary: String) {
+    self.name = name
+    self.type = type
+    self.defaultValue = defaultValue
+    self.summary = summary
+  }
+}
+
+/// An option value that is well-typed but not acceptable; the loader adds the position.
+public struct OptionError: Error, Sendable, Equatable {
+  /// The option's name (nil: the stage as a whole).
+  public var option: String?
+  public var message: String
+
+  public init(option: String?, _ message: String) {
+    self.option = option
+    self.message = message
+  }
+}
+
+/// A stage's options after type checking, defaults filled in.
+public struct StageOptions: Sendable {
+  public private(set) var values: [String: OptionValue]
+
+  public init(_ values: [String: OptionValue]) {
+    self.values = values
+  }
+
+  /// Options with every default, for stages listed without options.
+  public static func defaults(for specs: [OptionSpec]) -> StageOptions {
+    StageOptions(Dictionary(uniqueKeysWithValues: specs.map { ($0.name, $0.defaultValue) }))
+  }
+
+  public func bool(_ name: String) -> Bool {
+    if case .bool(let value)? = values[name] { return value }
+    preconditionFailure("option '\(name)' is not a declared bool")
+  }
+
+  public func int(_ name: String) -> Int {
+    if case .int(let value)? = values[name] { return value }
+    preconditionFailure("option '\(name)' is not a declared int")
+  }
+
+  public func double(_ name: String) -> Double {
+    if case .double(let value)? = values[name] { return value }
+    if case .int(let value)? = values[name] { return Double(value) }
+    preconditionFailure("option '\(name)' is not a declared number")
+  }
+
+  public func string(_ name: String) -> String {
+    if case .string(let value)? = values[name] { return value }
+    preconditionFailure("option '\(name)' is not a declared string")
+  }
+
+  public func strings(_ name: String) -> [String] {
+    if case .strings(let value)? = values[name] { return value }
+    preconditionFailure("option '\(name)' is not a declared list")
+  }
+}
+
+/// The stages a pipeline may name, found by name.
+public struct StageRegistry: Sendable {
+  public let stages: [any StageConfig.Type]
+
+  public init(_ stages: [any StageConfig.Type]) {
+    self.stages = stages
+  }
+
+  public var names: [String] { stages.map { $0.name } }
+
+  public func stage(named name: String) -> (any StageConfig.Type)? {
+    stages.first { $0.name == name }
+  }
+}

@@ -1,0 +1,45 @@
+internal import CZlib
+
+/// A gzip stream read through zlib's gz* API (handles concatenated members). Closes on deinit.
+public final class GzipReader: @unchecked Sendable {
+  private var file: gzFile?
+  public let path: String
+
+  /// Opens `path`, or standard input when `descriptor` is given.
+  public init(path: String, descriptor: Int32? = nil) throws(NativeError) {
+    self.path = path
+    if let descriptor {
+      file = gzdopen(descriptor, "rb")
+    } else {
+      file = gzopen(path, "rb")
+    }
+    if file == nil { throw NativeError(function: "gzopen", code: -1, message: path) }
+    gzbuffer(file, 1 << 17)
+  }
+
+  /// Reads up to `buffer.count` bytes; 0 at the end.
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws(NativeError) -> Int {
+    guard let file, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    let n = gzread(file, base, UInt32(min(buffer.count, Int(Int32.max))))
+    if n < 0 {
+      var code: Int32 = 0
+      let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+      throw NativeError(function: "gzread", code: code, message: "\(path): \(message)")
+    }
+    return Int(n)
+  }
+
+  /// Fills `buffer` from the start with up to `buffer.count` bytes; returns how many (0 at the end).
+  public func read(into buffer: inout [UInt8]) throws(NativeError) -> Int {
+    var failure: NativeError?
+    let count = buffer.withUnsafeMutableBytes { raw -> Int in
+      do throws(NativeError) { return try read(into: raw) } catch { failure = error; return 0 }
+    }
+    if let failure { throw failure }
+    return count
+  }
+
+  deinit {
+    if let file { gzclose(file) }
+  }
+}

@@ -1,0 +1,150 @@
+internal import CICU
+
+/// Swift face of the ICU functions winnow uses. Every ICU pointer stays inside CICU's C
+/// wrappers; this type passes Swift arrays in and out.
+public enum ICU {
+  /// ICU's version, e.g. "72.1".
+  public static let version: String = {
+    var buffer = [CChar](repeating: 0, count: 32)
+    winnow_icu_version(&buffer, 32)
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }()
+
+  public static func converterExists(_ name: String) -> Bool {
+    winnow_icu_converter_exists(name) == 1
+  }
+
+  public enum DecodeOutcome: Sendable, Equatable {
+    /// Text, and how many bad sequences became U+FFFD (always 0 for a strict decode).
+    case decoded(String, substitutions: Int)
+    /// A strict decode met an illegal or unmapped sequence at this byte offset.
+    case invalid(offset: Int)
+  }
+
+  /// Decodes `bytes` from charset `name` (an ICU converter name).
+  public static func decode(
+    _ bytes: UnsafeBufferPointer<UInt8>, charset name: String, strict: Bool
+  ) throws(NativeError) -> DecodeOutcome {
+    if bytes.isEmpty { return .decoded("", substitutions: 0) }
+    guard bytes.count < Int(Int32.max) / 2 else {
+      throw NativeError(function: "winnow_icu_to_utf16", code: -2, message: "input too large")
+    }
+    // Every supported charset yields at most one UTF-16 unit per input byte, plus one
+    // U+FFFD per bad byte in the worst case.
+    let capacity = bytes.count + 16
+    var substitutions: Int32 = 0
+    var offset: Int32 = 0
+    var icuError: Int32 = 0
+    var written: Int32 = 0
+    let units = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
+      written = bytes.withMemoryRebound(to: CChar.self) { source in
+        winnow_icu_to_utf16(
+          name, source.baseAddress, Int32(source.count), buffer.baseAddress, Int32(capacity),
+          strict ? 1 : 0, &substitutions, &offset, &icuError)
+      }
+      count = max(0, Int(written))
+    }
+    switch written {
+    case -1: return .invalid(offset: Int(offset))
+    case ..<0:
+      throw NativeError(function: "winnow_icu_to_utf16(\(name))", code: icuError != 0 ? icuError : written)
+    default:
+      return .decoded(String(decoding: units, as: UTF16.self), substitutions: Int(substitutions))
+    }
+  }
+
+  /// Encodes `text` to charset `name`; nil when strict and a character has no mapping.
+  public static func encode(_ text: String, charset name: String, strict: Bool = true) throws(NativeError) -> [UInt8]? {
+    let units = Array(text.utf16)
+    if units.isEmpty { return [] }
+    var capacity = units.count * 4 + 16
+    while true {
+      var icuError: Int32 = 0
+      var written: Int32 = 0
+      let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+        written = buffer.withMemoryRebound(to: CChar.self) { target in
+          winnow_icu_from_utf16(
+            name, units, Int32(units.count), target.baseAddress, Int32(capacity), strict ? 1 : 0,
+            &icuError)
+        }
+        count = max(0, Int(written))
+      }
+      switch written {
+      case -1: return nil
+      case -2: capacity *= 2
+      case ..<0: throw NativeError(function: "winnow_icu_from_utf16(\(name))", code: icuError != 0 ? icuError : written)
+      default: return bytes
+      }
+    }
+  }
+
+  /// ICU's charset detector: candidate charset names with confidence 0–100, best first.
+  public static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 8) -> [(name: String, confidence: Int)] {
+    if bytes.isEmpty { return [] }
+    var names = [CChar](repeating: 0, count: 32 * limit)
+    var confidences = [Int32](repeating: 0, count: limit)
+    var icuError: Int32 = 0
+    let count = bytes.withMemoryRebound(to: CChar.self) { source in
+      winnow_icu_detect(source.baseAddress, Int32(source.count), &names, &confidences, Int32(limit), &icuError)
+    }
+    guard count > 0 else { return [] }
+    return (0..<Int(count)).map { index in
+      let slice = names[(index * 32)..<(index * 32 + 32)].prefix { $0 != 0 }
+      return (String(decoding: slice.map { UInt8(bitPattern: $0) }, as: UTF8.self), Int(confidences[index]))
+    }
+  }
+}
+
+/// Unicode normalization through ICU, with a quick check over a per-form table of BMP code
+/// points that are stable on their own, so already-normalized text skips ICU entirely.
+public struct ICUNormalizer: Sendable {
+  public enum Form: Int32, Sendable, CaseIterable {
+    case nfc = 0
+    case nfkc = 1
+  }
+
+  public let form: Form
+  private let stable: [UInt8]
+
+  public init(form: Form) throws(NativeError) {
+    self.form = form
+    var icuError: Int32 = 0
+    var status: Int32 = 0
+    let table = [UInt8](unsafeUninitializedCapacity: 8192) { buffer, count in
+      status = winnow_icu_stable_bmp(form.rawValue, buffer.baseAddress, &icuError)
+      count = 8192
+    }
+    if status != 0 { throw NativeError(function: "winnow_icu_stable_bmp", code: icuError) }
+    stable = table
+  }
+
+  /// True when `scalar` alone can neither change under normalization nor combine with its
+  /// neighbours. Supplementary code points answer false (they take the ICU path).
+  @inline(__always)
+  public func isStable(_ scalar: UInt32) -> Bool {
+    scalar < 0x10000 && stable[Int(scalar >> 3)] & (1 << (scalar & 7)) != 0
+  }
+
+  public func isNormalized(_ text: String) -> Bool {
+    for scalar in text.unicodeScalars where !isStable(scalar.value) { return false }
+    return true
+  }
+
+  /// Normalizes with ICU (no quick check: callers check first).
+  public func normalize(_ text: String) throws(NativeError) -> String {
+    let units = Array(text.utf16)
+    if units.isEmpty { return text }
+    var capacity = units.count * 3 + 16
+    while true {
+      var icuError: Int32 = 0
+      var written: Int32 = 0
+      let out = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
+        written = winnow_icu_normalize(form.rawValue, units, Int32(units.count), buffer.baseAddress, Int32(capacity), &icuError)
+        count = max(0, Int(written))
+      }
+      if written == -2 { capacity *= 2; continue }
+      if written < 0 { throw NativeError(function: "winnow_icu_normalize", code: icuError) }
+      return String(decoding: out, as: UTF16.self)
+    }
+  }
+}

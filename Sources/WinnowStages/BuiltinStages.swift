@@ -1,0 +1,11 @@
+import WinnowCore
+
+/// The one list of built-in stages. `winnow stages` and docs/STAGES.md are generated from it.
+public enum BuiltinStages {
+  public static let all: [any StageConfig.Type] = [
+    DecodeConfig.self,
+    NormalizeConfig.self,
+  ]
+
+  public static let registry = StageRegistry(all)
+}

@@ -1,0 +1,288 @@
+import WinnowCore
+import WinnowNative
+
+/// Bytes decoded to text, and how the charset was chosen.
+struct DecodedText: Sendable {
+  var text: String
+  /// Reported charset name ("CP949", "EUC-KR", "UTF-8", …).
+  var charset: String
+  var confidence: Double
+  /// Bad sequences replaced with U+FFFD.
+  var substitutions: Int
+  /// bom | utf8 | utf16 | iso2022 | declared | detected | fallback
+  var evidence: String
+}
+
+/// Chooses a charset for raw bytes and decodes them. Order of evidence: byte-order mark;
+/// NUL pattern of UTF-16/32; ISO-2022 escapes; strict UTF-8; an HTML page's declared
+/// charset if the bytes really decode under it; then candidates (configured ones and those
+/// ICU's detector proposes), each verified by a strict decode and ranked by plausibility.
+struct CharsetDetector: Sendable {
+  /// Tried on every document, in order of preference (ties go to the earlier one).
+  let candidates: [Charset]
+  let useDetector: Bool
+  let trustDeclared: Bool
+  let plausibility: TextPlausibility
+
+  /// Plausibility at which a verified candidate is taken without trying the rest.
+  static let acceptAt = 0.97
+  /// ICU's detector sees at most this many bytes: enough for its statistics.
+  static let detectorSample = 64 << 10
+
+  enum Failure: Error, Equatable {
+    case binary(detail: String)
+  }
+
+  func decode(_ bytes: [UInt8], format: InputFormat) -> Result<DecodedText, Failure> {
+    bytes.withUnsafeBufferPointer { decode($0, format: format) }
+  }
+
+  func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
+    if let bom = decodeWithBOM(bytes) { return .success(bom) }
+
+    let nulCount = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+    if nulCount > 0 {
+      if let wide = decodeWideWithoutBOM(bytes) { return .success(wide) }
+      return .failure(.binary(detail: "\(nulCount) NUL bytes, not UTF-16 or UTF-32"))
+    }
+
+    let ascii = !bytes.contains { $0 >= 0x80 }
+    if ascii, bytes.contains(0x1B), let stateful = decodeISO2022(bytes) { return .success(stateful) }
+
+    if let text = String(validating: bytes, as: UTF8.self) {
+      return .success(DecodedText(text: text, charset: "UTF-8", confidence: 1, substitutions: 0, evidence: "utf8"))
+    }
+
+    if trustDeclared, format == .html, let declared = declaredCharset(bytes) {
+      let decoder = Charsets.decoder(for: declared)
+      if decoder.kind != .unicode, let text = strictDecode(bytes, decoder) {
+        let score = plausibility.score(text)
+        if score >= 0.5 {
+          return .success(DecodedText(
+            text: text, charset: reportedName(bytes, decodedAs: decoder), confidence: score, substitutions: 0,
+            evidence: "declared"))
+        }
+      }
+    }
+    return .success(detect(bytes))
+  }
+
+  // MARK: evidence
+
+  private func decodeWithBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
+    let boms: [([UInt8], String)] = [
+      ([0xEF, 0xBB, 0xBF], "UTF-8"), ([0xFF, 0xFE, 0x00, 0x00], "UTF-32LE"), ([0x00, 0x00, 0xFE, 0xFF], "UTF-32BE"),
+      ([0xFF, 0xFE], "UTF-16LE"), ([0xFE, 0xFF], "UTF-16BE"),
+    ]
+    for (mark, name) in boms where bytes.count >= mark.count && bytes.starts(with: mark) {
+      let body = UnsafeBufferPointer(rebasing: bytes[mark.count...])
+      guard let charset = Charsets.named(name) else { continue }
+      if let text = strictDecode(body, charset) {
+        return DecodedText(text: text, charset: name, confidence: 1, substitutions: 0, evidence: "bom")
+      }
+      if let (text, bad) = lenientDecode(body, charset) {
+        return DecodedText(text: text, charset: name, confidence: 1, substitutions: bad, evidence: "bom")
+      }
+    }
+    return nil
+  }
+
+  /// UTF-16 and UTF-32 without a byte-order mark, told apart by where the NUL bytes of
+  /// ASCII characters fall.
+  private func decodeWideWithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
+    var byPosition = [0, 0, 0, 0]
+    for (index, byte) in bytes.enumerated() where byte == 0 { byPosition[index & 3] += 1 }
+    let total = byPosition.reduce(0, +)
+    var names: [String] = []
+    if bytes.count % 4 == 0 {
+      // The top byte of every UTF-32 code unit is 0.
+      if byPosition[3] * 10 >= bytes.count / 4 * 9 { names.append("UTF-32LE") }
+      if byPosition[0] * 10 >= bytes.count / 4 * 9 { names.append("UTF-32BE") }
+    }
+    if bytes.count % 2 == 0 {
+      let odd = byPosition[1] + byPosition[3]
+      let even = byPosition[0] + byPosition[2]
+      if odd * 10 >= total * 9 { names.append("UTF-16LE") }
+      if even * 10 >= total * 9 { names.append("UTF-16BE") }
+    }
+    var best: DecodedText?
+    for name in names {
+      guard let charset = Charsets.named(name), let text = strictDecode(bytes, charset) else { continue }
+      let score = plausibility.score(text)
+      if score >= 0.5 && score > (best?.confidence ?? 0) {
+        best = DecodedText(text: text, charset: name, confidence: score, substitutions: 0, evidence: "utf16")
+      }
+    }
+    return best
+  }
+
+  private func decodeISO2022(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
+    let escapes: [([UInt8], String)] = [
+      ([0x1B, 0x24, 0x29, 0x43], "ISO-2022-KR"), ([0x1B, 0x24, 0x42], "ISO-2022-JP"), ([0x1B, 0x24, 0x40], "ISO-2022-JP"),
+    ]
+    for (escape, name) in escapes where contains(bytes, escape) {
+      guard let charset = Charsets.named(name), let text = strictDecode(bytes, charset) else { continue }
+      return DecodedText(text: text, charset: name, confidence: plausibility.score(text), substitutions: 0, evidence: "iso2022")
+    }
+    return nil
+  }
+
+  /// `<meta charset=…>` or `<meta http-equiv=… content="…; charset=…">` in the first 4 KiB.
+  func declaredCharset(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
+    let head = Array(bytes.prefix(4096)).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    let needle = Array("charset".utf8)
+    var index = 0
+    while let found = firstIndex(of: needle, in: head, from: index) {
+      index = found + needle.count
+      // Only inside a <meta …> tag.
+      guard let open = head[..<found].lastIndex(of: UInt8(ascii: "<")),
+        head[open...].starts(with: Array("<meta".utf8)),
+        !head[open..<found].contains(UInt8(ascii: ">"))
+      else { continue }
+      var cursor = index
+      while cursor < head.count, head[cursor] == 0x20 || head[cursor] == 0x09 { cursor += 1 }
+      guard cursor < head.count, head[cursor] == UInt8(ascii: "=") else { continue }
+      cursor += 1
+      while cursor < head.count, [0x20, 0x09, UInt8(ascii: "\""), UInt8(ascii: "'")].contains(head[cursor]) { cursor += 1 }
+      var end = cursor
+      while end < head.count, head[end] > 0x20, ![UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ";"), UInt8(ascii: ">"), UInt8(ascii: "/")].contains(head[end]) {
+        end += 1
+      }
+      if end > cursor, let charset = Charsets.named(String(decoding: head[cursor..<end], as: UTF8.self)) { return charset }
+    }
+    return nil
+  }
+
+  /// Verified candidates ranked by plausibility; ICU's detector only proposes.
+  private func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText {
+    var order: [(charset: Charset, prior: Double)] = []
+    func add(_ charset: Charset, prior: Double) {
+      let decoder = Charsets.decoder(for: charset)
+      // UTF-8 already failed; wide and stateful encodings were handled by their own evidence.
+      guard decoder.kind != .unicode, decoder.kind != .stateful else { return }
+      if let index = order.firstIndex(where: { $0.charset.name == decoder.name }) {
+        order[index].prior = max(order[index].prior, prior)
+      } else {
+        order.append((decoder, prior))
+      }
+    }
+    if useDetector {
+      let sample = UnsafeBufferPointer(rebasing: bytes.prefix(Self.detectorSample))
+      for proposal in ICU.detect(sample, limit: 6) where proposal.confidence >= 10 {
+        if let charset = Charsets.named(proposal.name) { add(charset, prior: Double(proposal.confidence) / 100) }
+      }
+    }
+    for charset in candidates { add(charset, prior: 0) }
+
+    var ranked: [(decoded: DecodedText, rank: Double)] = []
+    var furthest: (charset: Charset, offset: Int)?
+    for (position, entry) in order.enumerated() {
+      switch strictDecodeOrOffset(bytes, entry.charset) {
+      case .success(let text):
+        let score = plausibility.score(text)
+        let decoded = DecodedText(
+          text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
+          evidence: "detected")
+        // A small prior from ICU's statistics, and the earliest candidate wins ties.
+        ranked.append((decoded, score + 0.1 * entry.prior - 0.0001 * Double(position)))
+        if score >= Self.acceptAt { break }
+      case .failure(let offset):
+        if offset > (furthest?.offset ?? -1) { furthest = (entry.charset, offset) }
+      }
+      if let last = ranked.last, last.decoded.confidence >= Self.acceptAt { break }
+    }
+    ranked.sort { $0.rank > $1.rank }
+    if var best = ranked.first?.decoded {
+      if ranked.count > 1 {
+        let margin = ranked[0].rank - ranked[1].rank
+        best.confidence = max(0, best.confidence - max(0, 0.5 * (0.2 - margin)))
+      }
+      return best
+    }
+    // Nothing decodes cleanly: decode with replacement characters, preferring UTF-8 for a
+    // mostly-valid UTF-8 text, else the candidate that got furthest.
+    var fallbacks: [Charset] = []
+    if let utf8 = Charsets.named("UTF-8") { fallbacks.append(utf8) }
+    if let furthest { fallbacks.append(furthest.charset) }
+    var best: DecodedText?
+    var bestRank = -Double.infinity
+    for charset in fallbacks {
+      guard let (text, bad) = lenientDecode(bytes, charset) else { continue }
+      let scalars = max(1, text.unicodeScalars.count)
+      let rank = plausibility.score(text) - 4 * Double(bad) / Double(scalars)
+      if rank > bestRank {
+        bestRank = rank
+        best = DecodedText(
+          text: text, charset: charset.name, confidence: max(0, min(1, rank)), substitutions: bad, evidence: "fallback")
+      }
+    }
+    return best ?? DecodedText(text: String(decoding: bytes, as: UTF8.self), charset: "UTF-8", confidence: 0, substitutions: bytes.count, evidence: "fallback")
+  }
+
+  // MARK: decoding
+
+  private enum StrictResult { case success(String), failure(Int) }
+
+  private func strictDecodeOrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> StrictResult {
+    if charset.icuName == nil {
+      if let decoded = Johab.decode(bytes, strict: true) { return .success(decoded.text) }
+      return .failure(0)
+    }
+    guard let name = charset.icuName, let outcome = try? ICU.decode(bytes, charset: name, strict: true) else { return .failure(-1) }
+    switch outcome {
+    case .decoded(let text, _): return .success(text)
+    case .invalid(let offset): return .failure(offset)
+    }
+  }
+
+  private func strictDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> String? {
+    if case .success(let text) = strictDecodeOrOffset(bytes, charset) { return text }
+    return nil
+  }
+
+  private func lenientDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> (String, Int)? {
+    if charset.icuName == nil { return Johab.decode(bytes, strict: false) }
+    guard let name = charset.icuName, case .decoded(let text, let bad)? = try? ICU.decode(bytes, charset: name, strict: false)
+    else { return nil }
+    return (text, bad)
+  }
+
+  /// The narrowest charset name that describes the bytes: "EUC-KR" when CP949's extensions
+  /// are unused, "ISO-8859-1" when windows-1252's extra characters are.
+  func reportedName(_ bytes: UnsafeBufferPointer<UInt8>, decodedAs charset: Charset) -> String {
+    switch charset.name {
+    case "CP949": return fitsEUCKR(bytes) ? "EUC-KR" : "CP949"
+    case "windows-1252": return bytes.contains { $0 >= 0x80 && $0 <= 0x9F } ? "windows-1252" : "ISO-8859-1"
+    default: return charset.name
+    }
+  }
+
+  private func fitsEUCKR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index < bytes.count {
+      let lead = bytes[index]
+      if lead < 0x80 { index += 1; continue }
+      guard lead >= 0xA1, lead <= 0xFE, index + 1 < bytes.count, bytes[index + 1] >= 0xA1, bytes[index + 1] <= 0xFE else {
+        return false
+      }
+      index += 2
+    }
+    return true
+  }
+
+  private func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    guard needle.count <= bytes.count else { return false }
+    for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+      if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+    }
+    return false
+  }
+
+  private func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+    guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
+    for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
+      if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,121 @@
+import WinnowCore
+
+/// Stage `decode`: raw bytes → text, recording the charset and a confidence.
+///
+/// Drops a document that is empty (`empty`), binary (`binary`: NUL bytes that are not
+/// UTF-16/32), or whose share of undecodable characters exceeds `max_invalid_ratio`
+/// (`invalid_encoding`). Text that arrives decoded (JSONL) is checked for mojibake and
+/// repaired; see `MojibakeRepair`.
+struct DecodeConfig: StageConfig {
+  static let name = "decode"
+  static let summary = "detect the charset (BOM, UTF-8, declared, verified candidates) and decode to text; repair mojibake"
+  static let input = StageInput.bytesOrText
+  static let defaultCandidates = ["UTF-8", "CP949", "EUC-KR", "UTF-16LE", "UTF-16BE"]
+  static let options: [OptionSpec] = [
+    OptionSpec(
+      "candidates", .stringList(allowed: nil), default: .strings(defaultCandidates),
+      "charsets always tried after BOM/UTF-8/declared evidence, earlier ones preferred on ties (\(Charsets.names.count) supported; see README)"),
+    OptionSpec("detect", .bool, default: .bool(true), "also try the charsets ICU's detector proposes (it only proposes; every one is verified)"),
+    OptionSpec("trust_declared", .bool, default: .bool(true), "use an HTML page's <meta charset> when the bytes decode under it"),
+    OptionSpec(
+      "max_invalid_ratio", .double(0...1), default: .double(0.01),
+      "drop a document when more than this share of its characters could not be decoded"),
+    OptionSpec(
+      "repair_mojibake", .choice(["text", "all", "off"]), default: .string("text"),
+      "repair UTF-8/CP949 read as Latin-1: in text that arrived decoded (JSONL), in all text, or never"),
+  ]
+
+  let candidates: [Charset]
+  let useDetector: Bool
+  let trustDeclared: Bool
+  let maxInvalidRatio: Double
+  let repair: String
+
+  init(options: StageOptions) throws(OptionError) {
+    var charsets: [Charset] = []
+    for name in options.strings("candidates") {
+      guard let charset = Charsets.named(name) else {
+        var message = "unsupported charset '\(name)'"
+        if let near = nearestName(to: name, in: Charsets.names) { message += "; did you mean '\(near)'?" }
+        throw OptionError(option: "candidates", message)
+      }
+      charsets.append(charset)
+    }
+    candidates = charsets
+    useDetector = options.bool("detect")
+    trustDeclared = options.bool("trust_declared")
+    maxInvalidRatio = options.double("max_invalid_ratio")
+    repair = options.string("repair_mojibake")
+  }
+
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
+    let plausibility = TextPlausibility.shared
+    return DecodeStage(
+      detector: CharsetDetector(
+        candidates: candidates, useDetector: useDetector, trustDeclared: trustDeclared, plausibility: plausibility),
+      mojibake: MojibakeRepair(plausibility: plausibility),
+      maxInvalidRatio: maxInvalidRatio,
+      repairDecodedText: repair != "off",
+      repairBytes: repair == "all")
+  }
+}
+
+struct DecodeStage: DocumentStage {
+  let detector: CharsetDetector
+  let mojibake: MojibakeRepair
+  let maxInvalidRatio: Double
+  let repairDecodedText: Bool
+  let repairBytes: Bool
+
+  func process(_ document: inout Document) -> Verdict {
+    var text: String
+    var invalid: Int
+    var repair: Bool
+    if let bytes = document.bytes {
+      if bytes.isEmpty { return .drop("empty", detail: "0 bytes") }
+      switch detector.decode(bytes, format: document.source.format) {
+      case .failure(.binary(let detail)):
+        return .drop("binary", detail: detail)
+      case .success(let decoded):
+        text = decoded.text
+        invalid = decoded.substitutions
+        document.source.encoding = decoded.charset
+        document.source.confidence = decoded.confidence
+        document.count("charset:" + decoded.charset)
+      }
+      document.bytes = nil
+      repair = repairBytes
+    } else if let existing = document.text {
+      text = existing
+      // Records that arrive as text were already decoded (JSONL is UTF-8); count the
+      // replacement characters an earlier decoder left.
+      invalid = existing.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) }
+      document.source.encoding = "UTF-8"
+      document.source.confidence = 1
+      repair = repairDecodedText
+    } else {
+      return .drop("empty", detail: "no content")
+    }
+
+    if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+      return .drop("empty", detail: "only white space")
+    }
+    if invalid > 0 {
+      document.count("replacement_chars", invalid)
+      let characters = max(1, text.unicodeScalars.count)
+      let ratio = Double(invalid) / Double(characters)
+      if ratio > maxInvalidRatio {
+        let percent = (ratio * 1000).rounded() / 10
+        return .drop(
+          "invalid_encoding",
+          detail: "\(invalid) of \(characters) characters (\(percent)%) could not be decoded as \(document.source.encoding ?? "?") (max_invalid_ratio \(maxInvalidRatio))")
+      }
+    }
+    if repair, let fixed = mojibake.repair(text) {
+      text = fixed.text
+      document.count("mojibake_repaired", fixed.repaired)
+    }
+    document.text = text
+    return .keep
+  }
+}

@@ -1,0 +1,185 @@
+import WinnowNative
+
+/// How much a decoded text looks like real writing, 0–1. Used to choose between charsets
+/// that all decode the bytes without error, and to accept a mojibake repair.
+///
+/// A wrong charset rarely fails outright (single-byte charsets decode any byte); instead it
+/// yields control characters, private-use code points, rare Han and Hangul, half-width kana,
+/// mixed scripts, Latin-1 symbols in runs, or case changes inside words. The common-character
+/// sets come from the national standards themselves (KS X 1001 Hangul and hanja, GB2312,
+/// Big5 level 1, JIS X 0208), read through ICU when the table is built.
+struct TextPlausibility: Sendable {
+  enum Class: UInt8 {
+    case ascii = 0, hangulCommon, hangulRare, jamo, hanCommon, hanRare, kana, kanaHalfwidth
+    case cyrillic, greek, latin, otherLetter, punctuation, symbol, oddSymbol, bad
+  }
+
+  static let shared = TextPlausibility()
+
+  /// Class of every BMP code point; case in the high bits (0x40 upper, 0x80 lower).
+  private let table: [UInt8]
+
+  init() {
+    var table = [UInt8](repeating: Class.symbol.rawValue, count: 0x10000)
+    func set(_ range: ClosedRange<UInt32>, _ value: Class) {
+      for code in range { table[Int(code)] = value.rawValue }
+    }
+    for code in 0..<0x80 { table[code] = Class.ascii.rawValue }
+    set(0x00...0x08, .bad)
+    set(0x0B...0x0B, .bad)
+    set(0x0E...0x1F, .bad)
+    set(0x7F...0x9F, .bad)
+    set(0x00A0...0x00BF, .oddSymbol)
+    for code: UInt32 in [0xA0, 0xA9, 0xAB, 0xB0, 0xB7, 0xBB, 0xA7, 0xAE] { table[Int(code)] = Class.punctuation.rawValue }
+    set(0x00C0...0x024F, .latin)
+    table[0xD7] = Class.symbol.rawValue
+    table[0xF7] = Class.symbol.rawValue
+    set(0x0250...0x02FF, .oddSymbol)
+    set(0x0300...0x036F, .oddSymbol)
+    set(0x0370...0x03FF, .greek)
+    set(0x0400...0x04FF, .cyrillic)
+    set(0x0500...0x052F, .cyrillic)
+    set(0x0530...0x10FF, .otherLetter)
+    set(0x1100...0x11FF, .jamo)
+    set(0x1E00...0x1EFF, .latin)
+    set(0x1F00...0x1FFF, .greek)
+    set(0x2000...0x206F, .punctuation)
+    set(0x3000...0x303F, .punctuation)
+    set(0x3040...0x30FF, .kana)
+    set(0x3100...0x312F, .oddSymbol)  // bopomofo: rare outside Taiwanese teaching material
+    set(0x3130...0x318F, .jamo)
+    set(0x3190...0x31FF, .oddSymbol)
+    set(0x3400...0x4DBF, .hanRare)
+    set(0x4E00...0x9FFF, .hanRare)
+    set(0xAC00...0xD7A3, .hangulRare)
+    set(0xD7A4...0xD7FF, .bad)
+    set(0xE000...0xF8FF, .bad)  // private use: what unmapped bytes become in some converters
+    set(0xF900...0xFAFF, .hanRare)
+    set(0xFF01...0xFF5E, .punctuation)
+    set(0xFF61...0xFF9F, .kanaHalfwidth)
+    set(0xFFF0...0xFFFF, .bad)
+    // Unassigned code points anywhere are bad.
+    for code in 0..<0x10000 where !(0xD800...0xDFFF).contains(code) {
+      if let scalar = Unicode.Scalar(UInt32(code)), scalar.properties.generalCategory == .unassigned {
+        table[code] = Class.bad.rawValue
+      }
+    }
+    // Common Hangul and Han: the characters of the national standards.
+    func mark(_ charset: String, leads: ClosedRange<UInt8>, trails: ClosedRange<UInt8>, as value: Class) {
+      var bytes: [UInt8] = []
+      for lead in leads { for trail in trails { bytes += [lead, trail] } }
+      let outcome = bytes.withUnsafeBufferPointer { try? ICU.decode($0, charset: charset, strict: false) }
+      guard case .decoded(let text, _)? = outcome else { return }
+      for scalar in text.unicodeScalars where scalar.value < 0x10000 && scalar.value != 0xFFFD {
+        let current = Class(rawValue: table[Int(scalar.value)])
+        if current == .hanRare || current == .hangulRare { table[Int(scalar.value)] = value.rawValue }
+      }
+    }
+    mark("EUC-KR", leads: 0xB0...0xC8, trails: 0xA1...0xFE, as: .hangulCommon)
+    mark("EUC-KR", leads: 0xCA...0xFD, trails: 0xA1...0xFE, as: .hanCommon)
+    mark("GB18030", leads: 0xB0...0xF7, trails: 0xA1...0xFE, as: .hanCommon)
+    mark("windows-950-2000", leads: 0xA4...0xC6, trails: 0x40...0x7E, as: .hanCommon)
+    mark("windows-950-2000", leads: 0xA4...0xC6, trails: 0xA1...0xFE, as: .hanCommon)
+    mark("EUC-JP", leads: 0xB0...0xF4, trails: 0xA1...0xFE, as: .hanCommon)
+    // Letter case, for spotting case changes inside words.
+    for code in 0x80..<0x10000 where !(0xD800...0xDFFF).contains(code) {
+      guard let scalar = Unicode.Scalar(UInt32(code)) else { continue }
+      let kind = Class(rawValue: table[code])
+      guard kind == .latin || kind == .cyrillic || kind == .greek else { continue }
+      if scalar.properties.isUppercase { table[code] |= 0x40 } else if scalar.properties.isLowercase { table[code] |= 0x80 }
+    }
+    for code in 0x41...0x5A { table[code] |= 0x40 }
+    for code in 0x61...0x7A { table[code] |= 0x80 }
+    self.table = table
+  }
+
+  struct Counts {
+    var nonASCII = 0
+    var byClass = [Int](repeating: 0, count: 16)
+    var asciiLetters = 0
+    /// Lower-case letter followed by an upper-case one inside a word.
+    var caseChanges = 0
+    /// Non-ASCII Latin letters or odd symbols next to another one.
+    var latinAdjacent = 0
+    /// Han, one space, Han: normal in Korean read as Chinese, rare in Chinese.
+    var hanSpaceHan = 0
+
+    func count(_ kind: Class) -> Int { byClass[Int(kind.rawValue)] }
+  }
+
+  func counts<S: Sequence>(_ scalars: S) -> Counts where S.Element == Unicode.Scalar {
+    var counts = Counts()
+    var previous: UInt8 = 0
+    var previousLetterLower = false
+    var previousNonASCII = false
+    var spaceAfterHan = false
+    var lastWasHan = false
+    for scalar in scalars {
+      let value = scalar.value
+      let entry: UInt8 = value < 0x10000 ? table[Int(value)] : (value >= 0x1F000 && value < 0x1FB00 ? Class.symbol.rawValue : Class.hanRare.rawValue)
+      let kind = entry & 0x3F
+      let upper = entry & 0x40 != 0
+      let lower = entry & 0x80 != 0
+      if value >= 0x80 { counts.nonASCII += 1 }
+      counts.byClass[Int(kind)] += 1
+      if kind == Class.ascii.rawValue && (upper || lower) { counts.asciiLetters += 1 }
+      // Only changes that involve a non-ASCII letter: "iPhone" is the same in every charset.
+      if upper && previousLetterLower && (value >= 0x80 || previousNonASCII) { counts.caseChanges += 1 }
+      previousLetterLower = lower
+      previousNonASCII = value >= 0x80
+      if kind == Class.latin.rawValue || kind == Class.oddSymbol.rawValue {
+        if previous == Class.latin.rawValue || previous == Class.oddSymbol.rawValue { counts.latinAdjacent += 1 }
+      }
+      let isHan = kind == Class.hanCommon.rawValue || kind == Class.hanRare.rawValue
+      if isHan && spaceAfterHan { counts.hanSpaceHan += 1 }
+      spaceAfterHan = value == 0x20 && lastWasHan
+      lastWasHan = isHan
+      previous = kind
+    }
+    return counts
+  }
+
+  /// 0–1: how plausible the text is as real writing.
+  func score(_ text: String) -> Double {
+    score(counts(text.unicodeScalars))
+  }
+
+  func score(_ c: Counts) -> Double {
+    if c.nonASCII == 0 { return c.count(.bad) > 0 ? 0 : 1 }
+    let n = Double(c.nonASCII)
+    let hangul = Double(c.count(.hangulCommon) + c.count(.hangulRare) + c.count(.jamo))
+    let han = Double(c.count(.hanCommon) + c.count(.hanRare))
+    let kana = Double(c.count(.kana) + c.count(.kanaHalfwidth))
+    let cyrillic = Double(c.count(.cyrillic))
+    let greek = Double(c.count(.greek))
+    let latin = Double(c.count(.latin))
+    let other = Double(c.count(.otherLetter))
+    let letters = hangul + han + kana + cyrillic + greek + latin + other
+
+    var weighted = Double(c.count(.hangulCommon) + c.count(.hanCommon) + c.count(.kana))
+    weighted += cyrillic + greek + latin + Double(c.count(.punctuation))
+    weighted += 0.7 * other + 0.5 * Double(c.count(.symbol) + c.count(.jamo))
+    weighted -= 0.5 * Double(c.count(.hangulRare))
+    weighted -= Double(c.count(.hanRare) + c.count(.kanaHalfwidth) + c.count(.oddSymbol))
+    weighted -= 4 * Double(c.count(.bad))
+    var score = weighted / n
+
+    if letters > 0 {
+      // Letters outside the dominant writing system (with its usual companions).
+      let dominant = max(hangul, han, kana, cyrillic, greek, latin, other)
+      var native = dominant
+      if dominant == hangul { native += min(han, 0.3 * hangul) }
+      if dominant == kana || (dominant == han && kana >= 0.05 * (han + kana)) { native = han + kana }
+      score -= (letters - native) / letters
+      if dominant == han && kana == 0 && han > 0 {
+        score -= min(1, 4 * Double(c.hanSpaceHan) / han)
+      }
+      if dominant == latin && latin > 0 {
+        score -= 0.8 * Double(c.latinAdjacent) / latin
+      }
+    }
+    let caseLetters = Double(c.asciiLetters) + latin + cyrillic + greek
+    if caseLetters > 0 { score -= min(1, 5 * Double(c.caseChanges) / caseLetters) }
+    return min(1, max(0, score))
+  }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+import WinnowStages
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a pipeline: read inputs, run the stages, write clean and rejected records.")
+
+  @Argument(help: "Pipeline YAML file.")
+  var pipeline: String
+
+  @Option(name: .long, help: "Input file or directory ('-' for stdin); repeat for several. Replaces input.path.")
+  var input: [String] = []
+
+  @Option(name: .long, help: "Clean JSONL output file. Replaces output.path.")
+  var output: String?
+
+  @Option(name: .long, help: "Rejects JSONL file. Replaces output.rejects.")
+  var rejects: String?
+
+  @Option(name: .long, help: "Worker threads (default: number of cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Flag(name: .long, help: "Print nothing on success.")
+  var quiet = false
+
+  func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  func run() throws {
+    let overrides = ConfigOverrides(inputs: input, output: output, rejects: rejects)
+    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
+    let summary = try runner.run()
+    if !quiet { printError(summary.render()) }
+  }
+}
+
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check a pipeline file (keys, types, ranges, stages, input paths) without touching any data.")
+
+  @Argument(help: "Pipeline YAML file.")
+  var pipeline: String
+
+  func run() throws {
+    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline)
+    print("\(pipeline): ok: \(loaded.stages.count) stages (\(loaded.stages.map(\.name).joined(separator: ", ")))")
+    print("  input:   \(loaded.input.paths.joined(separator: ", ")) [\(loaded.input.formats.map(\.rawValue).joined(separator: ", "))]")
+    print("  output:  \(loaded.output.path)")
+    print("  rejects: \(loaded.output.rejects)")
+  }
+}
+
+struct StagesCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stages",
+    abstract: "List the stages a pipeline can use, with their options, types and defaults.")
+
+  @Flag(name: .long, help: "Print Markdown (the text of docs/STAGES.md).")
+  var markdown = false
+
+  func run() throws {
+    print(markdown ? StageCatalog.markdown(BuiltinStages.all) : StageCatalog.text(BuiltinStages.all), terminator: "")
+  }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+import WinnowStages
+
+/// Exit codes (documented in README.md): 0 success, 1 the run failed, 2 invalid config or usage.
+enum ExitCode2 {
+  static let success: Int32 = 0
+  static let runFailed: Int32 = 1
+  static let invalid: Int32 = 2
+}
+
+struct Winnow: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "winnow",
+    abstract: "Turn raw scraped news and web pages into clean, deduplicated JSONL.",
+    discussion: "Exit codes: 0 success, 1 the run failed, 2 invalid pipeline or usage.",
+    version: WinnowVersion.string,
+    subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self]
+  )
+}
+
+enum WinnowVersion {
+  static let string = "0.1.0"
+}
+
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try Winnow.parseAsRoot()
+      try command.run()
+    } catch let error as ConfigError {
+      printError(error.description)
+      let count = error.diagnostics.count
+      printError("\(count) error\(count == 1 ? "" : "s") in pipeline; nothing was run")
+      exit(ExitCode2.invalid)
+    } catch let error as RunError {
+      printError("winnow: error: \(error.message)")
+      exit(ExitCode2.runFailed)
+    } catch {
+      let code = Winnow.exitCode(for: error)
+      if code == .success { Winnow.exit(withError: error) }
+      if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
+      printError(Winnow.fullMessage(for: error))
+      exit(ExitCode2.invalid)
+    }
+  }
+}
