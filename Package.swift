@@ -55,7 +55,8 @@ let package = Package(
     .testTarget(name: "WinnowNativeTests", dependencies: ["WinnowNative"]),
     .testTarget(
       name: "WinnowStagesTests",
-      dependencies: ["WinnowStages", "WinnowCore", "WinnowNative", "WinnowTestSupport"]
+      dependencies: ["WinnowStages", "WinnowCore", "WinnowNative", "WinnowTestSupport"],
+      exclude: ["Fixtures"]
     ),
     .testTarget(name: "winnowTests", dependencies: ["WinnowTestSupport"]),
   ]

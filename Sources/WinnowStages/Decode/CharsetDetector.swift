@@ -87,24 +87,13 @@ struct CharsetDetector: Sendable {
     return nil
   }
 
-  /// UTF-16 and UTF-32 without a byte-order mark, told apart by where the NUL bytes of
-  /// ASCII characters fall.
+  /// UTF-16 and UTF-32 without a byte-order mark: bytes with NULs whose length fits are
+  /// decoded both ways and the more plausible text wins (ASCII puts the NULs on one side,
+  /// but Hangul such as U+AC00 puts them on the other, so no fixed ratio decides).
   private func decodeWideWithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
-    var byPosition = [0, 0, 0, 0]
-    for (index, byte) in bytes.enumerated() where byte == 0 { byPosition[index & 3] += 1 }
-    let total = byPosition.reduce(0, +)
     var names: [String] = []
-    if bytes.count % 4 == 0 {
-      // The top byte of every UTF-32 code unit is 0.
-      if byPosition[3] * 10 >= bytes.count / 4 * 9 { names.append("UTF-32LE") }
-      if byPosition[0] * 10 >= bytes.count / 4 * 9 { names.append("UTF-32BE") }
-    }
-    if bytes.count % 2 == 0 {
-      let odd = byPosition[1] + byPosition[3]
-      let even = byPosition[0] + byPosition[2]
-      if odd * 10 >= total * 9 { names.append("UTF-16LE") }
-      if even * 10 >= total * 9 { names.append("UTF-16BE") }
-    }
+    if bytes.count % 4 == 0 { names += ["UTF-32LE", "UTF-32BE"] }
+    if bytes.count % 2 == 0 { names += ["UTF-16LE", "UTF-16BE"] }
     var best: DecodedText?
     for name in names {
       guard let charset = Charsets.named(name), let text = strictDecode(bytes, charset) else { continue }
@@ -192,6 +181,17 @@ struct CharsetDetector: Sendable {
       if let last = ranked.last, last.decoded.confidence >= Self.acceptAt { break }
     }
     ranked.sort { $0.rank > $1.rank }
+    // A single-byte winner: try its siblings, which differ in a few code points.
+    if let winner = ranked.first, let family = Charsets.named(winner.decoded.charset).map(Charsets.decoder(for:))?.family {
+      for sibling in Charsets.all where sibling.family == family && !order.contains(where: { $0.charset.name == sibling.name }) {
+        guard let text = strictDecode(bytes, sibling) else { continue }
+        let score = plausibility.score(text)
+        let rank = score - 0.0001 * Double(order.count)
+        if rank > ranked[0].rank {
+          ranked.insert((DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected"), rank), at: 0)
+        }
+      }
+    }
     if var best = ranked.first?.decoded {
       if ranked.count > 1 {
         let margin = ranked[0].rank - ranked[1].rank

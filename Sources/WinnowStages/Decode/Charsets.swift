@@ -14,12 +14,16 @@ struct Charset: Sendable, Equatable {
   /// the same way and more (pages labelled EUC-KR are often CP949, GB2312 often GBK).
   let decodeAs: String?
   let labels: [String]
+  /// Single-byte charsets for the same script: when one of them wins, the others are tried
+  /// too (they differ in a few code points, such as € in ISO-8859-15).
+  let family: String?
 
-  init(_ name: String, icu: String?, _ kind: Kind, decodeAs: String? = nil, labels: [String] = []) {
+  init(_ name: String, icu: String?, _ kind: Kind, decodeAs: String? = nil, family: String? = nil, labels: [String] = []) {
     self.name = name
     self.icuName = icu
     self.kind = kind
     self.decodeAs = decodeAs
+    self.family = family
     self.labels = labels
   }
 }
@@ -43,15 +47,15 @@ enum Charsets {
     Charset("GB18030", icu: "GB18030", .multibyte,
       labels: ["gbk", "gb2312", "cp936", "x-gbk", "euc-cn", "csgb2312", "chinese", "gb_2312-80", "ms936", "windows-936"]),
     Charset("Big5", icu: "windows-950-2000", .multibyte, labels: ["big-5", "big5-hkscs", "cn-big5", "x-x-big5", "csbig5", "cp950", "windows-950"]),
-    Charset("KOI8-R", icu: "KOI8-R", .singleByte, labels: ["koi8", "koi", "cskoi8r"]),
-    Charset("windows-1250", icu: "windows-1250", .singleByte, labels: ["cp1250", "x-cp1250"]),
-    Charset("windows-1251", icu: "windows-1251", .singleByte, labels: ["cp1251", "x-cp1251"]),
-    Charset("windows-1252", icu: "windows-1252", .singleByte, labels: ["cp1252", "x-cp1252", "us-ascii", "ascii", "ansi_x3.4-1968"]),
+    Charset("KOI8-R", icu: "KOI8-R", .singleByte, family: "cyrillic", labels: ["koi8", "koi", "cskoi8r"]),
+    Charset("windows-1250", icu: "windows-1250", .singleByte, family: "latin2", labels: ["cp1250", "x-cp1250"]),
+    Charset("windows-1251", icu: "windows-1251", .singleByte, family: "cyrillic", labels: ["cp1251", "x-cp1251"]),
+    Charset("windows-1252", icu: "windows-1252", .singleByte, family: "latin1", labels: ["cp1252", "x-cp1252", "us-ascii", "ascii", "ansi_x3.4-1968"]),
     Charset("ISO-8859-1", icu: "ISO-8859-1", .singleByte, decodeAs: "windows-1252", labels: ["latin1", "iso8859-1", "iso_8859-1", "l1", "cp819"]),
-    Charset("ISO-8859-2", icu: "ISO-8859-2", .singleByte, labels: ["latin2", "iso8859-2", "iso_8859-2", "l2"]),
+    Charset("ISO-8859-2", icu: "ISO-8859-2", .singleByte, family: "latin2", labels: ["latin2", "iso8859-2", "iso_8859-2", "l2"]),
     Charset("ISO-8859-3", icu: "ISO-8859-3", .singleByte, labels: ["latin3", "iso8859-3"]),
     Charset("ISO-8859-4", icu: "ISO-8859-4", .singleByte, labels: ["latin4", "iso8859-4"]),
-    Charset("ISO-8859-5", icu: "ISO-8859-5", .singleByte, labels: ["cyrillic", "iso8859-5", "iso_8859-5"]),
+    Charset("ISO-8859-5", icu: "ISO-8859-5", .singleByte, family: "cyrillic", labels: ["cyrillic", "iso8859-5", "iso_8859-5"]),
     Charset("ISO-8859-6", icu: "ISO-8859-6", .singleByte, labels: ["arabic", "iso8859-6"]),
     Charset("ISO-8859-7", icu: "ISO-8859-7", .singleByte, labels: ["greek", "iso8859-7"]),
     Charset("ISO-8859-8", icu: "ISO-8859-8", .singleByte, labels: ["hebrew", "iso8859-8", "iso-8859-8-i"]),
@@ -60,7 +64,7 @@ enum Charsets {
     Charset("ISO-8859-11", icu: "ISO-8859-11", .singleByte, labels: ["iso8859-11", "tis-620"]),
     Charset("ISO-8859-13", icu: "ISO-8859-13", .singleByte, labels: ["latin7", "iso8859-13"]),
     Charset("ISO-8859-14", icu: "ISO-8859-14", .singleByte, labels: ["latin8", "iso8859-14"]),
-    Charset("ISO-8859-15", icu: "ISO-8859-15", .singleByte, labels: ["latin9", "iso8859-15", "l9"]),
+    Charset("ISO-8859-15", icu: "ISO-8859-15", .singleByte, family: "latin1", labels: ["latin9", "iso8859-15", "l9"]),
   ]
 
   static let names: [String] = all.map(\.name)

@@ -10,7 +10,7 @@ struct DecodeConfig: StageConfig {
   static let name = "decode"
   static let summary = "detect the charset (BOM, UTF-8, declared, verified candidates) and decode to text; repair mojibake"
   static let input = StageInput.bytesOrText
-  static let defaultCandidates = ["UTF-8", "CP949", "EUC-KR", "UTF-16LE", "UTF-16BE"]
+  static let defaultCandidates = ["UTF-8", "CP949", "EUC-KR", "UTF-16LE", "UTF-16BE", "JOHAB"]
   static let options: [OptionSpec] = [
     OptionSpec(
       "candidates", .stringList(allowed: nil), default: .strings(defaultCandidates),

@@ -1,0 +1,45 @@
+# winnow — `make help` lists the targets.
+SHELL := /bin/bash
+SWIFT ?= swift
+WINNOW := .build/release/winnow
+DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev pkg-config
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev) when run as root
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (run 'sudo make deps')"; exit 1; fi; \
+	fi
+
+build: deps ## build winnow (release)
+	$(SWIFT) build -c release --product winnow
+
+clean-corpus: build ## build, then run pipelines/ko-news.yaml on samples/ into out/
+	$(WINNOW) run pipelines/ko-news.yaml
+
+# Tests run on a debug build (one build for the library and the binary the end-to-end tests
+# call); speed is measured by `make bench`, never by a test.
+test: deps ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
+	$(SWIFT) build
+	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
+	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
+	else echo "../shared/contract-check.sh not found: contract check not run"; fi
+
+bench: build ## decode+normalize throughput (MB/s per core) and peak memory on a generated 100 MB corpus
+	python3 bench/bench.py --winnow $(WINNOW)
+
+docs: build ## regenerate docs/STAGES.md from the stage registry
+	$(WINNOW) stages --markdown > docs/STAGES.md
+
+format: ## format the Swift sources with swift format
+	$(SWIFT) format --in-place --recursive Sources Tests
+
+clean: ## remove build products and outputs
+	rm -rf .build out
+
+.PHONY: help deps build clean-corpus test bench docs format clean

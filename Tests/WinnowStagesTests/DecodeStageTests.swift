@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowNative
+@testable import WinnowStages
+
+func decodeStage(_ overrides: [String: OptionValue] = [:]) throws -> any DocumentStage {
+  var values = StageOptions.defaults(for: DecodeConfig.options).values
+  for (key, value) in overrides { values[key] = value }
+  return try DecodeConfig(options: StageOptions(values)).build(StageContext(baseDirectory: "."))
+}
+
+func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentStage)? = nil) throws -> (Verdict, Document) {
+  var document = Document(id: "t", source: SourceInfo(path: "t", format: format), bytes: bytes)
+  let verdict = try (stage ?? decodeStage()).process(&document)
+  return (verdict, document)
+}
+
+@Suite struct DecodeStageTests {
+  @Test func decodesEveryFixtureInEveryListedEncodingExactly() throws {
+    let stage = try decodeStage()
+    var total = 0
+    var correct = 0
+    var failures: [String] = []
+    for (name, encodings) in CharsetFixtures.matrix {
+      let text = try CharsetFixtures.text(name)
+      for encoding in encodings {
+        let bytes = try #require(try CharsetFixtures.encode(text, as: encoding), "\(name) cannot be encoded as \(encoding)")
+        total += 1
+        let (verdict, document) = try decode(bytes, stage: stage)
+        let label = try #require(document.source.encoding ?? "none" as String?)
+        // A label is right when it is the one used, or one whose encoding gives the same bytes.
+        let base = encoding.replacingOccurrences(of: "-BOM", with: "")
+        let labelBytes = try CharsetFixtures.encode(text, as: label)
+        let baseBytes = try CharsetFixtures.encode(text, as: base)
+        let sameBytes = label == base || labelBytes == baseBytes
+        if verdict == .keep && document.text == text && sameBytes {
+          correct += 1
+        } else {
+          failures.append("\(name) as \(encoding): got \(label) (\(verdict))")
+        }
+      }
+    }
+    print("charset fixtures: \(correct)/\(total) decoded exactly")
+    #expect(failures.isEmpty, "\(failures.joined(separator: "; "))")
+    #expect(total >= 45)
+  }
+
+  /// The real scraped pages in ../shared/seeds, re-encoded into the Korean charsets.
+  @Test func decodesRealSeedPagesInKoreanEncodings() throws {
+    let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../../shared/seeds").standardizedFileURL
+    let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
+    try #require(!files.isEmpty, "no seeds in \(seeds.path)")
+    let stage = try decodeStage()
+    var checked = 0
+    for file in files {
+      let text = try String(contentsOf: seeds.appendingPathComponent(file), encoding: .utf8)
+      for encoding in ["CP949", "UTF-16LE", "UTF-16BE", "JOHAB", "UTF-8-BOM"] {
+        // Seeds may hold characters a legacy charset lacks (emoji): such pairs are skipped.
+        guard let bytes = try CharsetFixtures.encode(text, as: encoding) else { continue }
+        let (verdict, document) = try decode(bytes, stage: stage)
+        #expect(verdict == .keep && document.text == text, "\(file) as \(encoding): got \(document.source.encoding ?? "-")")
+        checked += 1
+      }
+    }
+    #expect(checked >= 15)
+  }
+
+  @Test func everySupportedEncodingHasAFixture() throws {
+    let covered = Set(CharsetFixtures.matrix.flatMap(\.encodings).map { $0.replacingOccurrences(of: "-BOM", with: "") })
+    let required = ["UTF-8", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", "CP949", "EUC-KR", "JOHAB", "ISO-2022-KR",
+                    "Shift_JIS", "EUC-JP", "GB18030", "Big5", "windows-1251", "windows-1252", "ISO-8859-1", "ISO-8859-2",
+                    "ISO-8859-5", "ISO-8859-15"]
+    for name in required { #expect(covered.contains(name), "no fixture for \(name)") }
+  }
+
+  @Test func labelsCP949OnlyWhenExtendedSyllablesAreUsed() throws {
+    let plain = try #require(try CharsetFixtures.encode(try CharsetFixtures.text("ko"), as: "CP949"))
+    #expect(try decode(plain).1.source.encoding == "EUC-KR")
+    let extended = try #require(try CharsetFixtures.encode(try CharsetFixtures.text("ko-extended"), as: "CP949"))
+    #expect(try decode(extended).1.source.encoding == "CP949")
+  }
+
+  @Test func declaredEUCKRThatIsReallyUTF8DecodesAsUTF8() throws {
+    let html = "<html><head><meta charset=\"euc-kr\"></head><body>한국어 본문입니다</body></html>"
+    let (verdict, document) = try decode(Array(html.utf8), format: .html)
+    #expect(verdict == .keep)
+    #expect(document.text == html)
+    #expect(document.source.encoding == "UTF-8")
+  }
+
+  @Test func declaredEUCKRThatNeedsCP949DecodesWithTheSuperset() throws {
+    let body = try CharsetFixtures.text("ko-extended")
+    let html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\"></head><body>\(body)</body></html>"
+    let bytes = try #require(try CharsetFixtures.encode(html, as: "CP949"))
+    let (verdict, document) = try decode(bytes, format: .html)
+    #expect(verdict == .keep)
+    #expect(document.text == html)
+    #expect(document.source.encoding == "CP949")
+  }
+
+  @Test func declaredCharsetIsReadFromMetaTags() throws {
+    let detector = CharsetDetector(candidates: [], useDetector: false, trustDeclared: true, plausibility: .shared)
+    func declared(_ html: String) -> String? {
+      Array(html.utf8).withUnsafeBufferPointer { detector.declaredCharset($0)?.name }
+    }
+    #expect(declared("<META CHARSET='EUC-KR'>") == "EUC-KR")
+    #expect(declared("<meta http-equiv=\"content-type\" content=\"text/html;charset=ks_c_5601-1987\">") == "CP949")
+    #expect(declared("<meta name=x content=y><p>charset=euc-kr</p>") == nil)
+    #expect(declared("<meta charset=\"x-unknown\">") == nil)
+  }
+
+  @Test func dropsEmptyAndBinaryDocuments() throws {
+    #expect(try decode([]).0 == .drop("empty", detail: "0 bytes"))
+    #expect(try decode(Array("  \n\t ".utf8)).0 == .drop("empty", detail: "only white space"))
+    let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x10, 0x37]
+    let (verdict, _) = try decode(png)
+    guard case .drop(let drop) = verdict else { Issue.record("binary kept"); return }
+    #expect(drop.reason == "binary")
+  }
+
+  @Test func dropsTooManyUndecodableBytesAndCountsFewer() throws {
+    // Valid UTF-8 Korean with stray invalid bytes: 2 bad bytes in ~150 characters.
+    let text = try CharsetFixtures.text("ko")
+    var bytes = Array(text.utf8)
+    bytes.insert(0xFF, at: 30)
+    bytes.insert(0xFE, at: 200)
+    let strict = try decodeStage(["max_invalid_ratio": .double(0.001)])
+    let (dropped, _) = try decode(bytes, stage: strict)
+    guard case .drop(let drop) = dropped else { Issue.record("kept"); return }
+    #expect(drop.reason == "invalid_encoding")
+    let lenient = try decodeStage(["max_invalid_ratio": .double(0.05)])
+    let (kept, document) = try decode(bytes, stage: lenient)
+    #expect(kept == .keep)
+    #expect(document.counters.contains { $0.name == "replacement_chars" && $0.count == 2 })
+    #expect(document.text?.unicodeScalars.filter { $0 == "\u{FFFD}" }.count == 2)
+  }
+
+  @Test func repairsUTF8ReadAsWindows1252() throws {
+    let original = "안녕하세요 여러분, 오늘 날씨가 맑습니다."
+    let bytes = Array(original.utf8)
+    let outcome = try bytes.withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-1252", strict: false) }
+    guard case .decoded(let mojibake, _) = outcome else { Issue.record("cannot make mojibake"); return }
+    var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: mojibake)
+    #expect(try decodeStage().process(&document) == .keep)
+    #expect(document.text == original)
+    #expect(document.counters.contains { $0.name == "mojibake_repaired" })
+  }
+
+  @Test func repairsCP949ReadAsLatin1() throws {
+    let latin1 = "¼Ò¸®¿¤"  // 소리엘 in CP949, read as Latin-1
+    var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: latin1)
+    #expect(try decodeStage().process(&document) == .keep)
+    #expect(document.text == "소리엘")
+  }
+
+  @Test func repairsOnlyTheMojibakeRunInMixedText() throws {
+    let mojibake = String(Array("서울 날씨".utf8).map { Character(Unicode.Scalar($0)) })
+    var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: "정상 문장입니다. \(mojibake)")
+    #expect(try decodeStage().process(&document) == .keep)
+    #expect(document.text == "정상 문장입니다. 서울 날씨")
+  }
+
+  @Test func leavesRealLatinTextAlone() throws {
+    for text in ["Café crème, déjà vu — naïve façade.", "Größe, Ärger und Übermut", "El niño comió piña en Añón.", "Ärger"] {
+      var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: text)
+      #expect(try decodeStage().process(&document) == .keep)
+      #expect(document.text == text)
+    }
+  }
+
+  @Test func mojibakeRepairCanBeTurnedOff() throws {
+    let latin1 = "¼Ò¸®¿¤"
+    var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: latin1)
+    #expect(try decodeStage(["repair_mojibake": .string("off")]).process(&document) == .keep)
+    #expect(document.text == latin1)
+  }
+
+  @Test func rejectsUnknownCandidateWithSuggestion() throws {
+    var values = StageOptions.defaults(for: DecodeConfig.options).values
+    values["candidates"] = .strings(["UTF-8", "CP494"])
+    #expect(throws: OptionError(option: "candidates", "unsupported charset 'CP494'; did you mean 'CP949'?")) {
+      try DecodeConfig(options: StageOptions(values))
+    }
+  }
+
+  @Test func decodesJohabSymbolsAndHanja() throws {
+    let text = "※ 大韓民國 ○ 서울"
+    let bytes = try #require(CharsetFixtures.encodeJohab(text))
+    let decoded = bytes.withUnsafeBufferPointer { Johab.decode($0, strict: true) }
+    #expect(decoded?.text == text)
+  }
+}
