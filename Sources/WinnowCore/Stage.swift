@@ -113,10 +113,13 @@ public struct OptionSpec: Sendable {
 public struct OptionError: Error, Sendable, Equatable {
   /// The option's name (nil: the stage as a whole).
   public var option: String?
+  /// For list options: the index of the offending item.
+  public var item: Int?
   public var message: String
 
-  public init(option: String?, _ message: String) {
+  public init(option: String?, item: Int? = nil, _ message: String) {
     self.option = option
+    self.item = item
     self.message = message
   }
 }

@@ -17,7 +17,7 @@ public enum ICU {
   public enum DecodeOutcome: Sendable, Equatable {
     /// Text, and how many bad sequences became U+FFFD (always 0 for a strict decode).
     case decoded(String, substitutions: Int)
-    /// A strict decode met an illegal or unmapped sequence at this byte offset.
+    /// A strict decode met an illegal or unmapped sequence ending at this byte offset.
     case invalid(offset: Int)
   }
 

@@ -180,7 +180,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
   @Test func rejectsUnknownCandidateWithSuggestion() throws {
     var values = StageOptions.defaults(for: DecodeConfig.options).values
     values["candidates"] = .strings(["UTF-8", "CP494"])
-    #expect(throws: OptionError(option: "candidates", "unsupported charset 'CP494'; did you mean 'CP949'?")) {
+    #expect(throws: OptionError(option: "candidates", item: 1, "unsupported charset 'CP494'; did you mean 'CP949'?")) {
       try DecodeConfig(options: StageOptions(values))
     }
   }

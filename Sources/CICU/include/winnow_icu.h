@@ -17,7 +17,7 @@ int32_t winnow_icu_converter_exists(const char *name);
 
 /// Converts `length` bytes in charset `name` to UTF-16.
 /// strict != 0: stops at the first illegal or unmapped sequence; returns -1 and sets
-///   *error_offset to the byte offset of that sequence.
+///   *error_offset to the byte offset just past that sequence.
 /// strict == 0: replaces each illegal or unmapped sequence with U+FFFD and counts them in
 ///   *substitutions.
 /// Returns the number of UTF-16 units written, or -2 (buffer too small), -3 (no converter),

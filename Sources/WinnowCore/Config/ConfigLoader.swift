@@ -43,6 +43,16 @@ public struct ConfigLoader {
   }
 }
 
+/// `out/clean.jsonl` → `out/clean.rejects.jsonl`.
+func defaultRejectsPath(for output: String) -> String {
+  var base = output
+  for suffix in [".jsonl.gz", ".jsonl", ".json"] where base.hasSuffix(suffix) {
+    base.removeLast(suffix.count)
+    break
+  }
+  return base + ".rejects.jsonl"
+}
+
 /// Folds "." and "dir/.." out of a path without touching the file system
 /// ("pipelines/../out/x" → "out/x").
 func normalizePath(_ path: String) -> String {
@@ -221,9 +231,10 @@ struct ValidationSession {
       error("no output: set 'output.path' or pass --output", at: node ?? root, node == nil ? "" : "output")
       return nil
     }
-    // Rejects default to a file beside the output: nothing is dropped without a record.
-    let rejects = rejectsPath ?? ((outputPath as NSString).deletingLastPathComponent as NSString)
-      .appendingPathComponent("rejects.jsonl")
+    // Rejects default to a file beside the output (clean.jsonl → clean.rejects.jsonl), also
+    // when --output moves the output: nothing is dropped without a record, and a run never
+    // overwrites another run's rejects.
+    let rejects = (overrides.output != nil ? overrides.rejects : rejectsPath) ?? defaultRejectsPath(for: outputPath)
     if rejects == outputPath {
       error("'output.rejects' must differ from 'output.path'", at: node ?? root, "output.rejects")
     }
@@ -319,8 +330,12 @@ struct ValidationSession {
       let stage = try config.build(StageContext(baseDirectory: baseDirectory))
       return PipelineStage(name: type.name, options: options, stage: stage)
     } catch {
-      let place = error.option.flatMap { optionNodes[$0] } ?? nameNode
-      let keyPath = error.option.map { "\(path).\($0)" } ?? path
+      var place = error.option.flatMap { optionNodes[$0] } ?? nameNode
+      var keyPath = error.option.map { "\(path).\($0)" } ?? path
+      if let item = error.item, case .sequence(let sequence) = place, item < sequence.count {
+        place = sequence[item]
+        keyPath += "[\(item)]"
+      }
       self.error(error.message, at: place, keyPath)
       return nil
     }

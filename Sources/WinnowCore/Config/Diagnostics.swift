@@ -62,7 +62,8 @@ public func nearestName(to word: String, in candidates: [String]) -> String? {
   }
   guard let best else { return nil }
   let limit = max(2, min(lowered.count, best.name.count) / 3)
-  return best.distance <= limit ? best.name : nil
+  // A distance as long as the word itself is a different word, not a typo ('c' vs 'a').
+  return best.distance <= limit && best.distance < min(lowered.count, best.name.count) ? best.name : nil
 }
 
 /// Levenshtein distance over Unicode scalars.

@@ -271,7 +271,7 @@ final class JSONLRecords {
         start = newline + 1
         if line.last == 0x0D { line.removeLast() }
         lineNumber += 1
-        if skipping { return ([], true) }
+        if skipping || line.count > settings.maxDocumentBytes { return ([], true) }
         return (line, false)
       }
       if finished {
@@ -279,7 +279,7 @@ final class JSONLRecords {
         let line = Array(buffer[start...])
         start = buffer.count
         lineNumber += 1
-        return skipping ? ([], true) : (line, false)
+        return skipping || line.count > settings.maxDocumentBytes ? ([], true) : (line, false)
       }
       if buffer.count - start > settings.maxDocumentBytes {
         // Drop the oversized line's head and keep scanning for its end.

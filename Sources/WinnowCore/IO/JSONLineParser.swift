@@ -160,6 +160,7 @@ public struct JSONLineParser {
       if byte < 0x20 { throw fail("control character in string") }
       if byte != UInt8(ascii: "\\") { index += 1; continue }
       out.append(contentsOf: bytes[runStart..<index])
+      let escapeStart = index
       index += 1
       guard index < bytes.count else { throw fail("unterminated escape") }
       let escape = bytes[index]
@@ -192,7 +193,9 @@ public struct JSONLineParser {
           scalar = 0xFFFD
         }
         out.append(contentsOf: String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
-      default: throw fail("invalid escape")
+      default:
+        index = escapeStart
+        throw fail("invalid escape")
       }
       runStart = index
     }

@@ -34,6 +34,10 @@ public struct RunSummary: Sendable {
   public var outputPath = ""
   public var rejectsPath = ""
   public var jobs = 1
+  /// Most batches held between reader and writer at once, and the bound on it: memory
+  /// depends on these and the batch size, never on the corpus size.
+  public var peakBatchesInFlight = 0
+  public var maxBatchesInFlight = 0
 
   public var megabytesPerSecond: Double {
     seconds > 0 ? Double(inputBytes) / 1_000_000 / seconds : 0

@@ -126,6 +126,8 @@ public final class Runner: @unchecked Sendable {
       throw error
     }
     summary.skippedFiles = reader.skipped
+    summary.peakBatchesInFlight = queue.peakInFlight
+    summary.maxBatchesInFlight = queue.maxInFlight
     summary.outputBytes = output.bytes
     summary.outputPath = pipeline.output.path
     summary.rejectsPath = pipeline.output.rejects
@@ -184,7 +186,9 @@ final class WorkQueue: @unchecked Sendable {
   private var nextToWrite = 0
   private var totalBatches: Int?
   private var inFlight = 0
-  private let maxInFlight: Int
+  let maxInFlight: Int
+  /// The most batches ever in flight at once (reported, and checked by a test).
+  private(set) var peakInFlight = 0
   private(set) var isCancelled = false
 
   init(maxInFlight: Int) {
@@ -196,6 +200,7 @@ final class WorkQueue: @unchecked Sendable {
     condition.lock()
     while inFlight >= maxInFlight && !isCancelled { condition.wait() }
     inFlight += 1
+    peakInFlight = max(peakInFlight, inFlight)
     pending.append(batch)
     condition.broadcast()
     condition.unlock()

@@ -33,11 +33,11 @@ struct DecodeConfig: StageConfig {
 
   init(options: StageOptions) throws(OptionError) {
     var charsets: [Charset] = []
-    for name in options.strings("candidates") {
+    for (index, name) in options.strings("candidates").enumerated() {
       guard let charset = Charsets.named(name) else {
         var message = "unsupported charset '\(name)'"
         if let near = nearestName(to: name, in: Charsets.names) { message += "; did you mean '\(near)'?" }
-        throw OptionError(option: "candidates", message)
+        throw OptionError(option: "candidates", item: index, message)
       }
       charsets.append(charset)
     }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import WinnowCore
+
+@Suite struct JSONTests {
+  @Test func escapesPerRFC8259AndRoundTrips() throws {
+    let samples = ["plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\r", "\u{01}\u{1F}\u{7F}", "한국어 😀", ""]
+    for sample in samples {
+      var writer = JSONWriter()
+      writer.string(sample)
+      let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes), options: .fragmentsAllowed) as? String
+      #expect(decoded == sample)
+    }
+    var writer = JSONWriter()
+    writer.string("a\u{01}\n")
+    #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"a\\u0001\\n\"")
+  }
+
+  @Test func writesFractionsStably() {
+    for (value, text) in [(1.0, "1"), (0.0, "0"), (0.5, "0.5"), (0.987, "0.99"), (0.05, "0.05"), (1.7, "1")] {
+      var writer = JSONWriter()
+      writer.fraction(value)
+      #expect(String(decoding: writer.bytes, as: UTF8.self) == text)
+    }
+  }
+
+  @Test func parsesObjectsKeepingRawValues() throws {
+    let line = Array(#" {"a": "x\u00e9\ud83d\ude00", "b" : [1, {"c": -2.5e3}], "d": true, "e": null} "#.utf8)
+    let members = try JSONLineParser.parseObject(line)
+    #expect(members.map(\.key) == ["a", "b", "d", "e"])
+    #expect(JSONLineParser.stringValue(members[0].value) == "xé😀")
+    #expect(String(decoding: members[1].value, as: UTF8.self) == #"[1, {"c": -2.5e3}]"#)
+  }
+
+  @Test func reportsSyntaxErrorsWithColumns() {
+    let cases: [(String, String)] = [
+      (#"{"a":1,}"#, "column 8: expected a key string"),
+      (#"{"a" 1}"#, "column 6: expected ':' after key"),
+      (#"[1,2]"#, "column 1: expected a JSON object '{'"),
+      (#"{"a":tru}"#, "column 6: invalid literal"),
+      (#"{"a":1} x"#, "column 9: unexpected text after the object"),
+      (#"{"a":"\q"}"#, "column 7: invalid escape"),
+    ]
+    for (input, message) in cases {
+      #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(Array(input.utf8)) }
+      do {
+        _ = try JSONLineParser.parseObject(Array(input.utf8))
+      } catch {
+        #expect(error.description == message, "\(input)")
+      }
+    }
+  }
+
+  @Test func base64MatchesFoundation() {
+    for bytes in [[], [0], [0, 1], [0, 1, 2], [255, 254, 253, 252], Array(0...255)] as [[UInt8]] {
+      #expect(base64(bytes) == Data(bytes).base64EncodedString())
+    }
+  }
+}

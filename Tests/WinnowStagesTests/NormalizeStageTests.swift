@@ -1,0 +1,83 @@
+import Testing
+import WinnowCore
+@testable import WinnowStages
+
+func normalizeStage(_ overrides: [String: OptionValue] = [:]) throws -> any DocumentStage {
+  var values = StageOptions.defaults(for: NormalizeConfig.options).values
+  for (key, value) in overrides { values[key] = value }
+  return try NormalizeConfig(options: StageOptions(values)).build(StageContext(baseDirectory: "."))
+}
+
+func normalize(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> Document {
+  var document = Document(id: "t", source: SourceInfo(path: "t", format: .txt), text: text)
+  #expect(try normalizeStage(overrides).process(&document) == .keep)
+  return document
+}
+
+@Suite struct NormalizeStageTests {
+  @Test func composesNFDHangul() throws {
+    let nfd = "\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}"  // 한글 as jamo
+    let document = try normalize("제목: \(nfd) 테스트")
+    #expect(document.text == "제목: 한글 테스트")
+    #expect(document.counters.contains { $0.name == "normalized" })
+  }
+
+  @Test func composesLatinCombiningMarks() throws {
+    #expect(try normalize("Cafe\u{301} de\u{301}ja\u{300}").text == "Café déjà")
+  }
+
+  @Test func leavesNFCTextUntouchedAndSkipsICU() throws {
+    let document = try normalize("이미 정규화된 문장입니다. Already NFC: café.")
+    #expect(document.text == "이미 정규화된 문장입니다. Already NFC: café.")
+    #expect(!document.counters.contains { $0.name == "normalized" })
+  }
+
+  @Test func nfkcFoldsCompatibilityCharacters() throws {
+    #expect(try normalize("ｈｅｌｌｏ ﬁne ㈜", ["form": .string("NFKC")]).text == "hello fine (주)")
+  }
+
+  @Test func removesControlZeroWidthAndSoftHyphen() throws {
+    let text = "a\u{0001}b\u{007F}c\u{0085}d\u{200B}e\u{200C}f\u{200D}g\u{2060}h\u{FEFF}i\u{00AD}j\u{009F}k"
+    let document = try normalize(text)
+    #expect(document.text == "abc\nd" + "efghijk")
+    #expect(document.counters.contains { $0.name == "characters_removed" && $0.count == 9 })
+  }
+
+  @Test func mapsUnicodeSpacesToSpace() throws {
+    let spaces = ["\u{00A0}", "\u{1680}", "\u{2002}", "\u{2003}", "\u{2009}", "\u{200A}", "\u{202F}", "\u{205F}", "\u{3000}"]
+    for space in spaces {
+      #expect(try normalize("가\(space)나").text == "가 나", "U+\(String(space.unicodeScalars.first!.value, radix: 16))")
+    }
+  }
+
+  @Test func normalizesLineEndings() throws {
+    #expect(try normalize("a\r\nb\rc\u{2028}d\u{2029}e\u{000B}f\u{000C}g").text == "a\nb\nc\nd\ne\nf\ng")
+  }
+
+  @Test func trimsLinesAndCollapsesSpaces() throws {
+    #expect(try normalize("   첫  줄   \n\t 둘째\t\t줄 \n").text == "첫 줄\n둘째\t줄")
+  }
+
+  @Test func collapsesBlankLinesToOne() throws {
+    #expect(try normalize("\n\n문단 1\n\n\n\n문단 2\n \n\t\n문단 3\n\n").text == "문단 1\n\n문단 2\n\n문단 3")
+  }
+
+  @Test func keepsMoreBlankLinesWhenAsked() throws {
+    #expect(try normalize("a\n\n\n\n\nb", ["max_blank_lines": .int(2)]).text == "a\n\n\nb")
+    #expect(try normalize("a\n\n\nb", ["max_blank_lines": .int(0)]).text == "a\nb")
+  }
+
+  @Test func canKeepSpacesAsTheyAre() throws {
+    #expect(try normalize("  a   b  \nc", ["trim_lines": .bool(false), "collapse_spaces": .bool(false)]).text == "  a   b  \nc")
+  }
+
+  @Test func zeroWidthBetweenJamoStillYieldsNFC() throws {
+    // Removing the ZWSP joins jamo that must then compose.
+    let document = try normalize("\u{1100}\u{200B}\u{1161}")
+    #expect(document.text == "가")
+  }
+
+  @Test func keepsSupplementaryCharacters() throws {
+    #expect(try normalize("이모지 😀 와 𠀀").text == "이모지 😀 와 𠀀")
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import WinnowTestSupport
+
+/// The built binary on pipelines/ × samples/ and on ../shared/seeds.
+@Suite(.serialized) struct EndToEndTests {
+  let root = packageRoot()
+
+  /// Every line is JSON with an id, NFC text (checked by Python's unicodedata, independent
+  /// of ICU) and a source encoding.
+  func checkCleanOutput(_ path: String) throws -> [[String: Any]] {
+    let records = try readJSONLines(path)
+    let check = Process()
+    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    check.arguments = ["python3", "-c", """
+      import json, sys, unicodedata
+      n = 0
+      for line in open(sys.argv[1], encoding='utf-8'):
+          r = json.loads(line)
+          assert r['id'] and isinstance(r['text'], str) and r['text'], r.get('id')
+          assert unicodedata.is_normalized('NFC', r['text']), r['id']
+          assert r['source']['encoding'], r['id']
+          n += 1
+      print(n)
+      """, path]
+    let out = Pipe()
+    check.standardOutput = out
+    try check.run()
+    check.waitUntilExit()
+    #expect(check.terminationStatus == 0, "python check failed for \(path)")
+    return records
+  }
+
+  @Test func referencePipelineRunsOnSamples() throws {
+    let directory = try TemporaryDirectory()
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--output", directory.path + "/clean.jsonl", "--rejects", directory.path + "/rejects.jsonl", "--jobs", "2"],
+      in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("winnow: "))
+    let records = try checkCleanOutput(directory.path + "/clean.jsonl")
+    let rejects = try readJSONLines(directory.path + "/rejects.jsonl")
+    let sampleFiles = try FileManager.default.contentsOfDirectory(atPath: root + "/samples").filter { !$0.hasSuffix(".md") }
+    let jsonlRecords = try String(contentsOfFile: root + "/samples/feed.jsonl", encoding: .utf8).split(separator: "\n").count
+    #expect(records.count + rejects.count == sampleFiles.count - 1 + jsonlRecords)
+    // Encodings of the samples are recognised as their names say.
+    var byID: [String: String] = [:]
+    for record in records {
+      if let id = record["id"] as? String, let source = record["source"] as? [String: Any] { byID[id] = source["encoding"] as? String }
+    }
+    for (id, encoding) in byID {
+      if id.hasPrefix("cp949-") { #expect(encoding == "CP949", "\(id)") }
+      if id.hasPrefix("euckr-harbor") || id.hasPrefix("euckr-rice") { #expect(encoding == "EUC-KR", "\(id)") }
+      if id.hasPrefix("utf16le-") { #expect(encoding == "UTF-16LE", "\(id)") }
+      if id.hasPrefix("utf16be-") { #expect(encoding == "UTF-16BE", "\(id)") }
+      if id.hasPrefix("euckr-declared-utf8") || id.hasPrefix("nfd-") || id.hasPrefix("utf8bom-") { #expect(encoding == "UTF-8", "\(id)") }
+    }
+    // The mojibake records of feed.jsonl come out as Hangul.
+    for record in records where (record["id"] as? String)?.hasPrefix("feed-") == true {
+      let text = record["text"] as? String ?? ""
+      #expect(text.unicodeScalars.filter { (0xAC00...0xD7A3).contains($0.value) }.count > 50, "\(record["id"] ?? "")")
+      #expect(!text.contains("ì") && !text.contains("¼"))
+      #expect(record["crawl_batch"] != nil)
+    }
+  }
+
+  @Test func runsOnTheSharedSeeds() throws {
+    let seeds = root + "/../shared/seeds"
+    try #require(FileManager.default.fileExists(atPath: seeds), "../shared/seeds is missing")
+    let directory = try TemporaryDirectory()
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--input", seeds, "--output", directory.path + "/clean.jsonl", "--quiet"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    let records = try checkCleanOutput(directory.path + "/clean.jsonl")
+    #expect(records.count == 5)
+    // --output without --rejects: the rejects go beside it, not over the pipeline's own.
+    #expect(FileManager.default.fileExists(atPath: directory.path + "/clean.rejects.jsonl"))
+  }
+
+  @Test func sameBytesForOneAndFourJobs() throws {
+    let directory = try TemporaryDirectory()
+    var outputs: [Data] = []
+    for jobs in ["1", "4"] {
+      let out = directory.path + "/clean-\(jobs).jsonl"
+      let result = try runWinnow(
+        ["run", "pipelines/ko-news.yaml", "--output", out, "--rejects", directory.path + "/r-\(jobs).jsonl", "--jobs", jobs, "--quiet"],
+        in: root)
+      #expect(result.status == 0)
+      outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(!outputs[0].isEmpty)
+  }
+
+  @Test func readsJSONLFromStandardInput() throws {
+    let directory = try TemporaryDirectory()
+    let input = "{\"id\":\"s1\",\"text\":\"표준 입력으로 들어온 글\"}\n{\"id\":\"s2\",\"text\":\"둘째\"}\n"
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
+      input: Array(input.utf8))
+    #expect(result.status == 0, "\(result.stderr)")
+    let records = try readJSONLines(directory.path + "/o.jsonl")
+    #expect(records.map { $0["id"] as? String } == ["s1", "s2"])
+  }
+
+  @Test func readsPlainTextFromStandardInput() throws {
+    let directory = try TemporaryDirectory()
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
+      input: Array("그냥 텍스트\n".utf8))
+    #expect(result.status == 0, "\(result.stderr)")
+    let records = try readJSONLines(directory.path + "/o.jsonl")
+    #expect(records.first?["text"] as? String == "그냥 텍스트")
+    #expect(records.first?["id"] as? String == "-")
+  }
+
+  @Test func invalidConfigExitsTwoWithPositionAndSuggestion() throws {
+    let directory = try TemporaryDirectory()
+    let file = try directory.write("bad.yaml", "version: 1\ninput: {path: \(root)/samples}\noutput: {path: o.jsonl}\nstages:\n  - decode: {candidates: [UTF8, CP494]}\n  - normalise: {}\n")
+    let result = try runWinnow(["validate", file])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("bad.yaml:5:33: error: [stages[0].decode.candidates[1]] unsupported charset 'CP494'; did you mean 'CP949'?"), "\(result.stderr)")
+    #expect(result.stderr.contains("bad.yaml:6:5: error: [stages[1]] unknown stage 'normalise'; did you mean 'normalize'?"))
+    #expect(result.stderr.contains("2 errors in pipeline; nothing was run"))
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    #expect(try runWinnow(["run"]).status == 2)
+    #expect(try runWinnow(["frobnicate"]).status == 2)
+    #expect(try runWinnow(["run", "pipelines/ko-news.yaml", "--jobs", "0"], in: root).status == 2)
+    #expect(try runWinnow(["run", "pipelines/ko-news.yaml", "--input", "/no/such/dir"], in: root).status == 2)
+  }
+
+  @Test func unwritableOutputExitsOne() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("blocker", "a file where a directory should be")
+    let result = try runWinnow(["run", "pipelines/ko-news.yaml", "--output", directory.path + "/blocker/clean.jsonl", "--quiet"], in: root)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("winnow: error: cannot create directory"))
+  }
+
+  @Test func validateTouchesNoDataAndStagesListsOptions() throws {
+    let validate = try runWinnow(["validate", "pipelines/ko-news.yaml"], in: root)
+    #expect(validate.status == 0)
+    #expect(validate.stdout.contains("ok: 2 stages (decode, normalize)"))
+    let stages = try runWinnow(["stages"])
+    #expect(stages.status == 0)
+    #expect(stages.stdout.contains("decode\n"))
+    #expect(stages.stdout.contains("- max_invalid_ratio: number (0…1) = 0.01"))
+    #expect(stages.stdout.contains("- form: NFC | NFKC = NFC"))
+  }
+
+  @Test func everyPipelineFileValidates() throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: root + "/pipelines").filter { $0.hasSuffix(".yaml") }
+    #expect(!files.isEmpty)
+    for file in files {
+      let result = try runWinnow(["validate", "pipelines/" + file], in: root)
+      #expect(result.status == 0, "\(file): \(result.stderr)")
+    }
+  }
+
+  @Test func stageDocsAreCurrent() throws {
+    let generated = try runWinnow(["stages", "--markdown"]).stdout
+    let committed = try String(contentsOfFile: root + "/docs/STAGES.md", encoding: .utf8)
+    #expect(generated == committed, "docs/STAGES.md is stale: run 'make docs'")
+  }
+}
