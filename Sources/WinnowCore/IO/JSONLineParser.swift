@@ -39,36 +39,40 @@ public struct JSONLineParser {
     }
   }
 
+  /// The top-level object, with its members' raw values.
   mutating func object() throws(JSONSyntaxError) -> [Member] {
     skipSpace()
     guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected a JSON object '{'") }
-    index += 1
-    var members: [Member] = []
-    skipSpace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-      index += 1
-    } else {
-      while true {
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
-        let key = try string()
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
-        index += 1
-        skipSpace()
-        let start = index
-        try value(depth: 0)
-        members.append(Member(key: key, value: bytes[start..<index]))
-        skipSpace()
-        guard index < bytes.count else { throw fail("unterminated object") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-        throw fail("expected ',' or '}'")
-      }
-    }
+    var captured: [Member]? = []
+    try members(depth: 0, into: &captured)
+    let members = captured ?? []
     skipSpace()
     if index != bytes.count { throw fail("unexpected text after the object") }
     return members
+  }
+
+  /// Parses an object starting at '{'; appends its members to `captured` when given.
+  mutating func members(depth: Int, into captured: inout [Member]?) throws(JSONSyntaxError) {
+    index += 1
+    skipSpace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+    while true {
+      skipSpace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
+      let key = try string()
+      skipSpace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+      index += 1
+      skipSpace()
+      let start = index
+      try value(depth: depth + 1)
+      captured?.append(Member(key: key, value: bytes[start..<index]))
+      skipSpace()
+      guard index < bytes.count else { throw fail("unterminated object") }
+      if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+      if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+      throw fail("expected ',' or '}'")
+    }
   }
 
   mutating func value(depth: Int) throws(JSONSyntaxError) {
@@ -77,24 +81,8 @@ public struct JSONLineParser {
     switch bytes[index] {
     case UInt8(ascii: "\""): _ = try string()
     case UInt8(ascii: "{"):
-      index += 1
-      skipSpace()
-      if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
-      while true {
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key string") }
-        _ = try string()
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
-        index += 1
-        skipSpace()
-        try value(depth: depth + 1)
-        skipSpace()
-        guard index < bytes.count else { throw fail("unterminated object") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; return }
-        throw fail("expected ',' or '}'")
-      }
+      var ignored: [Member]? = nil
+      try members(depth: depth, into: &ignored)
     case UInt8(ascii: "["):
       index += 1
       skipSpace()
