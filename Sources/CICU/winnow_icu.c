@@ -41,29 +41,35 @@ static void count_and_substitute(const void *context, UConverterToUnicodeArgs *a
   ucnv_cbToUWriteUChars(args, &replacement, 1, 0, status);
 }
 
-int32_t winnow_icu_to_utf16(const char *name, const char *source, int32_t length,
-                            uint16_t *target, int32_t capacity, int32_t strict,
-                            int32_t *substitutions, int32_t *error_offset, int32_t *icu_error) {
+int32_t winnow_icu_to_utf8(const char *name, const char *source, int32_t length,
+                           char *target, int32_t capacity, int32_t strict,
+                           int32_t *substitutions, int32_t *error_offset, int32_t *icu_error) {
   UErrorCode status = U_ZERO_ERROR;
   *substitutions = 0;
   *error_offset = -1;
   *icu_error = 0;
-  UConverter *converter = ucnv_open(name, &status);
+  UConverter *from = ucnv_open(name, &status);
   if (U_FAILURE(status)) { *icu_error = status; return -3; }
   status = U_ZERO_ERROR;
+  UConverter *to = ucnv_open("UTF-8", &status);
+  if (U_FAILURE(status)) { ucnv_close(from); *icu_error = status; return -3; }
+  status = U_ZERO_ERROR;
   if (strict) {
-    ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
+    ucnv_setToUCallBack(from, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
   } else {
-    ucnv_setToUCallBack(converter, count_and_substitute, substitutions, NULL, NULL, &status);
+    ucnv_setToUCallBack(from, count_and_substitute, substitutions, NULL, NULL, &status);
   }
-  if (U_FAILURE(status)) { ucnv_close(converter); *icu_error = status; return -4; }
+  if (U_FAILURE(status)) { ucnv_close(from); ucnv_close(to); *icu_error = status; return -4; }
 
-  UChar *out = (UChar *)target;
-  UChar *outLimit = out + capacity;
+  UChar pivot[2048];
+  UChar *pivotSource = pivot, *pivotTarget = pivot;
+  char *out = target;
   const char *in = source;
-  ucnv_toUnicode(converter, &out, outLimit, &in, source + length, NULL, 1, &status);
-  int32_t written = (int32_t)(out - (UChar *)target);
-  ucnv_close(converter);
+  ucnv_convertEx(to, from, &out, target + capacity, &in, source + length, pivot, &pivotSource,
+                 &pivotTarget, pivot + 2048, 1, 1, &status);
+  int32_t written = (int32_t)(out - target);
+  ucnv_close(from);
+  ucnv_close(to);
   if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
   if (status == U_ILLEGAL_CHAR_FOUND || status == U_INVALID_CHAR_FOUND ||
       status == U_TRUNCATED_CHAR_FOUND || status == U_ILLEGAL_ESCAPE_SEQUENCE ||

@@ -26,30 +26,32 @@ public enum ICU {
     _ bytes: UnsafeBufferPointer<UInt8>, charset name: String, strict: Bool
   ) throws(NativeError) -> DecodeOutcome {
     if bytes.isEmpty { return .decoded("", substitutions: 0) }
-    guard bytes.count < Int(Int32.max) / 2 else {
-      throw NativeError(function: "winnow_icu_to_utf16", code: -2, message: "input too large")
+    guard bytes.count < Int(Int32.max) / 4 else {
+      throw NativeError(function: "winnow_icu_to_utf8", code: -2, message: "input too large")
     }
-    // Every supported charset yields at most one UTF-16 unit per input byte, plus one
-    // U+FFFD per bad byte in the worst case.
-    let capacity = bytes.count + 16
+    // A byte yields at most 3 UTF-8 bytes (U+FFFD for a bad byte is 3 as well); GB18030's
+    // 4-byte sequences yield at most 4.
+    let capacity = bytes.count * 3 + 16
     var substitutions: Int32 = 0
     var offset: Int32 = 0
     var icuError: Int32 = 0
     var written: Int32 = 0
-    let units = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
+    let text = String(unsafeUninitializedCapacity: capacity) { buffer in
       written = bytes.withMemoryRebound(to: CChar.self) { source in
-        winnow_icu_to_utf16(
-          name, source.baseAddress, Int32(source.count), buffer.baseAddress, Int32(capacity),
-          strict ? 1 : 0, &substitutions, &offset, &icuError)
+        buffer.withMemoryRebound(to: CChar.self) { target in
+          winnow_icu_to_utf8(
+            name, source.baseAddress, Int32(source.count), target.baseAddress, Int32(capacity),
+            strict ? 1 : 0, &substitutions, &offset, &icuError)
+        }
       }
-      count = max(0, Int(written))
+      return max(0, Int(written))
     }
     switch written {
     case -1: return .invalid(offset: Int(offset))
     case ..<0:
-      throw NativeError(function: "winnow_icu_to_utf16(\(name))", code: icuError != 0 ? icuError : written)
+      throw NativeError(function: "winnow_icu_to_utf8(\(name))", code: icuError != 0 ? icuError : written)
     default:
-      return .decoded(String(decoding: units, as: UTF16.self), substitutions: Int(substitutions))
+      return .decoded(text, substitutions: Int(substitutions))
     }
   }
 
@@ -104,7 +106,7 @@ public struct ICUNormalizer: Sendable {
   }
 
   public let form: Form
-  private let stable: [UInt8]
+  @usableFromInline let stable: [UInt8]
 
   public init(form: Form) throws(NativeError) {
     self.form = form
@@ -120,7 +122,7 @@ public struct ICUNormalizer: Sendable {
 
   /// True when `scalar` alone can neither change under normalization nor combine with its
   /// neighbours. Supplementary code points answer false (they take the ICU path).
-  @inline(__always)
+  @inlinable @inline(__always)
   public func isStable(_ scalar: UInt32) -> Bool {
     scalar < 0x10000 && stable[Int(scalar >> 3)] & (1 << (scalar & 7)) != 0
   }

@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
   @Flag(name: .long, help: "Print nothing on success.")
   var quiet = false
 
+  @Option(name: .long, help: "Also write the run summary as JSON to this file (counts, timings per stage).")
+  var summaryJSON: String?
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
@@ -36,6 +39,14 @@ struct RunCommand: ParsableCommand {
     let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
     let summary = try runner.run()
     if !quiet { printError(summary.render()) }
+    if let summaryJSON {
+      do {
+        let data = try JSONSerialization.data(withJSONObject: summary.json(), options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: summaryJSON))
+      } catch {
+        throw RunError("cannot write summary '\(summaryJSON)': \(error.localizedDescription)")
+      }
+    }
   }
 }
 

@@ -15,19 +15,20 @@ void winnow_icu_version(char *buffer, int32_t capacity);
 /// Whether a converter with this name can be opened.
 int32_t winnow_icu_converter_exists(const char *name);
 
-/// Converts `length` bytes in charset `name` to UTF-16.
+/// Converts `length` bytes in charset `name` to UTF-8 (ICU converts multi-byte charsets to
+/// UTF-8 directly). `capacity` should be at least 3 × length + 16.
 /// strict != 0: stops at the first illegal or unmapped sequence; returns -1 and sets
 ///   *error_offset to the byte offset just past that sequence.
 /// strict == 0: replaces each illegal or unmapped sequence with U+FFFD and counts them in
 ///   *substitutions.
-/// Returns the number of UTF-16 units written, or -2 (buffer too small), -3 (no converter),
+/// Returns the number of bytes written, or -2 (buffer too small), -3 (no converter),
 /// -4 (other ICU error; *icu_error holds the code).
-int32_t winnow_icu_to_utf16(const char *name, const char *source, int32_t length,
-                            uint16_t *target, int32_t capacity, int32_t strict,
-                            int32_t *substitutions, int32_t *error_offset, int32_t *icu_error);
+int32_t winnow_icu_to_utf8(const char *name, const char *source, int32_t length,
+                           char *target, int32_t capacity, int32_t strict,
+                           int32_t *substitutions, int32_t *error_offset, int32_t *icu_error);
 
 /// Converts UTF-16 to charset `name`. strict != 0 stops at an unmappable character (-1).
-/// Returns bytes written, or the same negative codes as winnow_icu_to_utf16.
+/// Returns bytes written, or the same negative codes as winnow_icu_to_utf8.
 int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t length,
                               char *target, int32_t capacity, int32_t strict,
                               int32_t *icu_error);

@@ -196,9 +196,14 @@ public final class InputReader: @unchecked Sendable {
   private func readWhole(_ file: FileEntry, format: InputFormat, gzip: Bool) -> ReadItem {
     let source = SourceInfo(path: file.relative, format: format)
     if !gzip {
-      let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
-      if let size, size > settings.maxDocumentBytes {
+      switch readPlainFile(file.path) {
+      case .success(let bytes):
+        bytesRead += bytes.count
+        return ReadItem(document: Document(id: file.relative, source: source, bytes: bytes), drop: nil)
+      case .failure(.tooLarge(let size)):
         return ReadItem(document: Document(id: file.relative, source: source), drop: tooLarge(size))
+      case .failure(.system(let message)):
+        return unreadable(file, format: format, detail: message)
       }
     }
     do {
@@ -215,11 +220,55 @@ public final class InputReader: @unchecked Sendable {
     }
   }
 
+  enum PlainReadError: Error {
+    case tooLarge(Int)
+    case system(String)
+  }
+
+  /// Reads a whole uncompressed file into an array of exactly its size.
+  private func readPlainFile(_ path: String) -> Result<[UInt8], PlainReadError> {
+    let descriptor = Foundation.open(path, O_RDONLY)
+    guard descriptor >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    let size = Int(info.st_size)
+    if size > settings.maxDocumentBytes { return .failure(.tooLarge(size)) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    var filled = 0
+    var failure: String?
+    bytes.withUnsafeMutableBytes { buffer in
+      while filled < size, let base = buffer.baseAddress {
+        let count = read(descriptor, base + filled, size - filled)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = String(cString: strerror(errno))
+          return
+        }
+        if count == 0 { break }
+        filled += count
+      }
+    }
+    if let failure { return .failure(.system(failure)) }
+    if filled < size { bytes.removeLast(size - filled) }
+    // Files that report size 0 but have content (/proc, pipes) are read as a stream.
+    if size == 0 {
+      var chunk = [UInt8](repeating: 0, count: 1 << 16)
+      while bytes.count <= settings.maxDocumentBytes {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 { return .failure(.system(String(cString: strerror(errno)))) }
+        if count == 0 { break }
+        bytes.append(contentsOf: chunk[0..<count])
+      }
+      if bytes.count > settings.maxDocumentBytes { return .failure(.tooLarge(bytes.count)) }
+    }
+    return .success(bytes)
+  }
+
   private func unreadable(_ file: FileEntry, format: InputFormat, detail: String) -> ReadItem {
-    let reason = String(cString: strerror(errno))
-    return ReadItem(
+    ReadItem(
       document: Document(id: file.relative, source: SourceInfo(path: file.relative, format: format)),
-      drop: Drop(reason: "unreadable", detail: "\(file.path): \(reason) (\(detail))"))
+      drop: Drop(reason: "unreadable", detail: "\(file.path): \(detail)"))
   }
 
   private func tooLarge(_ size: Int) -> Drop {

@@ -25,11 +25,35 @@ public struct JSONWriter {
   public mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
     bytes.append(UInt8(ascii: "\""))
     var start = 0
-    for index in 0..<utf8.count {
+    var index = 0
+    let count = utf8.count
+    guard let base = utf8.baseAddress else {
+      bytes.append(UInt8(ascii: "\""))
+      return
+    }
+    let raw = UnsafeRawPointer(base)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while index < count {
+      // Eight bytes at a time while no control character, quote or backslash is among them.
+      if index + 8 <= count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word & highs
+        if control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs) == 0 {
+          index += 8
+          continue
+        }
+      }
       let byte = utf8[index]
-      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+        index += 1
+        continue
+      }
       if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-      start = index + 1
+      index += 1
+      start = index
       bytes.append(UInt8(ascii: "\\"))
       switch byte {
       case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
@@ -41,7 +65,7 @@ public struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
       }
     }
-    if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+    if start < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
     bytes.append(UInt8(ascii: "\""))
   }
 

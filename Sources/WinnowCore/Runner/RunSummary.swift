@@ -7,6 +7,8 @@ public struct StageCounts: Sendable, Equatable {
   public var droppedByReason: [String: Int] = [:]
   /// Counters the stage reported (e.g. "mojibake_repaired").
   public var counters: [String: Int] = [:]
+  /// Time spent inside the stage, summed over workers (monotonic clock around each call).
+  public var seconds = 0.0
 
   public init(name: String) { self.name = name }
 
@@ -16,6 +18,7 @@ public struct StageCounts: Sendable, Equatable {
     dropped += other.dropped
     for (key, value) in other.droppedByReason { droppedByReason[key, default: 0] += value }
     for (key, value) in other.counters { counters[key, default: 0] += value }
+    seconds += other.seconds
   }
 }
 
@@ -59,6 +62,7 @@ public struct RunSummary: Sendable {
     let width = max(10, stages.map(\.name.count).max() ?? 0)
     for stage in stages {
       var line = "  " + stage.name.padding(width) + " in \(stage.input)  kept \(stage.kept)  dropped \(stage.dropped)"
+      line += "  \(format2(stage.seconds * 1000)) ms"
       if !stage.droppedByReason.isEmpty { line += " (" + describe(stage.droppedByReason) + ")" }
       if !stage.counters.isEmpty { line += "  " + describe(stage.counters) }
       lines.append(line)
@@ -68,6 +72,22 @@ public struct RunSummary: Sendable {
     }
     lines.append("  wrote \(outputPath) (\(kept) records), \(rejectsPath) (\(rejected) records)")
     return lines.joined(separator: "\n")
+  }
+
+  /// The summary as JSON, for scripts and benchmarks (`winnow run --summary-json FILE`).
+  public func json() -> [String: Any] {
+    [
+      "documents": documents, "kept": kept, "rejected": rejected, "input_bytes": inputBytes,
+      "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures,
+      "skipped_files": skippedFiles, "output": outputPath, "rejects": rejectsPath,
+      "peak_batches_in_flight": peakBatchesInFlight,
+      "stages": stages.map { stage -> [String: Any] in
+        [
+          "name": stage.name, "in": stage.input, "kept": stage.kept, "dropped": stage.dropped,
+          "dropped_by_reason": stage.droppedByReason, "counters": stage.counters, "seconds": stage.seconds,
+        ]
+      },
+    ]
   }
 
   private func describe(_ counts: [String: Int]) -> String {

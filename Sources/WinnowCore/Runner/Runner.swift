@@ -152,7 +152,9 @@ public final class Runner: @unchecked Sendable {
       var dropped = false
       for (index, configured) in pipeline.stages.enumerated() {
         result.stages[index].input += 1
+        let started = monotonicNanoseconds()
         let verdict = configured.stage.process(&document)
+        result.stages[index].seconds += Double(monotonicNanoseconds() &- started) / 1e9
         if !document.counters.isEmpty {
           for (name, count) in document.counters { result.stages[index].counters[name, default: 0] += count }
           document.counters.removeAll(keepingCapacity: true)
@@ -174,6 +176,13 @@ public final class Runner: @unchecked Sendable {
     }
     return result
   }
+}
+
+@inline(__always)
+func monotonicNanoseconds() -> UInt64 {
+  var now = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &now)
+  return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
 }
 
 /// The runner's hand-off points: a bounded queue of batches for the workers and a reorder

@@ -27,7 +27,7 @@ struct CharsetDetector: Sendable {
   /// Plausibility at which a verified candidate is taken without trying the rest.
   static let acceptAt = 0.97
   /// ICU's detector sees at most this many bytes: enough for its statistics.
-  static let detectorSample = 64 << 10
+  static let detectorSample = 16 << 10
 
   enum Failure: Error, Equatable {
     case binary(detail: String)
@@ -40,13 +40,12 @@ struct CharsetDetector: Sendable {
   func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
     if let bom = decodeWithBOM(bytes) { return .success(bom) }
 
-    let nulCount = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-    if nulCount > 0 {
+    let (hasNUL, ascii) = Self.scan(bytes)
+    if hasNUL {
       if let wide = decodeWideWithoutBOM(bytes) { return .success(wide) }
+      let nulCount = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
       return .failure(.binary(detail: "\(nulCount) NUL bytes, not UTF-16 or UTF-32"))
     }
-
-    let ascii = !bytes.contains { $0 >= 0x80 }
     if ascii, bytes.contains(0x1B), let stateful = decodeISO2022(bytes) { return .success(stateful) }
 
     if let text = String(validating: bytes, as: UTF8.self) {
@@ -65,6 +64,32 @@ struct CharsetDetector: Sendable {
       }
     }
     return .success(detect(bytes))
+  }
+
+  /// Whether the bytes contain a NUL, and whether they are all ASCII: eight bytes at a time.
+  static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (hasNUL: Bool, ascii: Bool) {
+    guard let base = bytes.baseAddress else { return (false, true) }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    var zero: UInt64 = 0
+    var high: UInt64 = 0
+    var index = 0
+    let words = bytes.count / 8
+    let raw = UnsafeRawPointer(base)
+    for word in 0..<words {
+      let value = raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+      zero |= (value &- ones) & ~value & highs
+      high |= value & highs
+    }
+    index = words * 8
+    var hasNUL = zero != 0
+    var ascii = high == 0
+    while index < bytes.count {
+      if bytes[index] == 0 { hasNUL = true }
+      if bytes[index] >= 0x80 { ascii = false }
+      index += 1
+    }
+    return (hasNUL, ascii)
   }
 
   // MARK: evidence
@@ -155,30 +180,44 @@ struct CharsetDetector: Sendable {
         order.append((decoder, prior))
       }
     }
-    if useDetector {
+    var ranked: [(decoded: DecodedText, rank: Double)] = []
+    var furthest: (charset: Charset, offset: Int)?
+    var tried: Set<String> = []
+    /// Verifies the candidates not yet tried; true when one is plausible enough to stop.
+    func verify() -> Bool {
+      for (position, entry) in order.enumerated() where !tried.contains(entry.charset.name) {
+        tried.insert(entry.charset.name)
+        switch strictDecodeOrOffset(bytes, entry.charset) {
+        case .success(let text):
+          let score = plausibility.score(text)
+          let decoded = DecodedText(
+            text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
+            evidence: "detected")
+          // A small prior from ICU's statistics, and the earliest candidate wins ties.
+          ranked.append((decoded, score + 0.1 * entry.prior - 0.0001 * Double(position)))
+          if score >= Self.acceptAt { return true }
+        case .failure(let offset):
+          if offset > (furthest?.offset ?? -1) { furthest = (entry.charset, offset) }
+        }
+      }
+      return false
+    }
+    // Configured candidates first: on a corpus of known charsets one of them verifies and
+    // ICU's detector (the costliest step) never runs.
+    for charset in candidates { add(charset, prior: 0) }
+    var accepted = verify()
+    if !accepted && useDetector {
       let sample = UnsafeBufferPointer(rebasing: bytes.prefix(Self.detectorSample))
       for proposal in ICU.detect(sample, limit: 6) where proposal.confidence >= 10 {
         if let charset = Charsets.named(proposal.name) { add(charset, prior: Double(proposal.confidence) / 100) }
       }
-    }
-    for charset in candidates { add(charset, prior: 0) }
-
-    var ranked: [(decoded: DecodedText, rank: Double)] = []
-    var furthest: (charset: Charset, offset: Int)?
-    for (position, entry) in order.enumerated() {
-      switch strictDecodeOrOffset(bytes, entry.charset) {
-      case .success(let text):
-        let score = plausibility.score(text)
-        let decoded = DecodedText(
-          text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
-          evidence: "detected")
-        // A small prior from ICU's statistics, and the earliest candidate wins ties.
-        ranked.append((decoded, score + 0.1 * entry.prior - 0.0001 * Double(position)))
-        if score >= Self.acceptAt { break }
-      case .failure(let offset):
-        if offset > (furthest?.offset ?? -1) { furthest = (entry.charset, offset) }
+      // Proposals re-rank candidates already verified.
+      for index in ranked.indices {
+        if let entry = order.first(where: { $0.charset.name == Charsets.named(ranked[index].decoded.charset).map(Charsets.decoder(for:))?.name }) {
+          ranked[index].rank += 0.1 * entry.prior
+        }
       }
-      if let last = ranked.last, last.decoded.confidence >= Self.acceptAt { break }
+      accepted = verify()
     }
     ranked.sort { $0.rank > $1.rank }
     // A single-byte winner: try its siblings, which differ in a few code points.

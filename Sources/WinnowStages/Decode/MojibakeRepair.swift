@@ -67,7 +67,7 @@ struct MojibakeRepair: Sendable {
     // CP949/EUC-KR read as Latin-1: require Hangul, and clearly better text.
     let outcome = bytes.withUnsafeBufferPointer { try? ICU.decode($0, charset: "windows-949-2000", strict: true) }
     if case .decoded(let text, _)? = outcome {
-      let counts = plausibility.counts(text.unicodeScalars)
+      let counts = plausibility.counts(text)
       let hangul = counts.count(.hangulCommon)
       let after = plausibility.score(counts)
       if hangul >= 2 && after >= 0.8 && after > before + 0.3 { return text }

@@ -107,15 +107,85 @@ struct TextPlausibility: Sendable {
     func count(_ kind: Class) -> Int { byClass[Int(kind.rawValue)] }
   }
 
-  func counts<S: Sequence>(_ scalars: S) -> Counts where S.Element == Unicode.Scalar {
+  /// Plausibility is judged on at most this much of a text: plenty for its statistics.
+  static let sampleBytes = 64 << 10
+
+  /// Counts over (the start of) a text, decoding its UTF-8 directly: the hot path of charset
+  /// ranking, with tight loops for runs of Hangul syllables and of ASCII.
+  func counts(_ text: String) -> Counts {
+    var text = text
+    return text.withUTF8 { utf8 in
+      var counter = Counter()
+      var index = 0
+      let count = min(utf8.count, Self.sampleBytes)
+      while index < count {
+        let byte = utf8[index]
+        if byte < 0x80 {
+          counter.add(UInt32(byte), table)
+          index += 1
+          // The rest of an ASCII run: only letters and case matter, and a case change between
+          // two ASCII letters is not counted.
+          var letters = 0
+          var lastLower = counter.previousLetterLower
+          var lastKind = counter.previous
+          while index < count, utf8[index] < 0x80 {
+            let entry = table[Int(utf8[index])]
+            if entry & 0xC0 != 0 { letters += 1 }
+            lastLower = entry & 0x80 != 0
+            lastKind = entry & 0x3F
+            counter.counts.byClass[0] += 1
+            index += 1
+          }
+          if letters > 0 || lastKind != counter.previous {
+            counter.counts.asciiLetters += letters
+            counter.previousLetterLower = lastLower
+            counter.previousNonASCII = false
+            counter.previous = lastKind
+            counter.lastWasHan = false
+            counter.spaceAfterHan = false
+          }
+          continue
+        }
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for offset in 1..<min(length, count - index) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
+        counter.add(scalar, table)
+        index += length
+        // The rest of a run of Hangul syllables (lead bytes EA–ED).
+        guard scalar >= 0xAC00 && scalar <= 0xD7A3 else { continue }
+        var common = 0
+        var rare = 0
+        while index + 2 < count, (0xEA...0xED).contains(utf8[index]) {
+          let next = UInt32(utf8[index] & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+          guard next >= 0xAC00 && next <= 0xD7A3 else { break }
+          if table[Int(next)] == Class.hangulCommon.rawValue { common += 1 } else { rare += 1 }
+          index += 3
+        }
+        counter.counts.nonASCII += common + rare
+        counter.counts.byClass[Int(Class.hangulCommon.rawValue)] += common
+        counter.counts.byClass[Int(Class.hangulRare.rawValue)] += rare
+      }
+      return counter.counts
+    }
+  }
+
+  func counts(_ scalars: [Unicode.Scalar]) -> Counts {
+    var counter = Counter()
+    for scalar in scalars { counter.add(scalar.value, table) }
+    return counter.counts
+  }
+
+  /// One pass of counting, scalar by scalar.
+  struct Counter {
     var counts = Counts()
     var previous: UInt8 = 0
     var previousLetterLower = false
     var previousNonASCII = false
     var spaceAfterHan = false
     var lastWasHan = false
-    for scalar in scalars {
-      let value = scalar.value
+
+    @inline(__always)
+    mutating func add(_ value: UInt32, _ table: [UInt8]) {
       let entry: UInt8 = value < 0x10000 ? table[Int(value)] : (value >= 0x1F000 && value < 0x1FB00 ? Class.symbol.rawValue : Class.hanRare.rawValue)
       let kind = entry & 0x3F
       let upper = entry & 0x40 != 0
@@ -136,12 +206,11 @@ struct TextPlausibility: Sendable {
       lastWasHan = isHan
       previous = kind
     }
-    return counts
   }
 
   /// 0–1: how plausible the text is as real writing.
   func score(_ text: String) -> Double {
-    score(counts(text.unicodeScalars))
+    score(counts(text))
   }
 
   func score(_ c: Counts) -> Double {

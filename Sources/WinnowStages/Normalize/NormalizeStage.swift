@@ -1,3 +1,4 @@
+import Foundation
 import WinnowCore
 import WinnowNative
 
@@ -69,89 +70,188 @@ struct NormalizeStage: DocumentStage {
   /// One pass over UTF-8: returns the tidied text, whether any character needs ICU, and how
   /// many characters were removed.
   func cleanUp(_ text: String) -> (text: String, needsNormalization: Bool, removed: Int) {
-    var text = text
-    return text.withUTF8 { cleanUp(utf8: $0) }
+    var copy = text
+    let result = copy.withUTF8 { cleanUp(utf8: $0) }
+    if let prefix = result.prefix {
+      let tidied = prefix == text.utf8.count ? text : String(text[..<text.utf8.index(text.startIndex, offsetBy: prefix)])
+      return (tidied, result.needsNormalization, result.removed)
+    }
+    return (result.text ?? text, result.needsNormalization, result.removed)
   }
 
-  private func cleanUp(utf8 input: UnsafeBufferPointer<UInt8>) -> (text: String, needsNormalization: Bool, removed: Int) {
-    var out: [UInt8] = []
-    out.reserveCapacity(input.count)
+  /// Either the tidied text, or the length of the input's prefix that is the tidied text.
+  private func cleanUp(utf8 input: UnsafeBufferPointer<UInt8>) -> (text: String?, prefix: Int?, needsNormalization: Bool, removed: Int) {
     var needsNormalization = false
     var removed = 0
-    var pendingSpaces = 0
-    var pendingTab = false
-    var pendingNewlines = 0
-    var lineHasContent = false
-    let blankLimit = maxBlankLines + 1
-
-    @inline(__always) func flushBeforeContent() {
-      if pendingNewlines > 0 {
-        if !out.isEmpty {
-          for _ in 0..<min(pendingNewlines, blankLimit) { out.append(0x0A) }
-        }
-        pendingNewlines = 0
+    // The output is never longer than the input: characters are only removed, or runs of
+    // white space replaced by one byte each.
+    var unchangedPrefix: Int?
+    let bytes = [UInt8](unsafeUninitializedCapacity: max(1, input.count)) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      var tidier = LineTidier(out: base, trimLines: trimLines, collapseSpaces: collapseSpaces, maxBlankLines: maxBlankLines)
+      tidy(input, into: &tidier, needsNormalization: &needsNormalization, removed: &removed)
+      initialized = tidier.count
+      if let source = input.baseAddress, memcmp(base, source, tidier.count) == 0 {
+        unchangedPrefix = tidier.count
       }
-      if pendingSpaces > 0 {
-        if lineHasContent || !trimLines {
-          if collapseSpaces {
-            out.append(pendingTab ? 0x09 : 0x20)
-          } else {
-            for _ in 0..<pendingSpaces { out.append(0x20) }
-          }
-        }
-        pendingSpaces = 0
-        pendingTab = false
-      }
-      lineHasContent = true
     }
-    @inline(__always) func lineBreak() {
-      if !trimLines && pendingSpaces > 0 && lineHasContent {
-        for _ in 0..<(collapseSpaces ? 1 : pendingSpaces) { out.append(0x20) }
-      }
-      pendingSpaces = 0
-      pendingTab = false
-      pendingNewlines += 1
-      lineHasContent = false
-    }
+    // Text that was already tidy (often but for a final newline) is kept as it is, or cut:
+    // no second UTF-8 validation.
+    if let unchangedPrefix { return (nil, unchangedPrefix, needsNormalization, removed) }
+    return (String(decoding: bytes, as: UTF8.self), nil, needsNormalization, removed)
+  }
 
+  @inline(__always)
+  private func tidy(_ input: UnsafeBufferPointer<UInt8>, into tidier: inout LineTidier, needsNormalization: inout Bool, removed: inout Int) {
     var index = 0
     let count = input.count
     while index < count {
       let byte = input[index]
       if byte < 0x80 {
-        index += 1
         switch byte {
-        case 0x20: pendingSpaces += 1
-        case 0x09: pendingSpaces += 1; pendingTab = true
-        case 0x0A, 0x0B, 0x0C: lineBreak()
+        case 0x20: tidier.space(); index += 1; continue
+        case 0x09: tidier.space(tab: true); index += 1; continue
+        case 0x0A, 0x0B, 0x0C: tidier.lineBreak(); index += 1; continue
         case 0x0D:
-          if index < count && input[index] == 0x0A { index += 1 }
-          lineBreak()
-        case 0x00...0x1F, 0x7F: removed += 1
-        default:
-          flushBeforeContent()
-          out.append(byte)
+          index += index + 1 < count && input[index + 1] == 0x0A ? 2 : 1
+          tidier.lineBreak()
+          continue
+        case 0x00...0x1F, 0x7F: removed += 1; index += 1; continue
+        default: break
         }
-        continue
+      } else {
+        let (scalar, length) = decodeScalar(input, at: index)
+        if let kind = Self.special(scalar) {
+          switch kind {
+          case .lineBreak: tidier.lineBreak()
+          case .space: tidier.space()
+          case .removed: removed += 1
+          }
+          index += length
+          continue
+        }
       }
-      // Decode one scalar (the String is valid UTF-8).
-      let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-      var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-      for offset in 1..<length { scalar = scalar << 6 | UInt32(input[index + offset] & 0x3F) }
-      switch scalar {
-      case 0x85, 0x2028, 0x2029:
-        lineBreak()
-      case 0x80...0x9F, 0x00AD, 0x200B...0x200D, 0x2060, 0xFEFF:
-        removed += 1
-      case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
-        pendingSpaces += 1
-      default:
-        flushBeforeContent()
+      // A run of visible characters: copied in one go.
+      tidier.beforeContent()
+      let start = index
+      while index < count {
+        let byte = input[index]
+        if byte < 0x80 {
+          if byte > 0x20 && byte != 0x7F { index += 1; continue }
+          // One space or newline between visible characters is written as it is, whatever
+          // the options: keep it in the run.
+          if (byte == 0x20 || byte == 0x0A) && index + 1 < count {
+            let next = input[index + 1]
+            if next > 0x20 && next != 0x7F && next < 0x80 { index += 2; continue }
+            if next >= 0x80 && Self.special(decodeScalar(input, at: index + 1).0) == nil { index += 1; continue }
+          }
+          break
+        }
+        let (scalar, length) = decodeScalar(input, at: index)
+        // Hangul syllables are the common case and always stable.
+        if scalar >= 0xAC00 && scalar <= 0xD7A3 { index += length; continue }
+        if Self.special(scalar) != nil { break }
         if !needsNormalization && !normalizer.isStable(scalar) { needsNormalization = true }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<(index + length)]))
+        index += length
       }
-      index += length
+      tidier.append(UnsafeBufferPointer(rebasing: input[start..<index]))
     }
-    return (String(decoding: out, as: UTF8.self), needsNormalization, removed)
+  }
+
+  enum Special { case lineBreak, space, removed }
+
+  /// What the clean-up does with a non-ASCII scalar that is not copied as it is.
+  @inline(__always)
+  static func special(_ scalar: UInt32) -> Special? {
+    if scalar > 0x3000 { return scalar == 0xFEFF ? .removed : nil }
+    switch scalar {
+    case 0x85, 0x2028, 0x2029: return .lineBreak
+    case 0x80...0x9F, 0x00AD, 0x200B...0x200D, 0x2060: return .removed
+    case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return .space
+    default: return nil
+    }
+  }
+
+  /// The scalar starting at `index` of valid UTF-8, and its length in bytes.
+  @inline(__always)
+  func decodeScalar(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
+    let byte = input[index]
+    if byte < 0xE0 { return (UInt32(byte & 0x1F) << 6 | UInt32(input[index + 1] & 0x3F), 2) }
+    if byte < 0xF0 {
+      return (UInt32(byte & 0x0F) << 12 | UInt32(input[index + 1] & 0x3F) << 6 | UInt32(input[index + 2] & 0x3F), 3)
+    }
+    return (
+      UInt32(byte & 0x07) << 18 | UInt32(input[index + 1] & 0x3F) << 12 | UInt32(input[index + 2] & 0x3F) << 6
+        | UInt32(input[index + 3] & 0x3F), 4
+    )
+  }
+}
+
+/// The white-space state of `NormalizeStage.cleanUp`: spaces and line breaks are held back
+/// until the next visible character decides whether they are written.
+struct LineTidier {
+  let out: UnsafeMutablePointer<UInt8>
+  var count = 0
+  let trimLines: Bool
+  let collapseSpaces: Bool
+  let blankLimit: Int
+  var pendingSpaces = 0
+  var pendingTab = false
+  var pendingNewlines = 0
+  var lineHasContent = false
+
+  init(out: UnsafeMutablePointer<UInt8>, trimLines: Bool, collapseSpaces: Bool, maxBlankLines: Int) {
+    self.out = out
+    self.trimLines = trimLines
+    self.collapseSpaces = collapseSpaces
+    self.blankLimit = maxBlankLines + 1
+  }
+
+  @inline(__always) mutating func append(_ byte: UInt8) {
+    out[count] = byte
+    count += 1
+  }
+
+  @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    (out + count).update(from: base, count: bytes.count)
+    count += bytes.count
+  }
+
+  @inline(__always) mutating func space(tab: Bool = false) {
+    pendingSpaces += 1
+    if tab { pendingTab = true }
+  }
+
+  /// Writes the held-back line breaks and spaces before a visible character.
+  @inline(__always) mutating func beforeContent() {
+    if pendingNewlines > 0 {
+      if count > 0 {
+        for _ in 0..<min(pendingNewlines, blankLimit) { append(0x0A) }
+      }
+      pendingNewlines = 0
+    }
+    if pendingSpaces > 0 {
+      if lineHasContent || !trimLines {
+        if collapseSpaces {
+          append(pendingTab ? 0x09 : 0x20)
+        } else {
+          for _ in 0..<pendingSpaces { append(0x20) }
+        }
+      }
+      pendingSpaces = 0
+      pendingTab = false
+    }
+    lineHasContent = true
+  }
+
+  mutating func lineBreak() {
+    if !trimLines && pendingSpaces > 0 && lineHasContent {
+      for _ in 0..<(collapseSpaces ? 1 : pendingSpaces) { append(0x20) }
+    }
+    pendingSpaces = 0
+    pendingTab = false
+    pendingNewlines += 1
+    lineHasContent = false
   }
 }
