@@ -77,6 +77,18 @@ func normalize(_ text: String, _ overrides: [String: OptionValue] = [:]) throws 
     #expect(document.text == "가")
   }
 
+  @Test func mixedWhiteSpaceAfterVisibleTextStillCollapses() throws {
+    // A single space or newline inside text is copied as it is; one followed by more white
+    // space, a zero-width or a control character must not be.
+    #expect(try normalize("a \u{00A0}b").text == "a b")
+    #expect(try normalize("가 \u{3000}나 \u{200B}다").text == "가 나 다")
+    #expect(try normalize("a\n\u{200B}b").text == "a\nb")
+    #expect(try normalize("a\n \nb").text == "a\n\nb")
+    #expect(try normalize("a \nb").text == "a\nb")
+    #expect(try normalize("a \u{0001}b").text == "a b")
+    #expect(try normalize("a\n\u{2028}\u{2028}\nb").text == "a\n\nb")
+  }
+
   @Test func keepsSupplementaryCharacters() throws {
     #expect(try normalize("이모지 😀 와 𠀀").text == "이모지 😀 와 𠀀")
   }
