@@ -198,7 +198,14 @@ final class WorkQueue: @unchecked Sendable {
   let maxInFlight: Int
   /// The most batches ever in flight at once (reported, and checked by a test).
   private(set) var peakInFlight = 0
-  private(set) var isCancelled = false
+  private var cancelled = false
+
+  /// Read from the reader thread: under the lock.
+  var isCancelled: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return cancelled
+  }
 
   init(maxInFlight: Int) {
     self.maxInFlight = max(2, maxInFlight)
@@ -207,7 +214,7 @@ final class WorkQueue: @unchecked Sendable {
   /// Blocks while `maxInFlight` batches are between reader and writer.
   func push(_ batch: Runner.Batch) {
     condition.lock()
-    while inFlight >= maxInFlight && !isCancelled { condition.wait() }
+    while inFlight >= maxInFlight && !cancelled { condition.wait() }
     inFlight += 1
     peakInFlight = max(peakInFlight, inFlight)
     pending.append(batch)
@@ -227,7 +234,7 @@ final class WorkQueue: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while true {
-      if isCancelled { return nil }
+      if cancelled { return nil }
       if pendingHead < pending.count {
         let batch = pending[pendingHead]
         pendingHead += 1
@@ -259,7 +266,7 @@ final class WorkQueue: @unchecked Sendable {
         return result
       }
       if let totalBatches, nextToWrite >= totalBatches { return nil }
-      if isCancelled { return nil }
+      if cancelled { return nil }
       condition.wait()
     }
   }
@@ -274,7 +281,7 @@ final class WorkQueue: @unchecked Sendable {
 
   func cancel() {
     condition.lock()
-    isCancelled = true
+    cancelled = true
     condition.broadcast()
     condition.unlock()
   }
