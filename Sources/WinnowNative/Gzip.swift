@@ -1,4 +1,7 @@
 internal import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A gzip stream read through zlib's gz* API (handles concatenated members). Closes on deinit.
 public final class GzipReader: @unchecked Sendable {
@@ -13,7 +16,7 @@ public final class GzipReader: @unchecked Sendable {
     } else {
       file = gzopen(path, "rb")
     }
-    if file == nil { throw NativeError(function: "gzopen", code: -1, message: path) }
+    if file == nil { throw NativeError(function: "gzopen", code: errno, message: String(cString: strerror(errno))) }
     gzbuffer(file, 1 << 17)
   }
 
@@ -21,10 +24,13 @@ public final class GzipReader: @unchecked Sendable {
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(NativeError) -> Int {
     guard let file, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
     let n = gzread(file, base, UInt32(min(buffer.count, Int(Int32.max))))
-    if n < 0 {
+    // gzread returns 0 both at the end and on a truncated stream: ask zlib which.
+    if n <= 0 {
       var code: Int32 = 0
       let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
-      throw NativeError(function: "gzread", code: code, message: "\(path): \(message)")
+      if n < 0 || (code != Z_OK && code != Z_STREAM_END) {
+        throw NativeError(function: "gzread", code: code, message: message)
+      }
     }
     return Int(n)
   }

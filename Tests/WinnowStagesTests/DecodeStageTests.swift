@@ -185,10 +185,59 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     }
   }
 
-  @Test func decodesJohabSymbolsAndHanja() throws {
-    let text = "※ 大韓民國 ○ 서울"
-    let bytes = try #require(CharsetFixtures.encodeJohab(text))
-    let decoded = bytes.withUnsafeBufferPointer { Johab.decode($0, strict: true) }
-    #expect(decoded?.text == text)
+  /// Johab bytes made by Python's `johab` codec (not by our own encoder): symbols, hanja,
+  /// € and ® (KS X 1001:1998) and every syllable.
+  @Test func decodesJohabMadeByAnIndependentEncoder() throws {
+    let stage = try decodeStage()
+    for name in ["ko", "ko-extended", "ko-headline", "ko-symbols"] {
+      let text = try CharsetFixtures.text(name)
+      let bytes = try [UInt8](Data(contentsOf: CharsetFixtures.directory.deletingLastPathComponent().appendingPathComponent("johab/\(name).johab")))
+      let direct = bytes.withUnsafeBufferPointer { Johab.decode($0, strict: true) }
+      #expect(direct?.text == text, "\(name)")
+      let (verdict, document) = try decode(bytes, stage: stage)
+      #expect(verdict == .keep && document.text == text && document.source.encoding == "JOHAB", "\(name): \(document.source.encoding ?? "-")")
+    }
+  }
+
+  @Test func shortKoreanTextsPreferTheConfiguredCharsets() throws {
+    for text in ["뷁", "햏자의 하루", "똠방각하", "인기 검색어: 똠양꿍, 햏, 뷁", "오늘의 날씨"] {
+      let bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))
+      let (verdict, document) = try decode(bytes)
+      #expect(verdict == .keep && document.text == text, "\(text): \(document.source.encoding ?? "-")")
+      let johab = try #require(CharsetFixtures.encodeJohab(text))
+      let (johabVerdict, johabDocument) = try decode(johab)
+      #expect(johabVerdict == .keep && johabDocument.text == text, "\(text) in Johab: \(johabDocument.source.encoding ?? "-")")
+    }
+  }
+
+  @Test func aDeclaredCharsetThatGivesGarbageIsOverruled() throws {
+    let html = "<html><head><meta charset=\"koi8-r\"></head><body>한국어 본문입니다. 날씨가 맑습니다.</body></html>"
+    let bytes = try #require(try CharsetFixtures.encode(html, as: "CP949"))
+    let (verdict, document) = try decode(bytes, format: .html)
+    #expect(verdict == .keep && document.text == html)
+  }
+
+  @Test func oneBadByteInCP949BecomesOneReplacementNotMojibake() throws {
+    let text = try CharsetFixtures.text("ko")
+    var bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))
+    let boundary = try #require(try CharsetFixtures.encode(String(text.prefix(20)), as: "CP949")).count
+    bytes.insert(0xFF, at: boundary)
+    let (verdict, document) = try decode(bytes, stage: try decodeStage(["max_invalid_ratio": .double(0.05)]))
+    #expect(verdict == .keep)
+    #expect(document.source.encoding == "CP949")
+    #expect(document.text?.unicodeScalars.filter { $0 == "\u{FFFD}" }.count == 1)
+    #expect(document.text?.replacingOccurrences(of: "\u{FFFD}", with: "") == text)
+  }
+
+  @Test func bytesThatDecodeToNothingPlausibleAreRejected() throws {
+    // Random high bytes: every single-byte charset "decodes" them, none plausibly.
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let bytes = (0..<600).map { _ -> UInt8 in
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return UInt8(truncatingIfNeeded: state >> 56) | 0x80
+    }
+    let (verdict, _) = try decode(bytes)
+    guard case .drop(let drop) = verdict else { Issue.record("garbage kept"); return }
+    #expect(["undetected_charset", "invalid_encoding"].contains(drop.reason))
   }
 }

@@ -163,7 +163,8 @@ public final class InputReader: @unchecked Sendable {
       var head = [UInt8](repeating: 0, count: 1 << 16)
       let count = try stream.read(into: &head)
       head.removeLast(head.count - count)
-      let firstByte = head.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+      let body = head.starts(with: [0xEF, 0xBB, 0xBF]) ? head.dropFirst(3) : head[...]
+      let firstByte = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
       if firstByte == UInt8(ascii: "{") {
         records = JSONLRecords(stream: stream, relative: "-", settings: settings, prefix: head)
         return nil
@@ -285,6 +286,8 @@ final class JSONLRecords {
   private var start = 0
   private var lineNumber = 0
   private var finished = false
+  /// A read error ends the file; it is reported once as an `unreadable` reject.
+  private var failure: NativeError?
   private var pendingBytes = 0
   private var chunk = [UInt8](repeating: 0, count: 1 << 20)
 
@@ -298,6 +301,9 @@ final class JSONLRecords {
     self.buffer = prefix
   }
 
+  /// Skips a UTF-8 byte-order mark at the start of the file.
+  private var checkedBOM = false
+
   func takeBytesRead() -> Int {
     defer { pendingBytes = 0 }
     return pendingBytes
@@ -305,7 +311,13 @@ final class JSONLRecords {
 
   func next() -> ReadItem? {
     while true {
-      guard let line = nextLine() else { return nil }
+      guard let line = nextLine() else {
+        guard let failure else { return nil }
+        self.failure = nil
+        return ReadItem(
+          document: Document(id: "\(relative):\(lineNumber + 1)", source: SourceInfo(path: relative, line: lineNumber + 1, format: .jsonl)),
+          drop: Drop(reason: "unreadable", detail: "\(relative): read failed after line \(lineNumber): \(failure)"))
+      }
       pendingBytes += line.bytes.count + 1
       if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) && !line.tooLong { continue }
       return record(line.bytes, tooLong: line.tooLong)
@@ -315,6 +327,10 @@ final class JSONLRecords {
   private func nextLine() -> (bytes: [UInt8], tooLong: Bool)? {
     var skipping = false
     while true {
+      if !checkedBOM && (buffer.count >= 3 || finished) {
+        checkedBOM = true
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+      }
       if let newline = buffer[start...].firstIndex(of: 0x0A) {
         var line = Array(buffer[start..<newline])
         start = newline + 1
@@ -345,7 +361,12 @@ final class JSONLRecords {
         let count = try stream.read(into: &chunk)
         if count == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<count]) }
       } catch {
+        // The partial last line is not trusted: drop it with the error.
         finished = true
+        failure = error
+        buffer.removeAll()
+        start = 0
+        return nil
       }
     }
   }

@@ -120,7 +120,14 @@ public struct JSONLineParser {
       while parser.index < parser.bytes.count, (0x30...0x39).contains(parser.bytes[parser.index]) { parser.index += 1 }
       return parser.index - from
     }
-    guard digits(&self) > 0 else { index = start; throw fail("expected a value") }
+    let integerStart = index
+    let integerDigits = digits(&self)
+    guard integerDigits > 0 else { index = start; throw fail("expected a value") }
+    // Pass-through values are copied as they are, so they must be valid JSON: no 007.
+    if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") {
+      index = integerStart
+      throw fail("number with a leading zero")
+    }
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
       index += 1
       guard digits(&self) > 0 else { throw fail("invalid number") }

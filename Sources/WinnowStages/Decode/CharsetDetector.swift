@@ -24,13 +24,31 @@ struct CharsetDetector: Sendable {
   let trustDeclared: Bool
   let plausibility: TextPlausibility
 
-  /// Plausibility at which a verified candidate is taken without trying the rest.
+  /// Plausibility at which a verified candidate is taken without trying the rest (on a text
+  /// long enough for the figure to mean something).
   static let acceptAt = 0.97
   /// ICU's detector sees at most this many bytes: enough for its statistics.
   static let detectorSample = 16 << 10
 
   enum Failure: Error, Equatable {
     case binary(detail: String)
+    case undetected(detail: String)
+  }
+
+  /// Below this plausibility a decode is garbage: the document is rejected rather than kept.
+  static let minimumPlausibility = 0.5
+  /// Rank bonus of configured candidates and a declared charset: the user's and the page's
+  /// word, enough to decide short texts, never enough to beat a clearly more plausible one.
+  static let configuredPrior = 0.3
+  /// Rank bonus per unit of ICU's confidence (0–1) for the charsets its detector proposes.
+  static let detectorWeight = 0.15
+
+  /// Plausibility measured on few characters says little: "뷁" is as plausible in
+  /// Shift_JIS as in CP949. Ranking shrinks it by n / (n + 4) for n non-ASCII characters,
+  /// so that on short texts the priors decide.
+  static func reliability(_ text: String, _ plausibility: TextPlausibility) -> Double {
+    let n = Double(plausibility.counts(text).nonASCII)
+    return n / (n + 4)
   }
 
   func decode(_ bytes: [UInt8], format: InputFormat) -> Result<DecodedText, Failure> {
@@ -38,6 +56,42 @@ struct CharsetDetector: Sendable {
   }
 
   func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
+    decodeRaw(bytes, format: format).map { decoded in
+      guard Charsets.named(decoded.charset)?.kind != .unicode, let (text, count) = Self.replacingPrivateUse(decoded.text) else {
+        return decoded
+      }
+      var repaired = decoded
+      repaired.text = text
+      repaired.substitutions += count
+      return repaired
+    }
+  }
+
+  /// Legacy converters map some undefined bytes to private-use code points (CP949's 0xFF
+  /// becomes U+F8F7): those are bytes that did not decode, so they become U+FFFD and count.
+  static func replacingPrivateUse(_ text: String) -> (String, Int)? {
+    // U+E000–U+F8FF is EE 80 80 … EF A3 BF in UTF-8.
+    var utf8 = text.utf8.makeIterator()
+    var found = false
+    while !found, let byte = utf8.next() {
+      if byte == 0xEE { found = true }
+      if byte == 0xEF, let next = utf8.next(), next <= 0xA3 { found = true }
+    }
+    guard found else { return nil }
+    var count = 0
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if (0xE000...0xF8FF).contains(scalar.value) {
+        scalars.append("\u{FFFD}")
+        count += 1
+      } else {
+        scalars.append(scalar)
+      }
+    }
+    return count > 0 ? (String(scalars), count) : nil
+  }
+
+  private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
     if let bom = decodeWithBOM(bytes) { return .success(bom) }
 
     let (hasNUL, ascii) = Self.scan(bytes)
@@ -52,18 +106,25 @@ struct CharsetDetector: Sendable {
       return .success(DecodedText(text: text, charset: "UTF-8", confidence: 1, substitutions: 0, evidence: "utf8"))
     }
 
-    if trustDeclared, format == .html, let declared = declaredCharset(bytes) {
-      let decoder = Charsets.decoder(for: declared)
-      if decoder.kind != .unicode, let text = strictDecode(bytes, decoder) {
-        let score = plausibility.score(text)
-        if score >= 0.5 {
-          return .success(DecodedText(
-            text: text, charset: reportedName(bytes, decodedAs: decoder), confidence: score, substitutions: 0,
-            evidence: "declared"))
+    var declared: Charset?
+    if trustDeclared, format == .html, let label = declaredCharset(bytes) {
+      let decoder = Charsets.decoder(for: label)
+      if decoder.kind != .unicode {
+        declared = decoder
+        // Taken at once only when convincing; a weaker declared charset still counts as
+        // evidence (a prior) among the other candidates.
+        if let text = strictDecode(bytes, decoder) {
+          let score = plausibility.score(text)
+          if score >= Self.acceptAt {
+            return .success(DecodedText(
+              text: text, charset: reportedName(bytes, decodedAs: decoder), confidence: score, substitutions: 0,
+              evidence: "declared"))
+          }
         }
       }
     }
-    return .success(detect(bytes))
+    if let detected = detect(bytes, declared: declared) { return .success(detected) }
+    return .failure(.undetected(detail: "no candidate charset gives plausible text"))
   }
 
   /// Whether the bytes contain a NUL, and whether they are all ASCII: eight bytes at a time.
@@ -168,7 +229,7 @@ struct CharsetDetector: Sendable {
   }
 
   /// Verified candidates ranked by plausibility; ICU's detector only proposes.
-  private func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText {
+  private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?) -> DecodedText? {
     var order: [(charset: Charset, prior: Double)] = []
     func add(_ charset: Charset, prior: Double) {
       let decoder = Charsets.decoder(for: charset)
@@ -193,9 +254,11 @@ struct CharsetDetector: Sendable {
           let decoded = DecodedText(
             text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
             evidence: "detected")
-          // A small prior from ICU's statistics, and the earliest candidate wins ties.
-          ranked.append((decoded, score + 0.1 * entry.prior - 0.0001 * Double(position)))
-          if score >= Self.acceptAt { return true }
+          // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
+          let weight = Self.reliability(text, plausibility)
+          ranked.append((decoded, weight * score + entry.prior - 0.0001 * Double(position)))
+          // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
+          if score >= Self.acceptAt && weight >= 0.88 { return true }
         case .failure(let offset):
           if offset > (furthest?.offset ?? -1) { furthest = (entry.charset, offset) }
         }
@@ -204,18 +267,23 @@ struct CharsetDetector: Sendable {
     }
     // Configured candidates first: on a corpus of known charsets one of them verifies and
     // ICU's detector (the costliest step) never runs.
-    for charset in candidates { add(charset, prior: 0) }
+    if let declared { add(declared, prior: Self.configuredPrior) }
+    for charset in candidates { add(charset, prior: Self.configuredPrior) }
     var accepted = verify()
     if !accepted && useDetector {
       let sample = UnsafeBufferPointer(rebasing: bytes.prefix(Self.detectorSample))
+      var proposals: [String: Double] = [:]
       for proposal in ICU.detect(sample, limit: 6) where proposal.confidence >= 10 {
-        if let charset = Charsets.named(proposal.name) { add(charset, prior: Double(proposal.confidence) / 100) }
+        guard let charset = Charsets.named(proposal.name) else { continue }
+        let decoder = Charsets.decoder(for: charset)
+        let bonus = Self.detectorWeight * Double(proposal.confidence) / 100
+        proposals[decoder.name] = max(proposals[decoder.name] ?? 0, bonus)
+        add(charset, prior: bonus)
       }
-      // Proposals re-rank candidates already verified.
+      // A proposal for a candidate already verified adds to its rank.
       for index in ranked.indices {
-        if let entry = order.first(where: { $0.charset.name == Charsets.named(ranked[index].decoded.charset).map(Charsets.decoder(for:))?.name }) {
-          ranked[index].rank += 0.1 * entry.prior
-        }
+        let name = Charsets.named(ranked[index].decoded.charset).map(Charsets.decoder(for:))?.name
+        if let name, let bonus = proposals[name] { ranked[index].rank += bonus }
       }
       accepted = verify()
     }
@@ -225,37 +293,39 @@ struct CharsetDetector: Sendable {
       for sibling in Charsets.all where sibling.family == family && !order.contains(where: { $0.charset.name == sibling.name }) {
         guard let text = strictDecode(bytes, sibling) else { continue }
         let score = plausibility.score(text)
-        let rank = score - 0.0001 * Double(order.count)
+        let rank = Self.reliability(text, plausibility) * score - 0.0001 * Double(order.count)
         if rank > ranked[0].rank {
           ranked.insert((DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected"), rank), at: 0)
         }
       }
     }
-    if var best = ranked.first?.decoded {
+    // The plausibility floor holds once there is enough text to judge (8+ non-ASCII
+    // characters); below that the ranking's priors decide.
+    if var best = ranked.first?.decoded,
+      best.confidence >= Self.minimumPlausibility || plausibility.counts(best.text).nonASCII < 8
+    {
       if ranked.count > 1 {
         let margin = ranked[0].rank - ranked[1].rank
         best.confidence = max(0, best.confidence - max(0, 0.5 * (0.2 - margin)))
       }
       return best
     }
-    // Nothing decodes cleanly: decode with replacement characters, preferring UTF-8 for a
-    // mostly-valid UTF-8 text, else the candidate that got furthest.
-    var fallbacks: [Charset] = []
-    if let utf8 = Charsets.named("UTF-8") { fallbacks.append(utf8) }
-    if let furthest { fallbacks.append(furthest.charset) }
-    var best: DecodedText?
-    var bestRank = -Double.infinity
+    // Nothing decodes cleanly into plausible text: decode every multi-byte candidate (and
+    // UTF-8) with replacement characters and take the most plausible, each U+FFFD costing
+    // plausibility; garbage from a single-byte charset does not count.
+    var best = ranked.first.map { ($0.decoded, $0.decoded.confidence) }
+    var fallbacks = order.map(\.charset).filter { $0.kind == .multibyte }
+    if let utf8 = Charsets.named("UTF-8") { fallbacks.insert(utf8, at: 0) }
     for charset in fallbacks {
-      guard let (text, bad) = lenientDecode(bytes, charset) else { continue }
+      guard let (text, bad) = lenientDecode(bytes, charset), bad > 0 else { continue }
       let scalars = max(1, text.unicodeScalars.count)
       let rank = plausibility.score(text) - 4 * Double(bad) / Double(scalars)
-      if rank > bestRank {
-        bestRank = rank
-        best = DecodedText(
-          text: text, charset: charset.name, confidence: max(0, min(1, rank)), substitutions: bad, evidence: "fallback")
+      if rank > (best?.1 ?? -Double.infinity) {
+        best = (DecodedText(text: text, charset: charset.name, confidence: max(0, min(1, rank)), substitutions: bad, evidence: "fallback"), rank)
       }
     }
-    return best ?? DecodedText(text: String(decoding: bytes, as: UTF8.self), charset: "UTF-8", confidence: 0, substitutions: bytes.count, evidence: "fallback")
+    guard let (decoded, rank) = best, rank >= Self.minimumPlausibility else { return nil }
+    return decoded
   }
 
   // MARK: decoding

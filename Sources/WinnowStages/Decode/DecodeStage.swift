@@ -76,6 +76,8 @@ struct DecodeStage: DocumentStage {
       switch detector.decode(bytes, format: document.source.format) {
       case .failure(.binary(let detail)):
         return .drop("binary", detail: detail)
+      case .failure(.undetected(let detail)):
+        return .drop("undetected_charset", detail: detail)
       case .success(let decoded):
         text = decoded.text
         invalid = decoded.substitutions

@@ -2,7 +2,7 @@ import WinnowNative
 
 /// Johab (KS X 1001:1998 annex 3, Windows code page 1361), which ICU does not ship.
 /// Hangul is a bit-packed 16-bit code (1 iiiii mmmmm fffff); symbols and hanja are the
-/// KS X 1001 rows of EUC-KR moved by a fixed formula, so they decode through ICU's EUC-KR.
+/// KS X 1001 rows of EUC-KR moved by a fixed formula, so they decode through ICU's CP949.
 enum Johab {
   /// 5-bit initial code → index in U+1100 order (nil: filler or unused).
   static let initial: [Int?] = {
@@ -89,7 +89,8 @@ enum Johab {
     default: return nil
     }
     let pair: [UInt8] = [UInt8(row | 0x80), UInt8(column | 0x80)]
-    let outcome = pair.withUnsafeBufferPointer { try? ICU.decode($0, charset: "EUC-KR", strict: true) }
+    // CP949 rather than EUC-KR: ICU's EUC-KR lacks KS X 1001:1998's € and ® (A2E6, A2E7).
+    let outcome = pair.withUnsafeBufferPointer { try? ICU.decode($0, charset: "windows-949-2000", strict: true) }
     guard case .decoded(let text, _)? = outcome, text.unicodeScalars.count == 1 else { return nil }
     return text.unicodeScalars.first
   }

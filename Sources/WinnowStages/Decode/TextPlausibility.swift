@@ -44,6 +44,7 @@ struct TextPlausibility: Sendable {
     set(0x1E00...0x1EFF, .latin)
     set(0x1F00...0x1FFF, .greek)
     set(0x2000...0x206F, .punctuation)
+    set(0x2500...0x259F, .oddSymbol)  // box drawing and blocks: what KOI8-R and DOS pages decode to
     set(0x3000...0x303F, .punctuation)
     set(0x3040...0x30FF, .kana)
     set(0x3100...0x312F, .oddSymbol)  // bopomofo: rare outside Taiwanese teaching material
@@ -103,6 +104,9 @@ struct TextPlausibility: Sendable {
     var latinAdjacent = 0
     /// Han, one space, Han: normal in Korean read as Chinese, rare in Chinese.
     var hanSpaceHan = 0
+    /// Runs of Hangul/Han characters: Korean words are short (about 3–4 syllables between
+    /// spaces); Chinese or Japanese read as Korean gives runs as long as clauses.
+    var syllableRuns = 0
 
     func count(_ kind: Class) -> Int { byClass[Int(kind.rawValue)] }
   }
@@ -177,6 +181,12 @@ struct TextPlausibility: Sendable {
 
   /// One pass of counting, scalar by scalar.
   struct Counter {
+    @inline(__always)
+    static func isSyllable(_ kind: UInt8) -> Bool {
+      kind == Class.hangulCommon.rawValue || kind == Class.hangulRare.rawValue || kind == Class.hanCommon.rawValue
+        || kind == Class.hanRare.rawValue
+    }
+
     var counts = Counts()
     var previous: UInt8 = 0
     var previousLetterLower = false
@@ -202,6 +212,9 @@ struct TextPlausibility: Sendable {
       }
       let isHan = kind == Class.hanCommon.rawValue || kind == Class.hanRare.rawValue
       if isHan && spaceAfterHan { counts.hanSpaceHan += 1 }
+      if (isHan || kind == Class.hangulCommon.rawValue || kind == Class.hangulRare.rawValue) && !Self.isSyllable(previous) {
+        counts.syllableRuns += 1
+      }
       spaceAfterHan = value == 0x20 && lastWasHan
       lastWasHan = isHan
       previous = kind
@@ -228,7 +241,9 @@ struct TextPlausibility: Sendable {
     var weighted = Double(c.count(.hangulCommon) + c.count(.hanCommon) + c.count(.kana))
     weighted += cyrillic + greek + latin + Double(c.count(.punctuation))
     weighted += 0.7 * other + 0.5 * Double(c.count(.symbol) + c.count(.jamo))
-    weighted -= 0.5 * Double(c.count(.hangulRare))
+    // Syllables outside KS X 1001 (CP949's extension) count a quarter: rare in news, yet
+    // real; a wrong Korean charset yields mostly these.
+    weighted += 0.25 * Double(c.count(.hangulRare))
     weighted -= Double(c.count(.hanRare) + c.count(.kanaHalfwidth) + c.count(.oddSymbol))
     weighted -= 4 * Double(c.count(.bad))
     var score = weighted / n
@@ -237,7 +252,13 @@ struct TextPlausibility: Sendable {
       // Letters outside the dominant writing system (with its usual companions).
       let dominant = max(hangul, han, kana, cyrillic, greek, latin, other)
       var native = dominant
-      if dominant == hangul { native += min(han, 0.3 * hangul) }
+      if dominant == hangul {
+        // Hanja are rare in Korean prose today, and Korean words are short.
+        native += min(han, 0.1 * hangul)
+        let syllables = hangul + han
+        let averageRun = Double(syllables) / Double(max(1, c.syllableRuns))
+        if syllables >= 16 { score -= min(1, max(0, (averageRun - 8) / 8)) }
+      }
       if dominant == kana || (dominant == han && kana >= 0.05 * (han + kana)) { native = han + kana }
       score -= (letters - native) / letters
       if dominant == han && kana == 0 && han > 0 {

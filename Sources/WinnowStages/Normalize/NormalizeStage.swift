@@ -18,7 +18,7 @@ struct NormalizeConfig: StageConfig {
     OptionSpec("form", .choice(["NFC", "NFKC"]), default: .string("NFC"), "Unicode normalization form"),
     OptionSpec("trim_lines", .bool, default: .bool(true), "remove spaces at the start and end of each line"),
     OptionSpec("collapse_spaces", .bool, default: .bool(true), "turn each run of spaces and tabs into one space (a tab if the run has one)"),
-    OptionSpec("max_blank_lines", .int(0...Int.max), default: .int(1), "blank lines kept between paragraphs"),
+    OptionSpec("max_blank_lines", .int(0...1000), default: .int(1), "blank lines kept between paragraphs"),
   ]
 
   let form: ICUNormalizer.Form
@@ -53,6 +53,7 @@ struct NormalizeStage: DocumentStage {
     guard let text = document.text else { return .keep }
     var (output, needsNormalization, removed) = cleanUp(text)
     if needsNormalization {
+      let before = output
       do {
         output = try normalizer.normalize(output)
       } catch {
@@ -60,10 +61,12 @@ struct NormalizeStage: DocumentStage {
       }
       // NFKC can turn compatibility characters into spaces; tidy once more.
       if normalizer.form == .nfkc { output = cleanUp(output).text }
-      document.count("normalized")
+      // Supplementary characters (emoji) always take the ICU path; count real changes only.
+      if output != before { document.count("normalized") }
     }
     if removed > 0 { document.count("characters_removed", removed) }
     document.text = output
+    if output.isEmpty { return .drop("empty", detail: "nothing left after normalization") }
     return .keep
   }
 
@@ -197,6 +200,9 @@ struct LineTidier {
   let blankLimit: Int
   var pendingSpaces = 0
   var pendingTab = false
+  /// The run of spaces and tabs as it was, for `collapse_spaces: false` (other Unicode
+  /// spaces count as one space).
+  var pendingRun: [UInt8] = []
   var pendingNewlines = 0
   var lineHasContent = false
 
@@ -221,6 +227,21 @@ struct LineTidier {
   @inline(__always) mutating func space(tab: Bool = false) {
     pendingSpaces += 1
     if tab { pendingTab = true }
+    if !collapseSpaces { pendingRun.append(tab ? 0x09 : 0x20) }
+  }
+
+  private mutating func writePendingRun() {
+    if collapseSpaces {
+      append(pendingTab ? 0x09 : 0x20)
+    } else {
+      for byte in pendingRun { append(byte) }
+    }
+  }
+
+  private mutating func clearPending() {
+    pendingSpaces = 0
+    pendingTab = false
+    if !pendingRun.isEmpty { pendingRun.removeAll(keepingCapacity: true) }
   }
 
   /// Writes the held-back line breaks and spaces before a visible character.
@@ -232,25 +253,15 @@ struct LineTidier {
       pendingNewlines = 0
     }
     if pendingSpaces > 0 {
-      if lineHasContent || !trimLines {
-        if collapseSpaces {
-          append(pendingTab ? 0x09 : 0x20)
-        } else {
-          for _ in 0..<pendingSpaces { append(0x20) }
-        }
-      }
-      pendingSpaces = 0
-      pendingTab = false
+      if lineHasContent || !trimLines { writePendingRun() }
+      clearPending()
     }
     lineHasContent = true
   }
 
   mutating func lineBreak() {
-    if !trimLines && pendingSpaces > 0 && lineHasContent {
-      for _ in 0..<(collapseSpaces ? 1 : pendingSpaces) { append(0x20) }
-    }
-    pendingSpaces = 0
-    pendingTab = false
+    if !trimLines && pendingSpaces > 0 && lineHasContent { writePendingRun() }
+    clearPending()
     pendingNewlines += 1
     lineHasContent = false
   }
