@@ -111,7 +111,27 @@ public enum FakeStages {
     }
   }
 
-  public static let registry = StageRegistry([DecodeConfig.self, KeywordFilterConfig.self])
+  /// `slow`: sleeps `microseconds` per document, so the reader can run ahead of the workers.
+  public struct SlowConfig: StageConfig {
+    public static let name = "slow"
+    public static let summary = "test stage that takes its time"
+    public static let options: [OptionSpec] = [
+      OptionSpec("microseconds", .int(0...1_000_000), default: .int(1000), "sleep per document")
+    ]
+    let microseconds: Int
+    public init(options: StageOptions) throws(OptionError) { microseconds = options.int("microseconds") }
+    public func build(_ context: StageContext) throws(OptionError) -> any DocumentStage { Slow(microseconds: microseconds) }
+
+    struct Slow: DocumentStage {
+      let microseconds: Int
+      func process(_ document: inout Document) -> Verdict {
+        usleep(UInt32(microseconds))
+        return .keep
+      }
+    }
+  }
+
+  public static let registry = StageRegistry([DecodeConfig.self, KeywordFilterConfig.self, SlowConfig.self])
 }
 
 /// The `winnow` binary the end-to-end tests run: $WINNOW_BINARY, else the debug build.
@@ -150,4 +170,14 @@ public func runWinnow(_ arguments: [String], in directory: String? = nil, input:
   return ProcessResult(
     status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Swift compares strings by canonical equivalence ("한" == "한" in NFD): tests of text
+/// transformations compare bytes.
+extension Optional where Wrapped == String {
+  public var utf8Bytes: [UInt8]? { map { Array($0.utf8) } }
+}
+
+extension String {
+  public var utf8Bytes: [UInt8] { Array(utf8) }
 }

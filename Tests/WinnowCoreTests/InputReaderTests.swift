@@ -63,7 +63,7 @@ func gzip(_ path: String) throws {
     #expect(items.count == 2)
     let first = items[0].document
     #expect(first.id == "a1")
-    #expect(first.text == "첫째 \"글\"\n둘째 줄")
+    #expect(first.text.utf8Bytes == "첫째 \"글\"\n둘째 줄".utf8Bytes)
     #expect(first.meta.url == "http://x/1")
     #expect(first.meta.passthrough.map(\.key) == ["score", "tags"])
     #expect(first.meta.passthrough.map { String(decoding: $0.value.bytes, as: UTF8.self) } == ["0.5", "[\"x\",{\"y\":null}]"])
@@ -95,7 +95,7 @@ func gzip(_ path: String) throws {
     try gzip(directory.path + "/d/page.txt")
     let (items, _) = readAll([directory.path + "/d"])
     #expect(items.map(\.document.id) == ["g1", "g2", "page.txt.gz"])
-    #expect(items[1].document.text == "파일")
+    #expect(items[1].document.text.utf8Bytes == "파일".utf8Bytes)
     #expect(items[2].document.bytes == Array("본문".utf8))
     #expect(items[2].document.source.format == .txt)
   }
@@ -122,6 +122,40 @@ func gzip(_ path: String) throws {
     #expect(items[0].drop?.reason == "unreadable")
   }
 
+  @Test func corruptOrTruncatedGzipBecomesARejectNotASilentLoss() throws {
+    let directory = try TemporaryDirectory()
+    let records = (1...2000).map { "{\"id\":\"r\($0)\",\"text\":\"레코드 \($0) \(String(repeating: "본문", count: 20))\"}" }
+    try directory.write("d/feed.jsonl", records.joined(separator: "\n") + "\n")
+    try directory.write("d/page.txt", String(repeating: "긴 본문 ", count: 5000))
+    try gzip(directory.path + "/d/feed.jsonl")
+    try gzip(directory.path + "/d/page.txt")
+    // Cut both files in half.
+    for name in ["feed.jsonl.gz", "page.txt.gz"] {
+      let path = directory.path + "/d/" + name
+      let data = try Data(contentsOf: URL(fileURLWithPath: path))
+      try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+    }
+    let (items, _) = readAll([directory.path + "/d"])
+    let failures = items.filter { $0.drop != nil }
+    #expect(failures.count == 2, "\(failures.map { $0.drop?.detail ?? "" })")
+    #expect(failures.allSatisfy { $0.drop?.reason == "unreadable" })
+    let feedFailure = try #require(failures.first { $0.document.source.path == "feed.jsonl.gz" })
+    #expect(feedFailure.drop?.detail.contains("read failed after line") == true)
+    // Every record before the cut was read; none was silently lost or cut.
+    let read = items.filter { $0.drop == nil && $0.document.source.format == .jsonl }
+    #expect(read.count > 100)
+    #expect(read.enumerated().allSatisfy { $0.element.document.id == "r\($0.offset + 1)" })
+    #expect(read.allSatisfy { $0.document.text?.hasSuffix("본문") == true })
+  }
+
+  @Test func jsonlWithAByteOrderMarkReadsItsFirstRecord() throws {
+    let directory = try TemporaryDirectory()
+    let file = try directory.write("bom.jsonl", [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"b1\",\"text\":\"첫 줄\"}\n".utf8))
+    let (items, _) = readAll([file])
+    #expect(items.map(\.document.id) == ["b1"])
+    #expect(items.first?.drop == nil)
+  }
+
   @Test func tooLargeDocumentsAreRejectedNotRead() throws {
     let directory = try TemporaryDirectory()
     try directory.write("big.txt", String(repeating: "x", count: 100))
@@ -129,6 +163,6 @@ func gzip(_ path: String) throws {
     let (items, _) = readAll([directory.path], InputSettings(maxDocumentBytes: 50))
     #expect(items.map { $0.drop?.reason } == ["too_large", "too_large", nil])
     #expect(items[0].document.bytes == nil)
-    #expect(items[2].document.text == "small")
+    #expect(items[2].document.text.utf8Bytes == "small".utf8Bytes)
   }
 }

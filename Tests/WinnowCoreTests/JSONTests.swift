@@ -30,6 +30,7 @@ import WinnowCore
     #expect(members.map(\.key) == ["a", "b", "d", "e"])
     #expect(JSONLineParser.stringValue(members[0].value) == "xé😀")
     #expect(String(decoding: members[1].value, as: UTF8.self) == #"[1, {"c": -2.5e3}]"#)
+    #expect(throws: Never.self) { try JSONLineParser.parseObject(Array(#"{"z":0,"f":0.5,"g":-0}"#.utf8)) }
   }
 
   @Test func reportsSyntaxErrorsWithColumns() {
@@ -40,6 +41,8 @@ import WinnowCore
       (#"{"a":tru}"#, "column 6: invalid literal"),
       (#"{"a":1} x"#, "column 9: unexpected text after the object"),
       (#"{"a":"\q"}"#, "column 7: invalid escape"),
+      (#"{"n":007}"#, "column 6: number with a leading zero"),
+      (#"{"n":-01}"#, "column 7: number with a leading zero"),
     ]
     for (input, message) in cases {
       #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(Array(input.utf8)) }

@@ -74,23 +74,28 @@ func runPipeline(_ directory: TemporaryDirectory, jobs: Int, batch: Int = 3, sta
 
   @Test func failedRunLeavesNoFinishedLookingOutput() throws {
     let directory = try TemporaryDirectory()
-    try directory.write("in/a.txt", "x")
-    // The output's directory is a file: the run fails before writing anything.
-    try directory.write("out", "not a directory")
-    #expect(throws: RunError.self) { try runPipeline(directory, jobs: 1) }
-    #expect(!FileManager.default.fileExists(atPath: directory.path + "/out/clean.jsonl"))
+    for index in 0..<50 { try directory.write("in/\(index).txt", "text \(index)") }
+    // The output path is a directory: every record is written to clean.jsonl.partial, then
+    // the final rename fails. The run fails and removes what it wrote.
+    try FileManager.default.createDirectory(atPath: directory.path + "/out/clean.jsonl", withIntermediateDirectories: true)
+    #expect(throws: RunError.self) { try runPipeline(directory, jobs: 2) }
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out")
+    #expect(left == ["clean.jsonl"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out/clean.jsonl").isEmpty)
   }
 
   @Test func batchesInFlightStayBoundedWhateverTheCorpusSize() throws {
-    // One document per batch: 300 batches pass, but never more than 3 × jobs at once.
+    // One document per batch and a slow stage: the reader runs ahead until the bound stops
+    // it, so the peak reaches the bound and never passes it, for 100 or 300 documents.
     let directory = try TemporaryDirectory()
-    for index in 0..<300 { try directory.write(String(format: "in/%03d.txt", index), "x") }
-    for jobs in [1, 2] {
-      let summary = try runPipeline(directory, jobs: jobs, batch: 1)
-      #expect(summary.documents == 300)
-      #expect(summary.maxBatchesInFlight == max(2, 3 * jobs))
-      #expect(summary.peakBatchesInFlight >= 1)
-      #expect(summary.peakBatchesInFlight <= summary.maxBatchesInFlight)
+    for count in [100, 300] {
+      for index in 0..<count { try directory.write(String(format: "in/%03d.txt", index), "x") }
+      for jobs in [1, 2] {
+        let summary = try runPipeline(directory, jobs: jobs, batch: 1, stages: "[decode, {slow: {microseconds: 500}}]")
+        #expect(summary.documents == count)
+        #expect(summary.maxBatchesInFlight == 3 * jobs)
+        #expect(summary.peakBatchesInFlight == summary.maxBatchesInFlight)
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WinnowCore
+import WinnowTestSupport
 import WinnowNative
 @testable import WinnowStages
 
@@ -34,7 +35,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
         let labelBytes = try CharsetFixtures.encode(text, as: label)
         let baseBytes = try CharsetFixtures.encode(text, as: base)
         let sameBytes = label == base || labelBytes == baseBytes
-        if verdict == .keep && document.text == text && sameBytes {
+        if verdict == .keep && document.text.utf8Bytes == text.utf8Bytes && sameBytes {
           correct += 1
         } else {
           failures.append("\(name) as \(encoding): got \(label) (\(verdict))")
@@ -60,7 +61,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
         // Seeds may hold characters a legacy charset lacks (emoji): such pairs are skipped.
         guard let bytes = try CharsetFixtures.encode(text, as: encoding) else { continue }
         let (verdict, document) = try decode(bytes, stage: stage)
-        #expect(verdict == .keep && document.text == text, "\(file) as \(encoding): got \(document.source.encoding ?? "-")")
+        #expect(verdict == .keep && document.text.utf8Bytes == text.utf8Bytes, "\(file) as \(encoding): got \(document.source.encoding ?? "-")")
         checked += 1
       }
     }
@@ -86,7 +87,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     let html = "<html><head><meta charset=\"euc-kr\"></head><body>한국어 본문입니다</body></html>"
     let (verdict, document) = try decode(Array(html.utf8), format: .html)
     #expect(verdict == .keep)
-    #expect(document.text == html)
+    #expect(document.text.utf8Bytes == html.utf8Bytes)
     #expect(document.source.encoding == "UTF-8")
   }
 
@@ -96,7 +97,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     let bytes = try #require(try CharsetFixtures.encode(html, as: "CP949"))
     let (verdict, document) = try decode(bytes, format: .html)
     #expect(verdict == .keep)
-    #expect(document.text == html)
+    #expect(document.text.utf8Bytes == html.utf8Bytes)
     #expect(document.source.encoding == "CP949")
   }
 
@@ -144,7 +145,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     guard case .decoded(let mojibake, _) = outcome else { Issue.record("cannot make mojibake"); return }
     var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: mojibake)
     #expect(try decodeStage().process(&document) == .keep)
-    #expect(document.text == original)
+    #expect(document.text.utf8Bytes == original.utf8Bytes)
     #expect(document.counters.contains { $0.name == "mojibake_repaired" })
   }
 
@@ -152,21 +153,21 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     let latin1 = "¼Ò¸®¿¤"  // 소리엘 in CP949, read as Latin-1
     var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: latin1)
     #expect(try decodeStage().process(&document) == .keep)
-    #expect(document.text == "소리엘")
+    #expect(document.text.utf8Bytes == "소리엘".utf8Bytes)
   }
 
   @Test func repairsOnlyTheMojibakeRunInMixedText() throws {
     let mojibake = String(Array("서울 날씨".utf8).map { Character(Unicode.Scalar($0)) })
     var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: "정상 문장입니다. \(mojibake)")
     #expect(try decodeStage().process(&document) == .keep)
-    #expect(document.text == "정상 문장입니다. 서울 날씨")
+    #expect(document.text.utf8Bytes == "정상 문장입니다. 서울 날씨".utf8Bytes)
   }
 
   @Test func leavesRealLatinTextAlone() throws {
     for text in ["Café crème, déjà vu — naïve façade.", "Größe, Ärger und Übermut", "El niño comió piña en Añón.", "Ärger"] {
       var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: text)
       #expect(try decodeStage().process(&document) == .keep)
-      #expect(document.text == text)
+      #expect(document.text.utf8Bytes == text.utf8Bytes)
     }
   }
 
@@ -174,7 +175,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     let latin1 = "¼Ò¸®¿¤"
     var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: latin1)
     #expect(try decodeStage(["repair_mojibake": .string("off")]).process(&document) == .keep)
-    #expect(document.text == latin1)
+    #expect(document.text.utf8Bytes == latin1.utf8Bytes)
   }
 
   @Test func rejectsUnknownCandidateWithSuggestion() throws {
@@ -193,9 +194,9 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
       let text = try CharsetFixtures.text(name)
       let bytes = try [UInt8](Data(contentsOf: CharsetFixtures.directory.deletingLastPathComponent().appendingPathComponent("johab/\(name).johab")))
       let direct = bytes.withUnsafeBufferPointer { Johab.decode($0, strict: true) }
-      #expect(direct?.text == text, "\(name)")
+      #expect(direct?.text.utf8Bytes == text.utf8Bytes, "\(name)")
       let (verdict, document) = try decode(bytes, stage: stage)
-      #expect(verdict == .keep && document.text == text && document.source.encoding == "JOHAB", "\(name): \(document.source.encoding ?? "-")")
+      #expect(verdict == .keep && document.text.utf8Bytes == text.utf8Bytes && document.source.encoding == "JOHAB", "\(name): \(document.source.encoding ?? "-")")
     }
   }
 
@@ -203,10 +204,10 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     for text in ["뷁", "햏자의 하루", "똠방각하", "인기 검색어: 똠양꿍, 햏, 뷁", "오늘의 날씨"] {
       let bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))
       let (verdict, document) = try decode(bytes)
-      #expect(verdict == .keep && document.text == text, "\(text): \(document.source.encoding ?? "-")")
+      #expect(verdict == .keep && document.text.utf8Bytes == text.utf8Bytes, "\(text): \(document.source.encoding ?? "-")")
       let johab = try #require(CharsetFixtures.encodeJohab(text))
       let (johabVerdict, johabDocument) = try decode(johab)
-      #expect(johabVerdict == .keep && johabDocument.text == text, "\(text) in Johab: \(johabDocument.source.encoding ?? "-")")
+      #expect(johabVerdict == .keep && johabDocument.text.utf8Bytes == text.utf8Bytes, "\(text) in Johab: \(johabDocument.source.encoding ?? "-")")
     }
   }
 
@@ -214,7 +215,7 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     let html = "<html><head><meta charset=\"koi8-r\"></head><body>한국어 본문입니다. 날씨가 맑습니다.</body></html>"
     let bytes = try #require(try CharsetFixtures.encode(html, as: "CP949"))
     let (verdict, document) = try decode(bytes, format: .html)
-    #expect(verdict == .keep && document.text == html)
+    #expect(verdict == .keep && document.text.utf8Bytes == html.utf8Bytes)
   }
 
   @Test func oneBadByteInCP949BecomesOneReplacementNotMojibake() throws {

@@ -40,14 +40,20 @@ import WinnowTestSupport
     #expect(result.stderr.contains("winnow: "))
     let records = try checkCleanOutput(directory.path + "/clean.jsonl")
     let rejects = try readJSONLines(directory.path + "/rejects.jsonl")
-    let sampleFiles = try FileManager.default.contentsOfDirectory(atPath: root + "/samples").filter { !$0.hasSuffix(".md") }
-    let jsonlRecords = try String(contentsOfFile: root + "/samples/feed.jsonl", encoding: .utf8).split(separator: "\n").count
-    #expect(records.count + rejects.count == sampleFiles.count - 1 + jsonlRecords)
+    let sampleFiles = try FileManager.default.contentsOfDirectory(atPath: root + "/samples").filter { !$0.hasSuffix(".md") && $0 != "feed.jsonl" }
+    let feedIDs = try String(contentsOfFile: root + "/samples/feed.jsonl", encoding: .utf8).split(separator: "\n").map {
+      try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["id"] as? String
+    }
+    // Every sample is accounted for, once; today's stages keep them all.
+    let ids = (records + rejects).compactMap { $0["id"] as? String }
+    #expect(ids.sorted() == (sampleFiles + feedIDs.compactMap { $0 }).sorted())
+    #expect(rejects.isEmpty, "\(rejects.map { "\($0["id"] ?? "") \($0["reason"] ?? "")" })")
     // Encodings of the samples are recognised as their names say.
     var byID: [String: String] = [:]
-    for record in records {
+    for record in records + rejects {
       if let id = record["id"] as? String, let source = record["source"] as? [String: Any] { byID[id] = source["encoding"] as? String }
     }
+    #expect(byID.count == ids.count)
     for (id, encoding) in byID {
       if id.hasPrefix("cp949-") { #expect(encoding == "CP949", "\(id)") }
       if id.hasPrefix("euckr-harbor") || id.hasPrefix("euckr-rice") { #expect(encoding == "EUC-KR", "\(id)") }
@@ -61,6 +67,29 @@ import WinnowTestSupport
       #expect(text.unicodeScalars.filter { (0xAC00...0xD7A3).contains($0.value) }.count > 50, "\(record["id"] ?? "")")
       #expect(!text.contains("ì") && !text.contains("¼"))
       #expect(record["crawl_batch"] != nil)
+    }
+  }
+
+  /// The whole output of the reference pipeline on samples/, byte for byte. RECORD_GOLDEN=1
+  /// re-records the files, and that run fails so a re-record is always deliberate.
+  @Test func referencePipelineOutputMatchesGolden() throws {
+    let directory = try TemporaryDirectory()
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--output", directory.path + "/clean.jsonl", "--rejects", directory.path + "/rejects.jsonl", "--jobs", "2", "--quiet"],
+      in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    for name in ["clean.jsonl", "rejects.jsonl"] {
+      let produced = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + name))
+      let expectedURL = golden.appendingPathComponent("ko-news-samples." + name)
+      if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+        try FileManager.default.createDirectory(at: golden, withIntermediateDirectories: true)
+        try produced.write(to: expectedURL)
+        Issue.record("re-recorded \(expectedURL.lastPathComponent); run again without RECORD_GOLDEN")
+        continue
+      }
+      let expected = try Data(contentsOf: expectedURL)
+      #expect(produced == expected, "\(name) differs from Golden/\(expectedURL.lastPathComponent) (RECORD_GOLDEN=1 re-records)")
     }
   }
 
@@ -102,6 +131,15 @@ import WinnowTestSupport
     #expect(result.status == 0, "\(result.stderr)")
     let records = try readJSONLines(directory.path + "/o.jsonl")
     #expect(records.map { $0["id"] as? String } == ["s1", "s2"])
+  }
+
+  @Test func readsJSONLWithAByteOrderMarkFromStandardInput() throws {
+    let directory = try TemporaryDirectory()
+    let input: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"b1\",\"text\":\"표준 입력\"}\n".utf8)
+    let result = try runWinnow(
+      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root, input: input)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try readJSONLines(directory.path + "/o.jsonl").map { $0["id"] as? String } == ["b1"])
   }
 
   @Test func readsPlainTextFromStandardInput() throws {

@@ -97,7 +97,7 @@ public final class Runner: @unchecked Sendable {
     summary.stages = pipeline.stages.map { StageCounts(name: $0.name) }
     var lastProgress = Date()
     let showProgress = options.progress && isatty(2) == 1
-    do {
+    do throws(RunError) {
       while let result = queue.nextInOrder() {
         try output.write(result.clean.bytes, records: result.kept)
         try rejects.write(result.rejects.bytes, records: result.rejected)
@@ -117,8 +117,15 @@ public final class Runner: @unchecked Sendable {
         }
       }
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      try output.commit()
+      // Rejects first; if the output's rename then fails, the rejects go too, so a failed
+      // run leaves nothing that looks finished.
       try rejects.commit()
+      do throws(RunError) {
+        try output.commit()
+      } catch {
+        unlink(rejects.path)
+        throw error
+      }
     } catch {
       queue.cancel()
       output.discard()

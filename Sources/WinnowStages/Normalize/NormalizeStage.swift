@@ -62,7 +62,8 @@ struct NormalizeStage: DocumentStage {
       // NFKC can turn compatibility characters into spaces; tidy once more.
       if normalizer.form == .nfkc { output = cleanUp(output).text }
       // Supplementary characters (emoji) always take the ICU path; count real changes only.
-      if output != before { document.count("normalized") }
+      // (Swift compares strings by canonical equivalence: compare the bytes.)
+      if !output.utf8.elementsEqual(before.utf8) { document.count("normalized") }
     }
     if removed > 0 { document.count("characters_removed", removed) }
     document.text = output
