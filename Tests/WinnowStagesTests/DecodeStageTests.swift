@@ -200,6 +200,26 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     }
   }
 
+  @Test func fastKoreanDecoderAgreesWithICUOnEveryPair() throws {
+    var checked = 0
+    for lead in 0x81...0xFE {
+      for trail in 0x41...0xFE {
+        let pair: [UInt8] = [UInt8(lead), UInt8(trail)]
+        let fast = pair.withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) }
+        let icu = try pair.withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-949-2000", strict: true) }
+        guard let fast else { continue }  // the caller falls back to ICU for these
+        #expect(icu == .decoded(fast, substitutions: 0), "\(String(lead, radix: 16)) \(String(trail, radix: 16))")
+        checked += 1
+      }
+    }
+    // Every two-byte sequence ICU maps to a non-private-use character.
+    #expect(checked == 17048, "\(checked) pairs")
+    let text = try CharsetFixtures.text("ko-extended")
+    let bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))
+    #expect(bytes.withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) }.utf8Bytes == text.utf8Bytes)
+    #expect([UInt8(0x41), 0xB0].withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) } == nil)
+  }
+
   @Test func shortKoreanTextsPreferTheConfiguredCharsets() throws {
     for text in ["뷁", "햏자의 하루", "똠방각하", "인기 검색어: 똠양꿍, 햏, 뷁", "오늘의 날씨"] {
       let bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))

@@ -1,9 +1,12 @@
+import Foundation
 import WinnowCore
 import WinnowNative
 
 /// Bytes decoded to text, and how the charset was chosen.
 struct DecodedText: Sendable {
   var text: String
+  /// Non-ASCII characters in the text (how much evidence its plausibility rests on).
+  var nonASCII = 0
   /// Reported charset name ("CP949", "EUC-KR", "UTF-8", …).
   var charset: String
   var confidence: Double
@@ -46,9 +49,8 @@ struct CharsetDetector: Sendable {
   /// Plausibility measured on few characters says little: "뷁" is as plausible in
   /// Shift_JIS as in CP949. Ranking shrinks it by n / (n + 4) for n non-ASCII characters,
   /// so that on short texts the priors decide.
-  static func reliability(_ text: String, _ plausibility: TextPlausibility) -> Double {
-    let n = Double(plausibility.counts(text).nonASCII)
-    return n / (n + 4)
+  static func reliability(nonASCII: Int) -> Double {
+    Double(nonASCII) / Double(nonASCII + 4)
   }
 
   func decode(_ bytes: [UInt8], format: InputFormat) -> Result<DecodedText, Failure> {
@@ -70,12 +72,20 @@ struct CharsetDetector: Sendable {
   /// Legacy converters map some undefined bytes to private-use code points (CP949's 0xFF
   /// becomes U+F8F7): those are bytes that did not decode, so they become U+FFFD and count.
   static func replacingPrivateUse(_ text: String) -> (String, Int)? {
-    // U+E000–U+F8FF is EE 80 80 … EF A3 BF in UTF-8.
-    var utf8 = text.utf8.makeIterator()
-    var found = false
-    while !found, let byte = utf8.next() {
-      if byte == 0xEE { found = true }
-      if byte == 0xEF, let next = utf8.next(), next <= 0xA3 { found = true }
+    // U+E000–U+F8FF is EE 80 80 … EF A3 BF in UTF-8: look for those lead bytes first.
+    var copy = text
+    let found = copy.withUTF8 { utf8 -> Bool in
+      guard let base = utf8.baseAddress else { return false }
+      var index = 0
+      while index < utf8.count {
+        guard let hit = memchr(base + index, 0xEE, utf8.count - index) ?? memchr(base + index, 0xEF, utf8.count - index) else {
+          return false
+        }
+        let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        if utf8[offset] == 0xEE || (offset + 1 < utf8.count && utf8[offset + 1] <= 0xA3) { return true }
+        index = offset + 1
+      }
+      return false
     }
     guard found else { return nil }
     var count = 0
@@ -250,12 +260,14 @@ struct CharsetDetector: Sendable {
         tried.insert(entry.charset.name)
         switch strictDecodeOrOffset(bytes, entry.charset) {
         case .success(let text):
-          let score = plausibility.score(text)
-          let decoded = DecodedText(
+          let counts = plausibility.counts(text)
+          let score = plausibility.score(counts)
+          var decoded = DecodedText(
             text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
             evidence: "detected")
+          decoded.nonASCII = counts.nonASCII
           // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
-          let weight = Self.reliability(text, plausibility)
+          let weight = Self.reliability(nonASCII: counts.nonASCII)
           ranked.append((decoded, weight * score + entry.prior - 0.0001 * Double(position)))
           // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
           if score >= Self.acceptAt && weight >= 0.88 { return true }
@@ -292,8 +304,9 @@ struct CharsetDetector: Sendable {
     if let winner = ranked.first, let family = Charsets.named(winner.decoded.charset).map(Charsets.decoder(for:))?.family {
       for sibling in Charsets.all where sibling.family == family && !order.contains(where: { $0.charset.name == sibling.name }) {
         guard let text = strictDecode(bytes, sibling) else { continue }
-        let score = plausibility.score(text)
-        let rank = Self.reliability(text, plausibility) * score - 0.0001 * Double(order.count)
+        let counts = plausibility.counts(text)
+        let score = plausibility.score(counts)
+        let rank = Self.reliability(nonASCII: counts.nonASCII) * score - 0.0001 * Double(order.count)
         if rank > ranked[0].rank {
           ranked.insert((DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected"), rank), at: 0)
         }
@@ -302,7 +315,7 @@ struct CharsetDetector: Sendable {
     // The plausibility floor holds once there is enough text to judge (8+ non-ASCII
     // characters); below that the ranking's priors decide.
     if var best = ranked.first?.decoded,
-      best.confidence >= Self.minimumPlausibility || plausibility.counts(best.text).nonASCII < 8
+      best.confidence >= Self.minimumPlausibility || best.nonASCII < 8
     {
       if ranked.count > 1 {
         let margin = ranked[0].rank - ranked[1].rank
@@ -333,6 +346,7 @@ struct CharsetDetector: Sendable {
   private enum StrictResult { case success(String), failure(Int) }
 
   private func strictDecodeOrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> StrictResult {
+    if charset.name == "CP949", let text = FastKoreanDecoder.shared.decode(bytes) { return .success(text) }
     if charset.icuName == nil {
       if let decoded = Johab.decode(bytes, strict: true) { return .success(decoded.text) }
       return .failure(0)

@@ -112,7 +112,7 @@ struct TextPlausibility: Sendable {
   }
 
   /// Plausibility is judged on at most this much of a text: plenty for its statistics.
-  static let sampleBytes = 64 << 10
+  static let sampleBytes = 32 << 10
 
   /// Counts over (the start of) a text, decoding its UTF-8 directly: the hot path of charset
   /// ranking, with tight loops for runs of Hangul syllables and of ASCII.
