@@ -72,18 +72,15 @@ struct CharsetDetector: Sendable {
   /// Legacy converters map some undefined bytes to private-use code points (CP949's 0xFF
   /// becomes U+F8F7): those are bytes that did not decode, so they become U+FFFD and count.
   static func replacingPrivateUse(_ text: String) -> (String, Int)? {
-    // U+E000–U+F8FF is EE 80 80 … EF A3 BF in UTF-8: look for those lead bytes first.
+    // U+E000–U+F8FF is EE 80 80 … EF A3 BF in UTF-8: one pass over the bytes.
     var copy = text
     let found = copy.withUTF8 { utf8 -> Bool in
-      guard let base = utf8.baseAddress else { return false }
       var index = 0
       while index < utf8.count {
-        guard let hit = memchr(base + index, 0xEE, utf8.count - index) ?? memchr(base + index, 0xEF, utf8.count - index) else {
-          return false
-        }
-        let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        if utf8[offset] == 0xEE || (offset + 1 < utf8.count && utf8[offset + 1] <= 0xA3) { return true }
-        index = offset + 1
+        let byte = utf8[index]
+        if byte == 0xEE { return true }
+        if byte == 0xEF, index + 1 < utf8.count, utf8[index + 1] <= 0xA3 { return true }
+        index += 1
       }
       return false
     }
@@ -308,7 +305,9 @@ struct CharsetDetector: Sendable {
         let score = plausibility.score(counts)
         let rank = Self.reliability(nonASCII: counts.nonASCII) * score - 0.0001 * Double(order.count)
         if rank > ranked[0].rank {
-          ranked.insert((DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected"), rank), at: 0)
+          var decoded = DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected")
+          decoded.nonASCII = counts.nonASCII
+          ranked.insert((decoded, rank), at: 0)
         }
       }
     }
