@@ -4,7 +4,7 @@ import WinnowCore
 import WinnowStages
 
 /// Exit codes (documented in README.md): 0 success, 1 the run failed, 2 invalid config or usage.
-enum ExitCode2 {
+enum WinnowExit {
   static let success: Int32 = 0
   static let runFailed: Int32 = 1
   static let invalid: Int32 = 2
@@ -38,16 +38,16 @@ enum Main {
       printError(error.description)
       let count = error.diagnostics.count
       printError("\(count) error\(count == 1 ? "" : "s") in pipeline; nothing was run")
-      exit(ExitCode2.invalid)
+      exit(WinnowExit.invalid)
     } catch let error as RunError {
       printError("winnow: error: \(error.message)")
-      exit(ExitCode2.runFailed)
+      exit(WinnowExit.runFailed)
     } catch {
       let code = Winnow.exitCode(for: error)
       if code == .success { Winnow.exit(withError: error) }
       if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
       printError(Winnow.fullMessage(for: error))
-      exit(ExitCode2.invalid)
+      exit(WinnowExit.invalid)
     }
   }
 }
