@@ -8,6 +8,10 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uversion.h>
+#include <unicode/uregex.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+#include <stdlib.h>
 
 void winnow_icu_version(char *buffer, int32_t capacity) {
   UVersionInfo info;
@@ -166,4 +170,118 @@ int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error)
     }
   }
   return 0;
+}
+
+struct winnow_regex {
+  URegularExpression *re;
+  UText *text;
+};
+
+winnow_regex *winnow_regex_open(const char *pattern, int32_t length, int32_t flags,
+                                int32_t *icu_error, int32_t *error_offset) {
+  UErrorCode status = U_ZERO_ERROR;
+  UParseError parse;
+  memset(&parse, 0, sizeof parse);
+  UText *source = utext_openUTF8(NULL, pattern, length, &status);
+  if (U_FAILURE(status)) { *icu_error = status; *error_offset = 0; return NULL; }
+  URegularExpression *re = uregex_openUText(source, (flags & 1) ? UREGEX_CASE_INSENSITIVE : 0,
+                                            &parse, &status);
+  utext_close(source);
+  *icu_error = status;
+  *error_offset = parse.offset;
+  if (U_FAILURE(status)) { if (re) uregex_close(re); return NULL; }
+  winnow_regex *result = calloc(1, sizeof *result);
+  if (!result) { uregex_close(re); return NULL; }
+  result->re = re;
+  return result;
+}
+
+winnow_regex *winnow_regex_clone(const winnow_regex *regex, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  URegularExpression *re = uregex_clone(regex->re, &status);
+  *icu_error = status;
+  if (U_FAILURE(status)) return NULL;
+  winnow_regex *result = calloc(1, sizeof *result);
+  if (!result) { uregex_close(re); return NULL; }
+  result->re = re;
+  return result;
+}
+
+void winnow_regex_close(winnow_regex *regex) {
+  if (!regex) return;
+  uregex_close(regex->re);
+  if (regex->text) utext_close(regex->text);
+  free(regex);
+}
+
+int32_t winnow_regex_find(winnow_regex *regex, const char *text, int64_t length, int64_t from,
+                          int32_t whole, int64_t *start, int64_t *end, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  regex->text = utext_openUTF8(regex->text, text, length, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  uregex_setUText(regex->re, regex->text, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  UBool found = whole ? uregex_matches64(regex->re, 0, &status)
+                      : uregex_find64(regex->re, from, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  if (!found) return 0;
+  *start = uregex_start64(regex->re, 0, &status);
+  *end = uregex_end64(regex->re, 0, &status);
+  *icu_error = status;
+  return U_FAILURE(status) ? -4 : 1;
+}
+
+struct winnow_words {
+  UBreakIterator *iterator;
+  UText *text;
+};
+
+winnow_words *winnow_words_open(const char *locale, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  UBreakIterator *iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &status);
+  *icu_error = status;
+  if (U_FAILURE(status)) return NULL;
+  winnow_words *result = calloc(1, sizeof *result);
+  if (!result) { ubrk_close(iterator); return NULL; }
+  result->iterator = iterator;
+  return result;
+}
+
+winnow_words *winnow_words_clone(const winnow_words *words, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  UBreakIterator *iterator = ubrk_clone(words->iterator, &status);
+  *icu_error = status;
+  if (U_FAILURE(status)) return NULL;
+  winnow_words *result = calloc(1, sizeof *result);
+  if (!result) { ubrk_close(iterator); return NULL; }
+  result->iterator = iterator;
+  return result;
+}
+
+void winnow_words_close(winnow_words *words) {
+  if (!words) return;
+  ubrk_close(words->iterator);
+  if (words->text) utext_close(words->text);
+  free(words);
+}
+
+int64_t winnow_words_count(winnow_words *words, const char *text, int64_t length,
+                           int64_t *word_bytes, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  words->text = utext_openUTF8(words->text, text, length, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  ubrk_setUText(words->iterator, words->text, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  int64_t count = 0, bytes = 0;
+  int32_t previous = ubrk_first(words->iterator);
+  for (int32_t next = ubrk_next(words->iterator); next != UBRK_DONE;
+       previous = next, next = ubrk_next(words->iterator)) {
+    if (ubrk_getRuleStatus(words->iterator) >= UBRK_WORD_NUMBER) {
+      count += 1;
+      bytes += next - previous;
+    }
+  }
+  *word_bytes = bytes;
+  *icu_error = 0;
+  return count;
 }

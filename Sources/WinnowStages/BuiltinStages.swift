@@ -5,6 +5,7 @@ public enum BuiltinStages {
   public static let all: [any StageConfig.Type] = [
     DecodeConfig.self,
     NormalizeConfig.self,
+    HTMLConfig.self,
   ]
 
   public static let registry = StageRegistry(all)

@@ -48,6 +48,33 @@ int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t lengt
 /// code points is already normalized. Returns 0 on success.
 int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error);
 
+/// An ICU regular expression (opaque). Not thread-safe: clone one per thread.
+typedef struct winnow_regex winnow_regex;
+
+/// Compiles a UTF-8 pattern. flags: 1 = case-insensitive. On error returns NULL and writes
+/// the ICU error code and the pattern offset (in UTF-16 units) of the problem.
+winnow_regex *winnow_regex_open(const char *pattern, int32_t length, int32_t flags,
+                                int32_t *icu_error, int32_t *error_offset);
+winnow_regex *winnow_regex_clone(const winnow_regex *regex, int32_t *icu_error);
+void winnow_regex_close(winnow_regex *regex);
+
+/// Searches UTF-8 `text` from byte `from`. Returns 1 and sets the match's byte range, 0 when
+/// there is no match, or a negative code on an ICU error. whole != 0: the whole text must
+/// match (from is ignored).
+int32_t winnow_regex_find(winnow_regex *regex, const char *text, int64_t length, int64_t from,
+                          int32_t whole, int64_t *start, int64_t *end, int32_t *icu_error);
+
+/// A word break iterator (opaque). Not thread-safe: clone one per thread.
+typedef struct winnow_words winnow_words;
+winnow_words *winnow_words_open(const char *locale, int32_t *icu_error);
+winnow_words *winnow_words_clone(const winnow_words *words, int32_t *icu_error);
+void winnow_words_close(winnow_words *words);
+
+/// Counts the words (segments whose rule status is letter, kana, ideograph or number) in
+/// UTF-8 `text` and the bytes they span. Returns the word count or a negative code.
+int64_t winnow_words_count(winnow_words *words, const char *text, int64_t length,
+                           int64_t *word_bytes, int32_t *icu_error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,139 @@
+internal import CICU
+import Synchronization
+
+/// Owns one ICU object of a kind that is not thread-safe; `deinit` closes it.
+final class ICUHandle<Pointer>: @unchecked Sendable {
+  let pointer: Pointer
+  let close: (Pointer) -> Void
+  init(_ pointer: Pointer, close: @escaping (Pointer) -> Void) {
+    self.pointer = pointer
+    self.close = close
+  }
+  deinit { close(pointer) }
+}
+
+/// A pool of clones of one ICU object, so any number of threads can use it at once: each
+/// call borrows a clone, and clones are made only when all are busy.
+final class ICUPool<Pointer>: Sendable {
+  let prototype: ICUHandle<Pointer>
+  let cloneFunction: @Sendable (Pointer) -> Pointer?
+  let free: Mutex<[ICUHandle<Pointer>]>
+
+  init(_ prototype: ICUHandle<Pointer>, clone: @escaping @Sendable (Pointer) -> Pointer?) {
+    self.prototype = prototype
+    self.cloneFunction = clone
+    self.free = Mutex([])
+  }
+
+  func with<T>(_ body: (Pointer) -> T) -> T? {
+    let borrowed = free.withLock { $0.popLast() }
+    let handle: ICUHandle<Pointer>
+    if let borrowed {
+      handle = borrowed
+    } else {
+      guard let pointer = cloneFunction(prototype.pointer) else { return nil }
+      handle = ICUHandle(pointer, close: prototype.close)
+    }
+    let result = body(handle.pointer)
+    free.withLock { $0.append(handle) }
+    return result
+  }
+}
+
+/// An ICU regular expression matched against UTF-8 text, usable from any thread.
+public final class ICURegex: Sendable {
+  public let pattern: String
+  let pool: ICUPool<OpaquePointer>
+
+  /// Compiles `pattern`; a syntax error throws with ICU's message and the offset.
+  public init(_ pattern: String, caseInsensitive: Bool = false) throws(NativeError) {
+    self.pattern = pattern
+    var icuError: Int32 = 0
+    var offset: Int32 = 0
+    var utf8 = Array(pattern.utf8)
+    utf8.append(0)
+    let opened = utf8.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) {
+        winnow_regex_open($0.baseAddress, Int32(utf8.count - 1), caseInsensitive ? 1 : 0, &icuError, &offset)
+      }
+    }
+    guard let opened else {
+      throw NativeError(function: "uregex_openUTF8", code: icuError,
+                        message: "invalid regular expression (ICU error \(icuError)) near offset \(offset)")
+    }
+    pool = ICUPool(ICUHandle(opened, close: { winnow_regex_close($0) })) { prototype in
+      var error: Int32 = 0
+      return winnow_regex_clone(prototype, &error)
+    }
+  }
+
+  /// The first match's UTF-8 byte range in `text` at or after `from`, if any.
+  public func firstMatch(in text: Substring.UTF8View, from: Int = 0) -> Range<Int>? {
+    var copy = Substring(text)
+    return copy.withUTF8 { buffer in search(buffer, from: from, whole: false) }
+  }
+
+  public func firstMatch(in text: String, from: Int = 0) -> Range<Int>? {
+    var copy = text
+    return copy.withUTF8 { buffer in search(buffer, from: from, whole: false) }
+  }
+
+  /// Whether the whole of `text` matches.
+  public func matchesWhole(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { buffer in search(buffer, from: 0, whole: true) } != nil
+  }
+
+  public func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
+  func search(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, whole: Bool) -> Range<Int>? {
+    let result: Range<Int>?? = pool.with { regex in
+      var start: Int64 = 0
+      var end: Int64 = 0
+      var error: Int32 = 0
+      let found = buffer.withMemoryRebound(to: CChar.self) { chars in
+        // An empty buffer has no base address; ICU wants a pointer all the same.
+        withUnsafePointer(to: CChar(0)) { empty in
+          winnow_regex_find(regex, chars.baseAddress ?? empty, Int64(buffer.count), Int64(from),
+                            whole ? 1 : 0, &start, &end, &error)
+        }
+      }
+      return found == 1 ? Int(start)..<Int(end) : nil
+    }
+    return result ?? nil
+  }
+}
+
+/// Counts words with ICU's word break iterator (dictionary-based for Thai, CJK and others;
+/// Hangul words are split at spaces and punctuation as Korean writing does).
+public final class ICUWordCounter: Sendable {
+  let pool: ICUPool<OpaquePointer>
+
+  public init(locale: String = "") throws(NativeError) {
+    var icuError: Int32 = 0
+    guard let opened = winnow_words_open(locale, &icuError) else {
+      throw NativeError(function: "ubrk_open", code: icuError)
+    }
+    pool = ICUPool(ICUHandle(opened, close: { winnow_words_close($0) })) { prototype in
+      var error: Int32 = 0
+      return winnow_words_clone(prototype, &error)
+    }
+  }
+
+  /// The number of words in `text` and the UTF-8 bytes they cover.
+  public func count(_ text: String) -> (words: Int, bytes: Int) {
+    var copy = text
+    return copy.withUTF8 { buffer in
+      pool.with { words in
+        var bytes: Int64 = 0
+        var error: Int32 = 0
+        let count = buffer.withMemoryRebound(to: CChar.self) { chars in
+          withUnsafePointer(to: CChar(0)) { empty in
+            winnow_words_count(words, chars.baseAddress ?? empty, Int64(buffer.count), &bytes, &error)
+          }
+        }
+        return count < 0 ? (0, 0) : (Int(count), Int(bytes))
+      } ?? (0, 0)
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import WinnowCore
+import WinnowNative
+
+/// Main-content extraction from a flattened HTML tree, in one walk over the nodes plus one
+/// pass over the lines it produced. No re-serialisation, no regular expressions over markup.
+///
+/// 1. Walk the tree. Skip `script`, `style`, `nav`, `header`, `footer`, `aside`, `form`, … and
+///    elements whose class/id tokens say menu, share, related, comment, ad, banner, copyright
+///    (unless they also say article/content/body). Each block element and each `<br>` ends a
+///    line; each line remembers its block's parent (the paragraph's container) and how much
+///    of it is link text.
+/// 2. Score containers as Readability does (a paragraph of ≥ 25 characters gives
+///    1 + commas + length/100 to its container, half to the next ancestor, a third to the
+///    one above), scale by (1 − link density), and double containers with a content hint
+///    (`<article>`, `itemprop=articleBody`, known CMS ids). The best container, and siblings
+///    scoring ≥ 20 % of it, are the article.
+/// 3. The article's lines, less link-dense ones and the headline, are the text.
+struct HTMLExtractor: Sendable {
+  var dropTags: Set<String>
+  var dropHints: Set<String>
+  var keepHints: Set<String>
+  var contentHints: Set<String>
+  var minParagraphChars: Int
+  var maxLinkDensity: Double
+
+  static let blockTags: Set<String> = [
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "tr",
+    "table", "section", "article", "main", "dd", "dt", "dl", "figure", "figcaption", "address", "center",
+    "body", "html", "hr", "caption", "tbody", "thead", "details", "summary",
+  ]
+
+  struct Line {
+    var text: String
+    var chars: Int
+    var linkChars: Int
+    /// The block element that holds the line.
+    var block: Int32
+    var blockTag: String
+  }
+
+  struct Result {
+    var lines: [String]
+    var meta: HTMLMetadata
+  }
+
+  func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
+    let nodes = tree.nodes
+    let meta = HTMLMetadata.collect(nodes, dateWords: dateWords)
+
+    // 1. Lines.
+    var lines: [Line] = []
+    var removed = [Bool](repeating: false, count: nodes.count)
+    var current: [UInt8] = []
+    current.reserveCapacity(256)
+    var currentLinkBytes = 0
+    var currentBlock: Int32 = -1
+    var pendingSpace = false
+
+    func flush() {
+      if !current.isEmpty {
+        let text = String(decoding: current, as: UTF8.self)
+        let chars = text.unicodeScalars.count
+        let linkChars = current.count == 0 ? 0 : chars * currentLinkBytes / current.count
+        let block = currentBlock
+        lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: block,
+                          blockTag: block >= 0 ? nodes[Int(block)].name : ""))
+      }
+      current.removeAll(keepingCapacity: true)
+      currentLinkBytes = 0
+      pendingSpace = false
+    }
+
+    // Stack of open elements: (end index, is block, is link).
+    var stack: [(end: Int32, block: Int32, link: Bool)] = []
+    var blockOf: Int32 = -1
+    var linkDepth = 0
+    var index = 0
+    while index < nodes.count {
+      while let top = stack.last, Int(top.end) <= index {
+        stack.removeLast()
+        if top.link { linkDepth -= 1 }
+        if top.block >= 0 {
+          flush()
+          blockOf = stack.last(where: { $0.block >= 0 })?.block ?? -1
+          currentBlock = blockOf
+        }
+      }
+      let node = nodes[index]
+      if node.kind == .text {
+        let added = appendCollapsed(node.text, to: &current, pendingSpace: &pendingSpace)
+        if linkDepth > 0 { currentLinkBytes += added }
+        index += 1
+        continue
+      }
+      if isRemoved(node) {
+        for skipped in index..<Int(node.end) { removed[skipped] = true }
+        index = Int(node.end)
+        continue
+      }
+      if node.name == "br" {
+        flush()
+        index += 1
+        continue
+      }
+      let isBlock = Self.blockTags.contains(node.name)
+      if isBlock {
+        flush()
+        blockOf = Int32(index)
+        currentBlock = blockOf
+      }
+      let isLink = node.name == "a"
+      if isLink { linkDepth += 1 }
+      stack.append((node.end, isBlock ? Int32(index) : -1, isLink))
+      index += 1
+    }
+    flush()
+
+    // 2. Scores. Totals per element: characters and link characters of the lines inside.
+    var score = [Double](repeating: 0, count: nodes.count)
+    var total = [Int](repeating: 0, count: nodes.count)
+    var linkTotal = [Int](repeating: 0, count: nodes.count)
+    for line in lines where line.block >= 0 {
+      var ancestor = line.block
+      while ancestor >= 0 {
+        total[Int(ancestor)] += line.chars
+        linkTotal[Int(ancestor)] += line.linkChars
+        ancestor = nodes[Int(ancestor)].parent
+      }
+      guard line.chars >= minParagraphChars, line.linkChars * 2 < line.chars else { continue }
+      let commas = line.text.unicodeScalars.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+      let points = 1 + Double(commas) + min(Double(line.chars) / 100, 3)
+      let tag = line.blockTag
+      // Text directly in a div is its own container; a p/li/td gives to its parent.
+      var container = (tag == "div" || tag == "section" || tag == "article" || tag == "td" || tag == "main") ? line.block : nodes[Int(line.block)].parent
+      var share = 1.0
+      var level = 0
+      while container >= 0, level < 3 {
+        score[Int(container)] += points * share
+        level += 1
+        share = level == 1 ? 0.5 : 1.0 / 3
+        container = nodes[Int(container)].parent
+      }
+    }
+    var best: Int32 = -1
+    var bestScore = 0.0
+    for i in 0..<nodes.count where score[i] > 0 {
+      let density = total[i] > 0 ? Double(linkTotal[i]) / Double(total[i]) : 0
+      var value = score[i] * (1 - density)
+      if hasContentHint(nodes[i]) { value *= 2 }
+      score[i] = value
+      if value > bestScore { bestScore = value; best = Int32(i) }
+    }
+    guard best >= 0 else { return Result(lines: [], meta: meta) }
+
+    // The article: the best container and its strong siblings.
+    var chosen: [Range<Int>] = [Int(best)..<Int(nodes[Int(best)].end)]
+    let parent = nodes[Int(best)].parent
+    if parent >= 0 {
+      var child = Int(parent) + 1
+      let parentEnd = Int(nodes[Int(parent)].end)
+      while child < parentEnd {
+        if child != Int(best), nodes[child].kind == .element, !removed[child],
+          score[child] >= max(bestScore * 0.2, 3)
+        {
+          chosen.append(child..<Int(nodes[child].end))
+        }
+        child = Int(nodes[child].end)
+      }
+    }
+
+    // 3. Lines inside the article.
+    let title = meta.title
+    var output: [String] = []
+    for line in lines where line.block >= 0 {
+      let block = Int(line.block)
+      guard chosen.contains(where: { $0.contains(block) }) else { continue }
+      if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
+      if line.blockTag == "h1" || (title != nil && line.text == title) { continue }
+      output.append(line.text)
+    }
+    return Result(lines: output, meta: meta)
+  }
+
+  func tokens(_ node: HTMLTree.Node) -> [Substring] {
+    var result: [Substring] = []
+    for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
+      for token in attribute.value.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) { result.append(token) }
+    }
+    return result
+  }
+
+  func isRemoved(_ node: HTMLTree.Node) -> Bool {
+    if dropTags.contains(node.name) { return true }
+    switch node.name {
+    case "html", "body", "main", "article": return false
+    default: break
+    }
+    if node.attributes.isEmpty { return false }
+    if node.attribute("itemprop")?.lowercased() == "articlebody" { return false }
+    let words = tokens(node).map { $0.lowercased() }
+    if words.isEmpty { return false }
+    if words.contains(where: { keepHints.contains($0) }) { return false }
+    if hasContentHint(node) { return false }
+    return words.contains(where: { dropHints.contains($0) })
+  }
+
+  func hasContentHint(_ node: HTMLTree.Node) -> Bool {
+    if node.name == "article" { return true }
+    if node.attribute("itemprop")?.lowercased() == "articlebody" { return true }
+    if let id = node.attribute("id"), contentHints.contains(id.lowercased()) { return true }
+    if let classes = node.attribute("class") {
+      for name in classes.split(separator: " ") where contentHints.contains(name.lowercased()) { return true }
+    }
+    return false
+  }
+}
+
+/// Appends text with HTML white-space collapsing (ASCII white space, NBSP, ideographic space).
+/// Returns the number of bytes appended.
+@discardableResult
+func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
+  let before = out.count
+  var utf8 = text.utf8.makeIterator()
+  var held: [UInt8] = []
+  while let byte = utf8.next() {
+    var isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+    if byte == 0xC2 {
+      if let next = utf8.next() {
+        if next == 0xA0 { isSpace = true } else { held = [byte, next] }
+      }
+    } else if byte == 0xE3 {
+      let second = utf8.next()
+      let third = utf8.next()
+      if second == 0x80, third == 0x80 { isSpace = true } else { held = [byte] + [second, third].compactMap { $0 } }
+    }
+    if isSpace {
+      if !out.isEmpty { pendingSpace = true }
+      continue
+    }
+    if pendingSpace { out.append(0x20); pendingSpace = false }
+    if held.isEmpty { out.append(byte) } else { out.append(contentsOf: held); held.removeAll() }
+  }
+  return out.count - before
+}

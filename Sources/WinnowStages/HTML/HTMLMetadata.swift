@@ -1,0 +1,141 @@
+import WinnowNative
+
+/// Metadata a page declares: Open Graph and other `<meta>` tags, JSON-LD, microdata,
+/// `<time datetime>`, `<h1>` and `<title>`. Collected in one pass over the element nodes.
+struct HTMLMetadata: Sendable, Equatable {
+  var title: String?
+  var published: FoundDate?
+  var authors: [String] = []
+  var outlet: String?
+
+  static func collect(_ nodes: [HTMLTree.Node], dateWords: DateWords) -> HTMLMetadata {
+    var ogTitle: String?
+    var h1: String?
+    var pageTitle: String?
+    var ldHeadline: String?
+    var metaDate: FoundDate?
+    var ldDate: FoundDate?
+    var itempropDate: FoundDate?
+    var timeDate: FoundDate?
+    var metaAuthors: [String] = []
+    var ldAuthors: [String] = []
+    var itempropAuthors: [String] = []
+    var siteName: String?
+    var ldPublisher: String?
+
+    func text(of index: Int) -> String {
+      var out: [UInt8] = []
+      var pending = false
+      for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
+        appendCollapsed(nodes[child].text, to: &out, pendingSpace: &pending)
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+
+    for index in nodes.indices where nodes[index].kind == .element {
+      let node = nodes[index]
+      switch node.name {
+      case "meta":
+        let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop") ?? "").lowercased()
+        guard let content = node.attribute("content")?.trimmed, !content.isEmpty else { continue }
+        switch key {
+        case "og:title", "twitter:title": if ogTitle == nil { ogTitle = content }
+        case "og:site_name": if siteName == nil { siteName = content }
+        case "article:published_time", "og:published_time", "article:published", "pubdate", "publishdate",
+          "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "datepublished":
+          if metaDate == nil { metaDate = DateParsing.parseValue(content, words: dateWords) }
+        case "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author":
+          if !content.hasPrefix("http") { metaAuthors.append(contentsOf: splitAuthors(content)) }
+        default: break
+        }
+      case "title":
+        if pageTitle == nil { pageTitle = text(of: index) }
+      case "h1":
+        if h1 == nil { let value = text(of: index); if !value.isEmpty { h1 = value } }
+      case "time":
+        if timeDate == nil, let value = node.attribute("datetime") { timeDate = DateParsing.parseValue(value, words: dateWords) }
+      case "script":
+        guard index + 1 < nodes.count, nodes[index + 1].kind == .text, nodes[index + 1].parent == Int32(index),
+          let json = JSONValue.parse(nodes[index + 1].text)
+        else { continue }
+        for object in json.objects() {
+          if ldHeadline == nil, let headline = object["headline"]?.string { ldHeadline = headline.trimmed }
+          if ldDate == nil, let value = object["datePublished"]?.string { ldDate = DateParsing.parseValue(value, words: dateWords) }
+          if ldAuthors.isEmpty, let author = object["author"] { ldAuthors = names(in: author) }
+          if ldPublisher == nil, let publisher = object["publisher"] { ldPublisher = names(in: publisher).first }
+        }
+      default: break
+      }
+      if let itemprop = node.attribute("itemprop")?.lowercased(), node.name != "meta" {
+        if itemprop == "datepublished", itempropDate == nil {
+          let value = node.attribute("datetime") ?? node.attribute("content") ?? text(of: index)
+          itempropDate = DateParsing.parseValue(value, words: dateWords)
+        } else if itemprop == "author", itempropAuthors.isEmpty {
+          let value = text(of: index)
+          if !value.isEmpty { itempropAuthors = splitAuthors(value) }
+        }
+      }
+    }
+
+    var result = HTMLMetadata()
+    result.outlet = (siteName ?? ldPublisher).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+    var title = ogTitle ?? ldHeadline ?? h1 ?? pageTitle
+    if let chosen = title { title = stripSiteSuffix(chosen, outlet: result.outlet, h1: h1) }
+    result.title = title.flatMap { $0.isEmpty ? nil : $0 }
+    result.published = metaDate ?? ldDate ?? itempropDate ?? timeDate
+    let authors = !ldAuthors.isEmpty ? ldAuthors : !metaAuthors.isEmpty ? metaAuthors : itempropAuthors
+    var seen = Set<String>()
+    result.authors = authors.map(\.trimmed).filter { !$0.isEmpty && seen.insert($0).inserted }
+    return result
+  }
+
+  static func names(in value: JSONValue) -> [String] {
+    switch value {
+    case .string(let name): return splitAuthors(name)
+    case .array(let items): return items.flatMap { names(in: $0) }
+    case .object: return value["name"]?.string.map { [$0.trimmed] } ?? []
+    case .other: return []
+    }
+  }
+
+  static func splitAuthors(_ text: String) -> [String] {
+    var value = text.trimmed
+    for prefix in ["By ", "by ", "BY "] where value.hasPrefix(prefix) { value = String(value.dropFirst(prefix.count)) }
+    let separated = value.replacingOccurrences(" and ", with: ",").replacingOccurrences(" & ", with: ",")
+    return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+  }
+
+  /// "Headline - Site", "Headline | Site": the suffix goes when it is the outlet, or when the
+  /// rest is the page's h1.
+  static func stripSiteSuffix(_ title: String, outlet: String?, h1: String?) -> String {
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " · ", " : "] {
+      guard let range = title.range(of: separator, options: .backwards) else { continue }
+      let head = String(title[..<range.lowerBound]).trimmed
+      let tail = String(title[range.upperBound...]).trimmed
+      if let outlet, tail == outlet || outlet.contains(tail) || tail.contains(outlet) { return head }
+      if let h1, head == h1 { return head }
+    }
+    return title.trimmed
+  }
+}
+
+extension String {
+  var trimmed: String {
+    var scalars = Substring(self).unicodeScalars
+    while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+    while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+    return String(scalars)
+  }
+
+  func replacingOccurrences(_ target: String, with replacement: String) -> String {
+    guard !target.isEmpty else { return self }
+    var result = ""
+    var rest = self[...]
+    while let range = rest.range(of: target) {
+      result += rest[..<range.lowerBound]
+      result += replacement
+      rest = rest[range.upperBound...]
+    }
+    return result + rest
+  }
+}

@@ -1,0 +1,118 @@
+import WinnowCore
+import WinnowNative
+
+/// Stage `html`: parses HTML with libxml2 (recovering from broken markup, never fetching
+/// anything), keeps the main content's paragraphs, and lifts title, published date, authors
+/// and outlet from the page's metadata. Plain-text documents pass through untouched.
+///
+/// The content choice follows Readability's scoring (see `HTMLExtractor`); the default hint
+/// lists are the class/id words and CMS containers seen on news and blog pages, with the
+/// Korean CMS containers (`article-view-content-div`, `articleBodyContents`, `dic_area`, …)
+/// among the content hints.
+struct HTMLConfig: StageConfig {
+  static let name = "html"
+  static let summary = "extract the main content of HTML pages (libxml2) and their title, date, authors, outlet"
+
+  static let defaultDropHints = [
+    "menu", "nav", "navbar", "navigation", "gnb", "lnb", "share", "sharing", "sns", "social", "related", "relate",
+    "recommend", "recommended", "popular", "ranking", "comment", "comments", "reply", "replies", "ad", "ads",
+    "advert", "advertisement", "adsbygoogle", "banner", "sponsor", "sponsored", "promo", "copyright",
+    "footer", "header", "sidebar", "widget", "breadcrumb", "breadcrumbs", "pagination", "cookie", "consent",
+    "newsletter", "subscribe", "subscription", "signup", "tags", "tag", "byline", "bio", "caption",
+    "modal", "popup", "hidden", "skip", "toolbar", "print", "font", "login",
+  ]
+  static let defaultKeepHints = ["article", "content", "body", "main", "entry", "post", "story", "text"]
+  static let defaultContentHints = [
+    "articlebody", "article-body", "article_body", "articlebodycontents", "article-view-content-div",
+    "article_view", "article-content", "article_content", "articletxt", "article_txt", "news_body_area",
+    "newsct_article", "dic_area", "news_view", "view_con", "cont_newstext", "entry-content", "post-content",
+    "post-body", "story-body", "main-content", "content-body",
+  ]
+
+  static let options: [OptionSpec] = [
+    OptionSpec("content_hints", .stringList(allowed: nil), default: .strings(defaultContentHints),
+               "ids/classes of containers that hold an article (score doubled)"),
+    OptionSpec("drop_hints", .stringList(allowed: nil), default: .strings(defaultDropHints),
+               "class/id words of elements that are never content"),
+    OptionSpec("keep_hints", .stringList(allowed: nil), default: .strings(defaultKeepHints),
+               "class/id words that protect an element from drop_hints"),
+    OptionSpec("min_paragraph_chars", .int(1...10_000), default: .int(25),
+               "characters for a line to count as a paragraph when scoring (Readability: 25)"),
+    OptionSpec("max_link_density", .double(0...1), default: .double(0.5),
+               "share of a line's characters in links above which the line is dropped"),
+    OptionSpec("apply_to", .choice(["auto", "html", "all"]), default: .string("auto"),
+               "auto: HTML inputs and text that starts like HTML; html: HTML inputs only; all: every document"),
+    OptionSpec("default_timezone", .string, default: .string(""),
+               "offset written for page times without a zone, e.g. \"+09:00\" (empty: none)"),
+  ]
+
+  let extractor: HTMLExtractor
+  let applyTo: String
+  let zone: String?
+
+  init(options: StageOptions) throws(OptionError) {
+    extractor = HTMLExtractor(
+      dropTags: ["script", "style", "noscript", "iframe", "form", "nav", "header", "footer", "aside", "button",
+                 "select", "textarea", "input", "figcaption", "svg", "template", "object", "embed", "head"],
+      dropHints: Set(options.strings("drop_hints").map { $0.lowercased() }),
+      keepHints: Set(options.strings("keep_hints").map { $0.lowercased() }),
+      contentHints: Set(options.strings("content_hints").map { $0.lowercased() }),
+      minParagraphChars: options.int("min_paragraph_chars"),
+      maxLinkDensity: options.double("max_link_density"))
+    applyTo = options.string("apply_to")
+    let zone = options.string("default_timezone")
+    if !zone.isEmpty, DateParsing.parseValue("2000-01-01T00:00" + zone)?.zone == nil {
+      throw OptionError(option: "default_timezone", "'\(zone)' is not an offset like +09:00")
+    }
+    self.zone = zone.isEmpty ? nil : zone
+  }
+
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
+    HTMLStage(extractor: extractor, applyTo: applyTo, zone: zone)
+  }
+}
+
+struct HTMLStage: DocumentStage {
+  let extractor: HTMLExtractor
+  let applyTo: String
+  let zone: String?
+
+  func process(_ document: inout Document) -> Verdict {
+    guard let text = document.text else { return .keep }
+    switch applyTo {
+    case "html": guard document.source.format == .html else { return .keep }
+    case "auto": guard document.source.format == .html || Self.looksLikeHTML(text) else { return .keep }
+    default: break
+    }
+    let tree: HTMLTree
+    do {
+      tree = try HTMLTree(utf8: text)
+    } catch {
+      return .drop("unparsable_html", detail: "\(error)")
+    }
+    var words = DateWords()
+    words.defaultZone = zone
+    let result = extractor.extract(tree, dateWords: words)
+    if document.meta.title == nil { document.meta.title = result.meta.title }
+    if document.meta.published == nil, let date = result.meta.published { document.meta.published = date.iso(defaultZone: zone) }
+    if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }
+    if document.meta.outlet == nil { document.meta.outlet = result.meta.outlet }
+    document.count("pages")
+    if result.lines.isEmpty {
+      document.text = ""
+      return .drop("empty", detail: "no main content found in the page")
+    }
+    document.text = result.lines.joined(separator: "\n\n")
+    return .keep
+  }
+
+  /// Text (for example a JSONL field) that starts with a tag or doctype after white space.
+  static func looksLikeHTML(_ text: String) -> Bool {
+    var utf8 = text.utf8.prefix(512).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+    guard utf8.first == UInt8(ascii: "<") else { return false }
+    utf8 = utf8.dropFirst()
+    let head = String(decoding: utf8.prefix(9), as: UTF8.self).lowercased()
+    return head.hasPrefix("!doctype") || head.hasPrefix("html") || head.hasPrefix("head") || head.hasPrefix("body")
+      || head.hasPrefix("meta") || head.hasPrefix("div") || head.hasPrefix("p>") || head.hasPrefix("!--")
+  }
+}

@@ -1,0 +1,186 @@
+/// Finds dates in text and writes them as ISO 8601. Machine formats (`2025-01-12T06:00:00Z`,
+/// `2025/01/12 06:00`) need no words; the words of a language's written dates (`년 월 일`,
+/// `오후`, weekday names) come from a rule pack's `dates` section.
+struct DateWords: Sendable {
+  var year: [String] = []
+  var month: [String] = []
+  var day: [String] = []
+  var hour: [String] = []
+  var minute: [String] = []
+  var pm: [String] = ["PM", "pm", "p.m."]
+  var am: [String] = ["AM", "am", "a.m."]
+  /// Offset written for times that carry no zone ("+09:00"); nil writes local time bare.
+  var defaultZone: String?
+}
+
+struct FoundDate: Equatable, Sendable {
+  var year: Int, month: Int, day: Int
+  var hour: Int?, minute: Int?, second: Int?
+  var zone: String?
+  /// UTF-8 offsets of the date in the scanned text.
+  var range: Range<Int>
+
+  func iso(defaultZone: String?) -> String {
+    let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    guard let hour, let minute else { return date }
+    let time = "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second ?? 0, 2))"
+    if let zone = zone ?? defaultZone { return date + "T" + time + zone }
+    return date + "T" + time
+  }
+}
+
+@inline(__always) private func pad(_ value: Int, _ width: Int) -> String {
+  let digits = String(value)
+  return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+enum DateParsing {
+  /// The first plausible date (years 1990–2100) in `text`.
+  static func first(in text: String, words: DateWords) -> FoundDate? {
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index + 4 <= bytes.count {
+      if isDigit(bytes[index]), index == 0 || !isDigit(bytes[index - 1]),
+        let found = parse(bytes, at: index, words: words)
+      {
+        return found
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  /// A date at the start of `text` only (for attribute values such as `datetime`).
+  static func parseValue(_ text: String, words: DateWords = DateWords()) -> FoundDate? {
+    let bytes = Array(text.utf8)
+    var start = 0
+    while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+    return parse(bytes, at: start, words: words)
+  }
+
+  static func parse(_ b: [UInt8], at start: Int, words: DateWords) -> FoundDate? {
+    var i = start
+    guard let year = digits(b, &i, min: 4, max: 4), (1990...2100).contains(year) else { return nil }
+    var month: Int?
+    var day: Int?
+    let afterYear = i
+    // 2025-01-12, 2025.01.12, 2025/01/12, 2025. 1. 12.
+    if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "/") {
+      let separator = b[i]
+      i += 1
+      skipSpaces(b, &i)
+      if let m = digits(b, &i, min: 1, max: 2), i < b.count, b[i] == separator {
+        i += 1
+        skipSpaces(b, &i)
+        if let d = digits(b, &i, min: 1, max: 2) {
+          month = m
+          day = d
+          if i < b.count, b[i] == UInt8(ascii: "."), separator == UInt8(ascii: ".") { i += 1 }
+        }
+      }
+    }
+    // 2025년 1월 23일
+    if month == nil, !words.year.isEmpty {
+      i = afterYear
+      skipSpaces(b, &i)
+      if word(b, &i, words.year) {
+        skipSpaces(b, &i)
+        if let m = digits(b, &i, min: 1, max: 2), word(b, &i, words.month) {
+          skipSpaces(b, &i)
+          if let d = digits(b, &i, min: 1, max: 2), word(b, &i, words.day) {
+            month = m
+            day = d
+          }
+        }
+      }
+    }
+    guard let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }
+    if i < b.count, isDigit(b[i]) { return nil }
+    var found = FoundDate(year: year, month: month, day: day, range: start..<i)
+    // Optional weekday in parentheses, then a time.
+    var j = i
+    skipSpaces(b, &j)
+    if j < b.count, b[j] == UInt8(ascii: "(") {
+      var k = j + 1
+      while k < b.count, k - j < 16, b[k] != UInt8(ascii: ")") { k += 1 }
+      if k < b.count, b[k] == UInt8(ascii: ")") { j = k + 1; found.range = start..<j }
+    }
+    var t = j
+    if t < b.count, b[t] == UInt8(ascii: "T") { t += 1 } else { skipSpaces(b, &t) }
+    var pm = false
+    var am = false
+    if word(b, &t, words.pm) { pm = true; skipSpaces(b, &t) } else if word(b, &t, words.am) { am = true; skipSpaces(b, &t) }
+    if var hour = digits(b, &t, min: 1, max: 2) {
+      var minute: Int?
+      var second: Int?
+      if t < b.count, b[t] == UInt8(ascii: ":") {
+        t += 1
+        minute = digits(b, &t, min: 2, max: 2)
+        if minute != nil, t < b.count, b[t] == UInt8(ascii: ":") {
+          t += 1
+          second = digits(b, &t, min: 2, max: 2)
+          if t < b.count, b[t] == UInt8(ascii: ".") {  // fractions are dropped
+            t += 1
+            while t < b.count, isDigit(b[t]) { t += 1 }
+          }
+        }
+      } else if word(b, &t, words.hour) {
+        skipSpaces(b, &t)
+        var u = t
+        if let m = digits(b, &u, min: 1, max: 2), word(b, &u, words.minute) { minute = m; t = u } else { minute = 0 }
+      }
+      if let minute, hour <= 23, minute <= 59, (second ?? 0) <= 59 {
+        if pm, hour < 12 { hour += 12 }
+        if am, hour == 12 { hour = 0 }
+        found.hour = hour
+        found.minute = minute
+        found.second = second
+        found.range = start..<t
+        // Zone: Z, +09:00, +0900.
+        if t < b.count, b[t] == UInt8(ascii: "Z") {
+          found.zone = "+00:00"
+          found.range = start..<(t + 1)
+        } else if t < b.count, b[t] == UInt8(ascii: "+") || b[t] == UInt8(ascii: "-") {
+          let sign = b[t] == UInt8(ascii: "+") ? "+" : "-"
+          var z = t + 1
+          if let hours = digits(b, &z, min: 2, max: 2) {
+            if z < b.count, b[z] == UInt8(ascii: ":") { z += 1 }
+            let minutes = digits(b, &z, min: 2, max: 2) ?? 0
+            found.zone = sign + pad(hours, 2) + ":" + pad(minutes, 2)
+            found.range = start..<z
+          }
+        }
+      }
+    }
+    return found
+  }
+
+  @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+  static func digits(_ b: [UInt8], _ i: inout Int, min: Int, max: Int) -> Int? {
+    var value = 0
+    var count = 0
+    while i + count < b.count, count < max, isDigit(b[i + count]) {
+      value = value * 10 + Int(b[i + count] - 0x30)
+      count += 1
+    }
+    if count < min || (i + count < b.count && isDigit(b[i + count])) { return nil }
+    i += count
+    return value
+  }
+
+  static func skipSpaces(_ b: [UInt8], _ i: inout Int) {
+    while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+  }
+
+  static func word(_ b: [UInt8], _ i: inout Int, _ words: [String]) -> Bool {
+    for word in words {
+      let utf8 = Array(word.utf8)
+      if i + utf8.count <= b.count, Array(b[i..<(i + utf8.count)]) == utf8 {
+        i += utf8.count
+        return true
+      }
+    }
+    return false
+  }
+}
