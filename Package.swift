@@ -26,7 +26,7 @@ let package = Package(
     ),
 
     // Stages
-    .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowNative"]),
+    .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowNative", .product(name: "Yams", package: "Yams")]),
 
     // Native
     .target(name: "CICU", linkerSettings: [

@@ -64,6 +64,12 @@ public struct Document: Sendable {
   /// Counters a stage reports for this document ("mojibake_repaired": 2); the runner sums
   /// them per stage and clears them.
   public var counters: [(name: String, count: Int)] = []
+  /// Lines cleaning stages removed, with the rule that removed them: later stages read it
+  /// (`metadata` finds headlines and bylines among the page's header lines), and it is
+  /// written to the output as `removed` when `audit` is on.
+  public var removed: [RemovedLine] = []
+  /// Write `removed` into the clean record.
+  public var audit = false
 
   public init(id: String, source: SourceInfo, bytes: [UInt8]? = nil, text: String? = nil, meta: Metadata = Metadata()) {
     self.id = id
@@ -76,6 +82,33 @@ public struct Document: Sendable {
   /// Adds `count` to a per-stage counter reported in the run summary.
   public mutating func count(_ name: String, _ count: Int = 1) {
     if count != 0 { counters.append((name, count)) }
+  }
+}
+
+/// A line a stage removed from a document's text.
+public struct RemovedLine: Sendable, Equatable {
+  /// Where the line was, relative to the article body.
+  public enum Zone: String, Sendable {
+    /// Before the first body paragraph (site header, headline, byline, date line).
+    case header
+    /// Between body paragraphs.
+    case body
+    /// After the last body paragraph (related lists, comments, copyright).
+    case trailer
+    /// After a "drop to the end" marker: other pages' content, never this article's.
+    case tail
+  }
+
+  public var stage: String
+  public var rule: String
+  public var text: String
+  public var zone: Zone
+
+  public init(stage: String, rule: String, text: String, zone: Zone) {
+    self.stage = stage
+    self.rule = rule
+    self.text = text
+    self.zone = zone
   }
 }
 

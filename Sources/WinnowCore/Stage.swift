@@ -4,6 +4,21 @@ public protocol DocumentStage: Sendable {
   func process(_ document: inout Document) -> Verdict
 }
 
+/// A per-document stage that first learns from the whole corpus (line frequencies per site):
+/// the runner makes a first pass over the input, running the stages before it and handing
+/// it every document that reaches it, then calls `finishLearning` and runs the pipeline.
+public protocol CorpusLearner: AnyObject, Sendable {
+  /// Called from any worker thread during the first pass.
+  func observe(_ document: Document)
+  /// Called once, after the first pass and before the second starts.
+  func finishLearning()
+}
+
+public protocol LearningStage: DocumentStage {
+  /// nil when the stage's configuration needs no first pass.
+  var learner: (any CorpusLearner)? { get }
+}
+
 /// What a stage needs before it runs.
 public enum StageInput: Sendable {
   /// Raw bytes or text: the stage handles both (only `decode`).

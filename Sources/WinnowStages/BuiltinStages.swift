@@ -6,6 +6,8 @@ public enum BuiltinStages {
     DecodeConfig.self,
     NormalizeConfig.self,
     HTMLConfig.self,
+    BoilerplateConfig.self,
+    MetadataConfig.self,
   ]
 
   public static let registry = StageRegistry(all)

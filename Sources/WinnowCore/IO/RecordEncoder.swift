@@ -5,7 +5,7 @@ public enum RecordEncoder {
   /// Keys winnow itself writes in clean records; pass-through fields with these names are
   /// written as `input.<name>` so they never shadow them.
   public static let reservedKeys: Set<String> = [
-    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256",
+    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256", "removed",
   ]
 
   /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`.
@@ -36,6 +36,23 @@ public enum RecordEncoder {
     source(document.source, into: &writer)
     writer.key("sha256", first: &first)
     writer.string(sha256Hex(text))
+    if document.audit {
+      writer.key("removed", first: &first)
+      writer.raw("[")
+      for (index, line) in document.removed.enumerated() {
+        if index > 0 { writer.raw(",") }
+        writer.raw("{\"stage\":")
+        writer.string(line.stage)
+        writer.raw(",\"rule\":")
+        writer.string(line.rule)
+        writer.raw(",\"zone\":")
+        writer.string(line.zone.rawValue)
+        writer.raw(",\"line\":")
+        writer.string(line.text)
+        writer.raw("}")
+      }
+      writer.raw("]")
+    }
     passthrough(meta, into: &writer, first: &first)
     writer.raw("}\n")
   }

@@ -47,6 +47,12 @@ public final class Runner: @unchecked Sendable {
 
   public func run() throws(RunError) -> RunSummary {
     let start = Date()
+    // Stages that learn from the corpus get a first pass, each in pipeline order.
+    for (index, configured) in pipeline.stages.enumerated() {
+      if let learning = configured.stage as? any LearningStage, let learner = learning.learner {
+        learn(upTo: index, learner)
+      }
+    }
     let output = try OutputFile(path: pipeline.output.path)
     let rejects: OutputFile
     do {
@@ -140,6 +146,54 @@ public final class Runner: @unchecked Sendable {
     summary.rejectsPath = pipeline.output.rejects
     summary.seconds = Date().timeIntervalSince(start)
     return summary
+  }
+
+  /// The first pass for a learning stage: reads the whole input, runs the stages before it,
+  /// and hands each surviving document to `learner`. Nothing is written.
+  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) {
+    let reader = InputReader(settings: pipeline.input)
+    let queue = WorkQueue(maxInFlight: options.jobs * 3)
+    let readerThread = Thread { [options] in
+      var sequence = 0
+      var items: [ReadItem] = []
+      var bytes = 0
+      while let item = reader.next() {
+        bytes += item.document.bytes?.count ?? item.document.text?.utf8.count ?? 0
+        items.append(item)
+        if items.count >= options.batchDocuments || bytes >= options.batchBytes {
+          queue.push(Batch(sequence: sequence, items: items))
+          sequence += 1
+          items = []
+          bytes = 0
+        }
+      }
+      if !items.isEmpty {
+        queue.push(Batch(sequence: sequence, items: items))
+        sequence += 1
+      }
+      queue.finishInput(batches: sequence)
+    }
+    readerThread.stackSize = 8 << 20
+    readerThread.start()
+    for _ in 0..<options.jobs {
+      let worker = Thread { [self] in
+        while let batch = queue.pop() {
+          for item in batch.items where item.drop == nil {
+            var document = item.document
+            var kept = true
+            for configured in pipeline.stages[..<stageIndex] {
+              if case .drop = configured.stage.process(&document) { kept = false; break }
+            }
+            if kept { learner.observe(document) }
+          }
+          queue.complete(batch.sequence, BatchResult(stages: []))
+        }
+      }
+      worker.stackSize = 8 << 20
+      worker.start()
+    }
+    while queue.nextInOrder() != nil { queue.release() }
+    learner.finishLearning()
   }
 
   /// Runs every stage over one batch and encodes the results.

@@ -1,0 +1,180 @@
+import WinnowCore
+
+/// Stage `boilerplate`: removes the page chrome around and inside an article, line by line,
+/// with rules from a rule pack (`pipelines/rules/*.yaml`):
+///
+/// * `tail` markers ("관련기사", "댓글 (0)") drop the rest of the page, but only once a
+///   body paragraph has been seen and less prose follows the marker than precedes it, so a
+///   related-articles box in the middle of a story does not cut the story;
+/// * `blocks` drop from a start marker to an end marker;
+/// * `lines` drop single lines (weather widgets, share bars, copyright, captions, banners);
+/// * `repeated`: a short non-prose line that occurs twice in a page (repeated headline,
+///   site name);
+/// * the body span: lines before the first and after the last prose line (the pack's `body`
+///   shape) are header and trailer;
+/// * with `corpus_min_docs`, lines seen in that many documents of the same site (and
+///   `corpus_min_share` of them), learned in a first pass over the corpus as CCNet does
+///   with paragraph hashes.
+///
+/// Removed lines are kept on the document (the `metadata` stage reads the header's
+/// headline and byline there) and written to the output when `audit` is on.
+struct BoilerplateConfig: StageConfig {
+  static let name = "boilerplate"
+  static let summary = "remove page chrome line by line with a rule pack (widgets, menus, share bars, related lists, comments, copyright)"
+  static let options: [OptionSpec] = [
+    OptionSpec("rules", .path, default: .string(""), "rule pack file (YAML), relative to the pipeline file; required"),
+    OptionSpec("body_span", .bool, default: .bool(true), "drop lines before the first and after the last prose line"),
+    OptionSpec("audit", .bool, default: .bool(false), "write the removed lines with their rule as 'removed' in each record"),
+    OptionSpec("corpus_min_docs", .int(0...Int.max), default: .int(0),
+               "a line in at least this many documents of one site is boilerplate (0: off); needs a first pass over the input"),
+    OptionSpec("corpus_min_share", .double(0...1), default: .double(0.05),
+               "…and in at least this share of that site's documents"),
+    OptionSpec("corpus_max_chars", .int(1...10_000), default: .int(200),
+               "only lines up to this many characters are counted across the corpus (bounds memory)"),
+  ]
+
+  let rulesPath: String
+  let bodySpan: Bool
+  let audit: Bool
+  let corpus: CorpusLineSettings
+
+  init(options: StageOptions) throws(OptionError) {
+    rulesPath = options.string("rules")
+    if rulesPath.isEmpty { throw OptionError(option: "rules", "'rules' is required: a rule pack such as rules/ko-news.yaml") }
+    bodySpan = options.bool("body_span")
+    audit = options.bool("audit")
+    corpus = CorpusLineSettings(minDocs: options.int("corpus_min_docs"), minShare: options.double("corpus_min_share"),
+                                maxChars: options.int("corpus_max_chars"))
+  }
+
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
+    let pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
+    return BoilerplateStage(pack: pack, bodySpan: bodySpan, audit: audit,
+                            corpus: corpus.minDocs > 0 ? CorpusLineCounts(corpus) : nil)
+  }
+}
+
+struct BoilerplateStage: DocumentStage {
+  let pack: RulePack
+  let bodySpan: Bool
+  let audit: Bool
+  let corpus: CorpusLineCounts?
+
+  struct Line {
+    var text: Substring
+    var chars: Int
+    var body: Bool
+    var start: Bool
+    var rule: String?
+    var zone: RemovedLine.Zone = .body
+  }
+
+  static func lines(of text: String, shape: BodyShape) -> [Line] {
+    text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { raw in
+      let line = raw.trimmingSpaces
+      if line.isEmpty { return nil }
+      let chars = line.unicodeScalars.count
+      let string = String(line)
+      return Line(text: line, chars: chars, body: shape.isBody(string, chars: chars), start: shape.isBodyStart(string, chars: chars))
+    }
+  }
+
+  func process(_ document: inout Document) -> Verdict {
+    guard let text = document.text else { return .keep }
+    var lines = Self.lines(of: text, shape: pack.body)
+    classify(&lines, group: corpus.map { _ in CorpusLineCounts.group(of: document) })
+    var kept: [Substring] = []
+    for line in lines {
+      if let rule = line.rule {
+        document.removed.append(RemovedLine(stage: "boilerplate", rule: rule, text: String(line.text), zone: line.zone))
+        document.count("rule:" + rule)
+      } else {
+        kept.append(line.text)
+      }
+    }
+    document.audit = document.audit || audit
+    document.text = kept.joined(separator: "\n\n")
+    if kept.isEmpty { return .drop("empty", detail: "every line was boilerplate") }
+    return .keep
+  }
+
+  func classify(_ lines: inout [Line], group: UInt64?) {
+    // Tail markers.
+    var proseBefore = 0
+    let proseTotal = lines.reduce(0) { $0 + ($1.body ? $1.chars : 0) }
+    tailSearch: for index in lines.indices {
+      if lines[index].body { proseBefore += lines[index].chars; continue }
+      guard proseBefore > 0 else { continue }
+      let line = String(lines[index].text)
+      for rule in pack.tail where rule.matches(line, chars: lines[index].chars) {
+        if proseTotal - proseBefore < proseBefore {
+          for rest in index..<lines.count {
+            lines[rest].rule = rest == index ? rule.name : rule.name + ".after"
+            lines[rest].zone = .tail
+          }
+          break tailSearch
+        }
+      }
+    }
+    // Blocks.
+    var open: (name: String, end: LineRule)?
+    for index in lines.indices where lines[index].rule == nil {
+      let line = String(lines[index].text)
+      if let block = open {
+        lines[index].rule = block.name
+        if block.end.matches(line, chars: lines[index].chars) { open = nil }
+        continue
+      }
+      for block in pack.blocks where block.start.matches(line, chars: lines[index].chars) {
+        lines[index].rule = block.name
+        if !block.end.matches(line, chars: lines[index].chars) { open = (block.name, block.end) }
+        break
+      }
+    }
+    // Single lines.
+    for index in lines.indices where lines[index].rule == nil {
+      let line = String(lines[index].text)
+      for rule in pack.lines where rule.matches(line, chars: lines[index].chars) {
+        lines[index].rule = rule.name
+        break
+      }
+      if lines[index].rule == nil, let corpus, let group, corpus.isBoilerplate(lines[index].text, group: group) {
+        lines[index].rule = "corpus_repeated"
+      }
+    }
+    // Repeated short lines.
+    if pack.repeatedMaxChars > 0 {
+      var seen: [Substring: Int] = [:]
+      for line in lines where !line.body && line.chars <= pack.repeatedMaxChars { seen[line.text, default: 0] += 1 }
+      for index in lines.indices where lines[index].rule == nil && !lines[index].body {
+        if (seen[lines[index].text] ?? 0) > 1 { lines[index].rule = "repeated" }
+      }
+    }
+    // Zones and the body span.
+    let first = lines.firstIndex { $0.rule == nil && $0.start }
+    let last = lines.lastIndex { $0.rule == nil && $0.body }
+    for index in lines.indices where lines[index].zone != .tail {
+      if let first, index < first {
+        lines[index].zone = .header
+        if bodySpan, lines[index].rule == nil { lines[index].rule = "before_body" }
+      } else if let last, index > last {
+        lines[index].zone = .trailer
+        if bodySpan, lines[index].rule == nil { lines[index].rule = "after_body" }
+      }
+    }
+  }
+}
+
+extension Substring {
+  /// Without leading and trailing spaces, tabs and NBSPs.
+  var trimmingSpaces: Substring {
+    var scalars = self.unicodeScalars[...]
+    while let first = scalars.first, first == " " || first == "\t" || first == "\u{A0}" || first == "\r" || first == "\u{3000}" {
+      scalars.removeFirst()
+    }
+    while let last = scalars.last, last == " " || last == "\t" || last == "\u{A0}" || last == "\r" || last == "\u{3000}" {
+      scalars.removeLast()
+    }
+    return Substring(scalars)
+  }
+}

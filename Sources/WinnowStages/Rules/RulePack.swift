@@ -1,0 +1,309 @@
+import Foundation
+import WinnowCore
+import WinnowNative
+import Yams
+
+/// A line matcher from a rule pack: literal lists (fast) and an optional ICU regular
+/// expression, gated by line length so long paragraphs never reach a regex meant for
+/// widgets.
+struct LineRule: Sendable {
+  var name: String
+  var exact: Set<String> = []
+  var prefixes: [String] = []
+  var suffixes: [String] = []
+  var contains: [String] = []
+  var regex: ICURegex?
+  /// The rule applies only to lines of at most this many characters (0: any length).
+  var maxChars = 0
+  /// The rule applies only to lines of at least this many characters.
+  var minChars = 0
+
+  func matches(_ line: String, chars: Int) -> Bool {
+    if maxChars > 0, chars > maxChars { return false }
+    if chars < minChars { return false }
+    if exact.contains(line) { return true }
+    for prefix in prefixes where line.hasPrefix(prefix) { return true }
+    for suffix in suffixes where line.hasSuffix(suffix) { return true }
+    for word in contains where line.contains(word) { return true }
+    if let regex, regex.matches(line) { return true }
+    return false
+  }
+}
+
+/// What a line of prose looks like in a language: long enough and ending like a sentence.
+struct BodyShape: Sendable {
+  var minChars = 30
+  /// Last characters (after closing quotes and brackets) that end a sentence.
+  var endings: Set<Character> = [".", "!", "?", "。", "！", "？"]
+  /// Endings of the first body paragraph: stricter, because headlines end in '?', '!' or a
+  /// bare verb but almost never in a full stop.
+  var startEndings: Set<Character> = [".", "。"]
+  /// Closing characters skipped before looking at the ending.
+  var closers: Set<Character> = ["\"", "'", "”", "’", ")", "）", "」", "』", "]", "»", "〉", "》"]
+  /// A paragraph may end with a short tail after its last sentence (a byline, "… 했다. 홍길동
+  /// 기자"): an ending this many characters from the end still counts.
+  var tailAllowance = 12
+
+  func isBody(_ line: String, chars: Int) -> Bool { ending(line, chars: chars, endings, allowTail: true) }
+
+  func isBodyStart(_ line: String, chars: Int) -> Bool { ending(line, chars: chars, startEndings, allowTail: false) }
+
+  private func ending(_ line: String, chars: Int, _ accepted: Set<Character>, allowTail: Bool) -> Bool {
+    guard chars >= minChars else { return false }
+    var index = line.endIndex
+    var seen = 0
+    var sawSpace = false
+    while index > line.startIndex {
+      index = line.index(before: index)
+      let character = line[index]
+      if closers.contains(character) { continue }
+      if character == " " { sawSpace = true; seen += 1; continue }
+      if accepted.contains(character) { return seen == 0 || sawSpace }
+      seen += 1
+      if !allowTail || seen > tailAllowance { return false }
+    }
+    return false
+  }
+}
+
+/// Spam vocabulary: a line with `lineMinKeywords` keyword hits, or a short non-prose line with
+/// one, is spam.
+struct SpamRules: Sendable {
+  var keywords: [String] = []
+  var lineMinKeywords = 2
+  var shortLineChars = 40
+}
+
+/// A language's words for bylines, date labels and copyright lines.
+struct MetadataRules: Sendable {
+  var bylineTitles: [String] = []
+  var publishedLabels: [String] = []
+  var modifiedLabels: [String] = []
+  var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"]
+  /// Words before a name in a credit line ("글: 홍길동 기자").
+  var creditPrefixes: [String] = []
+  var dateWords = DateWords()
+}
+
+/// A rule pack file (`pipelines/rules/*.yaml`), loaded once with every error collected and
+/// reported as `file:line:col: [key.path] message`.
+struct RulePack: Sendable {
+  var path: String
+  var body = BodyShape()
+  var lines: [LineRule] = []
+  /// Markers after which the rest of the page is other content.
+  var tail: [LineRule] = []
+  /// Start markers of blocks dropped up to (and including) their end marker.
+  var blocks: [(name: String, start: LineRule, end: LineRule)] = []
+  /// Drop a short non-prose line that occurs more than once in a page (repeated headlines,
+  /// site names); 0 turns it off.
+  var repeatedMaxChars = 0
+  var spam: SpamRules?
+  var metadata: MetadataRules?
+
+  static let topKeys = ["version", "language", "description", "body", "lines", "tail", "blocks", "repeated", "spam", "metadata"]
+
+  static func load(_ path: String, option: String) throws(OptionError) -> RulePack {
+    guard let data = FileManager.default.contents(atPath: path), let yaml = String(data: data, encoding: .utf8) else {
+      throw OptionError(option: option, "cannot read rule pack '\(path)'")
+    }
+    var loader = RuleLoader(path: path, yaml: yaml)
+    let pack = loader.load()
+    if !loader.errors.isEmpty {
+      throw OptionError(option: option, "errors in rule pack:\n" + loader.errors.joined(separator: "\n"))
+    }
+    return pack
+  }
+}
+
+struct RuleLoader {
+  let path: String
+  let yaml: String
+  var errors: [String] = []
+
+  mutating func error(_ message: String, _ node: Node?, _ keyPath: String) {
+    let mark = node?.mark
+    let place = mark.map { "\(path):\($0.line):\($0.column)" } ?? path
+    errors.append("\(place): [\(keyPath)] \(message)")
+  }
+
+  mutating func load() -> RulePack {
+    var pack = RulePack(path: path)
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: yaml) else { error("rule pack is empty", nil, ""); return pack }
+      root = composed
+    } catch {
+      errors.append("\(path): cannot parse YAML: \(error)")
+      return pack
+    }
+    guard let top = root.mapping else { error("a rule pack is a mapping", root, ""); return pack }
+    for (key, value) in top {
+      let name = key.string ?? ""
+      switch name {
+      case "version":
+        if value.int != 1 { error("unsupported version '\(value.string ?? "")'; the highest supported is 1", value, name) }
+      case "language", "description": break
+      case "body":
+        guard let body = value.mapping else { error("expected a mapping", value, name); continue }
+        for (bodyKey, bodyValue) in body {
+          switch bodyKey.string ?? "" {
+          case "min_chars":
+            if let number = bodyValue.int, number >= 1 { pack.body.minChars = number } else { error("expected an integer ≥ 1", bodyValue, "body.min_chars") }
+          case "endings": pack.body.endings = Set(strings(bodyValue, "body.endings").compactMap(\.first))
+          case "start_endings": pack.body.startEndings = Set(strings(bodyValue, "body.start_endings").compactMap(\.first))
+          case "tail_allowance":
+            if let number = bodyValue.int, number >= 0 { pack.body.tailAllowance = number } else { error("expected an integer ≥ 0", bodyValue, "body.tail_allowance") }
+          case "closers": pack.body.closers = Set(strings(bodyValue, "body.closers").compactMap(\.first))
+          default: unknown(bodyKey, ["min_chars", "endings", "start_endings", "closers", "tail_allowance"], "body")
+          }
+        }
+      case "lines": pack.lines = ruleList(value, name)
+      case "tail": pack.tail = ruleList(value, name)
+      case "blocks":
+        guard let items = value.sequence else { error("expected a list", value, name); continue }
+        for (index, item) in items.enumerated() {
+          let keyPath = "blocks[\(index)]"
+          guard let mapping = item.mapping else { error("expected a mapping with name, start, end", item, keyPath); continue }
+          var blockName = "block\(index)"
+          var start: LineRule?
+          var end: LineRule?
+          for (blockKey, blockValue) in mapping {
+            switch blockKey.string ?? "" {
+            case "name": blockName = blockValue.string ?? blockName
+            case "start": start = rule(blockValue, keyPath + ".start", defaultName: blockName)
+            case "end": end = rule(blockValue, keyPath + ".end", defaultName: blockName)
+            default: unknown(blockKey, ["name", "start", "end"], keyPath)
+            }
+          }
+          if let start, let end { pack.blocks.append((blockName, start, end)) } else { error("a block needs 'start' and 'end'", item, keyPath) }
+        }
+      case "repeated":
+        guard let mapping = value.mapping else { error("expected a mapping", value, name); continue }
+        for (repeatedKey, repeatedValue) in mapping {
+          if repeatedKey.string == "max_chars", let number = repeatedValue.int, number >= 0 {
+            pack.repeatedMaxChars = number
+          } else {
+            unknown(repeatedKey, ["max_chars"], name)
+          }
+        }
+      case "spam": pack.spam = spamRules(value)
+      case "metadata": pack.metadata = metadataRules(value)
+      default: unknown(key, RulePack.topKeys, "")
+      }
+    }
+    return pack
+  }
+
+  mutating func spamRules(_ node: Node) -> SpamRules? {
+    guard let mapping = node.mapping else { error("expected a mapping", node, "spam"); return nil }
+    var rules = SpamRules()
+    for (key, value) in mapping {
+      let name = key.string ?? ""
+      switch name {
+      case "keywords": rules.keywords = strings(value, "spam.keywords")
+      case "line_min_keywords":
+        if let number = value.int, number >= 1 { rules.lineMinKeywords = number } else { error("expected an integer ≥ 1", value, "spam." + name) }
+      case "short_line_chars":
+        if let number = value.int, number >= 0 { rules.shortLineChars = number } else { error("expected an integer ≥ 0", value, "spam." + name) }
+      default: unknown(key, ["keywords", "line_min_keywords", "short_line_chars"], "spam")
+      }
+    }
+    return rules
+  }
+
+  mutating func metadataRules(_ node: Node) -> MetadataRules? {
+    guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
+    var rules = MetadataRules()
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "dates"]
+    for (key, value) in mapping {
+      let name = key.string ?? ""
+      switch name {
+      case "byline_titles": rules.bylineTitles = strings(value, "metadata." + name)
+      case "published_labels": rules.publishedLabels = strings(value, "metadata." + name)
+      case "modified_labels": rules.modifiedLabels = strings(value, "metadata." + name)
+      case "copyright_markers": rules.copyrightMarkers = strings(value, "metadata." + name)
+      case "credit_prefixes": rules.creditPrefixes = strings(value, "metadata." + name)
+      case "dates":
+        guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
+        for (dateKey, dateValue) in dates {
+          let dateName = dateKey.string ?? ""
+          let keyPath = "metadata.dates." + dateName
+          switch dateName {
+          case "year": rules.dateWords.year = strings(dateValue, keyPath)
+          case "month": rules.dateWords.month = strings(dateValue, keyPath)
+          case "day": rules.dateWords.day = strings(dateValue, keyPath)
+          case "hour": rules.dateWords.hour = strings(dateValue, keyPath)
+          case "minute": rules.dateWords.minute = strings(dateValue, keyPath)
+          case "pm": rules.dateWords.pm = strings(dateValue, keyPath)
+          case "am": rules.dateWords.am = strings(dateValue, keyPath)
+          case "zone":
+            let zone = dateValue.string ?? ""
+            if DateParsing.parseValue("2000-01-01T00:00" + zone)?.zone == nil { error("'\(zone)' is not an offset like +09:00", dateValue, keyPath) } else { rules.dateWords.defaultZone = zone }
+          default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "zone"], "metadata.dates")
+          }
+        }
+      default: unknown(key, keys, "metadata")
+      }
+    }
+    return rules
+  }
+
+  mutating func unknown(_ key: Node, _ allowed: [String], _ path: String) {
+    let word = key.string ?? ""
+    let hint = nearestName(to: word, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+    error("unknown key '\(word)'\(hint)", key, path.isEmpty ? word : path + "." + word)
+  }
+
+  mutating func strings(_ node: Node, _ keyPath: String) -> [String] {
+    if let scalar = node.scalar { return [scalar.string] }
+    guard let items = node.sequence else { error("expected a string or a list of strings", node, keyPath); return [] }
+    var result: [String] = []
+    for (index, item) in items.enumerated() {
+      if let scalar = item.scalar { result.append(scalar.string) } else { error("expected a string", item, "\(keyPath)[\(index)]") }
+    }
+    return result
+  }
+
+  mutating func ruleList(_ node: Node, _ keyPath: String) -> [LineRule] {
+    guard let items = node.sequence else { error("expected a list of rules", node, keyPath); return [] }
+    return items.enumerated().compactMap { index, item in rule(item, "\(keyPath)[\(index)]", defaultName: "\(keyPath)[\(index)]") }
+  }
+
+  static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "max_chars", "min_chars", "ignore_case"]
+
+  mutating func rule(_ node: Node, _ keyPath: String, defaultName: String) -> LineRule? {
+    guard let mapping = node.mapping else { error("expected a rule mapping (name, exact/prefix/suffix/contains/regex)", node, keyPath); return nil }
+    var rule = LineRule(name: defaultName)
+    var pattern: (String, Node)?
+    var ignoreCase = false
+    for (key, value) in mapping {
+      let name = key.string ?? ""
+      switch name {
+      case "name": rule.name = value.string ?? defaultName
+      case "exact": rule.exact = Set(strings(value, keyPath + ".exact"))
+      case "prefix": rule.prefixes = strings(value, keyPath + ".prefix")
+      case "suffix": rule.suffixes = strings(value, keyPath + ".suffix")
+      case "contains": rule.contains = strings(value, keyPath + ".contains")
+      case "regex": if let text = value.string { pattern = (text, value) } else { error("expected a string", value, keyPath + ".regex") }
+      case "max_chars":
+        if let number = value.int, number >= 0 { rule.maxChars = number } else { error("expected an integer ≥ 0", value, keyPath + ".max_chars") }
+      case "min_chars":
+        if let number = value.int, number >= 0 { rule.minChars = number } else { error("expected an integer ≥ 0", value, keyPath + ".min_chars") }
+      case "ignore_case": ignoreCase = value.bool ?? false
+      default: unknown(key, RuleLoader.ruleKeys, keyPath)
+      }
+    }
+    if let (text, place) = pattern {
+      do {
+        rule.regex = try ICURegex(text, caseInsensitive: ignoreCase)
+      } catch {
+        self.error(error.message, place, keyPath + ".regex")
+      }
+    }
+    if rule.exact.isEmpty, rule.prefixes.isEmpty, rule.suffixes.isEmpty, rule.contains.isEmpty, rule.regex == nil, pattern == nil {
+      error("a rule needs one of exact, prefix, suffix, contains, regex", node, keyPath)
+    }
+    return rule
+  }
+}
