@@ -8,6 +8,9 @@ public enum BuiltinStages {
     HTMLConfig.self,
     BoilerplateConfig.self,
     MetadataConfig.self,
+    SpamConfig.self,
+    QualityConfig.self,
+    PIIConfig.self,
   ]
 
   public static let registry = StageRegistry(all)

@@ -1,0 +1,183 @@
+import WinnowCore
+import WinnowNative
+
+/// Stage `quality`: document filters in the style of Gopher (Rae et al. 2021, Table A1) and
+/// C4 (Raffel et al. 2020, §2.2), adapted to Korean. Every threshold is an option; its
+/// default and where it comes from:
+///
+/// | option | default | source |
+/// |---|---|---|
+/// | min_chars | 200 | DESIGN.md's reference pipeline |
+/// | min_words / max_words | 50 / 100 000 | Gopher |
+/// | min_sentences | 3 | C4 ("fewer than 3 sentences") |
+/// | script, min_script_ratio | Hangul, 0.3 | DESIGN.md (share of letters) |
+/// | max_symbol_ratio | 0.1 | Gopher (# and … per word) |
+/// | max_digit_ratio | 0.25 | ours: price tables and scoreboards run above it, news prose well below |
+/// | max_duplicate_line_ratio / chars | 0.3 / 0.2 | Gopher |
+/// | max_duplicate_paragraph_ratio / chars | 0.3 / 0.2 | Gopher |
+/// | max_line_chars | 20 000 | ours: minified scripts and base64 blobs, never prose |
+/// | notices | JavaScript/cookie phrases | C4 (pages naming javascript, lorem ipsum) |
+///
+/// Words are counted by ICU's word break iterator, not by spaces.
+struct QualityConfig: StageConfig {
+  static let name = "quality"
+  static let summary = "Gopher/C4-style document filters adapted to Korean (length, words, sentences, script share, duplicates, notices)"
+  static let options: [OptionSpec] = [
+    OptionSpec("min_chars", .int(0...Int.max), default: .int(200), "fewest characters of text"),
+    OptionSpec("min_words", .int(0...Int.max), default: .int(50), "fewest words (ICU word breaks; Gopher: 50)"),
+    OptionSpec("max_words", .int(1...Int.max), default: .int(100_000), "most words (Gopher: 100 000)"),
+    OptionSpec("min_sentences", .int(0...Int.max), default: .int(3), "fewest sentence ends (C4: 3)"),
+    OptionSpec("script", .choice(["Hangul", "Latin", "Han", "Hiragana", "Katakana", "Cyrillic", "Arabic", "Thai", "any"]), default: .string("Hangul"),
+               "script expected in the text ('any': no check)"),
+    OptionSpec("min_script_ratio", .double(0...1), default: .double(0.3), "least share of letters in the expected script"),
+    OptionSpec("max_symbol_ratio", .double(0...10), default: .double(0.1), "most '#' and '…' per word (Gopher: 0.1)"),
+    OptionSpec("max_digit_ratio", .double(0...1), default: .double(0.25), "most digits per non-space character"),
+    OptionSpec("max_duplicate_line_ratio", .double(0...1), default: .double(0.3), "most share of lines that repeat an earlier line (Gopher: 0.3)"),
+    OptionSpec("max_duplicate_line_chars", .double(0...1), default: .double(0.2), "most share of characters in repeated lines (Gopher: 0.2)"),
+    OptionSpec("max_duplicate_paragraph_ratio", .double(0...1), default: .double(0.3), "most share of repeated paragraphs (Gopher: 0.3)"),
+    OptionSpec("max_duplicate_paragraph_chars", .double(0...1), default: .double(0.2), "most share of characters in repeated paragraphs (Gopher: 0.2)"),
+    OptionSpec("max_line_chars", .int(1...Int.max), default: .int(20_000), "longest line"),
+    OptionSpec("notices", .stringList(allowed: nil), default: .strings([
+      "enable javascript", "javascript is disabled", "javascript를 활성화", "자바스크립트를 활성화", "자바스크립트를 사용",
+      "we use cookies", "this site uses cookies", "쿠키를 사용합니다", "쿠키 사용에 동의", "lorem ipsum",
+    ]), "phrases (lower case) of JavaScript/cookie notices: a document that contains one and is short is dropped"),
+  ]
+
+  let thresholds: QualityThresholds
+
+  init(options: StageOptions) throws(OptionError) {
+    thresholds = QualityThresholds(
+      minChars: options.int("min_chars"), minWords: options.int("min_words"), maxWords: options.int("max_words"),
+      minSentences: options.int("min_sentences"), script: options.string("script"),
+      minScriptRatio: options.double("min_script_ratio"), maxSymbolRatio: options.double("max_symbol_ratio"),
+      maxDigitRatio: options.double("max_digit_ratio"), maxDuplicateLineRatio: options.double("max_duplicate_line_ratio"),
+      maxDuplicateLineChars: options.double("max_duplicate_line_chars"),
+      maxDuplicateParagraphRatio: options.double("max_duplicate_paragraph_ratio"),
+      maxDuplicateParagraphChars: options.double("max_duplicate_paragraph_chars"),
+      maxLineChars: options.int("max_line_chars"), notices: options.strings("notices").map { $0.lowercased() })
+    if thresholds.minWords > thresholds.maxWords {
+      throw OptionError(option: "min_words", "min_words (\(thresholds.minWords)) is above max_words (\(thresholds.maxWords))")
+    }
+  }
+
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
+    do {
+      return QualityStage(thresholds: thresholds, words: try ICUWordCounter())
+    } catch {
+      throw OptionError(option: nil, "cannot open ICU's word break iterator: \(error)")
+    }
+  }
+}
+
+struct QualityThresholds: Sendable {
+  var minChars: Int, minWords: Int, maxWords: Int, minSentences: Int
+  var script: String, minScriptRatio: Double, maxSymbolRatio: Double, maxDigitRatio: Double
+  var maxDuplicateLineRatio: Double, maxDuplicateLineChars: Double
+  var maxDuplicateParagraphRatio: Double, maxDuplicateParagraphChars: Double
+  var maxLineChars: Int
+  var notices: [String]
+}
+
+struct QualityStage: DocumentStage {
+  let thresholds: QualityThresholds
+  let words: ICUWordCounter
+
+  func fail(_ rule: String, _ value: String, _ limit: String) -> Verdict {
+    .drop("quality", detail: "\(rule) \(value) (limit \(limit))", rule: rule)
+  }
+
+  func process(_ document: inout Document) -> Verdict {
+    guard let text = document.text else { return .keep }
+    let t = thresholds
+    // One pass over the scalars: counts by class.
+    var chars = 0, nonSpace = 0, letters = 0, scriptLetters = 0, digits = 0, symbols = 0, sentences = 0
+    var lastWasEnd = false
+    for scalar in text.unicodeScalars {
+      chars += 1
+      let value = scalar.value
+      if value == 0x20 || value == 0x0A || value == 0x09 { if lastWasEnd { sentences += 1; lastWasEnd = false }; continue }
+      nonSpace += 1
+      lastWasEnd = false
+      switch value {
+      case 0x30...0x39: digits += 1
+      case 0x41...0x5A, 0x61...0x7A:
+        letters += 1
+        if t.script == "Latin" { scriptLetters += 1 }
+      case 0x23, 0x2026: symbols += 1  // '#', '…'
+      case 0x2E, 0x21, 0x3F, 0x3002, 0xFF01, 0xFF1F: lastWasEnd = true  // . ! ? 。 ！ ？
+      case 0x80...:
+        if scalar.properties.isAlphabetic {
+          letters += 1
+          if inScript(value) { scriptLetters += 1 }
+        }
+      default: break
+      }
+    }
+    if lastWasEnd { sentences += 1 }
+    if chars < t.minChars { return fail("min_chars", "\(chars) characters", "\(t.minChars)") }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let lower = text.lowercased()
+    if let notice = t.notices.first(where: { lower.contains($0) }), chars < max(t.minChars * 3, 600) {
+      return fail("notice", "'\(notice)' in a \(chars)-character text", "no notice in short texts")
+    }
+    if sentences < t.minSentences { return fail("min_sentences", "\(sentences) sentences", "\(t.minSentences)") }
+    if t.script != "any", letters > 0 {
+      let ratio = Double(scriptLetters) / Double(letters)
+      if ratio < t.minScriptRatio { return fail("min_script_ratio", "\(t.script) \(percent(ratio)) of letters", percent(t.minScriptRatio)) }
+    }
+    let digitRatio = Double(digits) / Double(max(1, nonSpace))
+    if digitRatio > t.maxDigitRatio { return fail("max_digit_ratio", percent(digitRatio), percent(t.maxDigitRatio)) }
+    if let longest = lines.map({ $0.unicodeScalars.count }).max(), longest > t.maxLineChars {
+      return fail("max_line_chars", "\(longest) characters", "\(t.maxLineChars)")
+    }
+    // Duplicated lines (every line) and paragraphs (blank-line separated blocks).
+    if let verdict = duplicates(lines, ratio: t.maxDuplicateLineRatio, chars: t.maxDuplicateLineChars, what: "line") { return verdict }
+    let paragraphs = text.components(separatedBy: "\n\n")
+    if let verdict = duplicates(paragraphs.map { $0[...] }, ratio: t.maxDuplicateParagraphRatio, chars: t.maxDuplicateParagraphChars, what: "paragraph") { return verdict }
+    let (wordCount, _) = words.count(text)
+    if wordCount < t.minWords { return fail("min_words", "\(wordCount) words", "\(t.minWords)") }
+    if wordCount > t.maxWords { return fail("max_words", "\(wordCount) words", "\(t.maxWords)") }
+    let symbolRatio = Double(symbols) / Double(max(1, wordCount))
+    if symbolRatio > t.maxSymbolRatio { return fail("max_symbol_ratio", String(symbolRatio), String(t.maxSymbolRatio)) }
+    return .keep
+  }
+
+  func duplicates(_ items: [Substring], ratio maxRatio: Double, chars maxChars: Double, what: String) -> Verdict? {
+    guard items.count > 1 else { return nil }
+    var seen = Set<Substring>()
+    var duplicateItems = 0
+    var duplicateChars = 0
+    var totalChars = 0
+    for item in items {
+      let count = item.unicodeScalars.count
+      totalChars += count
+      if !seen.insert(item).inserted {
+        duplicateItems += 1
+        duplicateChars += count
+      }
+    }
+    let itemRatio = Double(duplicateItems) / Double(items.count)
+    if itemRatio > maxRatio { return fail("max_duplicate_\(what)_ratio", percent(itemRatio), percent(maxRatio)) }
+    let charRatio = Double(duplicateChars) / Double(max(1, totalChars))
+    if charRatio > maxChars { return fail("max_duplicate_\(what)_chars", percent(charRatio), percent(maxChars)) }
+    return nil
+  }
+
+  func inScript(_ value: UInt32) -> Bool {
+    switch thresholds.script {
+    case "Hangul": return (0xAC00...0xD7A3).contains(value) || (0x1100...0x11FF).contains(value) || (0x3130...0x318F).contains(value)
+    case "Han": return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2FFFF).contains(value)
+    case "Hiragana": return (0x3040...0x309F).contains(value)
+    case "Katakana": return (0x30A0...0x30FF).contains(value)
+    case "Cyrillic": return (0x0400...0x052F).contains(value)
+    case "Arabic": return (0x0600...0x06FF).contains(value) || (0x0750...0x077F).contains(value)
+    case "Thai": return (0x0E00...0x0E7F).contains(value)
+    case "Latin": return (0x00C0...0x024F).contains(value)
+    default: return true
+    }
+  }
+}
+
+func percent(_ value: Double) -> String {
+  "\(Int((value * 1000).rounded()) / 10).\(Int((value * 1000).rounded()) % 10)%"
+}

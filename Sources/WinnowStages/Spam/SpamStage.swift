@@ -1,0 +1,134 @@
+import WinnowCore
+
+/// Stage `spam`: gambling, adult, loan and link-farm spam, from a keyword pack
+/// (`pipelines/rules/spam-ko.yaml`). A line is spam when it has `line_min_keywords` keyword
+/// hits, or one hit and is short and not prose (brand lists, "골드시티카지노"), or is mostly
+/// URLs. Spam lines are removed; a document whose lines (counting the page chrome that
+/// `boilerplate` removed, but not other pages' content after a tail marker) are mostly spam
+/// is dropped with reason `spam`.
+struct SpamConfig: StageConfig {
+  static let name = "spam"
+  static let summary = "remove spam lines (keyword packs, URL density); drop documents that are mostly spam"
+  static let options: [OptionSpec] = [
+    OptionSpec("rules", .path, default: .string(""), "rule pack with a 'spam' section (keywords); required"),
+    OptionSpec("max_spam_share", .double(0...1), default: .double(0.3),
+               "drop the document when spam lines are more than this share of its characters"),
+    OptionSpec("max_url_share", .double(0...1), default: .double(0.5),
+               "a line whose characters are more than this share URLs is link-farm spam"),
+    OptionSpec("min_keyword_documents", .int(1...Int.max), default: .int(3),
+               "a document with this many keyword hits in all is spam whatever the share"),
+  ]
+
+  let rulesPath: String
+  let maxSpamShare: Double
+  let maxURLShare: Double
+  let minKeywordDocument: Int
+
+  init(options: StageOptions) throws(OptionError) {
+    rulesPath = options.string("rules")
+    if rulesPath.isEmpty { throw OptionError(option: "rules", "'rules' is required: a rule pack such as rules/spam-ko.yaml") }
+    maxSpamShare = options.double("max_spam_share")
+    maxURLShare = options.double("max_url_share")
+    minKeywordDocument = options.int("min_keyword_documents")
+  }
+
+  func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
+    let pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
+    guard let spam = pack.spam, !spam.keywords.isEmpty else {
+      throw OptionError(option: "rules", "rule pack '\(rulesPath)' has no 'spam' section with keywords")
+    }
+    return SpamStage(rules: spam, shape: pack.body, maxSpamShare: maxSpamShare, maxURLShare: maxURLShare,
+                     minKeywordDocument: minKeywordDocument, keywords: spam.keywords.map { Array($0.lowercased().utf8) })
+  }
+}
+
+struct SpamStage: DocumentStage {
+  let rules: SpamRules
+  let shape: BodyShape
+  let maxSpamShare: Double
+  let maxURLShare: Double
+  let minKeywordDocument: Int
+  let keywords: [[UInt8]]
+
+  /// Keyword occurrences in a line (ASCII case-folded), by a byte scan.
+  func hits(_ line: Substring) -> Int {
+    var bytes = Array(line.utf8)
+    for index in bytes.indices where bytes[index] &- 0x41 < 26 { bytes[index] |= 0x20 }
+    var count = 0
+    for keyword in keywords where keyword.count <= bytes.count {
+      let first = keyword[0]
+      var index = 0
+      let limit = bytes.count - keyword.count
+      while index <= limit {
+        if bytes[index] == first, bytes[index..<(index + keyword.count)].elementsEqual(keyword) {
+          count += 1
+          index += keyword.count
+        } else {
+          index += 1
+        }
+      }
+    }
+    return count
+  }
+
+  static func urlShare(_ line: Substring) -> Double {
+    var urlChars = 0
+    for word in line.split(separator: " ") where word.hasPrefix("http://") || word.hasPrefix("https://") || word.hasPrefix("www.") {
+      urlChars += word.unicodeScalars.count
+    }
+    return Double(urlChars) / Double(max(1, line.unicodeScalars.count))
+  }
+
+  enum Kind { case none, keyword, links }
+
+  func classify(_ line: Substring) -> (Kind, hits: Int) {
+    let count = hits(line)
+    let chars = line.unicodeScalars.count
+    if count >= rules.lineMinKeywords { return (.keyword, count) }
+    if count >= 1, chars <= rules.shortLineChars, !shape.isBody(String(line), chars: chars) { return (.keyword, count) }
+    if chars >= 20, Self.urlShare(line) > maxURLShare { return (.links, count) }
+    return (.none, count)
+  }
+
+  func process(_ document: inout Document) -> Verdict {
+    guard let text = document.text else { return .keep }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    var kept: [Substring] = []
+    var spamChars = 0
+    var totalChars = 0
+    var totalHits = 0
+    var removedLines = 0
+    for line in lines {
+      let chars = line.unicodeScalars.count
+      totalChars += chars
+      let (kind, count) = classify(line)
+      totalHits += count
+      if kind == .none {
+        kept.append(line)
+      } else {
+        spamChars += chars
+        removedLines += 1
+        document.removed.append(RemovedLine(stage: "spam", rule: kind == .links ? "link_farm" : "keywords", text: String(line), zone: .body))
+      }
+    }
+    // Page chrome counts too: a spam page's casino menu is spam evidence.
+    for line in document.removed where line.stage != "spam" && line.zone != .tail {
+      let chars = line.text.unicodeScalars.count
+      totalChars += chars
+      let (kind, count) = classify(line.text[...])
+      totalHits += count
+      if kind != .none { spamChars += chars }
+    }
+    document.count("spam_lines", removedLines)
+    let share = Double(spamChars) / Double(max(1, totalChars))
+    let keptChars = kept.reduce(0) { $0 + $1.unicodeScalars.count }
+    if share > maxSpamShare || (totalHits >= minKeywordDocument && Double(keptChars) < Double(totalChars) * 0.5) {
+      return .drop("spam", detail: "spam is \(Int((share * 100).rounded()))% of the page's characters, \(totalHits) keyword hits")
+    }
+    if removedLines > 0 {
+      document.text = kept.joined(separator: "\n\n")
+      if kept.isEmpty { return .drop("spam", detail: "every line was spam") }
+    }
+    return .keep
+  }
+}
