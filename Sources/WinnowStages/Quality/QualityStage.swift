@@ -104,7 +104,8 @@ struct QualityStage: DocumentStage {
         letters += 1
         if t.script == "Latin" { scriptLetters += 1 }
       case 0x23, 0x2026: symbols += 1  // '#', '…'
-      case 0x2E, 0x21, 0x3F, 0x3002, 0xFF01, 0xFF1F: lastWasEnd = true  // . ! ? 。 ！ ？
+      case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
+      case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
       case 0x80...:
         if scalar.properties.isAlphabetic {
           letters += 1

@@ -1,0 +1,120 @@
+import Testing
+import WinnowCore
+import WinnowTestSupport
+@testable import WinnowStages
+
+let koBody1 = "시는 24일 시청에서 기자회견을 열고 내년부터 심야버스 노선을 북부 지역까지 늘리겠다고 밝혔다."
+let koBody2 = "새 노선은 다음 달부터 운행하며, 연간 운영비는 약 20억원으로 추산된다고 시 관계자는 설명했다."
+let koBody3 = "주민들은 환영의 뜻을 밝히면서도 주말 배차 간격을 더 줄여야 한다는 의견을 냈다고 전해졌다."
+
+func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (Verdict, Document) {
+  var document = textDocument(text)
+  var options = overrides
+  if options["rules"] == nil { options["rules"] = .string("rules/ko-news.yaml") }
+  let verdict = try makeStage(BoilerplateConfig.self, options).process(&document)
+  return (verdict, document)
+}
+
+@Suite struct BoilerplateStageTests {
+  @Test func dropsWeatherWidgetLines() throws {
+    let page = "2025.11.03 (월)\n\n  • 맑음서울 12.5℃\n  • 흐림부산 17.0℃\n기상청 제공\n\n\(koBody1)\n\n\(koBody2)"
+    let (verdict, document) = try clean(page)
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+    let rules = Dictionary(grouping: document.removed, by: \.rule).mapValues(\.count)
+    #expect(rules["weather"] == 2)
+    #expect(rules["weather_source"] == 1)
+    #expect(rules["date_alone"] == 1)
+    #expect(document.removed.allSatisfy { $0.zone == .header })
+  }
+
+  @Test func dropsShareBarsBannersCaptionsAndCopyrightInsideTheBody() throws {
+    let page = """
+      \(koBody1)
+      확대 축소
+      페이스북 공유하기 카카오톡 공유하기 인쇄하기
+      ▲ 시청 앞에 선 심야버스. 시 제공
+      배너
+      \(koBody2)
+      버스 정류장에서 시민들이 차를 기다리고 있다. 연합뉴스 제공
+      \(koBody3)
+      저작권자 ⓒ 한빛일보, 무단 전재 및 재배포 금지
+      """
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, koBody2, koBody3])
+    #expect(Set(document.removed.map(\.rule)) == ["toolbar", "share_bar", "caption", "banner", "caption_credit", "copyright"])
+  }
+
+  @Test func relatedListAfterTheBodyIsCutToTheEnd() throws {
+    let other = "[한빛일보=홍길동 기자] 다른 기사의 첫 문단이 관련기사 목록에 길게 붙어 나오는 경우도 흔하게 볼 수 있다."
+    let page = "\(koBody1)\n\n\(koBody2)\n\n관련기사\n\n\(other)\n\n3건의 관련기사 더보기"
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+    #expect(document.removed.filter { $0.zone == .tail }.count == 3)
+  }
+
+  @Test func relatedBoxInTheMiddleDoesNotCutTheStory() throws {
+    let page = "\(koBody1)\n\n관련기사\n\n심야버스 확대 첫날 표정\n\n\(koBody2)\n\n\(koBody3)\n\n\(koBody1) 추가 설명도 이어졌다."
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs.contains(koBody2))
+    #expect(document.text.paragraphs.contains(koBody3))
+  }
+
+  @Test func keepsShortSubheadingsBetweenParagraphsButNotTheDeck() throws {
+    let page = "심야버스 북부까지 확대\n\n운영비 20억원 추산\n\n\(koBody1)\n\n노선 확대 배경\n\n\(koBody2)"
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, "노선 확대 배경", koBody2])
+    #expect(document.removed.filter { $0.rule == "before_body" }.map(\.text) == ["심야버스 북부까지 확대", "운영비 20억원 추산"])
+  }
+
+  @Test func repeatedHeadlineLinesAreRemoved() throws {
+    let headline = "심야버스 북부까지 확대…운영비 20억원"
+    let page = "\(headline)\n\n\(koBody1)\n\n\(headline)\n\n\(koBody2)"
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+    #expect(document.removed.filter { $0.rule == "repeated" }.count == 2)
+  }
+
+  @Test func commentBoxAndItsRulesGo() throws {
+    let page = "\(koBody1)\n\n\(koBody2)\n\n댓글 (0)\n\n- 200자까지 쓰실 수 있습니다. (현재 0 byte / 최대 400byte)\n- 타인에게 불쾌감을 주는 욕설 등이 포함된 글은 관리자의 판단에 의해 삭제될 수 있습니다."
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+  }
+
+  @Test func auditFlagIsSetOnlyWhenAsked() throws {
+    #expect(try clean("\(koBody1)\n배너").1.audit == false)
+    #expect(try clean("\(koBody1)\n배너", ["audit": .bool(true)]).1.audit == true)
+  }
+
+  @Test func allBoilerplateIsDroppedAsEmpty() throws {
+    let (verdict, _) = try clean("배너\n\n기상청 제공")
+    #expect(verdict == .drop("empty", detail: "every line was boilerplate"))
+  }
+
+  @Test func rulePackErrorsNameFileLineAndKey() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("bad.yaml", "version: 1\nlines:\n  - name: x\n    regex: '(unclosed'\n  - name: y\n    containz: [a]\n")
+    do {
+      _ = try RulePack.load(path, option: "rules")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.message.contains("bad.yaml:4:12: [lines[0].regex] invalid regular expression"))
+      #expect(error.message.contains("bad.yaml:6:5: [lines[1].containz] unknown key 'containz'; did you mean 'contains'?"))
+    }
+  }
+
+  @Test func corpusLinesRepeatedAcrossASiteAreLearnedAndRemoved() throws {
+    let counts = CorpusLineCounts(CorpusLineSettings(minDocs: 3, minShare: 0.5, maxChars: 200))
+    let footer = "한빛일보 구독 신청은 대표전화로 문의해 주시기 바랍니다."
+    for index in 0..<4 {
+      counts.observe(textDocument("\(koBody1) \(index)\n\(footer)", path: "hanbit/\(index).txt"))
+    }
+    counts.observe(textDocument("\(koBody2)\n\(footer)", path: "other/0.txt"))
+    counts.finishLearning()
+    let hanbit = CorpusLineCounts.group(of: textDocument("", path: "hanbit/9.txt"))
+    let other = CorpusLineCounts.group(of: textDocument("", path: "other/9.txt"))
+    #expect(counts.isBoilerplate(footer[...], group: hanbit))
+    #expect(!counts.isBoilerplate(footer[...], group: other))
+    #expect(!counts.isBoilerplate("\(koBody1) 0"[...], group: hanbit))
+  }
+}

@@ -1,0 +1,147 @@
+import Testing
+import WinnowCore
+import WinnowTestSupport
+@testable import WinnowStages
+
+/// Runs boilerplate then metadata, as the ko-news pipeline does.
+func lift(_ text: String) throws -> Document {
+  var document = textDocument(text)
+  _ = try makeStage(BoilerplateConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+  _ = try makeStage(MetadataConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+  return document
+}
+
+@Suite struct MetadataStageTests {
+  let words: DateWords = {
+    var words = DateWords()
+    words.year = ["년"]; words.month = ["월"]; words.day = ["일"]; words.hour = ["시"]; words.minute = ["분"]
+    words.pm = ["오후"]; words.am = ["오전"]; words.defaultZone = "+09:00"
+    return words
+  }()
+
+  @Test(arguments: [
+    ("입력 2025.01.23 14:05", "2025-01-23T14:05:00+09:00"),
+    ("2025-01-12 06:00:00", "2025-01-12T06:00:00+09:00"),
+    ("2025.10.30 (목)", "2025-10-30"),
+    ("2025년 1월 23일", "2025-01-23"),
+    ("2025년 1월 23일 오후 2:05", "2025-01-23T14:05:00+09:00"),
+    ("2025년 1월 23일 오후 2시 5분", "2025-01-23T14:05:00+09:00"),
+    ("2025. 3. 2. 오전 9:30", "2025-03-02T09:30:00+09:00"),
+    ("2025-01-12T06:00:00Z", "2025-01-12T06:00:00+00:00"),
+    ("2025-01-12T06:00:00.123-05:00", "2025-01-12T06:00:00-05:00"),
+  ])
+  func parsesKoreanAndMachineDates(_ input: String, _ iso: String) {
+    #expect(DateParsing.first(in: input, words: words)?.iso(defaultZone: words.defaultZone) == iso)
+  }
+
+  @Test func ignoresRelativeAndImpossibleDates() {
+    #expect(DateParsing.first(in: "3시간 전", words: words) == nil)
+    #expect(DateParsing.first(in: "2025.13.40", words: words) == nil)
+    #expect(DateParsing.first(in: "전화 02-2025-1234", words: words) == nil)
+  }
+
+  @Test func inlineBylinePrefixGivesAuthorAndOutletAndIsCut() throws {
+    let document = try lift("심야버스 북부까지 확대…운영비 20억원\n\n[한빛일보=홍길동 기자] \(koBody1)\n\n\(koBody2)")
+    #expect(document.meta.title == "심야버스 북부까지 확대…운영비 20억원")
+    #expect(document.meta.authors == ["홍길동"])
+    #expect(document.meta.outlet == "한빛일보")
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+  }
+
+  @Test func agencyDatelinePrefixIsCut() throws {
+    let document = try lift("(서울=한빛통신) 홍길동 김영희 기자 = \(koBody1)\n\n\(koBody2)")
+    #expect(document.meta.authors == ["홍길동", "김영희"])
+    #expect(document.meta.outlet == "한빛통신")
+    #expect(document.text.paragraphs.first == koBody1)
+  }
+
+  @Test func headerBylineWithDateAndLabelledDates() throws {
+    let page = "한빛일보\n\n심야버스 북부까지 확대…운영비 20억원\n\n이순신 기자 lee@hanbit.example 2025-01-12 06:00:00\n\n\(koBody1)\n\n\(koBody2)"
+    let document = try lift(page)
+    #expect(document.meta.authors == ["이순신"])
+    #expect(document.meta.published == "2025-01-12T06:00:00+09:00")
+    #expect(document.meta.title == "심야버스 북부까지 확대…운영비 20억원")
+  }
+
+  @Test func publishedLabelWinsOverModified() throws {
+    let page = "심야버스 북부까지 확대…운영비 20억원\n\n수정 2025.01.24 09:00\n\n입력 2025.01.23 14:05\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(page).meta.published == "2025-01-23T14:05:00+09:00")
+  }
+
+  @Test func dateWidgetAloneIsNotThePublicationDate() throws {
+    let page = "2025.10.30 (목)\n\n심야버스 북부까지 확대…운영비 20억원\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(page).meta.published == nil)
+  }
+
+  @Test func closingBylinesAndCopyrightOutlet() throws {
+    let page = "\(koBody1)\n\n\(koBody2) 홍길동 기자\n\n저작권자 ⓒ 한빛일보, 무단 전재 및 재배포 금지"
+    let document = try lift(page)
+    #expect(document.meta.authors == ["홍길동"])
+    #expect(document.meta.outlet == "한빛일보")
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+  }
+
+  @Test func bylineLineInsideTheTextIsRemoved() throws {
+    let page = "\(koBody1)\n\n\(koBody2)\n\n글: 홍길동 기자\n\n\(koBody3)"
+    let document = try lift(page)
+    #expect(document.meta.authors == ["홍길동"])
+    #expect(document.text.paragraphs == [koBody1, koBody2, koBody3])
+  }
+
+  @Test func htmlMetadataIsKept() throws {
+    var document = textDocument("[한빛일보=홍길동 기자] \(koBody1)")
+    document.meta.authors = ["From HTML"]
+    document.meta.title = "HTML title"
+    _ = try makeStage(MetadataConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+    #expect(document.meta.authors == ["From HTML"])
+    #expect(document.meta.title == "HTML title")
+    #expect(document.text == koBody1)
+  }
+}
+
+@Suite struct SpamStageTests {
+  func spam(_ text: String, removed: [RemovedLine] = []) throws -> (Verdict, Document) {
+    var document = textDocument(text)
+    document.removed = removed
+    let verdict = try makeStage(SpamConfig.self, ["rules": .string("rules/spam-ko.yaml")]).process(&document)
+    return (verdict, document)
+  }
+
+  @Test func removesBrandListLinesAndKeepsTheArticle() throws {
+    let (verdict, document) = try spam("골드시티카지노\n\n\(koBody1)\n\n\(koBody2)\n\ngg카지노 헤라카지노 티모 카지노 텐카지노")
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+    #expect(document.removed.count == 2)
+  }
+
+  @Test func dropsAPageThatIsMostlySpam() throws {
+    let page = """
+      카지노사이트 추천 바카라사이트 안전놀이터 먹튀검증 완료 사이트만 소개합니다.
+      신규가입 첫충 30% 매충 10% 페이백 5% 가입코드 7777 텔레그램 @lucky
+      \(koBody1)
+      """
+    let (verdict, _) = try spam(page)
+    guard case .drop(let drop) = verdict else { Issue.record("not dropped"); return }
+    #expect(drop.reason == "spam")
+  }
+
+  @Test func newsAboutACasinoWithOneMentionPerParagraphStays() throws {
+    let page = "강원랜드 카지노 매출이 지난해보다 10% 늘어난 것으로 나타났다고 회사가 24일 밝혔다.\n\n\(koBody1)\n\n\(koBody2)"
+    let (verdict, document) = try spam(page)
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs.count == 3)
+  }
+
+  @Test func linkFarmLinesGo() throws {
+    let page = "\(koBody1)\n\nhttp://a.example/1 http://b.example/2 http://c.example/3 보기\n\n\(koBody2)\n\n\(koBody3)"
+    let (verdict, document) = try spam(page)
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == [koBody1, koBody2, koBody3])
+  }
+
+  @Test func spamInTheRemovedHeaderCounts() throws {
+    let header = (0..<6).map { RemovedLine(stage: "boilerplate", rule: "before_body", text: "바카라사이트 안전놀이터 추천 \($0)", zone: .header) }
+    let (verdict, _) = try spam(koBody1, removed: header)
+    #expect(verdict != .keep)
+  }
+}
