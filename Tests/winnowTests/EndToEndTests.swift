@@ -44,10 +44,12 @@ import WinnowTestSupport
     let feedIDs = try String(contentsOfFile: root + "/samples/feed.jsonl", encoding: .utf8).split(separator: "\n").map {
       try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["id"] as? String
     }
-    // Every sample is accounted for, once; today's stages keep them all.
+    // Every sample is accounted for, once: the spam pages and the menu-only stub are
+    // rejected with their stage and reason, everything else is kept.
     let ids = (records + rejects).compactMap { $0["id"] as? String }
     #expect(ids.sorted() == (sampleFiles + feedIDs.compactMap { $0 }).sorted())
-    #expect(rejects.isEmpty, "\(rejects.map { "\($0["id"] ?? "") \($0["reason"] ?? "")" })")
+    let rejected = rejects.map { "\($0["id"] ?? "") \($0["stage"] ?? "") \($0["reason"] ?? "")" }.sorted()
+    #expect(rejected == ["spam-casino-1.html spam spam", "spam-casino-2.txt spam spam", "stub-menu-only.html html empty"])
     // Encodings of the samples are recognised as their names say.
     var byID: [String: String] = [:]
     for record in records + rejects {
@@ -126,7 +128,7 @@ import WinnowTestSupport
     let directory = try TemporaryDirectory()
     let input = "{\"id\":\"s1\",\"text\":\"표준 입력으로 들어온 글\"}\n{\"id\":\"s2\",\"text\":\"둘째\"}\n"
     let result = try runWinnow(
-      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
+      ["run", "pipelines/bench-decode-normalize.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
       input: Array(input.utf8))
     #expect(result.status == 0, "\(result.stderr)")
     let records = try readJSONLines(directory.path + "/o.jsonl")
@@ -137,7 +139,7 @@ import WinnowTestSupport
     let directory = try TemporaryDirectory()
     let input: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"id\":\"b1\",\"text\":\"표준 입력\"}\n".utf8)
     let result = try runWinnow(
-      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root, input: input)
+      ["run", "pipelines/bench-decode-normalize.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root, input: input)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(try readJSONLines(directory.path + "/o.jsonl").map { $0["id"] as? String } == ["b1"])
   }
@@ -145,7 +147,7 @@ import WinnowTestSupport
   @Test func readsPlainTextFromStandardInput() throws {
     let directory = try TemporaryDirectory()
     let result = try runWinnow(
-      ["run", "pipelines/ko-news.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
+      ["run", "pipelines/bench-decode-normalize.yaml", "--input", "-", "--output", directory.path + "/o.jsonl", "--quiet"], in: root,
       input: Array("그냥 텍스트\n".utf8))
     #expect(result.status == 0, "\(result.stderr)")
     let records = try readJSONLines(directory.path + "/o.jsonl")
@@ -181,7 +183,7 @@ import WinnowTestSupport
   @Test func validateTouchesNoDataAndStagesListsOptions() throws {
     let validate = try runWinnow(["validate", "pipelines/ko-news.yaml"], in: root)
     #expect(validate.status == 0)
-    #expect(validate.stdout.contains("ok: 2 stages (decode, normalize)"))
+    #expect(validate.stdout.contains("ok: 8 stages (decode, html, normalize, boilerplate, spam, metadata, quality, pii)"))
     let stages = try runWinnow(["stages"])
     #expect(stages.status == 0)
     #expect(stages.stdout.contains("decode\n"))

@@ -34,6 +34,8 @@ public struct RunSummary: Sendable {
   public var readFailures: [String: Int] = [:]
   public var stages: [StageCounts] = []
   public var skippedFiles: [String: Int] = [:]
+  /// Things the run did differently from what the configuration asked, and why.
+  public var warnings: [String] = []
   public var outputPath = ""
   public var rejectsPath = ""
   public var jobs = 1
@@ -70,6 +72,7 @@ public struct RunSummary: Sendable {
     if !skippedFiles.isEmpty {
       lines.append("  skipped files: " + describe(skippedFiles))
     }
+    for warning in warnings { lines.append("  warning: " + warning) }
     lines.append("  wrote \(outputPath) (\(kept) records), \(rejectsPath) (\(rejected) records)")
     return lines.joined(separator: "\n")
   }
@@ -79,7 +82,7 @@ public struct RunSummary: Sendable {
     [
       "documents": documents, "kept": kept, "rejected": rejected, "input_bytes": inputBytes,
       "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures,
-      "skipped_files": skippedFiles, "output": outputPath, "rejects": rejectsPath,
+      "skipped_files": skippedFiles, "warnings": warnings, "output": outputPath, "rejects": rejectsPath,
       "peak_batches_in_flight": peakBatchesInFlight,
       "stages": stages.map { stage -> [String: Any] in
         [

@@ -47,9 +47,15 @@ public final class Runner: @unchecked Sendable {
 
   public func run() throws(RunError) -> RunSummary {
     let start = Date()
-    // Stages that learn from the corpus get a first pass, each in pipeline order.
+    // Stages that learn from the corpus get a first pass, each in pipeline order. Standard
+    // input can be read only once: there the corpus rules are off, and the summary says so.
+    var warnings: [String] = []
     for (index, configured) in pipeline.stages.enumerated() {
       if let learning = configured.stage as? any LearningStage, let learner = learning.learner {
+        if pipeline.input.paths.contains("-") {
+          warnings.append("stage '\(configured.name)' learns from the whole corpus, which needs input that can be read twice; with standard input its corpus rule is off")
+          continue
+        }
         learn(upTo: index, learner)
       }
     }
@@ -139,6 +145,7 @@ public final class Runner: @unchecked Sendable {
       throw error
     }
     summary.skippedFiles = reader.skipped
+    summary.warnings = warnings
     summary.peakBatchesInFlight = queue.peakInFlight
     summary.maxBatchesInFlight = queue.maxInFlight
     summary.outputBytes = output.bytes
