@@ -22,6 +22,9 @@ struct HTMLExtractor: Sendable {
   var contentHints: Set<String>
   var minParagraphChars: Int
   var maxLinkDensity: Double
+  /// Drop the article's leading and trailing lines that are not paragraphs (kicker, deck,
+  /// byline, "Share this", "Like this").
+  var trimEdges = true
 
   static let blockTags: Set<String> = [
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "tr",
@@ -41,14 +44,33 @@ struct HTMLExtractor: Sendable {
   struct Result {
     var lines: [String]
     var meta: HTMLMetadata
+    /// Text of removed byline/date elements, for the `metadata` stage to read.
+    var bylines: [String] = []
+    /// Lines trimmed from the article's start (leading) and end.
+    var edges: [(text: String, leading: Bool)] = []
   }
+
+  static let bylineWords: Set<String> = ["byline", "author", "writer", "reporter", "journalist", "date", "dateline", "info", "source"]
 
   func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
     let nodes = tree.nodes
     let meta = HTMLMetadata.collect(nodes, dateWords: dateWords)
 
+    // Paragraphs under each element: a drop hint does not remove an element that holds three
+    // or more paragraphs and also says article/content/body (a WordPress <body> or <div> whose
+    // classes mention comments or sidebars).
+    var paragraphs = [UInt16](repeating: 0, count: nodes.count)
+    for index in nodes.indices where nodes[index].kind == .element && nodes[index].name == "p" {
+      var ancestor = nodes[index].parent
+      while ancestor >= 0 {
+        paragraphs[Int(ancestor)] &+= 1
+        ancestor = nodes[Int(ancestor)].parent
+      }
+    }
+
     // 1. Lines.
     var lines: [Line] = []
+    var bylines: [String] = []
     var removed = [Bool](repeating: false, count: nodes.count)
     var current: [UInt8] = []
     current.reserveCapacity(256)
@@ -92,8 +114,16 @@ struct HTMLExtractor: Sendable {
         index += 1
         continue
       }
-      if isRemoved(node) {
+      if isRemoved(node, paragraphs: Int(paragraphs[index])) {
         for skipped in index..<Int(node.end) { removed[skipped] = true }
+        if bylines.count < 8, tokens(node).contains(where: { Self.bylineWords.contains($0.lowercased()) }) {
+          var out: [UInt8] = []
+          var pending = false
+          for child in (index + 1)..<Int(node.end) where nodes[child].kind == .text && out.count < 600 {
+            appendCollapsed(nodes[child].text, to: &out, pendingSpace: &pending)
+          }
+          if !out.isEmpty, out.count < 600 { bylines.append(String(decoding: out, as: UTF8.self)) }
+        }
         index = Int(node.end)
         continue
       }
@@ -150,7 +180,20 @@ struct HTMLExtractor: Sendable {
       score[i] = value
       if value > bestScore { bestScore = value; best = Int32(i) }
     }
-    guard best >= 0 else { return Result(lines: [], meta: meta) }
+    guard best >= 0 else { return Result(lines: [], meta: meta, bylines: bylines) }
+
+    // A hinted container (<article>, articleBody, a CMS id) inside the winner that holds a
+    // good share of its score is the article itself: the winner's extra is comments or lists.
+    var hinted: Int32 = -1
+    var hintedScore = 0.0
+    for i in (Int(best) + 1)..<Int(nodes[Int(best)].end) where score[i] > hintedScore && hasContentHint(nodes[i]) && !removed[i] {
+      hinted = Int32(i)
+      hintedScore = score[i]
+    }
+    if hinted >= 0, hintedScore >= bestScore * 0.25 {
+      best = hinted
+      bestScore = hintedScore
+    }
 
     // The article: the best container and its strong siblings.
     var chosen: [Range<Int>] = [Int(best)..<Int(nodes[Int(best)].end)]
@@ -170,15 +213,33 @@ struct HTMLExtractor: Sendable {
 
     // 3. Lines inside the article.
     let title = meta.title
-    var output: [String] = []
+    var kept: [Line] = []
     for line in lines where line.block >= 0 {
       let block = Int(line.block)
       guard chosen.contains(where: { $0.contains(block) }) else { continue }
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
+      // Separators and counters ("·", "--", "6"): no letters, no content.
+      if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
       if line.blockTag == "h1" || (title != nil && line.text == title) { continue }
-      output.append(line.text)
+      kept.append(line)
     }
-    return Result(lines: output, meta: meta)
+    var edges: [(text: String, leading: Bool)] = []
+    if trimEdges {
+      let first = kept.firstIndex { isParagraph($0) } ?? 0
+      let last = kept.lastIndex { isParagraph($0) } ?? kept.count - 1
+      if first <= last {
+        edges = kept[..<first].map { ($0.text, true) } + kept[(last + 1)...].map { ($0.text, false) }
+        kept = Array(kept[first...last])
+      }
+    }
+    return Result(lines: kept.map(\.text), meta: meta, bylines: bylines, edges: edges)
+  }
+
+  /// Prose: twice the paragraph length, or a paragraph's length ending like a sentence.
+  func isParagraph(_ line: Line) -> Bool {
+    if line.chars >= 2 * minParagraphChars { return true }
+    guard line.chars >= minParagraphChars, let last = line.text.unicodeScalars.last else { return false }
+    return ".!?。！？…\"”»)）".unicodeScalars.contains(last)
   }
 
   func tokens(_ node: HTMLTree.Node) -> [Substring] {
@@ -189,7 +250,7 @@ struct HTMLExtractor: Sendable {
     return result
   }
 
-  func isRemoved(_ node: HTMLTree.Node) -> Bool {
+  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int) -> Bool {
     if dropTags.contains(node.name) { return true }
     switch node.name {
     case "html", "body", "main", "article": return false
@@ -199,9 +260,13 @@ struct HTMLExtractor: Sendable {
     if node.attribute("itemprop")?.lowercased() == "articlebody" { return false }
     let words = tokens(node).map { $0.lowercased() }
     if words.isEmpty { return false }
-    if words.contains(where: { keepHints.contains($0) }) { return false }
+    if paragraphs >= 3, words.contains(where: { keepHints.contains($0) }) { return false }
     if hasContentHint(node) { return false }
-    return words.contains(where: { dropHints.contains($0) })
+    // Whole words, or words that start with a hint of six letters or more, or "share"
+    // ("relatedposts", "commentlist", "sharedaddy"; not "reply" in "replyNewMessageContainer").
+    return words.contains { word in
+      dropHints.contains(word) || dropHints.contains { ($0.count >= 6 || $0 == "share") && word.hasPrefix($0) }
+    }
   }
 
   func hasContentHint(_ node: HTMLTree.Node) -> Bool {

@@ -20,6 +20,7 @@ struct HTMLMetadata: Sendable, Equatable {
     var metaAuthors: [String] = []
     var ldAuthors: [String] = []
     var itempropAuthors: [String] = []
+    var relAuthors: [String] = []
     var siteName: String?
     var ldPublisher: String?
 
@@ -52,6 +53,11 @@ struct HTMLMetadata: Sendable, Equatable {
         if pageTitle == nil { pageTitle = text(of: index) }
       case "h1":
         if h1 == nil { let value = text(of: index); if !value.isEmpty { h1 = value } }
+      case "a":
+        if relAuthors.isEmpty, node.attribute("rel")?.lowercased().split(separator: " ").contains("author") == true {
+          let value = text(of: index)
+          if !value.isEmpty, value.unicodeScalars.count <= 60 { relAuthors = splitAuthors(value) }
+        }
       case "time":
         if timeDate == nil, let value = node.attribute("datetime") { timeDate = DateParsing.parseValue(value, words: dateWords) }
       case "script":
@@ -62,7 +68,7 @@ struct HTMLMetadata: Sendable, Equatable {
           if ldHeadline == nil, let headline = object["headline"]?.string { ldHeadline = headline.trimmed }
           if ldDate == nil, let value = object["datePublished"]?.string { ldDate = DateParsing.parseValue(value, words: dateWords) }
           if ldAuthors.isEmpty, let author = object["author"] { ldAuthors = names(in: author) }
-          if ldPublisher == nil, let publisher = object["publisher"] { ldPublisher = names(in: publisher).first }
+          if ldPublisher == nil, let publisher = object["publisher"] { ldPublisher = publisher["name"]?.string ?? publisher.string }
         }
       default: break
       }
@@ -79,11 +85,11 @@ struct HTMLMetadata: Sendable, Equatable {
 
     var result = HTMLMetadata()
     result.outlet = (siteName ?? ldPublisher).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-    var title = ogTitle ?? ldHeadline ?? h1 ?? pageTitle
-    if let chosen = title { title = stripSiteSuffix(chosen, outlet: result.outlet, h1: h1) }
+    var title = (ogTitle ?? ldHeadline ?? h1 ?? pageTitle).map(collapseSpaces)
+    if let chosen = title { title = stripSiteSuffix(chosen, outlet: result.outlet, h1: h1.map(collapseSpaces)) }
     result.title = title.flatMap { $0.isEmpty ? nil : $0 }
     result.published = metaDate ?? ldDate ?? itempropDate ?? timeDate
-    let authors = !ldAuthors.isEmpty ? ldAuthors : !metaAuthors.isEmpty ? metaAuthors : itempropAuthors
+    let authors = !ldAuthors.isEmpty ? ldAuthors : !metaAuthors.isEmpty ? metaAuthors : !itempropAuthors.isEmpty ? itempropAuthors : relAuthors
     var seen = Set<String>()
     result.authors = authors.map(\.trimmed).filter { !$0.isEmpty && seen.insert($0).inserted }
     return result
@@ -93,7 +99,10 @@ struct HTMLMetadata: Sendable, Equatable {
     switch value {
     case .string(let name): return splitAuthors(name)
     case .array(let items): return items.flatMap { names(in: $0) }
-    case .object: return value["name"]?.string.map { [$0.trimmed] } ?? []
+    case .object:
+      // An organisation is a publisher, not an author.
+      if let type = value["@type"]?.string, type == "Organization" || type == "NewsMediaOrganization" { return [] }
+      return value["name"]?.string.map { [$0.trimmed] } ?? []
     case .other: return []
     }
   }
@@ -105,15 +114,29 @@ struct HTMLMetadata: Sendable, Equatable {
     return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
   }
 
-  /// "Headline - Site", "Headline | Site": the suffix goes when it is the outlet, or when the
-  /// rest is the page's h1.
+  static func collapseSpaces(_ text: String) -> String {
+    var out: [UInt8] = []
+    var pending = false
+    appendCollapsed(text, to: &out, pendingSpace: &pending)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// "Headline - Site", "Headline | Site": the suffix goes when it is the outlet, when the
+  /// rest is the page's h1, or when it is a short name after a bar-like separator and the
+  /// headline is at least twice as long.
   static func stripSiteSuffix(_ title: String, outlet: String?, h1: String?) -> String {
-    for separator in [" | ", " - ", " – ", " — ", " :: ", " · ", " : "] {
+    for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " · ", " : "] {
       guard let range = title.range(of: separator, options: .backwards) else { continue }
       let head = String(title[..<range.lowerBound]).trimmed
       let tail = String(title[range.upperBound...]).trimmed
+      if head.isEmpty { continue }
       if let outlet, tail == outlet || outlet.contains(tail) || tail.contains(outlet) { return head }
       if let h1, head == h1 { return head }
+      if separator != " : ", tail.split(separator: " ").count <= 4, tail.unicodeScalars.count <= 40,
+        head.unicodeScalars.count >= 2 * tail.unicodeScalars.count
+      {
+        return head
+      }
     }
     return title.trimmed
   }

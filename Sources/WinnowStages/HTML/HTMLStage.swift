@@ -19,9 +19,15 @@ struct HTMLConfig: StageConfig {
     "advert", "advertisement", "adsbygoogle", "banner", "sponsor", "sponsored", "promo", "copyright",
     "footer", "header", "sidebar", "widget", "breadcrumb", "breadcrumbs", "pagination", "cookie", "consent",
     "newsletter", "subscribe", "subscription", "signup", "tags", "tag", "byline", "bio", "caption",
-    "modal", "popup", "hidden", "skip", "toolbar", "print", "font", "login",
+    "modal", "popup", "hidden", "skip", "toolbar", "print", "font", "login", "adv", "tip", "tips", "desc",
+    "photo", "pic", "credit", "figure", "likes", "meta", "kicker", "author", "share",
+    // The same words in the class names of other languages' CMSs.
+    "comentario", "comentarios", "compartir", "publicidad", "publi", "relacionadas", "relacionados",
+    "kommentar", "kommentare", "teilen", "werbung", "anzeige", "commentaire", "commentaires", "partage",
+    "partager", "publicite", "commenti", "condividi", "pubblicita", "correlati", "reacties", "delen",
+    "advertentie", "gerelateerd", "comentarios", "compartilhar", "relacionados",
   ]
-  static let defaultKeepHints = ["article", "content", "body", "main", "entry", "post", "story", "text"]
+  static let defaultKeepHints = ["article", "content", "body", "main", "entry", "post", "story", "text", "cuerpo", "artikel", "corpo", "contenu"]
   static let defaultContentHints = [
     "articlebody", "article-body", "article_body", "articlebodycontents", "article-view-content-div",
     "article_view", "article-content", "article_content", "articletxt", "article_txt", "news_body_area",
@@ -40,6 +46,8 @@ struct HTMLConfig: StageConfig {
                "characters for a line to count as a paragraph when scoring (Readability: 25)"),
     OptionSpec("max_link_density", .double(0...1), default: .double(0.5),
                "share of a line's characters in links above which the line is dropped"),
+    OptionSpec("trim_edges", .bool, default: .bool(true),
+               "drop the article's leading and trailing lines that are not paragraphs (kicker, deck, byline, share prompts)"),
     OptionSpec("apply_to", .choice(["auto", "html", "all"]), default: .string("auto"),
                "auto: HTML inputs and text that starts like HTML; html: HTML inputs only; all: every document"),
     OptionSpec("default_timezone", .string, default: .string(""),
@@ -58,7 +66,7 @@ struct HTMLConfig: StageConfig {
       keepHints: Set(options.strings("keep_hints").map { $0.lowercased() }),
       contentHints: Set(options.strings("content_hints").map { $0.lowercased() }),
       minParagraphChars: options.int("min_paragraph_chars"),
-      maxLinkDensity: options.double("max_link_density"))
+      maxLinkDensity: options.double("max_link_density"), trimEdges: options.bool("trim_edges"))
     applyTo = options.string("apply_to")
     let zone = options.string("default_timezone")
     if !zone.isEmpty, DateParsing.parseValue("2000-01-01T00:00" + zone)?.zone == nil {
@@ -98,6 +106,13 @@ struct HTMLStage: DocumentStage {
     if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }
     if document.meta.outlet == nil { document.meta.outlet = result.meta.outlet }
     document.count("pages")
+    for byline in result.bylines {
+      document.removed.append(RemovedLine(stage: "html", rule: "byline_element", text: byline, zone: .header))
+    }
+    for edge in result.edges {
+      document.removed.append(RemovedLine(stage: "html", rule: edge.leading ? "before_body" : "after_body", text: edge.text,
+                                          zone: edge.leading ? .header : .trailer))
+    }
     if result.lines.isEmpty {
       document.text = ""
       return .drop("empty", detail: "no main content found in the page")

@@ -15,8 +15,10 @@ struct BylineParser: Sendable {
     guard titleIndex >= 1 else { return nil }
     var names: [String] = []
     var index = titleIndex - 1
-    // One word, possibly joined by '·' or ',': the common case.
-    for part in words[index].split(whereSeparator: { $0 == "·" || $0 == "," || $0 == "ㆍ" || $0 == "/" }) {
+    // One word, possibly joined by '·' or ',': the common case. "하동=강태오": the place goes.
+    var word = words[index]
+    if let equals = word.lastIndex(of: "=") { word = word[word.index(after: equals)...] }
+    for part in word.split(whereSeparator: { $0 == "·" || $0 == "," || $0 == "ㆍ" || $0 == "/" }) {
       guard Self.isName(part) else { return nil }
       names.append(String(part))
     }
@@ -49,7 +51,7 @@ struct BylineParser: Sendable {
     {
       words.removeFirst()
     }
-    guard let titleIndex = words.firstIndex(where: { isTitle($0.trimmingTrailing(" ]).>=】")) }), titleIndex <= 3,
+    guard let titleIndex = words.firstIndex(where: { isTitle($0.trimmingTrailing(" ]).>=】")) }), titleIndex <= 6,
       let names = names(before: titleIndex, in: words)
     else { return nil }
     // What follows the title must be contact details or a date, not prose.
