@@ -58,6 +58,6 @@ let package = Package(
       dependencies: ["WinnowStages", "WinnowCore", "WinnowNative", "WinnowTestSupport"],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "winnowTests", dependencies: ["WinnowTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "winnowTests", dependencies: ["WinnowTestSupport"], exclude: ["Golden", "Fixtures"]),
   ]
 )

@@ -1,4 +1,7 @@
 internal import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An HTML page parsed by libxml2 (with recovery, no network) and flattened into an array
 /// in document order, so extraction code walks plain Swift values and never a C pointer.
@@ -32,77 +35,168 @@ public struct HTMLTree: Sendable {
     "class", "id", "itemprop", "property", "name", "content", "datetime", "type", "rel", "role", "href",
   ]
 
+  /// The kept attribute's name, found by its bytes without making a String for the others.
+  static func keptAttribute(_ name: UnsafePointer<xmlChar>) -> String? {
+    var length = 0
+    while name[length] != 0 {
+      length += 1
+      if length > 8 { return nil }
+    }
+    switch (length, name[0]) {
+    case (2, UInt8(ascii: "i")): return name[1] == UInt8(ascii: "d") ? "id" : nil
+    case (3, UInt8(ascii: "r")): return matches(name, "rel") ? "rel" : nil
+    case (4, UInt8(ascii: "n")): return matches(name, "name") ? "name" : nil
+    case (4, UInt8(ascii: "t")): return matches(name, "type") ? "type" : nil
+    case (4, UInt8(ascii: "r")): return matches(name, "role") ? "role" : nil
+    case (4, UInt8(ascii: "h")): return matches(name, "href") ? "href" : nil
+    case (5, UInt8(ascii: "c")): return matches(name, "class") ? "class" : nil
+    case (7, UInt8(ascii: "c")): return matches(name, "content") ? "content" : nil
+    case (8, UInt8(ascii: "i")): return matches(name, "itemprop") ? "itemprop" : nil
+    case (8, UInt8(ascii: "p")): return matches(name, "property") ? "property" : nil
+    case (8, UInt8(ascii: "d")): return matches(name, "datetime") ? "datetime" : nil
+    default: return nil
+    }
+  }
+
+  static func matches(_ bytes: UnsafePointer<xmlChar>, _ word: StaticString) -> Bool {
+    let count = word.utf8CodeUnitCount
+    let start = word.utf8Start
+    for offset in 0..<count where bytes[offset] != start[offset] { return false }
+    return bytes[count] == 0
+  }
+
+  static func isOpaque(_ name: String) -> Bool {
+    switch name {
+    case "script", "style", "noscript", "template", "svg", "math", "object", "canvas": return true
+    default: return false
+    }
+  }
+
   /// Elements whose text is never content; their subtree is skipped while flattening, except
   /// JSON-LD scripts, whose text is kept for metadata.
   static let opaque: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "object", "canvas"]
 
-  /// Parses UTF-8 HTML. Never fetches anything.
+  /// Parses UTF-8 HTML with libxml2's SAX interface: no libxml2 tree is built, the events
+  /// fill the flat array directly (libxml2 still closes implied and unclosed elements). Never
+  /// fetches anything.
   public init(utf8 text: String) throws(NativeError) {
+    let builder = Builder()
     var copy = text
-    let parsed: htmlDocPtr? = copy.withUTF8 { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { chars in
+    let status: Int32 = copy.withUTF8 { buffer -> Int32 in
+      guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+      return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars -> Int32 in
+        guard let context = htmlCreateMemoryParserCtxt(chars, Int32(buffer.count)) else { return -1 }
+        defer {
+          if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+          context.pointee.myDoc = nil
+          htmlFreeParserCtxt(context)
+        }
+        guard let handler = malloc(MemoryLayout<htmlSAXHandler>.size)?.bindMemory(to: htmlSAXHandler.self, capacity: 1) else { return -1 }
+        memset(handler, 0, MemoryLayout<htmlSAXHandler>.size)
+        handler.pointee.startElement = { context, name, attributes in
+          guard let context, let name else { return }
+          Unmanaged<Builder>.fromOpaque(context).takeUnretainedValue().start(name, attributes)
+        }
+        handler.pointee.endElement = { context, _ in
+          guard let context else { return }
+          Unmanaged<Builder>.fromOpaque(context).takeUnretainedValue().end()
+        }
+        let characters: charactersSAXFunc = { context, characters, length in
+          guard let context, let characters, length > 0 else { return }
+          Unmanaged<Builder>.fromOpaque(context).takeUnretainedValue().characters(characters, Int(length))
+        }
+        handler.pointee.characters = characters
+        handler.pointee.cdataBlock = characters
+        if let old = context.pointee.sax { free(old) }  // libxml2 allocates with malloc (xmlMemSetup is never called)
+        context.pointee.sax = handler
+        context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+        // The text is UTF-8 already (decode ran): a <meta charset> must not switch it.
+        if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
+          xmlSwitchToEncoding(context, utf8)
+          if let input = context.pointee.input {
+            if let old = input.pointee.encoding { free(UnsafeMutableRawPointer(mutating: old)) }
+            input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+          }
+        }
         let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-          | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOBLANKS.rawValue | HTML_PARSE_COMPACT.rawValue)
-        return htmlReadMemory(chars.baseAddress, Int32(buffer.count), nil, "UTF-8", options)
+          | HTML_PARSE_RECOVER.rawValue)
+        _ = htmlCtxtUseOptions(context, options)
+        return htmlParseDocument(context)
       }
     }
-    guard let document = parsed else { throw NativeError(function: "htmlReadMemory", code: -1, message: "libxml2 could not parse the page") }
-    defer { xmlFreeDoc(document) }
-    nodes.reserveCapacity(1024)
-    var child = document.pointee.children
-    while let node = child {
-      flatten(node, parent: -1)
-      child = node.pointee.next
-    }
+    if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
+    builder.finish()
+    nodes = builder.nodes
   }
 
-  private mutating func flatten(_ node: xmlNodePtr, parent: Int32) {
-    switch node.pointee.type {
-    case XML_ELEMENT_NODE:
-      let name = node.pointee.name.map { String(cString: $0) } ?? ""
-      let index = Int32(nodes.count)
-      var attributes: [(name: String, value: String)] = []
-      var property = node.pointee.properties
-      while let attribute = property {
-        if let rawName = attribute.pointee.name {
-          let attributeName = String(cString: rawName)
-          if Self.keptAttributes.contains(attributeName) {
-            var value = ""
-            if let valueNode = attribute.pointee.children, let content = valueNode.pointee.content {
-              value = String(cString: content)
-            }
-            attributes.append((attributeName, value))
+  /// Receives libxml2's SAX events.
+  final class Builder {
+    var nodes: [Node] = []
+    var open: [Int32] = []
+    /// Inside script/style/…: events are ignored, except a JSON-LD script's text.
+    var opaqueDepth = 0
+    var capturing = false
+    var captured: [UInt8] = []
+
+    init() { nodes.reserveCapacity(2048) }
+
+    func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+      if opaqueDepth > 0 { opaqueDepth += 1; return }
+      let name = String(cString: rawName)
+      var kept: [(name: String, value: String)] = []
+      if var pair = attributes {
+        while let key = pair.pointee {
+          let value = pair.advanced(by: 1).pointee
+          if let attributeName = HTMLTree.keptAttribute(key) {
+            kept.append((attributeName, value.map { String(cString: $0) } ?? ""))
           }
+          pair = pair.advanced(by: 2)
         }
-        property = attribute.pointee.next
       }
-      nodes.append(Node(kind: .element, name: name, parent: parent, end: index + 1, text: "", attributes: attributes))
-      if Self.opaque.contains(name) {
-        if name == "script", let type = attributes.first(where: { $0.name == "type" })?.value,
-          type.lowercased().contains("ld+json")
-        {
-          var script = ""
-          var child = node.pointee.children
-          while let current = child {
-            if let content = current.pointee.content { script += String(cString: content) }
-            child = current.pointee.next
-          }
-          nodes.append(Node(kind: .text, name: "", parent: index, end: index + 2, text: script, attributes: []))
+      let index = Int32(nodes.count)
+      nodes.append(Node(kind: .element, name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
+      open.append(index)
+      if HTMLTree.isOpaque(name) {
+        opaqueDepth = 1
+        capturing = name == "script" && kept.contains { $0.name == "type" && $0.value.lowercased().contains("ld+json") }
+        captured.removeAll(keepingCapacity: true)
+      }
+    }
+
+    func end() {
+      if opaqueDepth > 1 { opaqueDepth -= 1; return }
+      guard let index = open.popLast() else { return }
+      if opaqueDepth == 1 {
+        opaqueDepth = 0
+        if capturing, !captured.isEmpty {
+          nodes.append(Node(kind: .text, name: "", parent: index, end: Int32(nodes.count) + 1,
+                            text: String(decoding: captured, as: UTF8.self), attributes: []))
         }
-      } else {
-        var child = node.pointee.children
-        while let current = child {
-          flatten(current, parent: index)
-          child = current.pointee.next
-        }
+        capturing = false
       }
       nodes[Int(index)].end = Int32(nodes.count)
-    case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-      guard let content = node.pointee.content else { return }
-      let index = Int32(nodes.count)
-      nodes.append(Node(kind: .text, name: "", parent: parent, end: index + 1, text: String(cString: content), attributes: []))
-    default:
-      return
+    }
+
+    func characters(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
+      if opaqueDepth > 0 {
+        if capturing, opaqueDepth == 1 { captured.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length)) }
+        return
+      }
+      let text = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+      let parent = open.last ?? -1
+      // libxml2 may deliver one text node in several pieces.
+      if let last = nodes.indices.last, nodes[last].kind == .text, nodes[last].parent == parent, Int(nodes[last].end) == nodes.count {
+        nodes[last].text += text
+      } else {
+        nodes.append(Node(kind: .text, name: "", parent: parent, end: Int32(nodes.count) + 1, text: text, attributes: []))
+      }
+    }
+
+    func finish() {
+      while !open.isEmpty {
+        if opaqueDepth > 1 { opaqueDepth = 1 }
+        end()
+      }
     }
   }
 }

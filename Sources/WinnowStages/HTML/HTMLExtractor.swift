@@ -18,6 +18,8 @@ import WinnowNative
 struct HTMLExtractor: Sendable {
   var dropTags: Set<String>
   var dropHints: Set<String>
+  /// Drop hints that also match as a word's start.
+  var prefixHints: [[UInt8]]
   var keepHints: Set<String>
   var contentHints: Set<String>
   var minParagraphChars: Int
@@ -25,6 +27,18 @@ struct HTMLExtractor: Sendable {
   /// Drop the article's leading and trailing lines that are not paragraphs (kicker, deck,
   /// byline, "Share this", "Like this").
   var trimEdges = true
+
+  init(dropTags: Set<String>, dropHints: Set<String>, keepHints: Set<String>, contentHints: Set<String>,
+       minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
+    self.dropTags = dropTags
+    self.dropHints = dropHints
+    self.prefixHints = dropHints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) }
+    self.keepHints = keepHints
+    self.contentHints = contentHints
+    self.minParagraphChars = minParagraphChars
+    self.maxLinkDensity = maxLinkDensity
+    self.trimEdges = trimEdges
+  }
 
   static let blockTags: Set<String> = [
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "tr",
@@ -71,6 +85,7 @@ struct HTMLExtractor: Sendable {
     // 1. Lines.
     var lines: [Line] = []
     var bylines: [String] = []
+    var hintCache: [String: HintWords] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
     var current: [UInt8] = []
     current.reserveCapacity(256)
@@ -114,9 +129,10 @@ struct HTMLExtractor: Sendable {
         index += 1
         continue
       }
-      if isRemoved(node, paragraphs: Int(paragraphs[index])) {
+      let verdict = isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache)
+      if verdict.removed {
         for skipped in index..<Int(node.end) { removed[skipped] = true }
-        if bylines.count < 8, tokens(node).contains(where: { Self.bylineWords.contains($0.lowercased()) }) {
+        if bylines.count < 8, verdict.byline {
           var out: [UInt8] = []
           var pending = false
           for child in (index + 1)..<Int(node.end) where nodes[child].kind == .text && out.count < 600 {
@@ -242,31 +258,59 @@ struct HTMLExtractor: Sendable {
     return ".!?。！？…\"”»)）".unicodeScalars.contains(last)
   }
 
-  func tokens(_ node: HTMLTree.Node) -> [Substring] {
-    var result: [Substring] = []
-    for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
-      for token in attribute.value.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) { result.append(token) }
+  /// What the words of one class/id/role value say; pages repeat the same values, so the
+  /// answer is cached per page.
+  struct HintWords {
+    var drop = false
+    var keep = false
+    var byline = false
+  }
+
+  func hintWords(_ value: String) -> HintWords {
+    var result = HintWords()
+    var word: [UInt8] = []
+    func finish() {
+      guard !word.isEmpty else { return }
+      let text = String(decoding: word, as: UTF8.self)
+      if dropHints.contains(text) || prefixHints.contains(where: { word.starts(with: $0) }) { result.drop = true }
+      if keepHints.contains(text) { result.keep = true }
+      if Self.bylineWords.contains(text) { result.byline = true }
+      word.removeAll(keepingCapacity: true)
     }
+    for byte in value.utf8 {
+      if byte &- 0x41 < 26 { word.append(byte | 0x20) } else if byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte >= 0x80 { word.append(byte) } else { finish() }
+    }
+    finish()
     return result
   }
 
-  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int) -> Bool {
-    if dropTags.contains(node.name) { return true }
+  /// Whether a node is chrome. Whole words count, and words that start with a hint of six
+  /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
+  /// "replyNewMessageContainer"). Returns whether its words name a byline too.
+  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> (removed: Bool, byline: Bool) {
+    if dropTags.contains(node.name) { return (true, false) }
     switch node.name {
-    case "html", "body", "main", "article": return false
+    case "html", "body", "main", "article": return (false, false)
     default: break
     }
-    if node.attributes.isEmpty { return false }
-    if node.attribute("itemprop")?.lowercased() == "articlebody" { return false }
-    let words = tokens(node).map { $0.lowercased() }
-    if words.isEmpty { return false }
-    if paragraphs >= 3, words.contains(where: { keepHints.contains($0) }) { return false }
-    if hasContentHint(node) { return false }
-    // Whole words, or words that start with a hint of six letters or more, or "share"
-    // ("relatedposts", "commentlist", "sharedaddy"; not "reply" in "replyNewMessageContainer").
-    return words.contains { word in
-      dropHints.contains(word) || dropHints.contains { ($0.count >= 6 || $0 == "share") && word.hasPrefix($0) }
+    if node.attributes.isEmpty { return (false, false) }
+    var words = HintWords()
+    for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
+      let found: HintWords
+      if let cached = cache[attribute.value] {
+        found = cached
+      } else {
+        found = hintWords(attribute.value)
+        cache[attribute.value] = found
+      }
+      words.drop = words.drop || found.drop
+      words.keep = words.keep || found.keep
+      words.byline = words.byline || found.byline
     }
+    guard words.drop else { return (false, false) }
+    if paragraphs >= 3, words.keep { return (false, false) }
+    if hasContentHint(node) { return (false, false) }
+    return (true, words.byline)
   }
 
   func hasContentHint(_ node: HTMLTree.Node) -> Bool {

@@ -62,6 +62,12 @@ struct MetadataStage: DocumentStage {
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
+    // Nothing to find and nothing to remove: every field is known and the rules name no
+    // byline words (the language-general pipeline on a page with full metadata).
+    let meta = document.meta
+    if rules.bylineTitles.isEmpty, meta.title != nil, meta.published != nil, !meta.authors.isEmpty, meta.outlet != nil {
+      return removeTitleLines(&document, text)
+    }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     let removed = document.removed.filter { $0.zone != .tail }
     let header = removed.filter { $0.zone == .header }
@@ -162,6 +168,17 @@ struct MetadataStage: DocumentStage {
     document.text = kept.joined(separator: "\n\n")
     if kept.isEmpty { return .drop("empty", detail: "nothing left after removing headline and bylines") }
     return .keep
+  }
+
+  /// Only the headline's copies leave the text.
+  func removeTitleLines(_ document: inout Document, _ text: String) -> Verdict {
+    guard let title = document.meta.title, text.contains(title) else { return .keep }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let kept = lines.filter { $0.trimmingSpaces != title[...] }
+    if kept.count == lines.count { return .keep }
+    document.removed.append(RemovedLine(stage: "metadata", rule: "headline", text: title, zone: .body))
+    document.text = kept.joined(separator: "\n\n")
+    return kept.isEmpty ? .drop("empty", detail: "nothing left after removing headline and bylines") : .keep
   }
 
   /// Priority 0: labelled publication date; 1: date on a byline or with a time; nil for a

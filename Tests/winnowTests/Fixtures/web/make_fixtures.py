@@ -330,7 +330,7 @@ function showMore(id){ var el=document.getElementById(id); if(el){ el.style.disp
 <tr>
 <td colspan="3" class="podval">
 &copy; 2005&ndash;2023 &laquo;Вести Заречья&raquo;. Свидетельство о регистрации СМИ ПИ № ТУ40-00112. При использовании материалов ссылка на сайт обязательна.<br>
-Адрес редакции: 249830, Калужская обл., г. Кондрово, ул. Пушкина, д. 2. Телефон: (48434) 3-25-17.<br>
+Адрес редакции: 249830, Калужская обл., г. Кондрово, ул. Пушкина, д. 2. Телефон: (48434) 0-00-00.<br>
 <span class="counters"><img src="/img/li.gif" width="88" height="31" alt=""> <img src="/img/top.gif" width="88" height="31" alt=""></span>
 </td>
 </tr>
@@ -387,9 +387,35 @@ body{font-family:"MS PGothic","Hiragino Kaku Gothic ProN",sans-serif;background:
 <br>
 今年は粒がやや小ぶりですが、皮が薄く、香りはここ数年でいちばん良いと思います。塩分は例年どおり十八％の昔ながらの白干しと、食べやすい八％のはちみつ漬けの二種類をご用意します。<br>
 <br>
+干し上がった梅は、いったん樽に戻して梅酢にくぐらせ、秋まで寝かせます。すぐに食べても美味しいのですが、ひと月ほど置くと塩の角が取れて、ぐっとまろやかになります。<br>
+<br>
+小学生たちには、お土産に干したての梅を一粒ずつ持って帰ってもらいました。酸っぱい顔をしながらも「また来年も来ていいですか」と言ってくれたので、来年の土用干しにも楽しみが一つ増えました。<br>
+<br>
 新物の発送は九月の中旬からを予定しています。ご予約いただいているお客様には、発送日が決まり次第あらためてご連絡いたします。<br>
 </div>
 <div class="entry-foot">投稿者：店主　｜　<a href="/diary/2022/08/03/#comments">コメント（3）</a>　｜　<a href="/diary/2022/08/03/">固定リンク</a></div>
+</div>
+<div id="comments">
+<h3>コメント</h3>
+<div class="comment">
+<p>毎年この日記を楽しみに読んでいます。今年のはちみつ梅も、さっそく予約させていただきました。</p>
+<div class="comment-meta">Posted by: 大阪の梅好き ｜ 2022年8月3日 20:14</div>
+</div>
+<div class="comment">
+<p>「梅は夜に育つ」、いい言葉ですね。うちの祖母も同じようなことを言っていたのを思い出しました。</p>
+<div class="comment-meta">Posted by: みなべ出身 ｜ 2022年8月4日 07:52</div>
+</div>
+<div class="comment">
+<p>店主より：お二人ともありがとうございます。新物が届きましたら、ぜひ感想をお聞かせください。</p>
+<div class="comment-meta">Posted by: 店主 ｜ 2022年8月4日 12:30</div>
+</div>
+<form method="post" action="/diary/comment.cgi">
+<p>名前：<input type="text" name="author" size="30"></p>
+<p>メール（公開されません）：<input type="text" name="email" size="30"></p>
+<p>コメント：<br><textarea name="text" rows="6" cols="50"></textarea></p>
+<p><input type="submit" value="送信する"></p>
+<p>※いたずら防止のため、コメントは店主が確認してから表示されます。</p>
+</form>
 </div>
 <div class="pager"><a href="/diary/2022/07/18/">&laquo; 前の記事：梅酢の使い道あれこれ</a>　｜　<a href="/diary/2022/08/21/">次の記事：台風の前に &raquo;</a></div>
 </div>
@@ -407,6 +433,22 @@ body{font-family:"MS PGothic","Hiragino Kaku Gothic ProN",sans-serif;background:
 <li><a href="/diary/2022/07/18/">梅酢の使い道あれこれ</a></li>
 <li><a href="/diary/2022/06/20/">今年の漬け込みが始まりました</a></li>
 <li><a href="/diary/2022/06/02/">青梅の収穫</a></li>
+</ul>
+<h3>月別アーカイブ</h3>
+<ul>
+<li><a href="/diary/2022/08/">2022年8月（2）</a></li>
+<li><a href="/diary/2022/07/">2022年7月（3）</a></li>
+<li><a href="/diary/2022/06/">2022年6月（4）</a></li>
+<li><a href="/diary/2022/05/">2022年5月（2）</a></li>
+<li><a href="/diary/2022/04/">2022年4月（1）</a></li>
+<li><a href="/diary/2022/03/">2022年3月（2）</a></li>
+<li><a href="/diary/2022/02/">2022年2月（1）</a></li>
+<li><a href="/diary/2022/01/">2022年1月（3）</a></li>
+</ul>
+<h3>リンク</h3>
+<ul>
+<li><a href="https://www.minabe-ume.example/">みなべ町梅振興協議会</a></li>
+<li><a href="https://www.kishu-kanko.example/">紀州観光ガイド</a></li>
 </ul>
 <h3>営業日カレンダー</h3>
 <p>土日祝は定休日です。ご注文はネットで二十四時間受け付けております。</p>
