@@ -33,6 +33,12 @@ test: deps ## run the whole test suite (unit, config, readers, end to end) and t
 bench: build ## decode+normalize throughput (MB/s per core) and peak memory on a generated 100 MB corpus
 	python3 bench/bench.py --winnow $(WINNOW)
 
+eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
+	python3 eval/eval.py --winnow $(WINNOW)
+
+bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
+	python3 eval/web_bench.py --winnow $(WINNOW) --pipeline pipelines/web.yaml
+
 docs: build ## regenerate docs/STAGES.md from the stage registry
 	$(WINNOW) stages --markdown > docs/STAGES.md
 
@@ -42,4 +48,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build out
 
-.PHONY: help deps build clean-corpus test bench docs format clean
+.PHONY: help deps build clean-corpus test bench eval bench-web docs format clean

@@ -144,10 +144,12 @@ struct BoilerplateStage: DocumentStage {
     }
     // Repeated short lines.
     if pack.repeatedMaxChars > 0 {
-      var seen: [Substring: Int] = [:]
-      for line in lines where !line.body && line.chars <= pack.repeatedMaxChars { seen[line.text, default: 0] += 1 }
-      for index in lines.indices where lines[index].rule == nil && !lines[index].body {
-        if (seen[lines[index].text] ?? 0) > 1 { lines[index].rule = "repeated" }
+      var seen: [UInt64: Int] = [:]
+      for line in lines where !line.body && line.chars <= pack.repeatedMaxChars { seen[CorpusLineCounts.fnv1a(line.text.utf8), default: 0] += 1 }
+      if seen.values.contains(where: { $0 > 1 }) {
+        for index in lines.indices where lines[index].rule == nil && !lines[index].body && lines[index].chars <= pack.repeatedMaxChars {
+          if (seen[CorpusLineCounts.fnv1a(lines[index].text.utf8)] ?? 0) > 1 { lines[index].rule = "repeated" }
+        }
       }
     }
     // Zones and the body span.

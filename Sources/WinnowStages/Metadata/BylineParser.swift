@@ -39,7 +39,7 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.unicodeScalars.count <= 90 else { return nil }
+    guard line.utf8.count <= 360, rules.bylineTitles.contains(where: { line.has($0) }), line.unicodeScalars.count <= 90 else { return nil }
     var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
     // "글: 홍길동 기자", "[홍길동 기자]", "(홍길동 기자)", "홍길동 기자 =".
     if let first = words.first {
@@ -57,7 +57,7 @@ struct BylineParser: Sendable {
     // What follows the title must be contact details or a date, not prose.
     for word in words[(titleIndex + 1)...] {
       let plain = word.trimmingTrailing(" ]).>=】,")
-      if plain.isEmpty || plain.contains("@") || plain == "=" { continue }
+      if plain.isEmpty || plain.has("@") || plain == "=" { continue }
       if plain.unicodeScalars.allSatisfy({ $0.properties.numericType != nil || ".:-/()".unicodeScalars.contains($0) }) { continue }
       if rules.publishedLabels.contains(String(plain)) || rules.modifiedLabels.contains(String(plain)) { continue }
       if plain.hasPrefix("(") || plain.hasSuffix(")") { continue }
@@ -76,6 +76,7 @@ struct BylineParser: Sendable {
   /// An inline byline or outlet prefix at the start of a paragraph:
   /// "[뉴스스페이스=김정영 기자] ", "[비즈니스포스트] ", "(서울=연합뉴스) 홍길동 기자 = ".
   func inlinePrefix(_ line: Substring) -> Prefix? {
+    guard let head = line.unicodeScalars.first, head == "[" || head == "(" || head == "【" || head == "<" || rules.bylineTitles.contains(where: { line.prefix(60).has($0) }) else { return nil }
     guard let open = line.first, open == "[" || open == "(" || open == "【" || open == "<" else {
       return namesThenEquals(line, offset: 0, outlet: nil)
     }
@@ -128,13 +129,14 @@ struct BylineParser: Sendable {
   /// A byline at the end of a paragraph: "… 말했다. 이근호 기자". Returns the names and the
   /// number of characters to cut.
   func trailingByline(_ line: Substring) -> (names: [String], length: Int)? {
+    guard rules.bylineTitles.contains(where: { line.has($0) }) else { return nil }
     let words = line.split(separator: " ", omittingEmptySubsequences: true)
     guard words.count >= 3 else { return nil }
     var titleIndex = words.count - 1
     // "… 기자 email@x" also.
-    if words[titleIndex].contains("@") { titleIndex -= 1 }
+    if words[titleIndex].has("@") { titleIndex -= 1 }
     guard isTitle(words[titleIndex]), let names = names(before: titleIndex, in: words) else { return nil }
-    let firstName = words[titleIndex - (names.count > 1 && !words[titleIndex - 1].contains("·") ? 2 : 1)]
+    let firstName = words[titleIndex - (names.count > 1 && !words[titleIndex - 1].has("·") ? 2 : 1)]
     let before = line[..<firstName.startIndex].trimmingSpaces
     guard let last = before.last, ".!?。”\"'’".contains(last) else { return nil }
     return (names, line[before.endIndex...].unicodeScalars.count)
@@ -163,7 +165,7 @@ struct BylineParser: Sendable {
       if let range = name.range(of: stop) { name = String(name[..<range.lowerBound]) }
     }
     name = name.trimmed
-    guard !name.isEmpty, name.unicodeScalars.count <= 30, !name.contains("@") else { return nil }
+    guard !name.isEmpty, name.unicodeScalars.count <= 30, !name.has("@") else { return nil }
     return name
   }
 }

@@ -150,13 +150,13 @@ struct MetadataStage: DocumentStage {
       document.meta.published = best.date.iso(defaultZone: rules.dateWords.defaultZone)
     }
     if document.meta.outlet == nil {
-      for line in document.removed where line.rule == "copyright" || (line.zone == .tail && rules.copyrightMarkers.contains(where: { line.text.contains($0) })) {
+      for line in document.removed where line.rule == "copyright" || (line.zone == .tail && rules.copyrightMarkers.contains(where: { line.text.has($0) })) {
         if let outlet = parser.copyrightOutlet(line.text[...]) { document.meta.outlet = outlet; break }
       }
     }
     if document.meta.outlet == nil {
       for index in lines.indices.reversed() where !drop.contains(index) && lines[index].unicodeScalars.count <= 120 {
-        if rules.copyrightMarkers.contains(where: { lines[index].contains($0) }), let outlet = parser.copyrightOutlet(lines[index]) {
+        if rules.copyrightMarkers.contains(where: { lines[index].has($0) }), let outlet = parser.copyrightOutlet(lines[index]) {
           document.meta.outlet = outlet
           break
         }
@@ -172,7 +172,7 @@ struct MetadataStage: DocumentStage {
 
   /// Only the headline's copies leave the text.
   func removeTitleLines(_ document: inout Document, _ text: String) -> Verdict {
-    guard let title = document.meta.title, text.contains(title) else { return .keep }
+    guard let title = document.meta.title, text.has(title) else { return .keep }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
     let kept = lines.filter { $0.trimmingSpaces != title[...] }
     if kept.count == lines.count { return .keep }
@@ -188,11 +188,11 @@ struct MetadataStage: DocumentStage {
     guard let date = DateParsing.first(in: text, words: rules.dateWords) else { return nil }
     let before = text.utf8.prefix(date.range.lowerBound)
     let lead = String(decoding: before, as: UTF8.self)
-    if rules.modifiedLabels.contains(where: { lead.contains($0) }) && !rules.publishedLabels.contains(where: { lead.contains($0) }) {
+    if rules.modifiedLabels.contains(where: { lead.has($0) }) && !rules.publishedLabels.contains(where: { lead.has($0) }) {
       // "수정 …" alone: look for a published date after it is not worth it; skip.
       return nil
     }
-    if rules.publishedLabels.contains(where: { lead.contains($0) }) { return (0, date) }
+    if rules.publishedLabels.contains(where: { lead.has($0) }) { return (0, date) }
     // Without a label the line must be little more than the date.
     let bytes = Array(text.utf8)
     let rest = text.unicodeScalars.count - String(decoding: bytes[date.range], as: UTF8.self).unicodeScalars.count

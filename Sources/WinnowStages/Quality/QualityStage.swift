@@ -117,8 +117,8 @@ struct QualityStage: DocumentStage {
     if lastWasEnd { sentences += 1 }
     if chars < t.minChars { return fail("min_chars", "\(chars) characters", "\(t.minChars)") }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-    let lower = text.lowercased()
-    if let notice = t.notices.first(where: { lower.contains($0) }), chars < max(t.minChars * 3, 600) {
+    // Notices are matched on ASCII-lower-cased bytes (the phrases are lower case).
+    if chars < max(t.minChars * 3, 600), let notice = firstNotice(text) {
       return fail("notice", "'\(notice)' in a \(chars)-character text", "no notice in short texts")
     }
     if sentences < t.minSentences { return fail("min_sentences", "\(sentences) sentences", "\(t.minSentences)") }
@@ -133,8 +133,8 @@ struct QualityStage: DocumentStage {
     }
     // Duplicated lines (every line) and paragraphs (blank-line separated blocks).
     if let verdict = duplicates(lines, ratio: t.maxDuplicateLineRatio, chars: t.maxDuplicateLineChars, what: "line") { return verdict }
-    let paragraphs = text.components(separatedBy: "\n\n")
-    if let verdict = duplicates(paragraphs.map { $0[...] }, ratio: t.maxDuplicateParagraphRatio, chars: t.maxDuplicateParagraphChars, what: "paragraph") { return verdict }
+    let paragraphs = Self.paragraphs(text)
+    if let verdict = duplicates(paragraphs, ratio: t.maxDuplicateParagraphRatio, chars: t.maxDuplicateParagraphChars, what: "paragraph") { return verdict }
     let (wordCount, _) = words.count(text)
     if wordCount < t.minWords { return fail("min_words", "\(wordCount) words", "\(t.minWords)") }
     if wordCount > t.maxWords { return fail("max_words", "\(wordCount) words", "\(t.maxWords)") }
@@ -143,16 +143,49 @@ struct QualityStage: DocumentStage {
     return .keep
   }
 
+  func firstNotice(_ text: String) -> String? {
+    var lower = Array(text.utf8)
+    for index in lower.indices where lower[index] &- 0x41 < 26 { lower[index] |= 0x20 }
+    return thresholds.notices.first { ByteSearch.contains(lower, Array($0.utf8)) }
+  }
+
+  /// Blocks separated by a blank line.
+  static func paragraphs(_ text: String) -> [Substring] {
+    var result: [Substring] = []
+    var start = text.startIndex
+    var index = text.utf8.startIndex
+    var previousNewline = false
+    while index < text.utf8.endIndex {
+      if text.utf8[index] == 0x0A {
+        if previousNewline {
+          let end = text.utf8.index(before: index)
+          if start < end { result.append(text[start..<end]) }
+          start = text.utf8.index(after: index)
+          previousNewline = false
+        } else {
+          previousNewline = true
+        }
+      } else {
+        previousNewline = false
+      }
+      index = text.utf8.index(after: index)
+    }
+    if start < text.endIndex { result.append(text[start...]) }
+    return result
+  }
+
   func duplicates(_ items: [Substring], ratio maxRatio: Double, chars maxChars: Double, what: String) -> Verdict? {
     guard items.count > 1 else { return nil }
-    var seen = Set<Substring>()
+    // Byte hashes: Swift's String hashing normalizes first, which is slow and not needed on
+    // text `normalize` has already made NFC.
+    var seen = Set<UInt64>()
     var duplicateItems = 0
     var duplicateChars = 0
     var totalChars = 0
     for item in items {
       let count = item.unicodeScalars.count
       totalChars += count
-      if !seen.insert(item).inserted {
+      if !seen.insert(CorpusLineCounts.fnv1a(item.utf8)).inserted {
         duplicateItems += 1
         duplicateChars += count
       }

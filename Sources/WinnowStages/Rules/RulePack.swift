@@ -8,7 +8,11 @@ import Yams
 /// widgets.
 struct LineRule: Sendable {
   var name: String
-  var exact: Set<String> = []
+  var exact: Set<String> = [] {
+    didSet { exactHashes = Set(exact.map { CorpusLineCounts.fnv1a($0.utf8) }) }
+  }
+  /// Byte hashes of `exact` (Swift's String hashing normalizes first, which is slow).
+  var exactHashes: Set<UInt64> = []
   var prefixes: [String] = []
   var suffixes: [String] = []
   var contains: [String] = []
@@ -17,15 +21,21 @@ struct LineRule: Sendable {
   var maxChars = 0
   /// The rule applies only to lines of at least this many characters.
   var minChars = 0
+  /// The regex runs only on lines that contain one of these (a cheap byte search first).
+  var requires: [String] = []
 
   func matches(_ line: String, chars: Int) -> Bool {
     if maxChars > 0, chars > maxChars { return false }
     if chars < minChars { return false }
-    if exact.contains(line) { return true }
-    for prefix in prefixes where line.hasPrefix(prefix) { return true }
-    for suffix in suffixes where line.hasSuffix(suffix) { return true }
-    for word in contains where line.contains(word) { return true }
-    if let regex, regex.matches(line) { return true }
+    if !exactHashes.isEmpty, exactHashes.contains(CorpusLineCounts.fnv1a(line.utf8)), exact.contains(line) { return true }
+    let bytes = line.utf8
+    for prefix in prefixes where bytes.starts(with: prefix.utf8) { return true }
+    for suffix in suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return true }
+    for word in contains where line.has(word) { return true }
+    if let regex {
+      if !requires.isEmpty, !requires.contains(where: { line.has($0) }) { return false }
+      if regex.matches(line) { return true }
+    }
     return false
   }
 }
@@ -34,12 +44,12 @@ struct LineRule: Sendable {
 struct BodyShape: Sendable {
   var minChars = 30
   /// Last characters (after closing quotes and brackets) that end a sentence.
-  var endings: Set<Character> = [".", "!", "?", "。", "！", "？"]
+  var endings: Set<Unicode.Scalar> = [".", "!", "?", "。", "！", "？"]
   /// Endings of the first body paragraph: stricter, because headlines end in '?', '!' or a
   /// bare verb but almost never in a full stop.
-  var startEndings: Set<Character> = [".", "。"]
+  var startEndings: Set<Unicode.Scalar> = [".", "。"]
   /// Closing characters skipped before looking at the ending.
-  var closers: Set<Character> = ["\"", "'", "”", "’", ")", "）", "」", "』", "]", "»", "〉", "》"]
+  var closers: Set<Unicode.Scalar> = ["\"", "'", "”", "’", ")", "）", "」", "』", "]", "»", "〉", "》"]
   /// A paragraph may end with a short tail after its last sentence (a byline, "… 했다. 홍길동
   /// 기자"): an ending this many characters from the end still counts.
   var tailAllowance = 12
@@ -48,14 +58,15 @@ struct BodyShape: Sendable {
 
   func isBodyStart(_ line: String, chars: Int) -> Bool { ending(line, chars: chars, startEndings, allowTail: false) }
 
-  private func ending(_ line: String, chars: Int, _ accepted: Set<Character>, allowTail: Bool) -> Bool {
+  private func ending(_ line: String, chars: Int, _ accepted: Set<Unicode.Scalar>, allowTail: Bool) -> Bool {
     guard chars >= minChars else { return false }
-    var index = line.endIndex
+    let scalars = line.unicodeScalars
+    var index = scalars.endIndex
     var seen = 0
     var sawSpace = false
-    while index > line.startIndex {
-      index = line.index(before: index)
-      let character = line[index]
+    while index > scalars.startIndex {
+      index = scalars.index(before: index)
+      let character = scalars[index]
       if closers.contains(character) { continue }
       if character == " " { sawSpace = true; seen += 1; continue }
       if accepted.contains(character) { return seen == 0 || sawSpace }
@@ -150,11 +161,11 @@ struct RuleLoader {
           switch bodyKey.string ?? "" {
           case "min_chars":
             if let number = bodyValue.int, number >= 1 { pack.body.minChars = number } else { error("expected an integer ≥ 1", bodyValue, "body.min_chars") }
-          case "endings": pack.body.endings = Set(strings(bodyValue, "body.endings").compactMap(\.first))
-          case "start_endings": pack.body.startEndings = Set(strings(bodyValue, "body.start_endings").compactMap(\.first))
+          case "endings": pack.body.endings = Set(strings(bodyValue, "body.endings").compactMap(\.unicodeScalars.first))
+          case "start_endings": pack.body.startEndings = Set(strings(bodyValue, "body.start_endings").compactMap(\.unicodeScalars.first))
           case "tail_allowance":
             if let number = bodyValue.int, number >= 0 { pack.body.tailAllowance = number } else { error("expected an integer ≥ 0", bodyValue, "body.tail_allowance") }
-          case "closers": pack.body.closers = Set(strings(bodyValue, "body.closers").compactMap(\.first))
+          case "closers": pack.body.closers = Set(strings(bodyValue, "body.closers").compactMap(\.unicodeScalars.first))
           default: unknown(bodyKey, ["min_chars", "endings", "start_endings", "closers", "tail_allowance"], "body")
           }
         }
@@ -270,7 +281,7 @@ struct RuleLoader {
     return items.enumerated().compactMap { index, item in rule(item, "\(keyPath)[\(index)]", defaultName: "\(keyPath)[\(index)]") }
   }
 
-  static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "max_chars", "min_chars", "ignore_case"]
+  static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "requires", "max_chars", "min_chars", "ignore_case"]
 
   mutating func rule(_ node: Node, _ keyPath: String, defaultName: String) -> LineRule? {
     guard let mapping = node.mapping else { error("expected a rule mapping (name, exact/prefix/suffix/contains/regex)", node, keyPath); return nil }
@@ -285,6 +296,7 @@ struct RuleLoader {
       case "prefix": rule.prefixes = strings(value, keyPath + ".prefix")
       case "suffix": rule.suffixes = strings(value, keyPath + ".suffix")
       case "contains": rule.contains = strings(value, keyPath + ".contains")
+      case "requires": rule.requires = strings(value, keyPath + ".requires")
       case "regex": if let text = value.string { pattern = (text, value) } else { error("expected a string", value, keyPath + ".regex") }
       case "max_chars":
         if let number = value.int, number >= 0 { rule.maxChars = number } else { error("expected an integer ≥ 0", value, keyPath + ".max_chars") }

@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""winnow eval: cleaning quality and speed on a labelled set of simulated Korean news pages,
+beside trafilatura.
+
+    python3 eval/eval.py --winnow .build/release/winnow [--pages N] [--seed S] [--no-peer]
+
+From the repository root (the script changes there itself):
+  1. ensures .venv/ with trafilatura (created with `python3 -m venv .venv` if missing; pinned
+     versions that keep the bench's charset-normalizer pin, else the latest);
+  2. generates the evaluation set into out/eval/ (eval/generate.py) unless out/eval/stamp.json
+     says it is there with the same generator version, seed and size;
+  3. runs `winnow run pipelines/ko-news.yaml --input out/eval/pages --output out/eval/clean.jsonl
+     --rejects out/eval/rejects.jsonl --jobs 1 --summary-json out/eval/summary.json`, then once
+     more on the HTML sites only (out/eval/html-only/) for the HTML speed figure;
+  4. scores it (eval/score.py; the full report with the per-site table and worst pages goes to
+     out/eval/score.txt);
+  5. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
+  6. prints one table (all pages and the HTML subset: winnow vs trafilatura) and the targets
+     with PASS/FAIL, and writes out/eval/report.json.
+Exit 0 whatever the figures (it is a report); 2 on bad usage (e.g. no winnow binary).
+Python 3 standard library only (the peer runs in .venv/).
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+import score  # noqa: E402
+
+ROOT = HERE.parent
+OUT = Path("out/eval")
+PIPELINE = "pipelines/ko-news.yaml"
+VENV = Path(".venv")
+# trafilatura 2.1.0 + htmldate 1.10.0 accept charset-normalizer 3.4.7, the version bench/bench.py
+# pins in the same .venv/; newer trafilatura releases require charset-normalizer >= 3.5.2.
+PEER_PIN = ["trafilatura==2.1.0", "htmldate==1.10.0", "charset-normalizer==3.4.7", "lxml_html_clean"]
+PEER_LATEST = ["trafilatura", "lxml_html_clean"]  # lxml >= 5.2 moved lxml.html.clean out
+PEER_VERSION = "2.1.0"
+MB = 1_000_000
+
+TARGETS = [  # (key, label, op, threshold)
+    ("body_precision", "body precision (all pages)", ">=", 0.98),
+    ("body_recall", "body recall (all pages)", ">=", 0.97),
+    ("spam_dropped", "spam pages dropped as spam", ">=", 0.99),
+    ("nonspam_as_spam", "articles dropped as spam", "<=", 0.005),
+    ("title", "title exact match", ">=", 0.95),
+    ("published", "published exact match", ">=", 0.95),
+    ("authors", "authors exact match", ">=", 0.95),
+    ("outlet", "outlet exact match", ">=", 0.95),
+    ("emails_left", "e-mail addresses left", "==", 0),
+    ("f1_vs_peer", "HTML body F1, winnow - trafilatura", ">", 0.0),
+    ("speed_ratio", "HTML MB/s per core, winnow / trafilatura", ">=", 20.0),
+]
+
+
+def log(message):
+    print(f"eval: {message}", file=sys.stderr, flush=True)
+
+
+# --- the peer's virtualenv ----------------------------------------------------------------
+
+
+def ensure_peer():
+    """.venv/ with trafilatura importable. Returns (python, version) or (None, reason)."""
+    python = ROOT / VENV / "bin" / "python"
+
+    def installed():
+        r = subprocess.run([str(python), "-c", "import trafilatura; print(trafilatura.__version__)"],
+                           cwd=ROOT, capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else None
+
+    def pip(specs):
+        log(f"installing {' '.join(specs)} into {VENV}/ ...")
+        r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *specs],
+                           cwd=ROOT, capture_output=True, text=True)
+        if r.returncode != 0:
+            log(f"pip install failed: {r.stderr.strip()[-400:]}")
+        return r.returncode == 0
+
+    if not python.exists():
+        log(f"creating {VENV}/ ...")
+        r = subprocess.run([sys.executable, "-m", "venv", str(VENV)], cwd=ROOT, capture_output=True, text=True)
+        if r.returncode != 0:
+            return None, f"python3 -m venv {VENV} failed: {r.stderr.strip()[-400:]}"
+    version = installed()
+    if version is None:
+        if not pip(PEER_PIN):
+            pip(PEER_LATEST)  # the pinned versions are not available: the latest
+        version = installed()
+    if version is None:
+        return None, f"could not install trafilatura into {VENV}/"
+    if version != PEER_VERSION:
+        log(f"warning: the peer uses trafilatura {version}, not the pinned {PEER_VERSION}")
+    return python, version
+
+
+# --- the set ------------------------------------------------------------------------------
+
+
+def ensure_set(pages, seed):
+    stamp_path = OUT / "stamp.json"
+    if stamp_path.exists() and (OUT / "truth.jsonl").exists():
+        try:
+            stamp = json.loads(stamp_path.read_text())
+        except ValueError:
+            stamp = {}
+        same = (stamp.get("generator") == generate.GENERATOR_VERSION and stamp.get("seed") == seed
+                and stamp.get("pages") == pages)
+        if same:
+            n_truth = sum(1 for line in open(OUT / "truth.jsonl", encoding="utf-8") if line.strip())
+            n_files = sum(len(files) for _, _, files in os.walk(OUT / "pages"))
+            if n_truth == pages and n_files == pages:
+                log(f"reusing {OUT}/ ({pages} pages, seed {seed}, stamp matches)")
+                return stamp
+            log(f"{OUT}/ does not match its stamp: regenerating")
+    log(f"generating {pages} pages (seed {seed}) into {OUT}/ ...")
+    for name in ("clean.jsonl", "rejects.jsonl", "summary.json"):
+        (OUT / name).unlink(missing_ok=True)
+    stamp = generate.generate(OUT, pages, seed)
+    log(f"generated in {stamp['seconds']} s")
+    return stamp
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+def run_measured(cmd, log_path):
+    """Run cmd from the repository root: (exit code, wall seconds, CPU seconds of the child)."""
+    with open(log_path, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, seconds, usage.ru_utime + usage.ru_stime
+
+
+def tail(path, n=600):
+    try:
+        return Path(path).read_text(errors="replace").strip()[-n:]
+    except OSError:
+        return ""
+
+
+def run_winnow(winnow, inputs, out_dir, label):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean, rejects, summary = out_dir / "clean.jsonl", out_dir / "rejects.jsonl", out_dir / "summary.json"
+    for p in (clean, rejects, summary):
+        p.unlink(missing_ok=True)
+    cmd = [str(winnow), "run", PIPELINE]
+    for path in inputs:
+        cmd += ["--input", str(path)]
+    cmd += ["--output", str(clean), "--rejects", str(rejects), "--jobs", "1", "--summary-json", str(summary)]
+    log(f"winnow ({label}): {' '.join(cmd)}")
+    rc, wall, cpu = run_measured(cmd, out_dir / f"winnow-{label}.log")
+    row = {"label": label, "command": " ".join(cmd), "exit": rc, "seconds": wall, "cpu_seconds": cpu,
+           "clean": str(clean), "rejects": str(rejects), "log": str(out_dir / f"winnow-{label}.log")}
+    if rc != 0:
+        row["error"] = tail(row["log"])
+        log(f"winnow ({label}) exited {rc}: {row['error']}")
+    else:
+        log(f"winnow ({label}): {wall:.2f} s")
+    return row
+
+
+def set_bytes(truth, fmt=None):
+    return sum((OUT / "pages" / t["id"]).stat().st_size for t in truth if fmt is None or t["format"] == fmt)
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def fnum(v, fmt=".2%"):
+    if v is None:
+        return "-"
+    return format(v, fmt)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="winnow eval: quality and speed vs trafilatura (see eval/README.md)")
+    ap.add_argument("--winnow", required=True, help="winnow binary (e.g. .build/release/winnow)")
+    ap.add_argument("--pages", type=int, default=generate.DEFAULT_PAGES, help="pages in the set (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help="set seed (default: %(default)s)")
+    ap.add_argument("--no-peer", action="store_true", help="skip trafilatura (no .venv/ needed)")
+    args = ap.parse_args()
+    winnow = Path(args.winnow).resolve()  # relative to the caller's directory
+    if not os.access(winnow, os.X_OK):
+        ap.error(f"no winnow binary at {args.winnow} (build it: swift build -c release)")
+    if args.pages < len(generate.S.SITES):
+        ap.error(f"--pages must be at least {len(generate.S.SITES)}")
+    os.chdir(ROOT)
+    started = time.perf_counter()
+    notes = []
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = ensure_set(args.pages, args.seed)
+    truth = score.read_jsonl(OUT / "truth.jsonl")
+    html_sites = sorted({t["site"] for t in truth if t["format"] == "html"})
+    bytes_all, bytes_html = set_bytes(truth), set_bytes(truth, "html")
+    n_all, n_html = len(truth), sum(1 for t in truth if t["format"] == "html")
+
+    # winnow: the whole set, then the HTML sites alone for the HTML speed
+    w_all = run_winnow(winnow, [OUT / "pages"], OUT, "all")
+    w_html = run_winnow(winnow, [OUT / "pages" / s for s in html_sites], OUT / "html-only", "html")
+    for run in (w_all, w_html):
+        if run["exit"] != 0:
+            notes.append(f"winnow ({run['label']}) failed with exit {run['exit']}: {run.get('error', '')[-300:]} (log: {run['log']})")
+    if "/debug/" in str(winnow):
+        notes.append("winnow is a debug build: its speed is not representative (use .build/release/winnow)")
+
+    res_all = res_html = res_txt = None
+    (OUT / "score.txt").unlink(missing_ok=True)
+    if w_all["exit"] == 0:
+        clean_rows = score.read_jsonl(w_all["clean"])
+        reject_rows = score.read_jsonl(w_all["rejects"]) if Path(w_all["rejects"]).exists() else []
+        res_all = score.score_run(truth, clean_rows, reject_rows, None, worst=20)
+        res_html = score.score_run(truth, clean_rows, reject_rows, {"html"}, worst=10)
+        res_txt = score.score_run(truth, clean_rows, reject_rows, {"txt"}, worst=10)
+        buf = io.StringIO()
+        score.print_report(res_all, buf)
+        (OUT / "score.txt").write_text(buf.getvalue(), encoding="utf-8")
+    speed = {"all": None, "html": None}
+    for key, run, n, size in (("all", w_all, n_all, bytes_all), ("html", w_html, n_html, bytes_html)):
+        if run["exit"] != 0:
+            continue
+        speed[key] = {"pages_per_s": n / run["seconds"], "mb_per_s": size / MB / run["seconds"]}
+        try:  # winnow's own clock: seconds inside the stages (one job, so CPU-seconds of the stages)
+            stages = json.loads((Path(run["clean"]).parent / "summary.json").read_text())["stages"]
+            st = sum(x["seconds"] for x in stages)
+            speed[key].update(stage_seconds=st, stage_mb_per_s=size / MB / st if st else None)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    # the peer
+    peer, peer_version = None, None
+    if args.no_peer:
+        notes.append("trafilatura not run (--no-peer)")
+    else:
+        python, peer_version = ensure_peer()
+        if python is None:
+            notes.append(f"trafilatura unavailable: {peer_version}")
+            peer_version = None
+        else:
+            peer_json = OUT / "trafilatura.json"
+            peer_json.unlink(missing_ok=True)
+            cmd = [str(python), "eval/peer_trafilatura.py", "--set", str(OUT), "--json", str(peer_json)]
+            log("trafilatura peer: " + " ".join(cmd))
+            rc, wall, _ = run_measured(cmd, OUT / "trafilatura.log")
+            if rc == 0 and peer_json.exists():
+                peer = json.loads(peer_json.read_text(encoding="utf-8"))
+                log(f"trafilatura: {peer['seconds']:.2f} s for {peer['pages']} pages")
+            else:
+                notes.append(f"trafilatura peer failed (exit {rc}): {tail(OUT / 'trafilatura.log', 300)}")
+
+    ratio = None
+    if speed["html"] and peer:
+        ratio = speed["html"]["mb_per_s"] / peer["mb_per_s"]
+    values = {}
+    if res_all:
+        values.update(body_precision=res_all["body"]["precision"], body_recall=res_all["body"]["recall"],
+                      spam_dropped=res_all["spam"]["drop_rate"], nonspam_as_spam=res_all["nonspam_dropped"]["as_spam_share"],
+                      emails_left=res_all["emails_left"], **{f: res_all["metadata"][f] for f in score.FIELDS})
+    if res_html and peer:
+        values["f1_vs_peer"] = res_html["body"]["f1"] - peer["score"]["body"]["f1"]
+    values["speed_ratio"] = ratio
+    targets = []
+    for key, label, op, threshold in TARGETS:
+        v = values.get(key)
+        ok = v is not None and {">=": v >= threshold, "<=": v <= threshold, "==": v == threshold, ">": v > threshold}[op]
+        targets.append({"key": key, "name": label, "op": op, "threshold": threshold, "value": v, "pass": ok})
+
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "host": {"cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+                 "machine": platform.machine(), "python": platform.python_version()},
+        "winnow": str(winnow), "pipeline": PIPELINE,
+        "set": {**stamp, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
+        "runs": {"all": w_all, "html": w_html}, "speed": speed,
+        "score": {"all": res_all, "html": res_html, "txt": res_txt},
+        "peer": {"package": "trafilatura", "version": peer_version, "result": peer},
+        "speed_ratio_html": ratio, "targets": targets, "notes": notes,
+        "eval_seconds": time.perf_counter() - started,
+    }
+    (OUT / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_table(report, res_all, res_html, peer, speed, ratio, targets, notes)
+    sys.exit(0)
+
+
+def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
+    s = report["set"]
+    print()
+    print(f"winnow eval: {s['pages']} pages ({s['html_pages']} HTML, {s['txt_pages']} txt; {s['spam_pages']} spam; "
+          f"{s['sites']} sites; seed {s['seed']}), {s['bytes_all'] / MB:.1f} MB; MB = 10^6 bytes; speeds are "
+          "whole runs on one core (wall clock, process start included)")
+    cols = ["winnow all", "winnow HTML", "trafilatura HTML"]
+    pscore = peer["score"] if peer else None
+
+    def row(label, fn, fmt=".2%"):
+        vals = []
+        for res in (res_all, res_html, pscore):
+            try:
+                vals.append(fnum(fn(res), fmt) if res else "-")
+            except (KeyError, TypeError):
+                vals.append("-")
+        print(f"  {label:<28}" + "".join(f"{v:>18}" for v in vals))
+
+    print(f"  {'':<28}" + "".join(f"{c:>18}" for c in cols))
+    row("body precision", lambda r: r["body"]["precision"])
+    row("body recall", lambda r: r["body"]["recall"])
+    row("body F1", lambda r: r["body"]["f1"])
+    row("title", lambda r: r["metadata"]["title"])
+    row("published (exact)", lambda r: r["metadata"]["published"])
+    row("published (day)", lambda r: r["metadata"]["published_day"])
+    row("authors", lambda r: r["metadata"]["authors"])
+    row("outlet", lambda r: r["metadata"]["outlet"])
+    row("spam pages dropped as spam", lambda r: r["spam"]["drop_rate"])
+    row("articles dropped", lambda r: r["nonspam_dropped"]["share"])
+    row("e-mails left", lambda r: r["emails_left"], "d")
+    sp = [speed["all"], speed["html"], {"pages_per_s": peer["pages_per_s"], "mb_per_s": peer["mb_per_s"]} if peer else None]
+    print(f"  {'pages/s per core':<28}" + "".join(f"{fnum(x['pages_per_s'], '.1f') if x else '-':>18}" for x in sp))
+    print(f"  {'MB/s per core':<28}" + "".join(f"{fnum(x['mb_per_s'], '.3f') if x else '-':>18}" for x in sp))
+    print(f"  {'MB/s per core, stages only':<28}" + "".join(f"{fnum(x.get('stage_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
+    print(f"  speed ratio (HTML MB/s, winnow / trafilatura): {fnum(ratio, '.1f')}x"
+          + (f"; trafilatura {report['peer']['version']}" if peer else ""))
+    print("targets:")
+    for t in targets:
+        v = t["value"]
+        shown = "-" if v is None else (f"{v:.1f}x" if t["key"] == "speed_ratio" else (str(v) if t["key"] == "emails_left" else f"{v:.4f}"))
+        thr = f"{t['threshold']:g}" + ("x" if t["key"] == "speed_ratio" else "")
+        print(f"  {t['name']:<42} {t['op']:>2} {thr:<6} measured {shown:>9}   {'PASS' if t['pass'] else 'FAIL'}")
+    if res_all:
+        nd = res_all["nonspam_dropped"]
+        if nd["by_reason"]:
+            print("articles dropped by reason: " + ", ".join(f"{k} {v}" for k, v in nd["by_reason"].items()))
+        if res_all["spam"]["dropped_other"]:
+            print("spam pages dropped for another reason: " + ", ".join(f"{k} {v}" for k, v in res_all["spam"]["dropped_other_by_reason"].items()))
+    for n in notes:
+        print("note: " + n)
+    print(f"per-site table and worst pages: {OUT}/score.txt; everything: {OUT}/report.json "
+          f"(eval took {report['eval_seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
