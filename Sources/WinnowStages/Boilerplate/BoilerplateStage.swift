@@ -138,8 +138,10 @@ struct BoilerplateStage: DocumentStage {
         lines[index].rule = rule.name
         break
       }
-      if lines[index].rule == nil, let corpus, let group, corpus.isBoilerplate(lines[index].text, group: group) {
-        lines[index].rule = "corpus_repeated"
+      if lines[index].rule == nil, let corpus, let group, let share = corpus.share(lines[index].text, group: group) {
+        // On most of a site's pages: chrome. On some: a recurring line (a series' headline),
+        // which `metadata` may still take for a title.
+        lines[index].rule = share >= 0.5 ? "corpus_repeated" : "corpus_recurring"
       }
     }
     // Repeated short lines.

@@ -62,11 +62,15 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
     }
   }
 
-  func isBoilerplate(_ line: Substring, group: UInt64) -> Bool {
-    guard line.unicodeScalars.count <= settings.maxChars else { return false }
+  func isBoilerplate(_ line: Substring, group: UInt64) -> Bool { share(line, group: group) != nil }
+
+  /// The share of its site's documents that have this line, when it is boilerplate.
+  func share(_ line: Substring, group: UInt64) -> Double? {
+    guard line.unicodeScalars.count <= settings.maxChars else { return nil }
     let key = key(line, group: group)
-    guard let count = lineCounts[key], let size = groupSizes[group], size > 0 else { return false }
-    return Double(count) / Double(size) >= settings.minShare
+    guard let count = lineCounts[key], let size = groupSizes[group], size > 0 else { return nil }
+    let share = Double(count) / Double(size)
+    return share >= settings.minShare ? share : nil
   }
 }
 

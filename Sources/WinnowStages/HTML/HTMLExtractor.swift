@@ -53,18 +53,24 @@ struct HTMLExtractor: Sendable {
     /// The block element that holds the line.
     var block: Int32
     var blockTag: String
+    /// Inside an element that is never content (nav, footer, a share bar): not scored, not
+    /// output, but handed to `metadata` (bylines, dates and copyright lines live there).
+    var chrome: Bool
   }
 
   struct Result {
     var lines: [String]
     var meta: HTMLMetadata
-    /// Text of removed byline/date elements, for the `metadata` stage to read.
-    var bylines: [String] = []
-    /// Lines trimmed from the article's start (leading) and end.
-    var edges: [(text: String, leading: Bool)] = []
+    /// Every other line of the page, in order, for the `metadata` stage: (text, before the
+    /// article, inside the article but trimmed as an edge).
+    var trail: [(text: String, leading: Bool, edge: Bool)] = []
   }
 
-  static let bylineWords: Set<String> = ["byline", "author", "writer", "reporter", "journalist", "date", "dateline", "info", "source"]
+  static let silentTags: Set<String> = ["script", "style", "noscript", "template", "svg", "object", "embed", "head", "select", "textarea", "iframe", "button", "input"]
+
+  /// At most this many chrome lines, each at most `maxTrailChars`, go to the metadata trail.
+  static let maxTrailLines = 200
+  static let maxTrailChars = 300
 
   func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
     let nodes = tree.nodes
@@ -84,7 +90,6 @@ struct HTMLExtractor: Sendable {
 
     // 1. Lines.
     var lines: [Line] = []
-    var bylines: [String] = []
     var hintCache: [String: HintWords] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
     var current: [UInt8] = []
@@ -100,13 +105,16 @@ struct HTMLExtractor: Sendable {
         let linkChars = current.count == 0 ? 0 : chars * currentLinkBytes / current.count
         let block = currentBlock
         lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: block,
-                          blockTag: block >= 0 ? nodes[Int(block)].name : ""))
+                          blockTag: block >= 0 ? nodes[Int(block)].name : "", chrome: lastText < chromeEnd))
       }
       current.removeAll(keepingCapacity: true)
       currentLinkBytes = 0
       pendingSpace = false
     }
 
+    // Elements up to this index are chrome.
+    var chromeEnd = 0
+    var lastText = 0
     // Stack of open elements: (end index, is block, is link).
     var stack: [(end: Int32, block: Int32, link: Bool)] = []
     var blockOf: Int32 = -1
@@ -124,24 +132,21 @@ struct HTMLExtractor: Sendable {
       }
       let node = nodes[index]
       if node.kind == .text {
+        lastText = index
         let added = appendCollapsed(node.text, to: &current, pendingSpace: &pendingSpace)
         if linkDepth > 0 { currentLinkBytes += added }
         index += 1
         continue
       }
-      let verdict = isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache)
-      if verdict.removed {
+      if index >= chromeEnd, isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache).removed {
         for skipped in index..<Int(node.end) { removed[skipped] = true }
-        if bylines.count < 8, verdict.byline {
-          var out: [UInt8] = []
-          var pending = false
-          for child in (index + 1)..<Int(node.end) where nodes[child].kind == .text && out.count < 600 {
-            appendCollapsed(nodes[child].text, to: &out, pendingSpace: &pending)
-          }
-          if !out.isEmpty, out.count < 600 { bylines.append(String(decoding: out, as: UTF8.self)) }
+        // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
+        if dropTags.contains(node.name) && Self.silentTags.contains(node.name) {
+          index = Int(node.end)
+          continue
         }
-        index = Int(node.end)
-        continue
+        flush()
+        chromeEnd = Int(node.end)
       }
       if node.name == "br" {
         flush()
@@ -165,7 +170,7 @@ struct HTMLExtractor: Sendable {
     var score = [Double](repeating: 0, count: nodes.count)
     var total = [Int](repeating: 0, count: nodes.count)
     var linkTotal = [Int](repeating: 0, count: nodes.count)
-    for line in lines where line.block >= 0 {
+    for line in lines where line.block >= 0 && !line.chrome {
       var ancestor = line.block
       while ancestor >= 0 {
         total[Int(ancestor)] += line.chars
@@ -196,7 +201,7 @@ struct HTMLExtractor: Sendable {
       score[i] = value
       if value > bestScore { bestScore = value; best = Int32(i) }
     }
-    guard best >= 0 else { return Result(lines: [], meta: meta, bylines: bylines) }
+    guard best >= 0 else { return Result(lines: [], meta: meta, trail: trail(lines, output: [], edges: [])) }
 
     // A hinted container (<article>, articleBody, a CMS id) inside the winner that holds a
     // good share of its score is the article itself: the winner's extra is comments or lists.
@@ -229,26 +234,50 @@ struct HTMLExtractor: Sendable {
 
     // 3. Lines inside the article.
     let title = meta.title
-    var kept: [Line] = []
-    for line in lines where line.block >= 0 {
+    var kept: [Int] = []
+    for (position, line) in lines.enumerated() where line.block >= 0 && !line.chrome {
       let block = Int(line.block)
       guard chosen.contains(where: { $0.contains(block) }) else { continue }
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
       // Separators and counters ("·", "--", "6"): no letters, no content.
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
       if line.blockTag == "h1" || (title != nil && line.text == title) { continue }
-      kept.append(line)
+      kept.append(position)
     }
-    var edges: [(text: String, leading: Bool)] = []
+    var edges = Set<Int>()
     if trimEdges {
-      let first = kept.firstIndex { isParagraph($0) } ?? 0
-      let last = kept.lastIndex { isParagraph($0) } ?? kept.count - 1
+      let first = kept.firstIndex { isParagraph(lines[$0]) } ?? 0
+      let last = kept.lastIndex { isParagraph(lines[$0]) } ?? kept.count - 1
       if first <= last {
-        edges = kept[..<first].map { ($0.text, true) } + kept[(last + 1)...].map { ($0.text, false) }
+        edges = Set(kept[..<first] + kept[(last + 1)...])
         kept = Array(kept[first...last])
       }
     }
-    return Result(lines: kept.map(\.text), meta: meta, bylines: bylines, edges: edges)
+    return Result(lines: kept.map { lines[$0].text }, meta: meta, trail: trail(lines, output: kept, edges: edges))
+  }
+
+  /// The page's other lines, for `metadata`: before the article's first output line they are
+  /// its header, after the last its trailer.
+  func trail(_ lines: [Line], output: [Int], edges: Set<Int>) -> [(text: String, leading: Bool, edge: Bool)] {
+    let first = output.first ?? lines.count
+    let last = output.last ?? lines.count
+    let outputSet = Set(output)
+    var result: [(text: String, leading: Bool, edge: Bool)] = []
+    var leading = 0
+    var trailing = 0
+    for (position, line) in lines.enumerated() where !outputSet.contains(position) && line.chars <= Self.maxTrailChars {
+      if position < first {
+        guard leading < Self.maxTrailLines else { continue }
+        leading += 1
+      } else if position > last {
+        guard trailing < Self.maxTrailLines else { continue }
+        trailing += 1
+      } else if !edges.contains(position) {
+        continue  // link-dense or letterless lines inside the article
+      }
+      result.append((line.text, position < first, edges.contains(position)))
+    }
+    return result
   }
 
   /// Prose: twice the paragraph length, or a paragraph's length ending like a sentence.
@@ -263,7 +292,6 @@ struct HTMLExtractor: Sendable {
   struct HintWords {
     var drop = false
     var keep = false
-    var byline = false
   }
 
   func hintWords(_ value: String) -> HintWords {
@@ -274,7 +302,6 @@ struct HTMLExtractor: Sendable {
       let text = String(decoding: word, as: UTF8.self)
       if dropHints.contains(text) || prefixHints.contains(where: { word.starts(with: $0) }) { result.drop = true }
       if keepHints.contains(text) { result.keep = true }
-      if Self.bylineWords.contains(text) { result.byline = true }
       word.removeAll(keepingCapacity: true)
     }
     for byte in value.utf8 {
@@ -305,12 +332,11 @@ struct HTMLExtractor: Sendable {
       }
       words.drop = words.drop || found.drop
       words.keep = words.keep || found.keep
-      words.byline = words.byline || found.byline
     }
     guard words.drop else { return (false, false) }
     if paragraphs >= 3, words.keep { return (false, false) }
     if hasContentHint(node) { return (false, false) }
-    return (true, words.byline)
+    return (true, false)
   }
 
   func hasContentHint(_ node: HTMLTree.Node) -> Bool {

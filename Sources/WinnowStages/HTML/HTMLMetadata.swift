@@ -11,6 +11,7 @@ struct HTMLMetadata: Sendable, Equatable {
   static func collect(_ nodes: [HTMLTree.Node], dateWords: DateWords) -> HTMLMetadata {
     var ogTitle: String?
     var h1: String?
+    var titleElement: String?
     var pageTitle: String?
     var ldHeadline: String?
     var metaDate: FoundDate?
@@ -72,6 +73,13 @@ struct HTMLMetadata: Sendable, Equatable {
         }
       default: break
       }
+      if titleElement == nil, node.name != "title", node.name != "meta", let classes = node.attribute("class") ?? node.attribute("id"),
+        Self.isTitleClass(classes)
+      {
+        let value = text(of: index)
+        let count = value.unicodeScalars.count
+        if count >= 8, count <= 300 { titleElement = value }
+      }
       if let itemprop = node.attribute("itemprop")?.lowercased(), node.name != "meta" {
         if itemprop == "datepublished", itempropDate == nil {
           let value = node.attribute("datetime") ?? node.attribute("content") ?? text(of: index)
@@ -85,7 +93,9 @@ struct HTMLMetadata: Sendable, Equatable {
 
     var result = HTMLMetadata()
     result.outlet = (siteName ?? ldPublisher).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-    var title = (ogTitle ?? ldHeadline ?? h1 ?? pageTitle).map(collapseSpaces)
+    // A <title> that is only the site's name is no headline.
+    if let page = pageTitle.map(collapseSpaces), let outlet = result.outlet, page == outlet { pageTitle = nil }
+    var title = (ogTitle ?? ldHeadline ?? h1 ?? titleElement ?? pageTitle).map(collapseSpaces)
     if let chosen = title { title = stripSiteSuffix(chosen, outlet: result.outlet, h1: h1.map(collapseSpaces)) }
     result.title = title.flatMap { $0.isEmpty ? nil : $0 }
     result.published = metaDate ?? ldDate ?? itempropDate ?? timeDate
@@ -114,6 +124,14 @@ struct HTMLMetadata: Sendable, Equatable {
     return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
   }
 
+  /// Class or id words that name a headline element: "view_title", "article-title",
+  /// "headline", "news_tit" (not "subtitle", "title-sub" decks).
+  static func isTitleClass(_ value: String) -> Bool {
+    let words = value.lowercased().split { !($0.isLetter || $0.isNumber) }
+    if words.contains(where: { $0 == "sub" || $0.hasPrefix("subtitle") || $0 == "deck" }) { return false }
+    return words.contains { $0 == "title" || $0 == "headline" || $0 == "tit" || $0 == "subject" || $0.hasSuffix("title") && !$0.hasPrefix("sub") }
+  }
+
   static func collapseSpaces(_ text: String) -> String {
     var out: [UInt8] = []
     var pending = false
@@ -132,10 +150,20 @@ struct HTMLMetadata: Sendable, Equatable {
       if head.isEmpty { continue }
       if let outlet, tail == outlet || outlet.contains(tail) || tail.contains(outlet) { return head }
       if let h1, head == h1 { return head }
-      if separator != " : ", tail.split(separator: " ").count <= 4, tail.unicodeScalars.count <= 40,
+      if tail.split(separator: " ").count <= 4, tail.unicodeScalars.count <= 40,
         head.unicodeScalars.count >= 2 * tail.unicodeScalars.count
       {
         return head
+      }
+    }
+    // "Site - Headline": a short site name first.
+    for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " : "] {
+      guard let range = title.range(of: separator) else { continue }
+      let head = String(title[..<range.lowerBound]).trimmed
+      let rest = String(title[range.upperBound...]).trimmed
+      if let outlet, head == outlet { return rest }
+      if head.split(separator: " ").count <= 2, head.unicodeScalars.count <= 15, rest.unicodeScalars.count >= 3 * head.unicodeScalars.count {
+        return rest
       }
     }
     return title.trimmed

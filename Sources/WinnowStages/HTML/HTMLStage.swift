@@ -106,12 +106,9 @@ struct HTMLStage: DocumentStage {
     if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }
     if document.meta.outlet == nil { document.meta.outlet = result.meta.outlet }
     document.count("pages")
-    for byline in result.bylines {
-      document.removed.append(RemovedLine(stage: "html", rule: "byline_element", text: byline, zone: .header))
-    }
-    for edge in result.edges {
-      document.removed.append(RemovedLine(stage: "html", rule: edge.leading ? "before_body" : "after_body", text: edge.text,
-                                          zone: edge.leading ? .header : .trailer))
+    for line in result.trail {
+      let rule = line.edge ? (line.leading ? "before_body" : "after_body") : "page_chrome"
+      document.removed.append(RemovedLine(stage: "html", rule: rule, text: line.text, zone: line.leading ? .header : .trailer))
     }
     if result.lines.isEmpty {
       document.text = ""

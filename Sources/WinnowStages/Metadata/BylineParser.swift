@@ -10,26 +10,28 @@ struct BylineParser: Sendable {
     return word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
   }
 
-  /// Names before a byline title in `words` ending at `titleIndex`: "김정영 기자", "김철수·이영희 기자".
+  /// Names before a byline title in `words` ending at `titleIndex`: "김정영 기자",
+  /// "김철수·이영희 기자", "김철수, 이영희 기자", "하동=강태오 기자".
   func names(before titleIndex: Int, in words: [Substring]) -> [String]? {
     guard titleIndex >= 1 else { return nil }
     var names: [String] = []
     var index = titleIndex - 1
-    // One word, possibly joined by '·' or ',': the common case. "하동=강태오": the place goes.
-    var word = words[index]
-    if let equals = word.lastIndex(of: "=") { word = word[word.index(after: equals)...] }
-    for part in word.split(whereSeparator: { $0 == "·" || $0 == "," || $0 == "ㆍ" || $0 == "/" }) {
-      guard Self.isName(part) else { return nil }
-      names.append(String(part))
+    func parts(_ raw: Substring) -> [Substring]? {
+      var word = raw
+      if let equals = word.lastIndex(of: "=") { word = word[word.index(after: equals)...] }
+      let split = word.split(whereSeparator: { $0 == "·" || $0 == "," || $0 == "ㆍ" || $0 == "/" })
+      return split.allSatisfy(Self.isName) && !split.isEmpty ? split : nil
     }
-    // "김철수 이영희 기자": a second name word just before.
-    index -= 1
-    if index >= 0, words[index].unicodeScalars.count <= 4, Self.isName(words[index]), titleIndex - index == 2,
-      words[index].unicodeScalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) })
+    guard let last = parts(words[index]) else { return nil }
+    names = last.map(String.init)
+    // Earlier names joined by an explicit separator: "김철수, 이영희 기자", "김철수· 이영희 기자".
+    while index >= 1, let separator = words[index - 1].last, separator == "," || separator == "·", names.count < 6,
+      let earlier = parts(words[index - 1].dropLast())
     {
-      names.insert(String(words[index]), at: 0)
+      names.insert(contentsOf: earlier.map(String.init), at: 0)
+      index -= 1
     }
-    return names.isEmpty ? nil : names
+    return names
   }
 
   func isTitle(_ word: Substring) -> Bool {
@@ -41,6 +43,8 @@ struct BylineParser: Sendable {
   func bylineLine(_ line: Substring) -> [String]? {
     guard line.utf8.count <= 360, rules.bylineTitles.contains(where: { line.has($0) }), line.unicodeScalars.count <= 90 else { return nil }
     var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
+    let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
     // "글: 홍길동 기자", "[홍길동 기자]", "(홍길동 기자)", "홍길동 기자 =".
     if let first = words.first {
       let stripped = first.drop { $0 == "[" || $0 == "(" || $0 == "<" || $0 == "【" }
@@ -51,20 +55,39 @@ struct BylineParser: Sendable {
     {
       words.removeFirst()
     }
-    guard let titleIndex = words.firstIndex(where: { isTitle($0.trimmingTrailing(" ]).>=】")) }), titleIndex <= 6,
-      let names = names(before: titleIndex, in: words)
-    else { return nil }
-    // What follows the title must be contact details or a date, not prose.
-    for word in words[(titleIndex + 1)...] {
-      let plain = word.trimmingTrailing(" ]).>=】,")
-      if plain.isEmpty || plain.has("@") || plain == "=" { continue }
-      if plain.unicodeScalars.allSatisfy({ $0.properties.numericType != nil || ".:-/()".unicodeScalars.contains($0) }) { continue }
-      if rules.publishedLabels.contains(String(plain)) || rules.modifiedLabels.contains(String(plain)) { continue }
-      if plain.hasPrefix("(") || plain.hasSuffix(")") { continue }
-      if rules.dateWords.pm.contains(String(plain)) || rules.dateWords.am.contains(String(plain)) { continue }
-      return nil
+    // One or more "NAMES TITLE" groups ("김철수 기자 a@b.kr, 이영희 기자 c@d.kr"); every other
+    // word must be contact details, a date, a date label or a separator, never prose.
+    var names: [String] = []
+    var next = 0
+    var index = 0
+    while index < words.count {
+      guard isTitle(words[index].trimmingTrailing(" ]).>=】,")) else { index += 1; continue }
+      guard let found = self.names(before: index, in: words) else { return nil }
+      var first = index - 1
+      while first >= 1, let separator = words[first - 1].last, separator == "," || separator == "·" { first -= 1 }
+      guard first >= next else { return nil }
+      let outletWords = next == 0 && bracketed ? min(2, first) : 0
+      for word in words[(next + outletWords)..<first] where !isContactOrDate(word) { return nil }
+      names.append(contentsOf: found.filter { !names.contains($0) })
+      next = index + 1
+      index += 1
     }
+    guard !names.isEmpty else { return nil }
+    for word in words[next...] where !isContactOrDate(word) { return nil }
     return names
+  }
+
+  /// Words a byline line may hold besides names and titles.
+  func isContactOrDate(_ word: Substring) -> Bool {
+    let plain = word.trimmingTrailing(" ]).>=】,:")
+    if plain.isEmpty || plain.has("@") || plain == "=" || plain == "|" || plain == "·" || plain == "/" { return true }
+    // Numbers and dates ("2024년", "4월", "09:38:14", "(목)").
+    if let first = plain.unicodeScalars.first, first.properties.numericType != nil { return true }
+    let text = String(plain)
+    if rules.publishedLabels.contains(text) || rules.modifiedLabels.contains(text) { return true }
+    if plain.hasPrefix("(") || plain.hasSuffix(")") { return true }
+    if rules.dateWords.pm.contains(text) || rules.dateWords.am.contains(text) { return true }
+    return false
   }
 
   struct Prefix {
@@ -100,7 +123,9 @@ struct BylineParser: Sendable {
       return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: [], outlet: outlet)
     }
     if let titleIndex = insideWords.firstIndex(where: { isTitle($0) }), let names = names(before: titleIndex, in: insideWords) {
-      return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: nil)  // [홍길동 기자]
+      // [OUTLET NAME 기자]: a word before the names is the outlet.
+      let outlet = titleIndex - names.count == 1 && open == "[" ? String(insideWords[0]) : nil
+      return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: outlet)  // [홍길동 기자]
     }
     // [비즈니스포스트]: an outlet name alone, one or two words, no digits.
     if open == "[", insideWords.count <= 2, !inside.isEmpty,
@@ -117,7 +142,15 @@ struct BylineParser: Sendable {
     let head = line.prefix(40)
     guard let equals = head.firstIndex(of: "=") else { return nil }
     let words = head[..<equals].split(separator: " ")
-    guard let last = words.last, isTitle(last), let names = names(before: words.count - 1, in: words) else { return nil }
+    guard let last = words.last, isTitle(last), var names = names(before: words.count - 1, in: words) else { return nil }
+    // News agencies write several reporters with spaces: "홍길동 김영희 기자 =". Every word
+    // before the title here is a name (2–4 Hangul syllables).
+    let hangulName: (Substring) -> Bool = { word in
+      (2...4).contains(word.unicodeScalars.count) && word.unicodeScalars.allSatisfy { (0xAC00...0xD7A3).contains($0.value) }
+    }
+    if names.count == 1, words.count >= 3, words.count <= 5, words.dropLast().allSatisfy(hangulName) {
+      names = words.dropLast().map(String.init)
+    }
     let after = line.index(after: equals)
     return Prefix(length: offset + line[..<after].unicodeScalars.count + spaces(after: after, in: line), names: names, outlet: outlet)
   }
@@ -136,7 +169,9 @@ struct BylineParser: Sendable {
     // "… 기자 email@x" also.
     if words[titleIndex].has("@") { titleIndex -= 1 }
     guard isTitle(words[titleIndex]), let names = names(before: titleIndex, in: words) else { return nil }
-    let firstName = words[titleIndex - (names.count > 1 && !words[titleIndex - 1].has("·") ? 2 : 1)]
+    var firstIndex = titleIndex - 1
+    while firstIndex >= 1, let separator = words[firstIndex - 1].last, separator == "," || separator == "·" { firstIndex -= 1 }
+    let firstName = words[firstIndex]
     let before = line[..<firstName.startIndex].trimmingSpaces
     guard let last = before.last, ".!?。”\"'’".contains(last) else { return nil }
     return (names, line[before.endIndex...].unicodeScalars.count)

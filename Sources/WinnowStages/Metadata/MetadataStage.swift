@@ -106,7 +106,7 @@ struct MetadataStage: DocumentStage {
     for index in lines.indices where !drop.contains(index) {
       let line = lines[index]
       if let names = parser.bylineLine(line) {
-        if textBylines.isEmpty { textBylines = names }
+        textBylines.append(contentsOf: names.filter { !textBylines.contains($0) })
         if let date = dateOnLine(line, byline: true) { datelines.append(date) }
         if removeBylines { drop.insert(index); document.removed.append(RemovedLine(stage: "metadata", rule: "byline", text: String(line), zone: .body)) }
       } else if line.unicodeScalars.count <= 80, let date = dateOnLine(line, byline: false) {
@@ -131,14 +131,14 @@ struct MetadataStage: DocumentStage {
     for line in header {
       let value = line.text[...]
       if let names = parser.bylineLine(value) {
-        if headerNames.isEmpty { headerNames = names }
+        headerNames.append(contentsOf: names.filter { !headerNames.contains($0) })
         if let date = dateOnLine(value, byline: true) { datelines.append(date) }
       } else if value.unicodeScalars.count <= 80, let date = dateOnLine(value, byline: false) {
         datelines.append(date)
       }
     }
-    for line in trailer {
-      if let names = parser.bylineLine(line.text[...]), trailerNames.isEmpty { trailerNames = names }
+    for line in trailer where line.rule != "spam" {
+      if let names = parser.bylineLine(line.text[...]) { trailerNames.append(contentsOf: names.filter { !trailerNames.contains($0) }) }
     }
     if document.meta.authors.isEmpty {
       for candidate in [prefixNames, headerNames, textBylines, trailerNames, closingNames] where !candidate.isEmpty {
@@ -150,8 +150,14 @@ struct MetadataStage: DocumentStage {
       document.meta.published = best.date.iso(defaultZone: rules.dateWords.defaultZone)
     }
     if document.meta.outlet == nil {
-      for line in document.removed where line.rule == "copyright" || (line.zone == .tail && rules.copyrightMarkers.contains(where: { line.text.has($0) })) {
+      // The rule pack's copyright lines first, then any removed line that names a copyright.
+      for line in document.removed where line.rule == "copyright" {
         if let outlet = parser.copyrightOutlet(line.text[...]) { document.meta.outlet = outlet; break }
+      }
+      if document.meta.outlet == nil {
+        for line in document.removed where line.text.utf8.count <= 600 && rules.copyrightMarkers.contains(where: { line.text.has($0) }) {
+          if let outlet = parser.copyrightOutlet(line.text[...]) { document.meta.outlet = outlet; break }
+        }
       }
     }
     if document.meta.outlet == nil {
@@ -207,13 +213,14 @@ struct MetadataStage: DocumentStage {
       guard count >= minTitle, count <= maxTitle else { return false }
       if parser.bylineLine(text[...]) != nil { return false }
       if DateParsing.first(in: text, words: rules.dateWords) != nil, count <= 40 { return false }
+      if text.has(" | ") || text.has(" > ") { return false }  // section labels and breadcrumbs
       return text.unicodeScalars.contains { $0.properties.isAlphabetic }
     }
     // A line the page repeats.
     for line in removed where line.rule == "repeated" && headlineShaped(line.text) {
       return line.text
     }
-    for line in header where line.rule == "before_body" && headlineShaped(line.text) && !shape.isBodyStart(line.text, chars: line.text.unicodeScalars.count) {
+    for line in header where (line.rule == "before_body" || line.rule == "corpus_recurring") && headlineShaped(line.text) && !shape.isBodyStart(line.text, chars: line.text.unicodeScalars.count) {
       return line.text
     }
     return nil

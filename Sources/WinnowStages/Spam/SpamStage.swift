@@ -93,18 +93,26 @@ struct SpamStage: DocumentStage {
         document.removed.append(RemovedLine(stage: "spam", rule: kind == .links ? "link_farm" : "keywords", text: String(line), zone: .body))
       }
     }
+    let textChars = totalChars
     // Page chrome counts too: a spam page's casino menu is spam evidence.
-    for line in document.removed where line.stage != "spam" && line.zone != .tail {
+    for index in document.removed.indices where document.removed[index].stage != "spam" && document.removed[index].zone != .tail {
+      let line = document.removed[index]
       let chars = line.text.unicodeScalars.count
       totalChars += chars
       let (kind, count) = classify(line.text[...])
       totalHits += count
-      if kind != .none { spamChars += chars }
+      if kind != .none {
+        spamChars += chars
+        // Named as spam, so no later stage takes it for a headline or byline.
+        document.removed[index].rule = "spam"
+      }
     }
     document.count("spam_lines", removedLines)
     let share = Double(spamChars) / Double(max(1, totalChars))
     let keptChars = kept.reduce(0) { $0 + $1.unicodeScalars.count }
-    if share > maxSpamShare || (totalHits >= minKeywordDocument && Double(keptChars) < Double(totalChars) * 0.5) {
+    // Mostly spam: by share of the whole page, or keywords all over and less than half of
+    // the text left once spam lines are out.
+    if share > maxSpamShare || (totalHits >= minKeywordDocument && Double(keptChars) < Double(textChars) * 0.5) {
       return .drop("spam", detail: "spam is \(Int((share * 100).rounded()))% of the page's characters, \(totalHits) keyword hits")
     }
     if removedLines > 0 {
