@@ -70,7 +70,7 @@ struct BoilerplateStage: DocumentStage {
   }
 
   static func lines(of text: String, shape: BodyShape) -> [Line] {
-    text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { raw in
+    text.lines.compactMap { raw in
       let line = raw.trimmingSpaces
       if line.isEmpty { return nil }
       let chars = line.unicodeScalars.count

@@ -42,7 +42,7 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
     guard let text = document.text else { return }
     let group = Self.group(of: document)
     var keys = Set<UInt64>()
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
+    for raw in text.lines {
       let line = raw.trimmingSpaces
       if line.isEmpty || line.unicodeScalars.count > settings.maxChars { continue }
       keys.insert(key(line, group: group))

@@ -144,7 +144,7 @@ struct HTMLMetadata: Sendable, Equatable {
   /// headline is at least twice as long.
   static func stripSiteSuffix(_ title: String, outlet: String?, h1: String?) -> String {
     for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " · ", " : "] {
-      guard let range = title.range(of: separator, options: .backwards) else { continue }
+      guard title.has(separator), let range = title.byteRange(of: separator, backwards: true) else { continue }
       let head = String(title[..<range.lowerBound]).trimmed
       let tail = String(title[range.upperBound...]).trimmed
       if head.isEmpty { continue }
@@ -158,7 +158,7 @@ struct HTMLMetadata: Sendable, Equatable {
     }
     // "Site - Headline": a short site name first.
     for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " : "] {
-      guard let range = title.range(of: separator) else { continue }
+      guard title.has(separator), let range = title.byteRange(of: separator) else { continue }
       let head = String(title[..<range.lowerBound]).trimmed
       let rest = String(title[range.upperBound...]).trimmed
       if let outlet, head == outlet { return rest }

@@ -42,7 +42,7 @@ struct BylineParser: Sendable {
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
     guard line.utf8.count <= 360, rules.bylineTitles.contains(where: { line.has($0) }), line.unicodeScalars.count <= 90 else { return nil }
-    var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
     // "글: 홍길동 기자", "[홍길동 기자]", "(홍길동 기자)", "홍길동 기자 =".
@@ -108,11 +108,11 @@ struct BylineParser: Sendable {
     let inside = line[line.index(after: line.startIndex)..<end]
     let afterIndex = line.index(after: end)
     let consumed = line[..<afterIndex].unicodeScalars.count
-    let insideWords = inside.split(separator: " ")
+    let insideWords = inside.spaceSeparatedWords
     if let equals = inside.firstIndex(of: "=") {
       let left = inside[..<equals].trimmingSpaces
       let right = inside[inside.index(after: equals)...].trimmingSpaces
-      let rightWords = right.split(separator: " ")
+      let rightWords = right.spaceSeparatedWords
       if let titleIndex = rightWords.firstIndex(where: { isTitle($0) }), let names = names(before: titleIndex, in: rightWords) {
         // [OUTLET=NAME 기자]
         return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: left.isEmpty ? nil : String(left))
@@ -141,7 +141,7 @@ struct BylineParser: Sendable {
   func namesThenEquals(_ line: Substring, offset: Int, outlet: String?) -> Prefix? {
     let head = line.prefix(40)
     guard let equals = head.firstIndex(of: "=") else { return nil }
-    let words = head[..<equals].split(separator: " ")
+    let words = head[..<equals].spaceSeparatedWords
     guard let last = words.last, isTitle(last), var names = names(before: words.count - 1, in: words) else { return nil }
     // News agencies write several reporters with spaces: "홍길동 김영희 기자 =". Every word
     // before the title here is a name (2–4 Hangul syllables).
@@ -163,7 +163,7 @@ struct BylineParser: Sendable {
   /// number of characters to cut.
   func trailingByline(_ line: Substring) -> (names: [String], length: Int)? {
     guard rules.bylineTitles.contains(where: { line.has($0) }) else { return nil }
-    let words = line.split(separator: " ", omittingEmptySubsequences: true)
+    let words = line.spaceSeparatedWords
     guard words.count >= 3 else { return nil }
     var titleIndex = words.count - 1
     // "… 기자 email@x" also.

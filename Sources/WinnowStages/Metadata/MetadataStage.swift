@@ -68,7 +68,7 @@ struct MetadataStage: DocumentStage {
     if rules.bylineTitles.isEmpty, meta.title != nil, meta.published != nil, !meta.authors.isEmpty, meta.outlet != nil {
       return removeTitleLines(&document, text)
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+    var lines = text.lines.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     let removed = document.removed.filter { $0.zone != .tail }
     let header = removed.filter { $0.zone == .header }
     let trailer = removed.filter { $0.zone == .trailer }
@@ -179,7 +179,7 @@ struct MetadataStage: DocumentStage {
   /// Only the headline's copies leave the text.
   func removeTitleLines(_ document: inout Document, _ text: String) -> Verdict {
     guard let title = document.meta.title, text.has(title) else { return .keep }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let lines = text.lines
     let kept = lines.filter { $0.trimmingSpaces != title[...] }
     if kept.count == lines.count { return .keep }
     document.removed.append(RemovedLine(stage: "metadata", rule: "headline", text: title, zone: .body))

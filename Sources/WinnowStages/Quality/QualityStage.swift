@@ -116,7 +116,7 @@ struct QualityStage: DocumentStage {
     }
     if lastWasEnd { sentences += 1 }
     if chars < t.minChars { return fail("min_chars", "\(chars) characters", "\(t.minChars)") }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let lines = text.lines
     // Notices are matched on ASCII-lower-cased bytes (the phrases are lower case).
     if chars < max(t.minChars * 3, 600), let notice = firstNotice(text) {
       return fail("notice", "'\(notice)' in a \(chars)-character text", "no notice in short texts")

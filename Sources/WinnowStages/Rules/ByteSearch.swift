@@ -54,3 +54,57 @@ enum ByteSearch {
     return count
   }
 }
+
+extension StringProtocol where SubSequence == Substring {
+  /// Non-empty lines, split on '\n' by bytes. `split(separator:)` on a String walks
+  /// Characters (grapheme breaking), which cost more than the rules themselves.
+  var lines: [Substring] {
+    var result: [Substring] = []
+    let bytes = utf8
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      if bytes[index] == 0x0A {
+        if start != index { result.append(self[start..<index]) }
+        start = bytes.index(after: index)
+      }
+      index = bytes.index(after: index)
+    }
+    if start != bytes.endIndex { result.append(self[start..<bytes.endIndex]) }
+    return result
+  }
+}
+
+extension StringProtocol where SubSequence == Substring {
+  /// Words split on spaces and tabs, by bytes.
+  var spaceSeparatedWords: [Substring] {
+    var result: [Substring] = []
+    let bytes = utf8
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      if byte == 0x20 || byte == 0x09 {
+        if start != index { result.append(self[start..<index]) }
+        start = bytes.index(after: index)
+      }
+      index = bytes.index(after: index)
+    }
+    if start != bytes.endIndex { result.append(self[start..<bytes.endIndex]) }
+    return result
+  }
+
+  /// The first or last occurrence of `needle`, by bytes.
+  func byteRange(of needle: String, backwards: Bool = false) -> Range<Index>? {
+    let pattern = Array(needle.utf8)
+    let bytes = Array(utf8)
+    guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
+    let starts = backwards ? Array(stride(from: bytes.count - pattern.count, through: 0, by: -1)) : Array(0...(bytes.count - pattern.count))
+    for offset in starts where bytes[offset] == pattern[0] && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern) {
+      let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+      let upper = utf8.index(lower, offsetBy: pattern.count)
+      return lower..<upper
+    }
+    return nil
+  }
+}

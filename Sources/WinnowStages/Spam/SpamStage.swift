@@ -74,7 +74,7 @@ struct SpamStage: DocumentStage {
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let lines = text.lines
     var kept: [Substring] = []
     var spamChars = 0
     var totalChars = 0
