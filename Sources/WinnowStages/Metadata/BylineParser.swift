@@ -41,7 +41,7 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.utf8.count <= 360, rules.bylineTitles.contains(where: { line.has($0) }), line.unicodeScalars.count <= 90 else { return nil }
+    guard line.utf8.count <= 360, rules.titleMatcher.occurs(in: line), line.unicodeScalars.count <= 90 else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
@@ -99,7 +99,7 @@ struct BylineParser: Sendable {
   /// An inline byline or outlet prefix at the start of a paragraph:
   /// "[뉴스스페이스=김정영 기자] ", "[비즈니스포스트] ", "(서울=연합뉴스) 홍길동 기자 = ".
   func inlinePrefix(_ line: Substring) -> Prefix? {
-    guard let head = line.unicodeScalars.first, head == "[" || head == "(" || head == "【" || head == "<" || rules.bylineTitles.contains(where: { line.prefix(60).has($0) }) else { return nil }
+    guard let head = line.unicodeScalars.first, head == "[" || head == "(" || head == "【" || head == "<" || rules.titleMatcher.occurs(in: line.prefix(60)) else { return nil }
     guard let open = line.first, open == "[" || open == "(" || open == "【" || open == "<" else {
       return namesThenEquals(line, offset: 0, outlet: nil)
     }
@@ -162,7 +162,7 @@ struct BylineParser: Sendable {
   /// A byline at the end of a paragraph: "… 말했다. 이근호 기자". Returns the names and the
   /// number of characters to cut.
   func trailingByline(_ line: Substring) -> (names: [String], length: Int)? {
-    guard rules.bylineTitles.contains(where: { line.has($0) }) else { return nil }
+    guard rules.titleMatcher.occurs(in: line) else { return nil }
     let words = line.spaceSeparatedWords
     guard words.count >= 3 else { return nil }
     var titleIndex = words.count - 1

@@ -155,14 +155,14 @@ struct MetadataStage: DocumentStage {
         if let outlet = parser.copyrightOutlet(line.text[...]) { document.meta.outlet = outlet; break }
       }
       if document.meta.outlet == nil {
-        for line in document.removed where line.text.utf8.count <= 600 && rules.copyrightMarkers.contains(where: { line.text.has($0) }) {
+        for line in document.removed where line.text.utf8.count <= 600 && rules.copyrightMatcher.occurs(in: line.text) {
           if let outlet = parser.copyrightOutlet(line.text[...]) { document.meta.outlet = outlet; break }
         }
       }
     }
     if document.meta.outlet == nil {
       for index in lines.indices.reversed() where !drop.contains(index) && lines[index].unicodeScalars.count <= 120 {
-        if rules.copyrightMarkers.contains(where: { lines[index].has($0) }), let outlet = parser.copyrightOutlet(lines[index]) {
+        if rules.copyrightMatcher.occurs(in: lines[index]), let outlet = parser.copyrightOutlet(lines[index]) {
           document.meta.outlet = outlet
           break
         }

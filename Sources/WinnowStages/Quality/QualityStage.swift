@@ -106,6 +106,9 @@ struct QualityStage: DocumentStage {
       case 0x23, 0x2026: symbols += 1  // '#', '…'
       case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
       case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
+      case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
+        letters += 1
+        if t.script == "Hangul" || t.script == "any" { scriptLetters += 1 }
       case 0x80...:
         if scalar.properties.isAlphabetic {
           letters += 1

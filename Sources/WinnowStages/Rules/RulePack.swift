@@ -15,7 +15,11 @@ struct LineRule: Sendable {
   var exactHashes: Set<UInt64> = []
   var prefixes: [String] = []
   var suffixes: [String] = []
-  var contains: [String] = []
+  var contains: [String] = [] {
+    didSet { containsMatcher = KeywordMatcher(contains) }
+  }
+  /// `contains` as one multi-word matcher (ASCII case-insensitive).
+  var containsMatcher = KeywordMatcher([])
   var regex: ICURegex?
   /// The rule applies only to lines of at most this many characters (0: any length).
   var maxChars = 0
@@ -31,7 +35,7 @@ struct LineRule: Sendable {
     let bytes = line.utf8
     for prefix in prefixes where bytes.starts(with: prefix.utf8) { return true }
     for suffix in suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return true }
-    for word in contains where line.has(word) { return true }
+    if !containsMatcher.isEmpty, containsMatcher.occurs(in: line) { return true }
     if let regex {
       if !requires.isEmpty, !requires.contains(where: { line.has($0) }) { return false }
       if regex.matches(line) { return true }
@@ -87,10 +91,16 @@ struct SpamRules: Sendable {
 
 /// A language's words for bylines, date labels and copyright lines.
 struct MetadataRules: Sendable {
-  var bylineTitles: [String] = []
+  var bylineTitles: [String] = [] {
+    didSet { titleMatcher = KeywordMatcher(bylineTitles) }
+  }
+  var titleMatcher = KeywordMatcher([])
   var publishedLabels: [String] = []
   var modifiedLabels: [String] = []
-  var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"]
+  var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"] {
+    didSet { copyrightMatcher = KeywordMatcher(copyrightMarkers) }
+  }
+  var copyrightMatcher = KeywordMatcher(["copyright", "ⓒ", "©", "(c)"])
   /// Words before a name in a credit line ("글: 홍길동 기자").
   var creditPrefixes: [String] = []
   var dateWords = DateWords()
