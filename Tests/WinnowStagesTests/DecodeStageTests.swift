@@ -163,6 +163,18 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     #expect(document.text.utf8Bytes == "정상 문장입니다. 서울 날씨".utf8Bytes)
   }
 
+  @Test func repairsARecordsTitleToo() throws {
+    let title = String(Array("인천공항 겨울방학 성수기".utf8).map { Character(Unicode.Scalar($0)) })
+    var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: "정상 문장입니다.")
+    document.meta.title = title
+    #expect(try decodeStage().process(&document) == .keep)
+    #expect(document.meta.title?.utf8Bytes == "인천공항 겨울방학 성수기".utf8Bytes)
+    var plain = Document(id: "k", source: SourceInfo(path: "k", format: .jsonl), text: "정상 문장입니다.")
+    plain.meta.title = "Café crème"
+    #expect(try decodeStage().process(&plain) == .keep)
+    #expect(plain.meta.title == "Café crème")
+  }
+
   @Test func leavesRealLatinTextAlone() throws {
     for text in ["Café crème, déjà vu — naïve façade.", "Größe, Ärger und Übermut", "El niño comió piña en Añón.", "Ärger"] {
       var document = Document(id: "j", source: SourceInfo(path: "j", format: .jsonl), text: text)

@@ -65,6 +65,9 @@ struct BoilerplateStage: DocumentStage {
     var chars: Int
     var body: Bool
     var start: Bool
+    /// The line as a String and its byte hash, made once for all the rules.
+    var string: String
+    var hash: UInt64
     var rule: String?
     var zone: RemovedLine.Zone = .body
   }
@@ -75,7 +78,8 @@ struct BoilerplateStage: DocumentStage {
       if line.isEmpty { return nil }
       let chars = line.unicodeScalars.count
       let string = String(line)
-      return Line(text: line, chars: chars, body: shape.isBody(string, chars: chars), start: shape.isBodyStart(string, chars: chars))
+      return Line(text: line, chars: chars, body: shape.isBody(string, chars: chars), start: shape.isBodyStart(string, chars: chars),
+                  string: string, hash: CorpusLineCounts.fnv1a(line.utf8))
     }
   }
 
@@ -105,8 +109,8 @@ struct BoilerplateStage: DocumentStage {
     tailSearch: for index in lines.indices {
       if lines[index].body { proseBefore += lines[index].chars; continue }
       guard proseBefore > 0 else { continue }
-      let line = String(lines[index].text)
-      for rule in pack.tail where rule.matches(line, chars: lines[index].chars) {
+      let line = lines[index].string
+      for rule in pack.tail where rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
         if proseTotal - proseBefore < proseBefore {
           for rest in index..<lines.count {
             lines[rest].rule = rest == index ? rule.name : rule.name + ".after"
@@ -119,7 +123,7 @@ struct BoilerplateStage: DocumentStage {
     // Blocks.
     var open: (name: String, end: LineRule)?
     for index in lines.indices where lines[index].rule == nil {
-      let line = String(lines[index].text)
+      let line = lines[index].string
       if let block = open {
         lines[index].rule = block.name
         if block.end.matches(line, chars: lines[index].chars) { open = nil }
@@ -133,8 +137,8 @@ struct BoilerplateStage: DocumentStage {
     }
     // Single lines.
     for index in lines.indices where lines[index].rule == nil {
-      let line = String(lines[index].text)
-      for rule in pack.lines where rule.matches(line, chars: lines[index].chars) {
+      let line = lines[index].string
+      for rule in pack.lines where rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
         lines[index].rule = rule.name
         break
       }
@@ -147,10 +151,10 @@ struct BoilerplateStage: DocumentStage {
     // Repeated short lines.
     if pack.repeatedMaxChars > 0 {
       var seen: [UInt64: Int] = [:]
-      for line in lines where !line.body && line.chars <= pack.repeatedMaxChars { seen[CorpusLineCounts.fnv1a(line.text.utf8), default: 0] += 1 }
+      for line in lines where !line.body && line.chars <= pack.repeatedMaxChars { seen[line.hash, default: 0] += 1 }
       if seen.values.contains(where: { $0 > 1 }) {
         for index in lines.indices where lines[index].rule == nil && !lines[index].body && lines[index].chars <= pack.repeatedMaxChars {
-          if (seen[CorpusLineCounts.fnv1a(lines[index].text.utf8)] ?? 0) > 1 { lines[index].rule = "repeated" }
+          if (seen[lines[index].hash] ?? 0) > 1 { lines[index].rule = "repeated" }
         }
       }
     }

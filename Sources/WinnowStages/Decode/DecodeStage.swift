@@ -117,6 +117,11 @@ struct DecodeStage: DocumentStage {
       text = fixed.text
       document.count("mojibake_repaired", fixed.repaired)
     }
+    // A record's own title went through the same broken decoder as its text.
+    if repair, let title = document.meta.title, let fixed = mojibake.repair(title) {
+      document.meta.title = fixed.text
+      document.count("mojibake_repaired", fixed.repaired)
+    }
     document.text = text
     return .keep
   }

@@ -28,10 +28,10 @@ struct LineRule: Sendable {
   /// The regex runs only on lines that contain one of these (a cheap byte search first).
   var requires: [String] = []
 
-  func matches(_ line: String, chars: Int) -> Bool {
+  func matches(_ line: String, chars: Int, hash: UInt64? = nil) -> Bool {
     if maxChars > 0, chars > maxChars { return false }
     if chars < minChars { return false }
-    if !exactHashes.isEmpty, exactHashes.contains(CorpusLineCounts.fnv1a(line.utf8)), exact.contains(line) { return true }
+    if !exactHashes.isEmpty, exactHashes.contains(hash ?? CorpusLineCounts.fnv1a(line.utf8)), exact.contains(line) { return true }
     let bytes = line.utf8
     for prefix in prefixes where bytes.starts(with: prefix.utf8) { return true }
     for suffix in suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return true }
