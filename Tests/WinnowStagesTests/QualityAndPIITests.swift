@@ -51,6 +51,19 @@ let koArticle = [koBody1, koBody2, koBody3, koBody1.replacingOccurrences(of: "24
     #expect(droppedRule(try quality(notice)) == "notice")
   }
 
+  @Test func skipsTheWordBreakIteratorOnlyWhenTheBoundsDecide() throws {
+    // 8 distinct sentences of 9 tokens each: 72 tokens.
+    let sentences = (1...8).map { "시는 \($0)일 시청에서 심야버스 노선을 북부 지역까지 늘린다고 밝혔다." }
+    var document = textDocument(sentences.joined(separator: "\n\n"))
+    #expect(try makeStage(QualityConfig.self).process(&document) == .keep)
+    #expect(document.counters.contains { $0.name == "words_bounded" })
+    // Fewer tokens than min_words: ICU counts, and the verdict is its.
+    var short = textDocument(sentences.joined(separator: "\n\n"))
+    let verdict = try makeStage(QualityConfig.self, ["min_words": .int(500)]).process(&short)
+    #expect(!short.counters.contains { $0.name == "words_bounded" })
+    #expect(droppedRule(verdict) == "min_words")
+  }
+
   @Test func countsWordsWithICUNotSpaces() throws {
     // Japanese has no spaces: ICU's dictionary breaks it into words.
     let japanese = String(repeating: "市議会は火曜日、夜行バスを北部地区まで延長することを決めた。", count: 10)

@@ -76,7 +76,7 @@ struct BoilerplateStage: DocumentStage {
     text.lines.compactMap { raw in
       let line = raw.trimmingSpaces
       if line.isEmpty { return nil }
-      let chars = line.unicodeScalars.count
+      let chars = line.scalarCount
       let string = String(line)
       return Line(text: line, chars: chars, body: shape.isBody(string, chars: chars), start: shape.isBodyStart(string, chars: chars),
                   string: string, hash: CorpusLineCounts.fnv1a(line.utf8))

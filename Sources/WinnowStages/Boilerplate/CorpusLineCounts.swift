@@ -44,7 +44,7 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
     var keys = Set<UInt64>()
     for raw in text.lines {
       let line = raw.trimmingSpaces
-      if line.isEmpty || line.unicodeScalars.count > settings.maxChars { continue }
+      if line.isEmpty || line.scalarCount > settings.maxChars { continue }
       keys.insert(key(line, group: group))
     }
     learning.withLock { state in
@@ -66,7 +66,7 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
 
   /// The share of its site's documents that have this line, when it is boilerplate.
   func share(_ line: Substring, group: UInt64) -> Double? {
-    guard line.unicodeScalars.count <= settings.maxChars else { return nil }
+    guard line.scalarCount <= settings.maxChars else { return nil }
     let key = key(line, group: group)
     guard let count = lineCounts[key], let size = groupSizes[group], size > 0 else { return nil }
     let share = Double(count) / Double(size)

@@ -101,7 +101,7 @@ struct HTMLExtractor: Sendable {
     func flush() {
       if !current.isEmpty {
         let text = String(decoding: current, as: UTF8.self)
-        let chars = text.unicodeScalars.count
+        let chars = text.scalarCount
         let linkChars = current.count == 0 ? 0 : chars * currentLinkBytes / current.count
         let block = currentBlock
         lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: block,

@@ -5,7 +5,7 @@ struct BylineParser: Sendable {
 
   /// A name: 2–12 letters, no digits (Korean names are 2–4 syllables; Latin names longer).
   static func isName(_ word: Substring) -> Bool {
-    let count = word.unicodeScalars.count
+    let count = word.scalarCount
     guard count >= 2, count <= 12 else { return false }
     return word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
   }
@@ -41,7 +41,7 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.utf8.count <= 360, rules.titleMatcher.occurs(in: line), line.unicodeScalars.count <= 90 else { return nil }
+    guard line.utf8.count <= 360, rules.titleMatcher.occurs(in: line), line.scalarCount <= 90 else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
@@ -107,7 +107,7 @@ struct BylineParser: Sendable {
     guard let end = line.prefix(48).firstIndex(of: close) else { return nil }
     let inside = line[line.index(after: line.startIndex)..<end]
     let afterIndex = line.index(after: end)
-    let consumed = line[..<afterIndex].unicodeScalars.count
+    let consumed = line[..<afterIndex].scalarCount
     let insideWords = inside.spaceSeparatedWords
     if let equals = inside.firstIndex(of: "=") {
       let left = inside[..<equals].trimmingSpaces
@@ -130,7 +130,7 @@ struct BylineParser: Sendable {
     // [비즈니스포스트]: an outlet name alone, one or two words, no digits.
     if open == "[", insideWords.count <= 2, !inside.isEmpty,
       inside.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == " " }),
-      line[afterIndex...].unicodeScalars.count >= 20
+      line[afterIndex...].scalarCount >= 20
     {
       return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: [], outlet: String(inside))
     }
@@ -146,13 +146,13 @@ struct BylineParser: Sendable {
     // News agencies write several reporters with spaces: "홍길동 김영희 기자 =". Every word
     // before the title here is a name (2–4 Hangul syllables).
     let hangulName: (Substring) -> Bool = { word in
-      (2...4).contains(word.unicodeScalars.count) && word.unicodeScalars.allSatisfy { (0xAC00...0xD7A3).contains($0.value) }
+      (2...4).contains(word.scalarCount) && word.unicodeScalars.allSatisfy { (0xAC00...0xD7A3).contains($0.value) }
     }
     if names.count == 1, words.count >= 3, words.count <= 5, words.dropLast().allSatisfy(hangulName) {
       names = words.dropLast().map(String.init)
     }
     let after = line.index(after: equals)
-    return Prefix(length: offset + line[..<after].unicodeScalars.count + spaces(after: after, in: line), names: names, outlet: outlet)
+    return Prefix(length: offset + line[..<after].scalarCount + spaces(after: after, in: line), names: names, outlet: outlet)
   }
 
   func spaces(after index: Substring.Index, in line: Substring) -> Int {
@@ -174,7 +174,7 @@ struct BylineParser: Sendable {
     let firstName = words[firstIndex]
     let before = line[..<firstName.startIndex].trimmingSpaces
     guard let last = before.last, ".!?。”\"'’".contains(last) else { return nil }
-    return (names, line[before.endIndex...].unicodeScalars.count)
+    return (names, line[before.endIndex...].scalarCount)
   }
 
   /// "저작권자 ⓒ 믜디일보, 무단 전재 및 재배포 금지" → "믜디일보".
@@ -200,7 +200,7 @@ struct BylineParser: Sendable {
       if let range = name.range(of: stop) { name = String(name[..<range.lowerBound]) }
     }
     name = name.trimmed
-    guard !name.isEmpty, name.unicodeScalars.count <= 30, !name.has("@") else { return nil }
+    guard !name.isEmpty, name.scalarCount <= 30, !name.has("@") else { return nil }
     return name
   }
 }

@@ -109,7 +109,7 @@ struct MetadataStage: DocumentStage {
         textBylines.append(contentsOf: names.filter { !textBylines.contains($0) })
         if let date = dateOnLine(line, byline: true) { datelines.append(date) }
         if removeBylines { drop.insert(index); document.removed.append(RemovedLine(stage: "metadata", rule: "byline", text: String(line), zone: .body)) }
-      } else if line.unicodeScalars.count <= 80, let date = dateOnLine(line, byline: false) {
+      } else if line.scalarCount <= 80, let date = dateOnLine(line, byline: false) {
         datelines.append(date)
         if removeBylines { drop.insert(index); document.removed.append(RemovedLine(stage: "metadata", rule: "dateline", text: String(line), zone: .body)) }
       }
@@ -119,7 +119,7 @@ struct MetadataStage: DocumentStage {
     if let last = lines.indices.last(where: { !drop.contains($0) }), let closing = parser.trailingByline(lines[last]) {
       closingNames = closing.names
       if removeBylines {
-        let keep = lines[last].unicodeScalars.count - closing.length
+        let keep = lines[last].scalarCount - closing.length
         document.removed.append(RemovedLine(stage: "metadata", rule: "byline_suffix", text: String(lines[last].unicodeScalars.dropFirst(keep)), zone: .body))
         lines[last] = Substring(lines[last].unicodeScalars.prefix(keep)).trimmingSpaces
       }
@@ -133,7 +133,7 @@ struct MetadataStage: DocumentStage {
       if let names = parser.bylineLine(value) {
         headerNames.append(contentsOf: names.filter { !headerNames.contains($0) })
         if let date = dateOnLine(value, byline: true) { datelines.append(date) }
-      } else if value.unicodeScalars.count <= 80, let date = dateOnLine(value, byline: false) {
+      } else if value.scalarCount <= 80, let date = dateOnLine(value, byline: false) {
         datelines.append(date)
       }
     }
@@ -161,7 +161,7 @@ struct MetadataStage: DocumentStage {
       }
     }
     if document.meta.outlet == nil {
-      for index in lines.indices.reversed() where !drop.contains(index) && lines[index].unicodeScalars.count <= 120 {
+      for index in lines.indices.reversed() where !drop.contains(index) && lines[index].scalarCount <= 120 {
         if rules.copyrightMatcher.occurs(in: lines[index]), let outlet = parser.copyrightOutlet(lines[index]) {
           document.meta.outlet = outlet
           break
@@ -201,7 +201,7 @@ struct MetadataStage: DocumentStage {
     if rules.publishedLabels.contains(where: { lead.has($0) }) { return (0, date) }
     // Without a label the line must be little more than the date.
     let bytes = Array(text.utf8)
-    let rest = text.unicodeScalars.count - String(decoding: bytes[date.range], as: UTF8.self).unicodeScalars.count
+    let rest = text.scalarCount - String(decoding: bytes[date.range], as: UTF8.self).scalarCount
     if byline { return (1, date) }
     if date.hour != nil, rest <= 12 { return (1, date) }
     return nil
@@ -209,7 +209,7 @@ struct MetadataStage: DocumentStage {
 
   func findTitle(header: [RemovedLine], removed: [RemovedLine], lines: [Substring]) -> String? {
     func headlineShaped(_ text: String) -> Bool {
-      let count = text.unicodeScalars.count
+      let count = text.scalarCount
       guard count >= minTitle, count <= maxTitle else { return false }
       if parser.bylineLine(text[...]) != nil { return false }
       if DateParsing.first(in: text, words: rules.dateWords) != nil, count <= 40 { return false }
@@ -220,7 +220,7 @@ struct MetadataStage: DocumentStage {
     for line in removed where line.rule == "repeated" && headlineShaped(line.text) {
       return line.text
     }
-    for line in header where (line.rule == "before_body" || line.rule == "corpus_recurring") && headlineShaped(line.text) && !shape.isBodyStart(line.text, chars: line.text.unicodeScalars.count) {
+    for line in header where (line.rule == "before_body" || line.rule == "corpus_recurring") && headlineShaped(line.text) && !shape.isBodyStart(line.text, chars: line.text.scalarCount) {
       return line.text
     }
     return nil

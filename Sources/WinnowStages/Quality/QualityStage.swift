@@ -92,32 +92,45 @@ struct QualityStage: DocumentStage {
     // One pass over the scalars: counts by class.
     var chars = 0, nonSpace = 0, letters = 0, scriptLetters = 0, digits = 0, symbols = 0, sentences = 0
     var lastWasEnd = false
+    // Space-separated tokens holding a letter or digit: each holds at least one ICU word.
+    var alnumTokens = 0
+    var tokenHasAlnum = false
     for scalar in text.unicodeScalars {
       chars += 1
       let value = scalar.value
-      if value == 0x20 || value == 0x0A || value == 0x09 { if lastWasEnd { sentences += 1; lastWasEnd = false }; continue }
+      if value == 0x20 || value == 0x0A || value == 0x09 {
+        if lastWasEnd { sentences += 1; lastWasEnd = false }
+        if tokenHasAlnum { alnumTokens += 1; tokenHasAlnum = false }
+        continue
+      }
       nonSpace += 1
       lastWasEnd = false
       switch value {
-      case 0x30...0x39: digits += 1
+      case 0x30...0x39:
+        digits += 1
+        tokenHasAlnum = true
       case 0x41...0x5A, 0x61...0x7A:
         letters += 1
+        tokenHasAlnum = true
         if t.script == "Latin" { scriptLetters += 1 }
       case 0x23, 0x2026: symbols += 1  // '#', '…'
       case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
       case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
       case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
         letters += 1
+        tokenHasAlnum = true
         if t.script == "Hangul" || t.script == "any" { scriptLetters += 1 }
       case 0x80...:
         if scalar.properties.isAlphabetic {
           letters += 1
+          tokenHasAlnum = true
           if inScript(value) { scriptLetters += 1 }
         }
       default: break
       }
     }
     if lastWasEnd { sentences += 1 }
+    if tokenHasAlnum { alnumTokens += 1 }
     if chars < t.minChars { return fail("min_chars", "\(chars) characters", "\(t.minChars)") }
     let lines = text.lines
     // Notices are matched on ASCII-lower-cased bytes (the phrases are lower case).
@@ -131,13 +144,20 @@ struct QualityStage: DocumentStage {
     }
     let digitRatio = Double(digits) / Double(max(1, nonSpace))
     if digitRatio > t.maxDigitRatio { return fail("max_digit_ratio", percent(digitRatio), percent(t.maxDigitRatio)) }
-    if let longest = lines.map({ $0.unicodeScalars.count }).max(), longest > t.maxLineChars {
+    if let longest = lines.map({ $0.scalarCount }).max(), longest > t.maxLineChars {
       return fail("max_line_chars", "\(longest) characters", "\(t.maxLineChars)")
     }
     // Duplicated lines (every line) and paragraphs (blank-line separated blocks).
     if let verdict = duplicates(lines, ratio: t.maxDuplicateLineRatio, chars: t.maxDuplicateLineChars, what: "line") { return verdict }
     let paragraphs = Self.paragraphs(text)
     if let verdict = duplicates(paragraphs, ratio: t.maxDuplicateParagraphRatio, chars: t.maxDuplicateParagraphChars, what: "paragraph") { return verdict }
+    // ICU's count lies between the letter-or-digit tokens (each holds a word) and the letters
+    // and digits (each word holds one): when those bounds already pass every word test, the
+    // verdict cannot change and the word break iterator is not run.
+    if alnumTokens >= t.minWords, letters + digits <= t.maxWords, Double(symbols) <= t.maxSymbolRatio * Double(alnumTokens) {
+      document.count("words_bounded")
+      return .keep
+    }
     let (wordCount, _) = words.count(text)
     if wordCount < t.minWords { return fail("min_words", "\(wordCount) words", "\(t.minWords)") }
     if wordCount > t.maxWords { return fail("max_words", "\(wordCount) words", "\(t.maxWords)") }
@@ -186,7 +206,7 @@ struct QualityStage: DocumentStage {
     var duplicateChars = 0
     var totalChars = 0
     for item in items {
-      let count = item.unicodeScalars.count
+      let count = item.scalarCount
       totalChars += count
       if !seen.insert(CorpusLineCounts.fnv1a(item.utf8)).inserted {
         duplicateItems += 1

@@ -108,3 +108,16 @@ extension StringProtocol where SubSequence == Substring {
     return nil
   }
 }
+
+extension StringProtocol {
+  /// The number of Unicode scalars, counted on the UTF-8 bytes (every byte that is not a
+  /// continuation byte starts one); much cheaper than `unicodeScalars.count`.
+  var scalarCount: Int {
+    let counted: Int? = utf8.withContiguousStorageIfAvailable { bytes in
+      var count = 0
+      for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+      return count
+    }
+    return counted ?? unicodeScalars.count
+  }
+}

@@ -56,16 +56,16 @@ struct SpamStage: DocumentStage {
     guard line.has("http") || line.has("www.") else { return 0 }
     var urlChars = 0
     for word in line.split(separator: " ") where word.hasPrefix("http://") || word.hasPrefix("https://") || word.hasPrefix("www.") {
-      urlChars += word.unicodeScalars.count
+      urlChars += word.scalarCount
     }
-    return Double(urlChars) / Double(max(1, line.unicodeScalars.count))
+    return Double(urlChars) / Double(max(1, line.scalarCount))
   }
 
   enum Kind { case none, keyword, links }
 
   func classify(_ line: Substring) -> (Kind, hits: Int) {
     let count = hits(line)
-    let chars = line.unicodeScalars.count
+    let chars = line.scalarCount
     if count >= rules.lineMinKeywords { return (.keyword, count) }
     if count >= 1, chars <= rules.shortLineChars, !shape.isBody(String(line), chars: chars) { return (.keyword, count) }
     if chars >= 20, Self.urlShare(line) > maxURLShare { return (.links, count) }
@@ -81,7 +81,7 @@ struct SpamStage: DocumentStage {
     var totalHits = 0
     var removedLines = 0
     for line in lines {
-      let chars = line.unicodeScalars.count
+      let chars = line.scalarCount
       totalChars += chars
       let (kind, count) = classify(line)
       totalHits += count
@@ -97,7 +97,7 @@ struct SpamStage: DocumentStage {
     // Page chrome counts too: a spam page's casino menu is spam evidence.
     for index in document.removed.indices where document.removed[index].stage != "spam" && document.removed[index].zone != .tail {
       let line = document.removed[index]
-      let chars = line.text.unicodeScalars.count
+      let chars = line.text.scalarCount
       totalChars += chars
       let (kind, count) = classify(line.text[...])
       totalHits += count
@@ -109,7 +109,7 @@ struct SpamStage: DocumentStage {
     }
     document.count("spam_lines", removedLines)
     let share = Double(spamChars) / Double(max(1, totalChars))
-    let keptChars = kept.reduce(0) { $0 + $1.unicodeScalars.count }
+    let keptChars = kept.reduce(0) { $0 + $1.scalarCount }
     // Mostly spam: by share of the whole page, or keywords all over and less than half of
     // the text left once spam lines are out.
     if share > maxSpamShare || (totalHits >= minKeywordDocument && Double(keptChars) < Double(textChars) * 0.5) {
