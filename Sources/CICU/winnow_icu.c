@@ -8,6 +8,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uversion.h>
+#include <unicode/utypes.h>
 #include <unicode/uregex.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
@@ -171,6 +172,8 @@ int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error)
   }
   return 0;
 }
+
+const char *winnow_icu_error_name(int32_t code) { return u_errorName((UErrorCode)code); }
 
 struct winnow_regex {
   URegularExpression *re;

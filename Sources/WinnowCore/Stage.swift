@@ -8,10 +8,17 @@ public protocol DocumentStage: Sendable {
 /// the runner makes a first pass over the input, running the stages before it and handing
 /// it every document that reaches it, then calls `finishLearning` and runs the pipeline.
 public protocol CorpusLearner: AnyObject, Sendable {
+  /// Whether the first pass should run the earlier stages on this document and observe it
+  /// (a learner may look at a deterministic sample of the corpus).
+  func wants(_ document: Document) -> Bool
   /// Called from any worker thread during the first pass.
   func observe(_ document: Document)
   /// Called once, after the first pass and before the second starts.
   func finishLearning()
+}
+
+extension CorpusLearner {
+  public func wants(_ document: Document) -> Bool { true }
 }
 
 public protocol LearningStage: DocumentStage {

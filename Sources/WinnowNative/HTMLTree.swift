@@ -79,7 +79,11 @@ public struct HTMLTree: Sendable {
   /// Parses UTF-8 HTML with libxml2's SAX interface: no libxml2 tree is built, the events
   /// fill the flat array directly (libxml2 still closes implied and unclosed elements). Never
   /// fetches anything.
+  /// libxml2's global tables (encoding handlers, …) are set up once, before any thread parses.
+  public static let initialize: Void = { xmlInitParser() }()
+
   public init(utf8 text: String) throws(NativeError) {
+    HTMLTree.initialize
     let builder = Builder()
     var copy = text
     let status: Int32 = copy.withUTF8 { buffer -> Int32 in

@@ -59,7 +59,7 @@ public final class ICURegex: Sendable {
     }
     guard let opened else {
       throw NativeError(function: "uregex_openUTF8", code: icuError,
-                        message: "invalid regular expression (ICU error \(icuError)) near offset \(offset)")
+                        message: "invalid regular expression (\(String(cString: winnow_icu_error_name(icuError)))) near offset \(offset)")
     }
     pool = ICUPool(ICUHandle(opened, close: { winnow_regex_close($0) })) { prototype in
       var error: Int32 = 0

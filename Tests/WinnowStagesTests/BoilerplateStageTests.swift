@@ -60,6 +60,13 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     #expect(document.text.paragraphs.contains(koBody3))
   }
 
+  @Test func menuShapedSubheadingInsideTheBodyStays() throws {
+    let page = "정치 경제 사회 전국 국제 문화 스포츠\n\n\(koBody1)\n\n정부 올해 안에 반도체 지원 법안 처리 방침\n\n\(koBody2)"
+    let (_, document) = try clean(page)
+    #expect(document.text.paragraphs == [koBody1, "정부 올해 안에 반도체 지원 법안 처리 방침", koBody2])
+    #expect(document.removed.first?.rule == "menu_words")
+  }
+
   @Test func keepsShortSubheadingsBetweenParagraphsButNotTheDeck() throws {
     let page = "심야버스 북부까지 확대\n\n운영비 20억원 추산\n\n\(koBody1)\n\n노선 확대 배경\n\n\(koBody2)"
     let (_, document) = try clean(page)

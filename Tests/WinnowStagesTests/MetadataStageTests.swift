@@ -15,7 +15,7 @@ func lift(_ text: String) throws -> Document {
   let words: DateWords = {
     var words = DateWords()
     words.year = ["년"]; words.month = ["월"]; words.day = ["일"]; words.hour = ["시"]; words.minute = ["분"]
-    words.pm = ["오후"]; words.am = ["오전"]; words.defaultZone = "+09:00"
+    words.pm = ["오후", "PM"]; words.am = ["오전", "AM"]; words.defaultZone = "+09:00"
     return words
   }()
 
@@ -29,6 +29,8 @@ func lift(_ text: String) throws -> Document {
     ("2025. 3. 2. 오전 9:30", "2025-03-02T09:30:00+09:00"),
     ("2025-01-12T06:00:00Z", "2025-01-12T06:00:00+00:00"),
     ("2025-01-12T06:00:00.123-05:00", "2025-01-12T06:00:00-05:00"),
+    ("입력 2025-01-12 10:30-11:00", "2025-01-12T10:30:00+09:00"),
+    ("기사입력 2025-01-12 3:30 PM", "2025-01-12T15:30:00+09:00"),
   ])
   func parsesKoreanAndMachineDates(_ input: String, _ iso: String) {
     #expect(DateParsing.first(in: input, words: words)?.iso(defaultZone: words.defaultZone) == iso)
@@ -37,6 +39,9 @@ func lift(_ text: String) throws -> Document {
   @Test func ignoresRelativeAndImpossibleDates() {
     #expect(DateParsing.first(in: "3시간 전", words: words) == nil)
     #expect(DateParsing.first(in: "2025.13.40", words: words) == nil)
+    #expect(DateParsing.first(in: "입력 2025.02.31 14:05", words: words) == nil)
+    #expect(DateParsing.first(in: "2024.02.29", words: words)?.iso(defaultZone: nil) == "2024-02-29")
+    #expect(DateParsing.first(in: "2025.02.29", words: words) == nil)
     #expect(DateParsing.first(in: "전화 02-2025-1234", words: words) == nil)
   }
 
@@ -86,6 +91,16 @@ func lift(_ text: String) throws -> Document {
     let document = try lift(page)
     #expect(document.meta.authors == ["홍길동"])
     #expect(document.text.paragraphs == [koBody1, koBody2, koBody3])
+  }
+
+  @Test func sectionTagsAndProseAreNotOutletsOrAuthors() throws {
+    let anchor = try lift("[앵커] \(koBody1)\n\n\(koBody2)\n\n저작권자 ⓒ 한빛일보, 무단 전재 및 재배포 금지")
+    #expect(anchor.meta.outlet == "한빛일보")
+    let subhead = try lift("\(koBody1)\n\n현장의 기자\n\n\(koBody2)")
+    #expect(subhead.meta.authors.isEmpty)
+    #expect(subhead.text.paragraphs.contains("현장의 기자"))
+    let money = try lift("(1달러=1,300원) 환율이 크게 오르면서 수입 물가가 들썩이고 있다고 시는 밝혔다.\n\n\(koBody2)")
+    #expect(money.meta.outlet == nil)
   }
 
   @Test func htmlMetadataIsKept() throws {

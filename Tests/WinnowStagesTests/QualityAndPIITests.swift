@@ -99,6 +99,9 @@ let koArticle = [koBody1, koBody2, koBody3, koBody1.replacingOccurrences(of: "24
     "제품 번호 123456-9876543은 주민번호가 아니다",
     "버전 10.2.1 출시",
     "@mention 과 user@localhost 는 주소가 아니다",
+    "한국전쟁(1950-1953)과 1997-1998년 외환위기",
+    "참가자 1500-2000명",
+    "번호 02 2023 2024 시즌",
   ])
   func leavesNumbersThatAreNotPersonalData(_ input: String) throws {
     #expect(try redact(input).text == input)

@@ -48,6 +48,9 @@ int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t lengt
 /// code points is already normalized. Returns 0 on success.
 int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error);
 
+/// ICU's name for an error code ("U_REGEX_MISMATCHED_PAREN").
+const char *winnow_icu_error_name(int32_t code);
+
 /// An ICU regular expression (opaque). Not thread-safe: clone one per thread.
 typedef struct winnow_regex winnow_regex;
 

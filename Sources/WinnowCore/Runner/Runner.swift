@@ -185,7 +185,7 @@ public final class Runner: @unchecked Sendable {
     for _ in 0..<options.jobs {
       let worker = Thread { [self] in
         while let batch = queue.pop() {
-          for item in batch.items where item.drop == nil {
+          for item in batch.items where item.drop == nil && learner.wants(item.document) {
             var document = item.document
             var kept = true
             for configured in pipeline.stages[..<stageIndex] {

@@ -25,10 +25,12 @@ struct BoilerplateConfig: StageConfig {
     OptionSpec("rules", .path, default: .string(""), "rule pack file (YAML), relative to the pipeline file; required"),
     OptionSpec("body_span", .bool, default: .bool(true), "drop lines before the first and after the last prose line"),
     OptionSpec("audit", .bool, default: .bool(false), "write the removed lines with their rule as 'removed' in each record"),
-    OptionSpec("corpus_min_docs", .int(0...Int.max), default: .int(0),
+    OptionSpec("corpus_min_docs", .int(0...1_000_000_000), default: .int(0),
                "a line in at least this many documents of one site is boilerplate (0: off); needs a first pass over the input"),
     OptionSpec("corpus_min_share", .double(0...1), default: .double(0.05),
                "…and in at least this share of that site's documents"),
+    OptionSpec("corpus_sample", .double(0.01...1), default: .double(1),
+               "share of documents the first pass reads, chosen by a hash of the id (CCNet learns from a sample too)"),
     OptionSpec("corpus_max_chars", .int(1...10_000), default: .int(200),
                "only lines up to this many characters are counted across the corpus (bounds memory)"),
   ]
@@ -44,7 +46,7 @@ struct BoilerplateConfig: StageConfig {
     bodySpan = options.bool("body_span")
     audit = options.bool("audit")
     corpus = CorpusLineSettings(minDocs: options.int("corpus_min_docs"), minShare: options.double("corpus_min_share"),
-                                maxChars: options.int("corpus_max_chars"))
+                                maxChars: options.int("corpus_max_chars"), sample: options.double("corpus_sample"))
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
@@ -111,7 +113,12 @@ struct BoilerplateStage: DocumentStage {
       guard proseBefore > 0 else { continue }
       let line = lines[index].string
       for rule in pack.tail where rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
-        if proseTotal - proseBefore < proseBefore {
+        // Other pages' teasers after the marker: less prose than before it, and at most two
+        // paragraph-length prose lines (headline lists are short) or under a fifth of the
+        // page's prose. A related box inside a story has the story's own paragraphs after it.
+        let proseAfter = proseTotal - proseBefore
+        let paragraphsAfter = lines[(index + 1)...].reduce(0) { $0 + ($1.body && $1.chars >= 2 * pack.body.minChars ? 1 : 0) }
+        if proseAfter < proseBefore, paragraphsAfter <= 2 || proseAfter * 5 < proseTotal {
           for rest in index..<lines.count {
             lines[rest].rule = rest == index ? rule.name : rule.name + ".after"
             lines[rest].zone = .tail
@@ -138,7 +145,7 @@ struct BoilerplateStage: DocumentStage {
     // Single lines.
     for index in lines.indices where lines[index].rule == nil {
       let line = lines[index].string
-      for rule in pack.lines where rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
+      for rule in pack.lines where !rule.outsideBody && rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
         lines[index].rule = rule.name
         break
       }
@@ -161,14 +168,18 @@ struct BoilerplateStage: DocumentStage {
     // Zones and the body span.
     let first = lines.firstIndex { $0.rule == nil && $0.start }
     let last = lines.lastIndex { $0.rule == nil && $0.body }
+    let outside = pack.lines.filter(\.outsideBody)
     for index in lines.indices where lines[index].zone != .tail {
-      if let first, index < first {
-        lines[index].zone = .header
-        if bodySpan, lines[index].rule == nil { lines[index].rule = "before_body" }
-      } else if let last, index > last {
-        lines[index].zone = .trailer
-        if bodySpan, lines[index].rule == nil { lines[index].rule = "after_body" }
+      let before = first.map { index < $0 } ?? false
+      let after = last.map { index > $0 } ?? false
+      guard before || after else { continue }
+      lines[index].zone = before ? .header : .trailer
+      if lines[index].rule == nil,
+        let rule = outside.first(where: { $0.matches(lines[index].string, chars: lines[index].chars, hash: lines[index].hash) })
+      {
+        lines[index].rule = rule.name
       }
+      if bodySpan, lines[index].rule == nil { lines[index].rule = before ? "before_body" : "after_body" }
     }
   }
 }

@@ -5,6 +5,8 @@ struct CorpusLineSettings: Sendable {
   var minDocs: Int
   var minShare: Double
   var maxChars: Int
+  /// Share of documents the first pass reads (chosen by a hash of the id, so the same every run).
+  var sample: Double = 1
 }
 
 /// Line frequencies per site, learned in a first pass (CCNet's paragraph-hash dedup, per
@@ -38,6 +40,11 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
 
   func key(_ line: Substring, group: UInt64) -> UInt64 { Self.fnv1a(line.utf8, seed: group ^ 0x9e37_79b9_7f4a_7c15) }
 
+  /// A deterministic sample: a hash of the id below `sample`.
+  func wants(_ document: Document) -> Bool {
+    settings.sample >= 1 || Double(Self.fnv1a(document.id.utf8) % 10_000) < settings.sample * 10_000
+  }
+
   func observe(_ document: Document) {
     guard let text = document.text else { return }
     let group = Self.group(of: document)
@@ -55,7 +62,8 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
 
   func finishLearning() {
     learning.withLock { state in
-      let minDocs = UInt32(settings.minDocs)
+      // With a sample, `minDocs` is scaled to the sample (at least 2 sampled documents).
+      let minDocs = UInt32(clamping: max(2, Int((Double(settings.minDocs) * min(1, settings.sample)).rounded(.up))))
       groupSizes = state.groups
       lineCounts = state.lines.filter { $0.value >= minDocs }
       state = ([:], [:])

@@ -82,9 +82,11 @@ struct HTMLExtractor: Sendable {
     var paragraphs = [UInt16](repeating: 0, count: nodes.count)
     for index in nodes.indices where nodes[index].kind == .element && nodes[index].name == "p" {
       var ancestor = nodes[index].parent
-      while ancestor >= 0 {
+      var depth = 0
+      while ancestor >= 0, depth < 64 {
         paragraphs[Int(ancestor)] &+= 1
         ancestor = nodes[Int(ancestor)].parent
+        depth += 1
       }
     }
 
@@ -171,11 +173,14 @@ struct HTMLExtractor: Sendable {
     var total = [Int](repeating: 0, count: nodes.count)
     var linkTotal = [Int](repeating: 0, count: nodes.count)
     for line in lines where line.block >= 0 && !line.chrome {
+      // At most 64 ancestors: pathological nesting (thousands of open <div>s) stays linear.
       var ancestor = line.block
-      while ancestor >= 0 {
+      var depth = 0
+      while ancestor >= 0, depth < 64 {
         total[Int(ancestor)] += line.chars
         linkTotal[Int(ancestor)] += line.linkChars
         ancestor = nodes[Int(ancestor)].parent
+        depth += 1
       }
       guard line.chars >= minParagraphChars, line.linkChars * 2 < line.chars else { continue }
       let commas = line.text.unicodeScalars.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }

@@ -69,14 +69,15 @@ struct HTMLConfig: StageConfig {
       maxLinkDensity: options.double("max_link_density"), trimEdges: options.bool("trim_edges"))
     applyTo = options.string("apply_to")
     let zone = options.string("default_timezone")
-    if !zone.isEmpty, DateParsing.parseValue("2000-01-01T00:00" + zone)?.zone == nil {
+    if !zone.isEmpty, !DateParsing.isOffset(zone) {
       throw OptionError(option: "default_timezone", "'\(zone)' is not an offset like +09:00")
     }
     self.zone = zone.isEmpty ? nil : zone
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
-    HTMLStage(extractor: extractor, applyTo: applyTo, zone: zone)
+    HTMLTree.initialize  // on the configuring thread, before workers start
+    return HTMLStage(extractor: extractor, applyTo: applyTo, zone: zone)
   }
 }
 

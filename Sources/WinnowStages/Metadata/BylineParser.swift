@@ -3,11 +3,19 @@
 struct BylineParser: Sendable {
   let rules: MetadataRules
 
-  /// A name: 2–12 letters, no digits (Korean names are 2–4 syllables; Latin names longer).
+  /// A name: 2–4 Hangul syllables not ending in a particle names never end in ("현장의",
+  /// "기자는" are not names), a capitalised word of letters (Latin, Cyrillic…), or 2–4 Han
+  /// characters.
   static func isName(_ word: Substring) -> Bool {
+    let scalars = word.unicodeScalars
     let count = word.scalarCount
-    guard count >= 2, count <= 12 else { return false }
-    return word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+    guard count >= 2, count <= 12, let first = scalars.first, let last = scalars.last else { return false }
+    if (0xAC00...0xD7A3).contains(first.value) {
+      guard count <= 4, scalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) }) else { return false }
+      return !"의는을를에와과로들".unicodeScalars.contains(last)  // not 은 or 도: 하은, 지은 are names
+    }
+    if (0x4E00...0x9FFF).contains(first.value) { return count <= 4 && scalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) } }
+    return first.properties.isUppercase && scalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" || $0 == "'" }
   }
 
   /// Names before a byline title in `words` ending at `titleIndex`: "김정영 기자",
@@ -94,6 +102,14 @@ struct BylineParser: Sendable {
     var length: Int
     var names: [String]
     var outlet: String?
+    /// The outlet came from a bare "[WORD]" tag: weaker than a copyright line.
+    var bareOutlet = false
+  }
+
+  /// An outlet candidate: letters and spaces, no digits, not a section tag ("앵커", "속보").
+  func isOutletName(_ text: Substring) -> Bool {
+    !text.isEmpty && text.scalarCount <= 30 && !rules.nonOutletTags.contains(String(text))
+      && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == " " || $0 == "·" || $0 == "&" }
   }
 
   /// An inline byline or outlet prefix at the start of a paragraph:
@@ -115,24 +131,23 @@ struct BylineParser: Sendable {
       let rightWords = right.spaceSeparatedWords
       if let titleIndex = rightWords.firstIndex(where: { isTitle($0) }), let names = names(before: titleIndex, in: rightWords) {
         // [OUTLET=NAME 기자]
-        return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: left.isEmpty ? nil : String(left))
+        return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: isOutletName(left) ? String(left) : nil)
       }
       // (CITY=OUTLET) NAME 기자 =
-      let outlet = right.isEmpty ? nil : String(right)
+      // "(1달러=1,300원)" is no dateline: the outlet must be a name.
+      guard isOutletName(right), isOutletName(left) else { return nil }
+      let outlet = String(right)
       if let following = namesThenEquals(line[afterIndex...], offset: consumed, outlet: outlet) { return following }
       return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: [], outlet: outlet)
     }
     if let titleIndex = insideWords.firstIndex(where: { isTitle($0) }), let names = names(before: titleIndex, in: insideWords) {
       // [OUTLET NAME 기자]: a word before the names is the outlet.
-      let outlet = titleIndex - names.count == 1 && open == "[" ? String(insideWords[0]) : nil
+      let outlet = titleIndex - names.count == 1 && open == "[" && isOutletName(insideWords[0]) ? String(insideWords[0]) : nil
       return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: names, outlet: outlet)  // [홍길동 기자]
     }
     // [비즈니스포스트]: an outlet name alone, one or two words, no digits.
-    if open == "[", insideWords.count <= 2, !inside.isEmpty,
-      inside.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == " " }),
-      line[afterIndex...].scalarCount >= 20
-    {
-      return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: [], outlet: String(inside))
+    if open == "[", insideWords.count <= 2, isOutletName(inside), line[afterIndex...].scalarCount >= 20 {
+      return Prefix(length: consumed + spaces(after: afterIndex, in: line), names: [], outlet: String(inside), bareOutlet: true)
     }
     return nil
   }

@@ -94,7 +94,7 @@ enum DateParsing {
         }
       }
     }
-    guard let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }
+    guard let month, let day, (1...12).contains(month), (1...daysIn(month, year)).contains(day) else { return nil }
     if i < b.count, isDigit(b[i]) { return nil }
     var found = FoundDate(year: year, month: month, day: day, range: start..<i)
     // Optional weekday in parentheses, then a time.
@@ -106,7 +106,8 @@ enum DateParsing {
       if k < b.count, b[k] == UInt8(ascii: ")") { j = k + 1; found.range = start..<j }
     }
     var t = j
-    if t < b.count, b[t] == UInt8(ascii: "T") { t += 1 } else { skipSpaces(b, &t) }
+    let isoT = t < b.count && b[t] == UInt8(ascii: "T")
+    if isoT { t += 1 } else { skipSpaces(b, &t) }
     var pm = false
     var am = false
     if word(b, &t, words.pm) { pm = true; skipSpaces(b, &t) } else if word(b, &t, words.am) { am = true; skipSpaces(b, &t) }
@@ -130,17 +131,25 @@ enum DateParsing {
         if let m = digits(b, &u, min: 1, max: 2), word(b, &u, words.minute) { minute = m; t = u } else { minute = 0 }
       }
       if let minute, hour <= 23, minute <= 59, (second ?? 0) <= 59 {
+        // "3:30 PM": the word may follow the time too.
+        var after = t
+        skipSpaces(b, &after)
+        if !pm, !am {
+          if word(b, &after, words.pm) { pm = true; t = after } else if word(b, &after, words.am) { am = true; t = after }
+        }
         if pm, hour < 12 { hour += 12 }
         if am, hour == 12 { hour = 0 }
         found.hour = hour
         found.minute = minute
         found.second = second
         found.range = start..<t
-        // Zone: Z, +09:00, +0900.
-        if t < b.count, b[t] == UInt8(ascii: "Z") {
+        // Zone: Z, +09:00, +0900; only on ISO times ("T…" or with seconds), so a time range
+        // such as "10:30-11:00" is not read as an offset.
+        let zoned = isoT || second != nil
+        if zoned, t < b.count, b[t] == UInt8(ascii: "Z") {
           found.zone = "+00:00"
           found.range = start..<(t + 1)
-        } else if t < b.count, b[t] == UInt8(ascii: "+") || b[t] == UInt8(ascii: "-") {
+        } else if zoned, t < b.count, b[t] == UInt8(ascii: "+") || b[t] == UInt8(ascii: "-") {
           let sign = b[t] == UInt8(ascii: "+") ? "+" : "-"
           var z = t + 1
           if let hours = digits(b, &z, min: 2, max: 2) {
@@ -156,6 +165,23 @@ enum DateParsing {
   }
 
   @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+  static func daysIn(_ month: Int, _ year: Int) -> Int {
+    switch month {
+    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// A zone offset written exactly as "+HH:MM" or "-HH:MM" (HH ≤ 14, MM ≤ 59).
+  static func isOffset(_ text: String) -> Bool {
+    let b = Array(text.utf8)
+    guard b.count == 6, b[0] == UInt8(ascii: "+") || b[0] == UInt8(ascii: "-"), b[3] == UInt8(ascii: ":"),
+      isDigit(b[1]), isDigit(b[2]), isDigit(b[4]), isDigit(b[5])
+    else { return false }
+    return Int(b[1] - 0x30) * 10 + Int(b[2] - 0x30) <= 14 && Int(b[4] - 0x30) <= 5
+  }
 
   static func digits(_ b: [UInt8], _ i: inout Int, min: Int, max: Int) -> Int? {
     var value = 0

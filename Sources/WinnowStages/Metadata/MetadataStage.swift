@@ -87,10 +87,13 @@ struct MetadataStage: DocumentStage {
 
     // Authors and outlet from an inline prefix of the first paragraphs.
     var prefixNames: [String] = []
+    var bareOutlet: String?
     for index in lines.indices.prefix(3) where !drop.contains(index) {
       guard let prefix = parser.inlinePrefix(lines[index]) else { continue }
       prefixNames = prefix.names
-      if document.meta.outlet == nil, let outlet = prefix.outlet { document.meta.outlet = outlet }
+      if document.meta.outlet == nil, let outlet = prefix.outlet {
+        if prefix.bareOutlet { bareOutlet = outlet } else { document.meta.outlet = outlet }
+      }
       if removeBylines {
         let cut = String(lines[index].unicodeScalars.prefix(prefix.length))
         document.removed.append(RemovedLine(stage: "metadata", rule: "byline_prefix", text: cut, zone: .body))
@@ -169,6 +172,8 @@ struct MetadataStage: DocumentStage {
       }
     }
 
+    // A bare "[WORD]" tag names the outlet only when no copyright line did.
+    if document.meta.outlet == nil { document.meta.outlet = bareOutlet }
     if drop.isEmpty && lines.count == 0 { return .keep }
     let kept = lines.indices.filter { !drop.contains($0) }.map { lines[$0] }
     document.text = kept.joined(separator: "\n\n")

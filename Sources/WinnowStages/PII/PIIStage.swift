@@ -165,8 +165,11 @@ enum PIIScanner {
     if !international, !parenthesised, first == 11, firstValue[0] == UInt8(ascii: "0"), firstValue[1] == UInt8(ascii: "1") {
       return i < b.count && isWordByte(b[i]) ? nil : i
     }
-    // Service numbers: 1588-1234.
-    if !international, !parenthesised, first == 4, firstValue[0] == UInt8(ascii: "1"), (5...9).contains(Int(firstValue[1] - 0x30)) {
+    // Service numbers: 154x–159x, 16xx, 18xx (1588-1234); not 1950-1953 or 1500-2000.
+    let prefix = first == 4 ? Int(firstValue[1] - 0x30) * 10 + Int(firstValue[2] - 0x30) : 0
+    if !international, !parenthesised, first == 4, firstValue[0] == UInt8(ascii: "1"),
+      (54...59).contains(prefix) || (60...69).contains(prefix) || (80...89).contains(prefix)
+    {
       guard i + 1 < b.count, b[i] == UInt8(ascii: "-") else { return nil }
       var j = i + 1
       guard digits(b, &j) == 4, !(j < b.count && isWordByte(b[j])) else { return nil }
@@ -177,11 +180,16 @@ enum PIIScanner {
     } else {
       guard (2...4).contains(first), firstValue[0] == UInt8(ascii: "0"), firstValue[1] != UInt8(ascii: "0") else { return nil }
     }
-    guard i < b.count, isSeparator(b[i]) else { return nil }
+    // A space separates groups only in mobile and +82 numbers ("010 1234 5678"); "02 2023 2024"
+    // is more likely years than a landline.
+    let mobile = international || (first == 3 && firstValue[1] == UInt8(ascii: "1"))
+    guard i < b.count, isSeparator(b[i]), b[i] != UInt8(ascii: " ") || mobile || parenthesised else { return nil }
     i += 1
     if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
     let second = digits(b, &i)
-    guard (3...4).contains(second), i < b.count, isSeparator(b[i]), b[i] != UInt8(ascii: ")") else { return nil }
+    guard (3...4).contains(second), i < b.count, isSeparator(b[i]), b[i] != UInt8(ascii: ")"),
+      b[i] != UInt8(ascii: " ") || mobile
+    else { return nil }
     i += 1
     let third = digits(b, &i)
     guard third == 4, !(i < b.count && isWordByte(b[i])) else { return nil }

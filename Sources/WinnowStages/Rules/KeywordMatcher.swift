@@ -6,7 +6,7 @@ struct KeywordMatcher: Sendable {
   private var byFirst: [UInt32: [[UInt8]]] = [:]
 
   init(_ keywords: [String]) {
-    for keyword in keywords {
+    for keyword in keywords where !keyword.isEmpty {
       let bytes = Array(keyword.lowercased().utf8)
       guard let first = keyword.lowercased().unicodeScalars.first, first.value < 0x10000 else { continue }
       firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
@@ -19,7 +19,11 @@ struct KeywordMatcher: Sendable {
   /// Whether any keyword occurs in `text`.
   func occurs<S: StringProtocol>(in text: S) -> Bool { count(in: Substring(text), stopAtFirst: true) > 0 }
 
-  func count(in line: Substring, stopAtFirst: Bool = false) -> Int {
+  /// Occurrences, and how many different keywords occurred.
+  func count(in line: Substring, stopAtFirst: Bool = false) -> Int { counts(in: line, stopAtFirst: stopAtFirst).occurrences }
+
+  func counts(in line: Substring, stopAtFirst: Bool = false) -> (occurrences: Int, distinct: Int) {
+    var seen: [[UInt8]] = []
     var copy = line
     return copy.withUTF8 { bytes in
       var count = 0
@@ -43,6 +47,7 @@ struct KeywordMatcher: Sendable {
         }
         if scalar < 0x10000, firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = byFirst[scalar] {
           var matched = 0
+          var matchedKeyword: [UInt8] = []
           for keyword in candidates where keyword.count <= bytes.count - index {
             var equal = true
             for offset in 0..<keyword.count {
@@ -50,18 +55,19 @@ struct KeywordMatcher: Sendable {
               if byte &- 0x41 < 26 { byte |= 0x20 }
               if byte != keyword[offset] { equal = false; break }
             }
-            if equal { matched = max(matched, keyword.count) }
+            if equal, keyword.count > matched { matched = keyword.count; matchedKeyword = keyword }
           }
           if matched > 0 {
             count += 1
-            if stopAtFirst { return count }
+            if !seen.contains(matchedKeyword) { seen.append(matchedKeyword) }
+            if stopAtFirst { return (count, seen.count) }
             index += matched
             continue
           }
         }
         index += width
       }
-      return count
+      return (count, seen.count)
     }
   }
 }

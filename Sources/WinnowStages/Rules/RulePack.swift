@@ -27,6 +27,9 @@ struct LineRule: Sendable {
   var minChars = 0
   /// The regex runs only on lines that contain one of these (a cheap byte search first).
   var requires: [String] = []
+  /// Applies only to lines before the body's start or after its end (menus look like short
+  /// sub-headings, which stay inside a body).
+  var outsideBody = false
 
   func matches(_ line: String, chars: Int, hash: UInt64? = nil) -> Bool {
     if maxChars > 0, chars > maxChars { return false }
@@ -103,6 +106,8 @@ struct MetadataRules: Sendable {
   var copyrightMatcher = KeywordMatcher(["copyright", "ⓒ", "©", "(c)"])
   /// Words before a name in a credit line ("글: 홍길동 기자").
   var creditPrefixes: [String] = []
+  /// Bracketed tags that open a paragraph but name no outlet ("[앵커]", "[속보]").
+  var nonOutletTags: Set<String> = []
   var dateWords = DateWords()
 }
 
@@ -236,7 +241,7 @@ struct RuleLoader {
   mutating func metadataRules(_ node: Node) -> MetadataRules? {
     guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
     var rules = MetadataRules()
-    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "dates"]
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "dates"]
     for (key, value) in mapping {
       let name = key.string ?? ""
       switch name {
@@ -245,6 +250,7 @@ struct RuleLoader {
       case "modified_labels": rules.modifiedLabels = strings(value, "metadata." + name)
       case "copyright_markers": rules.copyrightMarkers = strings(value, "metadata." + name)
       case "credit_prefixes": rules.creditPrefixes = strings(value, "metadata." + name)
+      case "non_outlet_tags": rules.nonOutletTags = Set(strings(value, "metadata." + name))
       case "dates":
         guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
         for (dateKey, dateValue) in dates {
@@ -260,7 +266,7 @@ struct RuleLoader {
           case "am": rules.dateWords.am = strings(dateValue, keyPath)
           case "zone":
             let zone = dateValue.string ?? ""
-            if DateParsing.parseValue("2000-01-01T00:00" + zone)?.zone == nil { error("'\(zone)' is not an offset like +09:00", dateValue, keyPath) } else { rules.dateWords.defaultZone = zone }
+            if !DateParsing.isOffset(zone) { error("'\(zone)' is not an offset like +09:00", dateValue, keyPath) } else { rules.dateWords.defaultZone = zone }
           default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "zone"], "metadata.dates")
           }
         }
@@ -291,7 +297,7 @@ struct RuleLoader {
     return items.enumerated().compactMap { index, item in rule(item, "\(keyPath)[\(index)]", defaultName: "\(keyPath)[\(index)]") }
   }
 
-  static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "requires", "max_chars", "min_chars", "ignore_case"]
+  static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "requires", "max_chars", "min_chars", "ignore_case", "outside_body"]
 
   mutating func rule(_ node: Node, _ keyPath: String, defaultName: String) -> LineRule? {
     guard let mapping = node.mapping else { error("expected a rule mapping (name, exact/prefix/suffix/contains/regex)", node, keyPath); return nil }
@@ -312,7 +318,10 @@ struct RuleLoader {
         if let number = value.int, number >= 0 { rule.maxChars = number } else { error("expected an integer ≥ 0", value, keyPath + ".max_chars") }
       case "min_chars":
         if let number = value.int, number >= 0 { rule.minChars = number } else { error("expected an integer ≥ 0", value, keyPath + ".min_chars") }
-      case "ignore_case": ignoreCase = value.bool ?? false
+      case "ignore_case":
+        if let flag = value.bool { ignoreCase = flag } else { error("expected true or false", value, keyPath + ".ignore_case") }
+      case "outside_body":
+        if let flag = value.bool { rule.outsideBody = flag } else { error("expected true or false", value, keyPath + ".outside_body") }
       default: unknown(key, RuleLoader.ruleKeys, keyPath)
       }
     }
@@ -322,6 +331,9 @@ struct RuleLoader {
       } catch {
         self.error(error.message, place, keyPath + ".regex")
       }
+    }
+    if !rule.requires.isEmpty, pattern == nil {
+      error("'requires' only gates a 'regex'; this rule has none", node, keyPath + ".requires")
     }
     if rule.exact.isEmpty, rule.prefixes.isEmpty, rule.suffixes.isEmpty, rule.contains.isEmpty, rule.regex == nil, pattern == nil {
       error("a rule needs one of exact, prefix, suffix, contains, regex", node, keyPath)

@@ -50,7 +50,7 @@ struct SpamStage: DocumentStage {
   let minKeywordDocument: Int
   let keywords: KeywordMatcher
 
-  func hits(_ line: Substring) -> Int { keywords.count(in: line) }
+  func hits(_ line: Substring) -> (occurrences: Int, distinct: Int) { keywords.counts(in: line) }
 
   static func urlShare(_ line: Substring) -> Double {
     guard line.has("http") || line.has("www.") else { return 0 }
@@ -63,10 +63,12 @@ struct SpamStage: DocumentStage {
 
   enum Kind { case none, keyword, links }
 
+  /// A line is spam with `lineMinKeywords` different keywords (one word repeated is news
+  /// about it: "카지노 매출 … 카지노 입장객"), or one keyword on a short non-prose line.
   func classify(_ line: Substring) -> (Kind, hits: Int) {
-    let count = hits(line)
+    let (count, distinct) = hits(line)
     let chars = line.scalarCount
-    if count >= rules.lineMinKeywords { return (.keyword, count) }
+    if distinct >= rules.lineMinKeywords { return (.keyword, count) }
     if count >= 1, chars <= rules.shortLineChars, !shape.isBody(String(line), chars: chars) { return (.keyword, count) }
     if chars >= 20, Self.urlShare(line) > maxURLShare { return (.links, count) }
     return (.none, count)
