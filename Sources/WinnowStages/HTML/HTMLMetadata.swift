@@ -127,6 +127,7 @@ struct HTMLMetadata: Sendable, Equatable {
   /// Class or id words that name a headline element: "view_title", "article-title",
   /// "headline", "news_tit" (not "subtitle", "title-sub" decks).
   static func isTitleClass(_ value: String) -> Bool {
+    guard value.has("tit") || value.has("Tit") || value.has("TIT") || value.has("headline") || value.has("subject") else { return false }
     let words = value.lowercased().split { !($0.isLetter || $0.isNumber) }
     if words.contains(where: { $0 == "sub" || $0.hasPrefix("subtitle") || $0 == "deck" }) { return false }
     return words.contains { $0 == "title" || $0 == "headline" || $0 == "tit" || $0 == "subject" || $0.hasSuffix("title") && !$0.hasPrefix("sub") }
