@@ -30,8 +30,9 @@ test: deps ## run the whole test suite (unit, config, readers, end to end) and t
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
 	else echo "../shared/contract-check.sh not found: contract check not run"; fi
 
-bench: build ## decode+normalize throughput (MB/s per core) and peak memory on a generated 100 MB corpus
+bench: build ## decode+normalize MB/s per core and peak memory on a generated corpus; the whole ko-news pipeline's MB/s per core on the eval set
 	python3 bench/bench.py --winnow $(WINNOW)
+	python3 eval/eval.py --winnow $(WINNOW) --no-peer
 
 eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
 	python3 eval/eval.py --winnow $(WINNOW)
