@@ -78,6 +78,13 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
     #expect(utc.meta.published == "2025-03-02T02:20:00+00:00")
   }
 
+  @Test func inlineChromeNeitherSplitsNorJoinsTheParagraph() throws {
+    let html = "<html><body><article><p>\(paragraph1) <span class=\"share-count\">Share 12</span> \(paragraph2)</p><p>\(paragraph3)</p></article></body></html>"
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [paragraph1 + " " + paragraph2, paragraph3])
+    #expect(document.removed.contains { $0.text == "Share 12" && $0.rule == "page_chrome" })
+  }
+
   @Test func pageWithNoContentIsDroppedAsEmpty() throws {
     let (verdict, _) = try extractHTML("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     #expect(verdict == .drop("empty", detail: "no main content found in the page"))

@@ -94,35 +94,51 @@ struct HTMLExtractor: Sendable {
     var lines: [Line] = []
     var hintCache: [String: HintWords] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
+    // Two line buffers: the page's text, and the text of chrome elements inside it (an
+    // inline share counter must not split or join the paragraph around it).
     var current: [UInt8] = []
     current.reserveCapacity(256)
     var currentLinkBytes = 0
+    var chromeText: [UInt8] = []
+    var chromeLinkBytes = 0
     var currentBlock: Int32 = -1
     var pendingSpace = false
+    var chromePendingSpace = false
+
+    func line(_ bytes: [UInt8], linkBytes: Int, chrome: Bool) {
+      let text = String(decoding: bytes, as: UTF8.self)
+      let chars = text.scalarCount
+      let linkChars = bytes.isEmpty ? 0 : chars * linkBytes / bytes.count
+      lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: currentBlock,
+                        blockTag: currentBlock >= 0 ? nodes[Int(currentBlock)].name : "", chrome: chrome))
+    }
+
+    func flushChrome() {
+      if !chromeText.isEmpty { line(chromeText, linkBytes: chromeLinkBytes, chrome: true) }
+      chromeText.removeAll(keepingCapacity: true)
+      chromeLinkBytes = 0
+      chromePendingSpace = false
+    }
 
     func flush() {
-      if !current.isEmpty {
-        let text = String(decoding: current, as: UTF8.self)
-        let chars = text.scalarCount
-        let linkChars = current.count == 0 ? 0 : chars * currentLinkBytes / current.count
-        let block = currentBlock
-        lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: block,
-                          blockTag: block >= 0 ? nodes[Int(block)].name : "", chrome: lastText < chromeEnd))
-      }
+      if !current.isEmpty { line(current, linkBytes: currentLinkBytes, chrome: false) }
       current.removeAll(keepingCapacity: true)
       currentLinkBytes = 0
       pendingSpace = false
+      flushChrome()
     }
 
-    // Elements up to this index are chrome.
+    // Elements before this index are chrome.
     var chromeEnd = 0
-    var lastText = 0
     // Stack of open elements: (end index, is block, is link).
     var stack: [(end: Int32, block: Int32, link: Bool)] = []
     var blockOf: Int32 = -1
     var linkDepth = 0
     var index = 0
     while index < nodes.count {
+      // Leaving an inline chrome element ("<p>text <span class=share>…</span> text"): its
+      // text is a line of its own, never joined to the article's.
+      if index == chromeEnd { flushChrome() }
       while let top = stack.last, Int(top.end) <= index {
         stack.removeLast()
         if top.link { linkDepth -= 1 }
@@ -134,20 +150,24 @@ struct HTMLExtractor: Sendable {
       }
       let node = nodes[index]
       if node.kind == .text {
-        lastText = index
-        let added = appendCollapsed(node.text, to: &current, pendingSpace: &pendingSpace)
-        if linkDepth > 0 { currentLinkBytes += added }
+        if index < chromeEnd {
+          let added = appendCollapsed(node.text, to: &chromeText, pendingSpace: &chromePendingSpace)
+          if linkDepth > 0 { chromeLinkBytes += added }
+        } else {
+          let added = appendCollapsed(node.text, to: &current, pendingSpace: &pendingSpace)
+          if linkDepth > 0 { currentLinkBytes += added }
+        }
         index += 1
         continue
       }
-      if index >= chromeEnd, isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache).removed {
+      if index >= chromeEnd, isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache) {
         for skipped in index..<Int(node.end) { removed[skipped] = true }
         // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
         if dropTags.contains(node.name) && Self.silentTags.contains(node.name) {
           index = Int(node.end)
           continue
         }
-        flush()
+        flushChrome()
         chromeEnd = Int(node.end)
       }
       if node.name == "br" {
@@ -318,14 +338,14 @@ struct HTMLExtractor: Sendable {
 
   /// Whether a node is chrome. Whole words count, and words that start with a hint of six
   /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
-  /// "replyNewMessageContainer"). Returns whether its words name a byline too.
-  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> (removed: Bool, byline: Bool) {
-    if dropTags.contains(node.name) { return (true, false) }
+  /// "replyNewMessageContainer").
+  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> Bool {
+    if dropTags.contains(node.name) { return true }
     switch node.name {
-    case "html", "body", "main", "article": return (false, false)
+    case "html", "body", "main", "article": return false
     default: break
     }
-    if node.attributes.isEmpty { return (false, false) }
+    if node.attributes.isEmpty { return false }
     var words = HintWords()
     for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
       let found: HintWords
@@ -338,10 +358,9 @@ struct HTMLExtractor: Sendable {
       words.drop = words.drop || found.drop
       words.keep = words.keep || found.keep
     }
-    guard words.drop else { return (false, false) }
-    if paragraphs >= 3, words.keep { return (false, false) }
-    if hasContentHint(node) { return (false, false) }
-    return (true, false)
+    guard words.drop else { return false }
+    if paragraphs >= 3, words.keep { return false }
+    return !hasContentHint(node)
   }
 
   func hasContentHint(_ node: HTMLTree.Node) -> Bool {
