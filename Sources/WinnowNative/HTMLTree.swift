@@ -8,8 +8,29 @@ import Glibc
 public struct HTMLTree: Sendable {
   public enum Kind: UInt8, Sendable { case element, text }
 
+  /// The tags extraction treats specially, found once per element so later checks compare a
+  /// byte instead of hashing a String.
+  public enum Tag: UInt8, Sendable {
+    case other = 0, text
+    case p, div, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, pre, td, th, tr, table, section, article, main
+    case dd, dt, dl, figure, figcaption, address, center, body, html, hr, caption, tbody, thead, details, summary
+    case br, a, script, style, noscript, iframe, form, nav, header, footer, aside, button, select, textarea, input
+    case svg, template, object, embed, head, meta, title, time, math, canvas
+
+    static let byName: [String: Tag] = {
+      var table: [String: Tag] = [:]
+      for raw in UInt8(2)...UInt8(Tag.canvas.rawValue) {
+        if let tag = Tag(rawValue: raw) { table[String(describing: tag)] = tag }
+      }
+      return table
+    }()
+
+    public init(name: String) { self = Tag.byName[name] ?? .other }
+  }
+
   public struct Node: Sendable {
     public var kind: Kind
+    public var tag: Tag
     /// Lower-case tag name for elements; empty for text.
     public var name: String
     /// Index of the parent element, -1 for the root.
@@ -65,9 +86,9 @@ public struct HTMLTree: Sendable {
     return bytes[count] == 0
   }
 
-  static func isOpaque(_ name: String) -> Bool {
-    switch name {
-    case "script", "style", "noscript", "template", "svg", "math", "object", "canvas": return true
+  static func isOpaque(_ tag: Tag) -> Bool {
+    switch tag {
+    case .script, .style, .noscript, .template, .svg, .math, .object, .canvas: return true
     default: return false
     }
   }
@@ -158,11 +179,11 @@ public struct HTMLTree: Sendable {
         }
       }
       let index = Int32(nodes.count)
-      nodes.append(Node(kind: .element, name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
+      nodes.append(Node(kind: .element, tag: Tag(name: name), name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
       open.append(index)
-      if HTMLTree.isOpaque(name) {
+      if HTMLTree.isOpaque(nodes[Int(index)].tag) {
         opaqueDepth = 1
-        capturing = name == "script" && kept.contains { $0.name == "type" && $0.value.lowercased().contains("ld+json") }
+        capturing = nodes[Int(index)].tag == .script && kept.contains { $0.name == "type" && $0.value.lowercased().contains("ld+json") }
         captured.removeAll(keepingCapacity: true)
       }
     }
@@ -173,7 +194,7 @@ public struct HTMLTree: Sendable {
       if opaqueDepth == 1 {
         opaqueDepth = 0
         if capturing, !captured.isEmpty {
-          nodes.append(Node(kind: .text, name: "", parent: index, end: Int32(nodes.count) + 1,
+          nodes.append(Node(kind: .text, tag: .text, name: "", parent: index, end: Int32(nodes.count) + 1,
                             text: String(decoding: captured, as: UTF8.self), attributes: []))
         }
         capturing = false
@@ -192,7 +213,7 @@ public struct HTMLTree: Sendable {
       if let last = nodes.indices.last, nodes[last].kind == .text, nodes[last].parent == parent, Int(nodes[last].end) == nodes.count {
         nodes[last].text += text
       } else {
-        nodes.append(Node(kind: .text, name: "", parent: parent, end: Int32(nodes.count) + 1, text: text, attributes: []))
+        nodes.append(Node(kind: .text, tag: .text, name: "", parent: parent, end: Int32(nodes.count) + 1, text: text, attributes: []))
       }
     }
 

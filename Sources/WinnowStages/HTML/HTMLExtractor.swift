@@ -16,7 +16,10 @@ import WinnowNative
 ///    scoring ≥ 20 % of it, are the article.
 /// 3. The article's lines, less link-dense ones and the headline, are the text.
 struct HTMLExtractor: Sendable {
-  var dropTags: Set<String>
+  var dropTags: Set<String> {
+    didSet { isDropTag = Self.table(dropTags) }
+  }
+  var isDropTag = [Bool](repeating: false, count: 256)
   var dropHints: Set<String>
   /// Drop hints that also match as a word's start.
   var prefixHints: [[UInt8]]
@@ -31,6 +34,7 @@ struct HTMLExtractor: Sendable {
   init(dropTags: Set<String>, dropHints: Set<String>, keepHints: Set<String>, contentHints: Set<String>,
        minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
     self.dropTags = dropTags
+    self.isDropTag = Self.table(dropTags)
     self.dropHints = dropHints
     self.prefixHints = dropHints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) }
     self.keepHints = keepHints
@@ -46,13 +50,26 @@ struct HTMLExtractor: Sendable {
     "body", "html", "hr", "caption", "tbody", "thead", "details", "summary",
   ]
 
+  /// Tag sets as tables indexed by `HTMLTree.Tag.rawValue`.
+  static func table(_ names: Set<String>) -> [Bool] {
+    var table = [Bool](repeating: false, count: 256)
+    for name in names {
+      let tag = HTMLTree.Tag(name: name)
+      if tag != .other { table[Int(tag.rawValue)] = true }
+    }
+    return table
+  }
+
+  static let isBlock = table(blockTags)
+  static let isSilent = table(silentTags)
+
   struct Line {
     var text: String
     var chars: Int
     var linkChars: Int
     /// The block element that holds the line.
     var block: Int32
-    var blockTag: String
+    var blockTag: HTMLTree.Tag
     /// Inside an element that is never content (nav, footer, a share bar): not scored, not
     /// output, but handed to `metadata` (bylines, dates and copyright lines live there).
     var chrome: Bool
@@ -80,7 +97,7 @@ struct HTMLExtractor: Sendable {
     // or more paragraphs and also says article/content/body (a WordPress <body> or <div> whose
     // classes mention comments or sidebars).
     var paragraphs = [UInt16](repeating: 0, count: nodes.count)
-    for index in nodes.indices where nodes[index].kind == .element && nodes[index].name == "p" {
+    for index in nodes.indices where nodes[index].tag == .p {
       var ancestor = nodes[index].parent
       var depth = 0
       while ancestor >= 0, depth < 64 {
@@ -110,7 +127,7 @@ struct HTMLExtractor: Sendable {
       let chars = text.scalarCount
       let linkChars = bytes.isEmpty ? 0 : chars * linkBytes / bytes.count
       lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: currentBlock,
-                        blockTag: currentBlock >= 0 ? nodes[Int(currentBlock)].name : "", chrome: chrome))
+                        blockTag: currentBlock >= 0 ? nodes[Int(currentBlock)].tag : .other, chrome: chrome))
     }
 
     func flushChrome() {
@@ -148,42 +165,43 @@ struct HTMLExtractor: Sendable {
           currentBlock = blockOf
         }
       }
-      let node = nodes[index]
-      if node.kind == .text {
+      let tag = nodes[index].tag
+      if tag == .text {
         if index < chromeEnd {
-          let added = appendCollapsed(node.text, to: &chromeText, pendingSpace: &chromePendingSpace)
+          let added = appendCollapsed(nodes[index].text, to: &chromeText, pendingSpace: &chromePendingSpace)
           if linkDepth > 0 { chromeLinkBytes += added }
         } else {
-          let added = appendCollapsed(node.text, to: &current, pendingSpace: &pendingSpace)
+          let added = appendCollapsed(nodes[index].text, to: &current, pendingSpace: &pendingSpace)
           if linkDepth > 0 { currentLinkBytes += added }
         }
         index += 1
         continue
       }
-      if index >= chromeEnd, isRemoved(node, paragraphs: Int(paragraphs[index]), cache: &hintCache) {
-        for skipped in index..<Int(node.end) { removed[skipped] = true }
+      let end = Int(nodes[index].end)
+      if index >= chromeEnd, isRemoved(nodes[index], paragraphs: Int(paragraphs[index]), cache: &hintCache) {
+        for skipped in index..<end { removed[skipped] = true }
         // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
-        if dropTags.contains(node.name) && Self.silentTags.contains(node.name) {
-          index = Int(node.end)
+        if Self.isSilent[Int(tag.rawValue)] {
+          index = end
           continue
         }
         flushChrome()
-        chromeEnd = Int(node.end)
+        chromeEnd = end
       }
-      if node.name == "br" {
+      if tag == .br {
         flush()
         index += 1
         continue
       }
-      let isBlock = Self.blockTags.contains(node.name)
+      let isBlock = Self.isBlock[Int(tag.rawValue)]
       if isBlock {
         flush()
         blockOf = Int32(index)
         currentBlock = blockOf
       }
-      let isLink = node.name == "a"
+      let isLink = tag == .a
       if isLink { linkDepth += 1 }
-      stack.append((node.end, isBlock ? Int32(index) : -1, isLink))
+      stack.append((Int32(end), isBlock ? Int32(index) : -1, isLink))
       index += 1
     }
     flush()
@@ -207,7 +225,7 @@ struct HTMLExtractor: Sendable {
       let points = 1 + Double(commas) + min(Double(line.chars) / 100, 3)
       let tag = line.blockTag
       // Text directly in a div is its own container; a p/li/td gives to its parent.
-      var container = (tag == "div" || tag == "section" || tag == "article" || tag == "td" || tag == "main") ? line.block : nodes[Int(line.block)].parent
+      var container = (tag == .div || tag == .section || tag == .article || tag == .td || tag == .main) ? line.block : nodes[Int(line.block)].parent
       var share = 1.0
       var level = 0
       while container >= 0, level < 3 {
@@ -266,7 +284,7 @@ struct HTMLExtractor: Sendable {
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
       // Separators and counters ("·", "--", "6"): no letters, no content.
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
-      if line.blockTag == "h1" || (title != nil && line.text == title) { continue }
+      if line.blockTag == .h1 || (title != nil && line.text == title) { continue }
       kept.append(position)
     }
     var edges = Set<Int>()
@@ -339,10 +357,10 @@ struct HTMLExtractor: Sendable {
   /// Whether a node is chrome. Whole words count, and words that start with a hint of six
   /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
   /// "replyNewMessageContainer").
-  func isRemoved(_ node: HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> Bool {
-    if dropTags.contains(node.name) { return true }
-    switch node.name {
-    case "html", "body", "main", "article": return false
+  func isRemoved(_ node: borrowing HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> Bool {
+    if isDropTag[Int(node.tag.rawValue)] { return true }
+    switch node.tag {
+    case .html, .body, .main, .article: return false
     default: break
     }
     if node.attributes.isEmpty { return false }
@@ -363,8 +381,8 @@ struct HTMLExtractor: Sendable {
     return !hasContentHint(node)
   }
 
-  func hasContentHint(_ node: HTMLTree.Node) -> Bool {
-    if node.name == "article" { return true }
+  func hasContentHint(_ node: borrowing HTMLTree.Node) -> Bool {
+    if node.tag == .article { return true }
     if node.attribute("itemprop")?.lowercased() == "articlebody" { return true }
     if let id = node.attribute("id"), contentHints.contains(id.lowercased()) { return true }
     if let classes = node.attribute("class") {

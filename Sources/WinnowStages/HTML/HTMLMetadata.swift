@@ -36,8 +36,8 @@ struct HTMLMetadata: Sendable, Equatable {
 
     for index in nodes.indices where nodes[index].kind == .element {
       let node = nodes[index]
-      switch node.name {
-      case "meta":
+      switch node.tag {
+      case .meta:
         let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop") ?? "").lowercased()
         guard let content = node.attribute("content")?.trimmed, !content.isEmpty else { continue }
         switch key {
@@ -50,18 +50,18 @@ struct HTMLMetadata: Sendable, Equatable {
           if !content.hasPrefix("http") { metaAuthors.append(contentsOf: splitAuthors(content)) }
         default: break
         }
-      case "title":
+      case .title:
         if pageTitle == nil { pageTitle = text(of: index) }
-      case "h1":
+      case .h1:
         if h1 == nil { let value = text(of: index); if !value.isEmpty { h1 = value } }
-      case "a":
+      case .a:
         if relAuthors.isEmpty, node.attribute("rel")?.lowercased().split(separator: " ").contains("author") == true {
           let value = text(of: index)
           if !value.isEmpty, value.unicodeScalars.count <= 60 { relAuthors = splitAuthors(value) }
         }
-      case "time":
+      case .time:
         if timeDate == nil, let value = node.attribute("datetime") { timeDate = DateParsing.parseValue(value, words: dateWords) }
-      case "script":
+      case .script:
         guard index + 1 < nodes.count, nodes[index + 1].kind == .text, nodes[index + 1].parent == Int32(index),
           let json = JSONValue.parse(nodes[index + 1].text)
         else { continue }
@@ -73,14 +73,14 @@ struct HTMLMetadata: Sendable, Equatable {
         }
       default: break
       }
-      if titleElement == nil, node.name != "title", node.name != "meta", let classes = node.attribute("class") ?? node.attribute("id"),
+      if titleElement == nil, node.tag != .title, node.tag != .meta, let classes = node.attribute("class") ?? node.attribute("id"),
         Self.isTitleClass(classes)
       {
         let value = text(of: index)
         let count = value.unicodeScalars.count
         if count >= 8, count <= 300 { titleElement = value }
       }
-      if let itemprop = node.attribute("itemprop")?.lowercased(), node.name != "meta" {
+      if node.tag != .meta, let itemprop = node.attribute("itemprop")?.lowercased() {
         if itemprop == "datepublished", itempropDate == nil {
           let value = node.attribute("datetime") ?? node.attribute("content") ?? text(of: index)
           itempropDate = DateParsing.parseValue(value, words: dateWords)
