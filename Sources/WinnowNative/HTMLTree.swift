@@ -162,12 +162,22 @@ public struct HTMLTree: Sendable {
     var opaqueDepth = 0
     var capturing = false
     var captured: [UInt8] = []
+    var names: [UnsafePointer<xmlChar>: (String, Tag)] = [:]
 
     init() { nodes.reserveCapacity(2048) }
 
     func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
       if opaqueDepth > 0 { opaqueDepth += 1; return }
-      let name = String(cString: rawName)
+      // libxml2 interns element names in its dictionary: the same name, the same pointer.
+      let name: String
+      let tag: Tag
+      if let known = names[rawName] {
+        (name, tag) = known
+      } else {
+        name = String(cString: rawName)
+        tag = Tag(name: name)
+        names[rawName] = (name, tag)
+      }
       var kept: [(name: String, value: String)] = []
       if var pair = attributes {
         while let key = pair.pointee {
@@ -179,7 +189,7 @@ public struct HTMLTree: Sendable {
         }
       }
       let index = Int32(nodes.count)
-      nodes.append(Node(kind: .element, tag: Tag(name: name), name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
+      nodes.append(Node(kind: .element, tag: tag, name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
       open.append(index)
       if HTMLTree.isOpaque(nodes[Int(index)].tag) {
         opaqueDepth = 1
