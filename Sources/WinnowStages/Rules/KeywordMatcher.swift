@@ -7,8 +7,9 @@ struct KeywordMatcher: Sendable {
 
   init(_ keywords: [String]) {
     for keyword in keywords where !keyword.isEmpty {
-      let bytes = Array(keyword.lowercased().utf8)
-      guard let first = keyword.lowercased().unicodeScalars.first, first.value < 0x10000 else { continue }
+      // ASCII letters are folded, as in the text; other scripts match as written.
+      let bytes = keyword.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+      guard let first = String(decoding: bytes, as: UTF8.self).unicodeScalars.first, first.value < 0x10000 else { continue }
       firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
       byFirst[first.value, default: []].append(bytes)
     }
