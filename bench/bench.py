@@ -29,12 +29,12 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (bench/corpus.py)
+import peer_venv  # noqa: E402  (bench/peer_venv.py: the peers' shared .venv/)
 
 ROOT = Path(__file__).resolve().parent.parent  # every path below is relative to the repository
 DATA = Path("bench-data")
 OUT = Path("out/bench")
 PIPELINE = "pipelines/bench-decode-normalize.yaml"
-VENV = Path(".venv")
 PEER_PACKAGE, PEER_PIN = "charset-normalizer", "3.4.7"
 
 SEED = 20240601
@@ -273,33 +273,16 @@ class Bench:
     def ensure_peer(self):
         """The .venv/ virtualenv with charset-normalizer (pinned; else the latest).
         Returns the venv's python and the installed version, or (None, reason)."""
-        python = ROOT / VENV / "bin" / "python"
-
-        def installed():
-            r = subprocess.run([str(python), "-c", "import charset_normalizer as c; print(c.__version__)"],
-                               cwd=ROOT, capture_output=True, text=True)
-            return r.stdout.strip() if r.returncode == 0 else None
-
-        def pip(spec):
-            log(f"installing {spec} into {VENV}/ ...")
-            r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", spec],
-                               cwd=ROOT, capture_output=True, text=True)
-            if r.returncode != 0:
-                log(f"pip install {spec} failed: {r.stderr.strip()[-400:]}")
-            return r.returncode == 0
-
-        if not python.exists():
-            log(f"creating {VENV}/ ...")
-            r = subprocess.run([sys.executable, "-m", "venv", str(VENV)], cwd=ROOT, capture_output=True, text=True)
-            if r.returncode != 0:
-                return None, f"python3 -m venv {VENV} failed: {r.stderr.strip()[-400:]}"
-        version = installed()
+        python, error = peer_venv.python(ROOT)
+        if python is None:
+            return None, error
+        version = peer_venv.version(python, "charset_normalizer", ROOT)
         if version != PEER_PIN:
-            if not pip(f"{PEER_PACKAGE}=={PEER_PIN}") and version is None:
-                pip(PEER_PACKAGE)  # the pinned version is not available: the latest
-            version = installed()
+            if not peer_venv.pip(python, [f"{PEER_PACKAGE}=={PEER_PIN}"], ROOT, log) and version is None:
+                peer_venv.pip(python, [PEER_PACKAGE], ROOT, log)  # the pinned version is not available: the latest
+            version = peer_venv.version(python, "charset_normalizer", ROOT)
         if version is None:
-            return None, f"could not install {PEER_PACKAGE} into {VENV}/"
+            return None, f"could not install {PEER_PACKAGE} into {peer_venv.VENV}/"
         if version != PEER_PIN:
             self.warn(f"peer uses {PEER_PACKAGE} {version}, not the pinned {PEER_PIN}")
         return python, version

@@ -39,9 +39,10 @@ import generate  # noqa: E402
 import score  # noqa: E402
 
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import peer_venv  # noqa: E402  (bench/peer_venv.py: the peers' shared .venv/)
 OUT = Path("out/eval")
 PIPELINE = "pipelines/ko-news.yaml"
-VENV = Path(".venv")
 # trafilatura 2.1.0 + htmldate 1.10.0 accept charset-normalizer 3.4.7, the version bench/bench.py
 # pins in the same .venv/; newer trafilatura releases require charset-normalizer >= 3.5.2.
 PEER_PIN = ["trafilatura==2.1.0", "htmldate==1.10.0", "charset-normalizer==3.4.7", "lxml_html_clean"]
@@ -73,33 +74,16 @@ def log(message):
 
 def ensure_peer():
     """.venv/ with trafilatura importable. Returns (python, version) or (None, reason)."""
-    python = ROOT / VENV / "bin" / "python"
-
-    def installed():
-        r = subprocess.run([str(python), "-c", "import trafilatura; print(trafilatura.__version__)"],
-                           cwd=ROOT, capture_output=True, text=True)
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    def pip(specs):
-        log(f"installing {' '.join(specs)} into {VENV}/ ...")
-        r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *specs],
-                           cwd=ROOT, capture_output=True, text=True)
-        if r.returncode != 0:
-            log(f"pip install failed: {r.stderr.strip()[-400:]}")
-        return r.returncode == 0
-
-    if not python.exists():
-        log(f"creating {VENV}/ ...")
-        r = subprocess.run([sys.executable, "-m", "venv", str(VENV)], cwd=ROOT, capture_output=True, text=True)
-        if r.returncode != 0:
-            return None, f"python3 -m venv {VENV} failed: {r.stderr.strip()[-400:]}"
-    version = installed()
+    python, error = peer_venv.python(ROOT)
+    if python is None:
+        return None, error
+    version = peer_venv.version(python, "trafilatura", ROOT)
     if version is None:
-        if not pip(PEER_PIN):
-            pip(PEER_LATEST)  # the pinned versions are not available: the latest
-        version = installed()
+        if not peer_venv.pip(python, PEER_PIN, ROOT, log):
+            peer_venv.pip(python, PEER_LATEST, ROOT, log)  # the pinned versions are not available: the latest
+        version = peer_venv.version(python, "trafilatura", ROOT)
     if version is None:
-        return None, f"could not install trafilatura into {VENV}/"
+        return None, f"could not install trafilatura into {peer_venv.VENV}/"
     if version != PEER_VERSION:
         log(f"warning: the peer uses trafilatura {version}, not the pinned {PEER_VERSION}")
     return python, version

@@ -52,11 +52,8 @@ public struct HTMLTree: Sendable {
 
   public private(set) var nodes: [Node] = []
 
-  static let keptAttributes: Set<String> = [
-    "class", "id", "itemprop", "property", "name", "content", "datetime", "type", "rel", "role", "href",
-  ]
-
-  /// The kept attribute's name, found by its bytes without making a String for the others.
+  /// The name of an attribute extraction needs (class, id, itemprop, property, name, content,
+  /// datetime, type, rel, role, href), found by its bytes without making a String for the others.
   static func keptAttribute(_ name: UnsafePointer<xmlChar>) -> String? {
     var length = 0
     while name[length] != 0 {
@@ -86,16 +83,14 @@ public struct HTMLTree: Sendable {
     return bytes[count] == 0
   }
 
+  /// Elements whose text is never content; their subtree is skipped while flattening, except
+  /// JSON-LD scripts, whose text is kept for metadata.
   static func isOpaque(_ tag: Tag) -> Bool {
     switch tag {
     case .script, .style, .noscript, .template, .svg, .math, .object, .canvas: return true
     default: return false
     }
   }
-
-  /// Elements whose text is never content; their subtree is skipped while flattening, except
-  /// JSON-LD scripts, whose text is kept for metadata.
-  static let opaque: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "object", "canvas"]
 
   /// Parses UTF-8 HTML with libxml2's SAX interface: no libxml2 tree is built, the events
   /// fill the flat array directly (libxml2 still closes implied and unclosed elements). Never

@@ -16,10 +16,8 @@ import WinnowNative
 ///    scoring ≥ 20 % of it, are the article.
 /// 3. The article's lines, less link-dense ones and the headline, are the text.
 struct HTMLExtractor: Sendable {
-  var dropTags: Set<String> {
-    didSet { isDropTag = Self.table(dropTags) }
-  }
-  var isDropTag = [Bool](repeating: false, count: 256)
+  /// Tags that are never content, as a table indexed by `HTMLTree.Tag.rawValue`.
+  let isDropTag: [Bool]
   var dropHints: Set<String>
   /// Drop hints that also match as a word's start.
   var prefixHints: [[UInt8]]
@@ -33,7 +31,6 @@ struct HTMLExtractor: Sendable {
 
   init(dropTags: Set<String>, dropHints: Set<String>, keepHints: Set<String>, contentHints: Set<String>,
        minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
-    self.dropTags = dropTags
     self.isDropTag = Self.table(dropTags)
     self.dropHints = dropHints
     self.prefixHints = dropHints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) }

@@ -1,3 +1,4 @@
+import Foundation
 import WinnowNative
 
 /// Metadata a page declares: Open Graph and other `<meta>` tags, JSON-LD, microdata,
@@ -120,7 +121,7 @@ struct HTMLMetadata: Sendable, Equatable {
   static func splitAuthors(_ text: String) -> [String] {
     var value = text.trimmed
     for prefix in ["By ", "by ", "BY "] where value.hasPrefix(prefix) { value = String(value.dropFirst(prefix.count)) }
-    let separated = value.replacingOccurrences(" and ", with: ",").replacingOccurrences(" & ", with: ",")
+    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
     return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
   }
 
@@ -177,17 +178,5 @@ extension String {
     while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
     while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
     return String(scalars)
-  }
-
-  func replacingOccurrences(_ target: String, with replacement: String) -> String {
-    guard !target.isEmpty else { return self }
-    var result = ""
-    var rest = self[...]
-    while let range = rest.range(of: target) {
-      result += rest[..<range.lowerBound]
-      result += replacement
-      rest = rest[range.upperBound...]
-    }
-    return result + rest
   }
 }

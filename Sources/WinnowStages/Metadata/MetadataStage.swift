@@ -55,11 +55,6 @@ struct MetadataStage: DocumentStage {
   let removeBylines: Bool
   var parser: BylineParser { BylineParser(rules: rules) }
 
-  static let machineRules: Set<String> = [
-    "weather", "weather_source", "date_alone", "share_bar", "toolbar", "banner", "copyright", "caption",
-    "caption_credit", "comment_rules", "related_count", "subscribe", "reporter_page", "bare_url",
-  ]
-
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
     // Nothing to find and nothing to remove: every field is known and the rules name no

@@ -27,7 +27,7 @@ struct QualityConfig: StageConfig {
     OptionSpec("min_words", .int(0...Int.max), default: .int(50), "fewest words (ICU word breaks; Gopher: 50)"),
     OptionSpec("max_words", .int(1...Int.max), default: .int(100_000), "most words (Gopher: 100 000)"),
     OptionSpec("min_sentences", .int(0...Int.max), default: .int(3), "fewest sentence ends (C4: 3)"),
-    OptionSpec("script", .choice(["Hangul", "Latin", "Han", "Hiragana", "Katakana", "Cyrillic", "Arabic", "Thai", "any"]), default: .string("Hangul"),
+    OptionSpec("script", .choice(Script.allCases.map(\.rawValue)), default: .string("Hangul"),
                "script expected in the text ('any': no check)"),
     OptionSpec("min_script_ratio", .double(0...1), default: .double(0.3), "least share of letters in the expected script"),
     OptionSpec("max_symbol_ratio", .double(0...10), default: .double(0.1), "most '#' and '…' per word (Gopher: 0.1)"),
@@ -48,7 +48,7 @@ struct QualityConfig: StageConfig {
   init(options: StageOptions) throws(OptionError) {
     thresholds = QualityThresholds(
       minChars: options.int("min_chars"), minWords: options.int("min_words"), maxWords: options.int("max_words"),
-      minSentences: options.int("min_sentences"), script: options.string("script"),
+      minSentences: options.int("min_sentences"), script: Script(rawValue: options.string("script")) ?? .any,
       minScriptRatio: options.double("min_script_ratio"), maxSymbolRatio: options.double("max_symbol_ratio"),
       maxDigitRatio: options.double("max_digit_ratio"), maxDuplicateLineRatio: options.double("max_duplicate_line_ratio"),
       maxDuplicateLineChars: options.double("max_duplicate_line_chars"),
@@ -71,7 +71,7 @@ struct QualityConfig: StageConfig {
 
 struct QualityThresholds: Sendable {
   var minChars: Int, minWords: Int, maxWords: Int, minSentences: Int
-  var script: String, minScriptRatio: Double, maxSymbolRatio: Double, maxDigitRatio: Double
+  var script: Script, minScriptRatio: Double, maxSymbolRatio: Double, maxDigitRatio: Double
   var maxDuplicateLineRatio: Double, maxDuplicateLineChars: Double
   var maxDuplicateParagraphRatio: Double, maxDuplicateParagraphChars: Double
   var maxLineChars: Int
@@ -112,19 +112,19 @@ struct QualityStage: DocumentStage {
       case 0x41...0x5A, 0x61...0x7A:
         letters += 1
         tokenHasAlnum = true
-        if t.script == "Latin" { scriptLetters += 1 }
+        if t.script == .latin || t.script == .any { scriptLetters += 1 }
       case 0x23, 0x2026: symbols += 1  // '#', '…'
       case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
       case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
       case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
         letters += 1
         tokenHasAlnum = true
-        if t.script == "Hangul" || t.script == "any" { scriptLetters += 1 }
+        if t.script == .hangul || t.script == .any { scriptLetters += 1 }
       case 0x80...:
         if scalar.properties.isAlphabetic {
           letters += 1
           tokenHasAlnum = true
-          if inScript(value) { scriptLetters += 1 }
+          if t.script.contains(value) { scriptLetters += 1 }
         }
       default: break
       }
@@ -138,9 +138,9 @@ struct QualityStage: DocumentStage {
       return fail("notice", "'\(notice)' in a \(chars)-character text", "no notice in short texts")
     }
     if sentences < t.minSentences { return fail("min_sentences", "\(sentences) sentences", "\(t.minSentences)") }
-    if t.script != "any", letters > 0 {
+    if t.script != .any, letters > 0 {
       let ratio = Double(scriptLetters) / Double(letters)
-      if ratio < t.minScriptRatio { return fail("min_script_ratio", "\(t.script) \(percent(ratio)) of letters", percent(t.minScriptRatio)) }
+      if ratio < t.minScriptRatio { return fail("min_script_ratio", "\(t.script.rawValue) \(percent(ratio)) of letters", percent(t.minScriptRatio)) }
     }
     let digitRatio = Double(digits) / Double(max(1, nonSpace))
     if digitRatio > t.maxDigitRatio { return fail("max_digit_ratio", percent(digitRatio), percent(t.maxDigitRatio)) }
@@ -219,18 +219,26 @@ struct QualityStage: DocumentStage {
     if charRatio > maxChars { return fail("max_duplicate_\(what)_chars", percent(charRatio), percent(maxChars)) }
     return nil
   }
+}
 
-  func inScript(_ value: UInt32) -> Bool {
-    switch thresholds.script {
-    case "Hangul": return (0xAC00...0xD7A3).contains(value) || (0x1100...0x11FF).contains(value) || (0x3130...0x318F).contains(value)
-    case "Han": return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2FFFF).contains(value)
-    case "Hiragana": return (0x3040...0x309F).contains(value)
-    case "Katakana": return (0x30A0...0x30FF).contains(value)
-    case "Cyrillic": return (0x0400...0x052F).contains(value)
-    case "Arabic": return (0x0600...0x06FF).contains(value) || (0x0750...0x077F).contains(value)
-    case "Thai": return (0x0E00...0x0E7F).contains(value)
-    case "Latin": return (0x00C0...0x024F).contains(value)
-    default: return true
+/// The script `quality` expects, decided once at configuration (the scalar loop compares a
+/// byte, not a string).
+enum Script: String, CaseIterable, Sendable {
+  case hangul = "Hangul", latin = "Latin", han = "Han", hiragana = "Hiragana", katakana = "Katakana"
+  case cyrillic = "Cyrillic", arabic = "Arabic", thai = "Thai", any
+
+  /// Whether a non-ASCII code point is a letter of this script (ASCII letters are Latin).
+  func contains(_ value: UInt32) -> Bool {
+    switch self {
+    case .hangul: return (0xAC00...0xD7A3).contains(value) || (0x1100...0x11FF).contains(value) || (0x3130...0x318F).contains(value)
+    case .han: return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2FFFF).contains(value)
+    case .hiragana: return (0x3040...0x309F).contains(value)
+    case .katakana: return (0x30A0...0x30FF).contains(value)
+    case .cyrillic: return (0x0400...0x052F).contains(value)
+    case .arabic: return (0x0600...0x06FF).contains(value) || (0x0750...0x077F).contains(value)
+    case .thai: return (0x0E00...0x0E7F).contains(value)
+    case .latin: return (0x00C0...0x024F).contains(value)
+    case .any: return true
     }
   }
 }

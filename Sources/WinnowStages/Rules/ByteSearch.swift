@@ -7,22 +7,14 @@ extension StringProtocol {
   /// folds and compares grapheme by grapheme, and was most of a run's time when rule packs
   /// used it; rule matching is byte-exact by design.
   func has<Needle: StringProtocol>(_ needle: Needle) -> Bool {
-    let found: Bool? = utf8.withContiguousStorageIfAvailable { haystack in
-      needle.utf8.withContiguousStorageIfAvailable { pattern in
-        ByteSearch.contains(haystack, pattern)
-      } ?? ByteSearch.contains(haystack, UnsafeBufferPointer(start: nil, count: 0), fallback: Array(needle.utf8))
+    let found: Bool?? = utf8.withContiguousStorageIfAvailable { haystack in
+      needle.utf8.withContiguousStorageIfAvailable { ByteSearch.find(haystack, $0, from: 0) != nil }
     }
-    return found ?? ByteSearch.contains(Array(utf8), Array(needle.utf8))
+    return (found ?? nil) ?? ByteSearch.contains(Array(utf8), Array(needle.utf8))
   }
 }
 
 enum ByteSearch {
-  static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>, fallback: [UInt8]? = nil) -> Bool {
-    if let fallback { return fallback.withUnsafeBufferPointer { contains(haystack, $0) } }
-    if needle.count == 0 { return true }
-    return find(haystack, needle, from: 0) != nil
-  }
-
   /// The offset of the first `needle` at or after `from`: memchr for its first byte, then
   /// memcmp (glibc's memmem is not visible to Swift without _GNU_SOURCE).
   static func find(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -40,18 +32,7 @@ enum ByteSearch {
   }
 
   static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-    haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in contains(h, n) } }
-  }
-
-  /// Occurrences of `needle`, not overlapping.
-  static func count(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Int {
-    var count = 0
-    var offset = 0
-    while let found = find(haystack, needle, from: offset) {
-      count += 1
-      offset = found + needle.count
-    }
-    return count
+    needle.isEmpty || haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in find(h, n, from: 0) != nil } }
   }
 }
 
@@ -98,14 +79,16 @@ extension StringProtocol where SubSequence == Substring {
   func byteRange(of needle: String, backwards: Bool = false) -> Range<Index>? {
     let pattern = Array(needle.utf8)
     let bytes = Array(utf8)
-    guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
-    let starts = backwards ? Array(stride(from: bytes.count - pattern.count, through: 0, by: -1)) : Array(0...(bytes.count - pattern.count))
-    for offset in starts where bytes[offset] == pattern[0] && bytes[offset..<(offset + pattern.count)].elementsEqual(pattern) {
-      let lower = utf8.index(utf8.startIndex, offsetBy: offset)
-      let upper = utf8.index(lower, offsetBy: pattern.count)
-      return lower..<upper
+    let found: Int? = bytes.withUnsafeBufferPointer { h in
+      pattern.withUnsafeBufferPointer { n in
+        var hit = ByteSearch.find(h, n, from: 0)
+        while backwards, let current = hit, let next = ByteSearch.find(h, n, from: current + 1) { hit = next }
+        return hit
+      }
     }
-    return nil
+    guard let offset = found else { return nil }
+    let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+    return lower..<utf8.index(lower, offsetBy: pattern.count)
   }
 }
 
