@@ -26,12 +26,20 @@ let package = Package(
     ),
 
     // Stages
-    .target(name: "WinnowStages", dependencies: ["WinnowCore", "WinnowNative", .product(name: "Yams", package: "Yams")]),
+    .target(
+      name: "WinnowStages",
+      dependencies: [
+        "WinnowCore", "WinnowNative", "CMinHash", .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
 
     // Native
     .target(name: "CICU", linkerSettings: [
       .linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata"),
     ]),
+    // xxHash64 and the MinHash permutation loop, vectorised per CPU at load time.
+    .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O3"])]),
     .systemLibrary(
       name: "CLibXML2",
       pkgConfig: "libxml-2.0",

@@ -288,3 +288,24 @@ int64_t winnow_words_count(winnow_words *words, const char *text, int64_t length
   *icu_error = 0;
   return count;
 }
+
+int64_t winnow_words_spans(winnow_words *words, const char *text, int64_t length, int32_t *starts,
+                           int32_t *ends, int64_t capacity, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  words->text = utext_openUTF8(words->text, text, length, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  ubrk_setUText(words->iterator, words->text, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  int64_t count = 0;
+  int32_t previous = ubrk_first(words->iterator);
+  for (int32_t next = ubrk_next(words->iterator); next != UBRK_DONE && count < capacity;
+       previous = next, next = ubrk_next(words->iterator)) {
+    if (ubrk_getRuleStatus(words->iterator) >= UBRK_WORD_NUMBER) {
+      starts[count] = previous;
+      ends[count] = next;
+      count += 1;
+    }
+  }
+  *icu_error = 0;
+  return count;
+}

@@ -70,6 +70,9 @@ public struct Document: Sendable {
   public var removed: [RemovedLine] = []
   /// Write `removed` into the clean record.
   public var audit = false
+  /// Set by `quality` for documents it keeps (0–1, higher is more like prose): what `dedup`
+  /// keeps by with `keep: quality`. Not written to the output.
+  public var qualityScore: Double?
 
   public init(id: String, source: SourceInfo, bytes: [UInt8]? = nil, text: String? = nil, meta: Metadata = Metadata()) {
     self.id = id

@@ -136,4 +136,20 @@ public final class ICUWordCounter: Sendable {
       } ?? (0, 0)
     }
   }
+
+  /// The byte ranges of the words in UTF-8 `text` (letters, kana, ideographs, numbers;
+  /// spaces and punctuation between them are not words).
+  public func spans(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    guard let base = text.baseAddress, !text.isEmpty else { return [] }
+    return pool.with { words in
+      var starts = [Int32](repeating: 0, count: text.count)
+      var ends = [Int32](repeating: 0, count: text.count)
+      var error: Int32 = 0
+      let count = base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
+        winnow_words_spans(words, chars, Int64(text.count), &starts, &ends, Int64(text.count), &error)
+      }
+      guard count > 0 else { return [] }
+      return (0..<Int(count)).map { Int(starts[$0])..<Int(ends[$0]) }
+    } ?? []
+  }
 }

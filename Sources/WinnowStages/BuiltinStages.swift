@@ -11,6 +11,7 @@ public enum BuiltinStages {
     SpamConfig.self,
     QualityConfig.self,
     PIIConfig.self,
+    DedupConfig.self,
   ]
 
   public static let registry = StageRegistry(all)

@@ -78,6 +78,12 @@ void winnow_words_close(winnow_words *words);
 int64_t winnow_words_count(winnow_words *words, const char *text, int64_t length,
                            int64_t *word_bytes, int32_t *icu_error);
 
+/// The byte ranges [starts[i], ends[i]) of the words (same rule statuses as
+/// winnow_words_count) in UTF-8 `text`; at most `capacity` of them. Returns how many, or a
+/// negative code on an ICU error.
+int64_t winnow_words_spans(winnow_words *words, const char *text, int64_t length, int32_t *starts,
+                           int32_t *ends, int64_t capacity, int32_t *icu_error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -288,6 +288,10 @@ struct ValidationSession {
         ok = false
         continue
       }
+      if built.stage is any CorpusStage, index != sequence.count - 1 {
+        error("stage '\(name)' needs the whole corpus and must be the pipeline's last stage", at: nameNode, entryPath)
+        ok = false
+      }
       stages.append(built)
     }
     if sequence.isEmpty {

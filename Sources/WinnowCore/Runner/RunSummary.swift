@@ -43,6 +43,9 @@ public struct RunSummary: Sendable {
   /// depends on these and the batch size, never on the corpus size.
   public var peakBatchesInFlight = 0
   public var maxBatchesInFlight = 0
+  /// The corpus stage's figures (seconds per phase, bytes hashed, index size), written under
+  /// the stage's name in the JSON summary.
+  public var corpusStats: [(name: String, value: Double)] = []
 
   public var megabytesPerSecond: Double {
     seconds > 0 ? Double(inputBytes) / 1_000_000 / seconds : 0
@@ -72,6 +75,9 @@ public struct RunSummary: Sendable {
     if !skippedFiles.isEmpty {
       lines.append("  skipped files: " + describe(skippedFiles))
     }
+    if let corpus = stages.last, !corpusStats.isEmpty {
+      lines.append("  " + corpus.name + ": " + corpusStats.map { "\($0.name) \(statText($0.name, $0.value))" }.joined(separator: ", "))
+    }
     for warning in warnings { lines.append("  warning: " + warning) }
     lines.append("  wrote \(outputPath) (\(kept) records), \(rejectsPath) (\(rejected) records)")
     return lines.joined(separator: "\n")
@@ -79,7 +85,7 @@ public struct RunSummary: Sendable {
 
   /// The summary as JSON, for scripts and benchmarks (`winnow run --summary-json FILE`).
   public func json() -> [String: Any] {
-    [
+    var json: [String: Any] = [
       "documents": documents, "kept": kept, "rejected": rejected, "input_bytes": inputBytes,
       "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures,
       "skipped_files": skippedFiles, "warnings": warnings, "output": outputPath, "rejects": rejectsPath,
@@ -91,6 +97,14 @@ public struct RunSummary: Sendable {
         ]
       },
     ]
+    if let corpus = stages.last, !corpusStats.isEmpty {
+      json[corpus.name] = Dictionary(corpusStats.map { ($0.name, $0.name.hasSuffix("_seconds") ? $0.value as Any : Int($0.value) as Any) }) { a, _ in a }
+    }
+    return json
+  }
+
+  private func statText(_ name: String, _ value: Double) -> String {
+    name.hasSuffix("_seconds") ? format2(value) : String(Int(value))
   }
 
   private func describe(_ counts: [String: Int]) -> String {

@@ -33,6 +33,8 @@ public final class Runner: @unchecked Sendable {
   struct Batch {
     var sequence: Int
     var items: [ReadItem]
+    /// Each item's position in the whole input (for sharding and corpus stages).
+    var ordinals: [UInt64] = []
   }
 
   struct BatchResult {
@@ -43,10 +45,166 @@ public final class Runner: @unchecked Sendable {
     var inputBytes = 0
     var readFailures: [String: Int] = [:]
     var stages: [StageCounts]
+    /// The corpus stage's records and the documents' ids, for the clean records in `clean`.
+    var records: [UInt8] = []
+    var ids = JSONWriter(capacity: 0)
+    var recordSeconds = 0.0
+    var recordBytes = 0
   }
 
+  /// The corpus stage, when the pipeline ends with one (checked by the config loader).
+  var corpus: (any CorpusStage)? { pipeline.stages.last?.stage as? any CorpusStage }
+
+  /// Runs the whole pipeline. With a corpus stage, the clean records of the document stages
+  /// go to a scratch directory beside the output first (with the stage's per-document
+  /// records), then the corpus stage decides, and its filter writes the output.
   public func run() throws(RunError) -> RunSummary {
     let start = Date()
+    let warnings = learnAll()
+    var summary = RunSummary()
+    guard let corpus else {
+      let output = try OutputFile(path: pipeline.output.path)
+      let rejects: OutputFile
+      do {
+        rejects = try OutputFile(path: pipeline.output.rejects)
+      } catch {
+        output.discard()
+        throw error
+      }
+      try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
+      try commit(rejects: rejects, output: output)
+      return finish(summary, warnings: warnings, start: start, output: output)
+    }
+    let scratch = scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    do {
+      try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    } catch {
+      throw RunError("cannot create scratch directory '\(scratch)': \(error.localizedDescription)")
+    }
+    let files = CorpusFiles.inDirectory(scratch, shard: .whole)
+    let rejects = try OutputFile(path: pipeline.output.rejects)
+    do throws(RunError) {
+      let sinks = try Sinks(corpus: corpus, files: files, shard: .whole, rejects: rejects)
+      try pass(sinks, shard: .whole, summary: &summary, start: start)
+      try sinks.commitCorpusFiles()
+      let outcome = try corpus.decide([files], jobs: options.jobs, log: log)
+      let output = try OutputFile(path: pipeline.output.path)
+      do throws(RunError) {
+        let counts = try CorpusFilter.run(
+          files: files, decisions: outcome.decisions, field: corpus.field, stageName: pipeline.stages.last!.name,
+          output: output, rejects: rejects)
+        apply(counts, outcome: outcome, to: &summary)
+        try commit(rejects: rejects, output: output)
+      } catch {
+        output.discard()
+        throw error
+      }
+      return finish(summary, warnings: warnings, start: start, output: output)
+    } catch {
+      rejects.discard()
+      throw error
+    }
+  }
+
+  /// `winnow dedup signatures`: the document stages and the corpus stage's records for one
+  /// shard, written to `directory` (clean records, ids, records, and the shard's rejects).
+  public func recordPass(directory: String, shard: Shard) throws(RunError) -> RunSummary {
+    guard let corpus else { throw RunError("the pipeline has no corpus stage (such as 'dedup') at its end") }
+    let start = Date()
+    let warnings = learnAll()
+    var summary = RunSummary()
+    let files = CorpusFiles.inDirectory(directory, shard: shard)
+    let rejects = try OutputFile(path: Self.shardRejectsPath(directory, shard: shard))
+    do throws(RunError) {
+      let sinks = try Sinks(corpus: corpus, files: files, shard: shard, rejects: rejects)
+      try pass(sinks, shard: shard, summary: &summary, start: start)
+      try sinks.commitCorpusFiles()
+      try rejects.commit()
+    } catch {
+      rejects.discard()
+      throw error
+    }
+    summary.outputPath = files.documents
+    summary.rejectsPath = rejects.path
+    var done = finish(summary, warnings: warnings, start: start, output: nil)
+    done.outputPath = files.documents
+    return done
+  }
+
+  /// `winnow dedup filter`: one shard's output and rejects from the files of its record pass
+  /// and the decisions of `winnow dedup clusters`.
+  public func filterPass(directory: String, shard: Shard, decisions path: String) throws(RunError) -> RunSummary {
+    guard let corpus else { throw RunError("the pipeline has no corpus stage (such as 'dedup') at its end") }
+    let start = Date()
+    var summary = RunSummary()
+    summary.jobs = 1
+    let files = CorpusFiles.inDirectory(directory, shard: shard)
+    let decisions = try CorpusDecisionsFile.read(path, shard: shard)
+    let output = try OutputFile(path: pipeline.output.path)
+    let rejects: OutputFile
+    do {
+      rejects = try OutputFile(path: pipeline.output.rejects)
+    } catch {
+      output.discard()
+      throw error
+    }
+    do throws(RunError) {
+      // The document stages' rejects of this shard first, as `winnow run` writes them.
+      let earlier = try LineReader(path: Self.shardRejectsPath(directory, shard: shard))
+      var count = 0
+      var buffer: [UInt8] = []
+      while let line = try earlier.next() {
+        buffer += line
+        buffer.append(0x0A)
+        count += 1
+        if buffer.count >= 1 << 20 {
+          try rejects.write(buffer, records: count)
+          buffer.removeAll(keepingCapacity: true)
+          count = 0
+        }
+      }
+      try rejects.write(buffer, records: count)
+      let counts = try CorpusFilter.run(
+        files: files, decisions: decisions, field: corpus.field, stageName: pipeline.stages.last!.name,
+        output: output, rejects: rejects)
+      summary.stages = [StageCounts(name: pipeline.stages.last!.name)]
+      summary.stages[0].input = counts.kept + counts.dropped
+      summary.stages[0].kept = counts.kept
+      summary.stages[0].dropped = counts.dropped
+      summary.stages[0].droppedByReason = counts.droppedByReason
+      summary.stages[0].seconds = counts.seconds
+      summary.kept = counts.kept
+      summary.rejected = rejects.records
+      summary.documents = summary.kept + summary.rejected
+      try commit(rejects: rejects, output: output)
+    } catch {
+      output.discard()
+      rejects.discard()
+      throw error
+    }
+    return finish(summary, warnings: [], start: start, output: output)
+  }
+
+  static func shardRejectsPath(_ directory: String, shard: Shard) -> String {
+    directory + "/rejects-\(format4(shard.index))-of-\(format4(shard.count)).jsonl"
+  }
+
+  /// Where a run keeps its corpus stage's intermediate files: beside the output (so on the
+  /// same disk), named after it and this process, removed when the run ends.
+  func scratchDirectory() -> String {
+    let output = pipeline.output.path
+    let directory = (output as NSString).deletingLastPathComponent
+    let name = "." + (output as NSString).lastPathComponent + ".winnow-\(getpid())"
+    return directory.isEmpty ? name : directory + "/" + name
+  }
+
+  func log(_ line: String) {
+    if options.progress && isatty(2) == 1 { FileHandle.standardError.write(Data(("winnow: " + line + "\n").utf8)) }
+  }
+
+  /// Runs the first pass of every learning stage, in pipeline order.
+  func learnAll() -> [String] {
     // Stages that learn from the corpus get a first pass, each in pipeline order. Standard
     // input can be read only once: there the corpus rules are off, and the summary says so.
     var warnings: [String] = []
@@ -59,32 +217,113 @@ public final class Runner: @unchecked Sendable {
         learn(upTo: index, learner)
       }
     }
-    let output = try OutputFile(path: pipeline.output.path)
-    let rejects: OutputFile
-    do {
-      rejects = try OutputFile(path: pipeline.output.rejects)
+    return warnings
+  }
+
+  /// Rejects first; if the output's rename then fails, the rejects go too, so a failed run
+  /// leaves nothing that looks finished.
+  func commit(rejects: OutputFile, output: OutputFile) throws(RunError) {
+    try rejects.commit()
+    do throws(RunError) {
+      try output.commit()
     } catch {
-      output.discard()
+      unlink(rejects.path)
       throw error
     }
+  }
+
+  func apply(_ counts: CorpusFilter.Counts, outcome: CorpusOutcome, to summary: inout RunSummary) {
+    let last = summary.stages.count - 1
+    summary.stages[last].kept = counts.kept
+    summary.stages[last].dropped = counts.dropped
+    summary.stages[last].droppedByReason = counts.droppedByReason
+    summary.stages[last].seconds += outcome.stats.filter { $0.name.hasSuffix("_seconds") }.map(\.value).reduce(0, +)
+    summary.stages[last].seconds += counts.seconds
+    summary.kept = counts.kept
+    summary.rejected += counts.dropped
+    summary.corpusStats += outcome.stats
+    summary.corpusStats.append(("filter_seconds", counts.seconds))
+  }
+
+  func finish(_ summary: RunSummary, warnings: [String], start: Date, output: OutputFile?) -> RunSummary {
+    var summary = summary
+    summary.warnings = warnings
+    if let output {
+      summary.outputBytes = output.bytes
+      summary.outputPath = output.path
+    }
+    if summary.rejectsPath.isEmpty { summary.rejectsPath = pipeline.output.rejects }
+    summary.seconds = Date().timeIntervalSince(start)
+    return summary
+  }
+
+  /// Where one pass writes.
+  struct Sinks {
+    /// Clean records: the output, or the corpus stage's documents file.
+    var clean: OutputFile
+    var rejects: OutputFile
+    var records: OutputFile?
+    var ids: OutputFile?
+
+    init(clean: OutputFile, rejects: OutputFile) {
+      self.clean = clean
+      self.rejects = rejects
+    }
+
+    init(corpus: any CorpusStage, files: CorpusFiles, shard: Shard, rejects: OutputFile) throws(RunError) {
+      self.rejects = rejects
+      clean = try OutputFile(path: files.documents)
+      do throws(RunError) {
+        let records = try OutputFile(path: files.records)
+        self.records = records
+        ids = try OutputFile(path: files.ids)
+        try records.write(corpus.recordsHeader(shard: shard), records: 0)
+      } catch {
+        clean.discard()
+        records?.discard()
+        throw error
+      }
+    }
+
+    func commitCorpusFiles() throws(RunError) {
+      try clean.commit()
+      try records?.commit()
+      try ids?.commit()
+    }
+
+    func discard() {
+      clean.discard()
+      records?.discard()
+      ids?.discard()
+    }
+  }
+
+  /// One pass over the input: reader thread, `jobs` workers, writing in input order here.
+  func pass(_ sinks: Sinks, shard: Shard, summary: inout RunSummary, start: Date) throws(RunError) {
     let reader = InputReader(settings: pipeline.input)
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
 
-    // Reader: batches of documents in input order.
+    // Reader: batches of documents in input order, each with its ordinal in the whole input.
     let readerThread = Thread { [options] in
       var sequence = 0
       var items: [ReadItem] = []
+      var ordinals: [UInt64] = []
+      var ordinal: UInt64 = 0
       var bytes = 0
       func flush() {
         guard !items.isEmpty else { return }
-        queue.push(Batch(sequence: sequence, items: items))
+        queue.push(Batch(sequence: sequence, items: items, ordinals: ordinals))
         sequence += 1
         items = []
+        ordinals = []
         bytes = 0
       }
       while let item = reader.next() {
+        defer { ordinal += 1 }
+        guard shard.contains(ordinal) else { continue }
         bytes += item.document.bytes?.count ?? item.document.text?.utf8.count ?? 0
         items.append(item)
+        ordinals.append(ordinal)
         if items.count >= options.batchDocuments || bytes >= options.batchBytes { flush() }
         if queue.isCancelled { break }
       }
@@ -104,19 +343,24 @@ public final class Runner: @unchecked Sendable {
       worker.start()
     }
 
-    var summary = RunSummary()
     summary.jobs = options.jobs
     summary.stages = pipeline.stages.map { StageCounts(name: $0.name) }
     var lastProgress = Date()
     let showProgress = options.progress && isatty(2) == 1
+    var recordSeconds = 0.0
+    var recordBytes = 0
     do throws(RunError) {
       while let result = queue.nextInOrder() {
-        try output.write(result.clean.bytes, records: result.kept)
-        try rejects.write(result.rejects.bytes, records: result.rejected)
+        try sinks.clean.write(result.clean.bytes, records: result.kept)
+        try sinks.rejects.write(result.rejects.bytes, records: result.rejected)
+        try sinks.records?.write(result.records, records: result.kept)
+        try sinks.ids?.write(result.ids.bytes, records: result.kept)
         summary.kept += result.kept
         summary.rejected += result.rejected
         summary.documents += result.kept + result.rejected
         summary.inputBytes += result.inputBytes
+        recordSeconds += result.recordSeconds
+        recordBytes += result.recordBytes
         for (key, value) in result.readFailures { summary.readFailures[key, default: 0] += value }
         for index in summary.stages.indices { summary.stages[index].merge(result.stages[index]) }
         queue.release()
@@ -129,30 +373,17 @@ public final class Runner: @unchecked Sendable {
         }
       }
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      // Rejects first; if the output's rename then fails, the rejects go too, so a failed
-      // run leaves nothing that looks finished.
-      try rejects.commit()
-      do throws(RunError) {
-        try output.commit()
-      } catch {
-        unlink(rejects.path)
-        throw error
-      }
     } catch {
       queue.cancel()
-      output.discard()
-      rejects.discard()
+      sinks.discard()
       throw error
     }
+    if corpus != nil {
+      summary.corpusStats = [("signature_seconds", recordSeconds), ("signature_bytes", Double(recordBytes))]
+    }
     summary.skippedFiles = reader.skipped
-    summary.warnings = warnings
     summary.peakBatchesInFlight = queue.peakInFlight
     summary.maxBatchesInFlight = queue.maxInFlight
-    summary.outputBytes = output.bytes
-    summary.outputPath = pipeline.output.path
-    summary.rejectsPath = pipeline.output.rejects
-    summary.seconds = Date().timeIntervalSince(start)
-    return summary
   }
 
   /// The first pass for a learning stage: reads the whole input, runs the stages before it,
@@ -206,7 +437,9 @@ public final class Runner: @unchecked Sendable {
   /// Runs every stage over one batch and encodes the results.
   func process(_ batch: Batch) -> BatchResult {
     var result = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
-    for item in batch.items {
+    let corpus = self.corpus
+    let corpusIndex = pipeline.stages.count - 1
+    for (position, item) in batch.items.enumerated() {
       var document = item.document
       let original: RecordEncoder.OriginalContent =
         document.bytes.map { .bytes($0) } ?? document.text.map { .text($0) } ?? .none
@@ -220,6 +453,20 @@ public final class Runner: @unchecked Sendable {
       var dropped = false
       for (index, configured) in pipeline.stages.enumerated() {
         result.stages[index].input += 1
+        if let corpus, index == corpusIndex {
+          let ordinal = position < batch.ordinals.count ? batch.ordinals[position] : UInt64(position)
+          let started = monotonicNanoseconds()
+          result.recordBytes += corpus.record(document, ordinal: ordinal, into: &result.records)
+          let seconds = Double(monotonicNanoseconds() &- started) / 1e9
+          result.recordSeconds += seconds
+          result.stages[index].seconds += seconds
+          result.stages[index].kept += 1
+          result.ids.raw(Array(String(ordinal).utf8))
+          result.ids.raw("\t")
+          result.ids.string(document.id)
+          result.ids.raw("\n")
+          break
+        }
         let started = monotonicNanoseconds()
         let verdict = configured.stage.process(&document)
         result.stages[index].seconds += Double(monotonicNanoseconds() &- started) / 1e9

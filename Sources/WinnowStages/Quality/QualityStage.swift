@@ -151,6 +151,10 @@ struct QualityStage: DocumentStage {
     if let verdict = duplicates(lines, ratio: t.maxDuplicateLineRatio, chars: t.maxDuplicateLineChars, what: "line") { return verdict }
     let paragraphs = Self.paragraphs(text)
     if let verdict = duplicates(paragraphs, ratio: t.maxDuplicateParagraphRatio, chars: t.maxDuplicateParagraphChars, what: "paragraph") { return verdict }
+    // The score `dedup` can keep by (keep: quality): the share of letters in the expected
+    // script, less the shares of digits and symbols; 0–1, higher is more like prose.
+    let scriptShare = t.script == .any || letters == 0 ? 1.0 : Double(scriptLetters) / Double(letters)
+    document.qualityScore = max(0, scriptShare * (1 - digitRatio) * (1 - min(1, Double(symbols) / Double(max(1, nonSpace)))))
     // ICU's count lies between the letter-or-digit tokens (each holds a word) and the letters
     // and digits (each word holds one): when those bounds already pass every word test, the
     // verdict cannot change and the word break iterator is not run.

@@ -1,0 +1,123 @@
+/// A stage that needs the whole corpus before it can decide about any document
+/// (near-duplicate removal). It runs in phases over compact per-document records, never over
+/// the corpus held in memory:
+///
+/// 1. **record**: on the worker threads, for every document that reached it, the stage writes
+///    a fixed-size record (hashes, signature); the runner writes the records, the documents'
+///    ids and their clean records to files, in input order.
+/// 2. **decide**: after the pass, the stage reads the record files and decides which
+///    documents to keep (`CorpusOutcome`).
+/// 3. **filter** (the runner's `CorpusFilter`): the clean records are copied to the output with
+///    the stage's field added, and the dropped ones go to the rejects file.
+///
+/// The phases can also run as separate processes with files between them (`winnow dedup`),
+/// and then give the same output as one `winnow run`. A corpus stage is the pipeline's last.
+public protocol CorpusStage: DocumentStage {
+  /// The field added to every kept record, e.g. "dedup" → `"dedup":{"cluster":…,"size":…}`.
+  var field: String { get }
+  /// Bytes at the start of a records file: format, the options that shape the records (so
+  /// files from different settings are never mixed), the shard.
+  func recordsHeader(shard: Shard) -> [UInt8]
+  /// Called from any worker thread for a document that reached this stage: appends its
+  /// record to `buffer` and returns how many text bytes it looked at.
+  func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8]) -> Int
+  /// Reads every shard's records and decides; `progress` receives one line per phase.
+  func decide(_ files: [CorpusFiles], jobs: Int, log: (String) -> Void) throws(RunError) -> CorpusOutcome
+}
+
+extension CorpusStage {
+  /// The default for single-document runs: a corpus stage keeps every document it sees one at
+  /// a time; the runner treats it specially.
+  public func process(_ document: inout Document) -> Verdict { .keep }
+}
+
+/// Which part of the input a process works on: documents whose input ordinal ≡ index mod count.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+  public var index: Int
+  public var count: Int
+
+  public init(index: Int, count: Int) {
+    self.index = index
+    self.count = count
+  }
+
+  public static let whole = Shard(index: 0, count: 1)
+
+  public func contains(_ ordinal: UInt64) -> Bool {
+    count == 1 || Int(ordinal % UInt64(count)) == index
+  }
+
+  public var description: String { "\(index)/\(count)" }
+
+  /// Parses "i/N" (0 ≤ i < N).
+  public init?(parsing text: String) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 0, index < count
+    else { return nil }
+    self.init(index: index, count: count)
+  }
+}
+
+/// The files one shard's record pass wrote.
+public struct CorpusFiles: Sendable, Equatable {
+  /// Fixed-size records after `recordsHeader`, one per document, in input order.
+  public var records: String
+  /// One line per document: its input ordinal, a tab, its id as a JSON string.
+  public var ids: String
+  /// The documents' clean records (JSONL), in the same order.
+  public var documents: String
+
+  public init(records: String, ids: String, documents: String) {
+    self.records = records
+    self.ids = ids
+    self.documents = documents
+  }
+
+  /// The files of shard `shard` in `directory`.
+  public static func inDirectory(_ directory: String, shard: Shard) -> CorpusFiles {
+    let suffix = String(format4(shard.index)) + "-of-" + format4(shard.count)
+    return CorpusFiles(
+      records: directory + "/records-\(suffix).bin", ids: directory + "/ids-\(suffix).tsv",
+      documents: directory + "/documents-\(suffix).jsonl")
+  }
+}
+
+func format4(_ value: Int) -> String {
+  let text = String(value)
+  return text.count >= 5 ? text : String(repeating: "0", count: 5 - text.count) + text
+}
+
+/// What a corpus stage decided about one document in a group of two or more; documents it
+/// says nothing about are kept on their own (`size` 1).
+public struct CorpusDecision: Sendable, Equatable {
+  public var ordinal: UInt64
+  public var keep: Bool
+  /// The id of the document its group keeps (itself when kept).
+  public var cluster: String
+  public var size: Int
+  /// For dropped documents: "duplicate", "near_duplicate".
+  public var reason: String
+  /// For dropped documents: estimated similarity to the kept one.
+  public var similarity: Double
+
+  public init(ordinal: UInt64, keep: Bool, cluster: String, size: Int, reason: String = "", similarity: Double = 1) {
+    self.ordinal = ordinal
+    self.keep = keep
+    self.cluster = cluster
+    self.size = size
+    self.reason = reason
+    self.similarity = similarity
+  }
+}
+
+public struct CorpusOutcome: Sendable {
+  /// Sorted by ordinal.
+  public var decisions: [CorpusDecision]
+  /// Figures for the run summary (seconds per phase, index size), in a stable order.
+  public var stats: [(name: String, value: Double)]
+
+  public init(decisions: [CorpusDecision], stats: [(name: String, value: Double)]) {
+    self.decisions = decisions
+    self.stats = stats
+  }
+}

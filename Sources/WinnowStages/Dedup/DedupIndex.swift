@@ -1,0 +1,298 @@
+import Foundation
+import WinnowCore
+
+/// Every shard's records, in input order: what the bucket and cluster phases read.
+final class RecordSet: @unchecked Sendable {
+  let files: [MappedRecords]
+  let count: Int
+  let perms: Int
+  /// Dense index → file and position, when there are several files (in ordinal order).
+  private let fileOf: [UInt16]
+  private let positionOf: [UInt32]
+
+  /// Opens `paths` (one per shard, all shards) and checks they were written with the same
+  /// settings and that no shard is missing or repeated.
+  init(paths: [String], settings: String, perms: Int) throws(RunError) {
+    self.perms = perms
+    let recordSize = DedupRecord.size(perms: perms)
+    var files: [MappedRecords] = []
+    for path in paths { files.append(try MappedRecords(path: path, recordSize: recordSize)) }
+    guard let first = files.first else { throw RunError("no dedup records files to read") }
+    for file in files where file.settings != settings {
+      throw RunError(
+        "'\(file.path)' was written with other dedup settings (\(file.settings.replacingOccurrences(of: "\n", with: " "))) than the pipeline's (\(settings.replacingOccurrences(of: "\n", with: " "))); run its signatures phase again")
+    }
+    let shardCount = first.shard.count
+    var seen = Set<Int>()
+    for file in files {
+      guard file.shard.count == shardCount else {
+        throw RunError("'\(file.path)' is shard \(file.shard) but '\(first.path)' is shard \(first.shard): the files are from different runs")
+      }
+      guard seen.insert(file.shard.index).inserted else { throw RunError("shard \(file.shard) is there twice ('\(file.path)')") }
+    }
+    if seen.count != shardCount {
+      let missing = (0..<shardCount).filter { !seen.contains($0) }.map { "\($0)/\(shardCount)" }
+      throw RunError("missing the records of shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")): run 'winnow dedup signatures --shard i/\(shardCount)' for each")
+    }
+    files.sort { $0.shard.index < $1.shard.index }
+    self.files = files
+    count = files.reduce(0) { $0 + $1.count }
+    guard count < Int(UInt32.max) else { throw RunError("more than 4 294 967 294 documents in one dedup index") }
+    if files.count == 1 {
+      fileOf = []
+      positionOf = []
+    } else {
+      var entries: [(ordinal: UInt64, file: UInt16, position: UInt32)] = []
+      entries.reserveCapacity(count)
+      for (fileIndex, file) in files.enumerated() {
+        for position in 0..<file.count { entries.append((file.ordinal(position), UInt16(fileIndex), UInt32(position))) }
+      }
+      entries.sort { $0.ordinal < $1.ordinal }
+      fileOf = entries.map(\.file)
+      positionOf = entries.map(\.position)
+    }
+    for index in 1..<max(1, count) where ordinal(index - 1) >= ordinal(index) {
+      throw RunError("document ordinal \(ordinal(index)) appears twice or out of order in the records: the shards overlap")
+    }
+  }
+
+  @inline(__always) func locate(_ index: Int) -> (MappedRecords, Int) {
+    fileOf.isEmpty ? (files[0], index) : (files[Int(fileOf[index])], Int(positionOf[index]))
+  }
+  @inline(__always) func ordinal(_ index: Int) -> UInt64 { let (f, p) = locate(index); return f.ordinal(p) }
+  @inline(__always) func signature(_ index: Int) -> UnsafePointer<UInt32> { let (f, p) = locate(index); return f.signature(p) }
+  @inline(__always) func hasShingles(_ index: Int) -> Bool { let (f, p) = locate(index); return f.hasShingles(p) }
+  @inline(__always) func exact(_ index: Int) -> (UInt64, UInt64) { let (f, p) = locate(index); return f.exact(p) }
+
+  /// The dense index of a document ordinal.
+  func index(ofOrdinal ordinal: UInt64) -> Int? {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if self.ordinal(mid) < ordinal { low = mid + 1 } else { high = mid }
+    }
+    return low < count && self.ordinal(low) == ordinal ? low : nil
+  }
+
+  func similarity(_ x: Int, _ y: Int) -> Double {
+    MinHasher.similarity(signature(x), signature(y), perms: perms)
+  }
+
+  /// Bytes this set keeps on the heap (the records themselves are mapped files).
+  var heapBytes: Int { fileOf.count * 2 + positionOf.count * 4 }
+}
+
+/// A pair of documents (dense indices, first < second) found to be duplicates.
+struct DedupEdge: Equatable {
+  var first: UInt32
+  var second: UInt32
+}
+
+/// The bucket and cluster phases over a `RecordSet`.
+struct DedupIndex {
+  let set: RecordSet
+  let threshold: Double
+  let rows: Int
+  /// In a bucket, a document is compared with the bucket's first document and then with up
+  /// to this many earlier ones until one is similar enough.
+  static let triesPerDocument = 8
+
+  /// Documents whose normalized texts hash the same: each linked to the first of its group.
+  func exactEdges() -> (edges: [DedupEdge], bytes: Int) {
+    var keys: [(UInt64, UInt64, UInt32)] = []
+    keys.reserveCapacity(set.count)
+    for index in 0..<set.count {
+      let (low, high) = set.exact(index)
+      keys.append((high, low, UInt32(index)))
+    }
+    keys.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+    var edges: [DedupEdge] = []
+    guard !keys.isEmpty else { return ([], 0) }
+    var start = 0
+    for index in 1...max(1, keys.count) where index == keys.count || keys[index].0 != keys[start].0 || keys[index].1 != keys[start].1 {
+      if index - start > 1 {
+        for member in (start + 1)..<index { edges.append(DedupEdge(first: keys[start].2, second: keys[member].2)) }
+      }
+      start = index
+    }
+    return (edges, keys.count * MemoryLayout<(UInt64, UInt64, UInt32)>.stride)
+  }
+
+  /// Candidate pairs of band `band`, confirmed by the estimated similarity of the whole
+  /// signatures: each document of a bucket is linked to the first earlier one (the bucket's
+  /// first, then the nearest earlier ones) whose similarity reaches the threshold.
+  func bandEdges(_ band: Int) -> (edges: [DedupEdge], bytes: Int) {
+    var keys: [UInt64] = []
+    keys.reserveCapacity(set.count)
+    for index in 0..<set.count where set.hasShingles(index) {
+      let hash = MinHasher.bandHash(set.signature(index), band: band, rows: rows)
+      keys.append(UInt64(hash) << 32 | UInt64(index))
+    }
+    keys.sort()
+    guard !keys.isEmpty else { return ([], 0) }
+    let needed = threshold * Double(set.perms) - 1e-9
+    var edges: [DedupEdge] = []
+    var start = 0
+    for end in 1...max(1, keys.count) where end == keys.count || keys[end] >> 32 != keys[start] >> 32 {
+      if end - start > 1 {
+        let first = Int(keys[start] & 0xFFFF_FFFF)
+        for member in (start + 1)..<end {
+          let document = Int(keys[member] & 0xFFFF_FFFF)
+          let signature = set.signature(document)
+          var partners = [first]
+          var earlier = member - 1
+          while earlier > start && partners.count <= Self.triesPerDocument {
+            partners.append(Int(keys[earlier] & 0xFFFF_FFFF))
+            earlier -= 1
+          }
+          for partner in partners {
+            if Double(equalCount(set.signature(partner), signature)) >= needed {
+              edges.append(DedupEdge(first: UInt32(partner), second: UInt32(document)))
+              break
+            }
+          }
+        }
+      }
+      start = end
+    }
+    return (edges, keys.count * 8)
+  }
+
+  @inline(__always)
+  func equalCount(_ x: UnsafePointer<UInt32>, _ y: UnsafePointer<UInt32>) -> Int {
+    var equal = 0
+    for index in 0..<set.perms where x[index] == y[index] { equal += 1 }
+    return equal
+  }
+}
+
+/// Which document of a group is kept.
+enum KeepPolicy: String, CaseIterable, Sendable {
+  /// The first in input order.
+  case first
+  /// The longest text (characters); ties: the first.
+  case longest
+  /// The earliest `published`; documents without one come last; ties: the first.
+  case earliest
+  /// The highest quality score (`quality` stage); ties: the first.
+  case quality
+
+  /// Whether `candidate` should replace `current` as the kept document (candidate comes later).
+  func prefers(_ candidate: Int, over current: Int, in set: RecordSet) -> Bool {
+    let (cf, cp) = set.locate(candidate)
+    let (kf, kp) = set.locate(current)
+    switch self {
+    case .first: return false
+    case .longest: return cf.length(cp) > kf.length(kp)
+    case .earliest: return cf.published(cp) < kf.published(kp)
+    case .quality: return cf.quality(cp) > kf.quality(kp)
+    }
+  }
+}
+
+/// Union-find over dense indices; the root of a set is always its smallest index.
+struct UnionFind {
+  var parent: [UInt32]
+
+  init(count: Int) { parent = (0..<count).map { UInt32($0) } }
+
+  mutating func find(_ x: Int) -> Int {
+    var x = x
+    while Int(parent[x]) != x {
+      parent[x] = parent[Int(parent[x])]
+      x = Int(parent[x])
+    }
+    return x
+  }
+
+  mutating func union(_ a: Int, _ b: Int) {
+    let ra = find(a)
+    let rb = find(b)
+    if ra == rb { return }
+    if ra < rb { parent[rb] = UInt32(ra) } else { parent[ra] = UInt32(rb) }
+  }
+}
+
+enum DedupClusters {
+  /// Groups linked documents and decides which one each group keeps. Only documents in groups
+  /// of two or more get a decision. `ids` returns the ids of the given dense indices.
+  static func decide(
+    set: RecordSet, edgeLists: [[DedupEdge]], policy: KeepPolicy, ids: ([Int]) throws(RunError) -> [Int: String]
+  ) throws(RunError) -> (decisions: [CorpusDecision], bytes: Int) {
+    var forest = UnionFind(count: set.count)
+    for edges in edgeLists {
+      for edge in edges { forest.union(Int(edge.first), Int(edge.second)) }
+    }
+    var sizes = [UInt32](repeating: 0, count: set.count)
+    for index in 0..<set.count { sizes[forest.find(index)] += 1 }
+    var keeper = [UInt32](repeating: 0, count: set.count)
+    for index in 0..<set.count {
+      let root = forest.find(index)
+      guard sizes[root] > 1 else { continue }
+      if index == root { keeper[root] = UInt32(index) } else if policy.prefers(index, over: Int(keeper[root]), in: set) {
+        keeper[root] = UInt32(index)
+      }
+    }
+    var keepers: [Int] = []
+    for index in 0..<set.count where sizes[index] > 1 { keepers.append(Int(keeper[index])) }
+    keepers.sort()
+    let names = try ids(keepers)
+    var decisions: [CorpusDecision] = []
+    for index in 0..<set.count {
+      let root = forest.find(index)
+      let size = Int(sizes[root])
+      guard size > 1 else { continue }
+      let kept = Int(keeper[root])
+      let cluster = names[kept] ?? ""
+      if index == kept {
+        decisions.append(CorpusDecision(ordinal: set.ordinal(index), keep: true, cluster: cluster, size: size))
+      } else if set.exact(index) == set.exact(kept) {
+        decisions.append(CorpusDecision(ordinal: set.ordinal(index), keep: false, cluster: cluster, size: size, reason: "duplicate", similarity: 1))
+      } else {
+        decisions.append(
+          CorpusDecision(
+            ordinal: set.ordinal(index), keep: false, cluster: cluster, size: size, reason: "near_duplicate",
+            similarity: set.similarity(index, kept)))
+      }
+    }
+    return (decisions, set.count * 12)
+  }
+
+  /// Reads the ids of `indices` (sorted dense indices) from each shard's ids file.
+  static func readIDs(_ indices: [Int], set: RecordSet, idPaths: [String]) throws(RunError) -> [Int: String] {
+    var wanted: [[(position: Int, index: Int)]] = Array(repeating: [], count: set.files.count)
+    for index in indices {
+      let (file, position) = set.locate(index)
+      let fileIndex = set.files.firstIndex { $0 === file }!
+      wanted[fileIndex].append((position, index))
+    }
+    var names: [Int: String] = [:]
+    for (fileIndex, list) in wanted.enumerated() where !list.isEmpty {
+      let sorted = list.sorted { $0.position < $1.position }
+      let path = idPaths[fileIndex]
+      guard let handle = fopen(path, "rb") else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+      defer { fclose(handle) }
+      var buffer: UnsafeMutablePointer<CChar>?
+      var capacity = 0
+      defer { free(buffer) }
+      var line = 0
+      var next = 0
+      while next < sorted.count {
+        let length = getline(&buffer, &capacity, handle)
+        guard length >= 0 else { throw RunError("'\(path)' has fewer lines than its records file has records") }
+        if line == sorted[next].position {
+          let bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+          guard let tab = bytes.firstIndex(of: 0x09) else { throw RunError("'\(path)':\(line + 1): malformed line") }
+          var end = bytes.count
+          if end > 0, bytes[end - 1] == 0x0A { end -= 1 }
+          guard let id = JSONLineParser.stringValue(bytes[(tab + 1)..<end]) else { throw RunError("'\(path)':\(line + 1): malformed id") }
+          names[sorted[next].index] = id
+          next += 1
+        }
+        line += 1
+      }
+    }
+    return names
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import WinnowCore
+
+/// The fixed-size per-document record `dedup` writes in its first phase, little-endian:
+///
+/// | offset | bytes | field |
+/// |---|---|---|
+/// | 0 | 8 | ordinal: the document's position in the whole input |
+/// | 8 | 16 | first 128 bits of the SHA-256 of the normalized text |
+/// | 24 | 8 | published, seconds since 1970 UTC (Int64.max: unknown) |
+/// | 32 | 8 | quality score (Double; −1: unknown) |
+/// | 40 | 4 | length of the text in Unicode scalars |
+/// | 44 | 4 | flags: 1 = has shingles |
+/// | 48 | 4 × perms | MinHash signature |
+///
+/// A records file starts with the magic "WINNOWD1", a UInt32 length and that many bytes of
+/// "key=value" lines: the settings that shape the records and the shard.
+enum DedupRecord {
+  static let magic = Array("WINNOWD1".utf8)
+  static let fixedBytes = 48
+
+  static func size(perms: Int) -> Int { fixedBytes + 4 * perms }
+
+  static func header(settings: String, shard: Shard) -> [UInt8] {
+    var text = settings + "shard=\(shard.index)\ncount=\(shard.count)\n"
+    // Pad so records start 8-byte aligned: signatures are then read in place.
+    while (12 + text.utf8.count) % 8 != 0 { text += "\n" }
+    var out = magic
+    appendUInt32(UInt32(text.utf8.count), to: &out)
+    out += Array(text.utf8)
+    return out
+  }
+
+  static func appendUInt64(_ value: UInt64, to out: inout [UInt8]) {
+    for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+  }
+
+  static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
+    for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+  }
+}
+
+/// One records file, mapped into memory read-only (the page cache holds it, not the heap).
+final class MappedRecords: @unchecked Sendable {
+  let path: String
+  let settings: String
+  let shard: Shard
+  let count: Int
+  let recordSize: Int
+  private let base: UnsafeRawPointer
+  private let length: Int
+  private let records: UnsafeRawPointer
+
+  init(path: String, recordSize: Int) throws(RunError) {
+    self.path = path
+    self.recordSize = recordSize
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    let length = Int(info.st_size)
+    self.length = length
+    guard length >= 12 else { throw RunError("'\(path)' is not a dedup records file (too short)") }
+    guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+      throw RunError("cannot map '\(path)': \(String(cString: strerror(errno)))")
+    }
+    let base = UnsafeRawPointer(mapped)
+    self.base = base
+    let magicOK = (0..<8).allSatisfy { base.load(fromByteOffset: $0, as: UInt8.self) == DedupRecord.magic[$0] }
+    let headerLength = Int(base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+    guard magicOK, 12 + headerLength <= length else {
+      munmap(mapped, length)
+      throw RunError("'\(path)' is not a dedup records file (no WINNOWD1 header)")
+    }
+    let text = String(decoding: UnsafeRawBufferPointer(start: base + 12, count: headerLength), as: UTF8.self)
+    var shardIndex = -1
+    var shardCount = -1
+    var rest: [Substring] = []
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("shard=") { shardIndex = Int(line.dropFirst(6)) ?? -1 } else if line.hasPrefix("count=") {
+        shardCount = Int(line.dropFirst(6)) ?? -1
+      } else { rest.append(line) }
+    }
+    settings = rest.joined(separator: "\n")
+    guard shardIndex >= 0, shardCount >= 1, shardIndex < shardCount else {
+      munmap(mapped, length)
+      throw RunError("'\(path)': header has no valid shard")
+    }
+    shard = Shard(index: shardIndex, count: shardCount)
+    records = base + 12 + headerLength
+    let body = length - 12 - headerLength
+    guard body % recordSize == 0 else {
+      munmap(mapped, length)
+      throw RunError("'\(path)': \(body) bytes of records is not a whole number of \(recordSize)-byte records (truncated file?)")
+    }
+    count = body / recordSize
+  }
+
+  @inline(__always) func record(_ index: Int) -> UnsafeRawPointer { records + index * recordSize }
+  @inline(__always) func ordinal(_ index: Int) -> UInt64 { record(index).loadUnaligned(as: UInt64.self) }
+  @inline(__always) func exact(_ index: Int) -> (UInt64, UInt64) {
+    (record(index).loadUnaligned(fromByteOffset: 8, as: UInt64.self), record(index).loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+  }
+  @inline(__always) func published(_ index: Int) -> Int64 { record(index).loadUnaligned(fromByteOffset: 24, as: Int64.self) }
+  @inline(__always) func quality(_ index: Int) -> Double { record(index).loadUnaligned(fromByteOffset: 32, as: Double.self) }
+  @inline(__always) func length(_ index: Int) -> UInt32 { record(index).loadUnaligned(fromByteOffset: 40, as: UInt32.self) }
+  @inline(__always) func hasShingles(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 1 != 0 }
+  /// The header is padded so records, and so signatures, are aligned.
+  @inline(__always) func signature(_ index: Int) -> UnsafePointer<UInt32> {
+    (record(index) + DedupRecord.fixedBytes).assumingMemoryBound(to: UInt32.self)
+  }
+
+  deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+}

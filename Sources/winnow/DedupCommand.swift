@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+import WinnowStages
+
+/// `winnow dedup …`: the four phases of the `dedup` stage as separate commands with files
+/// between them, so a scheduler (Spark, a batch system, a shell loop) can run them on several
+/// machines. Together they give the same output as `winnow run` with the same pipeline.
+struct DedupCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dedup",
+    abstract: "Run the dedup stage's phases separately (signatures → buckets → clusters → filter) with files between them.",
+    discussion: """
+      All phases read the same pipeline file (its last stage must be 'dedup') and share one work directory.
+        winnow dedup signatures P.yaml --shard i/N --work W   (once per shard: document stages + signatures)
+        winnow dedup buckets    P.yaml --band b --work W      (once per band; 'winnow dedup bands P.yaml' prints how many)
+        winnow dedup clusters   P.yaml --work W               (once: groups, kept documents → W/decisions.jsonl)
+        winnow dedup filter     P.yaml --shard i/N --work W   (once per shard: clean and rejected records)
+      The shards' outputs, taken in shard order and merged by input position, equal one 'winnow run'.
+      """,
+    subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self]
+  )
+
+  struct Common: ParsableArguments {
+    @Argument(help: "Pipeline YAML file (its last stage must be 'dedup').")
+    var pipeline: String
+
+    @Option(name: .long, help: "Work directory shared by the phases.")
+    var work: String
+
+    @Flag(name: .long, help: "Print nothing on success.")
+    var quiet = false
+
+    func load(_ overrides: ConfigOverrides = ConfigOverrides()) throws -> Pipeline {
+      try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    }
+
+    func say(_ line: String) {
+      if !quiet { printError(line) }
+    }
+  }
+
+  static func parseShard(_ text: String) throws -> Shard {
+    guard let shard = Shard(parsing: text) else { throw ValidationError("--shard must be i/N with 0 ≤ i < N (got '\(text)')") }
+    return shard
+  }
+
+  struct Signatures: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 1: run the document stages on one shard and write its documents, rejects and signatures to the work directory.")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "This process's shard, i/N: documents whose input position is i modulo N.")
+    var shard: String = "0/1"
+
+    @Option(name: .long, help: "Input file or directory; repeat for several. Replaces input.path (every shard must read the same input).")
+    var input: [String] = []
+
+    @Option(name: .long, help: "Worker threads (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+      let shard = try DedupCommand.parseShard(self.shard)
+      let pipeline = try common.load(ConfigOverrides(inputs: input))
+      guard !pipeline.input.paths.contains("-") else {
+        throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way")
+      }
+      let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs), progress: !common.quiet))
+        .recordPass(directory: common.work, shard: shard)
+      common.say(summary.render())
+    }
+  }
+
+  struct Bands: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print how many bands the pipeline's dedup stage uses (bands are numbered from 0).")
+
+    @Argument(help: "Pipeline YAML file.")
+    var pipeline: String
+
+    func run() throws {
+      let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline)
+      print(try DedupPhases.bands(loaded))
+    }
+  }
+
+  struct Buckets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 2: for one band, group all shards' signatures into buckets and write the confirmed duplicate pairs.")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "Band number, 0 ≤ b < bands.")
+    var band: Int
+
+    func run() throws {
+      let pipeline = try common.load()
+      let started = Date()
+      let pairs = try DedupPhases.buckets(pipeline, directory: common.work, band: band)
+      common.say("winnow dedup buckets: band \(band): \(pairs) pairs → \(DedupPhases.bandsPath(common.work, band: band)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+  }
+
+  struct Clusters: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 3: join every band's pairs and the exact duplicates into groups and decide which document each keeps.")
+
+    @OptionGroup var common: Common
+
+    func run() throws {
+      let pipeline = try common.load()
+      let started = Date()
+      let (documents, decisions) = try DedupPhases.clusters(pipeline, directory: common.work)
+      common.say("winnow dedup clusters: \(documents) documents, \(decisions) in groups → \(DedupPhases.decisionsPath(common.work)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+  }
+
+  struct Filter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 4: write one shard's clean records (with their dedup field) and rejects.")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "The shard, i/N, as in its signatures phase.")
+    var shard: String = "0/1"
+
+    @Option(name: .long, help: "Clean JSONL output (default: the pipeline's output.path with -i-of-N before the extension).")
+    var output: String?
+
+    @Option(name: .long, help: "Rejects JSONL (default: the pipeline's output.rejects with -i-of-N before the extension).")
+    var rejects: String?
+
+    func run() throws {
+      let shard = try DedupCommand.parseShard(self.shard)
+      var pipeline = try common.load()
+      pipeline.output.path = output ?? Self.shardPath(pipeline.output.path, shard)
+      pipeline.output.rejects = rejects ?? Self.shardPath(pipeline.output.rejects, shard)
+      let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: 1, progress: !common.quiet))
+        .filterPass(directory: common.work, shard: shard, decisions: DedupPhases.decisionsPath(common.work))
+      common.say(summary.render())
+    }
+
+    static func shardPath(_ path: String, _ shard: Shard) -> String {
+      guard shard.count > 1 else { return path }
+      let suffix = "-\(shard.index)-of-\(shard.count)"
+      let ext = (path as NSString).pathExtension
+      return ext.isEmpty ? path + suffix : (path as NSString).deletingPathExtension + suffix + "." + ext
+    }
+  }
+}
