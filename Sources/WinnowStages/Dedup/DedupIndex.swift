@@ -16,12 +16,8 @@ final class RecordSet: @unchecked Sendable {
     self.perms = perms
     let recordSize = DedupRecord.size(perms: perms)
     var files: [MappedRecords] = []
-    for path in paths { files.append(try MappedRecords(path: path, recordSize: recordSize)) }
+    for path in paths { files.append(try MappedRecords(path: path, recordSize: recordSize, expected: settings)) }
     guard let first = files.first else { throw RunError("no dedup records files to read") }
-    for file in files where file.settings != settings {
-      throw RunError(
-        "'\(file.path)' was written with other dedup settings (\(file.settings.replacingOccurrences(of: "\n", with: " "))) than the pipeline's (\(settings.replacingOccurrences(of: "\n", with: " "))); run its signatures phase again")
-    }
     let shardCount = first.shard.count
     var seen = Set<Int>()
     for file in files {

@@ -51,7 +51,9 @@ final class MappedRecords: @unchecked Sendable {
   private let length: Int
   private let records: UnsafeRawPointer
 
-  init(path: String, recordSize: Int) throws(RunError) {
+  /// Refuses files written with other settings than `expected` (before their size is
+  /// checked: a file from other settings has another record size).
+  init(path: String, recordSize: Int, expected: String) throws(RunError) {
     self.path = path
     self.recordSize = recordSize
     let fd = open(path, O_RDONLY)
@@ -86,6 +88,11 @@ final class MappedRecords: @unchecked Sendable {
     guard shardIndex >= 0, shardCount >= 1, shardIndex < shardCount else {
       munmap(mapped, length)
       throw RunError("'\(path)': header has no valid shard")
+    }
+    guard settings == expected else {
+      munmap(mapped, length)
+      throw RunError(
+        "'\(path)' was written with other dedup settings (\(settings.replacingOccurrences(of: "\n", with: " "))) than the pipeline's (\(expected.replacingOccurrences(of: "\n", with: " "))); run its signatures phase again")
     }
     shard = Shard(index: shardIndex, count: shardCount)
     records = base + 12 + headerLength

@@ -1,0 +1,291 @@
+import CMinHash
+import Foundation
+import Testing
+import WinnowCore
+import WinnowTestSupport
+@testable import WinnowStages
+
+/// xxHash64 against the published vectors, the vectorised MinHash against 128-bit arithmetic,
+/// the banding against datasketch, and the stage's decisions on small corpora.
+@Suite struct DedupHashTests {
+  /// xxHash's own sanity buffer (xsum_sanity_check.c): byte i is the top byte of
+  /// PRIME32 · PRIME64^i.
+  static func sanityBuffer(_ count: Int) -> [UInt8] {
+    var generator: UInt64 = 2_654_435_761
+    return (0..<count).map { _ in
+      defer { generator = generator &* 11_400_714_785_074_694_797 }
+      return UInt8(generator >> 56)
+    }
+  }
+
+  @Test func xxHash64MatchesThePublishedVectors() {
+    let prime32: UInt64 = 2_654_435_761
+    let buffer = Self.sanityBuffer(222)
+    let vectors: [(Int, UInt64, UInt64)] = [
+      (0, 0, 0xEF46_DB37_51D8_E999), (0, prime32, 0xAC75_FDA2_929B_17EF),
+      (1, 0, 0xE934_A84A_DB05_2768), (1, prime32, 0x5014_6076_43A9_B4C3),
+      (14, 0, 0x8282_DCC4_994E_35C8), (14, prime32, 0xC3BD_6BF6_3DEB_6DF0),
+      (222, 0, 0xB641_AE8C_B691_C174), (222, prime32, 0x20CB_8AB7_AE10_C14A),
+    ]
+    for (length, seed, expected) in vectors {
+      #expect(winnow_xxh64(buffer, length, seed) == expected, "length \(length) seed \(seed)")
+    }
+    let phrase = Array("Nobody inspects the spammish repetition".utf8)
+    #expect(winnow_xxh64(phrase, phrase.count, 0) == 0xFBCE_A83C_8A37_8BF1)
+  }
+
+  @Test func vectorisedMinHashEqualsTheReferenceArithmetic() {
+    let hasher = MinHasher(perms: 128, seed: 7)
+    var generator = SplitMix64(seed: 99)
+    for round in 0..<20 {
+      var hashes = (0..<(round * 37 + 1)).map { _ in generator.next() }
+      if round == 0 { hashes = [0, .max, MinHasher.prime, MinHasher.prime - 1, 1 << 61, (1 << 61) + 5] }
+      var fast = [UInt64](repeating: .max, count: 128)
+      var slow = fast
+      winnow_minhash_update(hashes, hashes.count, hasher.a, hasher.b, 128, &fast)
+      winnow_minhash_update_reference(hashes, hashes.count, hasher.a, hasher.b, 128, &slow)
+      #expect(fast == slow, "round \(round) on \(String(cString: winnow_minhash_isa()))")
+    }
+    #expect(hasher.a.allSatisfy { $0 >= 1 && $0 < MinHasher.prime })
+    #expect(hasher.b.allSatisfy { $0 < MinHasher.prime })
+  }
+
+  @Test func permutationsDependOnlyOnTheSeed() {
+    #expect(MinHasher(perms: 64, seed: 1).a == MinHasher(perms: 64, seed: 1).a)
+    #expect(MinHasher(perms: 64, seed: 1).a != MinHasher(perms: 64, seed: 2).a)
+    // SplitMix64's first outputs for seed 0 (Vigna's reference implementation).
+    var generator = SplitMix64(seed: 0)
+    #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
+    #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
+  }
+
+  /// datasketch 1.6's _optimal_param(0.8, 128, 0.5, 0.5) is (9, 13) and with weights
+  /// (0.05, 0.95) (16, 8) (run in the bench's virtualenv).
+  @Test func bandsAndRowsAreChosenAsDatasketchDoes() {
+    #expect(LSHParameters.optimal(threshold: 0.8, perms: 128, falsePositiveWeight: 0.5) == (9, 13))
+    #expect(LSHParameters.optimal(threshold: 0.8, perms: 128, falsePositiveWeight: 0.05) == (16, 8))
+    #expect(abs(LSHParameters.candidateProbability(0.85, bands: 16, rows: 8) - 0.994) < 0.001)
+  }
+}
+
+@Suite struct DedupShingleTests {
+  func normalized(_ text: String, _ settings: ShingleSettings = ShingleSettings()) throws -> String {
+    var out = NormalizedText()
+    try Shingler(settings: settings).normalize(text, into: &out)
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
+  @Test func defaultNormalizationDropsSpacePunctuationAndCase() throws {
+    #expect(try normalized("Hello, World!  서울\u{3000}“시청” 123.") == "helloworld서울시청123")
+    var digits = ShingleSettings()
+    digits.digits = true
+    #expect(try normalized("2025년 1월", digits) == "0000년0월")
+    var keepSpaces = ShingleSettings()
+    keepSpaces.whitespace = false
+    #expect(try normalized(" 서울  시청 \n 앞 ", keepSpaces) == "서울 시청 앞")
+    #expect(try normalized("ÀÉ ΣΑ Ж") == "àéσαж")
+  }
+
+  @Test func charShinglesCoverEveryWindowAndShortTexts() throws {
+    let shingler = try Shingler(settings: ShingleSettings())
+    var text = NormalizedText()
+    var hashes: [UInt64] = []
+    shingler.normalize("가나다라마바", into: &text)
+    shingler.hashes(text, into: &hashes)
+    #expect(hashes.count == 2)
+    #expect(hashes[0] == winnow_xxh64(Array("가나다라마".utf8), 15, 0))
+    shingler.normalize("가나", into: &text)
+    shingler.hashes(text, into: &hashes)
+    #expect(hashes == [winnow_xxh64(Array("가나".utf8), 6, 0)])
+    shingler.normalize(" ... ", into: &text)
+    shingler.hashes(text, into: &hashes)
+    #expect(hashes.isEmpty)
+  }
+
+  @Test func wordShinglesUseICUWords() throws {
+    var settings = ShingleSettings()
+    settings.unit = .word
+    settings.size = 2
+    let shingler = try Shingler(settings: settings)
+    var text = NormalizedText()
+    var hashes: [UInt64] = []
+    shingler.normalize("The cat, the HAT!", into: &text)
+    #expect(String(decoding: text.bytes, as: UTF8.self) == "the cat the hat")
+    shingler.hashes(text, into: &hashes)
+    #expect(hashes == ["the cat", "cat the", "the hat"].map { winnow_xxh64(Array($0.utf8), $0.utf8.count, 0) })
+  }
+
+  /// The estimate from 128 permutations is within four standard deviations of the true
+  /// Jaccard similarity of the shingle sets, at several similarities.
+  @Test func estimatedSimilarityTracksTheJaccardOfTheShingleSets() throws {
+    let shingler = try Shingler(settings: ShingleSettings())
+    let hasher = MinHasher(perms: 128, seed: 1)
+    var generator = SplitMix64(seed: 5)
+    let syllables = (0..<400).map { Character(Unicode.Scalar(0xAC00 + $0 * 27)!) }
+    let base = String((0..<1500).map { _ in syllables[Int(generator.next() % 400)] })
+    for editEvery in [1000, 60, 25, 12] {
+      var edited = Array(base)
+      for index in stride(from: 7, to: edited.count, by: editEvery) { edited[index] = "힣" }
+      func signatureAndSet(_ text: String) -> ([UInt32], Set<UInt64>) {
+        var normalized = NormalizedText()
+        var hashes: [UInt64] = []
+        shingler.normalize(text, into: &normalized)
+        shingler.hashes(normalized, into: &hashes)
+        var mins: [UInt64] = []
+        var bytes: [UInt8] = []
+        hasher.signature(hashes, mins: &mins, into: &bytes)
+        let signature = stride(from: 0, to: bytes.count, by: 4).map {
+          UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24
+        }
+        return (signature, Set(hashes))
+      }
+      let (x, xs) = signatureAndSet(base)
+      let (y, ys) = signatureAndSet(String(edited))
+      let jaccard = Double(xs.intersection(ys).count) / Double(xs.union(ys).count)
+      let estimate = x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in MinHasher.similarity(a.baseAddress!, b.baseAddress!, perms: 128) } }
+      let deviation = (jaccard * (1 - jaccard) / 128).squareRoot()
+      #expect(abs(estimate - jaccard) <= 4 * deviation + 0.01, "every \(editEvery): Jaccard \(jaccard), estimate \(estimate)")
+    }
+  }
+
+  @Test func isoDatesBecomeSecondsSinceTheEpoch() {
+    #expect(ISODate.seconds("1970-01-01") == 0)
+    #expect(ISODate.seconds("2025-01-12T06:00:00+09:00") == ISODate.seconds("2025-01-11T21:00:00Z"))
+    #expect(ISODate.seconds("2025-01-11T21:00:00Z") == 1_736_629_200)
+    #expect(ISODate.seconds("2025-01-12T06:00+09:00") == 1_736_629_200)
+    #expect(ISODate.seconds("2024-02-29") == 1_709_164_800)
+    #expect(ISODate.seconds("어제") == nil)
+  }
+}
+
+/// The stage through the runner: a small corpus with exact copies, near copies, and distinct
+/// stories on the same topic.
+@Suite struct DedupStageTests {
+  static let story = """
+    서울시는 다음 달부터 시내버스 요금을 조정한다고 밝혔다. 시는 운송 원가가 크게 오른 데다 \
+    적자가 누적돼 요금 인상이 불가피하다고 설명했다. 교통카드 기준 일반 요금은 이번 조정으로 \
+    일정 금액 오르며, 청소년과 어린이 요금도 함께 조정된다. 시는 환승 할인 제도는 그대로 유지하고 \
+    심야 버스 노선을 늘리는 등 서비스 개선 방안도 함께 내놓았다. 시민단체는 물가 부담이 커지는 \
+    시기에 공공요금을 올리는 것은 서민 생활을 어렵게 한다며 재검토를 요구했다.
+    """
+  static let otherStory = """
+    부산의 한 항구에서 새로운 여객선 터미널이 문을 열었다. 터미널은 연간 수십만 명의 승객을 \
+    처리할 수 있도록 설계됐으며, 대기 공간과 편의 시설이 크게 늘었다. 항만공사는 섬 주민들의 \
+    이동 편의가 좋아지고 관광객 유치에도 도움이 될 것으로 기대한다고 밝혔다. 개장 첫날에는 \
+    지역 주민과 관광객 수백 명이 터미널을 찾아 시설을 둘러봤다.
+    """
+
+  func run(_ records: [(id: String, text: String, extra: String)], options: String = "{}", jobs: Int = 2) throws
+    -> (clean: [[String: Any]], rejects: [[String: Any]], summary: RunSummary, raw: String)
+  {
+    let directory = try TemporaryDirectory()
+    let lines = records.map { record -> String in
+      let text = String(data: try! JSONSerialization.data(withJSONObject: record.text, options: .fragmentsAllowed), encoding: .utf8)!
+      return "{\"id\":\"\(record.id)\",\"text\":\(text)\(record.extra)}"
+    }
+    try directory.write("in/feed.jsonl", lines.joined(separator: "\n") + "\n")
+    let file = try directory.write(
+      "pipe.yaml", "version: 1\ninput: {path: in}\noutput: {path: out/clean.jsonl}\nstages:\n  - decode: {}\n  - dedup: \(options)\n")
+    let pipeline = try ConfigLoader(registry: BuiltinStages.registry).load(file: file)
+    let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: jobs, batchDocuments: 2)).run()
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out")
+    #expect(leftovers.sorted() == ["clean.jsonl", "clean.rejects.jsonl"], "scratch files left: \(leftovers)")
+    return (
+      try readJSONLines(directory.path + "/out/clean.jsonl"), try readJSONLines(directory.path + "/out/clean.rejects.jsonl"), summary,
+      try directory.read("out/clean.jsonl")
+    )
+  }
+
+  var corpus: [(id: String, text: String, extra: String)] {
+    let story = Self.story
+    // A near copy: two phrases edited (Jaccard of the char 5-gram sets 0.86, by Python).
+    let near = story.replacingOccurrences(of: "심야 버스 노선을 늘리는 등", with: "심야 노선을 늘리는 등")
+      .replacingOccurrences(of: "일정 금액 오르며", with: "100원 오르며")
+    // Same topic, different story: shares one sentence.
+    let sameTopic = "서울시는 다음 달부터 시내버스 요금을 조정한다고 밝혔다. 이에 대해 경기도와 인천시는 수도권 통합 요금 체계에 미칠 영향을 검토하고 있다며, 협의 없이 발표된 인상안에 유감을 나타냈다. 두 지자체는 다음 주 실무 협의를 열 계획이다."
+    return [
+      ("a", story, ",\"published\":\"x\""),
+      ("b", Self.otherStory, ""),
+      ("a-copy", "  " + story.replacingOccurrences(of: ". ", with: ".\n\n") + " ", ""),
+      ("a-near", near, ""),
+      ("topic", sameTopic, ""),
+      ("b-copy", Self.otherStory.uppercased(), ""),
+    ]
+  }
+
+  @Test func copiesCollapseToTheFirstAndDistinctStoriesSurvive() throws {
+    let (clean, rejects, summary, raw) = try run(corpus)
+    #expect(clean.compactMap { $0["id"] as? String } == ["a", "b", "topic"])
+    let dedup = clean.compactMap { $0["dedup"] as? [String: Any] }
+    #expect(dedup.map { "\($0["cluster"]!) \($0["size"]!)" } == ["a 3", "b 2", "topic 1"])
+    let dropped = rejects.map { "\($0["id"]!) \($0["stage"]!) \($0["reason"]!) \($0["kept"]!)" }
+    #expect(dropped == ["a-copy dedup duplicate a", "a-near dedup near_duplicate a", "b-copy dedup duplicate b"])
+    let near = try #require(rejects.first { $0["id"] as? String == "a-near" })
+    let similarity = try #require(near["similarity"] as? Double)
+    #expect(similarity >= 0.8 && similarity < 1)
+    #expect((near["text"] as? String)?.hasPrefix("서울시는") == true)
+    #expect((near["detail"] as? String)?.contains("with the kept document a") == true)
+    // Kept records keep their field order: dedup right before sha256.
+    #expect(raw.contains(#""dedup":{"cluster":"a","size":3},"sha256":""#))
+    let stage = try #require(summary.stages.last)
+    #expect(stage.input == 6 && stage.kept == 3 && stage.dropped == 3)
+    #expect(stage.droppedByReason == ["duplicate": 2, "near_duplicate": 1])
+    #expect(summary.kept == 3 && summary.rejected == 3)
+  }
+
+  @Test func sameOutputForAnyNumberOfJobs() throws {
+    let one = try run(corpus, jobs: 1)
+    let four = try run(corpus, jobs: 4)
+    #expect(NSArray(array: one.clean) == NSArray(array: four.clean))
+    #expect(NSArray(array: one.rejects) == NSArray(array: four.rejects))
+  }
+
+  @Test func exactOnlyAndNearOnly() throws {
+    let exact = try run(corpus, options: "{near: false}")
+    #expect(exact.clean.compactMap { $0["id"] as? String } == ["a", "b", "a-near", "topic"])
+    let near = try run(corpus, options: "{exact: false}")
+    // Exact copies are also near copies (similarity 1), still reported as duplicates.
+    #expect(near.clean.compactMap { $0["id"] as? String } == ["a", "b", "topic"])
+  }
+
+  @Test func keepPolicies() throws {
+    let story = Self.story
+    let longer = story + " 시는 다음 주 공청회를 연다."
+    let records: [(id: String, text: String, extra: String)] = [
+      ("first", story, #","published":"2025-01-12T06:00:00+09:00""#),
+      ("second", longer, #","published":"2025-01-11""#),
+      ("third", story + " ", #","published":"2025-01-12T05:00:00+09:00""#),
+    ]
+    func kept(_ options: String) throws -> [String] {
+      try run(records, options: options).clean.compactMap { $0["id"] as? String }
+    }
+    #expect(try kept("{}") == ["first"])
+    #expect(try kept("{keep: longest}") == ["second"])
+    #expect(try kept("{keep: earliest}") == ["second"])
+  }
+
+  @Test func keepEarliestReadsThePublishedDateMetadataFound() throws {
+    // Without metadata every published date is unknown: input order decides.
+    let records: [(id: String, text: String, extra: String)] = [("x", Self.story, ""), ("y", Self.story + ".", "")]
+    #expect(try run(records, options: "{keep: earliest}").clean.compactMap { $0["id"] as? String } == ["x"])
+  }
+
+  @Test func invalidOptionsAreRejectedWithTheirPlace() throws {
+    let directory = try TemporaryDirectory()
+    func errors(_ stages: String) throws -> String {
+      let file = try directory.write("p.yaml", "version: 1\ninput: {path: .}\noutput: {path: o.jsonl}\nstages:\n\(stages)")
+      do {
+        _ = try ConfigLoader(registry: BuiltinStages.registry).load(file: file)
+        return ""
+      } catch {
+        return error.description
+      }
+    }
+    #expect(try errors("  - decode: {}\n  - dedup: {}\n  - normalize: {}\n").contains("p.yaml:6:5: error: [stages[1]] stage 'dedup' needs the whole corpus and must be the pipeline's last stage"))
+    #expect(try errors("  - decode: {}\n  - dedup: {shingle: chr5}\n").contains("'chr5' is not a shingle"))
+    #expect(try errors("  - decode: {}\n  - dedup: {bands: 20, rows: 8}\n").contains("bands × rows = 20 × 8"))
+    #expect(try errors("  - decode: {}\n  - dedup: {exact: false, near: false}\n").contains("nothing to do"))
+    #expect(try errors("  - decode: {}\n  - dedup: {keep: newest}\n").contains("newest"))
+    #expect(try errors("  - decode: {}\n  - dedup: {shingle: word3, bands: 4}\n").isEmpty)
+  }
+}

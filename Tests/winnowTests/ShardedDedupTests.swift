@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import WinnowTestSupport
+
+/// `winnow dedup signatures|buckets|clusters|filter` with four shards against one `winnow run`
+/// on the same generated corpus: the same documents dropped, the same records written.
+@Suite(.serialized) struct ShardedDedupTests {
+  /// 360 documents: 150 stories, most with copies (exact, reformatted, lightly and heavily
+  /// edited), written as JSONL and as text files so both readers are in play.
+  static func corpus(in directory: TemporaryDirectory) throws {
+    var state: UInt64 = 42
+    func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    var words: [String] = []
+    for index in 0..<800 {
+      var word = ""
+      for position in 0..<(2 + index % 3) {
+        let offset: Int = (index * 131 + position * 977) % 11172
+        word.unicodeScalars.append(Unicode.Scalar(UInt32(0xAC00 + offset))!)
+      }
+      words.append(word)
+    }
+    func story() -> [String] { (0..<(120 + Int(next() % 120))).map { _ in words[Int(next() % 800)] } }
+    func edit(_ story: [String], every: Int) -> [String] {
+      story.enumerated().map { $0.offset % every == every / 2 ? words[Int(next() % 800)] : $0.element }
+    }
+    var lines: [String] = []
+    var ordinal = 0
+    for index in 0..<150 {
+      let base = story()
+      var versions = [base]
+      switch index % 5 {
+      case 0: versions += [base, edit(base, every: 40)]
+      case 1: versions += [edit(base, every: 25), edit(base, every: 8), edit(base, every: 3)]
+      case 2: versions += [base]
+      case 3: versions += [edit(base, every: 60)]
+      default: break
+      }
+      for (copy, words) in versions.enumerated() {
+        let text = words.joined(separator: copy == 1 ? "  " : " ") + "."
+        if ordinal % 3 == 0 {
+          try directory.write(String(format: "in/files/%03d-%d.txt", index, copy), text)
+        } else {
+          lines.append("{\"id\":\"s\(index)-\(copy)\",\"text\":\"\(text)\",\"n\":\(ordinal)}")
+        }
+        ordinal += 1
+      }
+    }
+    try directory.write("in/feed.jsonl", lines.joined(separator: "\n") + "\n")
+    try directory.write(
+      "p.yaml", "version: 1\ninput: {path: in}\noutput: {path: out/clean.jsonl, rejects: out/rejects.jsonl}\nstages:\n  - decode: {}\n  - dedup: {}\n")
+  }
+
+  @Test func fourShardsDropExactlyWhatOneRunDrops() throws {
+    let directory = try TemporaryDirectory()
+    try Self.corpus(in: directory)
+    let single = try runWinnow(["run", "p.yaml", "--quiet", "--jobs", "2"], in: directory.path)
+    #expect(single.status == 0, "\(single.stderr)")
+    let shards = 4
+    for index in 0..<shards {
+      let result = try runWinnow(["dedup", "signatures", "p.yaml", "--shard", "\(index)/\(shards)", "--work", "w", "--quiet", "--jobs", "1"], in: directory.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let bands = try runWinnow(["dedup", "bands", "p.yaml"], in: directory.path)
+    let bandCount = try #require(Int(bands.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(bandCount == 16)
+    // Bands in reverse order: the phases do not depend on the order they run in.
+    for band in (0..<bandCount).reversed() {
+      let result = try runWinnow(["dedup", "buckets", "p.yaml", "--band", "\(band)", "--work", "w", "--quiet"], in: directory.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let clusters = try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w"], in: directory.path)
+    #expect(clusters.status == 0, "\(clusters.stderr)")
+    for index in 0..<shards {
+      let result = try runWinnow(["dedup", "filter", "p.yaml", "--shard", "\(index)/\(shards)", "--work", "w", "--quiet"], in: directory.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    func lines(_ name: String) throws -> [String] {
+      try directory.read(name).split(separator: "\n").map(String.init)
+    }
+    let singleClean = try lines("out/clean.jsonl")
+    let singleRejects = try lines("out/rejects.jsonl")
+    var shardClean: [String] = []
+    var shardRejects: [String] = []
+    for index in 0..<shards {
+      shardClean += try lines("out/clean-\(index)-of-\(shards).jsonl")
+      shardRejects += try lines("out/rejects-\(index)-of-\(shards).jsonl")
+    }
+    // The corpus really has duplicates of both kinds, and distinct stories are all kept.
+    let reasons = try readJSONLines(directory.path + "/out/rejects.jsonl").compactMap { $0["reason"] as? String }
+    #expect(reasons.filter { $0 == "duplicate" }.count >= 40)
+    #expect(reasons.filter { $0 == "near_duplicate" }.count >= 40)
+    let keptStories = Set(try readJSONLines(directory.path + "/out/clean.jsonl").compactMap { record -> String? in
+      guard let id = record["id"] as? String else { return nil }
+      return id.hasPrefix("s") ? String(id.dropFirst().prefix { $0 != "-" }) : String(id.dropFirst(6).prefix(3)).trimmingPrefixZeros
+    })
+    #expect(keptStories.count == 150)
+    #expect(singleClean.count + singleRejects.count == 360)
+    #expect(shardClean.sorted() == singleClean.sorted())
+    #expect(shardRejects.sorted() == singleRejects.sorted())
+  }
+
+  @Test func phasesRefuseIncompleteOrMismatchedWork() throws {
+    let directory = try TemporaryDirectory()
+    try Self.corpus(in: directory)
+    for index in [0, 2] {
+      _ = try runWinnow(["dedup", "signatures", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet"], in: directory.path)
+    }
+    let missing = try runWinnow(["dedup", "buckets", "p.yaml", "--band", "0", "--work", "w"], in: directory.path)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("missing the records of shard 1/3"), "\(missing.stderr)")
+    _ = try runWinnow(["dedup", "signatures", "p.yaml", "--shard", "1/3", "--work", "w", "--quiet"], in: directory.path)
+    try directory.write(
+      "q.yaml", "version: 1\ninput: {path: in}\noutput: {path: out/clean.jsonl}\nstages:\n  - decode: {}\n  - dedup: {perms: 64}\n")
+    let mismatch = try runWinnow(["dedup", "buckets", "q.yaml", "--band", "0", "--work", "w"], in: directory.path)
+    #expect(mismatch.status == 1)
+    #expect(mismatch.stderr.contains("other dedup settings"), "\(mismatch.stderr)")
+    let noPairs = try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w"], in: directory.path)
+    #expect(noPairs.status == 1)
+    #expect(noPairs.stderr.contains("missing the pairs of band 0"), "\(noPairs.stderr)")
+    let badShard = try runWinnow(["dedup", "filter", "p.yaml", "--shard", "3/3", "--work", "w"], in: directory.path)
+    #expect(badShard.status == 2)
+  }
+}
+
+extension String {
+  var trimmingPrefixZeros: String {
+    let trimmed = drop { $0 == "0" }
+    return trimmed.isEmpty ? "0" : String(trimmed)
+  }
+}
