@@ -49,7 +49,17 @@ import WinnowTestSupport
     let ids = (records + rejects).compactMap { $0["id"] as? String }
     #expect(ids.sorted() == (sampleFiles + feedIDs.compactMap { $0 }).sorted())
     let rejected = rejects.map { "\($0["id"] ?? "") \($0["stage"] ?? "") \($0["reason"] ?? "")" }.sorted()
-    #expect(rejected == ["spam-casino-1.html spam spam", "spam-casino-2.txt spam spam", "stub-menu-only.html html empty"])
+    #expect(rejected == [
+      "cp949-battery-plant.txt dedup near_duplicate", "spam-casino-1.html spam spam", "spam-casino-2.txt spam spam",
+      "stub-menu-only.html html empty", "utf16le-subway-fare.txt dedup duplicate",
+    ])
+    // The battery-plant story from two sites and the subway-fare story in two encodings
+    // collapse to the first one read; every other kept record is its own group.
+    let groups = records.compactMap { record -> String? in
+      guard let dedup = record["dedup"] as? [String: Any], let size = dedup["size"] as? Int, size > 1 else { return nil }
+      return "\(record["id"]!) \(size)"
+    }
+    #expect(groups.sorted() == ["bizdaily-battery-plant.html 2", "dailyhub-subway-fare.txt 2"])
     // Encodings of the samples are recognised as their names say.
     var byID: [String: String] = [:]
     for record in records + rejects {
@@ -105,6 +115,9 @@ import WinnowTestSupport
     #expect(result.stderr.isEmpty)
     let records = try checkCleanOutput(directory.path + "/clean.jsonl")
     #expect(records.count == 5)
+    // Five articles about one dispute, from different outlets: distinct stories, so dedup
+    // keeps every one, each its own group.
+    #expect(records.compactMap { ($0["dedup"] as? [String: Any])?["size"] as? Int } == [1, 1, 1, 1, 1])
     // --output without --rejects: the rejects go beside it, not over the pipeline's own.
     #expect(FileManager.default.fileExists(atPath: directory.path + "/clean.rejects.jsonl"))
   }
@@ -183,7 +196,7 @@ import WinnowTestSupport
   @Test func validateTouchesNoDataAndStagesListsOptions() throws {
     let validate = try runWinnow(["validate", "pipelines/ko-news.yaml"], in: root)
     #expect(validate.status == 0)
-    #expect(validate.stdout.contains("ok: 8 stages (decode, html, normalize, boilerplate, spam, metadata, quality, pii)"))
+    #expect(validate.stdout.contains("ok: 9 stages (decode, html, normalize, boilerplate, spam, metadata, quality, pii, dedup)"))
     let stages = try runWinnow(["stages"])
     #expect(stages.status == 0)
     #expect(stages.stdout.contains("decode\n"))

@@ -71,8 +71,14 @@ public final class Runner: @unchecked Sendable {
         output.discard()
         throw error
       }
-      try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
-      try commit(rejects: rejects, output: output)
+      do throws(RunError) {
+        try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
+        try commit(rejects: rejects, output: output)
+      } catch {
+        output.discard()
+        rejects.discard()
+        throw error
+      }
       return finish(summary, warnings: warnings, start: start, output: output)
     }
     let scratch = scratchDirectory()
@@ -80,7 +86,7 @@ public final class Runner: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     } catch {
-      throw RunError("cannot create scratch directory '\(scratch)': \(error.localizedDescription)")
+      throw RunError("cannot create directory '\(scratch)' for the corpus stage's intermediate files: \(error.localizedDescription)")
     }
     let files = CorpusFiles.inDirectory(scratch, shard: .whole)
     let rejects = try OutputFile(path: pipeline.output.rejects)
