@@ -60,6 +60,8 @@ TARGETS = [  # (key, label, op, threshold)
     ("authors", "authors exact match", ">=", 0.95),
     ("outlet", "outlet exact match", ">=", 0.95),
     ("emails_left", "e-mail addresses left", "==", 0),
+    ("duplicate_recall", "syndicated copies dropped by dedup", ">=", 0.97),
+    ("stories_lost", "distinct stories lost", "<=", 0.005),
     ("f1_vs_peer", "HTML body F1, winnow - trafilatura", ">", 0.0),
     ("speed_ratio", "HTML MB/s per core, winnow / trafilatura", ">=", 20.0),
 ]
@@ -254,7 +256,8 @@ def main():
     if res_all:
         values.update(body_precision=res_all["body"]["precision"], body_recall=res_all["body"]["recall"],
                       spam_dropped=res_all["spam"]["drop_rate"], nonspam_as_spam=res_all["nonspam_dropped"]["as_spam_share"],
-                      emails_left=res_all["emails_left"], **{f: res_all["metadata"][f] for f in score.FIELDS})
+                      emails_left=res_all["emails_left"], duplicate_recall=res_all["dedup"]["duplicate_recall"],
+                      stories_lost=res_all["dedup"]["stories_lost_share"], **{f: res_all["metadata"][f] for f in score.FIELDS})
     if res_html and peer:
         values["f1_vs_peer"] = res_html["body"]["f1"] - peer["score"]["body"]["f1"]
     values["speed_ratio"] = ratio
@@ -311,6 +314,9 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
     row("spam pages dropped as spam", lambda r: r["spam"]["drop_rate"])
     row("articles dropped", lambda r: r["nonspam_dropped"]["share"])
     row("e-mails left", lambda r: r["emails_left"], "d")
+    row("copies dropped (dedup)", lambda r: r["dedup"]["duplicate_recall"] if r is not pscore else None)
+    row("syndicated kept once", lambda r: r["dedup"]["syndicated_kept_once"] if r is not pscore else None)
+    row("stories lost", lambda r: r["dedup"]["stories_lost_share"] if r is not pscore else None)
     sp = [speed["all"], speed["html"], {"pages_per_s": peer["pages_per_s"], "mb_per_s": peer["mb_per_s"]} if peer else None]
     print(f"  {'pages/s per core':<28}" + "".join(f"{fnum(x['pages_per_s'], '.1f') if x else '-':>18}" for x in sp))
     print(f"  {'MB/s per core':<28}" + "".join(f"{fnum(x['mb_per_s'], '.3f') if x else '-':>18}" for x in sp))
@@ -327,6 +333,10 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
         nd = res_all["nonspam_dropped"]
         if nd["by_reason"]:
             print("articles dropped by reason: " + ", ".join(f"{k} {v}" for k, v in nd["by_reason"].items()))
+        d = res_all["dedup"]
+        print(f"dedup: {d['stories']} stories reached dedup, {d['syndicated_stories']} with copies; {d['copies_dropped']} of "
+              f"{d['copies']} copies dropped; {d['pages_dropped_as_copies']} pages dropped as copies, "
+              f"{d['wrong_merges']} of them of another story; {d['stories_lost']} stories with no page kept")
         if res_all["spam"]["dropped_other"]:
             print("spam pages dropped for another reason: " + ", ".join(f"{k} {v}" for k, v in res_all["spam"]["dropped_other_by_reason"].items()))
     for n in notes:

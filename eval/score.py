@@ -61,6 +61,10 @@ def is_spam_reject(row):
     return row.get("reason") == "spam" or row.get("stage") == "spam"
 
 
+def is_dedup_reject(row):
+    return row.get("stage") == "dedup" or row.get("reason") in ("duplicate", "near_duplicate")
+
+
 def reject_key(row):
     return f"{row.get('stage', '?')}/{row.get('reason', '?')}"
 
@@ -108,9 +112,26 @@ def score_run(truth_rows, clean_rows, reject_rows, formats=None, worst=10):
     page_scores = []
     spam_kept_ids, nonspam_spam_ids, emails_left, phones_left = [], [], [], []
 
+    # Stories (truth "story" id) → what happened to their pages, for the dedup figures.
+    stories = collections.defaultdict(lambda: {"pages": 0, "kept": 0, "dedup": 0, "wrong": 0})
+    story_of = {t["id"]: t.get("story") for t in truth_rows}
     for t in pages:
         rec = clean.get(t["id"])
         rej = rejects.get(t["id"])
+        if not t["spam"] and t.get("story") is not None:
+            st = stories[t["story"]]
+            if rec is not None:
+                st["pages"] += 1
+                st["kept"] += 1
+            elif rej is not None and is_dedup_reject(rej):
+                st["pages"] += 1
+                st["dedup"] += 1
+                if story_of.get(rej.get("kept")) != t["story"]:
+                    st["wrong"] += 1
+        # A page dedup dropped as a copy was extracted like a kept one: its cleaned text and
+        # metadata are in its rejects row and are scored as output.
+        if rec is None and rej is not None and is_dedup_reject(rej):
+            rec = rej
         s = sites.setdefault(t["site"], collections.Counter())
         s["pages"] += 1
         if rec is not None:
@@ -176,6 +197,22 @@ def score_run(truth_rows, clean_rows, reject_rows, formats=None, worst=10):
 
     n = tot["pages"]
     kept = n - tot["dropped"]
+    # Dedup: a story's pages that reached dedup are one original and copies; every copy should
+    # be dropped (recall), one page kept, and no page dropped as a copy of another story.
+    copies = sum(max(0, st["pages"] - 1) for st in stories.values())
+    copies_dropped = sum(min(st["dedup"] - st["wrong"], max(0, st["pages"] - 1)) for st in stories.values())
+    reached = [st for st in stories.values() if st["pages"] > 0]
+    syndicated = [st for st in reached if st["pages"] > 1]
+    dedup = None if formats is not None else {
+        "stories": len(reached), "syndicated_stories": len(syndicated), "copies": copies,
+        "copies_dropped": copies_dropped,
+        "duplicate_recall": copies_dropped / copies if copies else None,
+        "syndicated_kept_once": (sum(st["kept"] == 1 for st in syndicated) / len(syndicated)) if syndicated else None,
+        "stories_lost": sum(st["kept"] == 0 for st in reached),
+        "stories_lost_share": (sum(st["kept"] == 0 for st in reached) / len(reached)) if reached else None,
+        "wrong_merges": sum(st["wrong"] for st in reached),
+        "pages_dropped_as_copies": sum(st["dedup"] for st in reached),
+    }
     p, r, f = prf(tot["matched_chars"], tot["out_chars"], tot["truth_chars"])
     result = {
         "formats": sorted(formats) if formats else ["html", "txt"],
@@ -197,6 +234,7 @@ def score_run(truth_rows, clean_rows, reject_rows, formats=None, worst=10):
         "metadata_kept": {fld: field_hits_kept[fld] / kept if kept else None for fld in FIELDS},
         "emails_left": len(emails_left), "emails_left_examples": emails_left[:10],
         "phones_left": len(phones_left), "phones_left_examples": phones_left[:10],
+        "dedup": dedup,
         "duplicate_output_ids": duplicates, "unknown_ids": len(unknown), "unknown_id_examples": unknown[:10],
         "sites": {},
     }

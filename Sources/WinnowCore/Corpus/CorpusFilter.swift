@@ -82,7 +82,8 @@ public enum CorpusFilter {
 
   /// A reject row for a clean record the corpus stage dropped: the same fields as other
   /// rejects (id, source, stage, reason, detail, text, pass-through fields), plus the id of
-  /// the document kept instead and the estimated similarity to it.
+  /// the document kept instead, the estimated similarity to it, and the metadata fields of
+  /// the clean record. `text` is the cleaned text (what was compared), not the raw input.
   static func reject(_ line: [UInt8], decision: CorpusDecision, stageName: String, into writer: inout JSONWriter, file: String)
     throws(RunError)
   {
@@ -115,6 +116,13 @@ public enum CorpusFilter {
     if let text = value("text") {
       writer.key("text", first: &first)
       writer.raw(Array(text))
+    }
+    // The metadata found for it, so a dropped copy's title and date are not lost.
+    for key in ["title", "published", "authors", "outlet", "url", "lang"] {
+      if let field = value(key) {
+        writer.key(key, first: &first)
+        writer.raw(Array(field))
+      }
     }
     // Pass-through fields come after "sha256" in a clean record.
     if let hash = members.firstIndex(where: { $0.key == "sha256" }) {
