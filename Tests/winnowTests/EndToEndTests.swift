@@ -50,16 +50,18 @@ import WinnowTestSupport
     #expect(ids.sorted() == (sampleFiles + feedIDs.compactMap { $0 }).sorted())
     let rejected = rejects.map { "\($0["id"] ?? "") \($0["stage"] ?? "") \($0["reason"] ?? "")" }.sorted()
     #expect(rejected == [
-      "cp949-battery-plant.txt dedup near_duplicate", "spam-casino-1.html spam spam", "spam-casino-2.txt spam spam",
-      "stub-menu-only.html html empty", "utf16le-subway-fare.txt dedup duplicate",
+      "cp949-battery-plant.txt dedup near_duplicate", "newsspace-battery-plant.txt dedup near_duplicate",
+      "spam-casino-1.html spam spam", "spam-casino-2.txt spam spam", "stub-menu-only.html html empty",
+      "utf16le-subway-fare.txt dedup duplicate",
     ])
-    // The battery-plant story from two sites and the subway-fare story in two encodings
-    // collapse to the first one read; every other kept record is its own group.
+    // The battery-plant story from three sites (samples/README.md, story A) and the
+    // subway-fare story in two encodings (story B) collapse to the first one read; every
+    // other kept record is its own group.
     let groups = records.compactMap { record -> String? in
       guard let dedup = record["dedup"] as? [String: Any], let size = dedup["size"] as? Int, size > 1 else { return nil }
       return "\(record["id"]!) \(size)"
     }
-    #expect(groups.sorted() == ["bizdaily-battery-plant.html 2", "dailyhub-subway-fare.txt 2"])
+    #expect(groups.sorted() == ["bizdaily-battery-plant.html 3", "dailyhub-subway-fare.txt 2"])
     // Encodings of the samples are recognised as their names say.
     var byID: [String: String] = [:]
     for record in records + rejects {
