@@ -149,9 +149,11 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     let set = try RecordSet(paths: files.map(\.records), settings: settings, perms: config.perms)
     var stats: [(name: String, value: Double)] = []
     var started = monotonicSeconds()
+    if config.near { log("dedup: \(set.count) documents: candidate pairs in \(config.bands) bands of \(config.rows) rows") }
     let (edgeLists, bucketBytes) = edges(set, bands: Array(0..<(config.near ? config.bands : 0)), jobs: jobs)
     stats.append(("bucket_seconds", monotonicSeconds() - started))
     started = monotonicSeconds()
+    log("dedup: grouping and choosing the documents to keep")
     let exactEdges: (edges: [DedupEdge], bytes: Int) =
       config.exact ? DedupIndex(set: set, threshold: config.threshold, rows: config.rows).exactEdges() : ([], 0)
     let idPaths = files.map(\.ids)
