@@ -224,7 +224,7 @@ import WinnowTestSupport
     let similarity = try #require(near["similarity"] as? Double)
     #expect(similarity >= 0.8 && similarity < 1)
     #expect((near["text"] as? String)?.hasPrefix("서울시는") == true)
-    #expect((near["detail"] as? String)?.contains("with the kept document a") == true)
+    #expect((near["detail"] as? String)?.contains("(exact) with the kept document a") == true)
     // Kept records keep their field order: dedup right before sha256.
     #expect(raw.contains(#""dedup":{"cluster":"a","size":3},"sha256":""#))
     let stage = try #require(summary.stages.last)
@@ -246,6 +246,29 @@ import WinnowTestSupport
     let near = try run(corpus, options: "{exact: false}")
     // Exact copies are also near copies (similarity 1), still reported as duplicates.
     #expect(near.clean.compactMap { $0["id"] as? String } == ["a", "b", "topic"])
+  }
+
+  /// A ~ B and B ~ C but A and C far apart (exact Jaccard 0.86, 0.78, 0.67 at threshold
+  /// 0.75, by Python): union-find joins all three, but C is not dropped for A, to which it is
+  /// not similar: it is kept.
+  @Test func chainsDoNotDropDocumentsFarFromTheKeptOne() throws {
+    let b = Self.story.replacingOccurrences(of: "심야 버스 노선을 늘리는 등", with: "심야 노선을 늘리는 등")
+      .replacingOccurrences(of: "일정 금액 오르며", with: "100원 오르며")
+    let c = b.replacingOccurrences(of: "적자가 누적돼", with: "손실이 쌓여")
+      .replacingOccurrences(of: "서민 생활을 어렵게 한다며", with: "시민 부담을 키운다며")
+    let (clean, rejects, _, _) = try run([("a", Self.story, ""), ("b", b, ""), ("c", c, "")], options: "{threshold: 0.75}")
+    #expect(clean.compactMap { $0["id"] as? String } == ["a", "c"])
+    #expect(rejects.map { "\($0["id"]!) \($0["kept"]!) \($0["similarity"]!)" } == ["b a 0.865"])
+    #expect(clean.compactMap { ($0["dedup"] as? [String: Any])?["size"] as? Int } == [2, 1])
+  }
+
+  @Test func withoutShingleSetsCandidatesAreConfirmedByTheEstimate() throws {
+    let (_, rejects, _, _) = try run(corpus, options: "{exact_jaccard_max_shingles: 0}")
+    let near = try #require(rejects.first { $0["id"] as? String == "a-near" })
+    #expect((near["detail"] as? String)?.contains("(estimated from signatures)") == true)
+    let exact = try run(corpus)
+    let exactNear = try #require(exact.rejects.first { $0["id"] as? String == "a-near" })
+    #expect(exactNear["similarity"] as? Double == 0.865)
   }
 
   @Test func keepPolicies() throws {

@@ -108,7 +108,8 @@ public enum CorpusFilter {
     writer.string(decision.reason)
     writer.key("detail", first: &first)
     let similarity = formatSimilarity(decision.similarity)
-    writer.string("estimated similarity \(similarity) with the kept document \(decision.cluster)")
+    let how = decision.reason == "duplicate" ? "same normalized text" : decision.method == "exact" ? "exact" : "estimated from signatures"
+    writer.string("Jaccard similarity \(similarity) (\(how)) with the kept document \(decision.cluster)")
     writer.key("kept", first: &first)
     writer.string(decision.cluster)
     writer.key("similarity", first: &first)
@@ -219,6 +220,8 @@ public enum CorpusDecisionsFile {
         writer.string(decision.reason)
         writer.key("similarity", first: &first)
         writer.raw(Array(CorpusFilter.formatSimilarity(decision.similarity).utf8))
+        writer.key("method", first: &first)
+        writer.string(decision.method)
       }
       writer.raw("}\n")
       if writer.bytes.count >= 1 << 16 {
@@ -256,6 +259,7 @@ public enum CorpusDecisionsFile {
         else { throw bad("a dropped document needs 'reason' and 'similarity'") }
         decision.reason = reason
         decision.similarity = similarity
+        decision.method = raw("method").flatMap(JSONLineParser.stringValue) ?? "estimate"
       }
       if let last = decisions.last, last.ordinal >= ordinal { throw bad("ordinals are not increasing") }
       decisions.append(decision)

@@ -19,8 +19,12 @@ public protocol CorpusStage: DocumentStage {
   /// files from different settings are never mixed), the shard.
   func recordsHeader(shard: Shard) -> [UInt8]
   /// Called from any worker thread for a document that reached this stage: appends its
-  /// record to `buffer` and returns how many text bytes it looked at.
-  func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8]) -> Int
+  /// fixed-size record to `records` and any variable-size data to `side` (positions in `side`
+  /// are relative to the batch until `rebase`), and returns how many text bytes it looked at.
+  func record(_ document: Document, ordinal: UInt64, into records: inout [UInt8], side: inout [UInt8]) -> Int
+  /// Called on the writer thread before a batch's records are written: `sideBase` is where
+  /// the batch's side bytes start in the side file.
+  func rebase(_ records: inout [UInt8], sideBase: UInt64)
   /// Reads every shard's records and decides; `progress` receives one line per phase.
   func decide(_ files: [CorpusFiles], jobs: Int, log: (String) -> Void) throws(RunError) -> CorpusOutcome
 }
@@ -66,11 +70,14 @@ public struct CorpusFiles: Sendable, Equatable {
   public var ids: String
   /// The documents' clean records (JSONL), in the same order.
   public var documents: String
+  /// Variable-size data the records point into (dedup: shingle sets).
+  public var side: String
 
-  public init(records: String, ids: String, documents: String) {
+  public init(records: String, ids: String, documents: String, side: String) {
     self.records = records
     self.ids = ids
     self.documents = documents
+    self.side = side
   }
 
   /// The files of shard `shard` in `directory`.
@@ -78,7 +85,7 @@ public struct CorpusFiles: Sendable, Equatable {
     let suffix = String(format4(shard.index)) + "-of-" + format4(shard.count)
     return CorpusFiles(
       records: directory + "/records-\(suffix).bin", ids: directory + "/ids-\(suffix).tsv",
-      documents: directory + "/documents-\(suffix).jsonl")
+      documents: directory + "/documents-\(suffix).jsonl", side: directory + "/side-\(suffix).bin")
   }
 }
 
@@ -97,16 +104,21 @@ public struct CorpusDecision: Sendable, Equatable {
   public var size: Int
   /// For dropped documents: "duplicate", "near_duplicate".
   public var reason: String
-  /// For dropped documents: estimated similarity to the kept one.
+  /// For dropped documents: similarity to the kept one.
   public var similarity: Double
+  /// How `similarity` was found: "exact" (the shingle sets) or "estimate" (the signatures).
+  public var method: String
 
-  public init(ordinal: UInt64, keep: Bool, cluster: String, size: Int, reason: String = "", similarity: Double = 1) {
+  public init(
+    ordinal: UInt64, keep: Bool, cluster: String, size: Int, reason: String = "", similarity: Double = 1, method: String = "exact"
+  ) {
     self.ordinal = ordinal
     self.keep = keep
     self.cluster = cluster
     self.size = size
     self.reason = reason
     self.similarity = similarity
+    self.method = method
   }
 }
 

@@ -47,6 +47,7 @@ public final class Runner: @unchecked Sendable {
     var stages: [StageCounts]
     /// The corpus stage's records and the documents' ids, for the clean records in `clean`.
     var records: [UInt8] = []
+    var side: [UInt8] = []
     var ids = JSONWriter(capacity: 0)
     var recordSeconds = 0.0
     var recordBytes = 0
@@ -270,6 +271,7 @@ public final class Runner: @unchecked Sendable {
     var rejects: OutputFile
     var records: OutputFile?
     var ids: OutputFile?
+    var side: OutputFile?
 
     init(clean: OutputFile, rejects: OutputFile) {
       self.clean = clean
@@ -283,10 +285,12 @@ public final class Runner: @unchecked Sendable {
         let records = try OutputFile(path: files.records)
         self.records = records
         ids = try OutputFile(path: files.ids)
+        side = try OutputFile(path: files.side)
         try records.write(corpus.recordsHeader(shard: shard), records: 0)
       } catch {
         clean.discard()
         records?.discard()
+        ids?.discard()
         throw error
       }
     }
@@ -295,12 +299,14 @@ public final class Runner: @unchecked Sendable {
       try clean.commit()
       try records?.commit()
       try ids?.commit()
+      try side?.commit()
     }
 
     func discard() {
       clean.discard()
       records?.discard()
       ids?.discard()
+      side?.discard()
     }
   }
 
@@ -356,9 +362,13 @@ public final class Runner: @unchecked Sendable {
     var recordSeconds = 0.0
     var recordBytes = 0
     do throws(RunError) {
-      while let result = queue.nextInOrder() {
+      while var result = queue.nextInOrder() {
         try sinks.clean.write(result.clean.bytes, records: result.kept)
         try sinks.rejects.write(result.rejects.bytes, records: result.rejected)
+        if let side = sinks.side, let corpus {
+          corpus.rebase(&result.records, sideBase: UInt64(side.bytes))
+          try side.write(result.side, records: 0)
+        }
         try sinks.records?.write(result.records, records: result.kept)
         try sinks.ids?.write(result.ids.bytes, records: result.kept)
         summary.kept += result.kept
@@ -462,7 +472,7 @@ public final class Runner: @unchecked Sendable {
         if let corpus, index == corpusIndex {
           let ordinal = position < batch.ordinals.count ? batch.ordinals[position] : UInt64(position)
           let started = monotonicNanoseconds()
-          result.recordBytes += corpus.record(document, ordinal: ordinal, into: &result.records)
+          result.recordBytes += corpus.record(document, ordinal: ordinal, into: &result.records, side: &result.side)
           let seconds = Double(monotonicNanoseconds() &- started) / 1e9
           result.recordSeconds += seconds
           result.stages[index].seconds += seconds

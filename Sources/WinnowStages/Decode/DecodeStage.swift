@@ -91,7 +91,15 @@ struct DecodeStage: DocumentStage {
       text = existing
       // Records that arrive as text were already decoded (JSONL is UTF-8); count the
       // replacement characters an earlier decoder left.
-      invalid = existing.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) }
+      // U+FFFD is EF BF BD in UTF-8: a byte scan, not a walk over the scalars.
+      invalid = existing.utf8.withContiguousStorageIfAvailable { bytes in
+        var count = 0
+        var index = 0
+        while index + 2 < bytes.count {
+          if bytes[index] == 0xEF && bytes[index + 1] == 0xBF && bytes[index + 2] == 0xBD { count += 1; index += 3 } else { index += 1 }
+        }
+        return count
+      } ?? existing.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) }
       document.source.encoding = "UTF-8"
       document.source.confidence = 1
       repair = repairDecodedText

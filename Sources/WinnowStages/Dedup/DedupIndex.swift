@@ -10,13 +10,15 @@ final class RecordSet: @unchecked Sendable {
   private let fileOf: [UInt16]
   private let positionOf: [UInt32]
 
-  /// Opens `paths` (one per shard, all shards) and checks they were written with the same
+  /// Opens every shard's records and side files and checks they were written with the same
   /// settings and that no shard is missing or repeated.
-  init(paths: [String], settings: String, perms: Int) throws(RunError) {
+  init(files shardFiles: [CorpusFiles], settings: String, perms: Int) throws(RunError) {
     self.perms = perms
     let recordSize = DedupRecord.size(perms: perms)
     var files: [MappedRecords] = []
-    for path in paths { files.append(try MappedRecords(path: path, recordSize: recordSize, expected: settings)) }
+    for shard in shardFiles {
+      files.append(try MappedRecords(path: shard.records, side: shard.side, recordSize: recordSize, expected: settings))
+    }
     guard let first = files.first else { throw RunError("no dedup records files to read") }
     let shardCount = first.shard.count
     var seen = Set<Int>()
@@ -71,8 +73,38 @@ final class RecordSet: @unchecked Sendable {
     return low < count && self.ordinal(low) == ordinal ? low : nil
   }
 
-  func similarity(_ x: Int, _ y: Int) -> Double {
-    MinHasher.similarity(signature(x), signature(y), perms: perms)
+  /// The Jaccard similarity of two documents' shingle sets: exact when both sets were kept,
+  /// else estimated from the signatures.
+  func similarity(_ x: Int, _ y: Int) -> Double { measured(x, y).value }
+
+  /// The similarity and whether it is exact.
+  func measured(_ x: Int, _ y: Int) -> (value: Double, exact: Bool) {
+    let (fx, px) = locate(x)
+    let (fy, py) = locate(y)
+    if let a = fx.shingles(px), let b = fy.shingles(py) { return (Self.jaccard(a, b), true) }
+    return (MinHasher.similarity(fx.signature(px), fy.signature(py), perms: perms), false)
+  }
+
+  /// |A ∩ B| / |A ∪ B| of two sorted sets of distinct values.
+  static func jaccard(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
+    var i = 0
+    var j = 0
+    var common = 0
+    while i < a.count && j < b.count {
+      let x = a[i]
+      let y = b[j]
+      if x == y {
+        common += 1
+        i += 1
+        j += 1
+      } else if x < y {
+        i += 1
+      } else {
+        j += 1
+      }
+    }
+    let union = a.count + b.count - common
+    return union == 0 ? 1 : Double(common) / Double(union)
   }
 
   /// Bytes this set keeps on the heap (the records themselves are mapped files).
@@ -127,7 +159,6 @@ struct DedupIndex {
     }
     keys.sort()
     guard !keys.isEmpty else { return ([], 0) }
-    let needed = threshold * Double(set.perms) - 1e-9
     var edges: [DedupEdge] = []
     var start = 0
     for end in 1...max(1, keys.count) where end == keys.count || keys[end] >> 32 != keys[start] >> 32 {
@@ -135,7 +166,6 @@ struct DedupIndex {
         let first = Int(keys[start] & 0xFFFF_FFFF)
         for member in (start + 1)..<end {
           let document = Int(keys[member] & 0xFFFF_FFFF)
-          let signature = set.signature(document)
           var partners = [first]
           var earlier = member - 1
           while earlier > start && partners.count <= Self.triesPerDocument {
@@ -143,7 +173,7 @@ struct DedupIndex {
             earlier -= 1
           }
           for partner in partners {
-            if Double(equalCount(set.signature(partner), signature)) >= needed {
+            if set.similarity(partner, document) >= threshold - 1e-9 {
               edges.append(DedupEdge(first: UInt32(partner), second: UInt32(document)))
               break
             }
@@ -155,12 +185,6 @@ struct DedupIndex {
     return (edges, keys.count * 8)
   }
 
-  @inline(__always)
-  func equalCount(_ x: UnsafePointer<UInt32>, _ y: UnsafePointer<UInt32>) -> Int {
-    var equal = 0
-    for index in 0..<set.perms where x[index] == y[index] { equal += 1 }
-    return equal
-  }
 }
 
 /// Which document of a group is kept.
@@ -211,48 +235,80 @@ struct UnionFind {
 }
 
 enum DedupClusters {
-  /// Groups linked documents and decides which one each group keeps. Only documents in groups
-  /// of two or more get a decision. `ids` returns the ids of the given dense indices.
+  /// Joins linked documents (union-find) and decides within each joined set: the document the
+  /// policy prefers is kept, and every member similar enough to it (the threshold, or the same
+  /// normalized text) is dropped as its copy; members that are only linked through others
+  /// (A ~ B ~ C with A and C far apart) are decided again among themselves the same way, so no
+  /// document is ever dropped for a kept one it is not itself similar to. Only documents in
+  /// groups of two or more get a decision. `ids` returns the ids of the given dense indices.
   static func decide(
-    set: RecordSet, edgeLists: [[DedupEdge]], policy: KeepPolicy, ids: ([Int]) throws(RunError) -> [Int: String]
+    set: RecordSet, edgeLists: [[DedupEdge]], policy: KeepPolicy, threshold: Double,
+    ids: ([Int]) throws(RunError) -> [Int: String]
   ) throws(RunError) -> (decisions: [CorpusDecision], bytes: Int) {
     var forest = UnionFind(count: set.count)
     for edges in edgeLists {
       for edge in edges { forest.union(Int(edge.first), Int(edge.second)) }
     }
-    var sizes = [UInt32](repeating: 0, count: set.count)
-    for index in 0..<set.count { sizes[forest.find(index)] += 1 }
-    var keeper = [UInt32](repeating: 0, count: set.count)
+    // Members of each joined set, in input order: counting sort by root.
+    var starts = [UInt32](repeating: 0, count: set.count + 1)
+    for index in 0..<set.count { starts[forest.find(index) + 1] += 1 }
+    for index in 0..<set.count { starts[index + 1] += starts[index] }
+    var fill = starts
+    var members = [UInt32](repeating: 0, count: set.count)
     for index in 0..<set.count {
       let root = forest.find(index)
-      guard sizes[root] > 1 else { continue }
-      if index == root { keeper[root] = UInt32(index) } else if policy.prefers(index, over: Int(keeper[root]), in: set) {
-        keeper[root] = UInt32(index)
+      members[Int(fill[root])] = UInt32(index)
+      fill[root] += 1
+    }
+    fill = []
+    // (member, kept, size) for every document in a group of two or more.
+    var groups: [(member: UInt32, kept: UInt32)] = []
+    var groupSize: [UInt32: Int] = [:]
+    for root in 0..<set.count where starts[root + 1] - starts[root] > 1 {
+      var remaining = Array(members[Int(starts[root])..<Int(starts[root + 1])])
+      while remaining.count > 1 {
+        var kept = remaining[0]
+        for candidate in remaining.dropFirst() where policy.prefers(Int(candidate), over: Int(kept), in: set) { kept = candidate }
+        var rest: [UInt32] = []
+        var size = 1
+        for member in remaining where member != kept {
+          if set.exact(Int(member)) == set.exact(Int(kept)) || set.similarity(Int(member), Int(kept)) >= threshold - 1e-9 {
+            groups.append((member, kept))
+            size += 1
+          } else {
+            rest.append(member)
+          }
+        }
+        if size > 1 {
+          groups.append((kept, kept))
+          groupSize[kept] = size
+        }
+        remaining = rest
       }
     }
-    var keepers: [Int] = []
-    for index in 0..<set.count where sizes[index] > 1 { keepers.append(Int(keeper[index])) }
-    keepers.sort()
-    let names = try ids(keepers)
+    starts = []
+    members = []
+    groups.sort { $0.member < $1.member }
+    let names = try ids(groupSize.keys.map { Int($0) }.sorted())
     var decisions: [CorpusDecision] = []
-    for index in 0..<set.count {
-      let root = forest.find(index)
-      let size = Int(sizes[root])
-      guard size > 1 else { continue }
-      let kept = Int(keeper[root])
-      let cluster = names[kept] ?? ""
-      if index == kept {
-        decisions.append(CorpusDecision(ordinal: set.ordinal(index), keep: true, cluster: cluster, size: size))
-      } else if set.exact(index) == set.exact(kept) {
-        decisions.append(CorpusDecision(ordinal: set.ordinal(index), keep: false, cluster: cluster, size: size, reason: "duplicate", similarity: 1))
+    decisions.reserveCapacity(groups.count)
+    for (member, kept) in groups {
+      let size = groupSize[kept] ?? 1
+      let cluster = names[Int(kept)] ?? ""
+      let ordinal = set.ordinal(Int(member))
+      if member == kept {
+        decisions.append(CorpusDecision(ordinal: ordinal, keep: true, cluster: cluster, size: size))
+      } else if set.exact(Int(member)) == set.exact(Int(kept)) {
+        decisions.append(CorpusDecision(ordinal: ordinal, keep: false, cluster: cluster, size: size, reason: "duplicate", similarity: 1))
       } else {
+        let (similarity, exact) = set.measured(Int(member), Int(kept))
         decisions.append(
           CorpusDecision(
-            ordinal: set.ordinal(index), keep: false, cluster: cluster, size: size, reason: "near_duplicate",
-            similarity: set.similarity(index, kept)))
+            ordinal: ordinal, keep: false, cluster: cluster, size: size, reason: "near_duplicate",
+            similarity: similarity, method: exact ? "exact" : "estimate"))
       }
     }
-    return (decisions, set.count * 12)
+    return (decisions, set.count * 12 + groups.count * 8)
   }
 
   /// Reads the ids of `indices` (sorted dense indices) from each shard's ids file.

@@ -11,13 +11,19 @@ import WinnowCore
 /// | 32 | 8 | quality score (Double; −1: unknown) |
 /// | 40 | 4 | length of the text in Unicode scalars |
 /// | 44 | 4 | flags: 1 = has shingles |
-/// | 48 | 4 × perms | MinHash signature |
+/// | 48 | 8 | where its shingle set starts in the side file (bytes) |
+/// | 56 | 4 | how many shingles the set holds (0: not kept, too many) |
+/// | 60 | 4 | zero |
+/// | 64 | 4 × perms | MinHash signature |
 ///
-/// A records file starts with the magic "WINNOWD1", a UInt32 length and that many bytes of
+/// The side file holds each kept shingle set as sorted, distinct UInt32s (the low half of
+/// each shingle's xxHash64), for confirming candidates by their exact Jaccard similarity.
+/// A records file starts with the magic "WINNOWD2", a UInt32 length and that many bytes of
 /// "key=value" lines: the settings that shape the records and the shard.
 enum DedupRecord {
-  static let magic = Array("WINNOWD1".utf8)
-  static let fixedBytes = 48
+  static let magic = Array("WINNOWD2".utf8)
+  static let fixedBytes = 64
+  static let sideOffsetField = 48
 
   static func size(perms: Int) -> Int { fixedBytes + 4 * perms }
 
@@ -40,40 +46,58 @@ enum DedupRecord {
   }
 }
 
-/// One records file, mapped into memory read-only (the page cache holds it, not the heap).
+/// A whole file mapped read-only (the page cache holds it, not the heap).
+final class MappedFile: @unchecked Sendable {
+  let path: String
+  let base: UnsafeRawPointer?
+  let length: Int
+
+  init(path: String) throws(RunError) {
+    self.path = path
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    length = Int(info.st_size)
+    guard length > 0 else {
+      base = nil
+      return
+    }
+    guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+      throw RunError("cannot map '\(path)': \(String(cString: strerror(errno)))")
+    }
+    base = UnsafeRawPointer(mapped)
+  }
+
+  deinit {
+    if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+  }
+}
+
+/// One shard's records file and side file, mapped.
 final class MappedRecords: @unchecked Sendable {
   let path: String
   let settings: String
   let shard: Shard
   let count: Int
   let recordSize: Int
-  private let base: UnsafeRawPointer
-  private let length: Int
+  private let file: MappedFile
+  private let sideFile: MappedFile
   private let records: UnsafeRawPointer
 
   /// Refuses files written with other settings than `expected` (before their size is
   /// checked: a file from other settings has another record size).
-  init(path: String, recordSize: Int, expected: String) throws(RunError) {
+  init(path: String, side: String, recordSize: Int, expected: String) throws(RunError) {
     self.path = path
     self.recordSize = recordSize
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-    let length = Int(info.st_size)
-    self.length = length
-    guard length >= 12 else { throw RunError("'\(path)' is not a dedup records file (too short)") }
-    guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-      throw RunError("cannot map '\(path)': \(String(cString: strerror(errno)))")
-    }
-    let base = UnsafeRawPointer(mapped)
-    self.base = base
+    file = try MappedFile(path: path)
+    let length = file.length
+    guard length >= 12, let base = file.base else { throw RunError("'\(path)' is not a dedup records file (too short)") }
     let magicOK = (0..<8).allSatisfy { base.load(fromByteOffset: $0, as: UInt8.self) == DedupRecord.magic[$0] }
     let headerLength = Int(base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
     guard magicOK, 12 + headerLength <= length else {
-      munmap(mapped, length)
-      throw RunError("'\(path)' is not a dedup records file (no WINNOWD1 header)")
+      throw RunError("'\(path)' is not a dedup records file of this version (no WINNOWD2 header)")
     }
     let text = String(decoding: UnsafeRawBufferPointer(start: base + 12, count: headerLength), as: UTF8.self)
     var shardIndex = -1
@@ -85,23 +109,27 @@ final class MappedRecords: @unchecked Sendable {
       } else { rest.append(line) }
     }
     settings = rest.joined(separator: "\n")
-    guard shardIndex >= 0, shardCount >= 1, shardIndex < shardCount else {
-      munmap(mapped, length)
-      throw RunError("'\(path)': header has no valid shard")
-    }
     guard settings == expected else {
-      munmap(mapped, length)
       throw RunError(
         "'\(path)' was written with other dedup settings (\(settings.replacingOccurrences(of: "\n", with: " "))) than the pipeline's (\(expected.replacingOccurrences(of: "\n", with: " "))); run its signatures phase again")
+    }
+    guard shardIndex >= 0, shardCount >= 1, shardIndex < shardCount else {
+      throw RunError("'\(path)': header has no valid shard")
     }
     shard = Shard(index: shardIndex, count: shardCount)
     records = base + 12 + headerLength
     let body = length - 12 - headerLength
     guard body % recordSize == 0 else {
-      munmap(mapped, length)
       throw RunError("'\(path)': \(body) bytes of records is not a whole number of \(recordSize)-byte records (truncated file?)")
     }
     count = body / recordSize
+    sideFile = try MappedFile(path: side)
+    for index in 0..<count {
+      let (offset, shingles) = sideSpan(index)
+      guard shingles == 0 || offset + 4 * shingles <= sideFile.length else {
+        throw RunError("'\(side)' is shorter than its records say (truncated file?)")
+      }
+    }
   }
 
   @inline(__always) func record(_ index: Int) -> UnsafeRawPointer { records + index * recordSize }
@@ -113,10 +141,17 @@ final class MappedRecords: @unchecked Sendable {
   @inline(__always) func quality(_ index: Int) -> Double { record(index).loadUnaligned(fromByteOffset: 32, as: Double.self) }
   @inline(__always) func length(_ index: Int) -> UInt32 { record(index).loadUnaligned(fromByteOffset: 40, as: UInt32.self) }
   @inline(__always) func hasShingles(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 1 != 0 }
+  @inline(__always) func sideSpan(_ index: Int) -> (offset: Int, count: Int) {
+    (Int(record(index).loadUnaligned(fromByteOffset: 48, as: UInt64.self)), Int(record(index).loadUnaligned(fromByteOffset: 56, as: UInt32.self)))
+  }
   /// The header is padded so records, and so signatures, are aligned.
   @inline(__always) func signature(_ index: Int) -> UnsafePointer<UInt32> {
     (record(index) + DedupRecord.fixedBytes).assumingMemoryBound(to: UInt32.self)
   }
-
-  deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+  /// The sorted shingle set, when it was kept.
+  @inline(__always) func shingles(_ index: Int) -> UnsafeBufferPointer<UInt32>? {
+    let (offset, count) = sideSpan(index)
+    guard count > 0, let base = sideFile.base else { return nil }
+    return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt32.self), count: count)
+  }
 }

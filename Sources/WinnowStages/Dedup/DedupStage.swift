@@ -37,6 +37,8 @@ struct DedupConfig: StageConfig {
                "when choosing bands and rows: weight of false positives (false negatives get 1 minus it); low, because every candidate is confirmed on the whole signature"),
     OptionSpec("seed", .int(0...Int.max), default: .int(1), "seed of the generator that draws the permutations"),
     OptionSpec("generator", .choice(["splitmix64"]), default: .string("splitmix64"), "generator that draws the permutations' a and b"),
+    OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
+               "confirm candidates by the exact Jaccard similarity of their shingle sets when both have at most this many shingles (0: always by the signatures' estimate); the sets go to a scratch file, 4 bytes per shingle"),
     OptionSpec("keep", .choice(KeepPolicy.allCases.map(\.rawValue)), default: .string("first"),
                "which document of a group is kept: first (input order), longest, earliest (published), quality (quality stage's score)"),
   ]
@@ -50,6 +52,7 @@ struct DedupConfig: StageConfig {
   let rows: Int
   let seed: UInt64
   let keep: KeepPolicy
+  let exactJaccardMaxShingles: Int
 
   init(options: StageOptions) throws(OptionError) {
     exact = options.bool("exact")
@@ -88,6 +91,7 @@ struct DedupConfig: StageConfig {
     self.rows = rows
     seed = UInt64(options.int("seed"))
     keep = KeepPolicy(rawValue: options.string("keep"))!
+    exactJaccardMaxShingles = near ? options.int("exact_jaccard_max_shingles") : 0
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
@@ -117,8 +121,8 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
   var settings: String {
     let c = config
     return [
-      "format=1", "shingle=\(c.shingles.shingleName)", "normalize=\(c.shingles.normalizeNames.joined(separator: ","))",
-      "perms=\(c.perms)", "seed=\(c.seed)", "generator=splitmix64", "hash=xxh64",
+      "format=2", "shingle=\(c.shingles.shingleName)", "normalize=\(c.shingles.normalizeNames.joined(separator: ","))",
+      "perms=\(c.perms)", "seed=\(c.seed)", "generator=splitmix64", "hash=xxh64", "exact_jaccard_max_shingles=\(c.exactJaccardMaxShingles)",
     ].joined(separator: "\n")
   }
 
@@ -126,10 +130,10 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     DedupRecord.header(settings: settings + "\n", shard: shard)
   }
 
-  func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8]) -> Int {
+  func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8], side: inout [UInt8]) -> Int {
     let text = document.text ?? ""
     var normalized = NormalizedText()
-    shingler.normalize(text, into: &normalized)
+    let scalars = shingler.normalize(text, into: &normalized)
     var hashes: [UInt64] = []
     if config.near { shingler.hashes(normalized, into: &hashes) }
     let (low, high) = Shingler.exactHash(normalized)
@@ -138,15 +142,44 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     DedupRecord.appendUInt64(high, to: &buffer)
     DedupRecord.appendUInt64(UInt64(bitPattern: document.meta.published.flatMap(ISODate.seconds) ?? Int64.max), to: &buffer)
     DedupRecord.appendUInt64((document.qualityScore ?? -1).bitPattern, to: &buffer)
-    DedupRecord.appendUInt32(UInt32(clamping: text.unicodeScalars.count), to: &buffer)
+    DedupRecord.appendUInt32(UInt32(clamping: scalars), to: &buffer)
     DedupRecord.appendUInt32(hashes.isEmpty ? 0 : 1, to: &buffer)
+    // The shingle set, sorted and distinct, for exact confirmation (small documents only).
+    var set: [UInt32] = []
+    if !hashes.isEmpty && hashes.count <= config.exactJaccardMaxShingles {
+      set = hashes.map { UInt32(truncatingIfNeeded: $0) }
+      set.sort()
+      var write = 1
+      for read in 1..<set.count where set[read] != set[write - 1] {
+        set[write] = set[read]
+        write += 1
+      }
+      set.removeLast(set.count - write)
+    }
+    DedupRecord.appendUInt64(UInt64(side.count), to: &buffer)  // relative to the batch until rebase
+    DedupRecord.appendUInt32(UInt32(set.count), to: &buffer)
+    DedupRecord.appendUInt32(0, to: &buffer)
+    for value in set { DedupRecord.appendUInt32(value, to: &side) }
     var mins: [UInt64] = []
     hasher.signature(hashes, mins: &mins, into: &buffer)
     return text.utf8.count
   }
 
+  func rebase(_ records: inout [UInt8], sideBase: UInt64) {
+    guard sideBase > 0 else { return }
+    let size = DedupRecord.size(perms: config.perms)
+    records.withUnsafeMutableBytes { bytes in
+      var at = DedupRecord.sideOffsetField
+      while at + 8 <= bytes.count {
+        let relative = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+        bytes.storeBytes(of: (relative &+ sideBase).littleEndian, toByteOffset: at, as: UInt64.self)
+        at += size
+      }
+    }
+  }
+
   func decide(_ files: [CorpusFiles], jobs: Int, log: (String) -> Void) throws(RunError) -> CorpusOutcome {
-    let set = try RecordSet(paths: files.map(\.records), settings: settings, perms: config.perms)
+    let set = try RecordSet(files: files, settings: settings, perms: config.perms)
     var stats: [(name: String, value: Double)] = []
     var started = monotonicSeconds()
     if config.near { log("dedup: \(set.count) documents: candidate pairs in \(config.bands) bands of \(config.rows) rows") }
@@ -158,7 +191,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
       config.exact ? DedupIndex(set: set, threshold: config.threshold, rows: config.rows).exactEdges() : ([], 0)
     let idPaths = files.map(\.ids)
     let (decisions, clusterBytes) = try DedupClusters.decide(
-      set: set, edgeLists: [exactEdges.edges] + edgeLists, policy: config.keep,
+      set: set, edgeLists: [exactEdges.edges] + edgeLists, policy: config.keep, threshold: config.threshold,
       ids: { (indices: [Int]) throws(RunError) -> [Int: String] in try DedupClusters.readIDs(indices, set: set, idPaths: idPaths) })
     stats.append(("cluster_seconds", monotonicSeconds() - started))
     stats.append(("index_bytes", Double(set.heapBytes + max(bucketBytes, exactEdges.bytes, clusterBytes))))
@@ -189,10 +222,10 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
   // MARK: the separate phases of `winnow dedup`
 
   /// `winnow dedup buckets --band b`: the confirmed pairs of one band, as ordinals.
-  func bucketPhase(records: [String], band: Int, output: String) throws(RunError) -> Int {
+  func bucketPhase(files: [CorpusFiles], band: Int, output: String) throws(RunError) -> Int {
     guard config.near else { throw RunError("dedup has near: false: there are no bands") }
     guard band >= 0, band < config.bands else { throw RunError("band \(band) is out of range: this pipeline has bands 0…\(config.bands - 1)") }
-    let set = try RecordSet(paths: records, settings: settings, perms: config.perms)
+    let set = try RecordSet(files: files, settings: settings, perms: config.perms)
     let (edges, _) = DedupIndex(set: set, threshold: config.threshold, rows: config.rows).bandEdges(band)
     try EdgesFile.write(edges.map { (set.ordinal(Int($0.first)), set.ordinal(Int($0.second))) }, band: band, settings: settings, to: output)
     return edges.count
@@ -200,7 +233,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
 
   /// `winnow dedup clusters`: every band's pairs and the exact groups → decisions file.
   func clusterPhase(files: [CorpusFiles], edgePaths: [Int: String], output: String) throws(RunError) -> (documents: Int, decisions: Int) {
-    let set = try RecordSet(paths: files.map(\.records), settings: settings, perms: config.perms)
+    let set = try RecordSet(files: files, settings: settings, perms: config.perms)
     var lists: [[DedupEdge]] = []
     if config.exact { lists.append(DedupIndex(set: set, threshold: config.threshold, rows: config.rows).exactEdges().edges) }
     if config.near {
@@ -222,7 +255,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     }
     let idPaths = files.map(\.ids)
     let (decisions, _) = try DedupClusters.decide(
-      set: set, edgeLists: lists, policy: config.keep,
+      set: set, edgeLists: lists, policy: config.keep, threshold: config.threshold,
       ids: { (indices: [Int]) throws(RunError) -> [Int: String] in try DedupClusters.readIDs(indices, set: set, idPaths: idPaths) })
     try CorpusDecisionsFile.write(decisions, to: output)
     return (set.count, decisions.count)
@@ -369,7 +402,7 @@ public enum DedupPhases {
   public static func buckets(_ pipeline: Pipeline, directory: String, band: Int) throws(RunError) -> Int {
     let stage = try stage(pipeline)
     let files = try shardFiles(directory)
-    return try stage.bucketPhase(records: files.map(\.records), band: band, output: bandsPath(directory, band: band))
+    return try stage.bucketPhase(files: files, band: band, output: bandsPath(directory, band: band))
   }
 
   /// Phase 3: returns the number of documents and of decisions written.

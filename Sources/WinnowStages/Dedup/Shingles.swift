@@ -111,7 +111,10 @@ struct Shingler: Sendable {
 
   /// Normalizes `text` into `out`: scalars for char shingles; words joined by one space for
   /// word shingles (the last start is then one past the end, as if a space followed).
-  func normalize(_ text: String, into out: inout NormalizedText) {
+  /// Returns the number of Unicode scalars in `text`.
+  @discardableResult
+  func normalize(_ text: String, into out: inout NormalizedText) -> Int {
+    var scalars = 0
     var text = text
     let s = settings
     let forWords = s.unit == .word
@@ -121,6 +124,7 @@ struct Shingler: Sendable {
       let count = utf8.count
       var pendingSpace = false
       while index < count {
+        scalars += 1
         // Decode one scalar (the text is valid UTF-8).
         let lead = UInt32(utf8[index])
         var value: UInt32
@@ -163,6 +167,7 @@ struct Shingler: Sendable {
     }
     out.starts.append(Int32(out.bytes.count))
     if forWords { toWords(&out) }
+    return scalars
   }
 
   /// Replaces scalar starts by word starts: the words ICU finds, joined by one space.
