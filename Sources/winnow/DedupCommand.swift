@@ -86,7 +86,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Buckets: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Phase 2: for one band, group all shards' signatures into buckets and write the confirmed duplicate pairs.")
+      abstract: "Phase 2: for one band, group all shards' signatures into buckets and write the candidate pairs.")
 
     @OptionGroup var common: Common
 
@@ -103,7 +103,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Clusters: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Phase 3: join every band's pairs and the exact duplicates into groups and decide which document each keeps.")
+      abstract: "Phase 3: confirm every band's candidate pairs (each distinct pair once), join them and the exact duplicates into groups, and decide which document each keeps.")
 
     @OptionGroup var common: Common
 

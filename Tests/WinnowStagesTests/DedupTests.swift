@@ -148,6 +148,15 @@ import WinnowTestSupport
     }
   }
 
+  @Test func shingleSetsAreSortedAndDistinct() {
+    var generator = SplitMix64(seed: 3)
+    for count in [0, 1, 2, 255, 1000] {
+      let hashes = (0..<count).map { _ in generator.next() % 5000 | (generator.next() << 32) }
+      let expected = Array(Set(hashes.map { UInt32(truncatingIfNeeded: $0) })).sorted()
+      #expect(ShingleSet.sortedDistinct(hashes) == expected, "\(count) shingles")
+    }
+  }
+
   @Test func isoDatesBecomeSecondsSinceTheEpoch() {
     #expect(ISODate.seconds("1970-01-01") == 0)
     #expect(ISODate.seconds("2025-01-12T06:00:00+09:00") == ISODate.seconds("2025-01-11T21:00:00Z"))

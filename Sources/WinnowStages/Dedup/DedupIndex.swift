@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WinnowCore
 
 /// Every shard's records, in input order: what the bucket and cluster phases read.
@@ -107,6 +108,10 @@ final class RecordSet: @unchecked Sendable {
     return union == 0 ? 1 : Double(common) / Double(union)
   }
 
+  func advise(_ advice: Int32) {
+    for file in files { file.advise(advice) }
+  }
+
   /// Bytes this set keeps on the heap (the records themselves are mapped files).
   var heapBytes: Int { fileOf.count * 2 + positionOf.count * 4 }
 }
@@ -115,6 +120,9 @@ final class RecordSet: @unchecked Sendable {
 struct DedupEdge: Equatable {
   var first: UInt32
   var second: UInt32
+  /// The similarity that confirmed the pair (1 for the same normalized text).
+  var similarity: Double = 1
+  var exact = true
 }
 
 /// The bucket and cluster phases over a `RecordSet`.
@@ -122,9 +130,6 @@ struct DedupIndex {
   let set: RecordSet
   let threshold: Double
   let rows: Int
-  /// In a bucket, a document is compared with the bucket's first document and then with up
-  /// to this many earlier ones until one is similar enough.
-  static let triesPerDocument = 8
 
   /// Documents whose normalized texts hash the same: each linked to the first of its group.
   func exactEdges() -> (edges: [DedupEdge], bytes: Int) {
@@ -147,44 +152,83 @@ struct DedupIndex {
     return (edges, keys.count * MemoryLayout<(UInt64, UInt64, UInt32)>.stride)
   }
 
-  /// Candidate pairs of band `band`, confirmed by the estimated similarity of the whole
-  /// signatures: each document of a bucket is linked to the first earlier one (the bucket's
-  /// first, then the nearest earlier ones) whose similarity reaches the threshold.
-  func bandEdges(_ band: Int) -> (edges: [DedupEdge], bytes: Int) {
-    var keys: [UInt64] = []
-    keys.reserveCapacity(set.count)
+  /// Candidate pairs of band `band`: in each bucket, every document paired with the bucket's
+  /// first and with the one before it (input order), as `first << 32 | second`, unsorted.
+  func bandCandidates(_ band: Int) -> [UInt64] {
+    var keys = bandKeys([band])[0]
+    return bandCandidates(sorting: &keys)
+  }
+
+  /// The bucket keys (32-bit band hash, 32-bit document index) of `bands`, in one sequential
+  /// pass over the records: reading them once matters when they do not fit the page cache.
+  func bandKeys(_ bands: [Int]) -> [[UInt64]] {
+    set.advise(MADV_SEQUENTIAL)
+    defer { set.advise(MADV_RANDOM) }
+    var keys = bands.map { _ in [UInt64]() }
+    for band in keys.indices { keys[band].reserveCapacity(set.count) }
     for index in 0..<set.count where set.hasShingles(index) {
-      let hash = MinHasher.bandHash(set.signature(index), band: band, rows: rows)
-      keys.append(UInt64(hash) << 32 | UInt64(index))
+      let signature = set.signature(index)
+      for (position, band) in bands.enumerated() {
+        keys[position].append(UInt64(MinHasher.bandHash(signature, band: band, rows: rows)) << 32 | UInt64(index))
+      }
     }
+    return keys
+  }
+
+  /// Sorts one band's keys and lists its candidate pairs.
+  func bandCandidates(sorting keys: inout [UInt64]) -> [UInt64] {
     keys.sort()
-    guard !keys.isEmpty else { return ([], 0) }
-    var edges: [DedupEdge] = []
+    var pairs: [UInt64] = []
     var start = 0
-    for end in 1...max(1, keys.count) where end == keys.count || keys[end] >> 32 != keys[start] >> 32 {
+    var end = 1
+    while start < keys.count {
+      while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
       if end - start > 1 {
-        let first = Int(keys[start] & 0xFFFF_FFFF)
+        let first = keys[start] & 0xFFFF_FFFF
         for member in (start + 1)..<end {
-          let document = Int(keys[member] & 0xFFFF_FFFF)
-          var partners = [first]
-          var earlier = member - 1
-          while earlier > start && partners.count <= Self.triesPerDocument {
-            partners.append(Int(keys[earlier] & 0xFFFF_FFFF))
-            earlier -= 1
-          }
-          for partner in partners {
-            if set.similarity(partner, document) >= threshold - 1e-9 {
-              edges.append(DedupEdge(first: UInt32(partner), second: UInt32(document)))
-              break
-            }
-          }
+          let document = keys[member] & 0xFFFF_FFFF
+          pairs.append(first << 32 | document)
+          if member - 1 > start { pairs.append((keys[member - 1] & 0xFFFF_FFFF) << 32 | document) }
         }
       }
       start = end
+      end = start + 1
     }
-    return (edges, keys.count * 8)
+    return pairs
   }
 
+  /// Sorts and deduplicates candidate pairs from every band, then keeps those whose shingle
+  /// sets are similar enough (exact Jaccard when both sets were kept, else the signatures'
+  /// estimate). Each distinct pair is compared once, in order, so records are read mostly
+  /// forwards; `jobs` threads share the work and the result does not depend on how many.
+  func confirm(_ candidates: inout [UInt64], jobs: Int) -> [DedupEdge] {
+    candidates.sort()
+    var write = 0
+    for read in candidates.indices where write == 0 || candidates[read] != candidates[write - 1] {
+      candidates[write] = candidates[read]
+      write += 1
+    }
+    candidates.removeLast(candidates.count - write)
+    let chunks = max(1, min(jobs * 4, candidates.count / 4096 + 1))
+    let results = Mutex<[Int: [DedupEdge]]>([:])
+    let pairs = candidates
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let from = pairs.count * chunk / chunks
+      let to = pairs.count * (chunk + 1) / chunks
+      var found: [DedupEdge] = []
+      for pair in pairs[from..<to] {
+        let first = Int(pair >> 32)
+        let second = Int(pair & 0xFFFF_FFFF)
+        let (similarity, exact) = set.measured(first, second)
+        if similarity >= threshold - 1e-9 {
+          found.append(DedupEdge(first: UInt32(first), second: UInt32(second), similarity: similarity, exact: exact))
+        }
+      }
+      results.withLock { $0[chunk] = found }
+    }
+    let all = results.withLock { $0 }
+    return (0..<chunks).flatMap { all[$0] ?? [] }
+  }
 }
 
 /// Which document of a group is kept.
@@ -242,12 +286,29 @@ enum DedupClusters {
   /// document is ever dropped for a kept one it is not itself similar to. Only documents in
   /// groups of two or more get a decision. `ids` returns the ids of the given dense indices.
   static func decide(
-    set: RecordSet, edgeLists: [[DedupEdge]], policy: KeepPolicy, threshold: Double,
+    set: RecordSet, edgeLists: [[DedupEdge]], isExactList: Bool, policy: KeepPolicy, threshold: Double,
     ids: ([Int]) throws(RunError) -> [Int: String]
   ) throws(RunError) -> (decisions: [CorpusDecision], bytes: Int) {
     var forest = UnionFind(count: set.count)
-    for edges in edgeLists {
-      for edge in edges { forest.union(Int(edge.first), Int(edge.second)) }
+    // What confirmed each linked pair, so the decisions below re-read records only for pairs
+    // no band confirmed (members linked through others). Exact-text pairs are marked with a
+    // similarity above 1.
+    var known: [UInt64: (similarity: Double, exact: Bool)] = [:]
+    for (list, edges) in edgeLists.enumerated() {
+      for edge in edges {
+        forest.union(Int(edge.first), Int(edge.second))
+        let key = UInt64(edge.first) << 32 | UInt64(edge.second)
+        if list == 0 && isExactList { known[key] = (2, true) } else if known[key] == nil { known[key] = (edge.similarity, edge.exact) }
+      }
+    }
+    func measure(_ a: UInt32, _ b: UInt32) -> (similarity: Double, exact: Bool, sameText: Bool) {
+      let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
+      if let hit = known[key] {
+        return hit.similarity > 1 ? (1, true, true) : (hit.similarity, hit.exact, false)
+      }
+      if set.exact(Int(a)) == set.exact(Int(b)) { return (1, true, true) }
+      let (value, exact) = set.measured(Int(a), Int(b))
+      return (value, exact, false)
     }
     // Members of each joined set, in input order: counting sort by root.
     var starts = [UInt32](repeating: 0, count: set.count + 1)
@@ -262,7 +323,7 @@ enum DedupClusters {
     }
     fill = []
     // (member, kept, size) for every document in a group of two or more.
-    var groups: [(member: UInt32, kept: UInt32)] = []
+    var groups: [(member: UInt32, kept: UInt32, similarity: Double, exact: Bool, sameText: Bool)] = []
     var groupSize: [UInt32: Int] = [:]
     for root in 0..<set.count where starts[root + 1] - starts[root] > 1 {
       var remaining = Array(members[Int(starts[root])..<Int(starts[root + 1])])
@@ -272,15 +333,16 @@ enum DedupClusters {
         var rest: [UInt32] = []
         var size = 1
         for member in remaining where member != kept {
-          if set.exact(Int(member)) == set.exact(Int(kept)) || set.similarity(Int(member), Int(kept)) >= threshold - 1e-9 {
-            groups.append((member, kept))
+          let m = measure(member, kept)
+          if m.sameText || m.similarity >= threshold - 1e-9 {
+            groups.append((member, kept, m.similarity, m.exact, m.sameText))
             size += 1
           } else {
             rest.append(member)
           }
         }
         if size > 1 {
-          groups.append((kept, kept))
+          groups.append((kept, kept, 1, true, true))
           groupSize[kept] = size
         }
         remaining = rest
@@ -292,20 +354,19 @@ enum DedupClusters {
     let names = try ids(groupSize.keys.map { Int($0) }.sorted())
     var decisions: [CorpusDecision] = []
     decisions.reserveCapacity(groups.count)
-    for (member, kept) in groups {
-      let size = groupSize[kept] ?? 1
-      let cluster = names[Int(kept)] ?? ""
-      let ordinal = set.ordinal(Int(member))
-      if member == kept {
+    for group in groups {
+      let size = groupSize[group.kept] ?? 1
+      let cluster = names[Int(group.kept)] ?? ""
+      let ordinal = set.ordinal(Int(group.member))
+      if group.member == group.kept {
         decisions.append(CorpusDecision(ordinal: ordinal, keep: true, cluster: cluster, size: size))
-      } else if set.exact(Int(member)) == set.exact(Int(kept)) {
+      } else if group.sameText {
         decisions.append(CorpusDecision(ordinal: ordinal, keep: false, cluster: cluster, size: size, reason: "duplicate", similarity: 1))
       } else {
-        let (similarity, exact) = set.measured(Int(member), Int(kept))
         decisions.append(
           CorpusDecision(
             ordinal: ordinal, keep: false, cluster: cluster, size: size, reason: "near_duplicate",
-            similarity: similarity, method: exact ? "exact" : "estimate"))
+            similarity: group.similarity, method: group.exact ? "exact" : "estimate"))
       }
     }
     return (decisions, set.count * 12 + groups.count * 8)

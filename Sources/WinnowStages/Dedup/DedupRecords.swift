@@ -70,6 +70,13 @@ final class MappedFile: @unchecked Sendable {
     base = UnsafeRawPointer(mapped)
   }
 
+  /// Tells the kernel how the mapping will be read next: `MADV_SEQUENTIAL` for one pass in
+  /// order (read ahead, drop behind), `MADV_RANDOM` for scattered reads (no read-ahead, which
+  /// would otherwise fetch 128 KiB per 4 KiB needed and push useful pages out of a small cache).
+  func advise(_ advice: Int32) {
+    if let base { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, advice) }
+  }
+
   deinit {
     if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) }
   }
@@ -130,6 +137,11 @@ final class MappedRecords: @unchecked Sendable {
         throw RunError("'\(side)' is shorter than its records say (truncated file?)")
       }
     }
+  }
+
+  func advise(_ advice: Int32) {
+    file.advise(advice)
+    sideFile.advise(advice)
   }
 
   @inline(__always) func record(_ index: Int) -> UnsafeRawPointer { records + index * recordSize }

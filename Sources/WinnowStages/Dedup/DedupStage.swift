@@ -6,8 +6,8 @@ import WinnowNative
 /// Stage `dedup`: exact and near-duplicate removal over the whole corpus, the pipeline's last
 /// stage. The exact hash is SHA-256 (first 128 bits) of the normalized text; near duplicates
 /// are found by MinHash LSH over shingles of the same normalized text, and every candidate
-/// pair is confirmed by the estimated Jaccard similarity of the whole signatures before two
-/// documents are linked. Linked documents form groups (union-find); each group keeps one
+/// pair is confirmed before two documents are linked: by the exact Jaccard similarity of their
+/// shingle sets when both are small enough to keep, else by the signatures' estimate. Linked documents form groups (union-find); each group keeps one
 /// document (by `keep`, ties by input order) and the others go to the rejects file with
 /// reason `duplicate` or `near_duplicate`, the kept id and the estimated similarity.
 ///
@@ -34,7 +34,7 @@ struct DedupConfig: StageConfig {
     OptionSpec("bands", .int(0...1024), default: .int(0), "LSH bands (0: chosen from threshold and perms)"),
     OptionSpec("rows", .int(0...1024), default: .int(0), "rows per band (0: perms / bands, or chosen with bands)"),
     OptionSpec("false_positive_weight", .double(0...1), default: .double(0.05),
-               "when choosing bands and rows: weight of false positives (false negatives get 1 minus it); low, because every candidate is confirmed on the whole signature"),
+               "when choosing bands and rows: weight of false positives (false negatives get 1 minus it); low, because every candidate pair is confirmed before it links documents"),
     OptionSpec("seed", .int(0...Int.max), default: .int(1), "seed of the generator that draws the permutations"),
     OptionSpec("generator", .choice(["splitmix64"]), default: .string("splitmix64"), "generator that draws the permutations' a and b"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
@@ -147,14 +147,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     // The shingle set, sorted and distinct, for exact confirmation (small documents only).
     var set: [UInt32] = []
     if !hashes.isEmpty && hashes.count <= config.exactJaccardMaxShingles {
-      set = hashes.map { UInt32(truncatingIfNeeded: $0) }
-      set.sort()
-      var write = 1
-      for read in 1..<set.count where set[read] != set[write - 1] {
-        set[write] = set[read]
-        write += 1
-      }
-      set.removeLast(set.count - write)
+      set = ShingleSet.sortedDistinct(hashes)
     }
     DedupRecord.appendUInt64(UInt64(side.count), to: &buffer)  // relative to the batch until rebase
     DedupRecord.appendUInt32(UInt32(set.count), to: &buffer)
@@ -183,7 +176,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     var stats: [(name: String, value: Double)] = []
     var started = monotonicSeconds()
     if config.near { log("dedup: \(set.count) documents: candidate pairs in \(config.bands) bands of \(config.rows) rows") }
-    let (edgeLists, bucketBytes) = edges(set, bands: Array(0..<(config.near ? config.bands : 0)), jobs: jobs)
+    let (nearEdges, bucketBytes) = edges(set, bands: Array(0..<(config.near ? config.bands : 0)), jobs: jobs)
     stats.append(("bucket_seconds", monotonicSeconds() - started))
     started = monotonicSeconds()
     log("dedup: grouping and choosing the documents to keep")
@@ -191,78 +184,95 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
       config.exact ? DedupIndex(set: set, threshold: config.threshold, rows: config.rows).exactEdges() : ([], 0)
     let idPaths = files.map(\.ids)
     let (decisions, clusterBytes) = try DedupClusters.decide(
-      set: set, edgeLists: [exactEdges.edges] + edgeLists, policy: config.keep, threshold: config.threshold,
+      set: set, edgeLists: [exactEdges.edges, nearEdges], isExactList: config.exact, policy: config.keep, threshold: config.threshold,
       ids: { (indices: [Int]) throws(RunError) -> [Int: String] in try DedupClusters.readIDs(indices, set: set, idPaths: idPaths) })
     stats.append(("cluster_seconds", monotonicSeconds() - started))
     stats.append(("index_bytes", Double(set.heapBytes + max(bucketBytes, exactEdges.bytes, clusterBytes))))
     stats.append(("documents", Double(set.count)))
+    let counts = lastCounts.withLock { $0 }
+    stats.append(("candidate_pairs", Double(counts.candidates)))
+    stats.append(("confirmed_pairs", Double(counts.confirmed)))
     stats.append(("bands", Double(config.bands)))
     stats.append(("rows", Double(config.rows)))
     return CorpusOutcome(decisions: decisions, stats: stats)
   }
 
-  /// The confirmed pairs of each band in `bands`, bands spread over `jobs` threads; returns
-  /// them in band order and the most index memory held at once.
-  func edges(_ set: RecordSet, bands: [Int], jobs: Int) -> ([[DedupEdge]], Int) {
+  /// The confirmed pairs of `bands`: every band's keys from one pass over the records (8
+  /// bytes per document and band), each band's candidates, then every distinct candidate pair
+  /// confirmed once. Returns the pairs and the most bytes the keys and candidates took.
+  func edges(_ set: RecordSet, bands: [Int], jobs: Int) -> ([DedupEdge], Int) {
     let index = DedupIndex(set: set, threshold: config.threshold, rows: config.rows)
-    let results = Mutex<[Int: ([DedupEdge], Int)]>([:])
+    let keys = Mutex(index.bandKeys(bands))
+    let keyBytes = keys.withLock { $0.reduce(0) { $0 + $1.count * 8 } }
+    let found = Mutex<[Int: [UInt64]]>([:])
     let workers = max(1, min(jobs, bands.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for position in stride(from: worker, to: bands.count, by: workers) {
-        let found = index.bandEdges(bands[position])
-        results.withLock { $0[position] = found }
+        var band = keys.withLock { all in
+          let taken = all[position]
+          all[position] = []
+          return taken
+        }
+        let pairs = index.bandCandidates(sorting: &band)
+        found.withLock { $0[position] = pairs }
       }
     }
-    let all = results.withLock { $0 }
-    let lists = bands.indices.map { all[$0]?.0 ?? [] }
-    let peak = (all.values.map(\.1).max() ?? 0) * workers
-    return (lists, peak)
+    var candidates = found.withLock { all in bands.indices.flatMap { all[$0] ?? [] } }
+    let candidateBytes = candidates.count * 8
+    let confirmed = index.confirm(&candidates, jobs: jobs)
+    lastCounts.withLock { $0 = (candidates.count, confirmed.count) }
+    return (confirmed, max(keyBytes, candidateBytes))
   }
+
+  /// Distinct candidate pairs and confirmed pairs of the last `edges` call, for the summary.
+  let lastCounts = Mutex<(candidates: Int, confirmed: Int)>((0, 0))
 
   // MARK: the separate phases of `winnow dedup`
 
-  /// `winnow dedup buckets --band b`: the confirmed pairs of one band, as ordinals.
+  /// `winnow dedup buckets --band b`: the candidate pairs of one band, as ordinals (the
+  /// cluster phase confirms them, each distinct pair once).
   func bucketPhase(files: [CorpusFiles], band: Int, output: String) throws(RunError) -> Int {
     guard config.near else { throw RunError("dedup has near: false: there are no bands") }
     guard band >= 0, band < config.bands else { throw RunError("band \(band) is out of range: this pipeline has bands 0…\(config.bands - 1)") }
     let set = try RecordSet(files: files, settings: settings, perms: config.perms)
-    let (edges, _) = DedupIndex(set: set, threshold: config.threshold, rows: config.rows).bandEdges(band)
-    try EdgesFile.write(edges.map { (set.ordinal(Int($0.first)), set.ordinal(Int($0.second))) }, band: band, settings: settings, to: output)
-    return edges.count
+    let pairs = DedupIndex(set: set, threshold: config.threshold, rows: config.rows).bandCandidates(band)
+    try EdgesFile.write(pairs.map { (set.ordinal(Int($0 >> 32)), set.ordinal(Int($0 & 0xFFFF_FFFF))) }, band: band, settings: settings, to: output)
+    return pairs.count
   }
 
   /// `winnow dedup clusters`: every band's pairs and the exact groups → decisions file.
   func clusterPhase(files: [CorpusFiles], edgePaths: [Int: String], output: String) throws(RunError) -> (documents: Int, decisions: Int) {
     let set = try RecordSet(files: files, settings: settings, perms: config.perms)
+    let index = DedupIndex(set: set, threshold: config.threshold, rows: config.rows)
     var lists: [[DedupEdge]] = []
-    if config.exact { lists.append(DedupIndex(set: set, threshold: config.threshold, rows: config.rows).exactEdges().edges) }
+    if config.exact { lists.append(index.exactEdges().edges) }
+    var candidates: [UInt64] = []
     if config.near {
       for band in 0..<config.bands {
         guard let path = edgePaths[band] else {
           throw RunError("missing the pairs of band \(band): run 'winnow dedup buckets --band \(band)'")
         }
         let pairs = try EdgesFile.read(path, band: band, settings: settings)
-        var edges: [DedupEdge] = []
-        edges.reserveCapacity(pairs.count)
+        candidates.reserveCapacity(candidates.count + pairs.count)
         for (first, second) in pairs {
           guard let a = set.index(ofOrdinal: first), let b = set.index(ofOrdinal: second) else {
             throw RunError("'\(path)' names document ordinal \(first) or \(second), which no records file holds: files from different runs")
           }
-          edges.append(DedupEdge(first: UInt32(a), second: UInt32(b)))
+          candidates.append(UInt64(a) << 32 | UInt64(b))
         }
-        lists.append(edges)
       }
+      lists.append(index.confirm(&candidates, jobs: ProcessInfo.processInfo.activeProcessorCount))
     }
     let idPaths = files.map(\.ids)
     let (decisions, _) = try DedupClusters.decide(
-      set: set, edgeLists: lists, policy: config.keep, threshold: config.threshold,
+      set: set, edgeLists: lists, isExactList: config.exact, policy: config.keep, threshold: config.threshold,
       ids: { (indices: [Int]) throws(RunError) -> [Int: String] in try DedupClusters.readIDs(indices, set: set, idPaths: idPaths) })
     try CorpusDecisionsFile.write(decisions, to: output)
     return (set.count, decisions.count)
   }
 }
 
-/// A band's confirmed pairs between the bucket and cluster phases: "WINNOWE1", the settings,
+/// A band's candidate pairs between the bucket and cluster phases: "WINNOWE1", the settings,
 /// the band, then pairs of document ordinals (UInt64, little-endian).
 enum EdgesFile {
   static let magic = Array("WINNOWE1".utf8)
@@ -398,7 +408,7 @@ public enum DedupPhases {
     return stage.config.near ? stage.config.bands : 0
   }
 
-  /// Phase 2 for one band: returns the number of confirmed pairs written.
+  /// Phase 2 for one band: returns the number of candidate pairs written.
   public static func buckets(_ pipeline: Pipeline, directory: String, band: Int) throws(RunError) -> Int {
     let stage = try stage(pipeline)
     let files = try shardFiles(directory)

@@ -216,3 +216,45 @@ struct Shingler: Sendable {
     return (low, high)
   }
 }
+
+/// Shingle sets for exact confirmation: the low 32 bits of each shingle hash, sorted, distinct.
+enum ShingleSet {
+  /// LSD radix sort, four 8-bit passes: linear in the number of shingles (a comparison sort
+  /// of every document's set was a fifth of the signature phase).
+  static func sortedDistinct(_ hashes: [UInt64]) -> [UInt32] {
+    var keys = hashes.map { UInt32(truncatingIfNeeded: $0) }
+    var scratch = [UInt32](repeating: 0, count: keys.count)
+    keys.withUnsafeMutableBufferPointer { a in
+      scratch.withUnsafeMutableBufferPointer { b in
+        var source = a
+        var target = b
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: UInt32(0), to: 32, by: 8) {
+          for index in 0..<256 { counts[index] = 0 }
+          for key in source { counts[Int((key >> shift) & 0xFF)] += 1 }
+          var total = 0
+          for index in 0..<256 {
+            let count = counts[index]
+            counts[index] = total
+            total += count
+          }
+          for key in source {
+            let bucket = Int((key >> shift) & 0xFF)
+            target[counts[bucket]] = key
+            counts[bucket] += 1
+          }
+          swap(&source, &target)
+        }
+        // After four passes the sorted keys are back in `a`.
+      }
+    }
+    guard !keys.isEmpty else { return keys }
+    var write = 1
+    for read in 1..<keys.count where keys[read] != keys[write - 1] {
+      keys[write] = keys[read]
+      write += 1
+    }
+    keys.removeLast(keys.count - write)
+    return keys
+  }
+}
