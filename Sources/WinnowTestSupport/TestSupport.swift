@@ -181,3 +181,18 @@ extension Optional where Wrapped == String {
 extension String {
   public var utf8Bytes: [UInt8] { Array(utf8) }
 }
+
+/// SHA-256 of bytes, hex, computed by /usr/bin/sha256sum (independent of winnow's own code).
+public func sha256sum(_ data: Data) -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+  let input = Pipe(), output = Pipe()
+  process.standardInput = input
+  process.standardOutput = output
+  try? process.run()
+  input.fileHandleForWriting.write(data)
+  try? input.fileHandleForWriting.close()
+  let result = output.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return String(String(decoding: result, as: UTF8.self).prefix(64))
+}

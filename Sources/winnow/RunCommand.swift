@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Also write the run summary as JSON to this file (counts, timings per stage).")
   var summaryJSON: String?
 
+  @Option(name: .long, help: "Where to write the run's manifest (default: beside the output, X.jsonl → X.manifest.json).")
+  var manifest: String?
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
@@ -38,7 +41,10 @@ struct RunCommand: ParsableCommand {
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
     let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
     let summary = try runner.run()
-    if !quiet { printError(summary.render()) }
+    let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
+    let built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
+    try Manifest.write(built, to: manifestPath)
+    if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
     if let summaryJSON {
       do {
         let data = try JSONSerialization.data(withJSONObject: summary.json(), options: [.prettyPrinted, .sortedKeys])

@@ -17,6 +17,9 @@ public final class InputReader: @unchecked Sendable {
   public private(set) var skipped: [String: Int] = [:]
   /// Raw bytes read so far (compressed size is not counted).
   public private(set) var bytesRead: Int = 0
+  /// Every file opened, in reading order (path as opened, path relative to its input root);
+  /// "-" for standard input. The manifest lists and hashes them.
+  public private(set) var opened: [(path: String, relative: String)] = []
 
   private var pendingInputs: [String]
   /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
@@ -139,6 +142,7 @@ public final class InputReader: @unchecked Sendable {
         return nil
       }
     }
+    opened.append((file.path, file.relative))
     if file.path == "-" {
       return openStandardInput()
     }

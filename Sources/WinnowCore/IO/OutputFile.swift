@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Fails a run (exit code 1): the output cannot be written, and the like.
@@ -15,6 +16,9 @@ final class OutputFile {
   private var handle: UnsafeMutablePointer<FILE>?
   private(set) var records = 0
   private(set) var bytes = 0
+  /// SHA-256 of everything written, kept as it is written (the manifest records it).
+  private var hasher = SHA256()
+  private(set) var sha256 = ""
 
   init(path: String) throws(RunError) {
     self.path = path
@@ -42,11 +46,13 @@ final class OutputFile {
     }
     records += count
     bytes += data.count
+    hasher.update(data: data)
   }
 
   func commit() throws(RunError) {
     guard let handle else { return }
     self.handle = nil
+    sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
     if fflush(handle) != 0 || fclose(handle) != 0 {
       throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
     }
@@ -64,5 +70,11 @@ final class OutputFile {
 
   deinit {
     if handle != nil { discard() }
+  }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

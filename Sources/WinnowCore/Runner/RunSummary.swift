@@ -38,6 +38,11 @@ public struct RunSummary: Sendable {
   public var warnings: [String] = []
   public var outputPath = ""
   public var rejectsPath = ""
+  /// SHA-256 of the output and rejects files as written.
+  public var outputSHA256 = ""
+  public var rejectsSHA256 = ""
+  /// Every input file read, in order (path as opened, path relative to its input root).
+  public var inputFiles: [(path: String, relative: String)] = []
   public var jobs = 1
   /// Most batches held between reader and writer at once, and the bound on it: memory
   /// depends on these and the batch size, never on the corpus size.

@@ -80,7 +80,7 @@ public final class Runner: @unchecked Sendable {
         rejects.discard()
         throw error
       }
-      return finish(summary, warnings: warnings, start: start, output: output)
+      return finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
     }
     let scratch = scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -107,7 +107,7 @@ public final class Runner: @unchecked Sendable {
         output.discard()
         throw error
       }
-      return finish(summary, warnings: warnings, start: start, output: output)
+      return finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
     } catch {
       rejects.discard()
       throw error
@@ -190,7 +190,7 @@ public final class Runner: @unchecked Sendable {
       rejects.discard()
       throw error
     }
-    return finish(summary, warnings: [], start: start, output: output)
+    return finish(summary, warnings: [], start: start, output: output, rejects: rejects)
   }
 
   static func shardRejectsPath(_ directory: String, shard: Shard) -> String {
@@ -252,13 +252,15 @@ public final class Runner: @unchecked Sendable {
     summary.corpusStats.append(("filter_seconds", counts.seconds))
   }
 
-  func finish(_ summary: RunSummary, warnings: [String], start: Date, output: OutputFile?) -> RunSummary {
+  func finish(_ summary: RunSummary, warnings: [String], start: Date, output: OutputFile?, rejects: OutputFile? = nil) -> RunSummary {
     var summary = summary
     summary.warnings = warnings
     if let output {
       summary.outputBytes = output.bytes
       summary.outputPath = output.path
+      summary.outputSHA256 = output.sha256
     }
+    if let rejects { summary.rejectsSHA256 = rejects.sha256 }
     if summary.rejectsPath.isEmpty { summary.rejectsPath = pipeline.output.rejects }
     summary.seconds = Date().timeIntervalSince(start)
     return summary
@@ -398,6 +400,7 @@ public final class Runner: @unchecked Sendable {
       summary.corpusStats = [("signature_seconds", recordSeconds), ("signature_bytes", Double(recordBytes))]
     }
     summary.skippedFiles = reader.skipped
+    summary.inputFiles = reader.opened
     summary.peakBatchesInFlight = queue.peakInFlight
     summary.maxBatchesInFlight = queue.maxInFlight
   }

@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// `manifest.json`: what a run read, with which configuration and tool, and what it wrote, so
+/// the run can be checked or repeated later (`winnow verify`).
+public enum Manifest {
+  /// The configuration with every default filled in, as JSON-ready values: the input settings
+  /// and every stage with all its options. Output paths are not part of it (they are recorded
+  /// apart), so the same configuration written elsewhere has the same hash.
+  public static func canonicalConfig(_ pipeline: Pipeline) -> [String: Any] {
+    let input = pipeline.input
+    return [
+      "input": [
+        "paths": input.paths, "formats": input.formats.map(\.rawValue), "text_field": input.textField,
+        "id_field": input.idField, "max_document_bytes": input.maxDocumentBytes,
+      ] as [String: Any],
+      "stages": pipeline.stages.map { stage -> [String: Any] in
+        ["name": stage.name, "options": stage.options.values.mapValues(jsonValue)]
+      },
+    ]
+  }
+
+  static func jsonValue(_ value: OptionValue) -> Any {
+    switch value {
+    case .bool(let value): value
+    case .int(let value): value
+    case .double(let value): value
+    case .string(let value): value
+    case .strings(let values): values
+    }
+  }
+
+  /// JSON with sorted keys and no extra spaces: the same bytes for the same value.
+  public static func canonicalJSON(_ object: Any) -> Data {
+    (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+  }
+
+  public static func sha256Hex<D: DataProtocol>(_ data: D) -> String {
+    SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(2) }.joined()
+  }
+
+  /// Size and SHA-256 of a file, read in 1 MiB pieces.
+  public static func hashFile(_ path: String) throws(RunError) -> (size: Int, sha256: String) {
+    guard let handle = fopen(path, "rb") else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { fclose(handle) }
+    var hasher = SHA256()
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var size = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+      if count > 0 {
+        hasher.update(data: buffer[0..<count])
+        size += count
+      }
+      if count < buffer.count {
+        if ferror(handle) != 0 { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        break
+      }
+    }
+    return (size, hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
+  }
+
+  /// The manifest of a finished run.
+  public static func build(
+    pipeline: Pipeline, summary: RunSummary, command: [String], tool: [String: String], interrupted: Bool = false
+  ) throws(RunError) -> [String: Any] {
+    let config = canonicalConfig(pipeline)
+    var inputs: [[String: Any]] = []
+    var seen = Set<String>()
+    for file in summary.inputFiles where seen.insert(file.path).inserted {
+      if file.path == "-" {
+        inputs.append(["path": "-", "note": "standard input: not hashed"])
+      } else {
+        let (size, sha) = try hashFile(file.path)
+        inputs.append(["path": file.path, "size": size, "sha256": sha])
+      }
+    }
+    var seeds: [String: Any] = [:]
+    for (index, stage) in pipeline.stages.enumerated() {
+      for (name, value) in stage.options.values where name == "seed" || name.hasSuffix("_seed") {
+        seeds["stages[\(index)].\(stage.name).\(name)"] = jsonValue(value)
+      }
+    }
+    var counts = summary.json()
+    for key in ["output", "rejects", "seconds", "jobs", "peak_batches_in_flight", "warnings"] { counts.removeValue(forKey: key) }
+    var timings: [String: Any] = ["seconds": summary.seconds]
+    timings["stages"] = Dictionary(summary.stages.map { ($0.name, $0.seconds) }) { a, _ in a }
+    return [
+      "manifest_version": 1,
+      "winnow": tool,
+      "command": command,
+      "cwd": FileManager.default.currentDirectoryPath,
+      "pipeline_file": pipeline.file,
+      "config": config,
+      "config_sha256": sha256Hex(canonicalJSON(config)),
+      "inputs": inputs,
+      "output": ["path": summary.outputPath, "sha256": summary.outputSHA256, "records": summary.kept, "bytes": summary.outputBytes],
+      "rejects": ["path": summary.rejectsPath, "sha256": summary.rejectsSHA256, "records": summary.rejected],
+      "counts": counts,
+      "seeds": seeds,
+      "jobs": summary.jobs,
+      "timings": timings,
+      "warnings": summary.warnings,
+      "interrupted": interrupted,
+      "finished": ISO8601DateFormatter().string(from: Date()),
+    ]
+  }
+
+  /// Writes the manifest (pretty, sorted keys) under a temporary name, then renames it.
+  public static func write(_ manifest: [String: Any], to path: String) throws(RunError) {
+    do {
+      let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+      let temporary = path + ".partial"
+      try data.write(to: URL(fileURLWithPath: temporary))
+      guard rename(temporary, path) == 0 else { throw RunError("cannot rename '\(temporary)' to '\(path)': \(String(cString: strerror(errno)))") }
+    } catch let error as RunError {
+      throw error
+    } catch {
+      throw RunError("cannot write manifest '\(path)': \(error.localizedDescription)")
+    }
+  }
+
+  /// `X.jsonl` → `X.manifest.json`, beside the output.
+  public static func defaultPath(forOutput output: String) -> String {
+    (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".manifest.json"
+  }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+import WinnowNative
+import WinnowStages
+
+/// What built this binary: version, git commit, and the native libraries' versions.
+enum ToolInfo {
+  static var fields: [String: String] {
+    ["version": WinnowVersion.string, "commit": commit, "icu": ICU.version, "libxml2": LibXML2.version]
+  }
+
+  /// The commit of the checkout the binary was built in (found from the executable's own path:
+  /// `.build/…/winnow` inside a git work tree), or "unknown" for a binary copied elsewhere.
+  static let commit: String = {
+    guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return "unknown" }
+    var directory = (executable as NSString).deletingLastPathComponent
+    while directory != "/" && !directory.isEmpty {
+      let git = directory + "/.git"
+      if let head = try? String(contentsOfFile: git + "/HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) {
+        guard head.hasPrefix("ref: ") else { return head }
+        let ref = String(head.dropFirst(5))
+        if let hash = try? String(contentsOfFile: git + "/" + ref, encoding: .utf8) {
+          return hash.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let packed = try? String(contentsOfFile: git + "/packed-refs", encoding: .utf8),
+          let line = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + ref) })
+        {
+          return String(line.prefix { $0 != " " })
+        }
+        return "unknown"
+      }
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    return "unknown"
+  }()
+}
+
+struct VerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Re-run the run a manifest describes and check that its output is byte-identical.",
+    discussion: """
+      Checks that the pipeline file still gives the same configuration and that every input still has the \
+      recorded SHA-256, runs the pipeline again into a temporary directory, and compares the output and \
+      rejects with the recorded SHA-256. When the output differs, names the first differing record. \
+      Exit codes: 0 identical, 1 not identical (or the run failed), 2 bad manifest or usage.
+      """)
+
+  @Argument(help: "A manifest written by 'winnow run' (X.manifest.json beside the output X.jsonl).")
+  var manifest: String
+
+  @Option(name: .long, help: "Worker threads for the re-run (default: as recorded; the output does not depend on it).")
+  var jobs: Int?
+
+  func run() throws {
+    guard let data = FileManager.default.contents(atPath: manifest),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { throw ValidationError("cannot read '\(manifest)' as a JSON object") }
+    guard let pipelineFile = object["pipeline_file"] as? String, let recordedConfig = object["config_sha256"] as? String,
+      let output = object["output"] as? [String: Any], let recordedOutput = output["sha256"] as? String,
+      let rejects = object["rejects"] as? [String: Any], let recordedRejects = rejects["sha256"] as? String,
+      let inputs = object["inputs"] as? [[String: Any]], let config = object["config"] as? [String: Any],
+      let input = config["input"] as? [String: Any], let paths = input["paths"] as? [String]
+    else { throw ValidationError("'\(manifest)' is not a winnow manifest (missing pipeline_file, config, inputs, output or rejects)") }
+
+    // Relative paths in the manifest are relative to the directory the run started in.
+    if let cwd = object["cwd"] as? String, FileManager.default.fileExists(atPath: cwd) {
+      FileManager.default.changeCurrentDirectoryPath(cwd)
+    }
+    var problems: [String] = []
+    // 1. The configuration.
+    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipelineFile, overrides: ConfigOverrides(inputs: paths))
+    let configHash = Manifest.sha256Hex(Manifest.canonicalJSON(Manifest.canonicalConfig(loaded)))
+    if configHash != recordedConfig {
+      problems.append("the configuration changed: '\(pipelineFile)' with all defaults now hashes to \(configHash), the manifest recorded \(recordedConfig) (a stage option, a default, or the stage list differs)")
+    }
+    // 2. The inputs.
+    for entry in inputs {
+      guard let path = entry["path"] as? String, path != "-", let sha = entry["sha256"] as? String else { continue }
+      do {
+        let now = try Manifest.hashFile(path)
+        if now.sha256 != sha { problems.append("input '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
+      } catch {
+        problems.append("input '\(path)' cannot be read: \(error)")
+      }
+    }
+    if !problems.isEmpty {
+      for problem in problems { printError("winnow verify: " + problem) }
+      throw ExitCode(WinnowExit.runFailed)
+    }
+    // 3. Re-run into a temporary directory.
+    let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())"
+    try? FileManager.default.removeItem(atPath: scratch)
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    var pipeline = loaded
+    pipeline.output.path = scratch + "/clean.jsonl"
+    pipeline.output.rejects = scratch + "/rejects.jsonl"
+    let recordedJobs = object["jobs"] as? Int ?? ProcessInfo.processInfo.activeProcessorCount
+    let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs ?? recordedJobs), progress: false)).run()
+    var same = true
+    if summary.outputSHA256 != recordedOutput {
+      same = false
+      printError("winnow verify: the output differs: SHA-256 \(summary.outputSHA256), recorded \(recordedOutput)")
+      printError("  " + firstDifference(recorded: output["path"] as? String, recordedSHA: recordedOutput, now: pipeline.output.path))
+    }
+    if summary.rejectsSHA256 != recordedRejects {
+      same = false
+      printError("winnow verify: the rejects differ: SHA-256 \(summary.rejectsSHA256), recorded \(recordedRejects)")
+      printError("  " + firstDifference(recorded: rejects["path"] as? String, recordedSHA: recordedRejects, now: pipeline.output.rejects))
+    }
+    guard same else { throw ExitCode(WinnowExit.runFailed) }
+    print("winnow verify: identical: \(summary.kept) records (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")
+  }
+
+  /// The first record where the re-run's file and the recorded file differ, when the recorded
+  /// file is still there as it was written.
+  func firstDifference(recorded path: String?, recordedSHA: String, now: String) -> String {
+    guard let path, let hashed = try? Manifest.hashFile(path), hashed.sha256 == recordedSHA else {
+      return "the recorded file is no longer there as it was written, so records cannot be compared"
+    }
+    guard let old = try? String(contentsOfFile: path, encoding: .utf8), let new = try? String(contentsOfFile: now, encoding: .utf8) else {
+      return "cannot read the files to compare records"
+    }
+    let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
+    let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+    for index in 0..<max(oldLines.count, newLines.count) {
+      let a = index < oldLines.count ? oldLines[index] : nil
+      let b = index < newLines.count ? newLines[index] : nil
+      if a != b {
+        func id(_ line: Substring?) -> String {
+          guard let line, let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return "(none)" }
+          return (object["id"] as? String).map { "'\($0)'" } ?? "(no id)"
+        }
+        return "first difference at record \(index + 1): recorded \(id(a)), now \(id(b))"
+      }
+    }
+    return "the records are the same but the bytes are not (line endings?)"
+  }
+}
