@@ -29,6 +29,9 @@ test: deps ## run the whole test suite (unit, config, readers, end to end) and t
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
 	else echo "../shared/contract-check.sh not found: contract check not run"; fi
+	@# The reference pipeline on samples/ and its data-quality gates (JUnit XML in out/gates.xml).
+	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
+	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
 
 bench: build ## decode+normalize MB/s per core and peak memory on a generated corpus; the whole ko-news pipeline's MB/s per core on the eval set
 	python3 bench/bench.py --winnow $(WINNOW)

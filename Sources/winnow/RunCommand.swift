@@ -32,6 +32,9 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Where to write the run's manifest (default: beside the output, X.jsonl → X.manifest.json).")
   var manifest: String?
 
+  @Option(name: .long, help: "Write the pipeline's gates as JUnit XML (one test case per gate) to this file.")
+  var junit: String?
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
@@ -42,8 +45,7 @@ struct RunCommand: ParsableCommand {
     let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
     let summary = try runner.run()
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
-    let built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
-    try Manifest.write(built, to: manifestPath)
+    var built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
     if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
     if let summaryJSON {
       do {
@@ -51,6 +53,23 @@ struct RunCommand: ParsableCommand {
         try data.write(to: URL(fileURLWithPath: summaryJSON))
       } catch {
         throw RunError("cannot write summary '\(summaryJSON)': \(error.localizedDescription)")
+      }
+    }
+    // The pipeline's gates, on what was just written.
+    var gateResults: [GateResult] = []
+    if let gates = loaded.gates {
+      let counts = GateCounts(
+        documents: summary.documents, rejected: summary.rejected,
+        stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
+      gateResults = try GateEvaluator.evaluate(file: loaded.output.path, gates: gates, counts: counts)
+      built["gates"] = GateEvaluator.json(gateResults)
+    }
+    try Manifest.write(built, to: manifestPath)
+    if loaded.gates != nil {
+      try report(gateResults, suite: loaded.file, json: false, junit: junit, quiet: quiet)
+      if gateResults.contains(where: { !$0.passed }) {
+        printError("winnow: error: \(gateResults.filter { !$0.passed }.count) gate(s) failed; the output is written, the run is marked failed")
+        throw ExitCode(WinnowExit.runFailed)
       }
     }
   }

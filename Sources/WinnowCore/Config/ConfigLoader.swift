@@ -35,6 +35,30 @@ public struct ConfigLoader {
     return try load(yaml: yaml, file: file, overrides: overrides)
   }
 
+  /// A gates file for `winnow check`: a mapping of gates, as a pipeline's `gates:` section.
+  public func loadGates(file: String) throws(ConfigError) -> GateSettings {
+    guard let data = FileManager.default.contents(atPath: file), let yaml = String(data: data, encoding: .utf8) else {
+      throw ConfigError([Diagnostic(file: file, keyPath: "", message: "cannot read gates file")])
+    }
+    var session = ValidationSession(file: file, yaml: yaml, registry: registry)
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: yaml)
+    } catch let yamlError as YamlError {
+      session.reportYAMLError(yamlError)
+      throw ConfigError(session.diagnostics)
+    } catch {
+      throw ConfigError([Diagnostic(file: file, keyPath: "", message: "cannot parse YAML: \(error)")])
+    }
+    guard let root else { throw ConfigError([Diagnostic(file: file, keyPath: "", message: "gates file is empty")]) }
+    // Either the gates themselves, or a pipeline-like file with a `gates:` key.
+    var node = root
+    if case .mapping(let map) = root, let inner = map["gates"] { node = inner }
+    let gates = session.validateGates(node, path: "")
+    if let gates, session.diagnostics.isEmpty { return gates }
+    throw ConfigError(session.diagnostics)
+  }
+
   public func load(yaml: String, file: String, overrides: ConfigOverrides = ConfigOverrides()) throws(ConfigError) -> Pipeline {
     var session = ValidationSession(file: file, yaml: yaml, registry: registry)
     let pipeline = session.validate(overrides: overrides)
@@ -122,7 +146,7 @@ struct ValidationSession {
     }
     guard let top = mapping(root, "") else { return nil }
 
-    let topKeys = ["version", "input", "output", "stages"]
+    let topKeys = ["version", "input", "output", "stages", "gates"]
     checkKeys(top, allowed: topKeys, path: "")
 
     // version
@@ -143,9 +167,45 @@ struct ValidationSession {
     let input = validateInput(value(top, "input"), overrides: overrides, root: root)
     let output = validateOutput(value(top, "output"), overrides: overrides, root: root)
     let stages = validateStages(value(top, "stages"), root: root)
+    var gates: GateSettings?
+    if let gatesNode = value(top, "gates") {
+      gates = validateGates(gatesNode, path: "gates")
+      if gates == nil { return nil }
+    }
 
     guard let input, let output, let stages else { return nil }
-    return Pipeline(file: file, input: input, output: output, stages: stages)
+    return Pipeline(file: file, input: input, output: output, stages: stages, gates: gates)
+  }
+
+  /// A `gates:` mapping (or a whole gates file): each key a gate of `GateSpecs`.
+  mutating func validateGates(_ node: Node, path: String) -> GateSettings? {
+    var values = StageOptions.defaults(for: GateSpecs.options).values
+    var configured: [String] = []
+    guard let map = mapping(node, path) else { return nil }
+    var ok = true
+    for (keyNode, valueNode) in map {
+      let key = keyNode.scalar?.string ?? ""
+      guard let spec = GateSpecs.options.first(where: { $0.name == key }) else {
+        error("unknown gate '\(key)'" + suggestion(for: key, in: GateSpecs.options.map(\.name)), at: keyNode, path)
+        ok = false
+        continue
+      }
+      if let value = parseOption(valueNode, spec: spec, path: path.isEmpty ? key : "\(path).\(key)") {
+        values[key] = value
+        configured.append(key)
+      } else {
+        ok = false
+      }
+    }
+    if case .string(let rules)? = values["boilerplate_rules"], !rules.isEmpty {
+      let resolved = rules.hasPrefix("/") ? rules : baseDirectory + "/" + rules
+      if !FileManager.default.fileExists(atPath: resolved), let node = value(map, "boilerplate_rules") {
+        error("boilerplate_rules: no such file '\(resolved)'", at: node, path.isEmpty ? "boilerplate_rules" : "\(path).boilerplate_rules")
+        ok = false
+      }
+      values["boilerplate_rules"] = .string(resolved)
+    }
+    return ok ? GateSettings(options: StageOptions(values), configured: configured, baseDirectory: baseDirectory) : nil
   }
 
   // MARK: sections

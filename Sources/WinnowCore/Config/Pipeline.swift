@@ -5,12 +5,15 @@ public struct Pipeline: Sendable {
   public var input: InputSettings
   public var output: OutputSettings
   public var stages: [PipelineStage]
+  /// The `gates:` section, when there is one: checked on the output after the run.
+  public var gates: GateSettings?
 
-  public init(file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage]) {
+  public init(file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage], gates: GateSettings? = nil) {
     self.file = file
     self.input = input
     self.output = output
     self.stages = stages
+    self.gates = gates
   }
 }
 
