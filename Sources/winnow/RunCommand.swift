@@ -43,8 +43,26 @@ struct RunCommand: ParsableCommand {
     let overrides = ConfigOverrides(inputs: input, output: output, rejects: rejects)
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
     let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
-    let summary = try runner.run()
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
+    let summary: RunSummary
+    do {
+      summary = try runner.run()
+    } catch {
+      if RunCancellation.isRequested {
+        // An interrupted run leaves no output, and a manifest that says so.
+        let config = Manifest.canonicalConfig(loaded)
+        try? Manifest.write(
+          [
+            "manifest_version": 1, "winnow": ToolInfo.fields, "command": CommandLine.arguments,
+            "cwd": FileManager.default.currentDirectoryPath, "pipeline_file": loaded.file, "config": config,
+            "config_sha256": Manifest.sha256Hex(Manifest.canonicalJSON(config)), "interrupted": true,
+            "signal": RunCancellation.signal == SIGINT ? "SIGINT" : "SIGTERM",
+            "output": ["path": loaded.output.path, "written": false],
+            "finished": ISO8601DateFormatter().string(from: Date()),
+          ], to: manifestPath)
+      }
+      throw error
+    }
     var built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
     if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
     if let summaryJSON {

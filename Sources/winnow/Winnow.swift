@@ -28,9 +28,30 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// SIGINT and SIGTERM ask the run to stop: it stops at the next batch, removes what it was
+/// writing and exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at once.
+enum Signals {
+  nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+  static func install() {
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        if RunCancellation.isRequested { exit(128 + number) }
+        RunCancellation.request(signal: number)
+        FileHandle.standardError.write(Data("\nwinnow: \(number == SIGINT ? "SIGINT" : "SIGTERM"): stopping after the current batch (again to stop at once)\n".utf8))
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+}
+
 @main
 enum Main {
   static func main() {
+    Signals.install()
     do {
       var command = try Winnow.parseAsRoot()
       try command.run()
@@ -41,6 +62,7 @@ enum Main {
       exit(WinnowExit.invalid)
     } catch let error as RunError {
       printError("winnow: error: \(error.message)")
+      if RunCancellation.isRequested { exit(128 + RunCancellation.signal) }
       exit(WinnowExit.runFailed)
     } catch {
       let code = Winnow.exitCode(for: error)

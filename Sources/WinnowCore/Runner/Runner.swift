@@ -62,6 +62,7 @@ public final class Runner: @unchecked Sendable {
   public func run() throws(RunError) -> RunSummary {
     let start = Date()
     let warnings = learnAll()
+    try RunCancellation.check()
     var summary = RunSummary()
     guard let corpus else {
       let output = try OutputFile(path: pipeline.output.path)
@@ -74,6 +75,7 @@ public final class Runner: @unchecked Sendable {
       }
       do throws(RunError) {
         try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
+        try RunCancellation.check()
         try commit(rejects: rejects, output: output)
       } catch {
         output.discard()
@@ -96,12 +98,14 @@ public final class Runner: @unchecked Sendable {
       try pass(sinks, shard: .whole, summary: &summary, start: start)
       try sinks.commitCorpusFiles()
       let outcome = try corpus.decide([files], jobs: options.jobs, log: log)
+      try RunCancellation.check()
       let output = try OutputFile(path: pipeline.output.path)
       do throws(RunError) {
         let counts = try CorpusFilter.run(
           files: files, decisions: outcome.decisions, field: corpus.field, stageName: pipeline.stages.last!.name,
           output: output, rejects: rejects)
         apply(counts, outcome: outcome, to: &summary)
+        try RunCancellation.check()
         try commit(rejects: rejects, output: output)
       } catch {
         output.discard()
@@ -207,7 +211,7 @@ public final class Runner: @unchecked Sendable {
   }
 
   func log(_ line: String) {
-    if options.progress && isatty(2) == 1 { FileHandle.standardError.write(Data(("winnow: " + line + "\n").utf8)) }
+    if options.progress { FileHandle.standardError.write(Data(("winnow: " + line + "\n").utf8)) }
   }
 
   /// Runs the first pass of every learning stage, in pipeline order.
@@ -359,8 +363,8 @@ public final class Runner: @unchecked Sendable {
 
     summary.jobs = options.jobs
     summary.stages = pipeline.stages.map { StageCounts(name: $0.name) }
-    var lastProgress = Date()
-    let showProgress = options.progress && isatty(2) == 1
+    let progress = ProgressLine(enabled: options.progress, totalBytes: ProgressLine.inputSize(pipeline.input))
+    let phase = corpus == nil ? "cleaning" : "cleaning and signatures"
     var recordSeconds = 0.0
     var recordBytes = 0
     do throws(RunError) {
@@ -382,15 +386,10 @@ public final class Runner: @unchecked Sendable {
         for (key, value) in result.readFailures { summary.readFailures[key, default: 0] += value }
         for index in summary.stages.indices { summary.stages[index].merge(result.stages[index]) }
         queue.release()
-        if showProgress, Date().timeIntervalSince(lastProgress) >= 1 {
-          lastProgress = Date()
-          let seconds = lastProgress.timeIntervalSince(start)
-          let rate = seconds > 0 ? Double(summary.inputBytes) / 1_000_000 / seconds : 0
-          FileHandle.standardError.write(Data(
-            "\rwinnow: \(summary.documents) documents, \(summary.inputBytes / 1_000_000) MB, \(format2(rate)) MB/s, kept \(summary.kept)   ".utf8))
-        }
+        progress.update(documents: summary.documents, bytes: summary.inputBytes, kept: summary.kept, phase: phase)
+        try RunCancellation.check()
       }
-      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      progress.clear()
     } catch {
       queue.cancel()
       sinks.discard()
@@ -449,7 +448,10 @@ public final class Runner: @unchecked Sendable {
       worker.stackSize = 8 << 20
       worker.start()
     }
-    while queue.nextInOrder() != nil { queue.release() }
+    while queue.nextInOrder() != nil {
+      queue.release()
+      if RunCancellation.isRequested { queue.cancel() }
+    }
     learner.finishLearning()
   }
 

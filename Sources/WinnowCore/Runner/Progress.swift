@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// A request to stop (SIGINT/SIGTERM): the runner checks it between batches and phases and
+/// fails the run cleanly (no finished-looking output, scratch files removed).
+public enum RunCancellation {
+  private static let requested = Atomic<Int32>(0)
+
+  /// The signal that asked to stop, or 0.
+  public static var signal: Int32 { requested.load(ordering: .acquiring) }
+  public static var isRequested: Bool { signal != 0 }
+
+  public static func request(signal: Int32) {
+    requested.store(signal, ordering: .releasing)
+  }
+
+  static func check() throws(RunError) {
+    if isRequested {
+      throw RunError("interrupted by \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"): nothing was written")
+    }
+  }
+}
+
+/// Progress on stderr: on a terminal one line rewritten at most 10 times a second; otherwise a
+/// log line every `logInterval` seconds; nothing when quiet.
+final class ProgressLine {
+  let enabled: Bool
+  let terminal: Bool
+  let totalBytes: Int?
+  let start = Date()
+  var lastShown = Date.distantPast
+  let logInterval: TimeInterval = 5
+  var shownOnTerminal = false
+
+  init(enabled: Bool, totalBytes: Int?) {
+    self.enabled = enabled
+    terminal = isatty(2) == 1
+    self.totalBytes = totalBytes
+  }
+
+  func update(documents: Int, bytes: Int, kept: Int, phase: String, force: Bool = false) {
+    guard enabled else { return }
+    let now = Date()
+    let interval = terminal ? 0.1 : logInterval
+    guard force || now.timeIntervalSince(lastShown) >= interval else { return }
+    lastShown = now
+    let seconds = now.timeIntervalSince(start)
+    let rate = seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0
+    var line = "winnow: \(phase): \(documents) documents, \(bytes / 1_000_000) MB"
+    if let totalBytes, totalBytes > 0 {
+      let share = min(1, Double(bytes) / Double(totalBytes))
+      line += " of \(totalBytes / 1_000_000) MB (\(Int(share * 100))%)"
+      if rate > 0, share < 1 {
+        let remaining = Double(totalBytes - bytes) / 1_000_000 / rate
+        line += ", ETA \(Self.duration(remaining))"
+      }
+    }
+    line += ", \(format2(rate)) MB/s, kept \(kept)"
+    if terminal {
+      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+      shownOnTerminal = true
+    } else {
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+  }
+
+  /// A phase line (dedup's buckets, clusters, filter): always its own line.
+  func phase(_ text: String) {
+    guard enabled else { return }
+    clear()
+    FileHandle.standardError.write(Data(("winnow: " + text + "\n").utf8))
+  }
+
+  func clear() {
+    if terminal && shownOnTerminal {
+      FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+      shownOnTerminal = false
+    }
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    return total >= 3600 ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
+  }
+
+  /// The size of the inputs when it can be known up front (files and directories, not stdin).
+  static func inputSize(_ settings: InputSettings) -> Int? {
+    var total = 0
+    for path in settings.paths {
+      if path == "-" { return nil }
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+      if isDirectory.boolValue {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { continue }
+        while let name = walker.nextObject() as? String {
+          guard let ext = InputReader.format(ofFileNamed: name), settings.formats.contains(ext.format) else { continue }
+          if let size = (try? FileManager.default.attributesOfItem(atPath: path + "/" + name))?[.size] as? Int { total += size }
+        }
+      } else if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+        total += size
+      }
+    }
+    return total
+  }
+}
