@@ -16,7 +16,7 @@ struct DedupCommand: ParsableCommand {
         winnow dedup buckets    P.yaml --band b --work W      (once per band; 'winnow dedup bands P.yaml' prints how many)
         winnow dedup clusters   P.yaml --work W               (once: groups, kept documents → W/decisions.jsonl)
         winnow dedup filter     P.yaml --shard i/N --work W   (once per shard: clean and rejected records)
-      The shards' outputs, taken in shard order and merged by input position, equal one 'winnow run'.
+      Together the shards' outputs hold exactly the records of one 'winnow run' (each shard's in input order).
       """,
     subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self]
   )
@@ -133,6 +133,7 @@ struct DedupCommand: ParsableCommand {
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
       var pipeline = try common.load()
+      try DedupPhases.checkDecisions(common.work)
       pipeline.output.path = output ?? Self.shardPath(pipeline.output.path, shard)
       pipeline.output.rejects = rejects ?? Self.shardPath(pipeline.output.rejects, shard)
       let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: 1, progress: !common.quiet))

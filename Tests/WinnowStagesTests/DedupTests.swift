@@ -280,6 +280,27 @@ import WinnowTestSupport
     #expect(exactNear["similarity"] as? Double == 0.865)
   }
 
+  @Test func nfdCopiesAreCopiesAndPunctuationOnlyTextsAreNot() throws {
+    let nfd = Self.story.decomposedStringWithCanonicalMapping
+    let records: [(id: String, text: String, extra: String)] = [
+      ("nfc", Self.story, ""), ("nfd", nfd, ""), ("dots", "!!! ??? ...", ""), ("dashes", "...---", ""),
+    ]
+    let (clean, rejects, _, _) = try run(records)
+    #expect(clean.compactMap { $0["id"] as? String } == ["nfc", "dots", "dashes"])
+    #expect(rejects.map { "\($0["id"]!) \($0["reason"]!)" } == ["nfd duplicate"])
+  }
+
+  /// More than 64 linked documents are decided along their pairs (linear), with the same
+  /// result here as comparing all: 100 copies, the longest kept.
+  @Test func largeGroupsAreDecidedAlongTheirPairs() throws {
+    var records: [(id: String, text: String, extra: String)] = []
+    for index in 0..<100 { records.append(("c\(index)", Self.story + String(repeating: " 끝", count: index % 7), "")) }
+    let (clean, rejects, _, _) = try run(records, options: "{keep: longest}")
+    #expect(clean.compactMap { $0["id"] as? String } == ["c6"])
+    #expect((clean.first?["dedup"] as? [String: Any])?["size"] as? Int == 100)
+    #expect(rejects.count == 99)
+  }
+
   @Test func keepPolicies() throws {
     let story = Self.story
     let longer = story + " 시는 다음 주 공청회를 연다."

@@ -125,6 +125,21 @@ import WinnowTestSupport
     #expect(noPairs.stderr.contains("missing the pairs of band 0"), "\(noPairs.stderr)")
     let badShard = try runWinnow(["dedup", "filter", "p.yaml", "--shard", "3/3", "--work", "w"], in: directory.path)
     #expect(badShard.status == 2)
+
+    // A work directory used again: pairs and decisions older than the records are refused.
+    for band in 0..<16 {
+      _ = try runWinnow(["dedup", "buckets", "p.yaml", "--band", "\(band)", "--work", "w", "--quiet"], in: directory.path)
+    }
+    #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    Thread.sleep(forTimeInterval: 1.1)
+    _ = try runWinnow(["dedup", "signatures", "p.yaml", "--shard", "1/3", "--work", "w", "--quiet"], in: directory.path)
+    let staleDecisions = try runWinnow(["dedup", "filter", "p.yaml", "--shard", "1/3", "--work", "w"], in: directory.path)
+    #expect(staleDecisions.status == 1)
+    #expect(staleDecisions.stderr.contains("decisions.jsonl' is older than the records"), "\(staleDecisions.stderr)")
+    let stalePairs = try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w"], in: directory.path)
+    #expect(stalePairs.status == 1)
+    #expect(stalePairs.stderr.contains("is older than the records"), "\(stalePairs.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.path + "/w/decisions.jsonl"))
   }
 }
 

@@ -33,6 +33,7 @@ final class RecordSet: @unchecked Sendable {
       let missing = (0..<shardCount).filter { !seen.contains($0) }.map { "\($0)/\(shardCount)" }
       throw RunError("missing the records of shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")): run 'winnow dedup signatures --shard i/\(shardCount)' for each")
     }
+    guard files.count <= Int(UInt16.max) else { throw RunError("more than \(UInt16.max) shards in one dedup index") }
     files.sort { $0.shard.index < $1.shard.index }
     self.files = files
     count = files.reduce(0) { $0 + $1.count }
@@ -62,6 +63,8 @@ final class RecordSet: @unchecked Sendable {
   @inline(__always) func signature(_ index: Int) -> UnsafePointer<UInt32> { let (f, p) = locate(index); return f.signature(p) }
   @inline(__always) func hasShingles(_ index: Int) -> Bool { let (f, p) = locate(index); return f.hasShingles(p) }
   @inline(__always) func exact(_ index: Int) -> (UInt64, UInt64) { let (f, p) = locate(index); return f.exact(p) }
+  /// Nothing was left after normalization (only spaces and punctuation): never an exact copy.
+  @inline(__always) func isEmptyText(_ index: Int) -> Bool { let (f, p) = locate(index); return f.isEmptyText(p) }
 
   /// The dense index of a document ordinal.
   func index(ofOrdinal ordinal: UInt64) -> Int? {
@@ -135,7 +138,7 @@ struct DedupIndex {
   func exactEdges() -> (edges: [DedupEdge], bytes: Int) {
     var keys: [(UInt64, UInt64, UInt32)] = []
     keys.reserveCapacity(set.count)
-    for index in 0..<set.count {
+    for index in 0..<set.count where !set.isEmptyText(index) {
       let (low, high) = set.exact(index)
       keys.append((high, low, UInt32(index)))
     }
@@ -306,10 +309,15 @@ enum DedupClusters {
       if let hit = known[key] {
         return hit.similarity > 1 ? (1, true, true) : (hit.similarity, hit.exact, false)
       }
-      if set.exact(Int(a)) == set.exact(Int(b)) { return (1, true, true) }
+      if isExactList && !set.isEmptyText(Int(a)) && set.exact(Int(a)) == set.exact(Int(b)) { return (1, true, true) }
       let (value, exact) = set.measured(Int(a), Int(b))
       return (value, exact, false)
     }
+    // Sets up to this size are decided by comparing every member with each kept document;
+    // larger ones (long chains of rolling updates, templated pages) only along their confirmed
+    // pairs and equal texts, so the work stays linear in the pairs.
+    let compareAllUpTo = 64
+    var adjacency: [UInt32: [UInt32]] = [:]
     // Members of each joined set, in input order: counting sort by root.
     var starts = [UInt32](repeating: 0, count: set.count + 1)
     for index in 0..<set.count { starts[forest.find(index) + 1] += 1 }
@@ -322,11 +330,64 @@ enum DedupClusters {
       fill[root] += 1
     }
     fill = []
+    for edges in edgeLists {
+      for edge in edges {
+        let root = forest.find(Int(edge.first))
+        guard starts[root + 1] - starts[root] > UInt32(compareAllUpTo) else { continue }
+        adjacency[edge.first, default: []].append(edge.second)
+        adjacency[edge.second, default: []].append(edge.first)
+      }
+    }
     // (member, kept, size) for every document in a group of two or more.
     var groups: [(member: UInt32, kept: UInt32, similarity: Double, exact: Bool, sameText: Bool)] = []
     var groupSize: [UInt32: Int] = [:]
     for root in 0..<set.count where starts[root + 1] - starts[root] > 1 {
       var remaining = Array(members[Int(starts[root])..<Int(starts[root + 1])])
+      if remaining.count > compareAllUpTo {
+        // In the policy's order, the first undecided member is kept, with every undecided
+        // member confirmed similar to it or of the same normalized text.
+        let order = remaining.sorted { a, b in
+          policy.prefers(Int(a), over: Int(b), in: set) || (!policy.prefers(Int(b), over: Int(a), in: set) && a < b)
+        }
+        var sameText: [String: [UInt32]] = [:]
+        if isExactList {
+          for member in remaining where !set.isEmptyText(Int(member)) {
+            let (low, high) = set.exact(Int(member))
+            sameText["\(low):\(high)", default: []].append(member)
+          }
+        }
+        var decided = Set<UInt32>()
+        for kept in order where !decided.contains(kept) {
+          decided.insert(kept)
+          var copies: [(UInt32, (similarity: Double, exact: Bool, sameText: Bool))] = []
+          var candidates = adjacency[kept] ?? []
+          if isExactList && !set.isEmptyText(Int(kept)) {
+            let (low, high) = set.exact(Int(kept))
+            candidates += sameText["\(low):\(high)"] ?? []
+          }
+          for member in candidates where !decided.contains(member) {
+            let m = measure(member, kept)
+            if m.sameText || m.similarity >= threshold - 1e-9 {
+              decided.insert(member)
+              copies.append((member, m))
+              // Members with this member's text are exactly as similar to the kept one.
+              if isExactList && !m.sameText && !set.isEmptyText(Int(member)) {
+                let (low, high) = set.exact(Int(member))
+                for twin in sameText["\(low):\(high)"] ?? [] where !decided.contains(twin) {
+                  decided.insert(twin)
+                  copies.append((twin, m))
+                }
+              }
+            }
+          }
+          if !copies.isEmpty {
+            for (member, m) in copies { groups.append((member, kept, m.similarity, m.exact, m.sameText)) }
+            groups.append((kept, kept, 1, true, true))
+            groupSize[kept] = copies.count + 1
+          }
+        }
+        continue
+      }
       while remaining.count > 1 {
         var kept = remaining[0]
         for candidate in remaining.dropFirst() where policy.prefers(Int(candidate), over: Int(kept), in: set) { kept = candidate }
@@ -369,7 +430,7 @@ enum DedupClusters {
             similarity: group.similarity, method: group.exact ? "exact" : "estimate"))
       }
     }
-    return (decisions, set.count * 12 + groups.count * 8)
+    return (decisions, set.count * 12 + groups.count * MemoryLayout<(UInt32, UInt32, Double, Bool, Bool)>.stride + known.count * 48)
   }
 
   /// Reads the ids of `indices` (sorted dense indices) from each shard's ids file.
@@ -377,7 +438,7 @@ enum DedupClusters {
     var wanted: [[(position: Int, index: Int)]] = Array(repeating: [], count: set.files.count)
     for index in indices {
       let (file, position) = set.locate(index)
-      let fileIndex = set.files.firstIndex { $0 === file }!
+      let fileIndex = set.files.firstIndex { $0 === file }!  // locate returns one of set.files
       wanted[fileIndex].append((position, index))
     }
     var names: [Int: String] = [:]

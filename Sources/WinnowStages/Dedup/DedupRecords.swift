@@ -10,7 +10,7 @@ import WinnowCore
 /// | 24 | 8 | published, seconds since 1970 UTC (Int64.max: unknown) |
 /// | 32 | 8 | quality score (Double; −1: unknown) |
 /// | 40 | 4 | length of the text in Unicode scalars |
-/// | 44 | 4 | flags: 1 = has shingles |
+/// | 44 | 4 | flags: 1 = has shingles, 2 = nothing left after normalization |
 /// | 48 | 8 | where its shingle set starts in the side file (bytes) |
 /// | 56 | 4 | how many shingles the set holds (0: not kept, too many) |
 /// | 60 | 4 | zero |
@@ -132,9 +132,10 @@ final class MappedRecords: @unchecked Sendable {
     count = body / recordSize
     sideFile = try MappedFile(path: side)
     for index in 0..<count {
-      let (offset, shingles) = sideSpan(index)
-      guard shingles == 0 || offset + 4 * shingles <= sideFile.length else {
-        throw RunError("'\(side)' is shorter than its records say (truncated file?)")
+      let rawOffset = records.advanced(by: index * recordSize).loadUnaligned(fromByteOffset: 48, as: UInt64.self)
+      let shingles = Int(records.advanced(by: index * recordSize).loadUnaligned(fromByteOffset: 56, as: UInt32.self))
+      guard shingles == 0 || (rawOffset <= UInt64(sideFile.length) && Int(rawOffset) + 4 * shingles <= sideFile.length) else {
+        throw RunError("'\(side)' does not hold the shingle set record \(index) of '\(path)' points to (truncated or from another run?)")
       }
     }
   }
@@ -153,6 +154,7 @@ final class MappedRecords: @unchecked Sendable {
   @inline(__always) func quality(_ index: Int) -> Double { record(index).loadUnaligned(fromByteOffset: 32, as: Double.self) }
   @inline(__always) func length(_ index: Int) -> UInt32 { record(index).loadUnaligned(fromByteOffset: 40, as: UInt32.self) }
   @inline(__always) func hasShingles(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 1 != 0 }
+  @inline(__always) func isEmptyText(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 2 != 0 }
   @inline(__always) func sideSpan(_ index: Int) -> (offset: Int, count: Int) {
     (Int(record(index).loadUnaligned(fromByteOffset: 48, as: UInt64.self)), Int(record(index).loadUnaligned(fromByteOffset: 56, as: UInt32.self)))
   }

@@ -109,6 +109,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
   let shingler: Shingler
   let hasher: MinHasher
   let field = "dedup"
+  let nfc = try? ICUNormalizer(form: .nfc)
 
   init(config: DedupConfig) throws(NativeError) {
     self.config = config
@@ -123,6 +124,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     return [
       "format=2", "shingle=\(c.shingles.shingleName)", "normalize=\(c.shingles.normalizeNames.joined(separator: ","))",
       "perms=\(c.perms)", "seed=\(c.seed)", "generator=splitmix64", "hash=xxh64", "exact_jaccard_max_shingles=\(c.exactJaccardMaxShingles)",
+      "bands=\(c.bands)", "rows=\(c.rows)", "threshold=\(c.threshold)", "exact=\(c.exact)", "near=\(c.near)",
     ].joined(separator: "\n")
   }
 
@@ -131,7 +133,9 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
   }
 
   func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8], side: inout [UInt8]) -> Int {
-    let text = document.text ?? ""
+    var text = document.text ?? ""
+    // Compared as NFC even without a `normalize` stage before (an NFD copy is the same text).
+    if let nfc, !nfc.isNormalized(text), let composed = try? nfc.normalize(text) { text = composed }
     var normalized = NormalizedText()
     let scalars = shingler.normalize(text, into: &normalized)
     var hashes: [UInt64] = []
@@ -143,7 +147,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     DedupRecord.appendUInt64(UInt64(bitPattern: document.meta.published.flatMap(ISODate.seconds) ?? Int64.max), to: &buffer)
     DedupRecord.appendUInt64((document.qualityScore ?? -1).bitPattern, to: &buffer)
     DedupRecord.appendUInt32(UInt32(clamping: scalars), to: &buffer)
-    DedupRecord.appendUInt32(hashes.isEmpty ? 0 : 1, to: &buffer)
+    DedupRecord.appendUInt32((hashes.isEmpty ? 0 : 1) | (normalized.bytes.isEmpty ? 2 : 0), to: &buffer)
     // The shingle set, sorted and distinct, for exact confirmation (small documents only).
     var set: [UInt32] = []
     if !hashes.isEmpty && hashes.count <= config.exactJaccardMaxShingles {
@@ -306,9 +310,10 @@ enum EdgesFile {
     guard text == settings + "\nband=\(band)\n" else {
       throw RunError("'\(path)' was written for other dedup settings or another band than band \(band) of this pipeline")
     }
-    let count = Int(u64(12 + length))
     let start = 12 + length + 8
-    guard bytes.count == start + count * 16 else { throw RunError("'\(path)' is truncated") }
+    guard let count = Int(exactly: u64(12 + length)), count <= (bytes.count - start) / 16, bytes.count == start + count * 16 else {
+      throw RunError("'\(path)' is truncated or damaged (its pair count does not match its size)")
+    }
     return (0..<count).map { (u64(start + $0 * 16), u64(start + $0 * 16 + 8)) }
   }
 }
@@ -418,6 +423,8 @@ public enum DedupPhases {
   /// Phase 3: returns the number of documents and of decisions written.
   public static func clusters(_ pipeline: Pipeline, directory: String) throws(RunError) -> (documents: Int, decisions: Int) {
     let stage = try stage(pipeline)
+    // A failed clusters phase must not leave an older run's decisions for filter to use.
+    unlink(decisionsPath(directory))
     let files = try shardFiles(directory)
     var paths: [Int: String] = [:]
     if stage.config.near {
@@ -426,6 +433,33 @@ public enum DedupPhases {
         if FileManager.default.fileExists(atPath: path) { paths[band] = path }
       }
     }
+    // Pairs from before the latest signatures phase belong to other records.
+    try requireNewer(Array(paths.values), than: files.map(\.records), phase: "buckets")
     return try stage.clusterPhase(files: files, edgePaths: paths, output: decisionsPath(directory))
+  }
+
+  /// Before `filter`: the decisions must come from the records and pairs now in `directory`.
+  public static func checkDecisions(_ directory: String) throws(RunError) {
+    let decisions = decisionsPath(directory)
+    guard FileManager.default.fileExists(atPath: decisions) else {
+      throw RunError("no '\(decisions)': run 'winnow dedup clusters' first")
+    }
+    let files = try shardFiles(directory)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    let pairs = names.filter { $0.hasPrefix("pairs-band-") }.map { directory + "/" + $0 }
+    try requireNewer([decisions], than: files.map(\.records) + pairs, phase: "clusters")
+  }
+
+  /// Each of `files` must be at least as new as every one of `inputs` (as make decides).
+  static func requireNewer(_ files: [String], than inputs: [String], phase: String) throws(RunError) {
+    func modified(_ path: String) -> Date? {
+      (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+    guard let newestInput = inputs.compactMap(modified).max() else { return }
+    for file in files {
+      if let date = modified(file), date < newestInput {
+        throw RunError("'\(file)' is older than the records it should come from (a signatures phase ran since): run 'winnow dedup \(phase)' again")
+      }
+    }
   }
 }
