@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Write the pipeline's gates as JUnit XML (one test case per gate) to this file.")
   var junit: String?
 
+  @Flag(name: .long, help: "Do not check the pipeline's gates (benchmarks; the manifest says they were skipped).")
+  var noGates = false
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
@@ -75,7 +78,8 @@ struct RunCommand: ParsableCommand {
     }
     // The pipeline's gates, on what was just written.
     var gateResults: [GateResult] = []
-    if let gates = loaded.gates {
+    if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
+    if let gates = loaded.gates, !noGates {
       let counts = GateCounts(
         documents: summary.documents, rejected: summary.rejected,
         stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
@@ -83,7 +87,7 @@ struct RunCommand: ParsableCommand {
       built["gates"] = GateEvaluator.json(gateResults)
     }
     try Manifest.write(built, to: manifestPath)
-    if loaded.gates != nil {
+    if loaded.gates != nil && !noGates {
       try report(gateResults, suite: loaded.file, json: false, junit: junit, quiet: quiet)
       if gateResults.contains(where: { !$0.passed }) {
         printError("winnow: error: \(gateResults.filter { !$0.passed }.count) gate(s) failed; the output is written, the run is marked failed")
