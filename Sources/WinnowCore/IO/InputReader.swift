@@ -330,12 +330,15 @@ final class JSONLRecords {
 
   private func nextLine() -> (bytes: [UInt8], tooLong: Bool)? {
     var skipping = false
+    // Bytes before this offset hold no newline: each chunk is searched once, so a huge line
+    // costs its length, not its length squared.
+    var scanned = start
     while true {
       if !checkedBOM && (buffer.count >= 3 || finished) {
         checkedBOM = true
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
       }
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+      if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
         var line = Array(buffer[start..<newline])
         start = newline + 1
         if line.last == 0x0D { line.removeLast() }
@@ -350,15 +353,18 @@ final class JSONLRecords {
         lineNumber += 1
         return skipping || line.count > settings.maxDocumentBytes ? ([], true) : (line, false)
       }
-      if buffer.count - start > settings.maxDocumentBytes {
+      scanned = buffer.count
+      if skipping || buffer.count - start > settings.maxDocumentBytes {
         // Drop the oversized line's head and keep scanning for its end.
         skipping = true
         pendingBytes += buffer.count - start
         buffer.removeAll(keepingCapacity: true)
         start = 0
+        scanned = 0
       }
       if start > 0 {
         buffer.removeSubrange(0..<start)
+        scanned -= start
         start = 0
       }
       do {
