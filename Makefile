@@ -33,6 +33,11 @@ test: deps ## run the whole test suite (unit, config, readers, end to end) and t
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
 
+report-check: ## render a run report in headless Chromium (installed from Debian when missing) and check it rendered
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "chromium missing and not root: install Debian's chromium"
+	$(SWIFT) build
+	python3 Tests/report_check.py --winnow .build/debug/winnow
+
 bench: build ## decode+normalize MB/s per core and peak memory on a generated corpus; the whole ko-news pipeline's MB/s per core on the eval set
 	python3 bench/bench.py --winnow $(WINNOW)
 	python3 eval/eval.py --winnow $(WINNOW) --no-peer
@@ -58,4 +63,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build out
 
-.PHONY: help deps build clean-corpus test bench eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build clean-corpus test report-check bench eval bench-web bench-dedup bench-dedup-memory docs format clean

@@ -47,13 +47,13 @@ struct CheckCommand: ParsableCommand {
         stages: stages.map { ($0["name"] as? String ?? "?", $0["in"] as? Int ?? 0, $0["dropped"] as? Int ?? 0) })
     }
     let results = try GateEvaluator.evaluate(file: file, gates: settings, counts: counts)
-    try report(results, suite: file, json: json, junit: junit, quiet: false)
+    try reportGates(results, suite: file, json: json, junit: junit, quiet: false)
     if results.contains(where: { !$0.passed }) { throw ExitCode(WinnowExit.runFailed) }
   }
 }
 
 /// Prints gate results (table on stderr, JSON on stdout when asked) and writes JUnit XML.
-func report(_ results: [GateResult], suite: String, json: Bool, junit: String?, quiet: Bool) throws {
+func reportGates(_ results: [GateResult], suite: String, json: Bool, junit: String?, quiet: Bool) throws {
   let failed = results.contains { !$0.passed }
   if !quiet || failed { printError(GateEvaluator.table(results)) }
   if json {

@@ -38,6 +38,9 @@ struct RunCommand: ParsableCommand {
   @Flag(name: .long, help: "Do not check the pipeline's gates (benchmarks; the manifest says they were skipped).")
   var noGates = false
 
+  @Option(name: .long, help: "Write a self-contained HTML report of the run (funnel, drop reasons, lengths, charsets, removed lines, duplicate groups, gates, manifest).")
+  var report: String?
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
@@ -87,8 +90,16 @@ struct RunCommand: ParsableCommand {
       built["gates"] = GateEvaluator.json(gateResults)
     }
     try Manifest.write(built, to: manifestPath)
+    if let report {
+      do {
+        try RunReport.html(summary: summary, manifest: built).write(toFile: report, atomically: true, encoding: .utf8)
+      } catch {
+        throw RunError("cannot write report '\(report)': \(error.localizedDescription)")
+      }
+      if !quiet { printError("  report: \(report)") }
+    }
     if loaded.gates != nil && !noGates {
-      try report(gateResults, suite: loaded.file, json: false, junit: junit, quiet: quiet)
+      try reportGates(gateResults, suite: loaded.file, json: false, junit: junit, quiet: quiet)
       if gateResults.contains(where: { !$0.passed }) {
         printError("winnow: error: \(gateResults.filter { !$0.passed }.count) gate(s) failed; the output is written, the run is marked failed")
         throw ExitCode(WinnowExit.runFailed)

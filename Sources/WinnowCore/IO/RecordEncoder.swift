@@ -97,6 +97,14 @@ public enum RecordEncoder {
     case text(String)
     case bytes([UInt8])
     case none
+
+    public var byteCount: Int {
+      switch self {
+      case .text(let text): text.utf8.count
+      case .bytes(let bytes): bytes.count
+      case .none: 0
+      }
+    }
   }
 
   static func source(_ source: SourceInfo, into writer: inout JSONWriter) {

@@ -43,6 +43,26 @@ public struct RunSummary: Sendable {
   public var rejectsSHA256 = ""
   /// Every input file read, in order (path as opened, path relative to its input root).
   public var inputFiles: [(path: String, relative: String)] = []
+  /// Documents by input size: bucket b holds sizes in [2^b, 2^(b+1)) bytes (0: empty).
+  public var inputLengths: [Int: Int] = [:]
+  /// Removed lines by "stage/rule", counted for the first `removedLinesPerRule` distinct
+  /// lines of each rule (memory stays bounded; the report shows the most frequent).
+  public var removedLines: [String: [String: Int]] = [:]
+  public static let removedLinesPerRule = 500
+
+  public static func lengthBucket(_ bytes: Int) -> Int {
+    bytes <= 0 ? 0 : Int.bitWidth - bytes.leadingZeroBitCount
+  }
+
+  mutating func addRemoved(_ batch: [String: [String: Int]]) {
+    for (rule, lines) in batch {
+      var known = removedLines[rule] ?? [:]
+      for (line, count) in lines where known[line] != nil || known.count < Self.removedLinesPerRule {
+        known[line, default: 0] += count
+      }
+      removedLines[rule] = known
+    }
+  }
   public var jobs = 1
   /// Most batches held between reader and writer at once, and the bound on it: memory
   /// depends on these and the batch size, never on the corpus size.

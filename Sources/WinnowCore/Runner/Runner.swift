@@ -51,6 +51,8 @@ public final class Runner: @unchecked Sendable {
     var ids = JSONWriter(capacity: 0)
     var recordSeconds = 0.0
     var recordBytes = 0
+    var inputLengths: [Int: Int] = [:]
+    var removedLines: [String: [String: Int]] = [:]
   }
 
   /// The corpus stage, when the pipeline ends with one (checked by the config loader).
@@ -399,6 +401,8 @@ public final class Runner: @unchecked Sendable {
         recordBytes += result.recordBytes
         for (key, value) in result.readFailures { summary.readFailures[key, default: 0] += value }
         for index in summary.stages.indices { summary.stages[index].merge(result.stages[index]) }
+        for (bucket, count) in result.inputLengths { summary.inputLengths[bucket, default: 0] += count }
+        summary.addRemoved(result.removedLines)
         queue.release()
         progress.update(documents: summary.documents, bytes: summary.inputBytes, kept: summary.kept, phase: phase)
         try RunCancellation.check()
@@ -522,6 +526,11 @@ public final class Runner: @unchecked Sendable {
       if !dropped {
         RecordEncoder.clean(document, into: &result.clean)
         result.kept += 1
+      }
+      // For the run report: what the document was before, and which lines went.
+      result.inputLengths[RunSummary.lengthBucket(original.byteCount), default: 0] += 1
+      for line in document.removed {
+        result.removedLines[line.stage + "/" + line.rule, default: [:]][line.text, default: 0] += 1
       }
     }
     return result
