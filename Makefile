@@ -38,6 +38,11 @@ report-check: ## render a run report in headless Chromium (installed from Debian
 	$(SWIFT) build
 	python3 Tests/report_check.py --winnow .build/debug/winnow
 
+FUZZ_SECONDS ?= 600
+fuzz: ## mutation-fuzz decode, html, the config loader and the JSONL reader, FUZZ_SECONDS (600) each; a crash leaves its input in out/fuzz/TARGET.current
+	$(SWIFT) build -c release --product winnow-fuzz
+	@for t in decode html config jsonl; do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
+
 bench: build ## decode+normalize MB/s per core and peak memory on a generated corpus; the whole ko-news pipeline's MB/s per core on the eval set
 	python3 bench/bench.py --winnow $(WINNOW)
 	python3 eval/eval.py --winnow $(WINNOW) --no-peer
@@ -63,4 +68,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build out
 
-.PHONY: help deps build clean-corpus test report-check bench eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build clean-corpus test report-check fuzz bench eval bench-web bench-dedup bench-dedup-memory docs format clean

@@ -57,6 +57,9 @@ let package = Package(
       ]
     ),
 
+    // Fuzzing harness (`make fuzz`)
+    .executableTarget(name: "winnow-fuzz", dependencies: ["WinnowCore", "WinnowStages"], path: "Sources/WinnowFuzz"),
+
     // Tests
     .target(name: "WinnowTestSupport", dependencies: ["WinnowCore"], path: "Sources/WinnowTestSupport"),
     .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
