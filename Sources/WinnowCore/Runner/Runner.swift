@@ -67,14 +67,7 @@ public final class Runner: @unchecked Sendable {
     try RunCancellation.check()
     var summary = RunSummary()
     guard let corpus else {
-      let output = try OutputFile(path: pipeline.output.path)
-      let rejects: OutputFile
-      do {
-        rejects = try OutputFile(path: pipeline.output.rejects)
-      } catch {
-        output.discard()
-        throw error
-      }
+      let (output, rejects) = try openOutputs()
       do throws(RunError) {
         try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
         try RunCancellation.check()
@@ -155,14 +148,7 @@ public final class Runner: @unchecked Sendable {
     summary.jobs = 1
     let files = CorpusFiles.inDirectory(directory, shard: shard)
     let decisions = try CorpusDecisionsFile.read(path, shard: shard)
-    let output = try OutputFile(path: pipeline.output.path)
-    let rejects: OutputFile
-    do {
-      rejects = try OutputFile(path: pipeline.output.rejects)
-    } catch {
-      output.discard()
-      throw error
-    }
+    let (output, rejects) = try openOutputs()
     do throws(RunError) {
       // The document stages' rejects of this shard first, as `winnow run` writes them.
       let earlier = try LineReader(path: Self.shardRejectsPath(directory, shard: shard))
@@ -198,6 +184,17 @@ public final class Runner: @unchecked Sendable {
       throw error
     }
     return finish(summary, warnings: [], start: start, output: output, rejects: rejects)
+  }
+
+  /// The output and rejects files, both or neither.
+  func openOutputs() throws(RunError) -> (output: OutputFile, rejects: OutputFile) {
+    let output = try OutputFile(path: pipeline.output.path)
+    do {
+      return (output, try OutputFile(path: pipeline.output.rejects))
+    } catch {
+      output.discard()
+      throw error
+    }
   }
 
   static func shardRejectsPath(_ directory: String, shard: Shard) -> String {
