@@ -66,8 +66,9 @@ struct DedupCommand: ParsableCommand {
       guard !pipeline.input.paths.contains("-") else {
         throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way")
       }
-      let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs), progress: !common.quiet))
-        .recordPass(directory: common.work, shard: shard)
+      var options = RunOptions(jobs: max(1, jobs), progress: !common.quiet)
+      options.logger = makeLogger(level: nil, quiet: common.quiet)
+      let summary = try Runner(pipeline: pipeline, options: options).recordPass(directory: common.work, shard: shard)
       common.say(summary.render())
     }
   }

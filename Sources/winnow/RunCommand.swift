@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WinnowCore
 import WinnowStages
 
@@ -26,6 +27,9 @@ struct RunCommand: ParsableCommand {
   @Flag(name: .long, help: "Print nothing on success.")
   var quiet = false
 
+  @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical (default: info; error with --quiet).")
+  var logLevel: String?
+
   @Option(name: .long, help: "Also write the run summary as JSON to this file (counts, timings per stage).")
   var summaryJSON: String?
 
@@ -43,12 +47,17 @@ struct RunCommand: ParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+      throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(logLevel)')")
+    }
   }
 
   func run() throws {
     let overrides = ConfigOverrides(inputs: input, output: output, rejects: rejects)
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
-    let runner = Runner(pipeline: loaded, options: RunOptions(jobs: jobs, progress: !quiet))
+    var options = RunOptions(jobs: jobs, progress: !quiet)
+    options.logger = makeLogger(level: logLevel, quiet: quiet)
+    let runner = Runner(pipeline: loaded, options: options)
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
     let summary: RunSummary
     do {
@@ -136,4 +145,11 @@ struct StagesCommand: ParsableCommand {
   func run() throws {
     print(markdown ? StageCatalog.markdown(BuiltinStages.all) : StageCatalog.text(BuiltinStages.all), terminator: "")
   }
+}
+
+/// swift-log to stderr at `level` (default info; error when quiet).
+func makeLogger(level: String?, quiet: Bool) -> Logger {
+  var logger = Logger(label: "winnow") { label in StreamLogHandler.standardError(label: label) }
+  logger.logLevel = level.flatMap(Logger.Level.init(rawValue:)) ?? (quiet ? .error : .info)
+  return logger
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 public struct RunOptions: Sendable {
   /// Worker threads for document stages.
@@ -9,6 +10,8 @@ public struct RunOptions: Sendable {
   public var batchDocuments: Int
   /// Raw bytes per batch: with `jobs`, bounds how much input is in memory at once.
   public var batchBytes: Int
+  /// Where the run's phases, warnings and details go (`--log-level`).
+  public var logger = Logger(label: "winnow", factory: { _ in SwiftLogNoOpLogHandler() })
 
   public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, progress: Bool = false, batchDocuments: Int = 64, batchBytes: Int = 4 << 20) {
     self.jobs = max(1, jobs)
@@ -224,7 +227,7 @@ public final class Runner: @unchecked Sendable {
   }
 
   func log(_ line: String) {
-    if options.progress { FileHandle.standardError.write(Data(("winnow: " + line + "\n").utf8)) }
+    options.logger.info("\(line)")
   }
 
   /// Runs the first pass of every learning stage, in pipeline order.
@@ -236,9 +239,13 @@ public final class Runner: @unchecked Sendable {
       if let learning = configured.stage as? any LearningStage, let learner = learning.learner {
         if pipeline.input.paths.contains("-") {
           warnings.append("stage '\(configured.name)' learns from the whole corpus, which needs input that can be read twice; with standard input its corpus rule is off")
+          options.logger.warning("\(warnings.last!)")
           continue
         }
+        let started = Date()
+        options.logger.info("stage '\(configured.name)': first pass over the input to learn from the corpus")
         learn(upTo: index, learner)
+        options.logger.info("stage '\(configured.name)': learned in \(format2(Date().timeIntervalSince(started))) s")
       }
     }
     return warnings
@@ -333,6 +340,8 @@ public final class Runner: @unchecked Sendable {
   func pass(_ sinks: Sinks, shard: Shard, summary: inout RunSummary, start: Date) throws(RunError) {
     let reader = InputReader(settings: pipeline.input)
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
+    options.logger.debug(
+      "pass over \(pipeline.input.paths.joined(separator: ", ")) with \(options.jobs) workers, shard \(shard), stages \(pipeline.stages.map(\.name).joined(separator: " → "))")
 
     // Reader: batches of documents in input order, each with its ordinal in the whole input.
     let readerThread = Thread { [options] in
