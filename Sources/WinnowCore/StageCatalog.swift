@@ -9,6 +9,10 @@ public enum StageCatalog {
       }
       out += "\n"
     }
+    out += "every stage (except the corpus stage dedup)\n  per-document limits; a document over one is rejected by that stage and the run goes on\n"
+    for option in StageLimits.options {
+      out += "  - \(option.name): \(option.type.description) = \(option.defaultValue)\n      \(option.summary)\n"
+    }
     return out
   }
 
@@ -27,7 +31,12 @@ public enum StageCatalog {
       }
       out += "\n"
     }
-    return out
+    out += "## Every stage\n\nPer-document limits every stage takes (the corpus stage `dedup` ignores them); a document over one is rejected by that stage (reason `too_large` or `timeout`, the limit in `detail`) and the run goes on.\n\n"
+    out += "| option | type | default | meaning |\n|---|---|---|---|\n"
+    for option in StageLimits.options {
+      out += "| `\(option.name)` | \(option.type.description.replacingPipes()) | `\(option.defaultValue)` | \(option.summary.replacingPipes()) |\n"
+    }
+    return out + "\n"
   }
 }
 

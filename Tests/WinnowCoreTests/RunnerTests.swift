@@ -29,6 +29,24 @@ func runPipeline(_ directory: TemporaryDirectory, jobs: Int, batch: Int = 3, sta
     #expect(outputs[0] == outputs[2])
   }
 
+  /// Per-document limits on any stage: too large before it, too slow after it; the run goes on.
+  @Test func stageLimitsRejectWithTheStageAndTheLimitNamed() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("in/small.txt", "짧은 글")
+    try directory.write("in/large.txt", String(repeating: "긴 글 ", count: 100))
+    let summary = try runPipeline(
+      directory, jobs: 2, stages: "[decode, {keyword_filter: {max_bytes: 100}}, {slow: {microseconds: 3000, timeout_ms: 1}}]")
+    #expect(summary.kept == 0)
+    let rejects = try readJSONLines(directory.path + "/out/clean.rejects.jsonl")
+    let byID = Dictionary(uniqueKeysWithValues: rejects.map { ($0["id"] as! String, $0) })
+    #expect(byID["large.txt"]?["stage"] as? String == "keyword_filter")
+    #expect(byID["large.txt"]?["reason"] as? String == "too_large")
+    #expect((byID["large.txt"]?["detail"] as? String)?.contains("> stages[1].keyword_filter.max_bytes (100)") == true)
+    #expect(byID["small.txt"]?["stage"] as? String == "slow")
+    #expect(byID["small.txt"]?["reason"] as? String == "timeout")
+    #expect((byID["small.txt"]?["detail"] as? String)?.contains("stages[2].slow.timeout_ms (1)") == true)
+  }
+
   @Test func keptRecordsFollowInputOrder() throws {
     let directory = try TemporaryDirectory()
     for index in 0..<60 { try directory.write(String(format: "in/%02d.txt", index), "text \(index)") }

@@ -362,15 +362,16 @@ struct ValidationSession {
   }
 
   mutating func buildStage(_ type: any StageConfig.Type, options node: Node?, nameNode: Node, path: String) -> PipelineStage? {
-    var values = StageOptions.defaults(for: type.options).values
+    let specs = type.options + StageLimits.options.filter { limit in !type.options.contains { $0.name == limit.name } }
+    var values = StageOptions.defaults(for: specs).values
     var optionNodes: [String: Node] = [:]
     var ok = true
     if let node, node.null == nil {
       guard let map = mapping(node, path) else { return nil }
-      let names = type.options.map(\.name)
+      let names = specs.map(\.name)
       for (keyNode, valueNode) in map {
         let key = keyNode.scalar?.string ?? ""
-        guard let spec = type.options.first(where: { $0.name == key }) else {
+        guard let spec = specs.first(where: { $0.name == key }) else {
           if names.isEmpty {
             error("unknown key '\(key)'; stage '\(type.name)' takes no options", at: keyNode, path)
           } else {
@@ -392,7 +393,8 @@ struct ValidationSession {
     do throws(OptionError) {
       let config = try type.init(options: options)
       let stage = try config.build(StageContext(baseDirectory: baseDirectory))
-      return PipelineStage(name: type.name, options: options, stage: stage)
+      let limits = StageLimits(maxBytes: options.int("max_bytes"), timeoutMilliseconds: options.int("timeout_ms"))
+      return PipelineStage(name: type.name, options: options, stage: stage, limits: limits)
     } catch {
       var place = error.option.flatMap { optionNodes[$0] } ?? nameNode
       var keyPath = error.option.map { "\(path).\($0)" } ?? path

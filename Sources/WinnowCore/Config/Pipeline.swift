@@ -57,13 +57,37 @@ public struct OutputSettings: Sendable, Equatable {
 /// One configured stage of a pipeline.
 public struct PipelineStage: Sendable {
   public var name: String
-  /// Every option, defaults filled in.
+  /// Every option, defaults filled in (the stage's own and the limits every stage takes).
   public var options: StageOptions
   public var stage: any DocumentStage
+  public var limits: StageLimits
 
-  public init(name: String, options: StageOptions, stage: any DocumentStage) {
+  public init(name: String, options: StageOptions, stage: any DocumentStage, limits: StageLimits = StageLimits()) {
     self.name = name
     self.options = options
     self.stage = stage
+    self.limits = limits
   }
+}
+
+/// Per-document limits every stage takes (`- html: {max_bytes: 5000000, timeout_ms: 2000}`):
+/// a document over one is rejected with the stage and the limit named, and the run goes on.
+public struct StageLimits: Sendable, Equatable {
+  /// The largest document (bytes, or UTF-8 bytes of text) the stage is given; 0: no limit
+  /// beyond `input.max_document_bytes`.
+  public var maxBytes = 0
+  /// A document the stage spends longer on is rejected after the stage returns; 0: none.
+  /// Checked after the fact, so it bounds slow documents, not endless ones, and a rejection
+  /// depends on the machine's speed (the manifest counts them).
+  public var timeoutMilliseconds = 30_000
+
+  public init(maxBytes: Int = 0, timeoutMilliseconds: Int = 30_000) {
+    self.maxBytes = maxBytes
+    self.timeoutMilliseconds = timeoutMilliseconds
+  }
+
+  public static let options: [OptionSpec] = [
+    OptionSpec("max_bytes", .int(0...Int.max), default: .int(0), "every stage: reject documents larger than this before the stage (0: only input.max_document_bytes)"),
+    OptionSpec("timeout_ms", .int(0...Int.max), default: .int(30_000), "every stage: reject a document the stage spends longer on (checked when it returns; 0: none)"),
+  ]
 }

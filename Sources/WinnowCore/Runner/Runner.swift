@@ -512,9 +512,28 @@ public final class Runner: @unchecked Sendable {
           result.ids.raw("\n")
           break
         }
+        let limits = configured.limits
+        if limits.maxBytes > 0 {
+          let size = document.bytes?.count ?? document.text?.utf8.count ?? 0
+          if size > limits.maxBytes {
+            let drop = Drop(reason: "too_large", detail: "\(size) bytes > stages[\(index)].\(configured.name).max_bytes (\(limits.maxBytes))")
+            result.stages[index].dropped += 1
+            result.stages[index].droppedByReason[drop.reason, default: 0] += 1
+            RecordEncoder.reject(document, stage: configured.name, drop: drop, original: original, into: &result.rejects)
+            result.rejected += 1
+            dropped = true
+            break
+          }
+        }
         let started = monotonicNanoseconds()
-        let verdict = configured.stage.process(&document)
-        result.stages[index].seconds += Double(monotonicNanoseconds() &- started) / 1e9
+        var verdict = configured.stage.process(&document)
+        let elapsed = monotonicNanoseconds() &- started
+        result.stages[index].seconds += Double(elapsed) / 1e9
+        if limits.timeoutMilliseconds > 0, elapsed > UInt64(limits.timeoutMilliseconds) &* 1_000_000 {
+          verdict = .drop(Drop(
+            reason: "timeout",
+            detail: "\(elapsed / 1_000_000) ms > stages[\(index)].\(configured.name).timeout_ms (\(limits.timeoutMilliseconds))"))
+        }
         if !document.counters.isEmpty {
           for (name, count) in document.counters { result.stages[index].counters[name, default: 0] += count }
           document.counters.removeAll(keepingCapacity: true)
