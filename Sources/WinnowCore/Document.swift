@@ -73,6 +73,10 @@ public struct Document: Sendable {
   /// Set by `quality` for documents it keeps (0–1, higher is more like prose): what `dedup`
   /// keeps by with `keep: quality`. Not written to the output.
   public var qualityScore: Double?
+  /// While a stage runs with a `timeout_ms`: the CLOCK_MONOTONIC time (ns) at which it should
+  /// give up on this document. Stages that can stop part-way (html) check it and drop the
+  /// document with reason "timeout"; the runner checks the rest when they return.
+  public var deadline: UInt64?
 
   public init(id: String, source: SourceInfo, bytes: [UInt8]? = nil, text: String? = nil, meta: Metadata = Metadata()) {
     self.id = id

@@ -98,9 +98,12 @@ public struct HTMLTree: Sendable {
   /// libxml2's global tables (encoding handlers, …) are set up once, before any thread parses.
   public static let initialize: Void = { xmlInitParser() }()
 
-  public init(utf8 text: String) throws(NativeError) {
+  /// `deadline`: a CLOCK_MONOTONIC time in nanoseconds; when it passes, parsing stops and
+  /// this throws a `NativeError` whose function is "deadline".
+  public init(utf8 text: String, deadline: UInt64? = nil) throws(NativeError) {
     HTMLTree.initialize
     let builder = Builder()
+    builder.deadline = deadline ?? 0
     var copy = text
     let status: Int32 = copy.withUTF8 { buffer -> Int32 in
       guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
@@ -130,6 +133,7 @@ public struct HTMLTree: Sendable {
         if let old = context.pointee.sax { free(old) }  // libxml2 allocates with malloc (xmlMemSetup is never called)
         context.pointee.sax = handler
         context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+        builder.context = context
         // The text is UTF-8 already (decode ran): a <meta charset> must not switch it.
         if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
           xmlSwitchToEncoding(context, utf8)
@@ -144,6 +148,7 @@ public struct HTMLTree: Sendable {
         return htmlParseDocument(context)
       }
     }
+    if builder.timedOut { throw NativeError(function: "deadline", code: 0, message: "parsing stopped at the deadline") }
     if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
     builder.finish()
     nodes = builder.nodes
@@ -151,6 +156,25 @@ public struct HTMLTree: Sendable {
 
   /// Receives libxml2's SAX events.
   final class Builder {
+    /// Checked every 256 events; past it, the parser is stopped.
+    var deadline: UInt64 = 0
+    var context: htmlParserCtxtPtr?
+    var events = 0
+    var timedOut = false
+
+    @inline(__always)
+    func checkDeadline() {
+      guard deadline != 0 else { return }
+      events &+= 1
+      guard events & 255 == 0 else { return }
+      var now = timespec()
+      clock_gettime(CLOCK_MONOTONIC, &now)
+      if UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec) > deadline, let context {
+        timedOut = true
+        xmlStopParser(context)
+      }
+    }
+
     var nodes: [Node] = []
     var open: [Int32] = []
     /// Inside script/style/…: events are ignored, except a JSON-LD script's text.
@@ -162,6 +186,7 @@ public struct HTMLTree: Sendable {
     init() { nodes.reserveCapacity(2048) }
 
     func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+      checkDeadline()
       if opaqueDepth > 0 { opaqueDepth += 1; return }
       // libxml2 interns element names in its dictionary: the same name, the same pointer.
       let name: String
@@ -208,6 +233,7 @@ public struct HTMLTree: Sendable {
     }
 
     func characters(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
+      checkDeadline()
       if opaqueDepth > 0 {
         if capturing, opaqueDepth == 1 { captured.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length)) }
         return

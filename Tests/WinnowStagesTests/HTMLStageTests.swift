@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WinnowCore
 import WinnowTestSupport
@@ -106,5 +107,22 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
     var values = StageOptions.defaults(for: HTMLConfig.options).values
     values["default_timezone"] = .string("KST")
     #expect(throws: OptionError.self) { try HTMLConfig(options: StageOptions(values)) }
+  }
+}
+
+/// A document whose stage deadline has passed stops parsing part-way (libxml2's parser is
+/// stopped from the SAX callbacks) and is dropped with reason "timeout".
+@Suite struct HTMLDeadlineTests {
+  @Test func pastDeadlineStopsParsing() throws {
+    let stage = try makeStage(HTMLConfig.self)
+    let page = "<html><body><article>" + String(repeating: "<p>서울시는 다음 달부터 요금을 조정한다고 밝혔다.</p>", count: 2000) + "</article></body></html>"
+    var late = textDocument(page, format: .html, path: "site/page.html")
+    late.deadline = 1
+    #expect(stage.process(&late) == .drop("timeout", detail: "parsing stopped at the stage's timeout_ms"))
+    var onTime = textDocument(page, format: .html, path: "site/page.html")
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    onTime.deadline = UInt64(now.tv_sec + 60) * 1_000_000_000
+    #expect(stage.process(&onTime) == .keep)
   }
 }

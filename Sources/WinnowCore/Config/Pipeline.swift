@@ -76,9 +76,9 @@ public struct StageLimits: Sendable, Equatable {
   /// The largest document (bytes, or UTF-8 bytes of text) the stage is given; 0: no limit
   /// beyond `input.max_document_bytes`.
   public var maxBytes = 0
-  /// A document the stage spends longer on is rejected after the stage returns; 0: none.
-  /// Checked after the fact, so it bounds slow documents, not endless ones, and a rejection
-  /// depends on the machine's speed (the manifest counts them).
+  /// A document the stage spends longer on is rejected; 0: none. Stages that can stop
+  /// part-way (html: libxml2's parser) watch `Document.deadline`; the others are checked when
+  /// they return. A rejection depends on the machine's speed (the manifest counts them).
   public var timeoutMilliseconds = 30_000
 
   public init(maxBytes: Int = 0, timeoutMilliseconds: Int = 30_000) {

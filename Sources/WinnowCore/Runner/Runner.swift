@@ -526,10 +526,14 @@ public final class Runner: @unchecked Sendable {
           }
         }
         let started = monotonicNanoseconds()
+        document.deadline = limits.timeoutMilliseconds > 0 ? started &+ UInt64(limits.timeoutMilliseconds) &* 1_000_000 : nil
         var verdict = configured.stage.process(&document)
+        document.deadline = nil
         let elapsed = monotonicNanoseconds() &- started
         result.stages[index].seconds += Double(elapsed) / 1e9
-        if limits.timeoutMilliseconds > 0, elapsed > UInt64(limits.timeoutMilliseconds) &* 1_000_000 {
+        var timedOut = false
+        if case .drop(let drop) = verdict, drop.reason == "timeout" { timedOut = true }
+        if timedOut || (limits.timeoutMilliseconds > 0 && elapsed > UInt64(limits.timeoutMilliseconds) &* 1_000_000) {
           verdict = .drop(Drop(
             reason: "timeout",
             detail: "\(elapsed / 1_000_000) ms > stages[\(index)].\(configured.name).timeout_ms (\(limits.timeoutMilliseconds))"))

@@ -95,8 +95,9 @@ struct HTMLStage: DocumentStage {
     }
     let tree: HTMLTree
     do {
-      tree = try HTMLTree(utf8: text)
+      tree = try HTMLTree(utf8: text, deadline: document.deadline)
     } catch {
+      if error.function == "deadline" { return .drop("timeout", detail: "parsing stopped at the stage's timeout_ms") }
       return .drop("unparsable_html", detail: "\(error)")
     }
     var words = DateWords()
