@@ -225,7 +225,10 @@ def main():
         try:  # winnow's own clock: seconds inside the stages (one job, so CPU-seconds of the stages)
             stages = json.loads((Path(run["clean"]).parent / "summary.json").read_text())["stages"]
             st = sum(x["seconds"] for x in stages)
-            speed[key].update(stage_seconds=st, stage_mb_per_s=size / MB / st if st else None)
+            # The cleaning issue's figure is for the pipeline without dedup: its stages only.
+            clean = sum(x["seconds"] for x in stages if x["name"] != "dedup")
+            speed[key].update(stage_seconds=st, stage_mb_per_s=size / MB / st if st else None,
+                              cleaning_mb_per_s=size / MB / clean if clean else None)
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
@@ -322,6 +325,7 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
     print(f"  {'pages/s per core':<28}" + "".join(f"{fnum(x['pages_per_s'], '.1f') if x else '-':>18}" for x in sp))
     print(f"  {'MB/s per core':<28}" + "".join(f"{fnum(x['mb_per_s'], '.3f') if x else '-':>18}" for x in sp))
     print(f"  {'MB/s per core, stages only':<28}" + "".join(f"{fnum(x.get('stage_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
+    print(f"  {'  the same without dedup':<28}" + "".join(f"{fnum(x.get('cleaning_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
     print(f"  speed ratio (HTML MB/s, winnow / trafilatura): {fnum(ratio, '.1f')}x"
           + (f"; trafilatura {report['peer']['version']}" if peer else ""))
     print("targets:")
