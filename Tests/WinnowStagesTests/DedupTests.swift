@@ -317,7 +317,7 @@ import WinnowTestSupport
     #expect(try kept("{keep: earliest}") == ["second"])
   }
 
-  @Test func keepEarliestReadsThePublishedDateMetadataFound() throws {
+  @Test func keepEarliestFallsBackToInputOrderWithoutDates() throws {
     // Without metadata every published date is unknown: input order decides.
     let records: [(id: String, text: String, extra: String)] = [("x", Self.story, ""), ("y", Self.story + ".", "")]
     #expect(try run(records, options: "{keep: earliest}").clean.compactMap { $0["id"] as? String } == ["x"])

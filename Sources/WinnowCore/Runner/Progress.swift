@@ -64,13 +64,6 @@ final class ProgressLine {
     }
   }
 
-  /// A phase line (dedup's buckets, clusters, filter): always its own line.
-  func phase(_ text: String) {
-    guard enabled else { return }
-    clear()
-    FileHandle.standardError.write(Data(("winnow: " + text + "\n").utf8))
-  }
-
   func clear() {
     if terminal && shownOnTerminal {
       FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -137,9 +137,7 @@ public final class Runner: @unchecked Sendable {
     }
     summary.outputPath = files.documents
     summary.rejectsPath = rejects.path
-    var done = finish(summary, warnings: warnings, start: start, output: nil)
-    done.outputPath = files.documents
-    return done
+    return finish(summary, warnings: warnings, start: start, output: nil)
   }
 
   /// `winnow dedup filter`: one shard's output and rejects from the files of its record pass

@@ -180,7 +180,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     var stats: [(name: String, value: Double)] = []
     var started = monotonicSeconds()
     if config.near { log("dedup: \(set.count) documents: candidate pairs in \(config.bands) bands of \(config.rows) rows") }
-    let (nearEdges, bucketBytes) = edges(set, bands: Array(0..<(config.near ? config.bands : 0)), jobs: jobs)
+    let (nearEdges, bucketBytes, candidateCount) = edges(set, bands: Array(0..<(config.near ? config.bands : 0)), jobs: jobs)
     stats.append(("bucket_seconds", monotonicSeconds() - started))
     started = monotonicSeconds()
     log("dedup: grouping and choosing the documents to keep")
@@ -193,9 +193,8 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     stats.append(("cluster_seconds", monotonicSeconds() - started))
     stats.append(("index_bytes", Double(set.heapBytes + max(bucketBytes, exactEdges.bytes, clusterBytes))))
     stats.append(("documents", Double(set.count)))
-    let counts = lastCounts.withLock { $0 }
-    stats.append(("candidate_pairs", Double(counts.candidates)))
-    stats.append(("confirmed_pairs", Double(counts.confirmed)))
+    stats.append(("candidate_pairs", Double(candidateCount)))
+    stats.append(("confirmed_pairs", Double(nearEdges.count)))
     stats.append(("bands", Double(config.bands)))
     stats.append(("rows", Double(config.rows)))
     return CorpusOutcome(decisions: decisions, stats: stats)
@@ -203,8 +202,9 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
 
   /// The confirmed pairs of `bands`: every band's keys from one pass over the records (8
   /// bytes per document and band), each band's candidates, then every distinct candidate pair
-  /// confirmed once. Returns the pairs and the most bytes the keys and candidates took.
-  func edges(_ set: RecordSet, bands: [Int], jobs: Int) -> ([DedupEdge], Int) {
+  /// confirmed once. Returns the pairs, the most bytes the keys and candidates took, and how many
+  /// distinct candidate pairs there were.
+  func edges(_ set: RecordSet, bands: [Int], jobs: Int) -> (edges: [DedupEdge], bytes: Int, candidates: Int) {
     let index = DedupIndex(set: set, threshold: config.threshold, rows: config.rows)
     let keys = Mutex(index.bandKeys(bands))
     let keyBytes = keys.withLock { $0.reduce(0) { $0 + $1.count * 8 } }
@@ -224,12 +224,9 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     var candidates = found.withLock { all in bands.indices.flatMap { all[$0] ?? [] } }
     let candidateBytes = candidates.count * 8
     let confirmed = index.confirm(&candidates, jobs: jobs)
-    lastCounts.withLock { $0 = (candidates.count, confirmed.count) }
-    return (confirmed, max(keyBytes, candidateBytes))
+    return (confirmed, max(keyBytes, candidateBytes), candidates.count)
   }
 
-  /// Distinct candidate pairs and confirmed pairs of the last `edges` call, for the summary.
-  let lastCounts = Mutex<(candidates: Int, confirmed: Int)>((0, 0))
 
   // MARK: the separate phases of `winnow dedup`
 

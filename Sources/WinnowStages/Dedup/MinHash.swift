@@ -108,11 +108,6 @@ enum LSHParameters {
     1 - pow1(1 - pow1(s, rows), bands)
   }
 
-  /// The similarity where the candidate probability is ½… approximately (1/b)^(1/r).
-  static func threshold(bands: Int, rows: Int) -> Double {
-    pow(1 / Double(bands), 1 / Double(rows))
-  }
-
   static func integrate(_ from: Double, _ to: Double, _ f: (Double) -> Double) -> Double {
     let intervals = 200
     let h = (to - from) / Double(intervals)
@@ -134,9 +129,5 @@ enum LSHParameters {
       exponent >>= 1
     }
     return result
-  }
-
-  static func pow(_ x: Double, _ y: Double) -> Double {
-    exp(y * log(x))
   }
 }
