@@ -8,6 +8,8 @@ let package = Package(
     .executable(name: "winnow", targets: ["winnow"]),
     .library(name: "WinnowCore", targets: ["WinnowCore"]),
     .library(name: "WinnowStages", targets: ["WinnowStages"]),
+    // What a Swift stage plugin depends on (docs/PLUGINS.md; Examples/WordCountPlugin).
+    .library(name: "WinnowPluginAPI", targets: ["WinnowPluginAPI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,7 +22,7 @@ let package = Package(
     .target(
       name: "WinnowCore",
       dependencies: [
-        "WinnowNative",
+        "WinnowNative", "CWinnowPlugin",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
@@ -35,6 +37,10 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+
+    // Plugins: the C interface (winnow_plugin.h) and the Swift module plugins build against.
+    .target(name: "CWinnowPlugin"),
+    .target(name: "WinnowPluginAPI", dependencies: ["CWinnowPlugin"]),
 
     // Native
     .target(name: "CICU", linkerSettings: [

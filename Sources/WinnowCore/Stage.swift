@@ -2,6 +2,30 @@
 /// number of threads at once.
 public protocol DocumentStage: Sendable {
   func process(_ document: inout Document) -> Verdict
+  /// The name the stage goes by in rejects, summaries and the manifest, when it is not the
+  /// stage type's (`- exec: {name: toxicity}` is "toxicity").
+  var label: String? { get }
+}
+
+extension DocumentStage {
+  public var label: String? { nil }
+}
+
+/// A stage that is given a run of documents at once, in input order (an `exec` stage streams
+/// them through a pipe instead of waiting for each answer). `process(_:)` still handles a
+/// single document, for the learning pass.
+public protocol BatchStage: DocumentStage {
+  /// One verdict per document, in order; `limits.timeoutMilliseconds` applies to each
+  /// document, and the stage enforces it itself. Throws when the stage cannot go on at all
+  /// (a plugin that keeps crashing): the run stops with that message.
+  func process(batch documents: inout [Document], limits: StageLimits) throws(StageFailure) -> [Verdict]
+}
+
+/// A stage that cannot go on: the run stops and reports `message`.
+public struct StageFailure: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
 }
 
 /// A per-document stage that first learns from the whole corpus (line frequencies per site):
@@ -186,17 +210,59 @@ public struct StageOptions: Sendable {
   }
 }
 
-/// The stages a pipeline may name, found by name.
-public struct StageRegistry: Sendable {
-  public let stages: [any StageConfig.Type]
+/// A stage type a pipeline may name: a built-in `StageConfig`, or one a plugin library
+/// registered. `make` decodes nothing: it gets options already checked against `options`.
+public struct StageType: Sendable {
+  public let name: String
+  public let summary: String
+  public let options: [OptionSpec]
+  public let input: StageInput
+  /// The plugin library that registered the type; nil for built-ins.
+  public let plugin: String?
+  public let make: @Sendable (StageOptions, StageContext) throws(OptionError) -> any DocumentStage
 
-  public init(_ stages: [any StageConfig.Type]) {
-    self.stages = stages
+  public init(
+    name: String, summary: String, options: [OptionSpec], input: StageInput = .text, plugin: String? = nil,
+    make: @escaping @Sendable (StageOptions, StageContext) throws(OptionError) -> any DocumentStage
+  ) {
+    self.name = name
+    self.summary = summary
+    self.options = options
+    self.input = input
+    self.plugin = plugin
+    self.make = make
   }
 
-  public var names: [String] { stages.map { $0.name } }
+  public init<Config: StageConfig>(_ config: Config.Type) {
+    self.init(name: config.name, summary: config.summary, options: config.options, input: config.input) {
+      (options, context) throws(OptionError) in
+      try Config(options: options).build(context)
+    }
+  }
+}
 
-  public func stage(named name: String) -> (any StageConfig.Type)? {
-    stages.first { $0.name == name }
+/// The stages a pipeline may name, found by name.
+public struct StageRegistry: Sendable {
+  public private(set) var types: [StageType]
+
+  public init(_ stages: [any StageConfig.Type]) {
+    self.types = stages.map { StageType($0) }
+  }
+
+  public init(types: [StageType]) {
+    self.types = types
+  }
+
+  public var names: [String] { types.map(\.name) }
+
+  public func stage(named name: String) -> StageType? {
+    types.first { $0.name == name }
+  }
+
+  /// Adds a plugin's stage type; false when a stage of that name exists already.
+  public mutating func add(_ type: StageType) -> Bool {
+    guard stage(named: type.name) == nil else { return false }
+    types.append(type)
+    return true
   }
 }

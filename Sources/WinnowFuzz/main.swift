@@ -64,7 +64,7 @@ func mutate(_ input: [UInt8], corpus: [[UInt8]], random: inout Generator) -> [UI
 
 func stage(_ name: String) -> any DocumentStage {
   let type = BuiltinStages.registry.stage(named: name)!
-  return try! type.init(options: StageOptions.defaults(for: type.options)).build(StageContext(baseDirectory: "pipelines"))
+  return try! type.make(StageOptions.defaults(for: type.options), StageContext(baseDirectory: "pipelines"))
 }
 
 let arguments = CommandLine.arguments

@@ -143,7 +143,7 @@ struct StagesCommand: ParsableCommand {
   var markdown = false
 
   func run() throws {
-    print(markdown ? StageCatalog.markdown(BuiltinStages.all) : StageCatalog.text(BuiltinStages.all), terminator: "")
+    print(markdown ? StageCatalog.markdown(BuiltinStages.registry.types) : StageCatalog.text(BuiltinStages.registry.types), terminator: "")
   }
 }
 

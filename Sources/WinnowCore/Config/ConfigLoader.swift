@@ -101,7 +101,8 @@ struct ValidationSession {
   let file: String
   let lines: [Substring]
   let yaml: String
-  let registry: StageRegistry
+  /// The built-in stages, and those of the pipeline's `plugins:` once they are loaded.
+  var registry: StageRegistry
   var diagnostics: [Diagnostic] = []
 
   /// Paths in the file resolve against the file's directory.
@@ -146,7 +147,7 @@ struct ValidationSession {
     }
     guard let top = mapping(root, "") else { return nil }
 
-    let topKeys = ["version", "input", "output", "stages", "gates"]
+    let topKeys = ["version", "plugins", "input", "output", "stages", "gates"]
     checkKeys(top, allowed: topKeys, path: "")
 
     // version
@@ -164,6 +165,11 @@ struct ValidationSession {
       error("missing required key 'version' (add 'version: \(ConfigLoader.supportedVersion)')", at: root, "")
     }
 
+    var plugins: [String] = []
+    if let pluginsNode = value(top, "plugins") {
+      guard let loaded = loadPlugins(pluginsNode) else { return nil }
+      plugins = loaded
+    }
     let input = validateInput(value(top, "input"), overrides: overrides, root: root)
     let output = validateOutput(value(top, "output"), overrides: overrides, root: root)
     let stages = validateStages(value(top, "stages"), root: root)
@@ -174,7 +180,39 @@ struct ValidationSession {
     }
 
     guard let input, let output, let stages else { return nil }
-    return Pipeline(file: file, input: input, output: output, stages: stages, gates: gates)
+    return Pipeline(file: file, input: input, output: output, stages: stages, gates: gates, plugins: plugins)
+  }
+
+  /// `plugins: [lib/libMyStages.so]`: opens each library and adds its stage types to the
+  /// registry, so the stages below validate like built-ins. Returns the resolved paths.
+  mutating func loadPlugins(_ node: Node) -> [String]? {
+    guard case .sequence(let sequence) = node else {
+      error("expected a list of plugin libraries such as [plugins/libMyStages.so]", at: node, "plugins")
+      return nil
+    }
+    var paths: [String] = []
+    var ok = true
+    for (index, item) in sequence.enumerated() {
+      let keyPath = "plugins[\(index)]"
+      guard let raw = item.scalar?.string, !raw.isEmpty, item.null == nil else {
+        error("expected the path of a plugin library", at: item, keyPath)
+        ok = false
+        continue
+      }
+      let path = resolve(raw)
+      do throws(PluginError) {
+        for type in try PluginLibrary.load(path) where !registry.add(type) {
+          let owner = registry.stage(named: type.name)?.plugin.map { "the plugin '\($0)'" } ?? "a built-in stage"
+          error("plugin '\(raw)' registers a stage '\(type.name)', a name \(owner) already has", at: item, keyPath)
+          ok = false
+        }
+        paths.append(path)
+      } catch {
+        self.error("plugin '\(raw)': \(error.message)", at: item, keyPath)
+        ok = false
+      }
+    }
+    return ok ? paths : nil
   }
 
   /// A `gates:` mapping (or a whole gates file): each key a gate of `GateSpecs`.
@@ -361,7 +399,7 @@ struct ValidationSession {
     return ok ? stages : nil
   }
 
-  mutating func buildStage(_ type: any StageConfig.Type, options node: Node?, nameNode: Node, path: String) -> PipelineStage? {
+  mutating func buildStage(_ type: StageType, options node: Node?, nameNode: Node, path: String) -> PipelineStage? {
     let specs = type.options + StageLimits.options.filter { limit in !type.options.contains { $0.name == limit.name } }
     var values = StageOptions.defaults(for: specs).values
     var optionNodes: [String: Node] = [:]
@@ -391,10 +429,9 @@ struct ValidationSession {
     guard ok else { return nil }
     let options = StageOptions(values)
     do throws(OptionError) {
-      let config = try type.init(options: options)
-      let stage = try config.build(StageContext(baseDirectory: baseDirectory))
+      let stage = try type.make(options, StageContext(baseDirectory: baseDirectory))
       let limits = StageLimits(maxBytes: options.int("max_bytes"), timeoutMilliseconds: options.int("timeout_ms"))
-      return PipelineStage(name: type.name, options: options, stage: stage, limits: limits)
+      return PipelineStage(name: stage.label ?? type.name, options: options, stage: stage, limits: limits)
     } catch {
       var place = error.option.flatMap { optionNodes[$0] } ?? nameNode
       var keyPath = error.option.map { "\(path).\($0)" } ?? path

@@ -7,9 +7,15 @@ public struct Pipeline: Sendable {
   public var stages: [PipelineStage]
   /// The `gates:` section, when there is one: checked on the output after the run.
   public var gates: GateSettings?
+  /// The plugin libraries the file loads (`plugins:`), resolved.
+  public var plugins: [String]
 
-  public init(file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage], gates: GateSettings? = nil) {
+  public init(
+    file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage], gates: GateSettings? = nil,
+    plugins: [String] = []
+  ) {
     self.file = file
+    self.plugins = plugins
     self.input = input
     self.output = output
     self.stages = stages

@@ -56,6 +56,8 @@ public final class Runner: @unchecked Sendable {
     var recordBytes = 0
     var inputLengths: [Int: Int] = [:]
     var removedLines: [String: [String: Int]] = [:]
+    /// A stage that cannot go on (a plugin over its restart limit): the run stops.
+    var failure: String?
   }
 
   /// The corpus stage, when the pipeline ends with one (checked by the config loader).
@@ -389,6 +391,7 @@ public final class Runner: @unchecked Sendable {
     var recordBytes = 0
     do throws(RunError) {
       while var result = queue.nextInOrder() {
+        if let failure = result.failure { throw RunError(failure) }
         try sinks.clean.write(result.clean.bytes, records: result.kept)
         try sinks.rejects.write(result.rejects.bytes, records: result.rejected)
         if let side = sinks.side, let corpus {
@@ -477,80 +480,78 @@ public final class Runner: @unchecked Sendable {
     learner.finishLearning()
   }
 
-  /// Runs every stage over one batch and encodes the results.
+  /// What became of one document of a batch.
+  enum Outcome {
+    case alive
+    case dropped(stage: String, Drop)
+    case unread(Drop)
+  }
+
+  /// Runs every stage over one batch and encodes the results. Runs of per-document stages
+  /// take one document at a time through all of them (it stays in cache); a `BatchStage`
+  /// gets the batch's surviving documents at once.
   func process(_ batch: Batch) -> BatchResult {
     var result = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
     let corpus = self.corpus
-    let corpusIndex = pipeline.stages.count - 1
-    for (position, item) in batch.items.enumerated() {
-      var document = item.document
-      let original: RecordEncoder.OriginalContent =
-        document.bytes.map { .bytes($0) } ?? document.text.map { .text($0) } ?? .none
+    let documentStages = corpus == nil ? pipeline.stages.count : pipeline.stages.count - 1
+    var documents: [Document] = []
+    var originals: [RecordEncoder.OriginalContent] = []
+    var outcomes: [Outcome] = []
+    documents.reserveCapacity(batch.items.count)
+    for item in batch.items {
+      let document = item.document
+      originals.append(document.bytes.map { .bytes($0) } ?? document.text.map { .text($0) } ?? .none)
       result.inputBytes += document.bytes?.count ?? document.text?.utf8.count ?? 0
-      if let drop = item.drop {
+      outcomes.append(item.drop.map { .unread($0) } ?? .alive)
+      documents.append(document)
+    }
+    var index = 0
+    while index < documentStages {
+      if let stage = pipeline.stages[index].stage as? any BatchStage {
+        runBatchStage(index, stage, &documents, &outcomes, &result)
+        index += 1
+        continue
+      }
+      var end = index + 1
+      while end < documentStages, !(pipeline.stages[end].stage is any BatchStage) { end += 1 }
+      for position in documents.indices {
+        guard case .alive = outcomes[position] else { continue }
+        for stageIndex in index..<end {
+          if let drop = runStage(stageIndex, &documents[position], &result) {
+            outcomes[position] = .dropped(stage: pipeline.stages[stageIndex].name, drop)
+            break
+          }
+        }
+      }
+      index = end
+    }
+    for position in documents.indices {
+      let document = documents[position]
+      let original = originals[position]
+      switch outcomes[position] {
+      case .unread(let drop):
         RecordEncoder.reject(document, stage: "read", drop: drop, original: original, into: &result.rejects)
         result.rejected += 1
         result.readFailures[drop.reason, default: 0] += 1
         continue
-      }
-      var dropped = false
-      for (index, configured) in pipeline.stages.enumerated() {
-        result.stages[index].input += 1
-        if let corpus, index == corpusIndex {
+      case .dropped(let stage, let drop):
+        RecordEncoder.reject(document, stage: stage, drop: drop, original: original, into: &result.rejects)
+        result.rejected += 1
+      case .alive:
+        if let corpus {
           let ordinal = position < batch.ordinals.count ? batch.ordinals[position] : UInt64(position)
+          result.stages[documentStages].input += 1
           let started = monotonicNanoseconds()
           result.recordBytes += corpus.record(document, ordinal: ordinal, into: &result.records, side: &result.side)
           let seconds = Double(monotonicNanoseconds() &- started) / 1e9
           result.recordSeconds += seconds
-          result.stages[index].seconds += seconds
-          result.stages[index].kept += 1
+          result.stages[documentStages].seconds += seconds
+          result.stages[documentStages].kept += 1
           result.ids.raw(Array(String(ordinal).utf8))
           result.ids.raw("\t")
           result.ids.string(document.id)
           result.ids.raw("\n")
-          break
         }
-        let limits = configured.limits
-        if limits.maxBytes > 0 {
-          let size = document.bytes?.count ?? document.text?.utf8.count ?? 0
-          if size > limits.maxBytes {
-            let drop = Drop(reason: "too_large", detail: "\(size) bytes > stages[\(index)].\(configured.name).max_bytes (\(limits.maxBytes))")
-            result.stages[index].dropped += 1
-            result.stages[index].droppedByReason[drop.reason, default: 0] += 1
-            RecordEncoder.reject(document, stage: configured.name, drop: drop, original: original, into: &result.rejects)
-            result.rejected += 1
-            dropped = true
-            break
-          }
-        }
-        let started = monotonicNanoseconds()
-        document.deadline = limits.timeoutMilliseconds > 0 ? started &+ UInt64(limits.timeoutMilliseconds) &* 1_000_000 : nil
-        var verdict = configured.stage.process(&document)
-        document.deadline = nil
-        let elapsed = monotonicNanoseconds() &- started
-        result.stages[index].seconds += Double(elapsed) / 1e9
-        var timedOut = false
-        if case .drop(let drop) = verdict, drop.reason == "timeout" { timedOut = true }
-        if timedOut || (limits.timeoutMilliseconds > 0 && elapsed > UInt64(limits.timeoutMilliseconds) &* 1_000_000) {
-          verdict = .drop(Drop(
-            reason: "timeout",
-            detail: "\(elapsed / 1_000_000) ms > stages[\(index)].\(configured.name).timeout_ms (\(limits.timeoutMilliseconds))"))
-        }
-        if !document.counters.isEmpty {
-          for (name, count) in document.counters { result.stages[index].counters[name, default: 0] += count }
-          document.counters.removeAll(keepingCapacity: true)
-        }
-        if case .drop(let drop) = verdict {
-          result.stages[index].dropped += 1
-          result.stages[index].droppedByReason[drop.reason, default: 0] += 1
-          RecordEncoder.reject(document, stage: configured.name, drop: drop, original: original, into: &result.rejects)
-          result.rejected += 1
-          dropped = true
-          break
-        }
-        result.stages[index].kept += 1
-      }
-      if !dropped {
         RecordEncoder.clean(document, into: &result.clean)
         result.kept += 1
       }
@@ -562,9 +563,90 @@ public final class Runner: @unchecked Sendable {
     }
     return result
   }
+
+  /// The `max_bytes` limit of stage `index`, checked before the stage sees the document.
+  func overLimit(_ index: Int, _ document: Document) -> Drop? {
+    let configured = pipeline.stages[index]
+    let limit = configured.limits.maxBytes
+    guard limit > 0 else { return nil }
+    let size = document.bytes?.count ?? document.text?.utf8.count ?? 0
+    guard size > limit else { return nil }
+    return Drop(reason: "too_large", detail: "\(size) bytes > stages[\(index)].\(configured.name).max_bytes (\(limit))")
+  }
+
+  /// Counts a stage's verdict on one document: kept, or dropped by reason.
+  func count(_ verdict: Verdict, stage index: Int, _ document: inout Document, _ result: inout BatchResult) -> Drop? {
+    if !document.counters.isEmpty {
+      for (name, count) in document.counters { result.stages[index].counters[name, default: 0] += count }
+      document.counters.removeAll(keepingCapacity: true)
+    }
+    guard case .drop(let drop) = verdict else {
+      result.stages[index].kept += 1
+      return nil
+    }
+    result.stages[index].dropped += 1
+    result.stages[index].droppedByReason[drop.reason, default: 0] += 1
+    return drop
+  }
+
+  /// Runs per-document stage `index` on one document; the drop, if it dropped it.
+  func runStage(_ index: Int, _ document: inout Document, _ result: inout BatchResult) -> Drop? {
+    let configured = pipeline.stages[index]
+    let limits = configured.limits
+    result.stages[index].input += 1
+    if let drop = overLimit(index, document) { return count(.drop(drop), stage: index, &document, &result) }
+    let started = monotonicNanoseconds()
+    document.deadline = limits.timeoutMilliseconds > 0 ? started &+ UInt64(limits.timeoutMilliseconds) &* 1_000_000 : nil
+    var verdict = configured.stage.process(&document)
+    document.deadline = nil
+    let elapsed = monotonicNanoseconds() &- started
+    result.stages[index].seconds += Double(elapsed) / 1e9
+    var timedOut = false
+    if case .drop(let drop) = verdict, drop.reason == "timeout" { timedOut = true }
+    if timedOut || (limits.timeoutMilliseconds > 0 && elapsed > UInt64(limits.timeoutMilliseconds) &* 1_000_000) {
+      verdict = .drop(Drop(
+        reason: "timeout",
+        detail: "\(elapsed / 1_000_000) ms > stages[\(index)].\(configured.name).timeout_ms (\(limits.timeoutMilliseconds))"))
+    }
+    return count(verdict, stage: index, &document, &result)
+  }
+
+  /// Runs batch stage `index` on the batch's surviving documents at once.
+  func runBatchStage(_ index: Int, _ stage: any BatchStage, _ documents: inout [Document], _ outcomes: inout [Outcome], _ result: inout BatchResult) {
+    let configured = pipeline.stages[index]
+    var positions: [Int] = []
+    for position in documents.indices {
+      guard case .alive = outcomes[position] else { continue }
+      result.stages[index].input += 1
+      if let drop = overLimit(index, documents[position]) {
+        _ = count(.drop(drop), stage: index, &documents[position], &result)
+        outcomes[position] = .dropped(stage: configured.name, drop)
+      } else {
+        positions.append(position)
+      }
+    }
+    guard !positions.isEmpty, result.failure == nil else { return }
+    var group = positions.map { documents[$0] }
+    let started = monotonicNanoseconds()
+    let verdicts: [Verdict]
+    do throws(StageFailure) {
+      verdicts = try stage.process(batch: &group, limits: configured.limits)
+    } catch {
+      result.failure = "stages[\(index)] '\(configured.name)': \(error.message)"
+      for position in positions { outcomes[position] = .dropped(stage: configured.name, Drop(reason: "plugin_failed", detail: error.message)) }
+      return
+    }
+    result.stages[index].seconds += Double(monotonicNanoseconds() &- started) / 1e9
+    for (offset, position) in positions.enumerated() {
+      documents[position] = group[offset]
+      let verdict = offset < verdicts.count ? verdicts[offset] : .drop("plugin_error", detail: "no verdict for this document")
+      if let drop = count(verdict, stage: index, &documents[position], &result) {
+        outcomes[position] = .dropped(stage: configured.name, drop)
+      }
+    }
+  }
 }
 
-@inline(__always)
 func monotonicNanoseconds() -> UInt64 {
   var now = timespec()
   clock_gettime(CLOCK_MONOTONIC, &now)
