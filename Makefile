@@ -24,7 +24,10 @@ clean-corpus: build ## build, then run pipelines/ko-news.yaml on samples/ into o
 
 # Tests run on a debug build (one build for the library and the binary the end-to-end tests
 # call); speed is measured by `make bench`, never by a test.
-test: deps ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
+plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
+	cd Examples/WordCountPlugin && $(SWIFT) build -c release
+
+test: deps plugins ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
 	$(SWIFT) build
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
@@ -66,6 +69,6 @@ format: ## format the Swift sources with swift format
 	$(SWIFT) format --in-place --recursive Sources Tests
 
 clean: ## remove build products and outputs
-	rm -rf .build out
+	rm -rf .build out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build clean-corpus test report-check fuzz bench eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build plugins clean-corpus test report-check fuzz bench eval bench-web bench-dedup bench-dedup-memory docs format clean

@@ -21,6 +21,13 @@ public protocol BatchStage: DocumentStage {
   func process(batch documents: inout [Document], limits: StageLimits) throws(StageFailure) -> [Verdict]
 }
 
+/// A stage that runs code from outside winnow (an exec stage's program): the manifest records
+/// these files' hashes, since they shape the output as much as the configuration does.
+public protocol ExternalCode {
+  /// Existing files the stage runs (its program, the script given to an interpreter).
+  var codeFiles: [String] { get }
+}
+
 /// A stage that cannot go on: the run stops and reports `message`.
 public struct StageFailure: Error, Sendable, CustomStringConvertible {
   public var message: String

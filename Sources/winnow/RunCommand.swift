@@ -142,8 +142,29 @@ struct StagesCommand: ParsableCommand {
   @Flag(name: .long, help: "Print Markdown (the text of docs/STAGES.md).")
   var markdown = false
 
+  @Option(name: .long, help: "Also list the stages of this plugin library (repeatable).")
+  var plugin: [String] = []
+
+  @Option(name: .long, help: "Also list the stages of the plugin libraries this pipeline file loads.")
+  var pipeline: String?
+
   func run() throws {
-    print(markdown ? StageCatalog.markdown(BuiltinStages.registry.types) : StageCatalog.text(BuiltinStages.registry.types), terminator: "")
+    var registry = BuiltinStages.registry
+    var libraries = plugin
+    if let pipeline {
+      libraries += try ConfigLoader(registry: BuiltinStages.registry).pluginPaths(file: pipeline)
+    }
+    for library in libraries {
+      do throws(PluginError) {
+        for type in try PluginLibrary.load(library) where !registry.add(type) {
+          throw PluginError("registers a stage '\(type.name)', a name another stage already has")
+        }
+      } catch {
+        printError("winnow: error: plugin '\(library)': \(error.message)")
+        throw ExitCode(WinnowExit.invalid)
+      }
+    }
+    print(markdown ? StageCatalog.markdown(registry.types) : StageCatalog.text(registry.types), terminator: "")
   }
 }
 

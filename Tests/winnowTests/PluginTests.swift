@@ -128,3 +128,126 @@ import WinnowTestSupport
     #expect(result.stderr.contains("'command' is required"))
   }
 }
+
+/// The example Swift plugin library (Examples/WordCountPlugin), built by `make plugins`.
+struct PluginLibraryTests {
+  let root = packageRoot()
+  var library: String { root + "/Examples/WordCountPlugin/.build/release/libWordCountPlugin.so" }
+
+  func requireLibrary() throws {
+    try #require(FileManager.default.fileExists(atPath: library), "\(library) is missing: run 'make plugins' (make test does)")
+  }
+
+  func pipeline(_ directory: TemporaryDirectory, plugin: String, stage: String) throws -> String {
+    try directory.write("in/docs.jsonl", """
+      {"id":"short","text":"짧은 글입니다."}
+      {"id":"long","text":"이 문서는 단어가 여러 개 있는 조금 더 긴 글입니다. 두 번째 문장도 있습니다."}
+
+      """)
+    return try directory.write("pipeline.yaml", """
+      version: 1
+      plugins: ['\(plugin)']
+      input: {path: in}
+      output: {path: out/clean.jsonl}
+      stages:
+        - decode: {}
+        \(stage)
+      """)
+  }
+
+  @Test func theExamplePluginRunsInAPipeline() throws {
+    try requireLibrary()
+    let directory = try TemporaryDirectory()
+    let file = try pipeline(directory, plugin: library, stage: "- word_count: {min_words: 5, field: n_words}")
+    let result = try runWinnow(["run", file])
+    #expect(result.status == 0, "\(result.stderr)")
+    let clean = try readJSONLines(directory.path + "/out/clean.jsonl")
+    #expect(clean.map { $0["id"] as? String } == ["long"])
+    #expect(clean.first?["n_words"] as? Int == 14)
+    let rejects = try readJSONLines(directory.path + "/out/clean.rejects.jsonl")
+    #expect(rejects.first?["stage"] as? String == "word_count")
+    #expect(rejects.first?["reason"] as? String == "too_few_words")
+    #expect(rejects.first?["detail"] as? String == "2 words < min_words 5")
+    // The manifest records the library and its hash.
+    let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/out/clean.manifest.json"))) as? [String: Any])
+    let plugins = try #require(manifest["plugins"] as? [[String: Any]])
+    #expect(plugins.first?["sha256"] as? String == sha256sum(try Data(contentsOf: URL(fileURLWithPath: library))))
+  }
+
+  @Test func theDocumentedPluginPipelineRuns() throws {
+    try requireLibrary()
+    let directory = try TemporaryDirectory()
+    let result = try runWinnow(["run", "Examples/plugin.yaml", "--output", directory.path + "/plugin.jsonl"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let clean = try readJSONLines(directory.path + "/plugin.jsonl")
+    #expect(!clean.isEmpty && clean.allSatisfy { ($0["word_count"] as? Int ?? 0) >= 40 })
+  }
+
+  @Test func pluginStagesValidateLikeBuiltIns() throws {
+    try requireLibrary()
+    let directory = try TemporaryDirectory()
+    let cases: [(stage: String, expected: String)] = [
+      ("- word_count: {min_word: 5}", "pipeline.yaml:7:18: error: [stages[1].word_count] unknown key 'min_word'; did you mean 'min_words'?"),
+      ("- word_count: {min_words: many}", "[stages[1].word_count.min_words] expected a whole number, got 'many'"),
+      ("- word_count: {min_words: -1}", "[stages[1].word_count.min_words] -1 is out of range; expected int (0…1000000)"),
+      // The plugin's own check, shown at the option's place.
+      ("- word_count: {field: text}", "pipeline.yaml:7:25: error: [stages[1].word_count.field] 'text' is winnow's own field; choose another name"),
+      ("- word_count: {min_words: 5, timeout_ms: -3}", "[stages[1].word_count.timeout_ms] -3 is out of range"),
+    ]
+    for (stage, expected) in cases {
+      let file = try pipeline(directory, plugin: library, stage: stage)
+      let result = try runWinnow(["validate", file])
+      #expect(result.status == 2, "\(stage)")
+      #expect(result.stderr.contains(expected), "\(stage): \(result.stderr)")
+    }
+    // A misspelt stage name is suggested from the plugin's stages too.
+    let file = try pipeline(directory, plugin: library, stage: "- word_counts: {}")
+    let result = try runWinnow(["validate", file])
+    #expect(result.stderr.contains("unknown stage 'word_counts'; did you mean 'word_count'?"), "\(result.stderr)")
+  }
+
+  @Test func stagesListsPluginStagesWithTheirOptions() throws {
+    try requireLibrary()
+    let result = try runWinnow(["stages", "--plugin", library])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("word_count\n  count words"))
+    #expect(result.stdout.contains("  - min_words: int (0…1000000) = 0\n"))
+    #expect(result.stdout.contains("  - field: string = words\n"))
+    let fromPipeline = try runWinnow(["stages", "--pipeline", "Examples/plugin.yaml"], in: root)
+    #expect(fromPipeline.stdout.contains("(plugin: Examples/WordCountPlugin/.build/release/libWordCountPlugin.so)"), "\(fromPipeline.stderr)")
+  }
+
+  /// Compiles a C fixture into a shared library with the toolchain's clang.
+  func compile(_ name: String, into directory: TemporaryDirectory) throws -> String {
+    let output = directory.path + "/lib\(name).so"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "clang", "-shared", "-fPIC", "-I", root + "/Sources/CWinnowPlugin/include",
+      root + "/Tests/winnowTests/Fixtures/plugins/c/\(name).c", "-o", output,
+    ]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "clang failed on \(name).c")
+    return output
+  }
+
+  @Test func loadingErrorsSayWhatIsWrong() throws {
+    let directory = try TemporaryDirectory()
+    let cases: [(library: String, expected: String)] = [
+      (directory.path + "/libmissing.so", "plugin '\(directory.path)/libmissing.so': no such file"),
+      (try directory.write("libtext.so", "not a library\n"), "cannot load"),
+      (try compile("no-entry-points", into: directory), "is not a winnow plugin: it exports no 'winnow_plugin_api_version'"),
+      (try compile("other-version", into: directory), "was built against plugin API version 99; this winnow speaks version 1"),
+      (try compile("takes-html", into: directory), "registers a stage 'html', a name a built-in stage already has"),
+    ]
+    for (library, expected) in cases {
+      let file = try pipeline(directory, plugin: library, stage: "- html: {}")
+      let result = try runWinnow(["validate", file])
+      #expect(result.status == 2, "\(library)")
+      #expect(result.stderr.contains("pipeline.yaml:2:"), "\(result.stderr)")
+      #expect(result.stderr.contains("[plugins[0]]"), "\(result.stderr)")
+      #expect(result.stderr.contains(expected), "\(expected): \(result.stderr)")
+    }
+  }
+}

@@ -59,6 +59,21 @@ public struct ConfigLoader {
     throw ConfigError(session.diagnostics)
   }
 
+  /// The plugin libraries a pipeline file names under `plugins:`, resolved, without loading
+  /// them or checking the rest of the file (`winnow stages --pipeline`).
+  public func pluginPaths(file: String) throws(ConfigError) -> [String] {
+    guard let data = FileManager.default.contents(atPath: file), let yaml = String(data: data, encoding: .utf8) else {
+      throw ConfigError([Diagnostic(file: file, keyPath: "", message: "cannot read pipeline file")])
+    }
+    var session = ValidationSession(file: file, yaml: yaml, registry: registry)
+    guard case .mapping(let top)? = try? Yams.compose(yaml: yaml), let node = session.value(top, "plugins") else { return [] }
+    guard case .sequence(let items) = node else {
+      session.error("expected a list of plugin libraries", at: node, "plugins")
+      throw ConfigError(session.diagnostics)
+    }
+    return items.compactMap { $0.scalar?.string }.map { session.resolve($0) }
+  }
+
   public func load(yaml: String, file: String, overrides: ConfigOverrides = ConfigOverrides()) throws(ConfigError) -> Pipeline {
     var session = ValidationSession(file: file, yaml: yaml, registry: registry)
     let pipeline = session.validate(overrides: overrides)
@@ -208,7 +223,8 @@ struct ValidationSession {
         }
         paths.append(path)
       } catch {
-        self.error("plugin '\(raw)': \(error.message)", at: item, keyPath)
+        let hint = FileManager.default.fileExists(atPath: path) ? "" : " (paths are relative to the pipeline file; the example plugin is built by 'make plugins')"
+        self.error("plugin '\(raw)': \(error.message)\(hint)", at: item, keyPath)
         ok = false
       }
     }

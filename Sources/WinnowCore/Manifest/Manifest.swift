@@ -75,6 +75,19 @@ public enum Manifest {
         inputs.append(["path": file.path, "size": size, "sha256": sha])
       }
     }
+    // The code outside winnow that shaped the output: plugin libraries and the files an exec
+    // stage's command names (its script), each with its hash.
+    var plugins: [[String: Any]] = []
+    for path in pipeline.plugins {
+      let (size, sha) = try hashFile(path)
+      plugins.append(["kind": "library", "path": path, "size": size, "sha256": sha])
+    }
+    for stage in pipeline.stages {
+      for path in (stage.stage as? any ExternalCode)?.codeFiles ?? [] {
+        guard let (size, sha) = try? hashFile(path) else { continue }
+        plugins.append(["kind": "exec", "stage": stage.name, "path": path, "size": size, "sha256": sha])
+      }
+    }
     var seeds: [String: Any] = [:]
     for (index, stage) in pipeline.stages.enumerated() {
       for (name, value) in stage.options.values where name == "seed" || name.hasSuffix("_seed") {
@@ -94,6 +107,7 @@ public enum Manifest {
       "config": config,
       "config_sha256": sha256Hex(canonicalJSON(config)),
       "inputs": inputs,
+      "plugins": plugins,
       "output": ["path": summary.outputPath, "sha256": summary.outputSHA256, "records": summary.kept, "bytes": summary.outputBytes],
       "rejects": ["path": summary.rejectsPath, "sha256": summary.rejectsSHA256, "records": summary.rejected],
       "counts": counts,

@@ -23,7 +23,7 @@ public enum PluginLibrary {
   /// The stage types `path` registers.
   public static func load(_ path: String) throws(PluginError) -> [StageType] {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw PluginError("no such file '\(path)' (paths are relative to the pipeline file; build the example with 'make plugins')")
+      throw PluginError("no such file '\(path)'")
     }
     let key = (path as NSString).resolvingSymlinksInPath
     if let types = loaded.withLock({ $0[key] }) { return types }

@@ -63,7 +63,7 @@ struct ExecConfig: StageConfig {
   }
 }
 
-final class ExecStage: BatchStage, @unchecked Sendable {
+final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
   let label: String?
   let arguments: [String]
   let directory: String
@@ -86,6 +86,16 @@ final class ExecStage: BatchStage, @unchecked Sendable {
   }
 
   var name: String { label ?? "exec" }
+
+  /// The arguments that are files (the program when given as a path, a script).
+  var codeFiles: [String] {
+    arguments.compactMap { argument in
+      let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+      return path
+    }
+  }
 
   func process(_ document: inout Document) -> Verdict {
     var one = [document]
