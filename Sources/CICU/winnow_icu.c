@@ -234,6 +234,26 @@ int32_t winnow_regex_find(winnow_regex *regex, const char *text, int64_t length,
   return U_FAILURE(status) ? -4 : 1;
 }
 
+int32_t winnow_regex_find_groups(winnow_regex *regex, const char *text, int64_t length, int64_t from,
+                                 int64_t *starts, int64_t *ends, int32_t capacity, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  regex->text = utext_openUTF8(regex->text, text, length, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  uregex_setUText(regex->re, regex->text, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  UBool found = uregex_find64(regex->re, from, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  if (!found) return 0;
+  int32_t groups = uregex_groupCount(regex->re, &status) + 1;
+  if (groups > capacity) groups = capacity;
+  for (int32_t group = 0; group < groups && U_SUCCESS(status); group++) {
+    starts[group] = uregex_start64(regex->re, group, &status);
+    ends[group] = uregex_end64(regex->re, group, &status);
+  }
+  *icu_error = status;
+  return U_FAILURE(status) ? -4 : groups;
+}
+
 struct winnow_words {
   UBreakIterator *iterator;
   UText *text;

@@ -5,10 +5,14 @@ public protocol DocumentStage: Sendable {
   /// The name the stage goes by in rejects, summaries and the manifest, when it is not the
   /// stage type's (`- exec: {name: toxicity}` is "toxicity").
   var label: String? { get }
+  /// Counters the run summary shows even at 0 (a rules file's `rule:<name>`: a rule that
+  /// never fired is worth knowing about).
+  var counterNames: [String] { get }
 }
 
 extension DocumentStage {
   public var label: String? { nil }
+  public var counterNames: [String] { [] }
 }
 
 /// A stage that is given a run of documents at once, in input order (an `exec` stage streams

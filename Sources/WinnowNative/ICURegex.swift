@@ -86,6 +86,78 @@ public final class ICURegex: Sendable {
 
   public func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
 
+  /// Replaces every match in `text` with `template`, where `$0`…`$9` stand for the match
+  /// and its groups (empty when a group took no part) and `$$` for a dollar sign. Returns
+  /// the new text and the number of matches.
+  public func replaceAll(in text: String, with template: String) -> (text: String, count: Int) {
+    var copy = text
+    return copy.withUTF8 { buffer -> (String, Int) in
+      var output: [UInt8] = []
+      var position = 0
+      var count = 0
+      var from = 0
+      while from <= buffer.count, let groups = groups(buffer, from: from), let match = groups.first ?? nil {
+        output.append(contentsOf: buffer[position..<match.lowerBound])
+        Self.expand(template, groups: groups, in: buffer, into: &output)
+        count += 1
+        position = match.upperBound
+        // An empty match moves on by one character.
+        from = match.isEmpty ? Self.nextScalar(buffer, after: match.upperBound) : match.upperBound
+        if match.isEmpty && from > buffer.count { break }
+      }
+      guard count > 0 else { return (text, 0) }
+      output.append(contentsOf: buffer[min(position, buffer.count)...])
+      return (String(decoding: output, as: UTF8.self), count)
+    }
+  }
+
+  static func nextScalar(_ buffer: UnsafeBufferPointer<UInt8>, after index: Int) -> Int {
+    var next = index + 1
+    while next < buffer.count, buffer[next] & 0xC0 == 0x80 { next += 1 }
+    return next
+  }
+
+  static func expand(_ template: String, groups: [Range<Int>?], in buffer: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    let bytes = Array(template.utf8)
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "$"), index + 1 < bytes.count {
+        let next = bytes[index + 1]
+        if next == UInt8(ascii: "$") {
+          output.append(byte)
+          index += 2
+          continue
+        }
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
+          let group = Int(next - UInt8(ascii: "0"))
+          if group < groups.count, let range = groups[group] { output.append(contentsOf: buffer[range]) }
+          index += 2
+          continue
+        }
+      }
+      output.append(byte)
+      index += 1
+    }
+  }
+
+  /// The match at or after `from` and its groups' byte ranges.
+  func groups(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> [Range<Int>?]? {
+    let result: [Range<Int>?]?? = pool.with { regex in
+      var starts = [Int64](repeating: -1, count: 10)
+      var ends = [Int64](repeating: -1, count: 10)
+      var error: Int32 = 0
+      let found = buffer.withMemoryRebound(to: CChar.self) { chars in
+        withUnsafePointer(to: CChar(0)) { empty in
+          winnow_regex_find_groups(regex, chars.baseAddress ?? empty, Int64(buffer.count), Int64(from), &starts, &ends, 10, &error)
+        }
+      }
+      guard found > 0 else { return nil }
+      return (0..<Int(found)).map { starts[$0] >= 0 && ends[$0] >= starts[$0] ? Int(starts[$0])..<Int(ends[$0]) : nil }
+    }
+    return result ?? nil
+  }
+
   func search(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, whole: Bool) -> Range<Int>? {
     let result: Range<Int>?? = pool.with { regex in
       var start: Int64 = 0

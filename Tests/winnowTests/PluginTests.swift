@@ -129,6 +129,38 @@ import WinnowTestSupport
   }
 }
 
+/// The documented rules file (Examples/rules/my-rules.yaml) through the binary.
+struct RuleStageEndToEndTests {
+  @Test func theDocumentedRulesFileRunsWithAuditAndHitCounts() throws {
+    let directory = try TemporaryDirectory()
+    let body = "정부는 오늘 새 교통 정책을 발표했다. 정책은 내년 1월부터 시행된다. 시민들은 대체로 환영하는 분위기다."
+    let contact = "문의는 010-1234-5678 번으로 하면 자세한 안내를 받을 수 있다고 회사는 설명했다."
+    try directory.write("in/news.txt", "\(body)\n\n앱 다운로드 하고 속보 받기\n\n\(contact)\n")
+    try directory.write("in/advert.txt", "[광고] 특별 할인 행사\n\n\(body)\n")
+    try directory.write("in/odds.txt", "\(body)\n\n오늘 경기 배당률 분석\n\n배당 흐름 총정리\n\n내일 배당률 예측\n")
+    let output = directory.path + "/out/rules.jsonl"
+    let result = try runWinnow(["run", "Examples/rules.yaml", "--input", directory.path + "/in", "--output", output], in: packageRoot())
+    #expect(result.status == 0, "\(result.stderr)")
+    let clean = try readJSONLines(output)
+    #expect(clean.map { $0["id"] as? String } == ["news.txt"])
+    let text = clean.first?["text"] as? String ?? ""
+    #expect(text.contains("문의는 010-****-5678 번으로"))
+    #expect(!text.contains("앱 다운로드"))
+    let removed = clean.first?["removed"] as? [[String: Any]] ?? []
+    #expect(removed.contains { $0["stage"] as? String == "rules" && $0["rule"] as? String == "app_promo" && $0["line"] as? String == "앱 다운로드 하고 속보 받기" })
+    let rejects = Dictionary(uniqueKeysWithValues: try readJSONLines(directory.path + "/out/rules.rejects.jsonl").map { ($0["id"] as? String ?? "", $0) })
+    #expect(rejects["advert.txt"]?["reason"] as? String == "advertorial")
+    #expect(rejects["advert.txt"]?["rule"] as? String == "advertorial")
+    #expect(rejects["odds.txt"]?["reason"] as? String == "spam")
+    #expect(rejects["odds.txt"]?["rule"] as? String == "betting_odds")
+    // Every rule's hits, zero included, in the summary and the manifest.
+    #expect(result.stderr.contains("rule:advertorial 1, rule:app_promo 1, rule:betting_odds 1, rule:mask_mobile 1, rule:photo_counter 0"), "\(result.stderr)")
+    let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/out/rules.manifest.json"))) as? [String: Any])
+    let stages = try #require((manifest["counts"] as? [String: Any])?["stages"] as? [[String: Any]])
+    #expect(stages.first { $0["name"] as? String == "rules" }?["counters"] as? [String: Int] == ["rule:advertorial": 1, "rule:app_promo": 1, "rule:betting_odds": 1, "rule:mask_mobile": 1, "rule:photo_counter": 0])
+  }
+}
+
 /// The example Swift plugin library (Examples/WordCountPlugin), built by `make plugins`.
 struct PluginLibraryTests {
   let root = packageRoot()

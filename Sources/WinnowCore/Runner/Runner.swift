@@ -384,7 +384,12 @@ public final class Runner: @unchecked Sendable {
     }
 
     summary.jobs = options.jobs
-    summary.stages = pipeline.stages.map { StageCounts(name: $0.name) }
+    summary.stages = pipeline.stages.map { stage in
+      // Counters a stage always reports (a rules file's rules), so one that never fired shows 0.
+      var counts = StageCounts(name: stage.name)
+      for name in stage.stage.counterNames { counts.counters[name] = 0 }
+      return counts
+    }
     let progress = ProgressLine(enabled: options.progress, totalBytes: ProgressLine.inputSize(pipeline.input))
     let phase = corpus == nil ? "cleaning" : "cleaning and signatures"
     var recordSeconds = 0.0

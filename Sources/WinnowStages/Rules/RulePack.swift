@@ -299,7 +299,8 @@ struct RuleLoader {
 
   static let ruleKeys = ["name", "exact", "prefix", "suffix", "contains", "regex", "requires", "max_chars", "min_chars", "ignore_case", "outside_body"]
 
-  mutating func rule(_ node: Node, _ keyPath: String, defaultName: String) -> LineRule? {
+  /// `extraKeys`: keys the caller reads itself (the `rules` stage's action and reason).
+  mutating func rule(_ node: Node, _ keyPath: String, defaultName: String, extraKeys: [String] = []) -> LineRule? {
     guard let mapping = node.mapping else { error("expected a rule mapping (name, exact/prefix/suffix/contains/regex)", node, keyPath); return nil }
     var rule = LineRule(name: defaultName)
     var pattern: (String, Node)?
@@ -322,7 +323,8 @@ struct RuleLoader {
         if let flag = value.bool { ignoreCase = flag } else { error("expected true or false", value, keyPath + ".ignore_case") }
       case "outside_body":
         if let flag = value.bool { rule.outsideBody = flag } else { error("expected true or false", value, keyPath + ".outside_body") }
-      default: unknown(key, RuleLoader.ruleKeys, keyPath)
+      default:
+        if !extraKeys.contains(name) { unknown(key, RuleLoader.ruleKeys + extraKeys, keyPath) }
       }
     }
     if let (text, place) = pattern {

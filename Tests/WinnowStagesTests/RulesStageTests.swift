@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowTestSupport
+@testable import WinnowStages
+
+/// The `rules` stage: drop_line, drop_document and replace rules from a YAML file.
+struct RulesStageTests {
+  func stage(_ yaml: String, audit: Bool = true) throws -> any DocumentStage {
+    let directory = try TemporaryDirectory()
+    let file = try directory.write("rules.yaml", yaml)
+    return try makeStage(RulesConfig.self, ["file": .string(file), "audit": .bool(audit)])
+  }
+
+  func buildError(_ yaml: String) throws -> String {
+    do {
+      _ = try stage(yaml)
+      return ""
+    } catch let error as OptionError {
+      return error.message
+    }
+  }
+
+  let example = """
+    version: 1
+    rules:
+      - {name: promo, action: drop_line, contains: [앱 다운로드], max_chars: 60}
+      - {name: mobile, action: replace, regex: '\\b(010)-(\\d{4})-(\\d{4})\\b', with: '$1-****-$3'}
+      - {name: advert, action: drop_document, reason: advertorial, regex: '^\\[광고\\]'}
+      - {name: odds, action: drop_document, reason: spam, min_lines: 2, contains: [배당률]}
+    """
+
+  @Test func dropLineRemovesTheLineAndRecordsIt() throws {
+    let stage = try stage(example)
+    var document = textDocument("첫 문단입니다.\n\n앱 다운로드 하세요\n\n둘째 문단입니다.")
+    #expect(stage.process(&document) == .keep)
+    #expect(document.text.utf8Bytes == "첫 문단입니다.\n\n둘째 문단입니다.".utf8Bytes)
+    #expect(document.removed == [RemovedLine(stage: "rules", rule: "promo", text: "앱 다운로드 하세요", zone: .body)])
+    #expect(document.audit)
+    #expect(document.counters.map(\.name) == ["rule:promo"])
+    // max_chars keeps the rule away from a long paragraph that mentions it.
+    var long = textDocument("이 회사는 앱 다운로드 수가 작년보다 두 배 늘었다고 밝혔다. 회사 관계자는 새 기능이 이용자를 끌어모았다고 설명했다. 더 자세한 내용은 다음 달에 나온다.")
+    #expect(stage.process(&long) == .keep)
+    #expect(long.removed.isEmpty)
+  }
+
+  @Test func replaceUsesGroupsAndCountsEveryMatch() throws {
+    let stage = try stage(example)
+    var document = textDocument("연락처 010-1234-5678, 010-9876-5432.\n\n문의 02-123-4567.")
+    #expect(stage.process(&document) == .keep)
+    #expect(document.text.utf8Bytes == "연락처 010-****-5678, 010-****-5432.\n\n문의 02-123-4567.".utf8Bytes)
+    #expect(document.counters.first { $0.name == "rule:mobile" }?.count == 2)
+    #expect(document.removed.isEmpty)
+  }
+
+  @Test func dropDocumentNamesTheRuleAndTheLine() throws {
+    let stage = try stage(example)
+    var advert = textDocument("[광고] 최고의 제품을 만나보세요\n\n본문입니다.")
+    #expect(stage.process(&advert) == .drop(Drop(
+      reason: "advertorial", rule: "advert", detail: "rules file rule 'advert' matched the line '[광고] 최고의 제품을 만나보세요'")))
+    // min_lines: one line about odds is news; two are spam.
+    var news = textDocument("경기 배당률이 화제가 됐다.\n\n본문입니다.")
+    #expect(stage.process(&news) == .keep)
+    var spam = textDocument("오늘의 배당률 안내\n\n내일 배당률 미리보기\n\n본문")
+    guard case .drop(let drop) = stage.process(&spam) else { Issue.record("not dropped"); return }
+    #expect(drop.reason == "spam")
+    #expect(drop.detail == "rules file rule 'odds' matched 2 lines, the first '오늘의 배당률 안내'")
+  }
+
+  @Test func textScopeRulesSeeTheWholeText() throws {
+    let stage = try stage("""
+      version: 1
+      rules:
+        - {name: two_lines, action: drop_document, scope: text, regex: '구독\\n+후원'}
+        - {name: spaces, action: replace, scope: text, regex: '\\n{3,}', with: "\\n\\n"}
+      """)
+    var across = textDocument("본문입니다.\n\n구독\n\n후원")
+    #expect(stage.process(&across) == .drop(Drop(reason: "rule_match", rule: "two_lines", detail: "rules file rule 'two_lines' matched the text")))
+    var spaced = textDocument("하나\n\n\n\n둘")
+    #expect(stage.process(&spaced) == .keep)
+    #expect(spaced.text == "하나\n\n둘")
+  }
+
+  @Test func aDocumentWithEveryLineRemovedIsDroppedAsEmpty() throws {
+    let stage = try stage(example)
+    var document = textDocument("앱 다운로드\n\n앱 다운로드 받기")
+    #expect(stage.process(&document) == .drop(Drop(reason: "empty", detail: "every line was removed by the rules file")))
+  }
+
+  @Test func mistakesInTheRulesFileNameFileLineAndKey() throws {
+    let cases: [(String, String)] = [
+      ("version: 1\nrules:\n  - {name: a, contains: [x]}\n", "rules.yaml:3:5: [rules[0].action] a rule needs 'action'"),
+      ("version: 1\nrules:\n  - {name: a, action: delete, contains: [x]}\n", "rules.yaml:3:23: [rules[0].action] unknown action 'delete'"),
+      ("version: 1\nrules:\n  - {name: a, action: drop_line, regex: '(x'}\n", "rules.yaml:3:41: [rules[0].regex] invalid regular expression"),
+      ("version: 1\nrules:\n  - {name: a, action: replace, contains: [x], with: y}\n", "[rules[0]] a replace rule matches with 'regex' only"),
+      ("version: 1\nrules:\n  - {name: a, action: drop_line, contain: [x]}\n", "[rules[0].contain] unknown key 'contain'; did you mean 'contains'?"),
+      ("version: 1\nrules:\n  - {name: a, action: drop_line, contains: [x], min_lines: 2}\n", "'min_lines' (≥ 1) goes with action drop_document"),
+      ("version: 1\nrules:\n  - {name: a, action: drop_line, contains: [x]}\n  - {name: a, action: drop_line, contains: [y]}\n", "two rules are named 'a'"),
+      ("version: 1\n", "missing 'rules'"),
+    ]
+    for (yaml, expected) in cases {
+      let message = try buildError(yaml)
+      #expect(message.contains(expected), "\(yaml) → \(message)")
+    }
+  }
+}
