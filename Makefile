@@ -46,9 +46,13 @@ fuzz: ## mutation-fuzz decode, html, the config loader and the JSONL reader, FUZ
 	$(SWIFT) build -c release --product winnow-fuzz
 	@for t in decode html config jsonl; do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
-bench: build ## decode+normalize MB/s per core and peak memory on a generated corpus; the whole ko-news pipeline's MB/s per core on the eval set
+bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe
 	python3 bench/bench.py --winnow $(WINNOW)
 	python3 eval/eval.py --winnow $(WINNOW) --no-peer
+	python3 bench/exec_bench.py --winnow $(WINNOW)
+
+bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a Python json pass-through) on 80 MB of generated JSONL
+	python3 bench/exec_bench.py --winnow $(WINNOW)
 
 eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
 	python3 eval/eval.py --winnow $(WINNOW)
@@ -71,4 +75,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build plugins clean-corpus test report-check fuzz bench eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build plugins clean-corpus test report-check fuzz bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean
