@@ -114,6 +114,15 @@ import WinnowTestSupport
     #expect(rejects.contains { $0["stage"] as? String == "min_length" && $0["reason"] as? String == "too_short" })
   }
 
+  /// The examples docs/PLUGINS.md shows are the files the tests run, word for word.
+  @Test func pluginGuideShowsTheExampleFilesAsTheyAre() throws {
+    let guide = try String(contentsOfFile: root + "/docs/PLUGINS.md", encoding: .utf8)
+    for file in ["Examples/exec/toxicity.py", "Examples/exec/min-length.sh", "Examples/WordCountPlugin/Sources/WordCountPlugin/WordCount.swift"] {
+      let contents = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+      #expect(guide.contains("\n" + contents + "```\n"), "docs/PLUGINS.md does not show \(file) as it is")
+    }
+  }
+
   @Test func execStageConfigErrorsNameTheKey() throws {
     let directory = try TemporaryDirectory()
     try input(directory, ids: ["a"])

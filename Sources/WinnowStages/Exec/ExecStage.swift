@@ -244,7 +244,7 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
     do throws(PluginFieldError) {
       try PluginFields.apply(members, to: &changed)
     } catch {
-      return .failure(fault("plugin_error", document, "answered with \(error.message): \(preview(line))"))
+      return .failure(fault("plugin_error", document, "answered with a field winnow cannot use (\(error.message)): \(preview(line))"))
     }
     document = changed
     return .success(.keep)
