@@ -464,13 +464,13 @@ public final class Runner: @unchecked Sendable {
     for _ in 0..<options.jobs {
       let worker = Thread { [self] in
         while let batch = queue.pop() {
-          for item in batch.items where item.drop == nil && learner.wants(item.document) {
-            var document = item.document
-            var kept = true
-            for configured in pipeline.stages[..<stageIndex] {
-              if case .drop = configured.stage.process(&document) { kept = false; break }
-            }
-            if kept { learner.observe(document) }
+          // The same stages as the real pass, counted into a result that is thrown away.
+          var documents = batch.items.filter { $0.drop == nil && learner.wants($0.document) }.map(\.document)
+          var outcomes = [Outcome](repeating: .alive, count: documents.count)
+          var scratch = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
+          runStages(0..<stageIndex, &documents, &outcomes, &scratch)
+          for (document, outcome) in zip(documents, outcomes) {
+            if case .alive = outcome { learner.observe(document) }
           }
           queue.complete(batch.sequence, BatchResult(stages: []))
         }
@@ -510,26 +510,7 @@ public final class Runner: @unchecked Sendable {
       outcomes.append(item.drop.map { .unread($0) } ?? .alive)
       documents.append(document)
     }
-    var index = 0
-    while index < documentStages {
-      if let stage = pipeline.stages[index].stage as? any BatchStage {
-        runBatchStage(index, stage, &documents, &outcomes, &result)
-        index += 1
-        continue
-      }
-      var end = index + 1
-      while end < documentStages, !(pipeline.stages[end].stage is any BatchStage) { end += 1 }
-      for position in documents.indices {
-        guard case .alive = outcomes[position] else { continue }
-        for stageIndex in index..<end {
-          if let drop = runStage(stageIndex, &documents[position], &result) {
-            outcomes[position] = .dropped(stage: pipeline.stages[stageIndex].name, drop)
-            break
-          }
-        }
-      }
-      index = end
-    }
+    runStages(0..<documentStages, &documents, &outcomes, &result)
     for position in documents.indices {
       let document = documents[position]
       let original = originals[position]
@@ -567,6 +548,31 @@ public final class Runner: @unchecked Sendable {
       }
     }
     return result
+  }
+
+  /// Runs `stages` over a batch's documents that are still alive: runs of per-document
+  /// stages one document at a time, a `BatchStage` on all of them at once.
+  func runStages(_ stages: Range<Int>, _ documents: inout [Document], _ outcomes: inout [Outcome], _ result: inout BatchResult) {
+    var index = stages.lowerBound
+    while index < stages.upperBound {
+      if let stage = pipeline.stages[index].stage as? any BatchStage {
+        runBatchStage(index, stage, &documents, &outcomes, &result)
+        index += 1
+        continue
+      }
+      var end = index + 1
+      while end < stages.upperBound, !(pipeline.stages[end].stage is any BatchStage) { end += 1 }
+      for position in documents.indices {
+        guard case .alive = outcomes[position] else { continue }
+        for stageIndex in index..<end {
+          if let drop = runStage(stageIndex, &documents[position], &result) {
+            outcomes[position] = .dropped(stage: pipeline.stages[stageIndex].name, drop)
+            break
+          }
+        }
+      }
+      index = end
+    }
   }
 
   /// The `max_bytes` limit of stage `index`, checked before the stage sees the document.
