@@ -41,8 +41,8 @@ struct VerifyCommand: ParsableCommand {
     commandName: "verify",
     abstract: "Re-run the run a manifest describes and check that its output is byte-identical.",
     discussion: """
-      Checks that the pipeline file still gives the same configuration and that every input still has the \
-      recorded SHA-256, runs the pipeline again into a temporary directory, and compares the output and \
+      Checks that the pipeline file still gives the same configuration and that every input, plugin library \
+      and exec stage script still has the recorded SHA-256, runs the pipeline again into a temporary directory, and compares the output and \
       rejects with the recorded SHA-256. When the output differs, names the first differing record. \
       Exit codes: 0 identical, 1 not identical (or the run failed), 2 bad manifest or usage.
       """)
@@ -85,11 +85,21 @@ struct VerifyCommand: ParsableCommand {
         problems.append("input '\(path)' cannot be read: \(error)")
       }
     }
+    // 3. The code outside winnow: plugin libraries and exec scripts.
+    for entry in object["plugins"] as? [[String: Any]] ?? [] {
+      guard let path = entry["path"] as? String, let sha = entry["sha256"] as? String else { continue }
+      let kind = entry["kind"] as? String == "exec" ? "exec stage '\(entry["stage"] as? String ?? "?")' file" : "plugin library"
+      if let now = try? Manifest.hashFile(path) {
+        if now.sha256 != sha { problems.append("\(kind) '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
+      } else {
+        problems.append("\(kind) '\(path)' cannot be read")
+      }
+    }
     if !problems.isEmpty {
       for problem in problems { printError("winnow verify: " + problem) }
       throw ExitCode(WinnowExit.runFailed)
     }
-    // 3. Re-run into a temporary directory.
+    // 4. Re-run into a temporary directory.
     let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)

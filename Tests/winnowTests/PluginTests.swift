@@ -114,6 +114,23 @@ import WinnowTestSupport
     #expect(rejects.contains { $0["stage"] as? String == "min_length" && $0["reason"] as? String == "too_short" })
   }
 
+  @Test func verifyNoticesAChangedExecScript() throws {
+    let directory = try TemporaryDirectory()
+    try input(directory, ids: ["a", "b"])
+    let script = try directory.write("echo.sh", "#!/bin/sh\nexec cat\n")
+    chmod(script, 0o755)
+    let file = try pipeline(directory, stages: "  - exec: {command: [./echo.sh], name: echo}")
+    #expect(try runWinnow(["run", file, "--quiet"]).status == 0)
+    let manifest = directory.path + "/out/clean.manifest.json"
+    var result = try runWinnow(["verify", manifest])
+    #expect(result.status == 0, "\(result.stderr)")
+    try directory.write("echo.sh", "#!/bin/sh\n# now different\nexec cat\n")
+    chmod(script, 0o755)
+    result = try runWinnow(["verify", manifest])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("exec stage 'echo' file '\(directory.path)/echo.sh' changed"), "\(result.stderr)")
+  }
+
   /// The examples docs/PLUGINS.md shows are the files the tests run, word for word.
   @Test func pluginGuideShowsTheExampleFilesAsTheyAre() throws {
     let guide = try String(contentsOfFile: root + "/docs/PLUGINS.md", encoding: .utf8)

@@ -90,7 +90,8 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
   /// The arguments that are files (the program when given as a path, a script).
   var codeFiles: [String] {
     arguments.compactMap { argument in
-      let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
+      let relative = argument.hasPrefix("./") ? String(argument.dropFirst(2)) : argument
+      let path = argument.hasPrefix("/") ? argument : directory == "." ? relative : directory + "/" + relative
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
       return path
