@@ -42,9 +42,15 @@ report-check: ## render a run report in headless Chromium (installed from Debian
 	python3 Tests/report_check.py --winnow .build/debug/winnow
 
 FUZZ_SECONDS ?= 600
-fuzz: ## mutation-fuzz decode, html, the config loader and the JSONL reader, FUZZ_SECONDS (600) each; a crash leaves its input in out/fuzz/TARGET.current
+FUZZ_TARGETS ?= decode html config jsonl
+fuzz: deps ## libFuzzer (coverage-guided, swiftc -sanitize=fuzzer) on decode, html, the config loader and the JSONL reader, FUZZ_SECONDS (600) each; crashes saved in out/fuzz/TARGET/
+	$(SWIFT) build -c release --product winnow-libfuzzer --scratch-path .build-libfuzzer \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DWINNOW_LIBFUZZER -Xcc -fsanitize=fuzzer-no-link
+	bash Tests/fuzz.sh .build-libfuzzer/release/winnow-libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-mutate: ## the same targets with the mutation harness (no instrumentation), FUZZ_SECONDS each; a crash leaves its input in out/fuzz/TARGET.current
 	$(SWIFT) build -c release --product winnow-fuzz
-	@for t in decode html config jsonl; do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
+	@for t in $(FUZZ_TARGETS); do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
 bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe
 	python3 bench/bench.py --winnow $(WINNOW)
@@ -73,6 +79,6 @@ format: ## format the Swift sources with swift format
 	$(SWIFT) format --in-place --recursive Sources Tests
 
 clean: ## remove build products and outputs
-	rm -rf .build out Examples/WordCountPlugin/.build
+	rm -rf .build .build-libfuzzer out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build plugins clean-corpus test report-check fuzz bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean

@@ -68,7 +68,9 @@ let package = Package(
       ]
     ),
 
-    // Fuzzing harness (`make fuzz`)
+    // Fuzzing: libFuzzer (`make fuzz`, built with -sanitize=fuzzer) and a mutation harness
+    // that needs no instrumentation (`make fuzz-mutate`).
+    .executableTarget(name: "winnow-libfuzzer", dependencies: ["WinnowCore", "WinnowStages"], path: "Sources/WinnowLibFuzzer"),
     .executableTarget(name: "winnow-fuzz", dependencies: ["WinnowCore", "WinnowStages"], path: "Sources/WinnowFuzz"),
 
     // Tests

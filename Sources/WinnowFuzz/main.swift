@@ -1,8 +1,8 @@
 // winnow-fuzz: a deterministic random-mutation fuzzer for the parts that read untrusted bytes
-// (decode, html, the config loader, the JSONL reader). libFuzzer through `swiftc
-// -sanitize=fuzzer` needs the library built with coverage instrumentation, which SwiftPM does
-// not offer per target here; this harness mutates seed inputs instead (bit flips, byte
-// inserts and deletes, repeated and spliced chunks, boundary values) from a fixed seed.
+// (decode, html, the config loader, the JSONL reader), for machines without libFuzzer's
+// runtime (`make fuzz-mutate`; `make fuzz` is the coverage-guided libFuzzer build in
+// Sources/WinnowLibFuzzer). It mutates seed inputs (bit flips, byte inserts and deletes,
+// repeated and spliced chunks, boundary values) from a fixed seed.
 //
 //   winnow-fuzz TARGET SECONDS [SEED]     TARGET: decode | html | config | jsonl
 //
