@@ -13,6 +13,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 #include <stdlib.h>
+#include <time.h>
 
 void winnow_icu_version(char *buffer, int32_t capacity) {
   UVersionInfo info;
@@ -180,6 +181,24 @@ struct winnow_regex {
   UText *text;
 };
 
+// The deadline of the document the calling thread works on (CLOCK_MONOTONIC ns; 0: none).
+// ICU calls the match callback every 10,000 steps of a match; past the deadline it stops
+// the match (U_REGEX_STOPPED_BY_CALLER), so a pattern that backtracks without end cannot
+// hold a worker past the stage's timeout_ms.
+static _Thread_local uint64_t regex_deadline_ns;
+
+void winnow_regex_set_deadline(uint64_t deadline_ns) { regex_deadline_ns = deadline_ns; }
+
+static UBool U_CALLCONV regex_deadline_callback(const void *context, int32_t steps) {
+  (void)context;
+  (void)steps;
+  uint64_t deadline = regex_deadline_ns;
+  if (deadline == 0) return 1;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec < deadline;
+}
+
 winnow_regex *winnow_regex_open(const char *pattern, int32_t length, int32_t flags,
                                 int32_t *icu_error, int32_t *error_offset) {
   UErrorCode status = U_ZERO_ERROR;
@@ -193,6 +212,7 @@ winnow_regex *winnow_regex_open(const char *pattern, int32_t length, int32_t fla
   *icu_error = status;
   *error_offset = parse.offset;
   if (U_FAILURE(status)) { if (re) uregex_close(re); return NULL; }
+  uregex_setMatchCallback(re, regex_deadline_callback, NULL, &status);
   winnow_regex *result = calloc(1, sizeof *result);
   if (!result) { uregex_close(re); return NULL; }
   result->re = re;
@@ -204,6 +224,7 @@ winnow_regex *winnow_regex_clone(const winnow_regex *regex, int32_t *icu_error) 
   URegularExpression *re = uregex_clone(regex->re, &status);
   *icu_error = status;
   if (U_FAILURE(status)) return NULL;
+  uregex_setMatchCallback(re, regex_deadline_callback, NULL, &status);
   winnow_regex *result = calloc(1, sizeof *result);
   if (!result) { uregex_close(re); return NULL; }
   result->re = re;

@@ -16,9 +16,11 @@ extension DocumentStage {
 }
 
 /// A stage that is given a run of documents at once, in input order (an `exec` stage streams
-/// them through a pipe instead of waiting for each answer). `process(_:)` still handles a
-/// single document, for the learning pass.
+/// them through a pipe instead of waiting for each answer). The runner uses only
+/// `process(batch:limits:)`, in the learning pass too.
 public protocol BatchStage: DocumentStage {
+  /// Called before each pass over the input (the learning pass, the real one).
+  func beginPass()
   /// One verdict per document, in order; `limits.timeoutMilliseconds` applies to each
   /// document, and the stage enforces it itself. Throws when the stage cannot go on at all
   /// (a plugin that keeps crashing): the run stops with that message.

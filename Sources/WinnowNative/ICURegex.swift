@@ -78,6 +78,13 @@ public final class ICURegex: Sendable {
     return copy.withUTF8 { buffer in search(buffer, from: from, whole: false) }
   }
 
+  /// Sets the calling thread's deadline for every regular expression match (CLOCK_MONOTONIC
+  /// nanoseconds; nil: none). The runner sets it to the stage's `timeout_ms` around each
+  /// stage call, so a pattern that backtracks without end is stopped, not waited for.
+  public static func setThreadDeadline(_ deadline: UInt64?) {
+    winnow_regex_set_deadline(deadline ?? 0)
+  }
+
   /// Whether the whole of `text` matches.
   public func matchesWhole(_ text: String) -> Bool {
     var copy = text

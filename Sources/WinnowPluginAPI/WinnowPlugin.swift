@@ -132,8 +132,14 @@ public struct PluginDocument {
   }
 
   /// Sets a field of the output record: `title`, `published`, `outlet`, `url`, `lang`
-  /// (strings) and `authors` (strings) set winnow's metadata; any other name adds a field.
+  /// (strings) and `authors` (strings) set winnow's metadata, `nil` removes one; `text` sets
+  /// the text; any other name adds a field — except `id`, `source`, `sha256`, `removed` and
+  /// `dedup`, which are winnow's and are ignored.
   public mutating func set(_ field: String, _ value: PluginValue?) {
+    if field == "text", case .string(let string)? = value {
+      text = string
+      return
+    }
     fields.removeAll { $0.0 == field }
     fields.append((field, value.map(JSONText.encode) ?? "null"))
   }
@@ -206,8 +212,9 @@ public enum WinnowPlugin {
       }
       return spec
     }
-    let box = Unmanaged.passRetained(StageTypeBox(stage)).toOpaque()
-    return specs.withUnsafeMutableBufferPointer { buffer in
+    let retained = Unmanaged.passRetained(StageTypeBox(stage))
+    let box = retained.toOpaque()
+    let status = specs.withUnsafeMutableBufferPointer { buffer in
       var type = winnow_stage_type()
       type.name = c(stage.name)
       type.summary = c(stage.summary)
@@ -240,6 +247,9 @@ public enum WinnowPlugin {
       }
       return host.register_stage(host.context, &type)
     }
+    // Registered, the box lives as long as the process (winnow keeps the type); refused, it goes.
+    if status != 0 { retained.release() }
+    return status
   }
 
   static func process(_ stage: any PluginStage, _ document: UnsafeMutablePointer<winnow_document>) -> Int32 {

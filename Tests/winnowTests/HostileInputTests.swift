@@ -75,6 +75,24 @@ import WinnowTestSupport
     #expect(result.rejects["bomb.txt.gz"] == "read too_large")
   }
 
+  /// A pattern that backtracks without end (`^(a+)+$` on forty a's and a '!': 2^40 steps) is
+  /// stopped at the stage's timeout_ms; the document is rejected and the run goes on.
+  @Test func aRegexThatNeverEndsIsStoppedAtTheTimeout() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("in/evil.txt", "정상 문단입니다. 문장이 이어집니다.\n\n" + String(repeating: "a", count: 40) + "!\n")
+    try directory.write("in/fine.txt", "정상 문서입니다. 아무 문제 없습니다.\n")
+    try directory.write("evil.yaml", "version: 1\nrules:\n  - {name: evil, action: drop_line, regex: '^(a+)+$'}\n")
+    let file = try directory.write("p.yaml", "version: 1\ninput: {path: in}\noutput: {path: out/c.jsonl}\nstages:\n  - decode: {}\n  - rules: {file: evil.yaml, timeout_ms: 300}\n")
+    let started = Date()
+    let result = try runWinnow(["run", file])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 20)
+    let rejects = try readJSONLines(directory.path + "/out/c.rejects.jsonl")
+    #expect(rejects.map { "\($0["id"] ?? "") \($0["stage"] ?? "") \($0["reason"] ?? "")" } == ["evil.txt rules timeout"])
+    #expect((rejects.first?["detail"] as? String ?? "").hasSuffix("> stages[1].rules.timeout_ms (300)"))
+    #expect(try readJSONLines(directory.path + "/out/c.jsonl").map { $0["id"] as? String } == ["fine.txt"])
+  }
+
   @Test func hostileConfigsAreConfigErrors() throws {
     let directory = try TemporaryDirectory()
     // "Billion laughs": nine levels of aliases.

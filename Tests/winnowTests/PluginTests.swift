@@ -33,10 +33,15 @@ import WinnowTestSupport
 
   @Test func execStageChangesTextAddsFieldsAndRejectsFaultsWithoutStopping() throws {
     let directory = try TemporaryDirectory()
-    let ids = ["ok-1", "upper-a", "crash-1", "ok-2", "garbage-1", "ok-3", "swap-1", "hang-1", "ok-4"]
+    let ids = [
+      "ok-1", "upper-a", "crash-1", "ok-2", "garbage-1", "ok-3", "swap-1", "hang-1", "ok-4", "partial-1", "ok-5", "anon-1",
+      "double-1", "ok-6", "ok-7",
+    ]
     try input(directory, ids: ids)
     let faulty = root + "/Tests/winnowTests/Fixtures/plugins/faulty.py"
-    let file = try pipeline(directory, stages: "  - exec: {command: [python3, '\(faulty)'], name: faulty, timeout_ms: 1500}")
+    // A restarted program's first answer gets startup_timeout_ms: keep it short here too.
+    let file = try pipeline(
+      directory, stages: "  - exec: {command: [python3, '\(faulty)'], name: faulty, timeout_ms: 1500, startup_timeout_ms: 3000}")
     let started = Date()
     let result = try runWinnow(["run", file, "--jobs", "1"])
     #expect(result.status == 0, "\(result.stderr)")
@@ -44,29 +49,89 @@ import WinnowTestSupport
     #expect(Date().timeIntervalSince(started) < 30)
     let clean = byID(try readJSONLines(directory.path + "/out/clean.jsonl"))
     let rejects = byID(try readJSONLines(directory.path + "/out/clean.rejects.jsonl"))
-    #expect(clean.keys.sorted() == ["ok-1", "ok-2", "ok-3", "ok-4", "upper-a"])
+    #expect(clean.keys.sorted() == ["double-1", "ok-1", "ok-2", "ok-3", "ok-4", "ok-5", "ok-7", "upper-a"])
     #expect(clean["ok-1"]?["seen_by"] as? String == "faulty")
     #expect(clean["ok-1"]?["site"] as? String == "s")
     #expect(clean["upper-a"]?["text"] as? String == "문서 UPPER-A의 본문입니다. 두 번째 문장입니다.")
     // Each fault is the document's reject, with the stage's name, the id and what came back.
+    func detail(_ id: String) -> String { rejects[id]?["detail"] as? String ?? "" }
     #expect(rejects["crash-1"]?["reason"] as? String == "plugin_crash")
     #expect(rejects["crash-1"]?["stage"] as? String == "faulty")
-    #expect((rejects["crash-1"]?["detail"] as? String ?? "").contains("plugin 'faulty' on document 'crash-1': exited with status 3"))
+    #expect(detail("crash-1").contains("plugin 'faulty' on document 'crash-1': exited with status 3"))
     #expect(rejects["garbage-1"]?["reason"] as? String == "plugin_error")
-    #expect((rejects["garbage-1"]?["detail"] as? String ?? "").contains("not a JSON object"))
-    #expect((rejects["garbage-1"]?["detail"] as? String ?? "").contains("this is not json"))
+    #expect(detail("garbage-1").contains("not a JSON object"))
+    #expect(detail("garbage-1").contains("this is not json"))
     #expect(rejects["swap-1"]?["reason"] as? String == "plugin_error")
-    #expect((rejects["swap-1"]?["detail"] as? String ?? "").contains("answered for document 'someone-else' when the answer for 'swap-1' was due"))
+    #expect(detail("swap-1").contains("answered for document 'someone-else' when the answer for 'swap-1' was due"))
     #expect(rejects["hang-1"]?["reason"] as? String == "timeout")
-    #expect((rejects["hang-1"]?["detail"] as? String ?? "").contains("within timeout_ms (1500)"))
+    #expect(detail("hang-1").contains("within startup_timeout_ms (3000), its first answer"))
+    // Half a line, then the program exits: a crash, with what it wrote.
+    #expect(rejects["partial-1"]?["reason"] as? String == "plugin_crash")
+    #expect(detail("partial-1").contains(#"exited with status 0 while on it; its last output: {"id": "partial-1"#))
+    // A drop must name its document too.
+    #expect(rejects["anon-1"]?["reason"] as? String == "plugin_error")
+    #expect(detail("anon-1").contains("answered without an 'id'"))
+    // A second answer for one document is taken for the next one's: the ids catch it.
+    #expect(rejects["ok-6"]?["reason"] as? String == "plugin_error")
+    #expect(detail("ok-6").contains("answered for document 'double-1' when the answer for 'ok-6' was due"))
     // The rejected documents keep their original text.
     #expect(rejects["crash-1"]?["text"] as? String == "문서 crash-1의 본문입니다. 두 번째 문장입니다.")
-    #expect(result.stderr.contains("restarting it (4 of max_restarts 10)"))
+    #expect(result.stderr.contains("restarting it (7 of max_restarts 10)"), "\(result.stderr)")
     let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/out/clean.manifest.json"))) as? [String: Any])
     let counts = try #require(manifest["counts"] as? [String: Any])
     let stages = try #require(counts["stages"] as? [[String: Any]])
     #expect(stages.map { $0["name"] as? String } == ["decode", "faulty"])
-    #expect(stages.last?["dropped_by_reason"] as? [String: Int] == ["plugin_crash": 1, "plugin_error": 2, "timeout": 1])
+    #expect(stages.last?["dropped_by_reason"] as? [String: Int] == ["plugin_crash": 2, "plugin_error": 4, "timeout": 1])
+  }
+
+  @Test func aProgramsStartUpHasItsOwnTimeout() throws {
+    let directory = try TemporaryDirectory()
+    try input(directory, ids: ["slowstart-1", "ok-1"])
+    let faulty = root + "/Tests/winnowTests/Fixtures/plugins/faulty.py"
+    // The first answer takes 1.5 s (a model loading): over timeout_ms, within startup_timeout_ms.
+    var file = try pipeline(directory, stages: "  - exec: {command: [python3, '\(faulty)'], name: slow, timeout_ms: 500}")
+    var result = try runWinnow(["run", file, "--jobs", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try readJSONLines(directory.path + "/out/clean.jsonl").count == 2)
+    file = try pipeline(directory, stages: "  - exec: {command: [python3, '\(faulty)'], name: slow, timeout_ms: 500, startup_timeout_ms: 1000}")
+    result = try runWinnow(["run", file, "--jobs", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rejects = try readJSONLines(directory.path + "/out/clean.rejects.jsonl")
+    #expect(rejects.first?["detail"] as? String == "plugin 'slow' gave no answer for document 'slowstart-1' within startup_timeout_ms (1000), its first answer")
+  }
+
+  @Test func aProgramThatEndsBetweenBatchesCostsNoDocument() throws {
+    let directory = try TemporaryDirectory()
+    // Batches hold 64 documents: the program answers the first batch's last one and exits.
+    try input(directory, ids: (0..<70).map { $0 == 63 ? "exitafter-63" : "ok-\($0)" })
+    let faulty = root + "/Tests/winnowTests/Fixtures/plugins/faulty.py"
+    let file = try pipeline(directory, stages: "  - exec: {command: [python3, '\(faulty)'], name: faulty}")
+    let result = try runWinnow(["run", file, "--jobs", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try readJSONLines(directory.path + "/out/clean.jsonl").count == 70)
+    #expect(try readJSONLines(directory.path + "/out/clean.rejects.jsonl").isEmpty)
+  }
+
+  @Test func execStageBeforeALearningStageHasABudgetPerPass() throws {
+    let directory = try TemporaryDirectory()
+    try input(directory, ids: ["crash-1", "ok-1", "crash-2", "ok-2", "crash-3", "ok-3"])
+    let faulty = root + "/Tests/winnowTests/Fixtures/plugins/faulty.py"
+    let rules = root + "/pipelines/rules/ko-news.yaml"
+    let stages = """
+        - exec: {command: [python3, '\(faulty)'], name: faulty, max_restarts: MAX}
+        - boilerplate: {rules: '\(rules)', corpus_min_docs: 2}
+      """
+    // Three crashes in each pass: within a budget of three per pass.
+    var file = try pipeline(directory, stages: stages.replacingOccurrences(of: "MAX", with: "3"))
+    var result = try runWinnow(["run", file, "--jobs", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try readJSONLines(directory.path + "/out/clean.rejects.jsonl").map { $0["reason"] as? String } == Array(repeating: "plugin_crash", count: 3))
+    // Over the budget in the first pass: the run stops there, and says so.
+    file = try pipeline(directory, stages: stages.replacingOccurrences(of: "MAX", with: "2"))
+    result = try runWinnow(["run", file, "--jobs", "1"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("plugin 'faulty' failed 3 times (max_restarts: 2)"), "\(result.stderr)")
+    #expect(result.stderr.contains("(in the first pass, learning for stages[2] 'boilerplate')"), "\(result.stderr)")
   }
 
   @Test func execStageStopsTheRunAfterMaxRestarts() throws {
@@ -288,6 +353,58 @@ struct PluginLibraryTests {
     process.waitUntilExit()
     try #require(process.terminationStatus == 0, "clang failed on \(name).c")
     return output
+  }
+
+  @Test func aCPluginGetsResolvedPathsAndItsAnswersAreUsed() throws {
+    let directory = try TemporaryDirectory()
+    let library = try compile("probe", into: directory)
+    // Named relative to the pipeline file, run from its directory: found there, not on the
+    // system's library path.
+    let file = try pipeline(directory, plugin: "libprobe.so", stage: "- c_probe: {model: models/m.bin, mode: upper}")
+    try directory.write("in/docs.jsonl", "{\"id\":\"a\",\"text\":\"hello 세계\"}\n{\"id\":\"b\",\"text\":\"second\"}\n")
+    var result = try runWinnow(["run", file, "--jobs", "4"], in: directory.path)
+    #expect(result.status == 0, "\(result.stderr)")
+    let clean = try readJSONLines(directory.path + "/out/clean.jsonl")
+    #expect(clean.map { $0["text"] as? String } == ["HELLO 세계", "SECOND"])
+    let options = clean.first?["probe_options"] as? [String: Any]
+    #expect(options?["model"] as? String == directory.path + "/models/m.bin")
+    #expect(options?["mode"] as? String == "upper")
+    #expect(options?["timeout_ms"] == nil)
+    // A nonzero status is the plugin's failure on that document; a drop is a drop.
+    for (mode, reason) in [("fail", "plugin_error"), ("drop", "probe_drop")] {
+      _ = try pipeline(directory, plugin: library, stage: "- c_probe: {mode: \(mode)}")
+      result = try runWinnow(["run", file], in: directory.path)
+      #expect(result.status == 0, "\(result.stderr)")
+      let rejects = try readJSONLines(directory.path + "/out/clean.rejects.jsonl")
+      #expect(rejects.map { $0["reason"] as? String } == [reason, reason], "\(mode)")
+    }
+  }
+
+  @Test func theExamplePluginGivesTheSameOutputOnManyThreads() throws {
+    try requireLibrary()
+    let directory = try TemporaryDirectory()
+    let lines = (0..<3000).map { #"{"id":"d\#($0)","text":"\#(String(repeating: "단어 ", count: $0 % 50))끝"}"# }
+    try directory.write("in/docs.jsonl", lines.joined(separator: "\n") + "\n")
+    let file = try directory.write("pipeline.yaml", """
+      version: 1
+      plugins: ['\(library)']
+      input: {path: in}
+      output: {path: out/clean.jsonl}
+      stages:
+        - decode: {}
+        - word_count: {min_words: 10}
+      """)
+    var hashes: [String] = []
+    for jobs in ["1", "4"] {
+      let output = directory.path + "/out-\(jobs).jsonl"
+      let result = try runWinnow(["run", file, "--jobs", jobs, "--output", output, "--quiet"])
+      #expect(result.status == 0, "\(result.stderr)")
+      hashes.append(sha256sum(try Data(contentsOf: URL(fileURLWithPath: output))))
+    }
+    #expect(hashes[0] == hashes[1])
+    let clean = try readJSONLines(directory.path + "/out-4.jsonl")
+    #expect(clean.count == 3000 / 50 * 41)
+    #expect(clean.allSatisfy { ($0["words"] as? Int ?? 0) >= 10 })
   }
 
   @Test func loadingErrorsSayWhatIsWrong() throws {

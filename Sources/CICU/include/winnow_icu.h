@@ -59,6 +59,10 @@ typedef struct winnow_regex winnow_regex;
 winnow_regex *winnow_regex_open(const char *pattern, int32_t length, int32_t flags,
                                 int32_t *icu_error, int32_t *error_offset);
 winnow_regex *winnow_regex_clone(const winnow_regex *regex, int32_t *icu_error);
+
+/// Sets the calling thread's regex deadline (CLOCK_MONOTONIC nanoseconds; 0: none): a match
+/// still running past it is stopped and counts as no match.
+void winnow_regex_set_deadline(uint64_t deadline_ns);
 void winnow_regex_close(winnow_regex *regex);
 
 /// Searches UTF-8 `text` from byte `from`. Returns 1 and sets the match's byte range, 0 when

@@ -83,8 +83,9 @@ public struct StageLimits: Sendable, Equatable {
   /// beyond `input.max_document_bytes`.
   public var maxBytes = 0
   /// A document the stage spends longer on is rejected; 0: none. Stages that can stop
-  /// part-way (html: libxml2's parser) watch `Document.deadline`; the others are checked when
-  /// they return. A rejection depends on the machine's speed (the manifest counts them).
+  /// part-way (html: libxml2's parser) watch `Document.deadline`, ICU regular expressions are
+  /// stopped by a match callback at the same deadline, and the rest is checked when the stage
+  /// returns (their loops are linear in the document's size). A rejection depends on the machine's speed (the manifest counts them).
   public var timeoutMilliseconds = 30_000
 
   public init(maxBytes: Int = 0, timeoutMilliseconds: Int = 30_000) {
@@ -94,6 +95,6 @@ public struct StageLimits: Sendable, Equatable {
 
   public static let options: [OptionSpec] = [
     OptionSpec("max_bytes", .int(0...Int.max), default: .int(0), "every stage: reject documents larger than this before the stage (0: only input.max_document_bytes)"),
-    OptionSpec("timeout_ms", .int(0...Int.max), default: .int(30_000), "every stage: reject a document the stage spends longer on (checked when it returns; 0: none)"),
+    OptionSpec("timeout_ms", .int(0...Int.max), default: .int(30_000), "every stage: reject a document the stage spends longer on (html's parser and every regular expression stop at the limit, the rest is checked when the stage returns; 0: none)"),
   ]
 }

@@ -25,7 +25,9 @@ public enum PluginLibrary {
     guard FileManager.default.fileExists(atPath: path) else {
       throw PluginError("no such file '\(path)'")
     }
-    let key = (path as NSString).resolvingSymlinksInPath
+    // dlopen searches the library path for a name without '/': give it the full path.
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let key = (absolute as NSString).resolvingSymlinksInPath
     if let types = loaded.withLock({ $0[key] }) { return types }
     guard let handle = dlopen(key, RTLD_NOW | RTLD_LOCAL) else {
       throw PluginError("cannot load '\(path)': \(dlerror().map { String(cString: $0) } ?? "dlopen failed")")
@@ -104,11 +106,11 @@ public enum PluginLibrary {
         return 1
       }
       let stageType = PluginStageType(type: type, name: name)
-      let optionNames = options.map(\.name)
+      let declared = options
       types.append(
         StageType(
           name: name, summary: type.summary.map { String(cString: $0) } ?? "", options: options, input: .text, plugin: library,
-          make: { options, context throws(OptionError) in try stageType.make(options, specs: optionNames, context) }))
+          make: { options, context throws(OptionError) in try stageType.make(options, specs: declared, context) }))
       return 0
     }
 
@@ -148,23 +150,33 @@ func isSnakeCase(_ name: String) -> Bool {
   return name.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") }
 }
 
-/// A plugin's stage type: its C functions, kept for `make`.
+/// A plugin's stage type: its context and C functions (the strings of the registration are
+/// the plugin's and may be gone; they were copied).
 final class PluginStageType: @unchecked Sendable {
-  let type: winnow_stage_type
   let name: String
+  let context: UnsafeMutableRawPointer?
+  let create: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> UnsafeMutableRawPointer?
+  let process: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<winnow_document>?) -> Int32
+  let destroy: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
 
   init(type: winnow_stage_type, name: String) {
-    self.type = type
     self.name = name
+    self.context = type.context
+    self.create = type.create!
+    self.process = type.process!
+    self.destroy = type.destroy
   }
 
-  func make(_ options: StageOptions, specs: [String], _ context: StageContext) throws(OptionError) -> any DocumentStage {
+  /// Makes a stage: the options as a JSON object (paths resolved against the pipeline file),
+  /// handed to the plugin's `create`.
+  func make(_ options: StageOptions, specs: [OptionSpec], _ context: StageContext) throws(OptionError) -> any DocumentStage {
     var json = JSONWriter(capacity: 256)
     json.raw("{")
     var first = true
-    for key in specs {
-      guard let value = options.values[key] else { continue }
-      json.key(key, first: &first)
+    for spec in specs {
+      guard var value = options.values[spec.name] else { continue }
+      if spec.type == .path, case .string(let path) = value, !path.isEmpty { value = .string(context.resolve(path)) }
+      json.key(spec.name, first: &first)
       PluginJSON.write(value, into: &json)
     }
     json.raw("}")
@@ -173,7 +185,7 @@ final class PluginStageType: @unchecked Sendable {
     let bytes = json.bytes
     let created = bytes.withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
-        type.create(type.context, chars.baseAddress, chars.count, context.baseDirectory, &errorOption, &errorMessage)
+        create(self.context, chars.baseAddress, chars.count, context.baseDirectory, &errorOption, &errorMessage)
       }
     }
     defer {
@@ -198,7 +210,7 @@ final class PluginStage: DocumentStage, @unchecked Sendable {
     self.instance = instance
   }
 
-  deinit { type.type.destroy?(instance) }
+  deinit { type.destroy?(instance) }
 
   func process(_ document: inout Document) -> Verdict {
     var id = document.id
@@ -216,7 +228,7 @@ final class PluginStage: DocumentStage, @unchecked Sendable {
             record.text_length = textBytes.count
             record.meta_json = metaBytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? empty
             record.meta_json_length = metaBytes.count
-            return type.type.process(instance, &record)
+            return type.process(instance, &record)
           }
         }
       }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WinnowNative
 
 public struct RunOptions: Sendable {
   /// Worker threads for document stages.
@@ -68,7 +69,7 @@ public final class Runner: @unchecked Sendable {
   /// records), then the corpus stage decides, and its filter writes the output.
   public func run() throws(RunError) -> RunSummary {
     let start = Date()
-    let warnings = learnAll()
+    let warnings = try learnAll()
     try RunCancellation.check()
     var summary = RunSummary()
     guard let corpus else {
@@ -124,7 +125,7 @@ public final class Runner: @unchecked Sendable {
   public func recordPass(directory: String, shard: Shard) throws(RunError) -> RunSummary {
     guard let corpus else { throw RunError("the pipeline has no corpus stage (such as 'dedup') at its end") }
     let start = Date()
-    let warnings = learnAll()
+    let warnings = try learnAll()
     var summary = RunSummary()
     let files = CorpusFiles.inDirectory(directory, shard: shard)
     let rejects = try OutputFile(path: Self.shardRejectsPath(directory, shard: shard))
@@ -231,7 +232,7 @@ public final class Runner: @unchecked Sendable {
   }
 
   /// Runs the first pass of every learning stage, in pipeline order.
-  func learnAll() -> [String] {
+  func learnAll() throws(RunError) -> [String] {
     // Stages that learn from the corpus get a first pass, each in pipeline order. Standard
     // input can be read only once: there the corpus rules are off, and the summary says so.
     var warnings: [String] = []
@@ -244,7 +245,7 @@ public final class Runner: @unchecked Sendable {
         }
         let started = Date()
         options.logger.info("stage '\(configured.name)': first pass over the input to learn from the corpus")
-        learn(upTo: index, learner)
+        try learn(upTo: index, learner)
         options.logger.info("stage '\(configured.name)': learned in \(format2(Date().timeIntervalSince(started))) s")
       }
     }
@@ -338,6 +339,7 @@ public final class Runner: @unchecked Sendable {
 
   /// One pass over the input: reader thread, `jobs` workers, writing in input order here.
   func pass(_ sinks: Sinks, shard: Shard, summary: inout RunSummary, start: Date) throws(RunError) {
+    beginPass()
     let reader = InputReader(settings: pipeline.input)
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
     options.logger.debug(
@@ -436,7 +438,8 @@ public final class Runner: @unchecked Sendable {
 
   /// The first pass for a learning stage: reads the whole input, runs the stages before it,
   /// and hands each surviving document to `learner`. Nothing is written.
-  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) {
+  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) throws(RunError) {
+    beginPass()
     let reader = InputReader(settings: pipeline.input)
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
     let readerThread = Thread { [options] in
@@ -472,17 +475,30 @@ public final class Runner: @unchecked Sendable {
           for (document, outcome) in zip(documents, outcomes) {
             if case .alive = outcome { learner.observe(document) }
           }
-          queue.complete(batch.sequence, BatchResult(stages: []))
+          var done = BatchResult(stages: [])
+          done.failure = scratch.failure
+          queue.complete(batch.sequence, done)
         }
       }
       worker.stackSize = 8 << 20
       worker.start()
     }
-    while queue.nextInOrder() != nil {
+    while let result = queue.nextInOrder() {
+      if let failure = result.failure {
+        queue.cancel()
+        throw RunError(failure + " (in the first pass, learning for stages[\(stageIndex)] '\(pipeline.stages[stageIndex].name)')")
+      }
       queue.release()
       if RunCancellation.isRequested { queue.cancel() }
     }
     learner.finishLearning()
+  }
+
+  /// Tells the batch stages a pass over the input begins (each pass has its own fault budget).
+  func beginPass() {
+    for configured in pipeline.stages {
+      (configured.stage as? any BatchStage)?.beginPass()
+    }
   }
 
   /// What became of one document of a batch.
@@ -608,7 +624,9 @@ public final class Runner: @unchecked Sendable {
     if let drop = overLimit(index, document) { return count(.drop(drop), stage: index, &document, &result) }
     let started = monotonicNanoseconds()
     document.deadline = limits.timeoutMilliseconds > 0 ? started &+ UInt64(limits.timeoutMilliseconds) &* 1_000_000 : nil
+    ICURegex.setThreadDeadline(document.deadline)
     var verdict = configured.stage.process(&document)
+    ICURegex.setThreadDeadline(nil)
     document.deadline = nil
     let elapsed = monotonicNanoseconds() &- started
     result.stages[index].seconds += Double(elapsed) / 1e9

@@ -21,12 +21,15 @@ struct ExecConfig: StageConfig {
                "the program and its arguments, run in the pipeline file's directory; required"),
     OptionSpec("name", .string, default: .string("exec"), "the stage's name in rejects, the run summary and the manifest"),
     OptionSpec("max_restarts", .int(0...1_000_000), default: .int(10),
-               "restarts after a crash, a bad answer or a timeout before the run stops"),
+               "restarts after a crash, a bad answer or a timeout before the run stops (counted per pass over the input)"),
+    OptionSpec("startup_timeout_ms", .int(0...Int.max), default: .int(120_000),
+               "the longest wait for a new program's first answer, start-up included (loading a model); 0: none"),
   ]
 
   let command: [String]
   let label: String
   let maxRestarts: Int
+  let startupTimeout: Int
 
   init(options: StageOptions) throws(OptionError) {
     command = options.strings("command")
@@ -36,6 +39,7 @@ struct ExecConfig: StageConfig {
       throw OptionError(option: "name", "a stage name has no spaces or quotes")
     }
     maxRestarts = options.int("max_restarts")
+    startupTimeout = options.int("startup_timeout_ms")
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
@@ -48,7 +52,7 @@ struct ExecConfig: StageConfig {
     signal(SIGPIPE, SIG_IGN)
     var arguments = command
     arguments[0] = program
-    return ExecStage(label: label, arguments: arguments, directory: directory, maxRestarts: maxRestarts)
+    return ExecStage(label: label, arguments: arguments, directory: directory, maxRestarts: maxRestarts, startupTimeout: startupTimeout)
   }
 
   /// The program's path as `posix_spawnp` will find it, if it is there and executable.
@@ -74,11 +78,19 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
   /// The longest answer line accepted.
   static let maxAnswerBytes = 256 << 20
 
-  init(label: String, arguments: [String], directory: String, maxRestarts: Int) {
+  let startupTimeout: Int
+
+  init(label: String, arguments: [String], directory: String, maxRestarts: Int, startupTimeout: Int) {
     self.label = label
     self.arguments = arguments
     self.directory = directory
     self.maxRestarts = maxRestarts
+    self.startupTimeout = startupTimeout
+  }
+
+  /// Each pass over the input (the learning pass, the real one) has its own restart budget.
+  func beginPass() {
+    restarts.store(0, ordering: .relaxed)
   }
 
   deinit {
@@ -98,6 +110,8 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
     }
   }
 
+  /// One document on its own, for callers outside the runner (which hands batches to
+  /// `process(batch:limits:)`), with the default limits; a stage that cannot go on drops it.
   func process(_ document: inout Document) -> Verdict {
     var one = [document]
     do throws(StageFailure) {
@@ -112,16 +126,31 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
   func process(batch documents: inout [Document], limits: StageLimits) throws(StageFailure) -> [Verdict] {
     var verdicts: [Verdict] = []
     verdicts.reserveCapacity(documents.count)
+    /// The document a new program was last started for after an idle one ended.
+    var retried = -1
     while verdicts.count < documents.count {
+      var reused: PluginProcess?
+      while reused == nil, let waiting = idle.withLock({ $0.popLast() }) {
+        // One that exited while idle, or wrote a line nobody asked for, is replaced without
+        // blaming a document it never saw.
+        if waiting.isReusable() { reused = waiting } else { waiting.terminate() }
+      }
       let process: PluginProcess
-      if let waiting = idle.withLock({ $0.popLast() }) {
-        process = waiting
+      if let reused {
+        process = reused
       } else {
         process = try PluginProcess(arguments: arguments, directory: directory)
       }
+      let before = verdicts.count
       switch exchange(process, &documents, from: verdicts.count, into: &verdicts, limits: limits) {
       case .done:
         idle.withLock { $0.append(process) }
+      case .fault(let drop) where drop.reason == "plugin_crash" && reused != nil && verdicts.count == before && retried != before:
+        // A program from the idle list that ends before answering anything may have ended
+        // before it read this batch (a program may exit after some documents, to free memory):
+        // a new one tries the same document, once, before anyone is blamed or a restart counted.
+        process.terminate()
+        retried = before
       case .fault(let drop):
         // The document being worked on goes to rejects; the program is replaced.
         process.terminate()
@@ -157,7 +186,10 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
     let bytes = writer.bytes
     var written = 0
     let timeout = limits.timeoutMilliseconds
-    var deadline = timeout > 0 ? monotonicMilliseconds() + timeout : Int.max
+    // A new program's first answer may also take its start-up time (startup_timeout_ms).
+    let first = process.answered == 0
+    let firstWait = first ? startupTimeout : timeout
+    var deadline = firstWait > 0 ? monotonicMilliseconds() + firstWait : Int.max
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while verdicts.count < documents.count {
       var fds = [pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)]
@@ -170,8 +202,8 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
       }
       if ready == 0 {
         let document = documents[verdicts.count]
-        return .fault(Drop(reason: "timeout",
-                           detail: "plugin '\(name)' gave no answer for document '\(document.id)' within timeout_ms (\(timeout))"))
+        let limit = process.answered == 0 ? "startup_timeout_ms (\(startupTimeout)), its first answer" : "timeout_ms (\(timeout))"
+        return .fault(Drop(reason: "timeout", detail: "plugin '\(name)' gave no answer for document '\(document.id)' within \(limit)"))
       }
       if fds.count > 1, fds[1].revents != 0, let input = process.input {
         let count = bytes.withUnsafeBufferPointer { buffer in write(input, buffer.baseAddress! + written, bytes.count - written) }
@@ -204,7 +236,9 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
           }
           let index = verdicts.count
           switch answer(line, for: &documents[index]) {
-          case .success(let verdict): verdicts.append(verdict)
+          case .success(let verdict):
+            verdicts.append(verdict)
+            process.answered += 1
           case .failure(let drop): return .fault(drop)
           }
           deadline = timeout > 0 ? monotonicMilliseconds() + timeout : Int.max
@@ -228,7 +262,10 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
       return .failure(fault("plugin_error", document, "answered with a line that is not a JSON object (\(error)): \(preview(line))"))
     }
     let id = members.first { $0.key == "id" }.map { JSONLineParser.stringValue($0.value) ?? String(decoding: $0.value, as: UTF8.self) }
-    if let id, id != document.id {
+    guard let id else {
+      return .failure(fault("plugin_error", document, "answered without an 'id' (every answer names its document: the document back, or {\"id\": …, \"drop\": \"reason\"}): \(preview(line))"))
+    }
+    if id != document.id {
       return .failure(fault("plugin_error", document, "answered for document '\(id)' when the answer for '\(document.id)' was due (answers come in input order): \(preview(line))"))
     }
     if let drop = members.first(where: { $0.key == "drop" }) {
@@ -237,9 +274,6 @@ final class ExecStage: BatchStage, ExternalCode, @unchecked Sendable {
       }
       let detail = members.first { $0.key == "detail" }.flatMap { JSONLineParser.stringValue($0.value) } ?? ""
       return .success(.drop(reason, detail: detail))
-    }
-    guard id != nil else {
-      return .failure(fault("plugin_error", document, "answered without an 'id' (send the document back, or {\"drop\": \"reason\"}): \(preview(line))"))
     }
     var changed = document
     do throws(PluginFieldError) {

@@ -9,10 +9,12 @@ final class PluginProcess: @unchecked Sendable {
   let pid: pid_t
   /// Our end of the program's stdin (nil once closed).
   private(set) var input: Int32?
-  /// Our end of the program's stdout.
-  let output: Int32
+  /// Our end of the program's stdout (-1 once closed).
+  private(set) var output: Int32
   /// Bytes read from stdout and not yet a whole line.
   var pending: [UInt8] = []
+  /// Answers read from this program so far: its first answer may take its start-up time.
+  var answered = 0
   private var reaped = false
   private var status: Int32 = 0
 
@@ -41,6 +43,7 @@ final class PluginProcess: @unchecked Sendable {
   }
 
   /// Closes stdin and waits up to `grace` seconds for the program to exit, then kills it.
+  /// Closes stdout. Does nothing the second time.
   func finish(grace: Double) {
     closeInput()
     if !reaped {
@@ -51,15 +54,31 @@ final class PluginProcess: @unchecked Sendable {
         _ = reap(wait: true)
       }
     }
-    if output >= 0 { Glibc.close(output) }
+    closeOutput()
   }
 
   /// Kills the program and what it started (after a fault: its stream can no longer be
-  /// trusted).
+  /// trusted), and closes both pipes.
   func terminate() {
     closeInput()
-    kill(-pid, SIGKILL)
-    _ = reap(wait: true)
+    if !reaped {
+      kill(-pid, SIGKILL)
+      _ = reap(wait: true)
+    }
+    closeOutput()
+  }
+
+  private func closeOutput() {
+    if output >= 0 { Glibc.close(output) }
+    output = -1
+  }
+
+  /// Whether the program is still there to take a batch: not exited, and nothing waiting on
+  /// its stdout (an answer no document asked for means its stream is off by a line).
+  func isReusable() -> Bool {
+    guard !reap(wait: false), output >= 0, pending.isEmpty else { return false }
+    var fd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+    return poll(&fd, 1, 0) == 0
   }
 
   @discardableResult

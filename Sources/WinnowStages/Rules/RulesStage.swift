@@ -190,6 +190,7 @@ struct RulesStage: DocumentStage {
         }
       case .replace:
         guard let regex = rule.matcher.regex else { continue }
+        if !rule.matcher.requires.isEmpty, !rule.matcher.requires.contains(where: { text.has($0) }) { continue }
         let (replaced, count) = regex.replaceAll(in: text, with: rule.replacement)
         if count > 0 {
           text = replaced
