@@ -24,10 +24,15 @@ clean-corpus: build ## build, then run pipelines/ko-news.yaml on samples/ into o
 
 # Tests run on a debug build (one build for the library and the binary the end-to-end tests
 # call); speed is measured by `make bench`, never by a test.
+DIST ?= dist/winnow
+dist: deps ## a self-contained winnow for machines with nothing installed (Spark workers): static Swift runtime, the other libraries in dist/winnow/lib; also dist/winnow.tar.gz
+	$(SWIFT) build -c release --product winnow --static-swift-stdlib --scratch-path .build-dist -Xlinker -rpath -Xlinker '$$ORIGIN/lib' -Xlinker --disable-new-dtags
+	bash scripts/dist.sh .build-dist/release/winnow $(DIST)
+
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
-test: deps plugins ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
+test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
 	$(SWIFT) build
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
@@ -79,6 +84,6 @@ format: ## format the Swift sources with swift format
 	$(SWIFT) format --in-place --recursive Sources Tests
 
 clean: ## remove build products and outputs
-	rm -rf .build .build-libfuzzer out Examples/WordCountPlugin/.build
+	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean

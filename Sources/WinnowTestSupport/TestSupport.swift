@@ -146,6 +146,12 @@ public func packageRoot() -> String {
 }
 
 public struct ProcessResult {
+  public init(status: Int32, stdout: String, stderr: String) {
+    self.status = status
+    self.stdout = stdout
+    self.stderr = stderr
+  }
+
   public var status: Int32
   public var stdout: String
   public var stderr: String
