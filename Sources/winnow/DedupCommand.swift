@@ -60,16 +60,29 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: ArgumentHelp(
+      "JSONL field with each record's position in the whole input: the input is this shard's partition, read as it is (Spark).",
+      discussion: "Positions must be unique over all shards and rise within each; the field is not written to the output."))
+    var ordinalField: String?
+
+    @Option(name: .customLong("summary-json"), help: "Also write the summary (counts per stage and reason) as JSON to this file.")
+    var summaryJSON: String?
+
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
-      let pipeline = try common.load(ConfigOverrides(inputs: input))
-      guard !pipeline.input.paths.contains("-") else {
-        throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way")
+      var pipeline = try common.load(ConfigOverrides(inputs: input))
+      pipeline.input.ordinalField = ordinalField
+      guard ordinalField != nil || !pipeline.input.paths.contains("-") else {
+        throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way unless each record carries its position (--ordinal-field)")
       }
       var options = RunOptions(jobs: max(1, jobs), progress: !common.quiet)
       options.logger = makeLogger(level: nil, quiet: common.quiet)
       let summary = try Runner(pipeline: pipeline, options: options).recordPass(directory: common.work, shard: shard)
       common.say(summary.render())
+      if let summaryJSON {
+        let data = try JSONSerialization.data(withJSONObject: summary.json(), options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: summaryJSON))
+      }
     }
   }
 

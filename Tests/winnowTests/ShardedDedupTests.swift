@@ -7,7 +7,7 @@ import WinnowTestSupport
 @Suite(.serialized) struct ShardedDedupTests {
   /// 360 documents: 150 stories, most with copies (exact, reformatted, lightly and heavily
   /// edited), written as JSONL and as text files so both readers are in play.
-  static func corpus(in directory: TemporaryDirectory) throws {
+  static func corpus(in directory: TemporaryDirectory, jsonlOnly: Bool = false) throws {
     var state: UInt64 = 42
     func next() -> UInt64 {
       state &+= 0x9E37_79B9_7F4A_7C15
@@ -43,7 +43,7 @@ import WinnowTestSupport
       }
       for (copy, words) in versions.enumerated() {
         let text = words.joined(separator: copy == 1 ? "  " : " ") + "."
-        if ordinal % 3 == 0 {
+        if ordinal % 3 == 0 && !jsonlOnly {
           try directory.write(String(format: "in/files/%03d-%d.txt", index, copy), text)
         } else {
           lines.append("{\"id\":\"s\(index)-\(copy)\",\"text\":\"\(text)\",\"n\":\(ordinal)}")
@@ -103,6 +103,58 @@ import WinnowTestSupport
     #expect(singleClean.count + singleRejects.count == 360)
     #expect(shardClean.sorted() == singleClean.sorted())
     #expect(shardRejects.sorted() == singleRejects.sorted())
+  }
+
+  /// What the Spark driver does: each partition (a contiguous run of the input) is read from
+  /// standard input with its records' positions in the whole input, and the phases give the
+  /// same documents, texts and reasons as one run.
+  @Test func partitionsOnStandardInputWithTheirPositionsDropWhatOneRunDrops() throws {
+    let directory = try TemporaryDirectory()
+    try Self.corpus(in: directory, jsonlOnly: true)
+    let single = try runWinnow(["run", "p.yaml", "--quiet"], in: directory.path)
+    #expect(single.status == 0, "\(single.stderr)")
+    let lines = try directory.read("in/feed.jsonl").split(separator: "\n").map(String.init)
+    #expect(lines.count == 360)
+    // Uneven partitions, as a Spark job's are.
+    let bounds = [0, 50, 200, 360]
+    for index in 0..<3 {
+      let partition = (bounds[index]..<bounds[index + 1]).map { "{\"_pos\":\($0)," + lines[$0].dropFirst() }
+      let result = try runWinnow(
+        ["dedup", "signatures", "p.yaml", "--input", "-", "--ordinal-field", "_pos", "--shard", "\(index)/3", "--work", "w", "--quiet",
+         "--summary-json", "s\(index).json"],
+        in: directory.path, input: Array((partition.joined(separator: "\n") + "\n").utf8))
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    for band in 0..<16 {
+      #expect(try runWinnow(["dedup", "buckets", "p.yaml", "--band", "\(band)", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    }
+    #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    for index in 0..<3 {
+      #expect(try runWinnow(["dedup", "filter", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    }
+    // The same records but for where they were read from (standard input, the partition's line).
+    func essentials(_ records: [[String: Any]]) -> [String] {
+      records.map { record in
+        let dedup = record["dedup"] as? [String: Any]
+        return ["id", "text", "stage", "reason", "kept", "n"].map { "\(record[$0] ?? "-")" }.joined(separator: "|")
+          + "|\(dedup?["cluster"] ?? "-")|\(dedup?["size"] ?? "-")"
+      }.sorted()
+    }
+    var clean: [[String: Any]] = []
+    var rejects: [[String: Any]] = []
+    for index in 0..<3 {
+      clean += try readJSONLines(directory.path + "/out/clean-\(index)-of-3.jsonl")
+      rejects += try readJSONLines(directory.path + "/out/rejects-\(index)-of-3.jsonl")
+    }
+    let singleClean = try readJSONLines(directory.path + "/out/clean.jsonl")
+    let singleRejects = try readJSONLines(directory.path + "/out/rejects.jsonl")
+    #expect(singleRejects.count >= 80)
+    #expect(essentials(clean) == essentials(singleClean))
+    #expect(essentials(rejects) == essentials(singleRejects))
+    // The position field is the driver's, not the data's: it is not in the output.
+    #expect(clean.allSatisfy { $0["_pos"] == nil })
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/s1.json"))) as? [String: Any])
+    #expect(summary["documents"] as? Int == 150)
   }
 
   @Test func phasesRefuseIncompleteOrMismatchedWork() throws {

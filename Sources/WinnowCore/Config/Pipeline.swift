@@ -34,6 +34,10 @@ public struct InputSettings: Sendable, Equatable {
   public var idField: String
   /// Larger documents are rejected with reason 'too_large' instead of read.
   public var maxDocumentBytes: Int
+  /// A JSONL field holding each record's position in the whole input (`winnow dedup
+  /// signatures --ordinal-field`: a partition read on its own, by Spark, keeps the positions
+  /// of the whole, so dedup keeps what one run would). Not from the pipeline file.
+  public var ordinalField: String?
 
   public init(
     paths: [String] = [], formats: [InputFormat] = InputFormat.allCases, textField: String = "text",

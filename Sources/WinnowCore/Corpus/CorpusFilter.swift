@@ -233,8 +233,41 @@ public enum CorpusDecisionsFile {
     try file.commit()
   }
 
-  /// Reads the decisions of the documents in `shard`.
-  public static func read(_ path: String, shard: Shard) throws(RunError) -> [CorpusDecision] {
+  /// Which documents a shard holds, from its ids file: the range of their positions, and
+  /// whether they are the positions `i` mod `N` (a shard that read the whole input) or a
+  /// partition's own (`--ordinal-field`: a contiguous part of the input).
+  public struct Positions: Sendable {
+    public var range: ClosedRange<UInt64>?
+    public var shard: Shard
+    public var modulo: Bool
+
+    public init(ids path: String, shard: Shard) throws(RunError) {
+      self.shard = shard
+      let reader = try LineReader(path: path)
+      var low = UInt64.max
+      var high = UInt64.min
+      var modulo = true
+      while let line = try reader.next() {
+        guard let tab = line.firstIndex(of: 0x09), let ordinal = UInt64(String(decoding: line[..<tab], as: UTF8.self)) else {
+          throw RunError("'\(path)': malformed line (expected ordinal, tab, JSON string)")
+        }
+        low = min(low, ordinal)
+        high = max(high, ordinal)
+        if !shard.contains(ordinal) { modulo = false }
+      }
+      range = low <= high ? low...high : nil
+      self.modulo = modulo
+    }
+
+    func holds(_ ordinal: UInt64) -> Bool {
+      guard let range, range.contains(ordinal) else { return false }
+      return !modulo || shard.contains(ordinal)
+    }
+  }
+
+  /// Reads the decisions of the documents a shard may hold (the filter matches them to its
+  /// ids; this only keeps memory to the shard's share).
+  public static func read(_ path: String, for positions: Positions) throws(RunError) -> [CorpusDecision] {
     let reader = try LineReader(path: path)
     var decisions: [CorpusDecision] = []
     var lineNumber = 0
@@ -247,7 +280,7 @@ public enum CorpusDecisionsFile {
       guard let ordinalRaw = raw("ordinal"), let ordinal = UInt64(String(decoding: ordinalRaw, as: UTF8.self)) else {
         throw bad("missing or bad 'ordinal'")
       }
-      guard shard.contains(ordinal) else { continue }
+      guard positions.holds(ordinal) else { continue }
       guard let keepRaw = raw("keep"), let cluster = raw("cluster").flatMap(JSONLineParser.stringValue),
         let sizeRaw = raw("size"), let size = Int(String(decoding: sizeRaw, as: UTF8.self))
       else { throw bad("missing 'keep', 'cluster' or 'size'") }

@@ -6,6 +6,15 @@ import WinnowNative
 public struct ReadItem: Sendable {
   public var document: Document
   public var drop: Drop?
+  /// The record's position in the whole input, when the record says (`input.ordinalField`):
+  /// a partition of a larger input read on its own keeps the positions of the whole.
+  public var ordinal: UInt64?
+
+  public init(document: Document, drop: Drop?, ordinal: UInt64? = nil) {
+    self.document = document
+    self.drop = drop
+    self.ordinal = ordinal
+  }
 }
 
 /// Yields every input document in a deterministic order: inputs in the order given, each
@@ -399,8 +408,14 @@ final class JSONLRecords {
     }
     var document = Document(id: fallbackID, source: source)
     var text: String?
+    var ordinal: UInt64?
     for member in members {
-      if member.key == settings.textField {
+      if let field = settings.ordinalField, member.key == field {
+        ordinal = UInt64(String(decoding: member.value, as: UTF8.self))
+        if ordinal == nil {
+          return ReadItem(document: document, drop: Drop(reason: "bad_ordinal", detail: "line \(lineNumber): '\(field)' is not a whole number ≥ 0"))
+        }
+      } else if member.key == settings.textField {
         text = JSONLineParser.stringValue(member.value)
       } else if member.key == settings.idField {
         if let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
@@ -429,7 +444,10 @@ final class JSONLRecords {
         drop: Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'"))
     }
     document.text = text
-    return ReadItem(document: document, drop: nil)
+    if let field = settings.ordinalField, ordinal == nil {
+      return ReadItem(document: document, drop: Drop(reason: "bad_ordinal", detail: "line \(lineNumber) has no '\(field)' (its position in the whole input)"))
+    }
+    return ReadItem(document: document, drop: nil, ordinal: ordinal)
   }
 
   static func stringArray(_ raw: ArraySlice<UInt8>) -> [String]? {

@@ -151,7 +151,7 @@ public final class Runner: @unchecked Sendable {
     var summary = RunSummary()
     summary.jobs = 1
     let files = CorpusFiles.inDirectory(directory, shard: shard)
-    let decisions = try CorpusDecisionsFile.read(path, shard: shard)
+    let decisions = try CorpusDecisionsFile.read(path, for: try CorpusDecisionsFile.Positions(ids: files.ids, shard: shard))
     let (output, rejects) = try openOutputs()
     do throws(RunError) {
       // The document stages' rejects of this shard first, as `winnow run` writes them.
@@ -346,7 +346,7 @@ public final class Runner: @unchecked Sendable {
       "pass over \(pipeline.input.paths.joined(separator: ", ")) with \(options.jobs) workers, shard \(shard), stages \(pipeline.stages.map(\.name).joined(separator: " → "))")
 
     // Reader: batches of documents in input order, each with its ordinal in the whole input.
-    let readerThread = Thread { [options] in
+    let readerThread = Thread { [options, pipeline] in
       var sequence = 0
       var items: [ReadItem] = []
       var ordinals: [UInt64] = []
@@ -360,12 +360,15 @@ public final class Runner: @unchecked Sendable {
         ordinals = []
         bytes = 0
       }
+      // Records that carry their position in a larger input (input.ordinalField) are a
+      // partition already: all of them are this shard's.
+      let partition = pipeline.input.ordinalField != nil
       while let item = reader.next() {
         defer { ordinal += 1 }
-        guard shard.contains(ordinal) else { continue }
+        guard partition || shard.contains(ordinal) else { continue }
         bytes += item.document.bytes?.count ?? item.document.text?.utf8.count ?? 0
         items.append(item)
-        ordinals.append(ordinal)
+        ordinals.append(item.ordinal ?? ordinal)
         if items.count >= options.batchDocuments || bytes >= options.batchBytes { flush() }
         if queue.isCancelled { break }
       }
