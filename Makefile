@@ -29,6 +29,18 @@ dist: deps ## a self-contained winnow for machines with nothing installed (Spark
 	$(SWIFT) build -c release --product winnow --static-swift-stdlib --scratch-path .build-dist -Xlinker -rpath -Xlinker '$$ORIGIN/lib' -Xlinker --disable-new-dtags
 	bash scripts/dist.sh .build-dist/release/winnow $(DIST)
 
+SPARK_VENV := .venv
+PYSPARK := pyspark==4.0.1
+spark-venv:
+	@[ -x $(SPARK_VENV)/bin/python ] || python3 -m venv $(SPARK_VENV)
+	@$(SPARK_VENV)/bin/python -c 'import pyspark' 2>/dev/null || $(SPARK_VENV)/bin/pip install -q '$(PYSPARK)'
+
+spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, and a retried partition
+	$(SPARK_VENV)/bin/python integrations/spark/test_winnow_spark.py --winnow $(DIST)
+
+bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 100,000 generated documents, beside winnow run --jobs 2
+	$(SPARK_VENV)/bin/python integrations/spark/bench_winnow_spark.py --winnow $(DIST)
+
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
@@ -86,4 +98,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean

@@ -18,7 +18,7 @@ struct DedupCommand: ParsableCommand {
         winnow dedup filter     P.yaml --shard i/N --work W   (once per shard: clean and rejected records)
       Together the shards' outputs hold exactly the records of one 'winnow run' (each shard's in input order).
       """,
-    subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self]
+    subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self, Keys.self, Pairs.self]
   )
 
   struct Common: ParsableArguments {
@@ -60,10 +60,10 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: ArgumentHelp(
-      "JSONL field with each record's position in the whole input: the input is this shard's partition, read as it is (Spark).",
-      discussion: "Positions must be unique over all shards and rise within each; the field is not written to the output."))
-    var ordinalField: String?
+    @Flag(name: .long, help: ArgumentHelp(
+      "The input is this shard's partition of a larger one (Spark): each line is 'ORDINAL TAB PATH TAB LINE TAB record'.",
+      discussion: "ORDINAL is the record's position in the whole input (unique over all shards, rising within each), PATH and LINE where it was read; ids of records without one, sources and rejects then read as in one run over the whole input."))
+    var positioned = false
 
     @Option(name: .customLong("summary-json"), help: "Also write the summary (counts per stage and reason) as JSON to this file.")
     var summaryJSON: String?
@@ -71,9 +71,9 @@ struct DedupCommand: ParsableCommand {
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
       var pipeline = try common.load(ConfigOverrides(inputs: input))
-      pipeline.input.ordinalField = ordinalField
-      guard ordinalField != nil || !pipeline.input.paths.contains("-") else {
-        throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way unless each record carries its position (--ordinal-field)")
+      pipeline.input.positioned = positioned
+      guard positioned || !pipeline.input.paths.contains("-") else {
+        throw ValidationError("sharded dedup reads its input once per shard; standard input ('-') cannot be read that way unless each record carries its position (--positioned)")
       }
       var options = RunOptions(jobs: max(1, jobs), progress: !common.quiet)
       options.logger = makeLogger(level: nil, quiet: common.quiet)
@@ -112,6 +112,46 @@ struct DedupCommand: ParsableCommand {
       let started = Date()
       let pairs = try DedupPhases.buckets(pipeline, directory: common.work, band: band)
       common.say("winnow dedup buckets: band \(band): \(pairs) pairs → \(DedupPhases.bandsPath(common.work, band: band)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+  }
+
+  struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 2 done elsewhere, step 1: print one shard's bucket keys, 'band TAB key TAB ordinal' per line, for an engine that groups them (Spark).")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "The shard, i/N, as in its signatures phase.")
+    var shard: String = "0/1"
+
+    func run() throws {
+      let shard = try DedupCommand.parseShard(self.shard)
+      let pipeline = try common.load()
+      let output = FileHandle.standardOutput
+      let lines = try DedupPhases.keys(pipeline, directory: common.work, shard: shard) { bytes in
+        output.write(Data(bytes))
+      }
+      common.say("winnow dedup keys: shard \(shard): \(lines) keys")
+    }
+  }
+
+  struct Pairs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Phase 2 done elsewhere, step 2: write a band's candidate pairs ('ordinal TAB ordinal' lines on stdin) as 'buckets --band' would.",
+      discussion: "Within a bucket (documents with the same key in a band, sorted by ordinal), the pairs are the first with each other one, and each with the one before it.")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "Band number, 0 ≤ b < bands.")
+    var band: Int
+
+    @Option(name: .long, help: "File with the pairs ('-': standard input).")
+    var input: String = "-"
+
+    func run() throws {
+      let pipeline = try common.load()
+      let count = try DedupPhases.pairs(pipeline, directory: common.work, band: band, from: input == "-" ? "/dev/stdin" : input)
+      common.say("winnow dedup pairs: band \(band): \(count) pairs → \(DedupPhases.bandsPath(common.work, band: band))")
     }
   }
 

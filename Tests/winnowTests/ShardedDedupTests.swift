@@ -106,8 +106,8 @@ import WinnowTestSupport
   }
 
   /// What the Spark driver does: each partition (a contiguous run of the input) is read from
-  /// standard input with its records' positions in the whole input, and the phases give the
-  /// same documents, texts and reasons as one run.
+  /// standard input with its records' positions, files and lines in the whole input, and the
+  /// phases write the same records as one run.
   @Test func partitionsOnStandardInputWithTheirPositionsDropWhatOneRunDrops() throws {
     let directory = try TemporaryDirectory()
     try Self.corpus(in: directory, jsonlOnly: true)
@@ -118,9 +118,9 @@ import WinnowTestSupport
     // Uneven partitions, as a Spark job's are.
     let bounds = [0, 50, 200, 360]
     for index in 0..<3 {
-      let partition = (bounds[index]..<bounds[index + 1]).map { "{\"_pos\":\($0)," + lines[$0].dropFirst() }
+      let partition = (bounds[index]..<bounds[index + 1]).map { "\($0)\tfeed.jsonl\t\($0 + 1)\t" + lines[$0] }
       let result = try runWinnow(
-        ["dedup", "signatures", "p.yaml", "--input", "-", "--ordinal-field", "_pos", "--shard", "\(index)/3", "--work", "w", "--quiet",
+        ["dedup", "signatures", "p.yaml", "--input", "-", "--positioned", "--shard", "\(index)/3", "--work", "w", "--quiet",
          "--summary-json", "s\(index).json"],
         in: directory.path, input: Array((partition.joined(separator: "\n") + "\n").utf8))
       #expect(result.status == 0, "\(result.stderr)")
@@ -132,27 +132,18 @@ import WinnowTestSupport
     for index in 0..<3 {
       #expect(try runWinnow(["dedup", "filter", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet"], in: directory.path).status == 0)
     }
-    // The same records but for where they were read from (standard input, the partition's line).
-    func essentials(_ records: [[String: Any]]) -> [String] {
-      records.map { record in
-        let dedup = record["dedup"] as? [String: Any]
-        return ["id", "text", "stage", "reason", "kept", "n"].map { "\(record[$0] ?? "-")" }.joined(separator: "|")
-          + "|\(dedup?["cluster"] ?? "-")|\(dedup?["size"] ?? "-")"
-      }.sorted()
-    }
-    var clean: [[String: Any]] = []
-    var rejects: [[String: Any]] = []
+    // The same records, byte for byte, source and line included.
+    var clean: [String] = []
+    var rejects: [String] = []
     for index in 0..<3 {
-      clean += try readJSONLines(directory.path + "/out/clean-\(index)-of-3.jsonl")
-      rejects += try readJSONLines(directory.path + "/out/rejects-\(index)-of-3.jsonl")
+      clean += try directory.read("out/clean-\(index)-of-3.jsonl").split(separator: "\n").map(String.init)
+      rejects += try directory.read("out/rejects-\(index)-of-3.jsonl").split(separator: "\n").map(String.init)
     }
-    let singleClean = try readJSONLines(directory.path + "/out/clean.jsonl")
-    let singleRejects = try readJSONLines(directory.path + "/out/rejects.jsonl")
+    let singleClean = try directory.read("out/clean.jsonl").split(separator: "\n").map(String.init)
+    let singleRejects = try directory.read("out/rejects.jsonl").split(separator: "\n").map(String.init)
     #expect(singleRejects.count >= 80)
-    #expect(essentials(clean) == essentials(singleClean))
-    #expect(essentials(rejects) == essentials(singleRejects))
-    // The position field is the driver's, not the data's: it is not in the output.
-    #expect(clean.allSatisfy { $0["_pos"] == nil })
+    #expect(clean.sorted() == singleClean.sorted())
+    #expect(rejects.sorted() == singleRejects.sorted())
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/s1.json"))) as? [String: Any])
     #expect(summary["documents"] as? Int == 150)
   }

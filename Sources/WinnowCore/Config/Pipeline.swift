@@ -34,10 +34,11 @@ public struct InputSettings: Sendable, Equatable {
   public var idField: String
   /// Larger documents are rejected with reason 'too_large' instead of read.
   public var maxDocumentBytes: Int
-  /// A JSONL field holding each record's position in the whole input (`winnow dedup
-  /// signatures --ordinal-field`: a partition read on its own, by Spark, keeps the positions
-  /// of the whole, so dedup keeps what one run would). Not from the pipeline file.
-  public var ordinalField: String?
+  /// Each JSONL line is "ORDINAL TAB PATH TAB LINE TAB record": a partition of a larger input
+  /// (read by Spark) with each record's position, file and line in the whole, so dedup keeps,
+  /// and ids and rejects read, as one run over the whole would (`winnow dedup signatures
+  /// --positioned`). Not from the pipeline file.
+  public var positioned = false
 
   public init(
     paths: [String] = [], formats: [InputFormat] = InputFormat.allCases, textField: String = "text",

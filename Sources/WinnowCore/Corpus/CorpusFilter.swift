@@ -165,13 +165,13 @@ public enum CorpusFilter {
 }
 
 /// Reads a file line by line (without the newline), any line length.
-final class LineReader {
-  let path: String
+public final class LineReader {
+  public let path: String
   private var handle: UnsafeMutablePointer<FILE>?
   private var buffer: UnsafeMutablePointer<CChar>?
   private var capacity = 0
 
-  init(path: String) throws(RunError) {
+  public init(path: String) throws(RunError) {
     self.path = path
     guard let handle = fopen(path, "rb") else {
       throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))")
@@ -180,7 +180,7 @@ final class LineReader {
     self.handle = handle
   }
 
-  func next() throws(RunError) -> [UInt8]? {
+  public func next() throws(RunError) -> [UInt8]? {
     guard let handle else { return nil }
     let length = getline(&buffer, &capacity, handle)
     if length < 0 {

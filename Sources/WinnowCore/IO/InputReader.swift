@@ -6,8 +6,8 @@ import WinnowNative
 public struct ReadItem: Sendable {
   public var document: Document
   public var drop: Drop?
-  /// The record's position in the whole input, when the record says (`input.ordinalField`):
-  /// a partition of a larger input read on its own keeps the positions of the whole.
+  /// The record's position in the whole input, when the input says (`input.positioned`): a
+  /// partition of a larger input read on its own keeps the positions of the whole.
   public var ordinal: UInt64?
 
   public init(document: Document, drop: Drop?, ordinal: UInt64? = nil) {
@@ -178,7 +178,7 @@ public final class InputReader: @unchecked Sendable {
       head.removeLast(head.count - count)
       let body = head.starts(with: [0xEF, 0xBB, 0xBF]) ? head.dropFirst(3) : head[...]
       let firstByte = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-      if firstByte == UInt8(ascii: "{") {
+      if firstByte == UInt8(ascii: "{") || settings.positioned {
         records = JSONLRecords(stream: stream, relative: "-", settings: settings, prefix: head)
         return nil
       }
@@ -391,12 +391,32 @@ final class JSONLRecords {
   }
 
   private func record(_ line: [UInt8], tooLong: Bool) -> ReadItem {
+    guard settings.positioned else { return record(line, tooLong: tooLong, path: relative, number: lineNumber, ordinal: nil) }
+    // "ORDINAL TAB PATH TAB LINE TAB record": a partition's record with its place in the whole input.
+    var fields: [ArraySlice<UInt8>] = []
+    var start = 0
+    for index in line.indices where line[index] == 0x09 && fields.count < 3 {
+      fields.append(line[start..<index])
+      start = index + 1
+    }
+    guard fields.count == 3, let ordinal = UInt64(String(decoding: fields[0], as: UTF8.self)),
+      let number = Int(String(decoding: fields[2], as: UTF8.self)), !fields[1].isEmpty
+    else {
+      return ReadItem(
+        document: Document(id: "\(relative):\(lineNumber)", source: SourceInfo(path: relative, line: lineNumber, format: .jsonl), bytes: line),
+        drop: Drop(reason: "bad_position", detail: "line \(lineNumber) does not start with 'ordinal TAB path TAB line TAB' (--positioned)"))
+    }
+    return record(Array(line[start...]), tooLong: tooLong, path: String(decoding: fields[1], as: UTF8.self), number: number, ordinal: ordinal)
+  }
+
+  private func record(_ line: [UInt8], tooLong: Bool, path relative: String, number lineNumber: Int, ordinal: UInt64?) -> ReadItem {
     let fallbackID = "\(relative):\(lineNumber)"
     let source = SourceInfo(path: relative, line: lineNumber, format: .jsonl)
     if tooLong {
       return ReadItem(
         document: Document(id: fallbackID, source: source),
-        drop: Drop(reason: "too_large", detail: "line \(lineNumber) is longer than input.max_document_bytes (\(settings.maxDocumentBytes))"))
+        drop: Drop(reason: "too_large", detail: "line \(lineNumber) is longer than input.max_document_bytes (\(settings.maxDocumentBytes))"),
+        ordinal: ordinal)
     }
     let members: [JSONLineParser.Member]
     do {
@@ -404,18 +424,12 @@ final class JSONLRecords {
     } catch {
       return ReadItem(
         document: Document(id: fallbackID, source: source, bytes: line),
-        drop: Drop(reason: "bad_json", detail: "line \(lineNumber), \(error)"))
+        drop: Drop(reason: "bad_json", detail: "line \(lineNumber), \(error)"), ordinal: ordinal)
     }
     var document = Document(id: fallbackID, source: source)
     var text: String?
-    var ordinal: UInt64?
     for member in members {
-      if let field = settings.ordinalField, member.key == field {
-        ordinal = UInt64(String(decoding: member.value, as: UTF8.self))
-        if ordinal == nil {
-          return ReadItem(document: document, drop: Drop(reason: "bad_ordinal", detail: "line \(lineNumber): '\(field)' is not a whole number ≥ 0"))
-        }
-      } else if member.key == settings.textField {
+      if member.key == settings.textField {
         text = JSONLineParser.stringValue(member.value)
       } else if member.key == settings.idField {
         if let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
@@ -441,12 +455,9 @@ final class JSONLRecords {
       document.bytes = line
       return ReadItem(
         document: document,
-        drop: Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'"))
+        drop: Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'"), ordinal: ordinal)
     }
     document.text = text
-    if let field = settings.ordinalField, ordinal == nil {
-      return ReadItem(document: document, drop: Drop(reason: "bad_ordinal", detail: "line \(lineNumber) has no '\(field)' (its position in the whole input)"))
-    }
     return ReadItem(document: document, drop: nil, ordinal: ordinal)
   }
 

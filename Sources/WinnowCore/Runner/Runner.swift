@@ -360,9 +360,9 @@ public final class Runner: @unchecked Sendable {
         ordinals = []
         bytes = 0
       }
-      // Records that carry their position in a larger input (input.ordinalField) are a
+      // Records that carry their position in a larger input (input.positioned) are a
       // partition already: all of them are this shard's.
-      let partition = pipeline.input.ordinalField != nil
+      let partition = pipeline.input.positioned
       while let item = reader.next() {
         defer { ordinal += 1 }
         guard partition || shard.contains(ordinal) else { continue }

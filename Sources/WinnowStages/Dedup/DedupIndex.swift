@@ -13,7 +13,8 @@ final class RecordSet: @unchecked Sendable {
 
   /// Opens every shard's records and side files and checks they were written with the same
   /// settings and that no shard is missing or repeated.
-  init(files shardFiles: [CorpusFiles], settings: String, perms: Int) throws(RunError) {
+  /// `partial`: some of the shards only (the keys of one partition), so no shard is missing.
+  init(files shardFiles: [CorpusFiles], settings: String, perms: Int, partial: Bool = false) throws(RunError) {
     self.perms = perms
     let recordSize = DedupRecord.size(perms: perms)
     var files: [MappedRecords] = []
@@ -29,7 +30,7 @@ final class RecordSet: @unchecked Sendable {
       }
       guard seen.insert(file.shard.index).inserted else { throw RunError("shard \(file.shard) is there twice ('\(file.path)')") }
     }
-    if seen.count != shardCount {
+    if seen.count != shardCount && !partial {
       let missing = (0..<shardCount).filter { !seen.contains($0) }.map { "\($0)/\(shardCount)" }
       throw RunError("missing the records of shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")): run 'winnow dedup signatures --shard i/\(shardCount)' for each")
     }

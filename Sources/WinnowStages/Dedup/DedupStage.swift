@@ -241,6 +241,54 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     return pairs.count
   }
 
+  /// `winnow dedup keys`: one shard's bucket keys, "band TAB key TAB ordinal" per line, for
+  /// an engine that groups them into buckets itself (the Spark driver).
+  func keysPhase(files: [CorpusFiles], write: ([UInt8]) -> Void) throws(RunError) -> Int {
+    guard config.near else { return 0 }
+    let set = try RecordSet(files: files, settings: settings, perms: config.perms, partial: true)
+    var lines = 0
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 20)
+    for index in 0..<set.count where set.hasShingles(index) {
+      let signature = set.signature(index)
+      let ordinal = Array(String(set.ordinal(index)).utf8)
+      for band in 0..<config.bands {
+        out += Array(String(band).utf8)
+        out.append(0x09)
+        out += Array(String(MinHasher.bandHash(signature, band: band, rows: config.rows)).utf8)
+        out.append(0x09)
+        out += ordinal
+        out.append(0x0A)
+        lines += 1
+      }
+      if out.count > 1 << 20 {
+        write(out)
+        out.removeAll(keepingCapacity: true)
+      }
+    }
+    write(out)
+    return lines
+  }
+
+  /// `winnow dedup pairs --band b`: a band's candidate pairs made by another engine from the
+  /// keys ("ordinal TAB ordinal" per line), written as `buckets --band b` writes them.
+  func pairsPhase(band: Int, lines: LineReader, output: String) throws(RunError) -> Int {
+    guard config.near else { throw RunError("dedup has near: false: there are no bands") }
+    guard band >= 0, band < config.bands else { throw RunError("band \(band) is out of range: this pipeline has bands 0…\(config.bands - 1)") }
+    var pairs: [(UInt64, UInt64)] = []
+    var number = 0
+    while let line = try lines.next() {
+      number += 1
+      let fields = line.split(separator: 0x09)
+      guard fields.count == 2, let first = UInt64(String(decoding: fields[0], as: UTF8.self)),
+        let second = UInt64(String(decoding: fields[1], as: UTF8.self))
+      else { throw RunError("pairs line \(number): expected 'ordinal TAB ordinal'") }
+      pairs.append((first, second))
+    }
+    try EdgesFile.write(pairs, band: band, settings: settings, to: output)
+    return pairs.count
+  }
+
   /// `winnow dedup clusters`: every band's pairs and the exact groups → decisions file.
   func clusterPhase(files: [CorpusFiles], edgePaths: [Int: String], output: String) throws(RunError) -> (documents: Int, decisions: Int) {
     let set = try RecordSet(files: files, settings: settings, perms: config.perms)
@@ -415,6 +463,18 @@ public enum DedupPhases {
     let stage = try stage(pipeline)
     let files = try shardFiles(directory)
     return try stage.bucketPhase(files: files, band: band, output: bandsPath(directory, band: band))
+  }
+
+  /// One shard's bucket keys to `write` (see `DedupStage.keysPhase`).
+  public static func keys(_ pipeline: Pipeline, directory: String, shard: Shard, write: ([UInt8]) -> Void) throws(RunError) -> Int {
+    let stage = try stage(pipeline)
+    return try stage.keysPhase(files: [CorpusFiles.inDirectory(directory, shard: shard)], write: write)
+  }
+
+  /// A band's pairs from another engine, read from `path` ("-": standard input).
+  public static func pairs(_ pipeline: Pipeline, directory: String, band: Int, from path: String) throws(RunError) -> Int {
+    let stage = try stage(pipeline)
+    return try stage.pairsPhase(band: band, lines: try LineReader(path: path), output: bandsPath(directory, band: band))
   }
 
   /// Phase 3: returns the number of documents and of decisions written.

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""make spark-test: the Spark driver against `winnow run` on the same input, in local mode.
+
+    python3 integrations/spark/test_winnow_spark.py --winnow dist/winnow [--documents 3000]
+
+Generates JSONL in two files (stories with exact and edited copies, a few broken lines),
+runs `winnow run` once, then the driver with 1 and 4 partitions in local[2], and with 4
+partitions in local[2,4] where partition 1 fails on its first attempt (Spark retries it).
+Every Spark run must write the same clean records and rejects as `winnow run`, byte for byte
+(in parts, so in another order), and its manifest's counts must add up. Exit 0 when all hold.
+"""
+
+import argparse
+import collections
+import glob
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import winnow_spark  # noqa: E402
+
+
+def corpus(directory, documents, seed=7):
+    """JSONL documents: stories, most with copies (exact, respaced, lightly and heavily edited)."""
+    rng = random.Random(seed)
+    syllables = [chr(0xAC00 + rng.randrange(11172)) for _ in range(400)]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    lines, n = [], 0
+    while n < documents:
+        story = [rng.choice(words) for _ in range(rng.randint(60, 200))]
+        versions = [story]
+        kind = rng.randrange(5)
+        if kind == 0:
+            versions += [story, [w if i % 40 != 7 else rng.choice(words) for i, w in enumerate(story)]]
+        elif kind == 1:
+            versions += [[w if i % 9 != 4 else rng.choice(words) for i, w in enumerate(story)]]
+        elif kind == 2:
+            versions += [[w if i % 3 != 1 else rng.choice(words) for i, w in enumerate(story)]]
+        for copy, words_ in enumerate(versions):
+            text = ("  " if copy == 1 else " ").join(words_) + "."
+            lines.append(json.dumps({"id": f"d{n}", "text": text, "site": f"s{n % 7}"}, ensure_ascii=False))
+            n += 1
+    # Broken records: rejected at reading, in both runs.
+    for at in (5, len(lines) // 2, len(lines) - 3):
+        lines.insert(at, '{"id": "broken-%d", "text": ' % at)
+    lines.insert(9, json.dumps({"id": "no-text"}))
+    half = len(lines) // 2
+    paths = []
+    for index, part in enumerate((lines[:half], lines[half:])):
+        path = os.path.join(directory, f"part{index}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(part) + "\n\n")  # a blank line at the end: not a record
+        paths.append(path)
+    return paths
+
+
+def essentials(path_glob):
+    """The records, byte for byte (ids, texts, sources, dedup groups, reasons), in any order:
+    Spark writes one part per partition."""
+    rows = []
+    for path in sorted(glob.glob(path_glob)):
+        with open(path, encoding="utf-8") as f:
+            rows += [line.rstrip("\n") for line in f if line.strip()]
+    return collections.Counter(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--winnow", required=True, help="a `make dist` directory")
+    parser.add_argument("--documents", type=int, default=3000)
+    args = parser.parse_args()
+    binary = winnow_spark.winnow_binary(args.winnow)
+    pipeline = os.path.join(HERE, "test", "pipeline.yaml")
+    work = tempfile.mkdtemp(prefix="winnow-spark-test-")
+    inputs = corpus(work, args.documents)
+    failures = []
+
+    started = time.time()
+    reference = os.path.join(work, "reference.jsonl")
+    command = [binary, "run", pipeline, "--output", reference, "--quiet"]
+    for path in inputs:
+        command += ["--input", path]
+    subprocess.run(command, check=True)
+    print(f"spark-test: winnow run: {time.time() - started:.1f} s")
+    want_clean = essentials(reference)
+    want_rejects = essentials(os.path.join(work, "reference.rejects.jsonl"))
+    reasons = collections.Counter(json.loads(row)["reason"] for row in want_rejects.elements())
+    print(f"spark-test: reference: {sum(want_clean.values())} kept, {sum(want_rejects.values())} rejected {dict(reasons)}")
+    if reasons.get("near_duplicate", 0) < 50 or reasons.get("duplicate", 0) < 50 or reasons.get("bad_json", 0) < 3:
+        failures.append(f"the generated corpus lacks duplicates or broken lines: {dict(reasons)}")
+
+    runs = [("local[2]", 1, False), ("local[2]", 4, False), ("local[2,4]", 4, True)]
+    for master, partitions, fail_once in runs:
+        output = os.path.join(work, f"spark-{partitions}-{'retry' if fail_once else 'plain'}")
+        marker = tempfile.mkdtemp(prefix="winnow-fail-once-") if fail_once else None
+        started = time.time()
+        manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
+                                               "--partitions", str(partitions), "--master", master]
+                                     + (["--fail-once", marker] if marker else []))
+        label = f"{master}, {partitions} partition{'s' if partitions > 1 else ''}{', partition 1 failing once' if fail_once else ''}"
+        got_clean = essentials(os.path.join(output, "clean", "part-*"))
+        got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
+        same = got_clean == want_clean and got_rejects == want_rejects
+        print(f"spark-test: {label}: {sum(got_clean.values())} kept, {sum(got_rejects.values())} rejected in "
+              f"{time.time() - started:.1f} s: {'same as winnow run' if same else 'DIFFERENT'}")
+        if not same:
+            failures.append(f"{label}: output differs from winnow run: kept {len(got_clean - want_clean)} extra, "
+                            f"{len(want_clean - got_clean)} missing; rejects {len(got_rejects - want_rejects)} extra, "
+                            f"{len(want_rejects - got_rejects)} missing")
+        if fail_once and not os.path.exists(os.path.join(marker, "failed-once")):
+            failures.append(f"{label}: partition 1 never failed: the retry was not tested")
+        counts = manifest["counts"]
+        if (counts["kept"], counts["rejected"]) != (sum(want_clean.values()), sum(want_rejects.values())):
+            failures.append(f"{label}: manifest counts kept {counts['kept']}, rejected {counts['rejected']}")
+        with open(glob.glob(os.path.join(output, "manifest", "part-*"))[0], encoding="utf-8") as f:
+            if json.loads(f.readline())["counts"] != counts:
+                failures.append(f"{label}: the written manifest differs from the returned one")
+        dedup = counts["stages"][-1]
+        if dedup["dropped_by_reason"] != {k: v for k, v in reasons.items() if k in ("duplicate", "near_duplicate")}:
+            failures.append(f"{label}: dedup counts {dedup['dropped_by_reason']}")
+    for failure in failures:
+        print("FAILED: " + failure)
+    print(f"spark-test: {'ok' if not failures else 'FAILED'} ({len(runs)} Spark runs)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""winnow on Apache Spark: the same pipeline, the same output, across a cluster.
+
+    spark-submit integrations/spark/winnow_spark.py --pipeline pipelines/my.yaml \\
+        --winnow dist/winnow --output hdfs:///corpus/clean --partitions 200 INPUT.jsonl ...
+
+Spark schedules, retries and shuffles; the winnow binary does the work, one process per task:
+
+1. The input JSONL files (in the order given) are read by Spark and numbered (each record's
+   position in the whole input), then cut into --partitions contiguous partitions.
+2. Each partition is piped through `winnow dedup signatures --input - --positioned` (each
+   line "position TAB file TAB line TAB record", so ids and rejects read as in one run): the
+   document stages, then the dedup stage's records. The task keeps the partition's files
+   (cleaned documents, ids, records, shingle sets, rejects) and prints its bucket keys
+   (`winnow dedup keys`).
+3. Spark groups the keys into buckets per band and makes the candidate pairs (in a bucket,
+   sorted by position: the first with each other one, each with the one before it).
+4. One task runs `winnow dedup pairs` and `winnow dedup clusters` (union-find in Swift) over
+   every partition's records and the pairs: the keep decisions.
+5. Each partition runs `winnow dedup filter` with the decisions: clean records and rejects,
+   saved as OUTPUT/clean/part-* and OUTPUT/rejects/part-*, with OUTPUT/manifest/part-00000
+   summing every partition's counts.
+
+The pipeline file's directory is shipped to the executors (rule packs beside it travel
+along); so is --winnow (a `make dist` directory, which needs nothing installed on the nodes).
+A task is deterministic, so a retried partition writes what the first attempt would have.
+Stages that learn from the whole corpus (boilerplate with corpus_min_docs) cannot learn from
+a partition: the driver refuses such a pipeline rather than give other texts than
+`winnow run`.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+def log(message):
+    print(f"winnow-spark: {message}", file=sys.stderr, flush=True)
+
+
+def winnow_binary(root):
+    """The winnow executable inside a shipped directory (a `make dist` one) or the file itself."""
+    path = os.path.join(root, "winnow") if os.path.isdir(root) else root
+    mode = os.stat(path).st_mode
+    if not mode & stat.S_IXUSR:  # Spark's file shipping can drop the executable bit
+        os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def run(command, stdin=None, cwd=None):
+    """Runs a winnow phase; its stderr becomes the task's error when it fails."""
+    result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.decode(errors='replace')}")
+    return result.stdout
+
+
+class Job:
+    def __init__(self, args):
+        self.args = args
+        self.pipeline_dir = os.path.dirname(os.path.abspath(args.pipeline))
+        self.pipeline_name = os.path.basename(args.pipeline)
+        self.winnow_name = os.path.basename(os.path.normpath(args.winnow))
+
+    # Runs on the executors: what a task needs is in these plain values.
+    def task_paths(self):
+        from pyspark import SparkFiles
+        pipeline = os.path.join(SparkFiles.get(os.path.basename(self.pipeline_dir)), self.pipeline_name)
+        return winnow_binary(SparkFiles.get(self.winnow_name)), pipeline
+
+
+def signatures_task(job, fail_once_dir):
+    """Step 2 for one partition: (partition, files, keys, seconds in winnow)."""
+
+    def task(partition, records):
+        winnow, pipeline = job.task_paths()
+        work = tempfile.mkdtemp(prefix=f"winnow-p{partition}-")
+        try:
+            # Each record with its position in the whole input, its file and its line there.
+            lines = [f"{ordinal}\t{name}\t{number}\t{line}" for ordinal, (name, number, line) in records]
+            if fail_once_dir and partition == 1:
+                marker = os.path.join(fail_once_dir, "failed-once")
+                if not os.path.exists(marker):
+                    open(marker, "w").close()
+                    raise RuntimeError("failing partition 1 once on purpose (retry test)")
+            shard = f"{partition}/{job.args.partitions}"
+            started = time.time()
+            run([winnow, "dedup", "signatures", pipeline, "--input", "-", "--positioned", "--shard", shard,
+                 "--work", work, "--quiet", "--jobs", "1", "--summary-json", os.path.join(work, "summary.json")],
+                stdin=("\n".join(lines) + "\n").encode() if lines else b"")
+            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet"])
+            files = {}
+            for name in sorted(os.listdir(work)):
+                with open(os.path.join(work, name), "rb") as f:
+                    files[name] = f.read()
+            yield partition, files, keys, time.time() - started
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def bucket_pairs(members):
+    """Candidate pairs of one bucket, as `winnow dedup buckets` makes them."""
+    members = sorted(members)
+    pairs = []
+    for index in range(1, len(members)):
+        pairs.append((members[0], members[index]))
+        if index - 1 > 0:
+            pairs.append((members[index - 1], members[index]))
+    return pairs
+
+
+def clusters_task(job, bands):
+    """Step 4, one task: every partition's records and every band's pairs → decisions."""
+
+    def task(items):
+        winnow, pipeline = job.task_paths()
+        work = tempfile.mkdtemp(prefix="winnow-clusters-")
+        try:
+            pairs = {band: [] for band in range(bands)}
+            for kind, value in items:
+                if kind == "files":
+                    for name, data in value.items():
+                        if name.startswith(("records-", "side-", "ids-")):
+                            with open(os.path.join(work, name), "wb") as f:
+                                f.write(data)
+                else:
+                    band, first, second = value
+                    pairs[band].append((first, second))
+            started = time.time()
+            for band in range(bands):  # written after the records: clusters checks they are newer
+                text = "".join(f"{a}\t{b}\n" for a, b in pairs[band])
+                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"], stdin=text.encode())
+            run([winnow, "dedup", "clusters", pipeline, "--work", work, "--quiet"])
+            with open(os.path.join(work, "decisions.jsonl"), "rb") as f:
+                decisions = f.read()
+            yield decisions, sum(len(p) for p in pairs.values()), time.time() - started
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def filter_task(job, decisions):
+    """Step 5 for one partition: ("clean" | "rejects" | "summary" | "seconds", partition, value)."""
+
+    def task(items):
+        winnow, pipeline = job.task_paths()
+        for partition, files, _, _ in items:
+            work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
+            try:
+                for name, data in files.items():
+                    if name.startswith(("documents-", "ids-", "rejects-", "records-")):
+                        with open(os.path.join(work, name), "wb") as f:
+                            f.write(data)
+                with open(os.path.join(work, "decisions.jsonl"), "wb") as f:
+                    f.write(decisions.value)
+                clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
+                started = time.time()
+                run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
+                     "--output", clean, "--rejects", rejects, "--quiet"])
+                with open(clean, encoding="utf-8") as f:
+                    for line in f:
+                        yield "clean", partition, line.rstrip("\n")
+                with open(rejects, encoding="utf-8") as f:
+                    for line in f:
+                        yield "rejects", partition, line.rstrip("\n")
+                yield "seconds", partition, time.time() - started
+                yield "summary", partition, files["summary.json"].decode()
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def sum_summaries(summaries, dedup_counts):
+    """The document stages' counts summed over partitions, and the dedup stage's."""
+    total = {"documents": 0, "kept": 0, "rejected": 0, "input_bytes": 0, "stages": [], "read_failures": {}}
+    for summary in summaries:
+        for key in ("documents", "input_bytes"):
+            total[key] += summary.get(key, 0)
+        total["rejected"] += summary.get("rejected", 0)
+        for name, count in summary.get("read_failures", {}).items():
+            total["read_failures"][name] = total["read_failures"].get(name, 0) + count
+        for index, stage in enumerate(summary.get("stages", [])):
+            if index == len(total["stages"]):
+                total["stages"].append({"name": stage["name"], "in": 0, "kept": 0, "dropped": 0, "dropped_by_reason": {}, "counters": {}})
+            mine = total["stages"][index]
+            for key in ("in", "kept", "dropped"):
+                mine[key] += stage.get(key, 0)
+            for field in ("dropped_by_reason", "counters"):
+                for name, count in stage.get(field, {}).items():
+                    mine[field][name] = mine[field].get(name, 0) + count
+    if total["stages"]:
+        dedup = total["stages"][-1]
+        dedup["kept"] = dedup["in"] - dedup_counts["dropped"]
+        dedup["dropped"] = dedup_counts["dropped"]
+        dedup["dropped_by_reason"] = dedup_counts["by_reason"]
+    total["rejected"] += dedup_counts["dropped"]
+    total["kept"] = total["documents"] - total["rejected"]
+    return total
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="+", help="JSONL input files (gzip allowed), as Spark sees them, in order")
+    parser.add_argument("--pipeline", required=True, help="pipeline YAML file; its last stage must be dedup")
+    parser.add_argument("--winnow", required=True, help="a `make dist` directory (or a winnow binary) to ship to the executors")
+    parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
+    parser.add_argument("--partitions", type=int, default=0, help="partitions (default: Spark's default parallelism)")
+    parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
+    parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partition 1 fails once
+    args = parser.parse_args(argv)
+
+    from pyspark import StorageLevel
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("winnow").config("spark.ui.enabled", "false")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    sc.setLogLevel("WARN")
+    args.partitions = args.partitions or sc.defaultParallelism
+    job = Job(args)
+    started = time.time()
+
+    # The winnow binary checks the pipeline before anything is read (and here, once).
+    local_winnow = winnow_binary(args.winnow)
+    run([local_winnow, "validate", args.pipeline])
+    bands = int(run([local_winnow, "dedup", "bands", args.pipeline]).decode().strip())
+    with open(args.pipeline, encoding="utf-8") as f:
+        if "corpus_min_docs" in f.read():
+            raise SystemExit("winnow-spark: the pipeline has a stage that learns from the whole corpus (corpus_min_docs): "
+                             "a partition cannot learn it; run it with `winnow run`, or without that option")
+    sc.addPyFile(os.path.abspath(__file__))  # the task functions, when this file is imported as a module
+    sc.addFile(job.pipeline_dir, recursive=True)
+    sc.addFile(os.path.abspath(args.winnow), recursive=os.path.isdir(args.winnow))
+
+    # 1. Records in input order, numbered, cut into contiguous partitions.
+    # Each file's lines with their numbers (as winnow names a record without an id: file:line);
+    # as winnow's reader, lines of only spaces, tabs and CRs are not records.
+    def numbered_lines(path):
+        name = os.path.basename(path.rstrip("/"))
+        return sc.textFile(path).zipWithIndex().map(lambda pair: (name, pair[1] + 1, pair[0])) \
+            .filter(lambda record: record[2].strip(" \t\r") != "")
+    lines = sc.union([numbered_lines(path) for path in args.inputs])
+    numbered = lines.zipWithIndex().map(lambda pair: (pair[1], pair[0]))
+    total = numbered.count()
+    count = args.partitions
+    partitioned = numbered.partitionBy(count, lambda ordinal: min(count - 1, ordinal * count // max(total, 1)))
+    partitioned = partitioned.mapPartitions(lambda items: iter(sorted(items)), preservesPartitioning=True)
+    log(f"{total} records in {count} partitions")
+
+    # 2. Document stages and signatures per partition.
+    signed = partitioned.mapPartitionsWithIndex(signatures_task(job, args.fail_once))
+    signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
+
+    # 3. Buckets in Spark: (band, key) → positions → candidate pairs.
+    keys = signed.flatMap(lambda item: (line.split(b"\t") for line in item[2].splitlines()))
+    buckets = keys.map(lambda f: ((int(f[0]), int(f[1])), int(f[2]))).groupByKey()
+    pairs = buckets.flatMap(lambda bucket: ((bucket[0][0], a, b) for a, b in bucket_pairs(list(bucket[1])))
+                            if len(bucket[1]) > 1 else [])
+
+    # 4. One task: pairs and clusters in Swift.
+    needed = ("records-", "side-", "ids-")
+    everything = signed.map(lambda item: (0, ("files", {n: d for n, d in item[1].items() if n.startswith(needed)}))) \
+        .union(pairs.map(lambda pair: (0, ("pair", pair))))
+    one = everything.partitionBy(1).values()
+    decisions, pair_count, cluster_seconds = one.mapPartitions(clusters_task(job, bands)).collect()[0]
+    grouped = decisions.count(b"\n")
+    log(f"{pair_count} candidate pairs; clusters in one task: {cluster_seconds:.1f} s; {grouped} documents in groups")
+    shared = sc.broadcast(decisions)
+
+    # 5. Filter per partition, write the parts and the manifest.
+    written = signed.mapPartitions(filter_task(job, shared)).persist(StorageLevel.MEMORY_AND_DISK)
+    for kind in ("clean", "rejects"):
+        part = written.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[2])
+        part.saveAsTextFile(f"{args.output}/{kind}")
+    summaries = [json.loads(row[2]) for row in written.filter(lambda row: row[0] == "summary").collect()]
+    dropped = written.filter(lambda row: row[0] == "rejects").map(lambda row: json.loads(row[2])) \
+        .filter(lambda r: r.get("stage") == "dedup").map(lambda r: r.get("reason")).countByValue()
+    counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dict(dropped)})
+    winnow_seconds = signed.map(lambda item: item[3]).sum() + cluster_seconds \
+        + written.filter(lambda row: row[0] == "seconds").map(lambda row: row[2]).sum()
+    manifest = {
+        "engine": f"spark {sc.version}, {count} partitions, master {sc.master}",
+        "pipeline_file": args.pipeline, "inputs": args.inputs, "winnow": run([local_winnow, "--version"]).decode().strip(),
+        "counts": counts, "seconds": round(time.time() - started, 3), "candidate_pairs": pair_count,
+        "winnow_seconds": round(winnow_seconds, 3),
+    }
+    sc.parallelize([json.dumps(manifest, sort_keys=True)], 1).saveAsTextFile(f"{args.output}/manifest")
+    log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
+    signed.unpersist()
+    written.unpersist()
+    spark.stop()
+    return manifest
+
+
+if __name__ == "__main__":
+    main()
