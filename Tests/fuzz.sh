@@ -18,6 +18,10 @@ for target in "$@"; do
            printf '{"id":"a","text":"본문","title":"t","n":[1,2,{"x":null}]}\n' > "$dir/seeds/record.jsonl" ;;
     *) echo "fuzz: unknown target '$target'"; exit 2 ;;
   esac
+  # Crashes of earlier runs are kept, apart: only this run's count.
+  if ls "$dir"/crash-* "$dir"/timeout-* "$dir"/oom-* >/dev/null 2>&1; then
+    mkdir -p "$dir/earlier" && mv "$dir"/crash-* "$dir"/timeout-* "$dir"/oom-* "$dir/earlier/" 2>/dev/null
+  fi
   log=$dir/libfuzzer.log
   WINNOW_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" -max_len=262144 -timeout=20 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/" "$dir/corpus" "$dir/seeds" > "$log" 2>&1

@@ -26,7 +26,8 @@ for lib in "$dir"/lib/*; do
 done
 # Every library must now resolve from lib/ (the RUNPATH), none from the system.
 if ldd "$dir/winnow" | grep -E 'not found'; then echo "dist: unresolved libraries" >&2; exit 1; fi
-outside=$(ldd "$dir/winnow" | awk '$3 ~ /^\// {print $1, $3}' | grep -vE "$system" | grep -v " $(cd "$dir" && pwd)/lib/" || true)
+# $ORIGIN is the binary's real path (through /proc/self/exe): compare with the physical one.
+outside=$(ldd "$dir/winnow" | awk '$3 ~ /^\// {print $1, $3}' | grep -vE "$system" | grep -v " $(cd "$dir" && pwd -P)/lib/" || true)
 if [ -n "$outside" ]; then echo "dist: still loaded from the system: $outside" >&2; exit 1; fi
 "$dir/winnow" --version > "$dir/VERSION"
 tar -C "$(dirname "$dir")" -czf "$dir.tar.gz" "$(basename "$dir")"

@@ -146,6 +146,37 @@ import WinnowTestSupport
     #expect(rejects.sorted() == singleRejects.sorted())
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/s1.json"))) as? [String: Any])
     #expect(summary["documents"] as? Int == 150)
+
+    // Buckets made elsewhere (as the Spark driver makes them) from `keys`, handed back with
+    // `pairs`: the same decisions as `buckets` gave.
+    let decisions = try directory.read("w/decisions.jsonl")
+    var buckets: [String: [UInt64]] = [:]
+    for index in 0..<3 {
+      let keys = try runWinnow(["dedup", "keys", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet"], in: directory.path)
+      #expect(keys.status == 0, "\(keys.stderr)")
+      for line in keys.stdout.split(separator: "\n") {
+        let fields = line.split(separator: "\t")
+        try #require(fields.count == 3)
+        buckets[fields[0] + "\t" + fields[1], default: []].append(try #require(UInt64(fields[2])))
+      }
+    }
+    var pairs: [Int: [String]] = [:]
+    for (key, members) in buckets where members.count > 1 {
+      let band = try #require(Int(key.split(separator: "\t")[0]))
+      let sorted = members.sorted()
+      for index in 1..<sorted.count {
+        pairs[band, default: []].append("\(sorted[0])\t\(sorted[index])")
+        if index > 1 { pairs[band, default: []].append("\(sorted[index - 1])\t\(sorted[index])") }
+      }
+    }
+    #expect(pairs.count == 16)
+    for band in 0..<16 {
+      let text = (pairs[band] ?? []).map { $0 + "\n" }.joined()
+      let result = try runWinnow(["dedup", "pairs", "p.yaml", "--band", "\(band)", "--work", "w", "--quiet"], in: directory.path, input: Array(text.utf8))
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    #expect(try directory.read("w/decisions.jsonl") == decisions)
   }
 
   @Test func phasesRefuseIncompleteOrMismatchedWork() throws {

@@ -105,7 +105,7 @@ def main():
         manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
                                                "--partitions", str(partitions), "--master", master]
                                      + (["--fail-once", marker] if marker else []))
-        label = f"{master}, {partitions} partition{'s' if partitions > 1 else ''}{', partition 1 failing once' if fail_once else ''}"
+        label = f"{master}, {partitions} partition{'s' if partitions > 1 else ''}{', partitions 1 and 2 failing once' if fail_once else ''}"
         got_clean = essentials(os.path.join(output, "clean", "part-*"))
         got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
         same = got_clean == want_clean and got_rejects == want_rejects
@@ -115,8 +115,9 @@ def main():
             failures.append(f"{label}: output differs from winnow run: kept {len(got_clean - want_clean)} extra, "
                             f"{len(want_clean - got_clean)} missing; rejects {len(got_rejects - want_rejects)} extra, "
                             f"{len(want_rejects - got_rejects)} missing")
-        if fail_once and not os.path.exists(os.path.join(marker, "failed-once")):
-            failures.append(f"{label}: partition 1 never failed: the retry was not tested")
+        for step in ("signatures", "filter"):
+            if fail_once and not os.path.exists(os.path.join(marker, f"failed-{step}")):
+                failures.append(f"{label}: no partition failed at {step}: the retry was not tested")
         counts = manifest["counts"]
         if (counts["kept"], counts["rejected"]) != (sum(want_clean.values()), sum(want_rejects.values())):
             failures.append(f"{label}: manifest counts kept {counts['kept']}, rejected {counts['rejected']}")

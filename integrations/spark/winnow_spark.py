@@ -60,18 +60,46 @@ def run(command, stdin=None, cwd=None):
     return result.stdout
 
 
+def archive(directory, name, scratch):
+    """`directory` as a tar.gz named `name` in `scratch` (addArchive ships archives to every
+    node; Spark refuses local directories outside local mode)."""
+    import tarfile
+    path = os.path.join(scratch, name)
+    with tarfile.open(path, "w:gz") as tar:
+        tar.add(directory, arcname=os.path.basename(os.path.normpath(directory)))
+    return path
+
+
 class Job:
     def __init__(self, args):
         self.args = args
         self.pipeline_dir = os.path.dirname(os.path.abspath(args.pipeline))
         self.pipeline_name = os.path.basename(args.pipeline)
-        self.winnow_name = os.path.basename(os.path.normpath(args.winnow))
+        self.winnow_dir = os.path.basename(os.path.normpath(args.winnow)) if os.path.isdir(args.winnow) else None
+
+    def ship(self, sc, scratch):
+        """Sends the winnow directory and the pipeline file's directory to the executors."""
+        sc.addArchive(archive(self.pipeline_dir, "winnow-pipeline.tar.gz", scratch))
+        if self.winnow_dir:
+            # `make dist` writes dist/winnow.tar.gz beside dist/winnow: ship it when it is current.
+            made = os.path.normpath(self.args.winnow) + ".tar.gz"
+            binary = os.path.join(self.args.winnow, "winnow")
+            if not (os.path.exists(made) and os.path.getmtime(made) >= os.path.getmtime(binary)):
+                made = archive(self.args.winnow, "winnow-binary.tar.gz", scratch)
+            self.winnow_archive = os.path.basename(made)
+            sc.addArchive(made)
+        else:
+            sc.addFile(os.path.abspath(self.args.winnow))
 
     # Runs on the executors: what a task needs is in these plain values.
     def task_paths(self):
         from pyspark import SparkFiles
-        pipeline = os.path.join(SparkFiles.get(os.path.basename(self.pipeline_dir)), self.pipeline_name)
-        return winnow_binary(SparkFiles.get(self.winnow_name)), pipeline
+        pipeline = os.path.join(SparkFiles.get("winnow-pipeline.tar.gz"), os.path.basename(self.pipeline_dir), self.pipeline_name)
+        if self.winnow_dir:
+            binary = os.path.join(SparkFiles.get(self.winnow_archive), self.winnow_dir)
+        else:
+            binary = SparkFiles.get(os.path.basename(self.args.winnow))
+        return winnow_binary(binary), pipeline
 
 
 def signatures_task(job, fail_once_dir):
@@ -82,18 +110,14 @@ def signatures_task(job, fail_once_dir):
         work = tempfile.mkdtemp(prefix=f"winnow-p{partition}-")
         try:
             # Each record with its position in the whole input, its file and its line there.
-            lines = [f"{ordinal}\t{name}\t{number}\t{line}" for ordinal, (name, number, line) in records]
-            if fail_once_dir and partition == 1:
-                marker = os.path.join(fail_once_dir, "failed-once")
-                if not os.path.exists(marker):
-                    open(marker, "w").close()
-                    raise RuntimeError("failing partition 1 once on purpose (retry test)")
+            lines = [b"%d\t%s\t%d\t%s" % (ordinal, name.encode(), number, line) for ordinal, (name, number, line) in records]
             shard = f"{partition}/{job.args.partitions}"
             started = time.time()
             run([winnow, "dedup", "signatures", pipeline, "--input", "-", "--positioned", "--shard", shard,
                  "--work", work, "--quiet", "--jobs", "1", "--summary-json", os.path.join(work, "summary.json")],
-                stdin=("\n".join(lines) + "\n").encode() if lines else b"")
+                stdin=b"\n".join(lines) + b"\n" if lines else b"")
             keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet"])
+            fail_once(fail_once_dir, "signatures", partition, 1)
             files = {}
             for name in sorted(os.listdir(work)):
                 with open(os.path.join(work, name), "rb") as f:
@@ -103,6 +127,15 @@ def signatures_task(job, fail_once_dir):
             shutil.rmtree(work, ignore_errors=True)
 
     return task
+
+
+def fail_once(directory, step, partition, which):
+    """Tests: partition `which` fails its first attempt at `step`, after winnow has run."""
+    if directory and partition == which:
+        marker = os.path.join(directory, f"failed-{step}")
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            raise RuntimeError(f"failing partition {which} once at {step} on purpose (retry test)")
 
 
 def bucket_pairs(members):
@@ -147,7 +180,7 @@ def clusters_task(job, bands):
     return task
 
 
-def filter_task(job, decisions):
+def filter_task(job, decisions, fail_once_dir):
     """Step 5 for one partition: ("clean" | "rejects" | "summary" | "seconds", partition, value)."""
 
     def task(items):
@@ -165,6 +198,7 @@ def filter_task(job, decisions):
                 started = time.time()
                 run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
                      "--output", clean, "--rejects", rejects, "--quiet"])
+                fail_once(fail_once_dir, "filter", partition, 2)
                 with open(clean, encoding="utf-8") as f:
                     for line in f:
                         yield "clean", partition, line.rstrip("\n")
@@ -215,7 +249,7 @@ def main(argv=None):
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
     parser.add_argument("--partitions", type=int, default=0, help="partitions (default: Spark's default parallelism)")
     parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
-    parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partition 1 fails once
+    parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partitions 1 and 2 fail once
     args = parser.parse_args(argv)
 
     from pyspark import StorageLevel
@@ -231,25 +265,35 @@ def main(argv=None):
     job = Job(args)
     started = time.time()
 
+    # JSONL files only, named one by one: winnow names a record without an id by its file and
+    # line, which a directory or glob read through Hadoop would not give in winnow's order.
+    for path in args.inputs:
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        if any(c in path for c in "*?[") or not name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+            raise SystemExit(f"winnow-spark: input '{path}' is not a JSONL file (.jsonl, .jsonl.gz, .ndjson): "
+                             "name every file; directories, globs, HTML and text files are not read by the driver")
     # The winnow binary checks the pipeline before anything is read (and here, once).
     local_winnow = winnow_binary(args.winnow)
     run([local_winnow, "validate", args.pipeline])
     bands = int(run([local_winnow, "dedup", "bands", args.pipeline]).decode().strip())
+    import re
     with open(args.pipeline, encoding="utf-8") as f:
-        if "corpus_min_docs" in f.read():
+        if re.search(r"^[^#\n]*corpus_min_docs\s*:\s*[1-9]", f.read(), re.M):
             raise SystemExit("winnow-spark: the pipeline has a stage that learns from the whole corpus (corpus_min_docs): "
                              "a partition cannot learn it; run it with `winnow run`, or without that option")
     sc.addPyFile(os.path.abspath(__file__))  # the task functions, when this file is imported as a module
-    sc.addFile(job.pipeline_dir, recursive=True)
-    sc.addFile(os.path.abspath(args.winnow), recursive=os.path.isdir(args.winnow))
+    scratch = tempfile.mkdtemp(prefix="winnow-spark-ship-")
+    job.ship(sc, scratch)
 
     # 1. Records in input order, numbered, cut into contiguous partitions.
     # Each file's lines with their numbers (as winnow names a record without an id: file:line);
     # as winnow's reader, lines of only spaces, tabs and CRs are not records.
+    # Raw bytes (use_unicode=False): a line that is not valid UTF-8 reaches winnow as it is and
+    # is rejected there as in `winnow run`, not repaired on the way.
     def numbered_lines(path):
         name = os.path.basename(path.rstrip("/"))
-        return sc.textFile(path).zipWithIndex().map(lambda pair: (name, pair[1] + 1, pair[0])) \
-            .filter(lambda record: record[2].strip(" \t\r") != "")
+        return sc.textFile(path, use_unicode=False).zipWithIndex().map(lambda pair: (name, pair[1] + 1, pair[0])) \
+            .filter(lambda record: record[2].strip(b" \t\r") != b"")
     lines = sc.union([numbered_lines(path) for path in args.inputs])
     numbered = lines.zipWithIndex().map(lambda pair: (pair[1], pair[0]))
     total = numbered.count()
@@ -279,7 +323,8 @@ def main(argv=None):
     shared = sc.broadcast(decisions)
 
     # 5. Filter per partition, write the parts and the manifest.
-    written = signed.mapPartitions(filter_task(job, shared)).persist(StorageLevel.MEMORY_AND_DISK)
+    written = signed.mapPartitionsWithIndex(lambda index, items: filter_task(job, shared, args.fail_once)(items)) \
+        .persist(StorageLevel.MEMORY_AND_DISK)
     for kind in ("clean", "rejects"):
         part = written.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[2])
         part.saveAsTextFile(f"{args.output}/{kind}")

@@ -235,7 +235,7 @@ public enum CorpusDecisionsFile {
 
   /// Which documents a shard holds, from its ids file: the range of their positions, and
   /// whether they are the positions `i` mod `N` (a shard that read the whole input) or a
-  /// partition's own (`--ordinal-field`: a contiguous part of the input).
+  /// partition's own (`signatures --positioned`: a contiguous part of the input).
   public struct Positions: Sendable {
     public var range: ClosedRange<UInt64>?
     public var shard: Shard

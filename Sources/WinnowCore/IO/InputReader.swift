@@ -391,7 +391,9 @@ final class JSONLRecords {
   }
 
   private func record(_ line: [UInt8], tooLong: Bool) -> ReadItem {
-    guard settings.positioned else { return record(line, tooLong: tooLong, path: relative, number: lineNumber, ordinal: nil) }
+    // A line over the size limit is not kept, its position prefix with it: it is rejected as
+    // too_large under this stream's own name and line.
+    guard settings.positioned, !tooLong else { return record(line, tooLong: tooLong, path: relative, number: lineNumber, ordinal: nil) }
     // "ORDINAL TAB PATH TAB LINE TAB record": a partition's record with its place in the whole input.
     var fields: [ArraySlice<UInt8>] = []
     var start = 0
