@@ -18,20 +18,7 @@ public enum RecordEncoder {
     writer.key("text", first: &first)
     writer.string(text)
     let meta = document.meta
-    if let title = meta.title, !title.isEmpty { writer.key("title", first: &first); writer.string(title) }
-    if let published = meta.published, !published.isEmpty { writer.key("published", first: &first); writer.string(published) }
-    if !meta.authors.isEmpty {
-      writer.key("authors", first: &first)
-      writer.raw("[")
-      for (index, author) in meta.authors.enumerated() {
-        if index > 0 { writer.raw(",") }
-        writer.string(author)
-      }
-      writer.raw("]")
-    }
-    if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
-    if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
-    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    typedMetadata(meta, into: &writer, first: &first)
     writer.key("source", first: &first)
     source(document.source, into: &writer)
     writer.key("sha256", first: &first)
@@ -118,6 +105,24 @@ public enum RecordEncoder {
     if let encoding = source.encoding { writer.key("encoding", first: &first); writer.string(encoding) }
     if let confidence = source.confidence { writer.key("confidence", first: &first); writer.fraction(confidence) }
     writer.raw("}")
+  }
+
+  /// `title`, `published`, `authors`, `outlet`, `url`, `lang`: those that are set, in that order.
+  static func typedMetadata(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {
+    if let title = meta.title, !title.isEmpty { writer.key("title", first: &first); writer.string(title) }
+    if let published = meta.published, !published.isEmpty { writer.key("published", first: &first); writer.string(published) }
+    if !meta.authors.isEmpty {
+      writer.key("authors", first: &first)
+      writer.raw("[")
+      for (index, author) in meta.authors.enumerated() {
+        if index > 0 { writer.raw(",") }
+        writer.string(author)
+      }
+      writer.raw("]")
+    }
+    if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
+    if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
+    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
   }
 
   static func passthrough(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {

@@ -28,20 +28,7 @@ public enum PluginFields {
   }
 
   static func writeMetadataMembers(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {
-    if let title = meta.title, !title.isEmpty { writer.key("title", first: &first); writer.string(title) }
-    if let published = meta.published, !published.isEmpty { writer.key("published", first: &first); writer.string(published) }
-    if !meta.authors.isEmpty {
-      writer.key("authors", first: &first)
-      writer.raw("[")
-      for (index, author) in meta.authors.enumerated() {
-        if index > 0 { writer.raw(",") }
-        writer.string(author)
-      }
-      writer.raw("]")
-    }
-    if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
-    if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
-    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    RecordEncoder.typedMetadata(meta, into: &writer, first: &first)
     RecordEncoder.passthrough(meta, into: &writer, first: &first)
   }
 
