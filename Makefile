@@ -35,7 +35,7 @@ spark-venv:
 	@[ -x $(SPARK_VENV)/bin/python ] || python3 -m venv $(SPARK_VENV)
 	@$(SPARK_VENV)/bin/python -c 'import pyspark' 2>/dev/null || $(SPARK_VENV)/bin/pip install -q '$(PYSPARK)'
 
-spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, and a retried partition
+spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, and retried partitions (needs PyPI for pyspark, and Java 17)
 	$(SPARK_VENV)/bin/python integrations/spark/test_winnow_spark.py --winnow $(DIST)
 
 bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 100,000 generated documents, beside winnow run --jobs 2
@@ -44,7 +44,7 @@ bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 1
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
-test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end) and the CLI contract check
+test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary) and the CLI contract check
 	$(SWIFT) build
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
