@@ -35,7 +35,7 @@ spark-venv:
 	@[ -x $(SPARK_VENV)/bin/python ] || python3 -m venv $(SPARK_VENV)
 	@$(SPARK_VENV)/bin/python -c 'import pyspark' 2>/dev/null || $(SPARK_VENV)/bin/pip install -q '$(PYSPARK)'
 
-spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, and retried partitions (needs PyPI for pyspark, and Java 17)
+spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, retried partitions, components in Spark (needs PyPI for pyspark, and Java 17)
 	$(SPARK_VENV)/bin/python integrations/spark/test_winnow_spark.py --winnow $(DIST)
 
 bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 100,000 generated documents, beside winnow run --jobs 2

@@ -18,7 +18,7 @@ struct DedupCommand: ParsableCommand {
         winnow dedup filter     P.yaml --shard i/N --work W   (once per shard: clean and rejected records)
       Together the shards' outputs hold exactly the records of one 'winnow run' (each shard's in input order).
       """,
-    subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self, Keys.self, Pairs.self]
+    subcommands: [Signatures.self, Bands.self, Buckets.self, Clusters.self, Filter.self, Keys.self, Pairs.self, Subset.self]
   )
 
   struct Common: ParsableArguments {
@@ -124,11 +124,14 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .long, help: "The shard, i/N, as in its signatures phase.")
     var shard: String = "0/1"
 
+    @Flag(name: .long, help: "Also print 'x TAB hash TAB ordinal' for each document's normalized text (exact copies share it).")
+    var withExact = false
+
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
       let pipeline = try common.load()
       let output = FileHandle.standardOutput
-      let lines = try DedupPhases.keys(pipeline, directory: common.work, shard: shard) { bytes in
+      let lines = try DedupPhases.keys(pipeline, directory: common.work, shard: shard, exact: withExact) { bytes in
         output.write(Data(bytes))
       }
       common.say("winnow dedup keys: shard \(shard): \(lines) keys")
@@ -152,6 +155,41 @@ struct DedupCommand: ParsableCommand {
       let pipeline = try common.load()
       let count = try DedupPhases.pairs(pipeline, directory: common.work, band: band, from: input == "-" ? "/dev/stdin" : input)
       common.say("winnow dedup pairs: band \(band): \(count) pairs → \(DedupPhases.bandsPath(common.work, band: band))")
+    }
+  }
+
+  struct Subset: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Split one shard's records by group ('ordinal TAB group' lines), into OUT/<group>/ for every group, for clusters run per group of connected documents (Spark).")
+
+    @OptionGroup var common: Common
+
+    @Option(name: .long, help: "The shard, i/N, as in its signatures phase.")
+    var shard: String = "0/1"
+
+    @Option(name: .long, help: "File of 'ordinal TAB group' lines ('-': standard input); documents not in it are left out.")
+    var groups: String = "-"
+
+    @Option(name: .long, help: "How many groups (0 … count-1); each gets a directory, empty or not.")
+    var count: Int
+
+    @Option(name: .long, help: "Output directory.")
+    var out: String
+
+    func run() throws {
+      let shard = try DedupCommand.parseShard(self.shard)
+      let pipeline = try common.load()
+      var map: [UInt64: Int] = [:]
+      let reader = try LineReader(path: groups == "-" ? "/dev/stdin" : groups)
+      while let line = try reader.next() {
+        let fields = line.split(separator: 0x09)
+        guard fields.count == 2, let ordinal = UInt64(String(decoding: fields[0], as: UTF8.self)),
+          let group = Int(String(decoding: fields[1], as: UTF8.self))
+        else { throw ValidationError("groups: expected 'ordinal TAB group' lines") }
+        map[ordinal] = group
+      }
+      let counts = try DedupPhases.subset(pipeline, directory: common.work, shard: shard, groups: map, groupCount: count, output: out)
+      common.say("winnow dedup subset: shard \(shard): \(counts.reduce(0, +)) documents into \(count) groups")
     }
   }
 

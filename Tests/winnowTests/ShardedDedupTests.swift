@@ -177,6 +177,51 @@ import WinnowTestSupport
     }
     #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
     #expect(try directory.read("w/decisions.jsonl") == decisions)
+
+    // Components found elsewhere (the exact copies' keys joining too), each group of them
+    // decided on its own from `subset`'s files: together, the same decisions again.
+    var parent: [UInt64: UInt64] = [:]
+    func root(_ x: UInt64) -> UInt64 {
+      var x = x
+      while let up = parent[x], up != x { x = up }
+      return x
+    }
+    var exact: [String: [UInt64]] = [:]
+    for index in 0..<3 {
+      let keys = try runWinnow(["dedup", "keys", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet", "--with-exact"], in: directory.path)
+      for line in keys.stdout.split(separator: "\n") where line.hasPrefix("x\t") {
+        let fields = line.split(separator: "\t")
+        exact[String(fields[1]), default: []].append(try #require(UInt64(fields[2])))
+      }
+    }
+    let allPairs = pairs.values.flatMap { $0 }.map { line -> (UInt64, UInt64) in
+      let fields = line.split(separator: "\t")
+      return (UInt64(fields[0])!, UInt64(fields[1])!)
+    } + exact.values.flatMap { members in members.dropFirst().map { (members[0], $0) } }
+    for (a, b) in allPairs {
+      parent[a] = parent[a] ?? a
+      parent[b] = parent[b] ?? b
+      let (ra, rb) = (root(a), root(b))
+      if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+    let group = Dictionary(uniqueKeysWithValues: parent.keys.map { ($0, Int(root($0) % 2)) })
+    let groupsText = group.map { "\($0.key)\t\($0.value)\n" }.joined()
+    for index in 0..<3 {
+      let result = try runWinnow(["dedup", "subset", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--count", "2", "--out", "g", "--quiet"],
+                                 in: directory.path, input: Array(groupsText.utf8))
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    var merged: [String] = []
+    for g in 0..<2 {
+      for band in 0..<16 {
+        let text = (pairs[band] ?? []).filter { group[UInt64($0.split(separator: "\t")[0])!] == g }.map { $0 + "\n" }.joined()
+        #expect(try runWinnow(["dedup", "pairs", "p.yaml", "--band", "\(band)", "--work", "g/\(g)", "--quiet"], in: directory.path, input: Array(text.utf8)).status == 0)
+      }
+      #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "g/\(g)", "--quiet"], in: directory.path).status == 0)
+      merged += try directory.read("g/\(g)/decisions.jsonl").split(separator: "\n").map(String.init)
+    }
+    func position(_ line: String) -> Int { Int(line.dropFirst(#"{"ordinal":"#.count).prefix { $0 != "," })! }
+    #expect(merged.sorted { position($0) < position($1) }.map { $0 + "\n" }.joined() == decisions)
   }
 
   @Test func phasesRefuseIncompleteOrMismatchedWork() throws {

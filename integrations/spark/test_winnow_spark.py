@@ -97,15 +97,20 @@ def main():
     if reasons.get("near_duplicate", 0) < 50 or reasons.get("duplicate", 0) < 50 or reasons.get("bad_json", 0) < 3:
         failures.append(f"the generated corpus lacks duplicates or broken lines: {dict(reasons)}")
 
-    runs = [("local[2]", 1, False), ("local[2]", 4, False), ("local[2,4]", 4, True)]
-    for master, partitions, fail_once in runs:
-        output = os.path.join(work, f"spark-{partitions}-{'retry' if fail_once else 'plain'}")
+    # The last run finds the duplicate groups' components in Spark (min-label propagation) and
+    # decides them in one winnow per group, as a corpus too large for one task would.
+    runs = [("local[2]", 1, False, "task"), ("local[2]", 4, False, "task"), ("local[2,4]", 4, True, "task"),
+            ("local[2]", 4, False, "spark")]
+    for master, partitions, fail_once, components in runs:
+        output = os.path.join(work, f"spark-{partitions}-{'retry' if fail_once else 'plain'}-{components}")
         marker = tempfile.mkdtemp(prefix="winnow-fail-once-") if fail_once else None
         started = time.time()
         manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
-                                               "--partitions", str(partitions), "--master", master]
+                                               "--partitions", str(partitions), "--master", master, "--components", components]
                                      + (["--fail-once", marker] if marker else []))
-        label = f"{master}, {partitions} partition{'s' if partitions > 1 else ''}{', partitions 1 and 2 failing once' if fail_once else ''}"
+        label = (f"{master}, {partitions} partition{'s' if partitions > 1 else ''}"
+                 f"{', partitions 1 and 2 failing once' if fail_once else ''}"
+                 f"{', components in Spark' if components == 'spark' else ''}")
         got_clean = essentials(os.path.join(output, "clean", "part-*"))
         got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
         same = got_clean == want_clean and got_rejects == want_rejects

@@ -116,7 +116,7 @@ def signatures_task(job, fail_once_dir):
             run([winnow, "dedup", "signatures", pipeline, "--input", "-", "--positioned", "--shard", shard,
                  "--work", work, "--quiet", "--jobs", "1", "--summary-json", os.path.join(work, "summary.json")],
                 stdin=b"\n".join(lines) + b"\n" if lines else b"")
-            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet"])
+            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
             fail_once(fail_once_dir, "signatures", partition, 1)
             files = {}
             for name in sorted(os.listdir(work)):
@@ -149,10 +149,85 @@ def bucket_pairs(members):
     return pairs
 
 
+def group_of(label, groups):
+    """The group a connected set of documents (named by its smallest position) is decided in."""
+    return (label * 2654435761) % groups
+
+
+def subset_task(job, groups):
+    """Step 4 in Spark, per partition: its records split by group → (group, files)."""
+
+    def task(items):
+        winnow, pipeline = job.task_paths()
+        for partition, ((_, files, _, _), members) in items:
+            work = tempfile.mkdtemp(prefix=f"winnow-s{partition}-")
+            try:
+                for name, data in files.items():
+                    if name.startswith(("records-", "side-", "ids-")):
+                        with open(os.path.join(work, name), "wb") as f:
+                            f.write(data)
+                text = "".join(f"{ordinal}\t{group}\n" for ordinal, group in (members or []))
+                out = os.path.join(work, "groups")
+                run([winnow, "dedup", "subset", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
+                     "--count", str(groups), "--out", out, "--quiet"], stdin=text.encode())
+                for group in range(groups):
+                    directory = os.path.join(out, str(group))
+                    shipped = {}
+                    for name in os.listdir(directory):
+                        with open(os.path.join(directory, name), "rb") as f:
+                            shipped[name] = f.read()
+                    yield group, ("files", shipped)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def decisions_in_spark(job, sc, signed, pairs, bands, total, count):
+    """Connected components by min-label propagation in Spark, then `winnow dedup clusters`
+    once per group of components: the same decisions as one task, when the pairs do not fit
+    one task. Returns the decisions file's bytes."""
+    from pyspark import StorageLevel
+    # Every shuffle keeps the job's partition count (a union would otherwise add them up).
+    width = count
+    edges = pairs.map(lambda pair: (pair[1], pair[2])).distinct(width)
+    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).partitionBy(width).persist(StorageLevel.MEMORY_AND_DISK)
+    labels = both.map(lambda e: (e[0], e[0])).reduceByKey(min, width).persist(StorageLevel.MEMORY_AND_DISK)
+    iterations = 0
+    while True:
+        iterations += 1
+        proposals = both.join(labels, width).map(lambda kv: (kv[1][0], kv[1][1]))
+        updated = labels.union(proposals).reduceByKey(min, width).persist(StorageLevel.MEMORY_AND_DISK)
+        changed = updated.join(labels, width).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
+        labels = updated
+        if changed == 0:
+            break
+    components = labels.values().distinct().count()
+    groups = count
+    log(f"components in Spark by min-label propagation: {components} over {labels.count()} documents in {iterations} rounds; "
+        f"clusters in {groups} tasks")
+    members = labels.map(lambda ol: (min(count - 1, ol[0] * count // max(total, 1)), (ol[0], group_of(ol[1], groups)))).groupByKey(width)
+    keyed = signed.map(lambda item: (item[0], item)).leftOuterJoin(members, width)
+    files = keyed.mapPartitions(subset_task(job, groups))
+    band_pairs = pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (pair[1], pair)) \
+        .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), ("pair", kv[1][0])))
+    per_group = files.union(band_pairs).partitionBy(groups, lambda group: group).values()
+    results = per_group.mapPartitions(clusters_task(job, bands)).collect()
+    lines = [line for decisions, _, _ in results for line in decisions.splitlines(keepends=True)]
+    lines.sort(key=lambda line: int(line[len(b'{"ordinal":'):line.index(b",")]))
+    both.unpersist()
+    labels.unpersist()
+    return b"".join(lines), sum(seconds for _, _, seconds in results)
+
+
 def clusters_task(job, bands):
     """Step 4, one task: every partition's records and every band's pairs → decisions."""
 
     def task(items):
+        items = list(items)
+        if not items:
+            return
         winnow, pipeline = job.task_paths()
         work = tempfile.mkdtemp(prefix="winnow-clusters-")
         try:
@@ -249,6 +324,12 @@ def main(argv=None):
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
     parser.add_argument("--partitions", type=int, default=0, help="partitions (default: Spark's default parallelism)")
     parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
+    parser.add_argument("--components", choices=["auto", "task", "spark"], default="auto",
+                        help="where duplicate groups are found: one task (union-find in Swift over every record), or "
+                             "components in Spark by min-label propagation and then one winnow per group of components; "
+                             "auto: Spark when the candidate pairs exceed --max-task-pairs")
+    parser.add_argument("--max-task-pairs", type=int, default=50_000_000,
+                        help="the most candidate pairs one task decides (auto); about 16 bytes each in winnow")
     parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partitions 1 and 2 fail once
     args = parser.parse_args(argv)
 
@@ -306,20 +387,31 @@ def main(argv=None):
     signed = partitioned.mapPartitionsWithIndex(signatures_task(job, args.fail_once))
     signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
 
-    # 3. Buckets in Spark: (band, key) → positions → candidate pairs.
+    # 3. Buckets in Spark: (band, key) → positions → candidate pairs; band "x" is the exact
+    #    copies' key, which only the components in Spark need (clusters finds exact copies itself).
     keys = signed.flatMap(lambda item: (line.split(b"\t") for line in item[2].splitlines()))
-    buckets = keys.map(lambda f: ((int(f[0]), int(f[1])), int(f[2]))).groupByKey()
-    pairs = buckets.flatMap(lambda bucket: ((bucket[0][0], a, b) for a, b in bucket_pairs(list(bucket[1])))
-                            if len(bucket[1]) > 1 else [])
+    buckets = keys.map(lambda f: ((f[0].decode() if f[0] == b"x" else int(f[0]), f[1]), int(f[2]))).groupByKey()
+    pairs = buckets.flatMap(lambda bucket: ((bucket[0][0], a, b) for a, b in (
+        bucket_pairs(list(bucket[1])) if bucket[0][0] != "x" else [(min(bucket[1]), o) for o in sorted(bucket[1])[1:]]))
+        if len(bucket[1]) > 1 else []).persist(StorageLevel.MEMORY_AND_DISK)
+    pair_count = pairs.filter(lambda pair: pair[0] != "x").count()
 
-    # 4. One task: pairs and clusters in Swift.
-    needed = ("records-", "side-", "ids-")
-    everything = signed.map(lambda item: (0, ("files", {n: d for n, d in item[1].items() if n.startswith(needed)}))) \
-        .union(pairs.map(lambda pair: (0, ("pair", pair))))
-    one = everything.partitionBy(1).values()
-    decisions, pair_count, cluster_seconds = one.mapPartitions(clusters_task(job, bands)).collect()[0]
+    # 4. Which document each duplicate group keeps: one task (union-find in Swift over every
+    #    record), or, when the pairs are too many for one task, components in Spark first.
+    in_spark = args.components == "spark" or (args.components == "auto" and pair_count > args.max_task_pairs)
+    log(f"{pair_count} candidate pairs: groups decided {'in Spark, per component' if in_spark else 'in one task'} "
+        f"(--components {args.components}, --max-task-pairs {args.max_task_pairs})")
+    if in_spark:
+        decisions, cluster_seconds = decisions_in_spark(job, sc, signed, pairs, bands, total, count)
+    else:
+        needed = ("records-", "side-", "ids-")
+        everything = signed.map(lambda item: (0, ("files", {n: d for n, d in item[1].items() if n.startswith(needed)}))) \
+            .union(pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (0, ("pair", pair))))
+        one = everything.partitionBy(1).values()
+        decisions, _, cluster_seconds = one.mapPartitions(clusters_task(job, bands)).collect()[0]
     grouped = decisions.count(b"\n")
-    log(f"{pair_count} candidate pairs; clusters in one task: {cluster_seconds:.1f} s; {grouped} documents in groups")
+    log(f"clusters: {cluster_seconds:.1f} s in winnow; {grouped} documents in groups")
+    pairs.unpersist()
     shared = sc.broadcast(decisions)
 
     # 5. Filter per partition, write the parts and the manifest.

@@ -27,6 +27,20 @@ enum DedupRecord {
 
   static func size(perms: Int) -> Int { fixedBytes + 4 * perms }
 
+  /// The shard a records file's header names.
+  static func shard(ofHeader bytes: ArraySlice<UInt8>) -> Shard? {
+    guard bytes.count > 12 else { return nil }
+    let text = String(decoding: bytes.dropFirst(12), as: UTF8.self)
+    var index: Int?
+    var count: Int?
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("shard=") { index = Int(line.dropFirst(6)) }
+      if line.hasPrefix("count=") { count = Int(line.dropFirst(6)) }
+    }
+    guard let index, let count, count >= 1, index >= 0, index < count else { return nil }
+    return Shard(index: index, count: count)
+  }
+
   static func header(settings: String, shard: Shard) -> [UInt8] {
     var text = settings + "shard=\(shard.index)\ncount=\(shard.count)\n"
     // Pad so records start 8-byte aligned: signatures are then read in place.

@@ -243,12 +243,23 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
 
   /// `winnow dedup keys`: one shard's bucket keys, "band TAB key TAB ordinal" per line, for
   /// an engine that groups them into buckets itself (the Spark driver).
-  func keysPhase(files: [CorpusFiles], write: ([UInt8]) -> Void) throws(RunError) -> Int {
-    guard config.near else { return 0 }
+  func keysPhase(files: [CorpusFiles], exact: Bool, write: ([UInt8]) -> Void) throws(RunError) -> Int {
     let set = try RecordSet(files: files, settings: settings, perms: config.perms, partial: true)
     var lines = 0
     var out: [UInt8] = []
     out.reserveCapacity(1 << 20)
+    if exact && config.exact {
+      // "x TAB hash TAB position": documents with the same normalized text (exact copies).
+      for index in 0..<set.count where !set.isEmptyText(index) {
+        let (high, low) = set.exact(index)
+        out += Array("x\t\(String(high, radix: 16)):\(String(low, radix: 16))\t\(set.ordinal(index))\n".utf8)
+        lines += 1
+      }
+    }
+    guard config.near else {
+      write(out)
+      return lines
+    }
     for index in 0..<set.count where set.hasShingles(index) {
       let signature = set.signature(index)
       let ordinal = Array(String(set.ordinal(index)).utf8)
@@ -268,6 +279,65 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     }
     write(out)
     return lines
+  }
+
+  /// `winnow dedup subset`: one shard's records, shingle sets and ids split by group
+  /// (`groups`: position → group; positions not in it are in no group), written as that same
+  /// shard into `output/<group>/` for every group, empty or not, so each group's directory
+  /// holds every shard, as the cluster phase wants.
+  func subsetPhase(files: CorpusFiles, groups: [UInt64: Int], groupCount: Int, output: String) throws(RunError) -> [Int] {
+    func read(_ path: String) throws(RunError) -> [UInt8] {
+      guard let data = FileManager.default.contents(atPath: path) else { throw RunError("cannot read '\(path)'") }
+      return [UInt8](data)
+    }
+    let records = try read(files.records)
+    let side = try read(files.side)
+    let ids = try LineReader(path: files.ids)
+    guard records.count >= 12 else { throw RunError("'\(files.records)' is not a dedup records file") }
+    let headerEnd = 12 + Int(UInt32(records[8]) | UInt32(records[9]) << 8 | UInt32(records[10]) << 16 | UInt32(records[11]) << 24)
+    let size = DedupRecord.size(perms: config.perms)
+    guard headerEnd <= records.count, (records.count - headerEnd) % size == 0 else {
+      throw RunError("'\(files.records)' is not a whole number of records of this pipeline's size")
+    }
+    var outRecords = [[UInt8]](repeating: Array(records[..<headerEnd]), count: groupCount)
+    var outSide = [[UInt8]](repeating: [], count: groupCount)
+    var outIDs = [[UInt8]](repeating: [], count: groupCount)
+    var counts = [Int](repeating: 0, count: groupCount)
+    func load<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
+      records.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: T.self) }
+    }
+    var at = headerEnd
+    while at < records.count {
+      guard let idLine = try ids.next() else { throw RunError("'\(files.ids)' has fewer lines than '\(files.records)' has records") }
+      let ordinal = UInt64(littleEndian: load(at, UInt64.self))
+      if let group = groups[ordinal] {
+        guard group >= 0, group < groupCount else { throw RunError("group \(group) of position \(ordinal) is out of range 0…\(groupCount - 1)") }
+        var record = Array(records[at..<(at + size)])
+        let offset = Int(UInt64(littleEndian: load(at + 48, UInt64.self)))
+        let shingles = Int(UInt32(littleEndian: load(at + 56, UInt32.self)))
+        if shingles > 0 {
+          guard offset + 4 * shingles <= side.count else { throw RunError("'\(files.side)' does not hold the shingle set of position \(ordinal)") }
+          withUnsafeBytes(of: UInt64(outSide[group].count).littleEndian) { record.replaceSubrange(48..<56, with: $0) }
+          outSide[group] += side[offset..<(offset + 4 * shingles)]
+        }
+        outRecords[group] += record
+        outIDs[group] += idLine
+        outIDs[group].append(0x0A)
+        counts[group] += 1
+      }
+      at += size
+    }
+    for group in 0..<groupCount {
+      let directory = output + "/\(group)"
+      do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+        throw RunError("cannot create '\(directory)': \(error.localizedDescription)")
+      }
+      let target = CorpusFiles.inDirectory(directory, shard: DedupRecord.shard(ofHeader: records[..<headerEnd]) ?? .whole)
+      for (path, bytes) in [(target.records, outRecords[group]), (target.side, outSide[group]), (target.ids, outIDs[group])] {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw RunError("cannot write '\(path)'") }
+      }
+    }
+    return counts
   }
 
   /// `winnow dedup pairs --band b`: a band's candidate pairs made by another engine from the
@@ -465,10 +535,16 @@ public enum DedupPhases {
     return try stage.bucketPhase(files: files, band: band, output: bandsPath(directory, band: band))
   }
 
-  /// One shard's bucket keys to `write` (see `DedupStage.keysPhase`).
-  public static func keys(_ pipeline: Pipeline, directory: String, shard: Shard, write: ([UInt8]) -> Void) throws(RunError) -> Int {
+  /// One shard's records split by group (see `DedupStage.subsetPhase`).
+  public static func subset(_ pipeline: Pipeline, directory: String, shard: Shard, groups: [UInt64: Int], groupCount: Int, output: String) throws(RunError) -> [Int] {
     let stage = try stage(pipeline)
-    return try stage.keysPhase(files: [CorpusFiles.inDirectory(directory, shard: shard)], write: write)
+    return try stage.subsetPhase(files: CorpusFiles.inDirectory(directory, shard: shard), groups: groups, groupCount: groupCount, output: output)
+  }
+
+  /// One shard's bucket keys to `write` (see `DedupStage.keysPhase`).
+  public static func keys(_ pipeline: Pipeline, directory: String, shard: Shard, exact: Bool = false, write: ([UInt8]) -> Void) throws(RunError) -> Int {
+    let stage = try stage(pipeline)
+    return try stage.keysPhase(files: [CorpusFiles.inDirectory(directory, shard: shard)], exact: exact, write: write)
   }
 
   /// A band's pairs from another engine, read from `path` ("-": standard input).
