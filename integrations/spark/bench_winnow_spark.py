@@ -28,6 +28,8 @@ def main():
     parser.add_argument("--winnow", required=True, help="a `make dist` directory")
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--partitions", type=int, default=2)
+    # local mode runs every task in the driver's JVM: the one clusters task holds all records.
+    parser.add_argument("--driver-memory", default="3g")
     args = parser.parse_args()
     binary = winnow_spark.winnow_binary(args.winnow)
     pipeline = os.path.join(HERE, "test", "pipeline.yaml")
@@ -46,7 +48,8 @@ def main():
     output = os.path.join(work, "spark")
     started = time.time()
     manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
-                                           "--partitions", str(args.partitions), "--master", "local[2]"])
+                                           "--partitions", str(args.partitions), "--master", "local[2]",
+                                           "--driver-memory", args.driver_memory])
     spark = time.time() - started
     documents = manifest["counts"]["documents"]
     same = test_winnow_spark.essentials(reference) == test_winnow_spark.essentials(os.path.join(output, "clean", "part-*"))

@@ -324,6 +324,7 @@ def main(argv=None):
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
     parser.add_argument("--partitions", type=int, default=0, help="partitions (default: Spark's default parallelism)")
     parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
+    parser.add_argument("--driver-memory", default=None, help="spark.driver.memory when this process starts Spark (local mode)")
     parser.add_argument("--components", choices=["auto", "task", "spark"], default="auto",
                         help="where duplicate groups are found: one task (union-find in Swift over every record), or "
                              "components in Spark by min-label propagation and then one winnow per group of components; "
@@ -339,6 +340,8 @@ def main(argv=None):
     builder = SparkSession.builder.appName("winnow").config("spark.ui.enabled", "false")
     if args.master:
         builder = builder.master(args.master)
+    if args.driver_memory:  # takes effect when this process starts Spark (python, not spark-submit)
+        builder = builder.config("spark.driver.memory", args.driver_memory)
     spark = builder.getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
