@@ -171,10 +171,14 @@ struct RulesStage: DocumentStage {
 
   var counterNames: [String] { rules.map { "rule:" + $0.name } }
 
+  /// The rules that look at each line, split off once.
+  let lineRules: [UserRule]
+
   init(label: String, rules: [UserRule], audit: Bool) {
     self.label = label
     self.rules = rules
     self.audit = audit
+    self.lineRules = rules.filter { $0.scope == .line }
   }
 
   func process(_ document: inout Document) -> Verdict {
@@ -199,7 +203,6 @@ struct RulesStage: DocumentStage {
       case .dropLine: continue
       }
     }
-    let lineRules = rules.filter { $0.scope == .line }
     guard !lineRules.isEmpty else {
       document.text = text
       return .keep
@@ -210,8 +213,9 @@ struct RulesStage: DocumentStage {
     for index in lines.indices {
       var line = lines[index]
       guard !line.isEmpty else { continue }
+      // Counted once per line; again only when a replace changes it.
+      var chars = line.unicodeScalars.count
       for rule in lineRules {
-        let chars = line.unicodeScalars.count
         switch rule.action {
         case .dropLine:
           guard rule.matcher.matches(line, chars: chars) else { continue }
@@ -237,6 +241,7 @@ struct RulesStage: DocumentStage {
           let (replaced, count) = regex.replaceAll(in: line, with: rule.replacement)
           if count > 0 {
             line = replaced
+            chars = line.unicodeScalars.count
             document.count("rule:" + rule.name, count)
           }
         }
