@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import WinnowCore
 import WinnowTestSupport
 @testable import WinnowStages
@@ -123,5 +124,58 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     #expect(counts.isBoilerplate(footer[...], group: hanbit))
     #expect(!counts.isBoilerplate(footer[...], group: other))
     #expect(!counts.isBoilerplate("\(koBody1) 0"[...], group: hanbit))
+  }
+}
+
+/// `LineRuleSet` (one scan per line for all rules) against `LineRule.matches` rule by rule.
+@Suite struct LineRuleSetTests {
+  /// Every line of the seeds and samples, and some made to hit rules in odd ways.
+  static func lines() throws -> [String] {
+    let root = packageRoot()
+    var texts: [String] = []
+    for directory in [root + "/../shared/seeds", root + "/samples"] {
+      for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".txt") || file.hasSuffix(".html") {
+        if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) { texts.append(text) }
+      }
+    }
+    let made = ["흐림서울 16.5℃", "맑음 대전 -3.2°C", "URL복사 공유하기", "COPYRIGHT ⓒ 한빛일보", "ⓒ", "사진=연합뉴스",
+                "▲ 시청 앞 /사진=뉴스1", "정치 | 경제 | 사회", "전국 > 대전", "3건의 관련기사 더보기", "http://example.com/a",
+                "www.example.com", "관련기사", "댓글 (3)", "최신기사", "확대 축소", "배너", "가", "Advertisement"]
+    return texts.flatMap { $0.lines.map { String($0.trimmingSpaces) } }.filter { !$0.isEmpty } + made
+  }
+
+  static func expect(_ rules: [LineRule], _ lines: [String]) -> Int {
+    let set = LineRuleSet(rules)
+    var hits = 0
+    for line in lines {
+      let chars = line.unicodeScalars.count
+      let hash = CorpusLineCounts.fnv1a(line.utf8)
+      for outside in [nil, false, true] as [Bool?] {
+        for start in [0, 1, 3] {
+          let expected = rules.indices.dropFirst(start).first {
+            (outside == nil || rules[$0].outsideBody == outside) && rules[$0].matches(line, chars: chars, hash: hash)
+          }
+          let got = set.firstMatch(line, chars: chars, hash: hash, outsideBody: outside, from: start)
+          #expect(got == expected, "\(line) outside=\(String(describing: outside)) from \(start)")
+          if got != nil { hits += 1 }
+        }
+      }
+    }
+    return hits
+  }
+
+  @Test func agreesWithRuleByRuleMatchingOnTheKoreanPack() throws {
+    let pack = try RulePack.load(packageRoot() + "/pipelines/rules/ko-news.yaml", option: "rules")
+    let lines = try Self.lines()
+    #expect(lines.count > 500)
+    #expect(Self.expect(pack.lines, lines) > 100)
+    #expect(Self.expect(pack.tail, lines) > 3)
+  }
+
+  @Test func agreesOverSixtyFourRules() throws {
+    let pack = try RulePack.load(packageRoot() + "/pipelines/rules/ko-news.yaml", option: "rules")
+    var rules = pack.lines
+    while rules.count <= 64 { rules += pack.lines + pack.tail }
+    #expect(Self.expect(rules, try Self.lines()) > 100)
   }
 }

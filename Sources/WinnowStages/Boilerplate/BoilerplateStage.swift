@@ -61,6 +61,21 @@ struct BoilerplateStage: DocumentStage {
   let bodySpan: Bool
   let audit: Bool
   let corpus: CorpusLineCounts?
+  /// `pack.lines` and `pack.tail`, each matched in one scan per line.
+  let lineSet: LineRuleSet
+  let tailSet: LineRuleSet
+  /// Some line rules apply only outside the body.
+  let hasOutside: Bool
+
+  init(pack: RulePack, bodySpan: Bool, audit: Bool, corpus: CorpusLineCounts?) {
+    self.pack = pack
+    self.bodySpan = bodySpan
+    self.audit = audit
+    self.corpus = corpus
+    lineSet = LineRuleSet(pack.lines)
+    tailSet = LineRuleSet(pack.tail)
+    hasOutside = pack.lines.contains(where: \.outsideBody)
+  }
 
   struct Line {
     var text: Substring
@@ -111,8 +126,10 @@ struct BoilerplateStage: DocumentStage {
     tailSearch: for index in lines.indices {
       if lines[index].body { proseBefore += lines[index].chars; continue }
       guard proseBefore > 0 else { continue }
-      let line = lines[index].string
-      for rule in pack.tail where rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
+      var next = 0
+      while let ruleIndex = tailSet.firstMatch(lines[index].string, chars: lines[index].chars, hash: lines[index].hash, from: next) {
+        next = ruleIndex + 1
+        let rule = pack.tail[ruleIndex]
         // Other pages' teasers after the marker: less prose than before it, and at most two
         // paragraph-length prose lines (headline lists are short) or under a fifth of the
         // page's prose. A related box inside a story has the story's own paragraphs after it.
@@ -144,10 +161,8 @@ struct BoilerplateStage: DocumentStage {
     }
     // Single lines.
     for index in lines.indices where lines[index].rule == nil {
-      let line = lines[index].string
-      for rule in pack.lines where !rule.outsideBody && rule.matches(line, chars: lines[index].chars, hash: lines[index].hash) {
-        lines[index].rule = rule.name
-        break
+      if let ruleIndex = lineSet.firstMatch(lines[index].string, chars: lines[index].chars, hash: lines[index].hash, outsideBody: false) {
+        lines[index].rule = pack.lines[ruleIndex].name
       }
       if lines[index].rule == nil, let corpus, let group, let share = corpus.share(lines[index].text, group: group) {
         // On most of a site's pages: chrome. On some: a recurring line (a series' headline),
@@ -168,16 +183,15 @@ struct BoilerplateStage: DocumentStage {
     // Zones and the body span.
     let first = lines.firstIndex { $0.rule == nil && $0.start }
     let last = lines.lastIndex { $0.rule == nil && $0.body }
-    let outside = pack.lines.filter(\.outsideBody)
     for index in lines.indices where lines[index].zone != .tail {
       let before = first.map { index < $0 } ?? false
       let after = last.map { index > $0 } ?? false
       guard before || after else { continue }
       lines[index].zone = before ? .header : .trailer
-      if lines[index].rule == nil,
-        let rule = outside.first(where: { $0.matches(lines[index].string, chars: lines[index].chars, hash: lines[index].hash) })
+      if lines[index].rule == nil, hasOutside,
+        let ruleIndex = lineSet.firstMatch(lines[index].string, chars: lines[index].chars, hash: lines[index].hash, outsideBody: true)
       {
-        lines[index].rule = rule.name
+        lines[index].rule = pack.lines[ruleIndex].name
       }
       if bodySpan, lines[index].rule == nil { lines[index].rule = before ? "before_body" : "after_body" }
     }

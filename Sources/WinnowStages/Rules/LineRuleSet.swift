@@ -1,0 +1,142 @@
+/// A rule list matched as one: the words of every rule's `contains` and `requires` are
+/// found in a single scan of the line's bytes, instead of one scan per rule (and one
+/// memchr/memcmp search per `requires` word, which Korean text, where most characters
+/// share a lead byte, made slow). The first rule in list order that matches wins, as
+/// with `LineRule.matches` called rule by rule; a test checks the two agree.
+struct LineRuleSet: Sendable {
+  let rules: [LineRule]
+  /// Each word once, ASCII letters folded as `KeywordMatcher` does, with the rules whose
+  /// `contains` (first mask) or `requires` (second mask) list it.
+  private var byFirst: [UInt32: [(word: [UInt8], contains: UInt64, requires: UInt64)]] = [:]
+  private var firstCharacters = [UInt64](repeating: 0, count: 1024)
+  /// Rules with a `contains` list, and rules whose regex is gated by `requires`.
+  private var containsRules: UInt64 = 0
+  private var requiresRules: UInt64 = 0
+  /// Over 64 rules, or a word outside the Basic Multilingual Plane: rule by rule instead.
+  private var oneByOne = false
+
+  init(_ rules: [LineRule]) {
+    self.rules = rules
+    guard rules.count <= 64 else { oneByOne = true; return }
+    var entries: [[UInt8]: (contains: UInt64, requires: UInt64)] = [:]
+    for (index, rule) in rules.enumerated() {
+      let bit = UInt64(1) << UInt64(index)
+      if rule.outsideBody { outsideRules |= bit }
+      for word in rule.contains where !word.isEmpty {
+        entries[Self.folded(word), default: (0, 0)].contains |= bit
+        containsRules |= bit
+      }
+      if rule.regex != nil, !rule.requires.isEmpty {
+        requiresRules |= bit
+        for word in rule.requires where !word.isEmpty { entries[Self.folded(word), default: (0, 0)].requires |= bit }
+      }
+    }
+    for (word, masks) in entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+      guard let first = String(decoding: word, as: UTF8.self).unicodeScalars.first, first.value < 0x10000 else {
+        oneByOne = true
+        return
+      }
+      firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
+      byFirst[first.value, default: []].append((word, masks.contains, masks.requires))
+    }
+  }
+
+  private static func folded(_ word: String) -> [UInt8] { word.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 } }
+
+  /// Rules with `outside_body` and the others.
+  private var outsideRules: UInt64 = 0
+
+  /// The index of the first rule from `start` on that matches the line; with `outsideBody`,
+  /// only among the rules whose `outside_body` is that.
+  func firstMatch(_ line: String, chars: Int, hash: UInt64, outsideBody: Bool? = nil, from start: Int = 0) -> Int? {
+    if oneByOne {
+      return rules.indices.dropFirst(start).first {
+        (outsideBody == nil || rules[$0].outsideBody == outsideBody) && rules[$0].matches(line, chars: chars, hash: hash)
+      }
+    }
+    guard start < rules.count else { return nil }
+    let all = (rules.count == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(rules.count)) - 1) & ~((UInt64(1) << UInt64(start)) - 1)
+    let eligible = outsideBody.map { $0 ? all & outsideRules : all & ~outsideRules } ?? all
+    return rules.withUnsafeBufferPointer { rules -> Int? in
+      var candidates: UInt64 = 0
+      var rest = eligible
+      while rest != 0 {
+        let index = rest.trailingZeroBitCount
+        rest &= rest - 1
+        let rule = rules[index]
+        if rule.maxChars > 0, chars > rule.maxChars { continue }
+        if chars < rule.minChars { continue }
+        candidates |= UInt64(1) << UInt64(index)
+      }
+      if candidates == 0 { return nil }
+      var containsHits: UInt64 = 0
+      var requiresHits: UInt64 = 0
+      if candidates & (containsRules | requiresRules) != 0 { (containsHits, requiresHits) = scan(line) }
+      while candidates != 0 {
+        let index = candidates.trailingZeroBitCount
+        candidates &= candidates - 1
+        let bit = UInt64(1) << UInt64(index)
+        let rule = rules[index]
+        if !rule.exactHashes.isEmpty, rule.exactHashes.contains(hash), rule.exact.contains(line) { return index }
+        if !rule.prefixes.isEmpty || !rule.suffixes.isEmpty {
+          let bytes = line.utf8
+          for prefix in rule.prefixes where bytes.starts(with: prefix.utf8) { return index }
+          for suffix in rule.suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return index }
+        }
+        if containsHits & bit != 0 { return index }
+        if let regex = rule.regex {
+          if requiresRules & bit != 0, requiresHits & bit == 0 { continue }
+          if regex.matches(line) { return index }
+        }
+      }
+      return nil
+    }
+  }
+
+  /// Which rules' `contains` words, and which rules' `requires` words, occur in the line.
+  /// Every word at every position counts (not only the longest), so overlapping words of
+  /// different rules are all seen. A `requires` word matched without case is a looser gate
+  /// than the byte search it replaces; the regex still decides.
+  private func scan(_ line: String) -> (contains: UInt64, requires: UInt64) {
+    var contains: UInt64 = 0
+    var requires: UInt64 = 0
+    var copy = line
+    copy.withUTF8 { bytes in
+      var index = 0
+      while index < bytes.count {
+        let lead = bytes[index]
+        var scalar: UInt32
+        var width: Int
+        if lead < 0x80 {
+          scalar = UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead)
+          width = 1
+        } else if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
+          scalar = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F)
+          width = 3
+        } else if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count {
+          scalar = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F)
+          width = 2
+        } else {
+          index += 1
+          continue
+        }
+        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = byFirst[scalar] {
+          for candidate in candidates where candidate.word.count <= bytes.count - index {
+            var equal = true
+            for offset in 0..<candidate.word.count {
+              var byte = bytes[index + offset]
+              if byte &- 0x41 < 26 { byte |= 0x20 }
+              if byte != candidate.word[offset] { equal = false; break }
+            }
+            if equal {
+              contains |= candidate.contains
+              requires |= candidate.requires
+            }
+          }
+        }
+        index += width
+      }
+    }
+    return (contains, requires)
+  }
+}
