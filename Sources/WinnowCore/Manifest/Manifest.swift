@@ -44,7 +44,12 @@ public enum Manifest {
     guard let handle = fopen(path, "rb") else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
     defer { fclose(handle) }
     var hasher = SHA256()
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    // No bigger than the file (a run over thousands of small pages hashes each one), and
+    // not zeroed first: fread fills what is used.
+    var info = stat()
+    let known = fstat(fileno(handle), &info) == 0 ? Int(info.st_size) : 1 << 20
+    let capacity = min(1 << 20, max(4096, known + 1))
+    var buffer = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
     var size = 0
     while true {
       let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }

@@ -87,7 +87,8 @@ final class ProgressLine {
         guard let walker = FileManager.default.enumerator(atPath: path) else { continue }
         while let name = walker.nextObject() as? String {
           guard let ext = InputReader.format(ofFileNamed: name), settings.formats.contains(ext.format) else { continue }
-          if let size = (try? FileManager.default.attributesOfItem(atPath: path + "/" + name))?[.size] as? Int { total += size }
+          var info = stat()  // stat, not attributesOfItem: this walk runs before every run
+          if stat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG { total += Int(info.st_size) }
         }
       } else if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
         total += size

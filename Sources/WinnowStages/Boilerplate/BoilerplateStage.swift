@@ -201,13 +201,40 @@ struct BoilerplateStage: DocumentStage {
 extension Substring {
   /// Without leading and trailing spaces, tabs and NBSPs.
   var trimmingSpaces: Substring {
-    var scalars = self.unicodeScalars[...]
-    while let first = scalars.first, first == " " || first == "\t" || first == "\u{A0}" || first == "\r" || first == "\u{3000}" {
-      scalars.removeFirst()
+    // By bytes: ' ', '\t', '\r', NBSP (C2 A0), ideographic space (E3 80 80).
+    let bytes = utf8
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    while start != end {
+      let byte = bytes[start]
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        start = bytes.index(after: start)
+      } else if byte == 0xC2, bytes.index(after: start) != end, bytes[bytes.index(after: start)] == 0xA0 {
+        start = bytes.index(start, offsetBy: 2)
+      } else if byte == 0xE3, bytes.distance(from: start, to: end) >= 3,
+        bytes[bytes.index(after: start)] == 0x80, bytes[bytes.index(start, offsetBy: 2)] == 0x80
+      {
+        start = bytes.index(start, offsetBy: 3)
+      } else {
+        break
+      }
     }
-    while let last = scalars.last, last == " " || last == "\t" || last == "\u{A0}" || last == "\r" || last == "\u{3000}" {
-      scalars.removeLast()
+    while start != end {
+      let last = bytes.index(before: end)
+      let byte = bytes[last]
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        end = last
+      } else if byte == 0xA0, bytes.distance(from: start, to: end) >= 2, bytes[bytes.index(end, offsetBy: -2)] == 0xC2 {
+        end = bytes.index(end, offsetBy: -2)
+      } else if byte == 0x80, bytes.distance(from: start, to: end) >= 3,
+        bytes[bytes.index(end, offsetBy: -2)] == 0x80, bytes[bytes.index(end, offsetBy: -3)] == 0xE3
+      {
+        end = bytes.index(end, offsetBy: -3)
+      } else {
+        break
+      }
     }
-    return Substring(scalars)
+    return self[start..<end]
   }
+
 }

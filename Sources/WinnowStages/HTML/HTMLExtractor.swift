@@ -218,7 +218,7 @@ struct HTMLExtractor: Sendable {
         depth += 1
       }
       guard line.chars >= minParagraphChars, line.linkChars * 2 < line.chars else { continue }
-      let commas = line.text.unicodeScalars.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+      let commas = commaCount(line.text)
       let points = 1 + Double(commas) + min(Double(line.chars) / 100, 3)
       let tag = line.blockTag
       // Text directly in a div is its own container; a p/li/td gives to its parent.
@@ -389,30 +389,63 @@ struct HTMLExtractor: Sendable {
   }
 }
 
+/// Commas in a line: ',', '，' (EF BC 8C) and '、' (E3 80 81), by bytes.
+func commaCount(_ text: String) -> Int {
+  var text = text
+  return text.withUTF8 { bytes in
+    var count = 0
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x2C {
+        count += 1
+      } else if index + 2 < bytes.count,
+        (byte == 0xEF && bytes[index + 1] == 0xBC && bytes[index + 2] == 0x8C) || (byte == 0xE3 && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x81)
+      {
+        count += 1
+      }
+      index += 1
+    }
+    return count
+  }
+}
+
 /// Appends text with HTML white-space collapsing (ASCII white space, NBSP, ideographic space).
 /// Returns the number of bytes appended.
 @discardableResult
 func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
   let before = out.count
-  var utf8 = text.utf8.makeIterator()
-  var held: [UInt8] = []
-  while let byte = utf8.next() {
-    var isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
-    if byte == 0xC2 {
-      if let next = utf8.next() {
-        if next == 0xA0 { isSpace = true } else { held = [byte, next] }
+  var text = text
+  text.withUTF8 { bytes in
+    // Runs between spaces are copied whole.
+    var index = 0
+    var runStart = 0
+    while index <= bytes.count {
+      var spaceWidth = 0
+      if index == bytes.count {
+        spaceWidth = 1  // the end: flush the last run
+      } else {
+        let byte = bytes[index]
+        if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+          spaceWidth = 1
+        } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+          spaceWidth = 2
+        } else if byte == 0xE3, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
+          spaceWidth = 3
+        }
       }
-    } else if byte == 0xE3 {
-      let second = utf8.next()
-      let third = utf8.next()
-      if second == 0x80, third == 0x80 { isSpace = true } else { held = [byte] + [second, third].compactMap { $0 } }
+      if spaceWidth == 0 {
+        index += 1
+        continue
+      }
+      if index > runStart {
+        if pendingSpace { out.append(0x20); pendingSpace = false }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+      }
+      if index < bytes.count, !out.isEmpty { pendingSpace = true }
+      index += spaceWidth
+      runStart = index
     }
-    if isSpace {
-      if !out.isEmpty { pendingSpace = true }
-      continue
-    }
-    if pendingSpace { out.append(0x20); pendingSpace = false }
-    if held.isEmpty { out.append(byte) } else { out.append(contentsOf: held); held.removeAll() }
   }
   return out.count - before
 }

@@ -40,20 +40,37 @@ extension StringProtocol where SubSequence == Substring {
   /// Non-empty lines, split on '\n' by bytes. `split(separator:)` on a String walks
   /// Characters (grapheme breaking), which cost more than the rules themselves.
   var lines: [Substring] {
-    var result: [Substring] = []
-    let bytes = utf8
-    var start = bytes.startIndex
-    var index = start
-    while index != bytes.endIndex {
-      if bytes[index] == 0x0A {
-        if start != index { result.append(self[start..<index]) }
-        start = bytes.index(after: index)
+    let utf8 = self.utf8
+    // memchr over contiguous bytes; offsets become indices in O(1) on native UTF-8 strings.
+    let found: [Substring]? = utf8.withContiguousStorageIfAvailable { bytes in
+      guard let base = bytes.baseAddress else { return [] }
+      var result: [Substring] = []
+      var start = 0
+      while start < bytes.count {
+        let end = memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+        if end > start {
+          let from = utf8.index(utf8.startIndex, offsetBy: start)
+          result.append(self[from..<utf8.index(from, offsetBy: end - start)])
+        }
+        start = end + 1
       }
-      index = bytes.index(after: index)
+      return result
     }
-    if start != bytes.endIndex { result.append(self[start..<bytes.endIndex]) }
+    if let found { return found }
+    var result: [Substring] = []
+    var start = utf8.startIndex
+    var index = start
+    while index != utf8.endIndex {
+      if utf8[index] == 0x0A {
+        if start != index { result.append(self[start..<index]) }
+        start = utf8.index(after: index)
+      }
+      index = utf8.index(after: index)
+    }
+    if start != utf8.endIndex { result.append(self[start..<utf8.endIndex]) }
     return result
   }
+
 }
 
 extension StringProtocol where SubSequence == Substring {
