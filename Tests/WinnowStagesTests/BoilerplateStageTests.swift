@@ -149,7 +149,7 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     var hits = 0
     for line in lines {
       let chars = line.unicodeScalars.count
-      let hash = CorpusLineCounts.fnv1a(line.utf8)
+      let hash = line.byteHash()
       for outside in [nil, false, true] as [Bool?] {
         for start in [0, 1, 3] {
           let expected = rules.indices.dropFirst(start).first {

@@ -96,7 +96,7 @@ struct BoilerplateStage: DocumentStage {
       let chars = line.scalarCount
       let string = String(line)
       return Line(text: line, chars: chars, body: shape.isBody(string, chars: chars), start: shape.isBodyStart(string, chars: chars),
-                  string: string, hash: CorpusLineCounts.fnv1a(line.utf8))
+                  string: string, hash: line.byteHash())
     }
   }
 

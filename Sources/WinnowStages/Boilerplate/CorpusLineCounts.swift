@@ -47,7 +47,7 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
     return hash
   }
 
-  func key(_ line: Substring, group: UInt64) -> UInt64 { Self.fnv1a(line.utf8, seed: group ^ 0x9e37_79b9_7f4a_7c15) }
+  func key(_ line: Substring, group: UInt64) -> UInt64 { line.byteHash(seed: group ^ 0x9e37_79b9_7f4a_7c15) }
 
   /// A deterministic sample: a hash of the id below `sample`.
   func wants(_ document: Document) -> Bool {

@@ -1,21 +1,57 @@
 /// Counts keyword occurrences in one pass over a line's UTF-8 bytes: a 64K-bit table of the
-/// keywords' first characters rejects almost every position at once; the rest compare bytes
-/// (ASCII case-insensitively) against the keywords that start with that character.
+/// keywords' first characters rejects almost every position at once; the rest find the
+/// keywords that start with that character in a small open-addressing table (no String or
+/// Dictionary hashing in the loop) and compare bytes (ASCII case-insensitively).
 struct KeywordMatcher: Sendable {
-  private var firstCharacters = [UInt64](repeating: 0, count: 1024)
-  private var byFirst: [UInt32: [[UInt8]]] = [:]
+  private var firstCharacters: [UInt64] = []
+  /// Keywords, folded, grouped by first character.
+  private var keywords: [[UInt8]] = []
+  /// Open addressing on the first character: `slotScalars[i]` is the character + 1 (0:
+  /// empty), `slotRanges[i]` its keywords' range in `keywords`.
+  private var slotScalars: [UInt32] = []
+  private var slotRanges: [Range<Int>] = []
+  private var slotMask = 0
 
   init(_ keywords: [String]) {
+    var byFirst: [UInt32: [[UInt8]]] = [:]
     for keyword in keywords where !keyword.isEmpty {
       // ASCII letters are folded, as in the text; other scripts match as written.
       let bytes = keyword.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
       guard let first = String(decoding: bytes, as: UTF8.self).unicodeScalars.first, first.value < 0x10000 else { continue }
-      firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
       byFirst[first.value, default: []].append(bytes)
+    }
+    guard !byFirst.isEmpty else { return }
+    firstCharacters = [UInt64](repeating: 0, count: 1024)
+    var size = 8
+    while size < byFirst.count * 2 { size *= 2 }
+    slotMask = size - 1
+    slotScalars = [UInt32](repeating: 0, count: size)
+    slotRanges = [Range<Int>](repeating: 0..<0, count: size)
+    for (first, words) in byFirst.sorted(by: { $0.key < $1.key }) {
+      firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
+      var slot = Self.slot(first, mask: slotMask)
+      while slotScalars[slot] != 0 { slot = (slot + 1) & slotMask }
+      slotScalars[slot] = first + 1
+      slotRanges[slot] = self.keywords.count..<(self.keywords.count + words.count)
+      self.keywords.append(contentsOf: words)
     }
   }
 
-  var isEmpty: Bool { byFirst.isEmpty }
+  @inline(__always)
+  private static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
+
+  @inline(__always)
+  private func range(of scalar: UInt32) -> Range<Int>? {
+    var slot = Self.slot(scalar, mask: slotMask)
+    while true {
+      let stored = slotScalars[slot]
+      if stored == scalar + 1 { return slotRanges[slot] }
+      if stored == 0 { return nil }
+      slot = (slot + 1) & slotMask
+    }
+  }
+
+  var isEmpty: Bool { keywords.isEmpty }
 
   /// Whether any keyword occurs in `text`.
   func occurs<S: StringProtocol>(in text: S) -> Bool { count(in: Substring(text), stopAtFirst: true) > 0 }
@@ -24,7 +60,8 @@ struct KeywordMatcher: Sendable {
   func count(in line: Substring, stopAtFirst: Bool = false) -> Int { counts(in: line, stopAtFirst: stopAtFirst).occurrences }
 
   func counts(in line: Substring, stopAtFirst: Bool = false) -> (occurrences: Int, distinct: Int) {
-    var seen: [[UInt8]] = []
+    guard !keywords.isEmpty else { return (0, 0) }
+    var seen: [Int] = []
     var copy = line
     return copy.withUTF8 { bytes in
       var count = 0
@@ -46,17 +83,19 @@ struct KeywordMatcher: Sendable {
           index += 1
           continue
         }
-        if scalar < 0x10000, firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = byFirst[scalar] {
+        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = range(of: scalar) {
           var matched = 0
-          var matchedKeyword: [UInt8] = []
-          for keyword in candidates where keyword.count <= bytes.count - index {
+          var matchedKeyword = -1
+          for candidate in candidates {
+            let keyword = keywords[candidate]
+            guard keyword.count <= bytes.count - index, keyword.count > matched else { continue }
             var equal = true
-            for offset in 0..<keyword.count {
+            for offset in width..<keyword.count {
               var byte = bytes[index + offset]
               if byte &- 0x41 < 26 { byte |= 0x20 }
               if byte != keyword[offset] { equal = false; break }
             }
-            if equal, keyword.count > matched { matched = keyword.count; matchedKeyword = keyword }
+            if equal { matched = keyword.count; matchedKeyword = candidate }
           }
           if matched > 0 {
             count += 1

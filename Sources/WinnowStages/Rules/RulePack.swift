@@ -9,9 +9,9 @@ import Yams
 struct LineRule: Sendable {
   var name: String
   var exact: Set<String> = [] {
-    didSet { exactHashes = Set(exact.map { CorpusLineCounts.fnv1a($0.utf8) }) }
+    didSet { exactHashes = Set(exact.map { $0.byteHash() }) }
   }
-  /// Byte hashes of `exact` (Swift's String hashing normalizes first, which is slow).
+  /// Byte hashes of `exact` (`byteHash`; Swift's String hashing normalizes first, which is slow).
   var exactHashes: Set<UInt64> = []
   var prefixes: [String] = []
   var suffixes: [String] = []
@@ -34,7 +34,7 @@ struct LineRule: Sendable {
   func matches(_ line: String, chars: Int, hash: UInt64? = nil) -> Bool {
     if maxChars > 0, chars > maxChars { return false }
     if chars < minChars { return false }
-    if !exactHashes.isEmpty, exactHashes.contains(hash ?? CorpusLineCounts.fnv1a(line.utf8)), exact.contains(line) { return true }
+    if !exactHashes.isEmpty, exactHashes.contains(hash ?? line.byteHash()), exact.contains(line) { return true }
     let bytes = line.utf8
     for prefix in prefixes where bytes.starts(with: prefix.utf8) { return true }
     for suffix in suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return true }
