@@ -114,9 +114,20 @@ extension StringProtocol {
   /// continuation byte starts one); much cheaper than `unicodeScalars.count`.
   var scalarCount: Int {
     let counted: Int? = utf8.withContiguousStorageIfAvailable { bytes in
-      var count = 0
-      for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-      return count
+      // Bytes that start a character: all but continuation bytes (10xxxxxx), eight at a time.
+      let raw = UnsafeRawBufferPointer(bytes)
+      var continuation = 0
+      var offset = 0
+      while offset + 8 <= raw.count {
+        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        continuation += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+        offset += 8
+      }
+      while offset < raw.count {
+        if raw[offset] & 0xC0 == 0x80 { continuation += 1 }
+        offset += 1
+      }
+      return raw.count - continuation
     }
     return counted ?? unicodeScalars.count
   }

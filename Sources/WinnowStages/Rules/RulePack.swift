@@ -5,8 +5,12 @@ import Yams
 
 /// A line matcher from a rule pack: literal lists (fast) and an optional ICU regular
 /// expression, gated by line length so long paragraphs never reach a regex meant for
-/// widgets.
-struct LineRule: Sendable {
+/// widgets. A class: rule lists are walked for every line, and copying a struct of arrays
+/// and sets cost a retain and release per field per rule per line. Only the loader sets
+/// its fields, before the rule is shared.
+final class LineRule: @unchecked Sendable {
+  init(name: String) { self.name = name }
+
   var name: String
   var exact: Set<String> = [] {
     didSet { exactHashes = Set(exact.map { $0.byteHash() }) }
@@ -302,7 +306,7 @@ struct RuleLoader {
   /// `extraKeys`: keys the caller reads itself (the `rules` stage's action and reason).
   mutating func rule(_ node: Node, _ keyPath: String, defaultName: String, extraKeys: [String] = []) -> LineRule? {
     guard let mapping = node.mapping else { error("expected a rule mapping (name, exact/prefix/suffix/contains/regex)", node, keyPath); return nil }
-    var rule = LineRule(name: defaultName)
+    let rule = LineRule(name: defaultName)
     var pattern: (String, Node)?
     var ignoreCase = false
     for (key, value) in mapping {
