@@ -49,7 +49,7 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.utf8.count <= 360, rules.titleMatcher.occurs(in: line), line.scalarCount <= 90 else { return nil }
+    guard line.utf8.count <= 360, line.scalarCount <= 90, rules.titleMatcher.occurs(in: line) else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
@@ -197,7 +197,7 @@ struct BylineParser: Sendable {
     var rest = line
     var found = false
     for marker in ["ⓒ", "©", "(c)", "(C)", "Copyright", "copyright", "COPYRIGHT"] {
-      if let range = rest.range(of: marker) {
+      if let range = rest.byteRange(of: marker) {
         rest = rest[range.upperBound...]
         found = true
         while let next = rest.first, next == " " || next == "ⓒ" || next == "©" || next == ":" { rest = rest.dropFirst() }
@@ -212,7 +212,7 @@ struct BylineParser: Sendable {
       name.append(character)
     }
     for stop in [" 무단", " All", " all", " 저작권", " Inc", " 허가", " 재배포"] {
-      if let range = name.range(of: stop) { name = String(name[..<range.lowerBound]) }
+      if let range = name.byteRange(of: stop) { name = String(name[..<range.lowerBound]) }
     }
     name = name.trimmed
     guard !name.isEmpty, name.scalarCount <= 30, !name.has("@") else { return nil }

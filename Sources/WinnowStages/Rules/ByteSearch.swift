@@ -167,3 +167,19 @@ enum ByteHash {
     return hash
   }
 }
+
+extension StringProtocol {
+  /// The first occurrence of `needle`, by UTF-8 bytes (Foundation's `range(of:)` compares
+  /// with folding and was a profile's top item where it ran per line). Byte-exact.
+  func byteRange(of needle: String) -> Range<String.Index>? {
+    var needle = needle
+    let utf8 = self.utf8
+    let found: Int? = needle.withUTF8 { n in
+      utf8.withContiguousStorageIfAvailable { ByteSearch.find($0, n, from: 0) }
+        ?? Array(utf8).withUnsafeBufferPointer { ByteSearch.find($0, n, from: 0) }
+    }
+    guard let found else { return nil }
+    let lower = utf8.index(utf8.startIndex, offsetBy: found)
+    return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+  }
+}
