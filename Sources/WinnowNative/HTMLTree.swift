@@ -37,9 +37,11 @@ public struct HTMLTree: Sendable {
     public var parent: Int32
     /// One past the last node of this node's subtree (elements); `index + 1` for text.
     public var end: Int32
-    /// Text content for text nodes; for `script` and `style` elements, nothing (their text
-    /// is kept only for JSON-LD scripts, as a child text node).
-    public var text: String
+    /// Text nodes: where their UTF-8 bytes are in the tree's `textBytes` (elements: empty).
+    /// `script` and `style` elements have no text node, except JSON-LD scripts, whose text is
+    /// kept as a child text node.
+    public var textStart: Int32
+    public var textCount: Int32
     /// The attributes extraction needs (class, id, itemprop, property, name, content,
     /// datetime, type, rel, role, href), in source order.
     public var attributes: [(name: String, value: String)]
@@ -51,6 +53,20 @@ public struct HTMLTree: Sendable {
   }
 
   public private(set) var nodes: [Node] = []
+  /// The text of every text node, one after another: no String is made per text node (the
+  /// extractor copies runs of these bytes into its lines).
+  public private(set) var textBytes: [UInt8] = []
+
+  /// A text node's bytes.
+  public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let node = nodes[index]
+    return textBytes.withUnsafeBufferPointer { all in
+      body(UnsafeBufferPointer(rebasing: all[Int(node.textStart)..<Int(node.textStart + node.textCount)]))
+    }
+  }
+
+  /// A text node's text (invalid UTF-8 from a broken page repaired with U+FFFD).
+  public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
 
   /// The name of an attribute extraction needs (class, id, itemprop, property, name, content,
   /// datetime, type, rel, role, href), found by its bytes without making a String for the others.
@@ -152,6 +168,7 @@ public struct HTMLTree: Sendable {
     if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
     builder.finish()
     nodes = builder.nodes
+    textBytes = builder.textBytes
   }
 
   /// Receives libxml2's SAX events.
@@ -176,6 +193,7 @@ public struct HTMLTree: Sendable {
     }
 
     var nodes: [Node] = []
+    var textBytes: [UInt8] = []
     var open: [Int32] = []
     /// Inside script/style/…: events are ignored, except a JSON-LD script's text.
     var opaqueDepth = 0
@@ -183,7 +201,10 @@ public struct HTMLTree: Sendable {
     var captured: [UInt8] = []
     var names: [UnsafePointer<xmlChar>: (String, Tag)] = [:]
 
-    init() { nodes.reserveCapacity(2048) }
+    init() {
+      nodes.reserveCapacity(2048)
+      textBytes.reserveCapacity(1 << 16)
+    }
 
     func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
       checkDeadline()
@@ -209,7 +230,7 @@ public struct HTMLTree: Sendable {
         }
       }
       let index = Int32(nodes.count)
-      nodes.append(Node(kind: .element, tag: tag, name: name, parent: open.last ?? -1, end: index + 1, text: "", attributes: kept))
+      nodes.append(Node(kind: .element, tag: tag, name: name, parent: open.last ?? -1, end: index + 1, textStart: 0, textCount: 0, attributes: kept))
       open.append(index)
       if HTMLTree.isOpaque(nodes[Int(index)].tag) {
         opaqueDepth = 1
@@ -225,7 +246,8 @@ public struct HTMLTree: Sendable {
         opaqueDepth = 0
         if capturing, !captured.isEmpty {
           nodes.append(Node(kind: .text, tag: .text, name: "", parent: index, end: Int32(nodes.count) + 1,
-                            text: String(decoding: captured, as: UTF8.self), attributes: []))
+                            textStart: Int32(textBytes.count), textCount: Int32(captured.count), attributes: []))
+          textBytes.append(contentsOf: captured)
         }
         capturing = false
       }
@@ -238,14 +260,17 @@ public struct HTMLTree: Sendable {
         if capturing, opaqueDepth == 1 { captured.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length)) }
         return
       }
-      let text = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
       let parent = open.last ?? -1
-      // libxml2 may deliver one text node in several pieces.
-      if let last = nodes.indices.last, nodes[last].kind == .text, nodes[last].parent == parent, Int(nodes[last].end) == nodes.count {
-        nodes[last].text += text
+      // libxml2 may deliver one text node in several pieces; its bytes are the last ones.
+      if let last = nodes.indices.last, nodes[last].kind == .text, nodes[last].parent == parent, Int(nodes[last].end) == nodes.count,
+        Int(nodes[last].textStart + nodes[last].textCount) == textBytes.count
+      {
+        nodes[last].textCount += Int32(length)
       } else {
-        nodes.append(Node(kind: .text, tag: .text, name: "", parent: parent, end: Int32(nodes.count) + 1, text: text, attributes: []))
+        nodes.append(Node(kind: .text, tag: .text, name: "", parent: parent, end: Int32(nodes.count) + 1,
+                          textStart: Int32(textBytes.count), textCount: Int32(length), attributes: []))
       }
+      textBytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }
 
     func finish() {

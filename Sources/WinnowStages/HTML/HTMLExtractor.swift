@@ -88,7 +88,7 @@ struct HTMLExtractor: Sendable {
 
   func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
     let nodes = tree.nodes
-    let meta = HTMLMetadata.collect(nodes, dateWords: dateWords)
+    let meta = HTMLMetadata.collect(tree, dateWords: dateWords)
 
     // Paragraphs under each element: a drop hint does not remove an element that holds three
     // or more paragraphs and also says article/content/body (a WordPress <body> or <div> whose
@@ -165,10 +165,10 @@ struct HTMLExtractor: Sendable {
       let tag = nodes[index].tag
       if tag == .text {
         if index < chromeEnd {
-          let added = appendCollapsed(nodes[index].text, to: &chromeText, pendingSpace: &chromePendingSpace)
+          let added = tree.withText(index) { appendCollapsed($0, to: &chromeText, pendingSpace: &chromePendingSpace) }
           if linkDepth > 0 { chromeLinkBytes += added }
         } else {
-          let added = appendCollapsed(nodes[index].text, to: &current, pendingSpace: &pendingSpace)
+          let added = tree.withText(index) { appendCollapsed($0, to: &current, pendingSpace: &pendingSpace) }
           if linkDepth > 0 { currentLinkBytes += added }
         }
         index += 1
@@ -414,38 +414,41 @@ func commaCount(_ text: String) -> Int {
 /// Returns the number of bytes appended.
 @discardableResult
 func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
-  let before = out.count
   var text = text
-  text.withUTF8 { bytes in
-    // Runs between spaces are copied whole.
-    var index = 0
-    var runStart = 0
-    while index <= bytes.count {
-      var spaceWidth = 0
-      if index == bytes.count {
-        spaceWidth = 1  // the end: flush the last run
-      } else {
-        let byte = bytes[index]
-        if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-          spaceWidth = 1
-        } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
-          spaceWidth = 2
-        } else if byte == 0xE3, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
-          spaceWidth = 3
-        }
+  return text.withUTF8 { appendCollapsed($0, to: &out, pendingSpace: &pendingSpace) }
+}
+
+@discardableResult
+func appendCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
+  let before = out.count
+  // Runs between spaces are copied whole.
+  var index = 0
+  var runStart = 0
+  while index <= bytes.count {
+    var spaceWidth = 0
+    if index == bytes.count {
+      spaceWidth = 1  // the end: flush the last run
+    } else {
+      let byte = bytes[index]
+      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+        spaceWidth = 1
+      } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+        spaceWidth = 2
+      } else if byte == 0xE3, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
+        spaceWidth = 3
       }
-      if spaceWidth == 0 {
-        index += 1
-        continue
-      }
-      if index > runStart {
-        if pendingSpace { out.append(0x20); pendingSpace = false }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-      }
-      if index < bytes.count, !out.isEmpty { pendingSpace = true }
-      index += spaceWidth
-      runStart = index
     }
+    if spaceWidth == 0 {
+      index += 1
+      continue
+    }
+    if index > runStart {
+      if pendingSpace { out.append(0x20); pendingSpace = false }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+    }
+    if index < bytes.count, !out.isEmpty { pendingSpace = true }
+    index += spaceWidth
+    runStart = index
   }
   return out.count - before
 }

@@ -9,7 +9,8 @@ struct HTMLMetadata: Sendable, Equatable {
   var authors: [String] = []
   var outlet: String?
 
-  static func collect(_ nodes: [HTMLTree.Node], dateWords: DateWords) -> HTMLMetadata {
+  static func collect(_ tree: HTMLTree, dateWords: DateWords) -> HTMLMetadata {
+    let nodes = tree.nodes
     var ogTitle: String?
     var h1: String?
     var titleElement: String?
@@ -30,7 +31,7 @@ struct HTMLMetadata: Sendable, Equatable {
       var out: [UInt8] = []
       var pending = false
       for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
-        appendCollapsed(nodes[child].text, to: &out, pendingSpace: &pending)
+        tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
       return String(decoding: out, as: UTF8.self)
     }
@@ -64,7 +65,7 @@ struct HTMLMetadata: Sendable, Equatable {
         if timeDate == nil, let value = node.attribute("datetime") { timeDate = DateParsing.parseValue(value, words: dateWords) }
       case .script:
         guard index + 1 < nodes.count, nodes[index + 1].kind == .text, nodes[index + 1].parent == Int32(index),
-          let json = JSONValue.parse(nodes[index + 1].text)
+          let json = JSONValue.parse(tree.text(index + 1))
         else { continue }
         for object in json.objects() {
           if ldHeadline == nil, let headline = object["headline"]?.string { ldHeadline = headline.trimmed }
