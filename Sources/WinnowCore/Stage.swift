@@ -48,6 +48,9 @@ public protocol CorpusLearner: AnyObject, Sendable {
   /// Whether the first pass should run the earlier stages on this document and observe it
   /// (a learner may look at a deterministic sample of the corpus).
   func wants(_ document: Document) -> Bool
+  /// The same, from the id alone: a whole-file input (txt, html) whose id is not wanted is
+  /// not even read in the first pass.
+  func wants(id: String) -> Bool
   /// Called from any worker thread during the first pass.
   func observe(_ document: Document)
   /// Called once, after the first pass and before the second starts.
@@ -55,7 +58,8 @@ public protocol CorpusLearner: AnyObject, Sendable {
 }
 
 extension CorpusLearner {
-  public func wants(_ document: Document) -> Bool { true }
+  public func wants(_ document: Document) -> Bool { wants(id: document.id) }
+  public func wants(id: String) -> Bool { true }
 }
 
 public protocol LearningStage: DocumentStage {

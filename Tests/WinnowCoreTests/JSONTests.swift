@@ -16,6 +16,22 @@ import WinnowCore
     #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"a\\u0001\\n\"")
   }
 
+  /// The manifest's writer: what JSONSerialization reads back is what went in, keys sorted.
+  @Test func prettyJSONRoundTripsThroughJSONSerialization() throws {
+    let value: [String: Any] = [
+      "b": [1, 2.5, -3, "x \"y\"\n", true, false, NSNull(), [:] as [String: Any], [] as [Any]],
+      "a": ["z": 0.1, "y": 1e-9, "x": 12_345_678_901, "w": "한국어", "v": 3.0],
+      "c": Int64(-7), "d": UInt64(9),
+    ]
+    let bytes = Manifest.prettyJSON(value)
+    let text = String(decoding: bytes, as: UTF8.self)
+    #expect(text.hasPrefix("{\n  \"a\" : {\n    \"v\" : 3,\n    \"w\" : \"한국어\""))
+    let back = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    let again = try JSONSerialization.data(withJSONObject: back, options: [.sortedKeys])
+    let expected = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+    #expect(again == expected)
+  }
+
   @Test func writesFractionsStably() {
     for (value, text) in [(1.0, "1"), (0.0, "0"), (0.5, "0.5"), (0.987, "0.99"), (0.05, "0.05"), (1.7, "1")] {
       var writer = JSONWriter()

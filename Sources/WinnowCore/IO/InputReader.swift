@@ -34,6 +34,9 @@ public final class InputReader: @unchecked Sendable {
   /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
   private var walk: [(root: String, directory: String, entries: [String], next: Int)] = []
   private var records: JSONLRecords?
+  /// Whole files (not JSONL records) whose id (the relative path) this returns true for are
+  /// passed over unread: the first pass of a learner that samples the corpus.
+  public var skipWholeFile: (@Sendable (String) -> Bool)?
 
   public init(settings: InputSettings) {
     self.settings = settings
@@ -166,6 +169,7 @@ public final class InputReader: @unchecked Sendable {
       }
       return nil
     }
+    if let skipWholeFile, skipWholeFile(file.relative) { return nil }
     return readWhole(file, format: format, gzip: detected?.gzip ?? false)
   }
 

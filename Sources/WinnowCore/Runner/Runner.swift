@@ -444,6 +444,8 @@ public final class Runner: @unchecked Sendable {
   func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) throws(RunError) {
     beginPass()
     let reader = InputReader(settings: pipeline.input)
+    reader.skipWholeFile = { !learner.wants(id: $0) }
+    reader.skipWholeFile = { !learner.wants(id: $0) }
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
     let readerThread = Thread { [options] in
       var sequence = 0
