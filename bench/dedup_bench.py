@@ -328,6 +328,29 @@ class Truth:
                 "at_least_0_6": sum(v >= 0.6 for v in values), "at_least_0_8": sum(v >= 0.8 for v in values)}
 
 
+def exact_oracle(ids, texts, truth):
+    """What MinHash LSH estimates, decided exactly: documents in input order, each dropped when
+    an earlier kept document of its generated group has exact Jaccard >= THRESHOLD (pairs across
+    groups, all far apart by construction, are not compared). No randomness: how close a tool
+    comes to it is how well it estimates."""
+    groups = {}
+    for i in ids:
+        groups.setdefault(truth[i]["topic"], []).append(i)
+    dropped, cluster = [], {}
+    for members in groups.values():
+        kept = []
+        for i in members:
+            sh = dedup_corpus.shingles(texts[i])
+            best = next((k for k, ks in kept if dedup_corpus.jaccard(sh, ks) >= THRESHOLD), None)
+            if best is None:
+                kept.append((i, sh))
+            else:
+                dropped.append(i)
+                cluster[i] = best
+                cluster[best] = best
+    return {"tool": "exact", "ok": True, "seconds": None, "dropped": dropped, "cluster": cluster}
+
+
 def resolve(cluster):
     """doc -> its cluster's kept id, following chains (a doc matched to a doc that was itself
     matched to another) so that one cluster has one key."""
@@ -364,7 +387,8 @@ def bucket_of(j):
     return None
 
 
-def score_tool(res, truth_j, positives_085, positives_080, reference, reference_confirm, ids, reference_same=None):
+def score_tool(res, truth_j, positives_085, positives_080, reference, reference_confirm, ids, reference_same=None,
+               reference_exact=None):
     cp = res["pairs"]
     lp = res["links"]
     js = [truth_j[p] for p in cp]
@@ -381,9 +405,12 @@ def score_tool(res, truth_j, positives_085, positives_080, reference, reference_
         "merged_below_06": sum(j < 0.6 for j in js),
         "min_merged_j": min(js) if js else None,
     }
-    for key, ref in (("agreement", reference), ("agreement_confirm", reference_confirm), ("agreement_same", reference_same)):
+    mine = set(res["dropped"])
+    for key, ref in (("agreement", reference), ("agreement_confirm", reference_confirm), ("agreement_same", reference_same),
+                     ("agreement_exact", reference_exact)):
         if ref is not None:
-            s[key] = sum((i in res["dropped"]) == (i in ref["dropped"]) for i in ids) / len(ids)
+            theirs = set(ref["dropped"])
+            s[key] = sum((i in mine) == (i in theirs) for i in ids) / len(ids)
     return s
 
 
@@ -409,6 +436,9 @@ ROWS = [  # (key, label)
     ("datasketch-same", "datasketch bxr+confirm"),
     ("datatrove", "datatrove char5"),
     ("datatrove-words", "datatrove words5"),
+    ("datasketch-seed2", "datasketch seed 2"),
+    ("datasketch-confirm-seed2", "ds +confirm seed 2"),
+    ("exact", "exact J (no MinHash)"),
 ]
 
 
@@ -419,7 +449,7 @@ def print_report(report):
           f"char-5 shingles, {PERMS} perms, threshold {THRESHOLD}; MB = 10^6 bytes of UTF-8 text; "
           f"one core ({report['pinned']})")
     cols = ["dropped", "pairs prec", "links prec", "rec J>=.85", "rec J>=.8", "J<0.6", "agree ds", "agree ds+c",
-            "agree bxr", "docs/s", "MB/s"]
+            "agree bxr", "agree exJ", "docs/s", "MB/s"]
     print(f"  {'':<21}" + "".join(f"{x:>11}" for x in cols))
     for key, label in ROWS:
         t = report["tools"].get(key)
@@ -432,13 +462,19 @@ def print_report(report):
         vals = [str(s["dropped"]), fnum(s["precision"], ".4f"), fnum(s["link_precision"], ".4f"),
                 fnum(s["recall_085"], ".4f"), fnum(s["recall_080"], ".4f"), str(s["merged_below_06"]),
                 fnum(s.get("agreement"), ".2%"), fnum(s.get("agreement_confirm"), ".2%"), fnum(s.get("agreement_same"), ".2%"),
-                fnum(t.get("docs_per_s"), ",.0f"), fnum(t.get("mb_per_s"), ".2f")]
+                fnum(s.get("agreement_exact"), ".2%"), fnum(t.get("docs_per_s"), ",.0f"), fnum(t.get("mb_per_s"), ".2f")]
         print(f"  {label:<21}" + "".join(f"{v:>11}" for v in vals))
     print("  links prec: the pairs found (each dropped document and the document kept for it) with true J >= 0.8;"
           " pairs prec: the same over all pairs inside a cluster (two copies of one kept document can be < 0.8 apart);")
     print(f"  recall: share of the true pairs found (in one cluster); J<0.6: pairs inside a cluster with true J < 0.6; "
-          f"agree ds / ds+c / bxr: documents both keep or both drop, vs datasketch (LSH query) / (+confirm) / "
-          f"(winnow's bands x rows, +confirm)")
+          f"agree ds / ds+c / bxr / exJ: documents both keep or both drop, vs datasketch (LSH query) / (+confirm) / "
+          f"(winnow's bands x rows, +confirm) / exact Jaccard in the same order (no MinHash)")
+    tl = report["tools"]
+    if tl.get("datasketch-seed2", {}).get("ok") and tl.get("datasketch-confirm-seed2", {}).get("ok"):
+        print(f"  ceiling: datasketch with other permutations (seed 2) agrees with itself (seed 1) on "
+              f"{fnum(tl['datasketch-seed2']['score'].get('agreement'), '.2%')} of documents "
+              f"({fnum(tl['datasketch-confirm-seed2']['score'].get('agreement_confirm'), '.2%')} with +confirm): "
+              f"near the threshold MinHash decisions depend on the permutations drawn")
     w = report["tools"].get("winnow", {})
     if w.get("ok"):
         d = w.get("dedup_summary") or {}
@@ -535,6 +571,11 @@ def main_bench(a):
                 tools["datasketch-same"] = run_peer(
                     py, "datasketch-same", ["datasketch", c, "--hash", a.datasketch_hash, "--confirm",
                                             "--lsh-params", f"{int(wb['bands'])},{int(wb['rows'])}"], OUT, cpu)
+            # The same tool with other permutations: how far datasketch agrees with itself.
+            tools["datasketch-seed2"] = run_peer(py, "datasketch-seed2",
+                                                 ["datasketch", c, "--hash", a.datasketch_hash, "--seed", "2"], OUT, cpu)
+            tools["datasketch-confirm-seed2"] = run_peer(
+                py, "datasketch-confirm-seed2", ["datasketch", c, "--hash", a.datasketch_hash, "--confirm", "--seed", "2"], OUT, cpu)
             ds = tools["datasketch"]
             bands = ["--bands", str(ds["config"]["bands"]), "--rows", str(ds["config"]["rows"])] if ds.get("ok") else []
             tools["datatrove"] = run_peer(py, "datatrove", ["datatrove", c, "--work", str(OUT / "datatrove-char5"),
@@ -542,6 +583,8 @@ def main_bench(a):
             tools["datatrove-words"] = run_peer(py, "datatrove-words",
                                                 ["datatrove", c, "--work", str(OUT / "datatrove-words"),
                                                  "--tokenizer", "words", *bands], OUT, cpu)
+
+    tools["exact"] = exact_oracle(ids, texts, truth)
 
     # scoring
     log("scoring: exact Jaccard of the pairs inside generated groups and of every clustered pair ...")
@@ -570,9 +613,9 @@ def main_bench(a):
     reference = ok.get("datasketch")
     for k, t in ok.items():
         t["score"] = score_tool(t, tj.j, positives_085, positives_080, reference, ok.get("datasketch-confirm"), ids,
-                                ok.get("datasketch-same"))
-        t["docs_per_s"] = len(ids) / t["seconds"]
-        t["mb_per_s"] = total_bytes / MB / t["seconds"]
+                                ok.get("datasketch-same"), ok.get("exact"))
+        t["docs_per_s"] = len(ids) / t["seconds"] if t.get("seconds") else None
+        t["mb_per_s"] = total_bytes / MB / t["seconds"] if t.get("seconds") else None
     w = ok.get("winnow")
     if w:
         errs = [abs(w["similarity"][d] - tj.j[tuple(sorted((d, w["cluster"][d])))]) for d in w["dropped"]

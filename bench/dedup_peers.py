@@ -51,7 +51,7 @@ def run_datasketch(a):
         hashfunc = xxhash.xxh32_intdigest
     else:
         from datasketch.hashfunc import sha1_hash32 as hashfunc
-    template = MinHash(num_perm=a.perms, hashfunc=hashfunc)
+    template = MinHash(num_perm=a.perms, hashfunc=hashfunc, seed=a.seed)
     perms, scheme = template.permutations, template.scheme
 
     started = time.perf_counter()
@@ -95,7 +95,7 @@ def run_datasketch(a):
     seconds = time.perf_counter() - started
     return {
         "tool": "datasketch", "version": datasketch.__version__,
-        "config": {"num_perm": a.perms, "threshold": a.threshold, "bands": lsh.b, "rows": lsh.r,
+        "config": {"num_perm": a.perms, "threshold": a.threshold, "bands": lsh.b, "rows": lsh.r, "seed": a.seed,
                    "hashfunc": "xxhash.xxh32_intdigest" if a.hash == "xxh32" else "datasketch.hashfunc.sha1_hash32",
                    "scheme": scheme, "confirm": a.confirm,
                    "shingles": "char5 of the normalized text (bench/dedup_corpus.py), the same sets as winnow"},
@@ -240,6 +240,7 @@ def main():
     ap.add_argument("result")
     ap.add_argument("--hash", choices=["xxh32", "sha1"], default="xxh32")
     ap.add_argument("--confirm", action="store_true")
+    ap.add_argument("--seed", type=int, default=1, help="datasketch: MinHash's seed (its permutations)")
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--perms", type=int, default=128)
     ap.add_argument("--work")
