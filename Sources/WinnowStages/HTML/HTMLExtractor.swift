@@ -106,7 +106,7 @@ struct HTMLExtractor: Sendable {
 
     // 1. Lines.
     var lines: [Line] = []
-    var hintCache: [String: HintWords] = [:]
+    var hintCache: [UInt64: (value: String, words: HintWords)] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
     // Two line buffers: the page's text, and the text of chrome elements inside it (an
     // inline share counter must not split or join the paragraph around it).
@@ -354,7 +354,7 @@ struct HTMLExtractor: Sendable {
   /// Whether a node is chrome. Whole words count, and words that start with a hint of six
   /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
   /// "replyNewMessageContainer").
-  func isRemoved(_ node: borrowing HTMLTree.Node, paragraphs: Int, cache: inout [String: HintWords]) -> Bool {
+  func isRemoved(_ node: borrowing HTMLTree.Node, paragraphs: Int, cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
     if isDropTag[Int(node.tag.rawValue)] { return true }
     switch node.tag {
     case .html, .body, .main, .article: return false
@@ -364,11 +364,13 @@ struct HTMLExtractor: Sendable {
     var words = HintWords()
     for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
       let found: HintWords
-      if let cached = cache[attribute.value] {
-        found = cached
+      // Keyed by a byte hash: a String key is hashed through Unicode normalization.
+      let key = attribute.value.byteHash()
+      if let cached = cache[key], cached.value == attribute.value {
+        found = cached.words
       } else {
         found = hintWords(attribute.value)
-        cache[attribute.value] = found
+        cache[key] = (attribute.value, found)
       }
       words.drop = words.drop || found.drop
       words.keep = words.keep || found.keep
@@ -421,10 +423,24 @@ func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout 
 @discardableResult
 func appendCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
   let before = out.count
-  // Runs between spaces are copied whole.
+  // Runs between spaces are copied whole; eight bytes at a time are skipped while none is
+  // below 0x21 (ASCII white space and controls), 0xC2 (NBSP's lead) or 0xE3 (U+3000's).
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let highs: UInt64 = 0x8080_8080_8080_8080
+  let raw = UnsafeRawBufferPointer(bytes)
   var index = 0
   var runStart = 0
   while index <= bytes.count {
+    if index + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      let below = (word &- ones &* 0x21) & ~word & highs
+      let c2 = word ^ (ones &* 0xC2)
+      let e3 = word ^ (ones &* 0xE3)
+      if below | ((c2 &- ones) & ~c2 & highs) | ((e3 &- ones) & ~e3 & highs) == 0 {
+        index += 8
+        continue
+      }
+    }
     var spaceWidth = 0
     if index == bytes.count {
       spaceWidth = 1  // the end: flush the last run
