@@ -47,20 +47,21 @@ public struct RunSummary: Sendable {
   public var inputLengths: [Int: Int] = [:]
   /// Removed lines by "stage/rule", counted for the first `removedLinesPerRule` distinct
   /// lines of each rule (memory stays bounded; the report shows the most frequent).
-  public var removedLines: [String: [String: Int]] = [:]
+  public var removedLineCounts = RemovedLineCounts()
+  public var removedLines: [String: [String: Int]] { removedLineCounts.dictionary }
   public static let removedLinesPerRule = 500
 
   public static func lengthBucket(_ bytes: Int) -> Int {
     bytes <= 0 ? 0 : Int.bitWidth - bytes.leadingZeroBitCount
   }
 
-  mutating func addRemoved(_ batch: [String: [String: Int]]) {
-    for (rule, lines) in batch {
-      var known = removedLines[rule] ?? [:]
-      for (line, count) in lines where known[line] != nil || known.count < Self.removedLinesPerRule {
-        known[line, default: 0] += count
+  /// A batch's counts, merged in order of first appearance (rules by name), so which lines
+  /// make the first `removedLinesPerRule` is the same every run.
+  mutating func addRemoved(_ batch: RemovedLineCounts) {
+    for rule in batch.rules.keys.sorted() {
+      for entry in batch.rules[rule]!.entries {
+        removedLineCounts.add(rule: rule, text: entry.text, hash: entry.hash, count: entry.count, limit: Self.removedLinesPerRule)
       }
-      removedLines[rule] = known
     }
   }
   public var jobs = 1
@@ -146,5 +147,53 @@ func format2(_ value: Double) -> String {
 extension String {
   func padding(_ width: Int) -> String {
     count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+}
+
+/// Removed lines counted per rule, keyed by a byte hash of the text (String keys are hashed
+/// through Unicode normalization, which showed in profiles of short runs), in the order they
+/// were first seen.
+public struct RemovedLineCounts: Sendable {
+  public struct Entry: Sendable {
+    public var text: String
+    public var hash: UInt64
+    public var count: Int
+  }
+
+  struct Rule: Sendable {
+    var index: [UInt64: Int] = [:]
+    var entries: [Entry] = []
+  }
+
+  var rules: [String: Rule] = [:]
+
+  public init() {}
+
+  public var isEmpty: Bool { rules.isEmpty }
+
+  /// Counts a line; a line not yet seen is taken only while its rule has fewer than `limit`.
+  public mutating func add(rule: String, text: String, hash: UInt64? = nil, count: Int = 1, limit: Int = .max) {
+    let key = hash ?? text.byteHash()
+    rules[rule, default: Rule()].add(text: text, hash: key, count: count, limit: limit)
+  }
+
+  public var dictionary: [String: [String: Int]] {
+    rules.mapValues { rule in
+      var lines: [String: Int] = [:]
+      for entry in rule.entries { lines[entry.text, default: 0] += entry.count }
+      return lines
+    }
+  }
+}
+
+extension RemovedLineCounts.Rule {
+  mutating func add(text: String, hash: UInt64, count: Int, limit: Int) {
+    // A hash shared by two different lines (astronomically rare) keeps them apart by text.
+    if let at = index[hash], entries[at].text == text {
+      entries[at].count += count
+    } else if entries.count < limit {
+      if index[hash] == nil { index[hash] = entries.count }
+      entries.append(RemovedLineCounts.Entry(text: text, hash: hash, count: count))
+    }
   }
 }

@@ -56,7 +56,7 @@ public final class Runner: @unchecked Sendable {
     var recordSeconds = 0.0
     var recordBytes = 0
     var inputLengths: [Int: Int] = [:]
-    var removedLines: [String: [String: Int]] = [:]
+    var removedLines = RemovedLineCounts()
     /// A stage that cannot go on (a plugin over its restart limit): the run stops.
     var failure: String?
   }
@@ -565,7 +565,7 @@ public final class Runner: @unchecked Sendable {
       // For the run report: what the document was before, and which lines went.
       result.inputLengths[RunSummary.lengthBucket(original.byteCount), default: 0] += 1
       for line in document.removed {
-        result.removedLines[line.stage + "/" + line.rule, default: [:]][line.text, default: 0] += 1
+        result.removedLines.add(rule: line.stage + "/" + line.rule, text: line.text)
       }
     }
     return result
