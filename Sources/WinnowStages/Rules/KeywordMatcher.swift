@@ -4,6 +4,10 @@
 /// Dictionary hashing in the loop) and compare bytes (ASCII case-insensitively).
 struct KeywordMatcher: Sendable {
   private var firstCharacters: [UInt64] = []
+  /// A second filter on the first two characters (keywords of one character pass it
+  /// through `singleCharacters`): common Korean syllables start many words, few keywords.
+  private var pairs: [UInt64] = []
+  private var singleCharacters: [UInt64] = []
   /// Keywords, folded, grouped by first character.
   private var keywords: [[UInt8]] = []
   /// Open addressing on the first character: `slotScalars[i]` is the character + 1 (0:
@@ -22,6 +26,8 @@ struct KeywordMatcher: Sendable {
     }
     guard !byFirst.isEmpty else { return }
     firstCharacters = [UInt64](repeating: 0, count: 1024)
+    pairs = [UInt64](repeating: 0, count: 1024)
+    singleCharacters = [UInt64](repeating: 0, count: 1024)
     var size = 8
     while size < byFirst.count * 2 { size *= 2 }
     slotMask = size - 1
@@ -29,12 +35,39 @@ struct KeywordMatcher: Sendable {
     slotRanges = [Range<Int>](repeating: 0..<0, count: size)
     for (first, words) in byFirst.sorted(by: { $0.key < $1.key }) {
       firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
+      for word in words {
+        let scalars = Array(String(decoding: word, as: UTF8.self).unicodeScalars.prefix(2))
+        if scalars.count < 2 || scalars[1].value >= 0x10000 {
+          singleCharacters[Int(first >> 6)] |= 1 << (first & 63)
+        } else {
+          let pair = Self.pair(first, scalars[1].value)
+          pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+      }
       var slot = Self.slot(first, mask: slotMask)
       while slotScalars[slot] != 0 { slot = (slot + 1) & slotMask }
       slotScalars[slot] = first + 1
       slotRanges[slot] = self.keywords.count..<(self.keywords.count + words.count)
       self.keywords.append(contentsOf: words)
     }
+  }
+
+  @inline(__always)
+  private static func pair(_ first: UInt32, _ second: UInt32) -> Int {
+    Int(((first &* 0x9E37_79B1) ^ (second &* 0x85EB_CA77)) >> 16) & 0xFFFF
+  }
+
+  /// The character at `index` (ASCII letters folded) and its width; nil for a 4-byte or
+  /// broken sequence.
+  @inline(__always)
+  private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+    let lead = bytes[index]
+    if lead < 0x80 { return (UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead), 1) }
+    if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
+      return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F), 3)
+    }
+    if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
+    return nil
   }
 
   @inline(__always)
@@ -83,7 +116,14 @@ struct KeywordMatcher: Sendable {
           index += 1
           continue
         }
-        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = range(of: scalar) {
+        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0,
+          singleCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
+            || (index + width < bytes.count && Self.scalar(bytes, at: index + width).map { second in
+              let pair = Self.pair(scalar, second.0)
+              return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
+            } == true),
+          let candidates = range(of: scalar)
+        {
           var matched = 0
           var matchedKeyword = -1
           for candidate in candidates {

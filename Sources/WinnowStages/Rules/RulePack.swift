@@ -52,15 +52,16 @@ final class LineRule: @unchecked Sendable {
 }
 
 /// What a line of prose looks like in a language: long enough and ending like a sentence.
+/// Character lists are arrays: a dozen comparisons cost less than hashing a scalar.
 struct BodyShape: Sendable {
   var minChars = 30
   /// Last characters (after closing quotes and brackets) that end a sentence.
-  var endings: Set<Unicode.Scalar> = [".", "!", "?", "。", "！", "？"]
+  var endings: [Unicode.Scalar] = [".", "!", "?", "。", "！", "？"]
   /// Endings of the first body paragraph: stricter, because headlines end in '?', '!' or a
   /// bare verb but almost never in a full stop.
-  var startEndings: Set<Unicode.Scalar> = [".", "。"]
+  var startEndings: [Unicode.Scalar] = [".", "。"]
   /// Closing characters skipped before looking at the ending.
-  var closers: Set<Unicode.Scalar> = ["\"", "'", "”", "’", ")", "）", "」", "』", "]", "»", "〉", "》"]
+  var closers: [Unicode.Scalar] = ["\"", "'", "”", "’", ")", "）", "」", "』", "]", "»", "〉", "》"]
   /// A paragraph may end with a short tail after its last sentence (a byline, "… 했다. 홍길동
   /// 기자"): an ending this many characters from the end still counts.
   var tailAllowance = 12
@@ -69,7 +70,7 @@ struct BodyShape: Sendable {
 
   func isBodyStart(_ line: String, chars: Int) -> Bool { ending(line, chars: chars, startEndings, allowTail: false) }
 
-  private func ending(_ line: String, chars: Int, _ accepted: Set<Unicode.Scalar>, allowTail: Bool) -> Bool {
+  private func ending(_ line: String, chars: Int, _ accepted: [Unicode.Scalar], allowTail: Bool) -> Bool {
     guard chars >= minChars else { return false }
     let scalars = line.unicodeScalars
     var index = scalars.endIndex
@@ -180,11 +181,11 @@ struct RuleLoader {
           switch bodyKey.string ?? "" {
           case "min_chars":
             if let number = bodyValue.int, number >= 1 { pack.body.minChars = number } else { error("expected an integer ≥ 1", bodyValue, "body.min_chars") }
-          case "endings": pack.body.endings = Set(strings(bodyValue, "body.endings").compactMap(\.unicodeScalars.first))
-          case "start_endings": pack.body.startEndings = Set(strings(bodyValue, "body.start_endings").compactMap(\.unicodeScalars.first))
+          case "endings": pack.body.endings = strings(bodyValue, "body.endings").compactMap(\.unicodeScalars.first)
+          case "start_endings": pack.body.startEndings = strings(bodyValue, "body.start_endings").compactMap(\.unicodeScalars.first)
           case "tail_allowance":
             if let number = bodyValue.int, number >= 0 { pack.body.tailAllowance = number } else { error("expected an integer ≥ 0", bodyValue, "body.tail_allowance") }
-          case "closers": pack.body.closers = Set(strings(bodyValue, "body.closers").compactMap(\.unicodeScalars.first))
+          case "closers": pack.body.closers = strings(bodyValue, "body.closers").compactMap(\.unicodeScalars.first)
           default: unknown(bodyKey, ["min_chars", "endings", "start_endings", "closers", "tail_allowance"], "body")
           }
         }
