@@ -27,6 +27,7 @@ import io
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -63,7 +64,8 @@ TARGETS = [  # (key, label, op, threshold)
     ("duplicate_recall", "syndicated copies dropped by dedup", ">=", 0.97),
     ("stories_lost", "distinct stories lost", "<=", 0.005),
     ("f1_vs_peer", "HTML body F1, winnow - trafilatura", ">", 0.0),
-    ("speed_ratio", "HTML MB/s per core, winnow / trafilatura", ">=", 20.0),
+    ("speed_ratio", "HTML MB/s per core in memory, winnow / trafilatura", ">=", 20.0),
+    ("cleaning_speed", "ko-news stages without dedup, MB/s per core", ">=", 20.0),
 ]
 
 
@@ -139,7 +141,18 @@ def tail(path, n=600):
         return ""
 
 
-def run_winnow(winnow, inputs, out_dir, label):
+def run_winnow(winnow, inputs, out_dir, label, repeat=1):
+    """Runs winnow `repeat` times (the output is the same bytes every time; only the timing
+    varies) and keeps the run with the median wall time, with every run's stage seconds."""
+    rows = [run_winnow_once(winnow, inputs, out_dir, label) for _ in range(max(1, repeat))]
+    rows = [r for r in rows if r["exit"] == 0] or rows[-1:]
+    rows.sort(key=lambda r: r["seconds"])
+    row = rows[len(rows) // 2]
+    row["runs"] = [{"seconds": r["seconds"], "stages": r.get("stages")} for r in rows]
+    return row
+
+
+def run_winnow_once(winnow, inputs, out_dir, label):
     out_dir.mkdir(parents=True, exist_ok=True)
     clean, rejects, summary = out_dir / "clean.jsonl", out_dir / "rejects.jsonl", out_dir / "summary.json"
     for p in (clean, rejects, summary):
@@ -158,6 +171,10 @@ def run_winnow(winnow, inputs, out_dir, label):
         log(f"winnow ({label}) exited {rc}: {row['error']}")
     else:
         log(f"winnow ({label}): {wall:.2f} s")
+        try:
+            row["stages"] = {x["name"]: x["seconds"] for x in json.loads(summary.read_text())["stages"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     return row
 
 
@@ -180,6 +197,7 @@ def main():
     ap.add_argument("--pages", type=int, default=generate.DEFAULT_PAGES, help="pages in the set (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help="set seed (default: %(default)s)")
     ap.add_argument("--no-peer", action="store_true", help="skip trafilatura (no .venv/ needed)")
+    ap.add_argument("--repeat", type=int, default=3, help="winnow runs per set; speeds are their medians (default: %(default)s)")
     args = ap.parse_args()
     winnow = Path(args.winnow).resolve()  # relative to the caller's directory
     if not os.access(winnow, os.X_OK):
@@ -198,8 +216,8 @@ def main():
     n_all, n_html = len(truth), sum(1 for t in truth if t["format"] == "html")
 
     # winnow: the whole set, then the HTML sites alone for the HTML speed
-    w_all = run_winnow(winnow, [OUT / "pages"], OUT, "all")
-    w_html = run_winnow(winnow, [OUT / "pages" / s for s in html_sites], OUT / "html-only", "html")
+    w_all = run_winnow(winnow, [OUT / "pages"], OUT, "all", args.repeat)
+    w_html = run_winnow(winnow, [OUT / "pages" / s for s in html_sites], OUT / "html-only", "html", args.repeat)
     for run in (w_all, w_html):
         if run["exit"] != 0:
             notes.append(f"winnow ({run['label']}) failed with exit {run['exit']}: {run.get('error', '')[-300:]} (log: {run['log']})")
@@ -222,15 +240,17 @@ def main():
         if run["exit"] != 0:
             continue
         speed[key] = {"pages_per_s": n / run["seconds"], "mb_per_s": size / MB / run["seconds"]}
-        try:  # winnow's own clock: seconds inside the stages (one job, so CPU-seconds of the stages)
-            stages = json.loads((Path(run["clean"]).parent / "summary.json").read_text())["stages"]
-            st = sum(x["seconds"] for x in stages)
-            # The cleaning issue's figure is for the pipeline without dedup: its stages only.
-            clean = sum(x["seconds"] for x in stages if x["name"] != "dedup")
+        # winnow's own clock: seconds inside the stages (one job, so CPU-seconds of the stages),
+        # the median over the runs. The cleaning issue's figure is for the pipeline without
+        # dedup: its stages only.
+        timed = [r["stages"] for r in run.get("runs", []) if r.get("stages")]
+        if timed:
+            st = statistics.median(sum(t.values()) for t in timed)
+            clean = statistics.median(sum(v for k, v in t.items() if k != "dedup") for t in timed)
             speed[key].update(stage_seconds=st, stage_mb_per_s=size / MB / st if st else None,
-                              cleaning_mb_per_s=size / MB / clean if clean else None)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+                              cleaning_mb_per_s=size / MB / clean if clean else None,
+                              cleaning_pages_per_s=n / clean if clean else None,
+                              cleaning_mb_per_s_runs=[size / MB / sum(v for k, v in t.items() if k != "dedup") for t in timed])
 
     # the peer
     peer, peer_version = None, None
@@ -253,9 +273,14 @@ def main():
             else:
                 notes.append(f"trafilatura peer failed (exit {rc}): {tail(OUT / 'trafilatura.log', 300)}")
 
-    ratio = None
+    # Like for like: trafilatura's figure is its extraction loop over pages already in memory
+    # (after a warm-up page), so winnow's is the time inside its cleaning stages (dedup, which
+    # trafilatura does not do, left out). The whole-run ratio is printed beside it.
+    ratio = whole_ratio = None
     if speed["html"] and peer:
-        ratio = speed["html"]["mb_per_s"] / peer["mb_per_s"]
+        whole_ratio = speed["html"]["mb_per_s"] / peer["mb_per_s"]
+        if speed["html"].get("cleaning_mb_per_s"):
+            ratio = speed["html"]["cleaning_mb_per_s"] / peer["mb_per_s"]
     values = {}
     if res_all:
         values.update(body_precision=res_all["body"]["precision"], body_recall=res_all["body"]["recall"],
@@ -265,6 +290,7 @@ def main():
     if res_html and peer:
         values["f1_vs_peer"] = res_html["body"]["f1"] - peer["score"]["body"]["f1"]
     values["speed_ratio"] = ratio
+    values["cleaning_speed"] = speed["all"].get("cleaning_mb_per_s") if speed["all"] else None
     targets = []
     for key, label, op, threshold in TARGETS:
         v = values.get(key)
@@ -280,7 +306,7 @@ def main():
         "runs": {"all": w_all, "html": w_html}, "speed": speed,
         "score": {"all": res_all, "html": res_html, "txt": res_txt},
         "peer": {"package": "trafilatura", "version": peer_version, "result": peer},
-        "speed_ratio_html": ratio, "targets": targets, "notes": notes,
+        "speed_ratio_html": ratio, "speed_ratio_html_whole_run": whole_ratio, "repeat": args.repeat, "targets": targets, "notes": notes,
         "eval_seconds": time.perf_counter() - started,
     }
     (OUT / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -292,8 +318,8 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
     s = report["set"]
     print()
     print(f"winnow eval: {s['pages']} pages ({s['html_pages']} HTML, {s['txt_pages']} txt; {s['spam_pages']} spam; "
-          f"{s['sites']} sites; seed {s['seed']}), {s['bytes_all'] / MB:.1f} MB; MB = 10^6 bytes; speeds are "
-          "whole runs on one core (wall clock, process start included)")
+          f"{s['sites']} sites; seed {s['seed']}), {s['bytes_all'] / MB:.1f} MB; MB = 10^6 bytes; speeds on one "
+          f"core, winnow's the median of {report.get('repeat', 1)} runs (what each row counts: below the table)")
     cols = ["winnow all", "winnow HTML", "trafilatura HTML"]
     pscore = peer["score"] if peer else None
 
@@ -322,16 +348,22 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
     row("syndicated kept once", lambda r: r["dedup"]["syndicated_kept_once"] if r is not pscore else None)
     row("stories lost", lambda r: r["dedup"]["stories_lost_share"] if r is not pscore else None)
     sp = [speed["all"], speed["html"], {"pages_per_s": peer["pages_per_s"], "mb_per_s": peer["mb_per_s"]} if peer else None]
-    print(f"  {'pages/s per core':<28}" + "".join(f"{fnum(x['pages_per_s'], '.1f') if x else '-':>18}" for x in sp))
-    print(f"  {'MB/s per core':<28}" + "".join(f"{fnum(x['mb_per_s'], '.3f') if x else '-':>18}" for x in sp))
-    print(f"  {'MB/s per core, stages only':<28}" + "".join(f"{fnum(x.get('stage_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
-    print(f"  {'  the same without dedup':<28}" + "".join(f"{fnum(x.get('cleaning_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
-    print(f"  speed ratio (HTML MB/s, winnow / trafilatura): {fnum(ratio, '.1f')}x"
-          + (f"; trafilatura {report['peer']['version']}" if peer else ""))
+    print(f"  {'pages/s per core, whole run':<28}" + "".join(f"{fnum(x['pages_per_s'], '.1f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
+    print(f"  {'MB/s per core, whole run':<28}" + "".join(f"{fnum(x['mb_per_s'], '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
+    print(f"  {'MB/s per core, stages':<28}" + "".join(f"{fnum(x.get('stage_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2]) + f"{'':>18}")
+    print(f"  {'pages/s per core, in memory':<28}" + "".join(f"{fnum(x.get('cleaning_pages_per_s'), '.1f') if x else '-':>18}" for x in sp[:2])
+          + f"{fnum(sp[2]['pages_per_s'], '.1f') if sp[2] else '-':>18}")
+    print(f"  {'MB/s per core, in memory':<28}" + "".join(f"{fnum(x.get('cleaning_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2])
+          + f"{fnum(sp[2]['mb_per_s'], '.3f') if sp[2] else '-':>18}")
+    print("    whole run: wall clock around winnow's process (start-up, the corpus rule's first pass, dedup, manifest);"
+          " stages: time inside all stages; in memory: inside the cleaning stages without dedup for winnow, and"
+          " trafilatura's extraction loop over pages already read (its imports and a warm-up page not counted)")
+    print(f"  speed ratio (HTML MB/s in memory, winnow / trafilatura): {fnum(ratio, '.1f')}x; whole run against the same"
+          f" trafilatura figure: {fnum(report.get('speed_ratio_html_whole_run'), '.1f')}x" + (f"; trafilatura {report['peer']['version']}" if peer else ""))
     print("targets:")
     for t in targets:
         v = t["value"]
-        shown = "-" if v is None else (f"{v:.1f}x" if t["key"] == "speed_ratio" else (str(v) if t["key"] == "emails_left" else f"{v:.4f}"))
+        shown = "-" if v is None else (f"{v:.1f}x" if t["key"] == "speed_ratio" else (str(v) if t["key"] == "emails_left" else (f"{v:.1f}" if t["key"] == "cleaning_speed" else f"{v:.4f}")))
         thr = f"{t['threshold']:g}" + ("x" if t["key"] == "speed_ratio" else "")
         print(f"  {t['name']:<42} {t['op']:>2} {thr:<6} measured {shown:>9}   {'PASS' if t['pass'] else 'FAIL'}")
     if res_all:
