@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import WinnowNative
 
@@ -29,6 +30,9 @@ public final class InputReader: @unchecked Sendable {
   /// Every file opened, in reading order (path as opened, path relative to its input root);
   /// "-" for standard input. The manifest lists and hashes them.
   public private(set) var opened: [(path: String, relative: String)] = []
+  /// Size and SHA-256 of each whole plain file read (txt, html), taken from the bytes as
+  /// read, so the manifest need not read those files a second time.
+  public private(set) var hashed: [String: (size: Int, sha256: String)] = [:]
 
   private var pendingInputs: [String]
   /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
@@ -78,12 +82,13 @@ public final class InputReader: @unchecked Sendable {
         walk.append(top)
         let relative = top.directory.isEmpty ? name : top.directory + "/" + name
         let full = top.root + "/" + relative
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+        // stat (following links, as FileManager.fileExists does), without Foundation's cost.
+        var info = stat()
+        guard stat(full, &info) == 0 else {
           skipped["broken link", default: 0] += 1
           continue
         }
-        if isDirectory.boolValue {
+        if info.st_mode & S_IFMT == S_IFDIR {
           pushDirectory(root: top.root, relative: relative)
           continue
         }
@@ -217,6 +222,7 @@ public final class InputReader: @unchecked Sendable {
       switch readPlainFile(file.path) {
       case .success(let bytes):
         bytesRead += bytes.count
+        hashed[file.path] = (bytes.count, Manifest.hex(SHA256.hash(data: bytes)))
         return ReadItem(document: Document(id: file.relative, source: source, bytes: bytes), drop: nil)
       case .failure(.tooLarge(let size)):
         return ReadItem(document: Document(id: file.relative, source: source), drop: tooLarge(size))

@@ -35,8 +35,18 @@ public enum Manifest {
     (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
   }
 
-  public static func sha256Hex<D: DataProtocol>(_ data: D) -> String {
-    SHA256.hash(data: data).map { String($0, radix: 16).leftPadded(2) }.joined()
+  public static func sha256Hex<D: DataProtocol>(_ data: D) -> String { hex(SHA256.hash(data: data)) }
+
+  /// Lower-case hex of a digest.
+  public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    var out = [UInt8]()
+    out.reserveCapacity(64)
+    let digits = Array("0123456789abcdef".utf8)
+    for byte in digest {
+      out.append(digits[Int(byte >> 4)])
+      out.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Size and SHA-256 of a file, read in 1 MiB pieces.
@@ -62,7 +72,7 @@ public enum Manifest {
         break
       }
     }
-    return (size, hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
+    return (size, hex(hasher.finalize()))
   }
 
   /// The manifest of a finished run.
@@ -76,7 +86,9 @@ public enum Manifest {
       if file.path == "-" {
         inputs.append(["path": "-", "note": "standard input: not hashed"])
       } else {
-        let (size, sha) = try hashFile(file.path)
+        let size: Int
+        let sha: String
+        if let known = summary.inputHashes[file.path] { (size, sha) = known } else { (size, sha) = try hashFile(file.path) }
         inputs.append(["path": file.path, "size": size, "sha256": sha])
       }
     }

@@ -43,6 +43,9 @@ public struct RunSummary: Sendable {
   public var rejectsSHA256 = ""
   /// Every input file read, in order (path as opened, path relative to its input root).
   public var inputFiles: [(path: String, relative: String)] = []
+  /// Sizes and SHA-256 of the input files hashed while they were read (the rest are hashed
+  /// for the manifest afterwards).
+  public var inputHashes: [String: (size: Int, sha256: String)] = [:]
   /// Documents by input size: bucket b holds sizes in [2^b, 2^(b+1)) bytes (0: empty).
   public var inputLengths: [Int: Int] = [:]
   /// Removed lines by "stage/rule", counted for the first `removedLinesPerRule` distinct

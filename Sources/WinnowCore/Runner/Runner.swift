@@ -395,7 +395,7 @@ public final class Runner: @unchecked Sendable {
       for name in stage.stage.counterNames { counts.counters[name] = 0 }
       return counts
     }
-    let progress = ProgressLine(enabled: options.progress, totalBytes: ProgressLine.inputSize(pipeline.input))
+    let progress = ProgressLine(enabled: options.progress, totalBytes: options.progress ? ProgressLine.inputSize(pipeline.input) : nil)
     let phase = corpus == nil ? "cleaning" : "cleaning and signatures"
     var recordSeconds = 0.0
     var recordBytes = 0
@@ -435,6 +435,7 @@ public final class Runner: @unchecked Sendable {
     }
     summary.skippedFiles = reader.skipped
     summary.inputFiles = reader.opened
+    summary.inputHashes = reader.hashed
     summary.peakBatchesInFlight = queue.peakInFlight
     summary.maxBatchesInFlight = queue.maxInFlight
   }

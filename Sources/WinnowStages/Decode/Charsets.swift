@@ -78,8 +78,12 @@ enum Charsets {
     return table
   }()
 
+  /// Canonical names as written ("UTF-8", "CP949"): the lookup every document makes.
+  private static let byName: [String: Charset] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
   /// The charset a label names (case-insensitive, as in `<meta charset>`), if supported.
   static func named(_ label: String) -> Charset? {
+    if let exact = byName[label] { return exact }
     let key = label.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased()
     return byLabel[key] ?? byLabel[key.replacingOccurrences(of: "_", with: "-")]
   }
