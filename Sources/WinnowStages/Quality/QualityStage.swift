@@ -98,9 +98,29 @@ struct QualityStage: DocumentStage {
     // Space-separated tokens holding a letter or digit: each holds at least one ICU word.
     var alnumTokens = 0
     var tokenHasAlnum = false
-    for scalar in text.unicodeScalars {
+    // Decoded from the UTF-8 bytes here (the text is valid UTF-8): cheaper than the
+    // String's scalar iterator.
+    var utf8Text = text
+    utf8Text.withUTF8 { bytes in
+    var offset = 0
+    while offset < bytes.count {
+      let lead = bytes[offset]
+      let value: UInt32
+      if lead < 0x80 {
+        value = UInt32(lead)
+        offset += 1
+      } else if lead < 0xE0 {
+        value = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[offset + 1] & 0x3F)
+        offset += 2
+      } else if lead < 0xF0 {
+        value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6) | UInt32(bytes[offset + 2] & 0x3F)
+        offset += 3
+      } else {
+        value = (UInt32(lead & 0x07) << 18) | (UInt32(bytes[offset + 1] & 0x3F) << 12) | (UInt32(bytes[offset + 2] & 0x3F) << 6)
+          | UInt32(bytes[offset + 3] & 0x3F)
+        offset += 4
+      }
       chars += 1
-      let value = scalar.value
       if value == 0x20 || value == 0x0A || value == 0x09 {
         if lastWasEnd { sentences += 1; lastWasEnd = false }
         if tokenHasAlnum { alnumTokens += 1; tokenHasAlnum = false }
@@ -124,13 +144,14 @@ struct QualityStage: DocumentStage {
         tokenHasAlnum = true
         if t.script == .hangul || t.script == .any { scriptLetters += 1 }
       case 0x80...:
-        if scalar.properties.isAlphabetic {
+        if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic {
           letters += 1
           tokenHasAlnum = true
           if t.script.contains(value) { scriptLetters += 1 }
         }
       default: break
       }
+    }
     }
     if lastWasEnd { sentences += 1 }
     if tokenHasAlnum { alnumTokens += 1 }

@@ -65,9 +65,8 @@ struct SpamStage: DocumentStage {
 
   /// A line is spam with `lineMinKeywords` different keywords (one word repeated is news
   /// about it: "카지노 매출 … 카지노 입장객"), or one keyword on a short non-prose line.
-  func classify(_ line: Substring) -> (Kind, hits: Int) {
+  func classify(_ line: Substring, chars: Int) -> (Kind, hits: Int) {
     let (count, distinct) = hits(line)
-    let chars = line.scalarCount
     if distinct >= rules.lineMinKeywords { return (.keyword, count) }
     if count >= 1, chars <= rules.shortLineChars, !shape.isBody(String(line), chars: chars) { return (.keyword, count) }
     if chars >= 20, Self.urlShare(line) > maxURLShare { return (.links, count) }
@@ -82,13 +81,15 @@ struct SpamStage: DocumentStage {
     var totalChars = 0
     var totalHits = 0
     var removedLines = 0
+    var keptChars = 0
     for line in lines {
       let chars = line.scalarCount
       totalChars += chars
-      let (kind, count) = classify(line)
+      let (kind, count) = classify(line, chars: chars)
       totalHits += count
       if kind == .none {
         kept.append(line)
+        keptChars += chars
       } else {
         spamChars += chars
         removedLines += 1
@@ -101,7 +102,7 @@ struct SpamStage: DocumentStage {
       let line = document.removed[index]
       let chars = line.text.scalarCount
       totalChars += chars
-      let (kind, count) = classify(line.text[...])
+      let (kind, count) = classify(line.text[...], chars: chars)
       totalHits += count
       if kind != .none {
         spamChars += chars
@@ -111,7 +112,6 @@ struct SpamStage: DocumentStage {
     }
     document.count("spam_lines", removedLines)
     let share = Double(spamChars) / Double(max(1, totalChars))
-    let keptChars = kept.reduce(0) { $0 + $1.scalarCount }
     // Mostly spam: by share of the whole page, or keywords all over and less than half of
     // the text left once spam lines are out.
     if share > maxSpamShare || (totalHits >= minKeywordDocument && Double(keptChars) < Double(textChars) * 0.5) {
