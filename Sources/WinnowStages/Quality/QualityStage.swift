@@ -238,18 +238,14 @@ struct QualityStage: DocumentStage {
     guard items.count > 1 else { return nil }
     // Byte hashes: Swift's String hashing normalizes first, which is slow and not needed on
     // text `normalize` has already made NFC.
-    var seen = Set<UInt64>()
-    var duplicateItems = 0
-    var duplicateChars = 0
-    var totalChars = 0
-    for item in items {
-      let count = item.scalarCount
-      totalChars += count
-      if !seen.insert(item.byteHash()).inserted {
-        duplicateItems += 1
-        duplicateChars += count
-      }
-    }
+    var seen = Set<UInt64>(minimumCapacity: items.count)
+    var duplicates: [Int] = []
+    for (index, item) in items.enumerated() where !seen.insert(item.byteHash()).inserted { duplicates.append(index) }
+    // Characters are counted only when something repeats (most texts: nothing does).
+    guard !duplicates.isEmpty else { return nil }
+    let duplicateItems = duplicates.count
+    let duplicateChars = duplicates.reduce(0) { $0 + items[$1].scalarCount }
+    let totalChars = items.reduce(0) { $0 + $1.scalarCount }
     let itemRatio = Double(duplicateItems) / Double(items.count)
     if itemRatio > maxRatio { return fail("max_duplicate_\(what)_ratio", percent(itemRatio), percent(maxRatio)) }
     let charRatio = Double(duplicateChars) / Double(max(1, totalChars))
