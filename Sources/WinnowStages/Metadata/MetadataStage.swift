@@ -74,7 +74,8 @@ struct MetadataStage: DocumentStage {
       document.meta.title = title
     }
     if let title = document.meta.title {
-      for index in lines.indices where lines[index] == title[...] {
+      // Bytes compared: the text is NFC already, and String == compares canonically (slowly).
+      for index in lines.indices where lines[index].utf8.elementsEqual(title.utf8) {
         drop.insert(index)
         document.removed.append(RemovedLine(stage: "metadata", rule: "headline", text: title, zone: .body))
       }
