@@ -100,6 +100,99 @@ size_t winnow_shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t
   return shingles;
 }
 
+// ---- xxHash32 (for datasketch-compatible signatures: the bench's datasketch hashes with it) ----
+
+static const uint32_t YP1 = 0x9E3779B1U;
+static const uint32_t YP2 = 0x85EBCA77U;
+static const uint32_t YP3 = 0xC2B2AE3DU;
+static const uint32_t YP4 = 0x27D4EB2FU;
+static const uint32_t YP5 = 0x165667B1U;
+
+static inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+static inline uint32_t yround(uint32_t acc, uint32_t input) {
+  acc += input * YP2;
+  acc = rotl32(acc, 13);
+  return acc * YP1;
+}
+
+uint32_t winnow_xxh32(const void *data, size_t length, uint32_t seed) {
+  const uint8_t *p = (const uint8_t *)data;
+  const uint8_t *end = p + length;
+  uint32_t h;
+  if (length >= 16) {
+    const uint8_t *limit = end - 16;
+    uint32_t v1 = seed + YP1 + YP2, v2 = seed + YP2, v3 = seed, v4 = seed - YP1;
+    do {
+      v1 = yround(v1, read32(p));
+      v2 = yround(v2, read32(p + 4));
+      v3 = yround(v3, read32(p + 8));
+      v4 = yround(v4, read32(p + 12));
+      p += 16;
+    } while (p <= limit);
+    h = rotl32(v1, 1) + rotl32(v2, 7) + rotl32(v3, 12) + rotl32(v4, 18);
+  } else {
+    h = seed + YP5;
+  }
+  h += (uint32_t)length;
+  while (p + 4 <= end) {
+    h += read32(p) * YP3;
+    h = rotl32(h, 17) * YP4;
+    p += 4;
+  }
+  while (p < end) {
+    h += (uint32_t)(*p) * YP5;
+    h = rotl32(h, 11) * YP1;
+    p++;
+  }
+  h ^= h >> 15;
+  h *= YP2;
+  h ^= h >> 13;
+  h *= YP3;
+  h ^= h >> 16;
+  return h;
+}
+
+size_t winnow_shingle_hashes_xxh32(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
+                                   uint64_t *out) {
+  if (count == 0) return 0;
+  if (count < (size_t)n) {
+    out[0] = winnow_xxh32(bytes + starts[0], (size_t)(starts[count] - trim - starts[0]), 0);
+    return 1;
+  }
+  size_t shingles = count - (size_t)n + 1;
+  for (size_t k = 0; k < shingles; k++) {
+    out[k] = winnow_xxh32(bytes + starts[k], (size_t)(starts[k + (size_t)n] - trim - starts[k]), 0);
+  }
+  return shingles;
+}
+
+// ---- affine32 MinHash (datasketch 2.0's default scheme) ----
+//
+// Each 32-bit hash is mixed once by MurmurHash3's 32-bit finalizer, then permutation j maps
+// it to a[j]·x + b[j] mod 2^32 (a[j] odd: a bijection). Plain loops: the compiler vectorises
+// the per-permutation multiply-add-min.
+
+static inline uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6BU;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35U;
+  h ^= h >> 16;
+  return h;
+}
+
+void winnow_minhash_update_affine32(const uint64_t *hashes, size_t count, const uint32_t *a, const uint32_t *b,
+                                    size_t perms, uint32_t *mins) {
+  for (size_t i = 0; i < count; i++) {
+    const uint32_t x = fmix32((uint32_t)hashes[i]);
+    for (size_t j = 0; j < perms; j++) {
+      const uint32_t v = a[j] * x + b[j];
+      mins[j] = v < mins[j] ? v : mins[j];
+    }
+  }
+}
+
 // ---- MinHash ----
 //
 // (a·h + b) mod p with p = 2^61 − 1, a, h < p, in 32-bit halves so that it vectorises:

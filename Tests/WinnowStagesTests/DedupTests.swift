@@ -102,6 +102,54 @@ import WinnowTestSupport
     #expect(hashes.isEmpty)
   }
 
+  /// xxHash32's published values (the same as Python's xxhash.xxh32_intdigest).
+  @Test func xxHash32MatchesItsReferenceValues() {
+    for (text, expected) in [("", UInt32(46_947_589)), ("a", 1_426_945_110), ("abc", 852_579_327),
+                             ("Nobody inspects the spammish repetition", 3_794_352_943), ("한국어 문장", 1_953_505_296)] {
+      #expect(winnow_xxh32(Array(text.utf8), text.utf8.count, 0) == expected, "\(text)")
+    }
+  }
+
+  /// With affine32, mt19937 and xxh32, signatures are datasketch 2.0's: the permutations are
+  /// numpy's RandomState(1) draws and the values are those datasketch printed for this text
+  /// (MinHash(num_perm=128, hashfunc=xxhash.xxh32_intdigest, seed=1), update_batch over the
+  /// char-5 shingles, UTF-8, of the text without its spaces, as the default normalization
+  /// gives winnow).
+  @Test func datasketchCompatibleSignaturesMatchDatasketch() throws {
+    let hasher = MinHasher(perms: 128, seed: 1, scheme: .affine32, generator: .mt19937)
+    #expect(Array(hasher.a32.prefix(4)) == [3_582_191_691, 4_270_784_983, 1_892_572_953, 3_715_639_441])
+    #expect(Array(hasher.b32.prefix(4)) == [214_548_472, 3_287_733_501, 2_301_657_549, 194_758_406])
+    let shingler = try Shingler(settings: ShingleSettings())
+    var text = NormalizedText()
+    var hashes: [UInt64] = []
+    shingler.normalize("시는 24일 시청에서 기자회견을 열고 심야버스 노선을 늘리겠다고 밝혔다", into: &text)
+    shingler.hashes(text, with: .xxh32, into: &hashes)
+    var mins: [UInt64] = []
+    var out: [UInt8] = []
+    hasher.signature(hashes, mins: &mins, into: &out)
+    let values = out.withUnsafeBytes { raw in (0..<128).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
+    #expect(Array(values.prefix(8)) == [144_496_500, 85_691_451, 137_401_821, 96_108_858, 93_514_563, 384_515_717, 109_147_318, 52_731_532])
+    #expect(values[127] == 55_319_077)
+    // The default scheme draws other permutations and gives other values.
+    var other: [UInt8] = []
+    MinHasher(perms: 128, seed: 1).signature(hashes, mins: &mins, into: &other)
+    #expect(other != out)
+  }
+
+  @Test func mt19937NeedsAffine32AndA32BitSeed() throws {
+    for (options, message) in [(["generator": OptionValue.string("mt19937")], "needs permutation"),
+                               (["generator": .string("mt19937"), "permutation": .string("affine32"), "seed": .int(1 << 33)], "up to 4294967295")] {
+      var values = StageOptions.defaults(for: DedupConfig.options).values
+      for (key, value) in options { values[key] = value }
+      do {
+        _ = try DedupConfig(options: StageOptions(values))
+        Issue.record("expected an error for \(options)")
+      } catch {
+        #expect(error.message.contains(message) || error.message.contains("mt19937"), "\(error.message)")
+      }
+    }
+  }
+
   @Test func wordShinglesUseICUWords() throws {
     var settings = ShingleSettings()
     settings.unit = .word

@@ -105,14 +105,17 @@ struct BoilerplateStage: DocumentStage {
     var lines = Self.lines(of: text, shape: pack.body)
     classify(&lines, group: corpus.map { _ in CorpusLineCounts.group(of: document) })
     var kept: [Substring] = []
+    // Counted per rule, then one counter each (not a "rule:" string made per removed line).
+    var perRule: [(rule: String, count: Int)] = []
     for line in lines {
       if let rule = line.rule {
         document.removed.append(RemovedLine(stage: "boilerplate", rule: rule, text: String(line.text), zone: line.zone))
-        document.count("rule:" + rule)
+        if let at = perRule.firstIndex(where: { $0.rule == rule }) { perRule[at].count += 1 } else { perRule.append((rule, 1)) }
       } else {
         kept.append(line.text)
       }
     }
+    for (rule, count) in perRule { document.count("rule:" + rule, count) }
     document.audit = document.audit || audit
     document.text = kept.joined(separator: "\n\n")
     if kept.isEmpty { return .drop("empty", detail: "every line was boilerplate") }

@@ -36,7 +36,12 @@ struct DedupConfig: StageConfig {
     OptionSpec("false_positive_weight", .double(0...1), default: .double(0.05),
                "when choosing bands and rows: weight of false positives (false negatives get 1 minus it); low, because every candidate pair is confirmed before it links documents"),
     OptionSpec("seed", .int(0...Int.max), default: .int(1), "seed of the generator that draws the permutations"),
-    OptionSpec("generator", .choice(["splitmix64"]), default: .string("splitmix64"), "generator that draws the permutations' a and b"),
+    OptionSpec("generator", .choice(PermutationGenerator.allCases.map(\.rawValue)), default: .string("splitmix64"),
+               "generator that draws the permutations' a and b: splitmix64, or mt19937 (numpy's RandomState(seed), as datasketch draws them; needs permutation: affine32)"),
+    OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("mersenne61"),
+               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32"),
+    OptionSpec("hash", .choice(ShingleHash.allCases.map(\.rawValue)), default: .string("xxh64"),
+               "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), or xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch)"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
                "confirm candidates by the exact Jaccard similarity of their shingle sets when both have at most this many shingles (0: always by the signatures' estimate); the sets go to a scratch file, 4 bytes per shingle"),
     OptionSpec("keep", .choice(KeepPolicy.allCases.map(\.rawValue)), default: .string("first"),
@@ -51,6 +56,9 @@ struct DedupConfig: StageConfig {
   let bands: Int
   let rows: Int
   let seed: UInt64
+  let generator: PermutationGenerator
+  let permutation: PermutationScheme
+  let hash: ShingleHash
   let keep: KeepPolicy
   let exactJaccardMaxShingles: Int
 
@@ -90,6 +98,15 @@ struct DedupConfig: StageConfig {
     self.bands = bands
     self.rows = rows
     seed = UInt64(options.int("seed"))
+    generator = PermutationGenerator(rawValue: options.string("generator"))!
+    permutation = PermutationScheme(rawValue: options.string("permutation"))!
+    hash = ShingleHash(rawValue: options.string("hash"))!
+    if generator == .mt19937, permutation != .affine32 {
+      throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: mersenne61 use splitmix64")
+    }
+    if generator == .mt19937, seed > UInt64(UInt32.max) {
+      throw OptionError(option: "seed", "mt19937 takes a seed up to 4294967295 (numpy's RandomState), not \(seed)")
+    }
     keep = KeepPolicy(rawValue: options.string("keep"))!
     exactJaccardMaxShingles = near ? options.int("exact_jaccard_max_shingles") : 0
   }
@@ -114,7 +131,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
   init(config: DedupConfig) throws(NativeError) {
     self.config = config
     shingler = try Shingler(settings: config.shingles)
-    hasher = MinHasher(perms: config.perms, seed: config.seed)
+    hasher = MinHasher(perms: config.perms, seed: config.seed, scheme: config.permutation, generator: config.generator)
   }
 
   /// The settings that shape the records and buckets; files written with other ones are
@@ -123,7 +140,8 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     let c = config
     return [
       "format=2", "shingle=\(c.shingles.shingleName)", "normalize=\(c.shingles.normalizeNames.joined(separator: ","))",
-      "perms=\(c.perms)", "seed=\(c.seed)", "generator=splitmix64", "hash=xxh64", "exact_jaccard_max_shingles=\(c.exactJaccardMaxShingles)",
+      "perms=\(c.perms)", "seed=\(c.seed)", "generator=\(c.generator.rawValue)", "permutation=\(c.permutation.rawValue)",
+      "hash=\(c.hash.rawValue)", "exact_jaccard_max_shingles=\(c.exactJaccardMaxShingles)",
       "bands=\(c.bands)", "rows=\(c.rows)", "threshold=\(c.threshold)", "exact=\(c.exact)", "near=\(c.near)",
     ].joined(separator: "\n")
   }
@@ -139,7 +157,7 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     var normalized = NormalizedText()
     let scalars = shingler.normalize(text, into: &normalized)
     var hashes: [UInt64] = []
-    if config.near { shingler.hashes(normalized, into: &hashes) }
+    if config.near { shingler.hashes(normalized, with: config.hash, into: &hashes) }
     let (low, high) = Shingler.exactHash(normalized)
     DedupRecord.appendUInt64(ordinal, to: &buffer)
     DedupRecord.appendUInt64(low, to: &buffer)

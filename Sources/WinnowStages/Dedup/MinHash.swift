@@ -1,33 +1,91 @@
 import Foundation
 import CMinHash
 
-/// MinHash with permutations (a·h + b) mod (2^61 − 1) over 64-bit shingle hashes (xxHash64),
-/// a and b drawn from SplitMix64 seeded by the configuration's `seed`. Signatures keep the low
-/// 32 bits of each minimum.
+/// How each permutation maps a shingle hash.
+enum PermutationScheme: String, CaseIterable, Sendable {
+  /// (a·h + b) mod (2^61 − 1) over 64-bit hashes, the low 32 bits of each minimum kept.
+  case mersenne61
+  /// datasketch 2.0's default ("affine32"): x = fmix32(h), then a·x + b mod 2^32, a odd.
+  case affine32
+}
+
+/// What draws the permutations' a and b.
+enum PermutationGenerator: String, CaseIterable, Sendable {
+  case splitmix64
+  /// MT19937 seeded as numpy's RandomState(seed), drawing a then b as datasketch 2.0 does
+  /// for affine32: the same permutations, so the same signatures.
+  case mt19937
+}
+
+/// The hash of a shingle's UTF-8 bytes.
+enum ShingleHash: String, CaseIterable, Sendable {
+  case xxh64, xxh32
+}
+
+/// MinHash signatures. By default: permutations (a·h + b) mod (2^61 − 1) over 64-bit shingle
+/// hashes (xxHash64), a and b drawn from SplitMix64 seeded by the configuration's `seed`, the
+/// low 32 bits of each minimum kept. With `affine32` (and `mt19937`, `xxh32`) the signatures
+/// are datasketch 2.0's, value for value.
 struct MinHasher: Sendable {
   static let prime: UInt64 = (1 << 61) - 1
 
   let perms: Int
+  let scheme: PermutationScheme
   let a: [UInt64]
   let b: [UInt64]
+  let a32: [UInt32]
+  let b32: [UInt32]
 
-  init(perms: Int, seed: UInt64) {
+  init(perms: Int, seed: UInt64, scheme: PermutationScheme = .mersenne61, generator: PermutationGenerator = .splitmix64) {
     self.perms = perms
-    var generator = SplitMix64(seed: seed)
+    self.scheme = scheme
     var a: [UInt64] = []
     var b: [UInt64] = []
-    for _ in 0..<perms {
-      // a in 1..<p (never 0, which would map everything to b), b in 0..<p.
-      a.append(1 + generator.next() % (Self.prime - 1))
-      b.append(generator.next() % Self.prime)
+    var a32: [UInt32] = []
+    var b32: [UInt32] = []
+    switch (scheme, generator) {
+    case (.mersenne61, _):
+      var generator = SplitMix64(seed: seed)
+      for _ in 0..<perms {
+        // a in 1..<p (never 0, which would map everything to b), b in 0..<p.
+        a.append(1 + generator.next() % (Self.prime - 1))
+        b.append(generator.next() % Self.prime)
+      }
+    case (.affine32, .splitmix64):
+      var generator = SplitMix64(seed: seed)
+      for _ in 0..<perms {
+        a32.append(UInt32(truncatingIfNeeded: generator.next()) | 1)  // odd: a bijection mod 2^32
+        b32.append(UInt32(truncatingIfNeeded: generator.next()))
+      }
+    case (.affine32, .mt19937):
+      // numpy: a = randint(0, 2^31, perms, uint32) * 2 + 1, then b = randint(0, 2^32, perms,
+      // uint32). The first is the generator's word masked to 31 bits (never rejected), the
+      // second the word itself.
+      var generator = MT19937(seed: UInt32(truncatingIfNeeded: seed))
+      for _ in 0..<perms { a32.append((generator.next() & 0x7FFF_FFFF) &* 2 &+ 1) }
+      for _ in 0..<perms { b32.append(generator.next()) }
     }
     self.a = a
     self.b = b
+    self.a32 = a32
+    self.b32 = b32
   }
 
   /// The signature of a set of shingle hashes, appended to `out` as `perms` little-endian
   /// UInt32s; all ones when there are no shingles.
   func signature(_ hashes: [UInt64], mins: inout [UInt64], into out: inout [UInt8]) {
+    if scheme == .affine32 {
+      var mins32 = [UInt32](repeating: .max, count: perms)
+      if !hashes.isEmpty {
+        hashes.withUnsafeBufferPointer { h in
+          mins32.withUnsafeMutableBufferPointer { m in
+            winnow_minhash_update_affine32(h.baseAddress, h.count, a32, b32, perms, m.baseAddress)
+          }
+        }
+      }
+      for value in mins32 { append(value, to: &out) }
+      return
+    }
     if mins.count != perms { mins = [UInt64](repeating: .max, count: perms) } else {
       for index in 0..<perms { mins[index] = .max }
     }
@@ -38,13 +96,15 @@ struct MinHasher: Sendable {
         }
       }
     }
-    for value in mins {
-      let low = UInt32(truncatingIfNeeded: value)
-      out.append(UInt8(truncatingIfNeeded: low))
-      out.append(UInt8(truncatingIfNeeded: low >> 8))
-      out.append(UInt8(truncatingIfNeeded: low >> 16))
-      out.append(UInt8(truncatingIfNeeded: low >> 24))
-    }
+    for value in mins { append(UInt32(truncatingIfNeeded: value), to: &out) }
+  }
+
+  @inline(__always)
+  private func append(_ value: UInt32, to out: inout [UInt8]) {
+    out.append(UInt8(truncatingIfNeeded: value))
+    out.append(UInt8(truncatingIfNeeded: value >> 8))
+    out.append(UInt8(truncatingIfNeeded: value >> 16))
+    out.append(UInt8(truncatingIfNeeded: value >> 24))
   }
 
   /// Share of equal positions: the estimate of the Jaccard similarity of two signatures.
@@ -129,5 +189,41 @@ enum LSHParameters {
       exponent >>= 1
     }
     return result
+  }
+}
+
+/// MT19937 (Matsumoto and Nishimura 1998), seeded as numpy's RandomState(seed) seeds it
+/// (init_genrand), 32-bit outputs: the generator datasketch draws its permutations from.
+struct MT19937 {
+  private var state = [UInt32](repeating: 0, count: 624)
+  private var index = 624
+
+  init(seed: UInt32) {
+    state[0] = seed
+    for position in 1..<624 {
+      let previous = state[position - 1]
+      state[position] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(position)
+    }
+  }
+
+  mutating func next() -> UInt32 {
+    if index >= 624 { twist() }
+    var y = state[index]
+    index += 1
+    y ^= y >> 11
+    y ^= (y << 7) & 0x9D2C_5680
+    y ^= (y << 15) & 0xEFC6_0000
+    y ^= y >> 18
+    return y
+  }
+
+  private mutating func twist() {
+    for position in 0..<624 {
+      let y = (state[position] & 0x8000_0000) | (state[(position + 1) % 624] & 0x7FFF_FFFF)
+      var value = state[(position + 397) % 624] ^ (y >> 1)
+      if y & 1 != 0 { value ^= 0x9908_B0DF }
+      state[position] = value
+    }
+    index = 0
   }
 }

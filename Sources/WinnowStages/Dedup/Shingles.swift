@@ -189,8 +189,9 @@ struct Shingler: Sendable {
     out.starts = starts
   }
 
-  /// xxHash64 of every shingle of `text` (distinct shingles may repeat: MinHash does not care).
-  func hashes(_ text: NormalizedText, into out: inout [UInt64]) {
+  /// xxHash64 (or xxHash32) of every shingle of `text` (distinct shingles may repeat: MinHash
+  /// does not care).
+  func hashes(_ text: NormalizedText, with hash: ShingleHash = .xxh64, into out: inout [UInt64]) {
     let units = text.count
     let needed = max(1, units - settings.size + 1)
     if out.count < needed { out = [UInt64](repeating: 0, count: needed) }
@@ -198,7 +199,9 @@ struct Shingler: Sendable {
     let written = text.bytes.withUnsafeBufferPointer { bytes in
       text.starts.withUnsafeBufferPointer { starts in
         out.withUnsafeMutableBufferPointer { hashes in
-          winnow_shingle_hashes(bytes.baseAddress, starts.baseAddress, units, Int32(settings.size), trim, hashes.baseAddress)
+          hash == .xxh64
+            ? winnow_shingle_hashes(bytes.baseAddress, starts.baseAddress, units, Int32(settings.size), trim, hashes.baseAddress)
+            : winnow_shingle_hashes_xxh32(bytes.baseAddress, starts.baseAddress, units, Int32(settings.size), trim, hashes.baseAddress)
         }
       }
     }
