@@ -49,6 +49,7 @@ import peer_venv  # noqa: E402
 OUT = Path("out/bench-dedup")
 OUT_MEMORY = Path("out/bench-dedup-memory")
 PIPELINE = "bench/dedup.yaml"
+PIPELINE_DATASKETCH = "bench/dedup-datasketch.yaml"
 MB = 1_000_000
 THRESHOLD = 0.8
 PERMS = 128
@@ -66,6 +67,7 @@ TARGETS = [  # (key, label, op, threshold)
     ("agreement", "agreement with datasketch (LSH query)", ">=", 0.99),
     ("agreement_confirm", "agreement with datasketch (+confirm)", ">=", 0.99),
     ("agreement_same", "agreement with datasketch (winnow's bands, +confirm)", ">=", 0.99),
+    ("agreement_ds_mode", "agreement with datasketch (+confirm), winnow in datasketch's scheme", ">=", 0.99),
     ("signature_mb_s", "signature MB/s per core", ">=", 25),
     ("ratio_datasketch", "docs/s vs datasketch (one core)", ">=", 30),
     ("ratio_datatrove", "docs/s vs datatrove (one core)", ">=", 30),
@@ -159,24 +161,24 @@ def winnow_has_dedup(winnow):
     return None
 
 
-def run_winnow(winnow, corpus, out, repeat, cpu, jobs=1):
+def run_winnow(winnow, corpus, out, repeat, cpu, jobs=1, pipeline=PIPELINE, name="winnow"):
     """winnow's clusters from its output and rejects; None-filled result with "error" if it failed."""
-    kept_path, rej_path, summary_path = out / "winnow.jsonl", out / "winnow-rejects.jsonl", out / "winnow-summary.json"
-    cmd = [str(winnow), "run", PIPELINE, "--input", str(corpus), "--output", str(kept_path), "--rejects",
+    kept_path, rej_path, summary_path = out / f"{name}.jsonl", out / f"{name}-rejects.jsonl", out / f"{name}-summary.json"
+    cmd = [str(winnow), "run", pipeline, "--input", str(corpus), "--output", str(kept_path), "--rejects",
            str(rej_path), "--jobs", str(jobs), "--quiet", "--summary-json", str(summary_path)]
-    res = {"tool": "winnow", "command": " ".join(cmd), "runs": [], "ok": False}
+    res = {"tool": name, "command": " ".join(cmd), "runs": [], "ok": False}
     for n in range(repeat):
         for p in (kept_path, rej_path, summary_path):
             p.unlink(missing_ok=True)
         os.sync()
-        rc, seconds, rss = run_measured(cmd, out / "winnow.log", cpu)
+        rc, seconds, rss = run_measured(cmd, out / f"{name}.log", cpu)
         if rc != 0:
-            res["error"] = f"exit code {rc}: {tail(out / 'winnow.log')}"
+            res["error"] = f"exit code {rc}: {tail(out / f'{name}.log')}"
             return res
         summary = json.loads(summary_path.read_text())
         res["runs"].append({"wall_seconds": seconds, "seconds": summary.get("seconds"), "peak_rss": rss,
                             "dedup": summary.get("dedup")})
-        log(f"winnow run {n + 1}/{repeat}: {seconds:.2f} s wall, peak RSS {rss / MB:.0f} MB")
+        log(f"{name} run {n + 1}/{repeat}: {seconds:.2f} s wall, peak RSS {rss / MB:.0f} MB")
     res["summary"] = summary
     res["seconds"] = statistics.median(r["wall_seconds"] for r in res["runs"])
     res["peak_rss"] = max(r["peak_rss"] for r in res["runs"])
@@ -431,6 +433,7 @@ def histogram(truth_j, tools):
 
 ROWS = [  # (key, label)
     ("winnow", "winnow"),
+    ("winnow-ds", "winnow, datasketch's"),
     ("datasketch", "datasketch"),
     ("datasketch-confirm", "datasketch +confirm"),
     ("datasketch-same", "datasketch bxr+confirm"),
@@ -552,6 +555,8 @@ def main_bench(a):
         tools["winnow"] = run_winnow(a.winnow, corpus, OUT, a.repeat, cpu)
         if not tools["winnow"]["ok"]:
             log(f"winnow failed: {tools['winnow']['error']}")
+        # The same stage configured to compute datasketch's own signatures and bands.
+        tools["winnow-ds"] = run_winnow(a.winnow, corpus, OUT, 1, cpu, pipeline=PIPELINE_DATASKETCH, name="winnow-ds")
 
     versions = {}
     if not a.no_peers:
@@ -650,6 +655,7 @@ def main_bench(a):
     values = {
         "link_precision": wv("link_precision"), "recall_085": wv("recall_085"), "merged_below_06": wv("merged_below_06"),
         "agreement": wv("agreement"), "agreement_confirm": wv("agreement_confirm"), "agreement_same": wv("agreement_same"),
+        "agreement_ds_mode": ok["winnow-ds"]["score"].get("agreement_confirm") if "winnow-ds" in ok else None,
         "signature_mb_s": w.get("signature_mb_s") if w else None,
         "ratio_datasketch": ratios.get("datasketch"),
         "ratio_datatrove": min(dt_ratios) if dt_ratios else None,  # against the faster datatrove run
