@@ -104,3 +104,50 @@ struct RulesStageTests {
     }
   }
 }
+
+/// `KeywordMatcher` against a plain search: at each character, the longest keyword that
+/// starts there (ASCII letters folded) counts once and the search goes on after it.
+@Suite struct KeywordMatcherTests {
+  static func naive(_ keywords: [String], _ line: String) -> (occurrences: Int, distinct: Int) {
+    func fold(_ s: String) -> [UInt8] { s.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 } }
+    let words = keywords.filter { !$0.isEmpty && ($0.unicodeScalars.first?.value ?? 0) < 0x10000 }.map(fold)
+    let bytes = fold(line)
+    var count = 0
+    var seen: [[UInt8]] = []
+    var index = 0
+    while index < bytes.count {
+      // Only at character starts.
+      if bytes[index] & 0xC0 == 0x80 { index += 1; continue }
+      let longest = words.filter { bytes[index...].starts(with: $0) }.max { $0.count < $1.count }
+      if let longest {
+        count += 1
+        if !seen.contains(longest) { seen.append(longest) }
+        index += longest.count
+      } else {
+        index += 1
+      }
+    }
+    return (count, seen.count)
+  }
+
+  @Test func countsLikeAPlainSearch() {
+    let keywords = ["카지노", "카지노사이트", "바카라", "토토", "먹튀", "안전놀이터", "Casino", "casino royale", "bet", "b", "가",
+                    "😀x", "a😀", "URL 복사", "www.", "카"]
+    var generator = SplitMix64(seed: 7)
+    let pieces = ["카지노", "사이트", "바카라", "토", "먹", "튀", "안전", "놀이터", "CASINO", "Casino Royale", "BeT", "b", "가", "😀", "x",
+                  "a", "url 복사", "WWW.", " ", "뉴스", "기사", "카", "지노", "é", "\u{3000}", "abc"]
+    let matcher = KeywordMatcher(keywords)
+    var checked = 0
+    for _ in 0..<3000 {
+      var line = ""
+      for _ in 0..<Int(generator.next() % 12) { line += pieces[Int(generator.next() % UInt64(pieces.count))] }
+      let got = matcher.counts(in: line[...])
+      let expected = Self.naive(keywords, line)
+      #expect(got.occurrences == expected.occurrences && got.distinct == expected.distinct, "\(line)")
+      if expected.occurrences > 0 { checked += 1 }
+    }
+    #expect(checked > 1000)
+    #expect(matcher.occurs(in: "온라인 카지노"))
+    #expect(!matcher.occurs(in: "온라인 게임"))
+  }
+}
