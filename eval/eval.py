@@ -172,7 +172,9 @@ def run_winnow_once(winnow, inputs, out_dir, label):
     else:
         log(f"winnow ({label}): {wall:.2f} s")
         try:
-            row["stages"] = {x["name"]: x["seconds"] for x in json.loads(summary.read_text())["stages"]}
+            # Inside each stage, the first pass (the corpus rule's learning) included.
+            row["stages"] = {x["name"]: x["seconds"] + x.get("first_pass_seconds", 0.0)
+                             for x in json.loads(summary.read_text())["stages"]}
         except (OSError, ValueError, KeyError, TypeError):
             pass
     return row
@@ -356,7 +358,8 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
     print(f"  {'MB/s per core, in memory':<28}" + "".join(f"{fnum(x.get('cleaning_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2])
           + f"{fnum(sp[2]['mb_per_s'], '.3f') if sp[2] else '-':>18}")
     print("    whole run: wall clock around winnow's process (start-up, the corpus rule's first pass, dedup, manifest);"
-          " stages: time inside all stages; in memory: inside the cleaning stages without dedup for winnow, and"
+          " stages: time inside all stages, in both passes; in memory: inside the cleaning stages without dedup, in both"
+          " passes, for winnow, and"
           " trafilatura's extraction loop over pages already read (its imports and a warm-up page not counted)")
     print(f"  speed ratio (HTML MB/s in memory, winnow / trafilatura): {fnum(ratio, '.1f')}x; whole run against the same"
           f" trafilatura figure: {fnum(report.get('speed_ratio_html_whole_run'), '.1f')}x" + (f"; trafilatura {report['peer']['version']}" if peer else ""))

@@ -172,6 +172,29 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     #expect(Self.expect(pack.tail, lines) > 3)
   }
 
+  /// `requires` words gate a regex byte for byte, as the byte search of `LineRule.matches`
+  /// does; `contains` words match without ASCII case.
+  @Test func requiresWordsMatchCaseExactly() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("pack.yaml", """
+      version: 1
+      lines:
+        - name: upper
+          regex: '^copyright'
+          ignore_case: true
+          requires: [Copyright]
+        - name: words
+          contains: [All Rights Reserved]
+      """)
+    let pack = try RulePack.load(path, option: "rules")
+    let lines = ["COPYRIGHT 2024 Example News", "Copyright 2024 Example News", "copyright 2024", "all rights reserved.", "ALL RIGHTS RESERVED"]
+    #expect(Self.expect(pack.lines, lines) > 0)
+    let set = LineRuleSet(pack.lines)
+    #expect(set.firstMatch("COPYRIGHT 2024 Example News", chars: 27, hash: 0) == nil)
+    #expect(set.firstMatch("Copyright 2024 Example News", chars: 27, hash: 0) == 0)
+    #expect(set.firstMatch("ALL RIGHTS RESERVED", chars: 19, hash: 0) == 1)
+  }
+
   @Test func agreesOverSixtyFourRules() throws {
     let pack = try RulePack.load(packageRoot() + "/pipelines/rules/ko-news.yaml", option: "rules")
     var rules = pack.lines

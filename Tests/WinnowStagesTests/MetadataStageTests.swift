@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WinnowCore
 import WinnowTestSupport
@@ -111,6 +112,21 @@ func lift(_ text: String) throws -> Document {
     #expect(document.meta.authors == ["From HTML"])
     #expect(document.meta.title == "HTML title")
     #expect(document.text == koBody1)
+  }
+
+  /// A headline line is the title even when one is NFD and the other NFC (an og:title in
+  /// decomposed jamo, the page's own heading composed).
+  @Test func headlineLineMatchesATitleInAnotherNormalization() throws {
+    let composed = "심야버스 노선 북부까지 늘린다"
+    let decomposed = composed.decomposedStringWithCanonicalMapping
+    #expect(composed.utf8.count != decomposed.utf8.count)
+    #expect(composed[...].sameText(decomposed))
+    #expect(!"심야버스 노선"[...].sameText(decomposed))
+    var document = textDocument("\(composed)\n\n\(koBody1)\n\n\(koBody2)")
+    document.meta.title = decomposed
+    _ = try makeStage(MetadataConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+    #expect(document.removed.contains { $0.rule == "headline" })
   }
 }
 

@@ -139,8 +139,9 @@ public enum Manifest {
 
   /// Indented JSON with sorted keys, written by hand: Foundation's JSONSerialization took
   /// a tenth of a short run's time on a manifest listing thousands of input files.
-  /// Strings, integers, doubles, booleans, NSNull, arrays and dictionaries with String keys;
-  /// anything else (and a non-finite double) is written as null.
+  /// Strings, integers, floating-point numbers, booleans, NSNull, arrays and dictionaries with
+  /// String keys, keys sorted by Swift's String order; anything else (and a non-finite number)
+  /// is written as null.
   public static func prettyJSON(_ value: Any) -> [UInt8] {
     var writer = JSONWriter(capacity: 1 << 16)
     appendJSON(value, indent: 0, to: &writer)
@@ -157,12 +158,12 @@ public enum Manifest {
     case let dictionary as [String: Any]:
       if dictionary.isEmpty { writer.raw("{}"); return }
       writer.raw("{")
-      for (index, key) in dictionary.keys.sorted().enumerated() {
+      for (index, (key, item)) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
         if index > 0 { writer.raw(",") }
         newline(indent + 1)
         writer.string(key)
         writer.raw(" : ")
-        appendJSON(dictionary[key]!, indent: indent + 1, to: &writer)
+        appendJSON(item, indent: indent + 1, to: &writer)
       }
       newline(indent)
       writer.raw("}")
@@ -178,11 +179,9 @@ public enum Manifest {
       writer.raw("]")
     case let string as String: writer.string(string)
     case let flag as Bool: writer.raw(flag ? "true" : "false")
-    case let number as Int: writer.int(number)
-    case let number as Int64: writer.bytes.append(contentsOf: String(number).utf8)
-    case let number as UInt64: writer.bytes.append(contentsOf: String(number).utf8)
-    case let number as Int32: writer.bytes.append(contentsOf: String(number).utf8)
-    case let number as Double:
+    case let number as any BinaryInteger: writer.bytes.append(contentsOf: String(describing: number).utf8)
+    case let value as any BinaryFloatingPoint:
+      let number = Double(value)
       if !number.isFinite {
         writer.raw("null")
       } else if number == number.rounded(), abs(number) < 1e15 {

@@ -9,6 +9,9 @@ public struct StageCounts: Sendable, Equatable {
   public var counters: [String: Int] = [:]
   /// Time spent inside the stage, summed over workers (monotonic clock around each call).
   public var seconds = 0.0
+  /// The same in the first pass over the input, when a later stage learns from the corpus
+  /// (the stages before it run on the documents it reads).
+  public var firstPassSeconds = 0.0
 
   public init(name: String) { self.name = name }
 
@@ -61,8 +64,8 @@ public struct RunSummary: Sendable {
   /// A batch's counts, merged in order of first appearance (rules by name), so which lines
   /// make the first `removedLinesPerRule` is the same every run.
   mutating func addRemoved(_ batch: RemovedLineCounts) {
-    for rule in batch.rules.keys.sorted() {
-      for entry in batch.rules[rule]!.entries {
+    for (rule, counts) in batch.rules.sorted(by: { $0.key < $1.key }) {
+      for entry in counts.entries {
         removedLineCounts.add(rule: rule, text: entry.text, hash: entry.hash, count: entry.count, limit: Self.removedLinesPerRule)
       }
     }
@@ -123,6 +126,7 @@ public struct RunSummary: Sendable {
         [
           "name": stage.name, "in": stage.input, "kept": stage.kept, "dropped": stage.dropped,
           "dropped_by_reason": stage.droppedByReason, "counters": stage.counters, "seconds": stage.seconds,
+          "first_pass_seconds": stage.firstPassSeconds,
         ]
       },
     ]

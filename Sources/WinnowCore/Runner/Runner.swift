@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
 public final class Runner: @unchecked Sendable {
   let pipeline: Pipeline
   let options: RunOptions
+  /// Seconds each stage spent in first passes (learning), set before the main pass.
+  var firstPassSeconds: [Double] = []
 
   public init(pipeline: Pipeline, options: RunOptions) {
     self.pipeline = pipeline
@@ -395,6 +397,7 @@ public final class Runner: @unchecked Sendable {
       for name in stage.stage.counterNames { counts.counters[name] = 0 }
       return counts
     }
+    for index in summary.stages.indices where index < firstPassSeconds.count { summary.stages[index].firstPassSeconds = firstPassSeconds[index] }
     let progress = ProgressLine(enabled: options.progress, totalBytes: options.progress ? ProgressLine.inputSize(pipeline.input) : nil)
     let phase = corpus == nil ? "cleaning" : "cleaning and signatures"
     var recordSeconds = 0.0
@@ -446,7 +449,6 @@ public final class Runner: @unchecked Sendable {
     beginPass()
     let reader = InputReader(settings: pipeline.input)
     reader.skipWholeFile = { !learner.wants(id: $0) }
-    reader.skipWholeFile = { !learner.wants(id: $0) }
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
     let readerThread = Thread { [options] in
       var sequence = 0
@@ -481,7 +483,7 @@ public final class Runner: @unchecked Sendable {
           for (document, outcome) in zip(documents, outcomes) {
             if case .alive = outcome { learner.observe(document) }
           }
-          var done = BatchResult(stages: [])
+          var done = BatchResult(stages: scratch.stages)
           done.failure = scratch.failure
           queue.complete(batch.sequence, done)
         }
@@ -494,6 +496,8 @@ public final class Runner: @unchecked Sendable {
         queue.cancel()
         throw RunError(failure + " (in the first pass, learning for stages[\(stageIndex)] '\(pipeline.stages[stageIndex].name)')")
       }
+      if firstPassSeconds.count != pipeline.stages.count { firstPassSeconds = [Double](repeating: 0, count: pipeline.stages.count) }
+      for (index, stage) in result.stages.enumerated() where index < firstPassSeconds.count { firstPassSeconds[index] += stage.seconds }
       queue.release()
       if RunCancellation.isRequested { queue.cancel() }
     }

@@ -98,9 +98,10 @@ struct DedupConfig: StageConfig {
     self.bands = bands
     self.rows = rows
     seed = UInt64(options.int("seed"))
-    generator = PermutationGenerator(rawValue: options.string("generator"))!
-    permutation = PermutationScheme(rawValue: options.string("permutation"))!
-    hash = ShingleHash(rawValue: options.string("hash"))!
+    // The choices are checked against these names when the options are read.
+    generator = PermutationGenerator(rawValue: options.string("generator")) ?? .splitmix64
+    permutation = PermutationScheme(rawValue: options.string("permutation")) ?? .mersenne61
+    hash = ShingleHash(rawValue: options.string("hash")) ?? .xxh64
     if generator == .mt19937, permutation != .affine32 {
       throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: mersenne61 use splitmix64")
     }

@@ -281,7 +281,7 @@ struct HTMLExtractor: Sendable {
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
       // Separators and counters ("·", "--", "6"): no letters, no content.
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
-      if line.blockTag == .h1 || (title.map { line.text.utf8.elementsEqual($0.utf8) } ?? false) { continue }
+      if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
       kept.append(position)
     }
     var edges = Set<Int>()

@@ -74,8 +74,7 @@ struct MetadataStage: DocumentStage {
       document.meta.title = title
     }
     if let title = document.meta.title {
-      // Bytes compared: the text is NFC already, and String == compares canonically (slowly).
-      for index in lines.indices where lines[index].utf8.elementsEqual(title.utf8) {
+      for index in lines.indices where lines[index].sameText(title) {
         drop.insert(index)
         document.removed.append(RemovedLine(stage: "metadata", rule: "headline", text: title, zone: .body))
       }

@@ -134,6 +134,20 @@ extension StringProtocol {
 }
 
 extension StringProtocol {
+  /// The same text: equal bytes, or canonically equal (String's `==`) when the byte counts are
+  /// close enough for that to be possible (an NFD Hangul syllable is up to three times as
+  /// long). Most lines compared with a title are much longer or shorter, and String's `==`
+  /// normalizes both sides when they differ.
+  func sameText<Other: StringProtocol>(_ other: Other) -> Bool {
+    let count = utf8.count
+    let otherCount = other.utf8.count
+    if count == otherCount, utf8.elementsEqual(other.utf8) { return true }
+    guard count <= otherCount * 3, otherCount <= count * 3 else { return false }
+    return String(self) == String(other)
+  }
+}
+
+extension StringProtocol {
   /// The first occurrence of `needle`, by UTF-8 bytes (Foundation's `range(of:)` compares
   /// with folding and was a profile's top item where it ran per line). Byte-exact.
   func byteRange(of needle: String) -> Range<String.Index>? {

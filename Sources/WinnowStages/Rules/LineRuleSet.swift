@@ -5,9 +5,11 @@
 /// with `LineRule.matches` called rule by rule; a test checks the two agree.
 struct LineRuleSet: Sendable {
   let rules: [LineRule]
-  /// Each word once, ASCII letters folded as `KeywordMatcher` does, with the rules whose
-  /// `contains` (first mask) or `requires` (second mask) list it.
-  private var byFirst: [UInt32: [(word: [UInt8], contains: UInt64, requires: UInt64)]] = [:]
+  /// Each word once, keyed by its first character with ASCII letters folded, with the rules
+  /// whose `contains` (first mask) or `requires` (second mask) list it. `contains` words
+  /// match without ASCII case (as `KeywordMatcher`), `requires` words byte for byte (as the
+  /// byte search `LineRule.matches` runs): `exact` tells them apart.
+  private var byFirst: [UInt32: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)]] = [:]
   private var firstCharacters = [UInt64](repeating: 0, count: 1024)
   /// Rules with a `contains` list, and rules whose regex is gated by `requires`.
   private var containsRules: UInt64 = 0
@@ -18,26 +20,33 @@ struct LineRuleSet: Sendable {
   init(_ rules: [LineRule]) {
     self.rules = rules
     guard rules.count <= 64 else { oneByOne = true; return }
-    var entries: [[UInt8]: (contains: UInt64, requires: UInt64)] = [:]
+    var folded: [[UInt8]: UInt64] = [:]
+    var exact: [[UInt8]: UInt64] = [:]
     for (index, rule) in rules.enumerated() {
       let bit = UInt64(1) << UInt64(index)
       if rule.outsideBody { outsideRules |= bit }
       for word in rule.contains where !word.isEmpty {
-        entries[Self.folded(word), default: (0, 0)].contains |= bit
+        folded[Self.folded(word), default: 0] |= bit
         containsRules |= bit
       }
       if rule.regex != nil, !rule.requires.isEmpty {
         requiresRules |= bit
-        for word in rule.requires where !word.isEmpty { entries[Self.folded(word), default: (0, 0)].requires |= bit }
+        for word in rule.requires where !word.isEmpty { exact[Array(word.utf8), default: 0] |= bit }
       }
     }
-    for (word, masks) in entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-      guard let first = String(decoding: word, as: UTF8.self).unicodeScalars.first, first.value < 0x10000 else {
+    let entries = folded.map { (word: $0.key, exact: false, contains: $0.value, requires: UInt64(0)) }
+      + exact.map { (word: $0.key, exact: true, contains: UInt64(0), requires: $0.value) }
+    // Sorted, so the tables are the same every run.
+    let sorted = entries.sorted { $0.word == $1.word ? (!$0.exact && $1.exact) : $0.word.lexicographicallyPrecedes($1.word) }
+    for entry in sorted {
+      guard let first = String(decoding: Self.folded(String(decoding: entry.word, as: UTF8.self)), as: UTF8.self).unicodeScalars.first,
+        first.value < 0x10000
+      else {
         oneByOne = true
         return
       }
       firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
-      byFirst[first.value, default: []].append((word, masks.contains, masks.requires))
+      byFirst[first.value, default: []].append(entry)
     }
   }
 
@@ -95,8 +104,7 @@ struct LineRuleSet: Sendable {
 
   /// Which rules' `contains` words, and which rules' `requires` words, occur in the line.
   /// Every word at every position counts (not only the longest), so overlapping words of
-  /// different rules are all seen. A `requires` word matched without case is a looser gate
-  /// than the byte search it replaces; the regex still decides.
+  /// different rules are all seen.
   private func scan(_ line: String) -> (contains: UInt64, requires: UInt64) {
     var contains: UInt64 = 0
     var requires: UInt64 = 0
@@ -125,7 +133,7 @@ struct LineRuleSet: Sendable {
             var equal = true
             for offset in 0..<candidate.word.count {
               var byte = bytes[index + offset]
-              if byte &- 0x41 < 26 { byte |= 0x20 }
+              if !candidate.exact, byte &- 0x41 < 26 { byte |= 0x20 }
               if byte != candidate.word[offset] { equal = false; break }
             }
             if equal {
