@@ -102,56 +102,56 @@ struct QualityStage: DocumentStage {
     // String's scalar iterator.
     var utf8Text = text
     utf8Text.withUTF8 { bytes in
-    var offset = 0
-    while offset < bytes.count {
-      let lead = bytes[offset]
-      let value: UInt32
-      if lead < 0x80 {
-        value = UInt32(lead)
-        offset += 1
-      } else if lead < 0xE0 {
-        value = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[offset + 1] & 0x3F)
-        offset += 2
-      } else if lead < 0xF0 {
-        value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6) | UInt32(bytes[offset + 2] & 0x3F)
-        offset += 3
-      } else {
-        value = (UInt32(lead & 0x07) << 18) | (UInt32(bytes[offset + 1] & 0x3F) << 12) | (UInt32(bytes[offset + 2] & 0x3F) << 6)
-          | UInt32(bytes[offset + 3] & 0x3F)
-        offset += 4
-      }
-      chars += 1
-      if value == 0x20 || value == 0x0A || value == 0x09 {
-        if lastWasEnd { sentences += 1; lastWasEnd = false }
-        if tokenHasAlnum { alnumTokens += 1; tokenHasAlnum = false }
-        continue
-      }
-      nonSpace += 1
-      lastWasEnd = false
-      switch value {
-      case 0x30...0x39:
-        digits += 1
-        tokenHasAlnum = true
-      case 0x41...0x5A, 0x61...0x7A:
-        letters += 1
-        tokenHasAlnum = true
-        if t.script == .latin || t.script == .any { scriptLetters += 1 }
-      case 0x23, 0x2026: symbols += 1  // '#', '…'
-      case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
-      case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
-      case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
-        letters += 1
-        tokenHasAlnum = true
-        if t.script == .hangul || t.script == .any { scriptLetters += 1 }
-      case 0x80...:
-        if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic {
+      var offset = 0
+      while offset < bytes.count {
+        let lead = bytes[offset]
+        let value: UInt32
+        if lead < 0x80 {
+          value = UInt32(lead)
+          offset += 1
+        } else if lead < 0xE0 {
+          value = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[offset + 1] & 0x3F)
+          offset += 2
+        } else if lead < 0xF0 {
+          value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6) | UInt32(bytes[offset + 2] & 0x3F)
+          offset += 3
+        } else {
+          value = (UInt32(lead & 0x07) << 18) | (UInt32(bytes[offset + 1] & 0x3F) << 12) | (UInt32(bytes[offset + 2] & 0x3F) << 6)
+            | UInt32(bytes[offset + 3] & 0x3F)
+          offset += 4
+        }
+        chars += 1
+        if value == 0x20 || value == 0x0A || value == 0x09 {
+          if lastWasEnd { sentences += 1; lastWasEnd = false }
+          if tokenHasAlnum { alnumTokens += 1; tokenHasAlnum = false }
+          continue
+        }
+        nonSpace += 1
+        lastWasEnd = false
+        switch value {
+        case 0x30...0x39:
+          digits += 1
+          tokenHasAlnum = true
+        case 0x41...0x5A, 0x61...0x7A:
           letters += 1
           tokenHasAlnum = true
-          if t.script.contains(value) { scriptLetters += 1 }
+          if t.script == .latin || t.script == .any { scriptLetters += 1 }
+        case 0x23, 0x2026: symbols += 1  // '#', '…'
+        case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
+        case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
+        case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
+          letters += 1
+          tokenHasAlnum = true
+          if t.script == .hangul || t.script == .any { scriptLetters += 1 }
+        case 0x80...:
+          if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic {
+            letters += 1
+            tokenHasAlnum = true
+            if t.script.contains(value) { scriptLetters += 1 }
+          }
+        default: break
         }
-      default: break
       }
-    }
     }
     if lastWasEnd { sentences += 1 }
     if tokenHasAlnum { alnumTokens += 1 }
