@@ -130,6 +130,15 @@ import WinnowTestSupport
     let values = out.withUnsafeBytes { raw in (0..<128).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
     #expect(Array(values.prefix(8)) == [144_496_500, 85_691_451, 137_401_821, 96_108_858, 93_514_563, 384_515_717, 109_147_318, 52_731_532])
     #expect(values[127] == 55_319_077)
+    // datasketch's default hash, sha1_hash32 (MinHash(num_perm=128, seed=1) printed these).
+    shingler.hashes(text, with: .sha1_32, into: &hashes)
+    #expect(hashes.first == 2_458_063_619)  // "시는24일"
+    var sha1Signature: [UInt8] = []
+    hasher.signature(hashes, mins: &mins, into: &sha1Signature)
+    let sha1Values = sha1Signature.withUnsafeBytes { raw in (0..<128).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
+    #expect(Array(sha1Values.prefix(6)) == [50_125_022, 81_568_730, 151_978_556, 101_880_370, 12_910_726, 7_865_642])
+    #expect(sha1Values[127] == 252_617_070)
+    shingler.hashes(text, with: .xxh32, into: &hashes)
     // The default scheme draws other permutations and gives other values.
     var other: [UInt8] = []
     MinHasher(perms: 128, seed: 1).signature(hashes, mins: &mins, into: &other)

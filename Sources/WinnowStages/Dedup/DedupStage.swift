@@ -41,7 +41,7 @@ struct DedupConfig: StageConfig {
     OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("mersenne61"),
                "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32"),
     OptionSpec("hash", .choice(ShingleHash.allCases.map(\.rawValue)), default: .string("xxh64"),
-               "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), or xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch)"),
+               "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch), or sha1_32 (datasketch's default sha1_hash32; slow)"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
                "confirm candidates by the exact Jaccard similarity of their shingle sets when both have at most this many shingles (0: always by the signatures' estimate); the sets go to a scratch file, 4 bytes per shingle"),
     OptionSpec("keep", .choice(KeepPolicy.allCases.map(\.rawValue)), default: .string("first"),

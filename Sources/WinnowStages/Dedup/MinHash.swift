@@ -20,6 +20,8 @@ enum PermutationGenerator: String, CaseIterable, Sendable {
 /// The hash of a shingle's UTF-8 bytes.
 enum ShingleHash: String, CaseIterable, Sendable {
   case xxh64, xxh32
+  /// The first four bytes of SHA-1, little-endian: datasketch's default `sha1_hash32`.
+  case sha1_32
 }
 
 /// MinHash signatures. By default: permutations (a·h + b) mod (2^61 − 1) over 64-bit shingle

@@ -189,9 +189,10 @@ struct Shingler: Sendable {
     out.starts = starts
   }
 
-  /// xxHash64 (or xxHash32) of every shingle of `text` (distinct shingles may repeat: MinHash
-  /// does not care).
+  /// xxHash64 (or xxHash32, or SHA-1's first four bytes) of every shingle of `text` (distinct
+  /// shingles may repeat: MinHash does not care).
   func hashes(_ text: NormalizedText, with hash: ShingleHash = .xxh64, into out: inout [UInt64]) {
+    if hash == .sha1_32 { return sha1Hashes(text, into: &out) }
     let units = text.count
     let needed = max(1, units - settings.size + 1)
     if out.count < needed { out = [UInt64](repeating: 0, count: needed) }
@@ -206,6 +207,28 @@ struct Shingler: Sendable {
       }
     }
     out.removeLast(out.count - written)
+  }
+
+  /// datasketch's default `sha1_hash32`: the first four bytes of each shingle's SHA-1, read
+  /// little-endian. Slow (a SHA-1 per shingle); for reproducing datasketch's defaults only.
+  private func sha1Hashes(_ text: NormalizedText, into out: inout [UInt64]) {
+    out.removeAll(keepingCapacity: true)
+    let units = text.count
+    guard units > 0 else { return }
+    let trim = settings.unit == .word ? 1 : 0
+    func hash(_ from: Int, _ to: Int) -> UInt64 {
+      let digest = text.bytes[from..<to].withUnsafeBytes { Insecure.SHA1.hash(data: $0) }
+      var value: UInt64 = 0
+      for (index, byte) in digest.prefix(4).enumerated() { value |= UInt64(byte) << (8 * UInt64(index)) }
+      return value
+    }
+    if units < settings.size {
+      out.append(hash(Int(text.starts[0]), Int(text.starts[units]) - trim))
+      return
+    }
+    for k in 0...(units - settings.size) {
+      out.append(hash(Int(text.starts[k]), Int(text.starts[k + settings.size]) - trim))
+    }
   }
 
   /// The first 128 bits of the SHA-256 of the normalized text, as two little-endian words.
