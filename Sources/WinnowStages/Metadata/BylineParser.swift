@@ -115,7 +115,10 @@ struct BylineParser: Sendable {
   /// An inline byline or outlet prefix at the start of a paragraph:
   /// "[뉴스스페이스=김정영 기자] ", "[비즈니스포스트] ", "(서울=연합뉴스) 홍길동 기자 = ".
   func inlinePrefix(_ line: Substring) -> Prefix? {
-    guard let head = line.unicodeScalars.first, head == "[" || head == "(" || head == "【" || head == "<" || rules.titleMatcher.occurs(in: line.prefix(60)) else { return nil }
+    // Prefixes by scalars, not Characters: grapheme breaking cost more than the rest here.
+    guard let head = line.unicodeScalars.first,
+      head == "[" || head == "(" || head == "【" || head == "<" || rules.titleMatcher.occurs(in: Substring(line.unicodeScalars.prefix(60)))
+    else { return nil }
     guard let open = line.first, open == "[" || open == "(" || open == "【" || open == "<" else {
       return namesThenEquals(line, offset: 0, outlet: nil)
     }
