@@ -31,7 +31,7 @@ struct HTMLMetadata: Sendable, Equatable {
       var out: [UInt8] = []
       var pending = false
       for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
-        tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
+        _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
       return String(decoding: out, as: UTF8.self)
     }
