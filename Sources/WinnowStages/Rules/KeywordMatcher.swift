@@ -57,19 +57,6 @@ struct KeywordMatcher: Sendable {
     Int(((first &* 0x9E37_79B1) ^ (second &* 0x85EB_CA77)) >> 16) & 0xFFFF
   }
 
-  /// The character at `index` (ASCII letters folded) and its width; nil for a 4-byte or
-  /// broken sequence.
-  @inline(__always)
-  private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
-    let lead = bytes[index]
-    if lead < 0x80 { return (UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead), 1) }
-    if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
-      return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F), 3)
-    }
-    if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
-    return nil
-  }
-
   @inline(__always)
   private static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
 
@@ -100,25 +87,13 @@ struct KeywordMatcher: Sendable {
       var count = 0
       var index = 0
       while index < bytes.count {
-        let lead = bytes[index]
-        var scalar: UInt32
-        var width: Int
-        if lead < 0x80 {
-          scalar = UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead)
-          width = 1
-        } else if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
-          scalar = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F)
-          width = 3
-        } else if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count {
-          scalar = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F)
-          width = 2
-        } else {
+        guard let (scalar, width) = foldedScalar(bytes, at: index) else {
           index += 1
           continue
         }
         if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0,
           singleCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
-            || (index + width < bytes.count && Self.scalar(bytes, at: index + width).map { second in
+            || (index + width < bytes.count && foldedScalar(bytes, at: index + width).map { second in
               let pair = Self.pair(scalar, second.0)
               return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
             } == true),
@@ -150,4 +125,17 @@ struct KeywordMatcher: Sendable {
       return (count, seen.count)
     }
   }
+}
+
+/// The character at `index` of UTF-8 bytes (ASCII letters folded to lower case) and its
+/// width; nil for a 4-byte or broken sequence. The keyword scans' decoder.
+@inline(__always)
+func foldedScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+  let lead = bytes[index]
+  if lead < 0x80 { return (UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead), 1) }
+  if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
+    return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F), 3)
+  }
+  if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
+  return nil
 }

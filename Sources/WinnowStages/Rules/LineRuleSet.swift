@@ -112,19 +112,7 @@ struct LineRuleSet: Sendable {
     copy.withUTF8 { bytes in
       var index = 0
       while index < bytes.count {
-        let lead = bytes[index]
-        var scalar: UInt32
-        var width: Int
-        if lead < 0x80 {
-          scalar = UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead)
-          width = 1
-        } else if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
-          scalar = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F)
-          width = 3
-        } else if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count {
-          scalar = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F)
-          width = 2
-        } else {
+        guard let (scalar, width) = foldedScalar(bytes, at: index) else {
           index += 1
           continue
         }
