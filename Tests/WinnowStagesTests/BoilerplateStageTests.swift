@@ -202,3 +202,56 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     #expect(Self.expect(rules, try Self.lines()) > 100)
   }
 }
+
+/// The first pass keeps the documents it took through decode, html and normalize for the main
+/// pass (`LearnedDocuments`): the output and every stage count are the same as when it keeps
+/// none, or only some (a small bound), with one worker or three.
+@Suite struct LearnedDocumentsTests {
+  @Test func keptDocumentsGiveTheSameOutputAndCounts() throws {
+    let directory = try TemporaryDirectory()
+    let root = packageRoot()
+    var files = 0
+    for source in [root + "/samples", root + "/../shared/seeds"] {
+      for name in try FileManager.default.contentsOfDirectory(atPath: source).sorted() where name.hasSuffix(".txt") || name.hasSuffix(".html") {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source + "/" + name))
+        // Each page on three sites, so site-wide lines are learned.
+        for site in ["a", "b", "c"] {
+          try FileManager.default.createDirectory(atPath: directory.path + "/in/\(site)", withIntermediateDirectories: true)
+          try data.write(to: URL(fileURLWithPath: directory.path + "/in/\(site)/\(name)"))
+          files += 1
+        }
+      }
+    }
+    #expect(files > 30)
+    let file = try directory.write("pipe.yaml", """
+      version: 1
+      input: {path: in}
+      output: {path: out/clean.jsonl}
+      stages:
+        - decode: {}
+        - html: {default_timezone: "+09:00"}
+        - normalize: {form: NFC}
+        - boilerplate: {rules: \(root)/pipelines/rules/ko-news.yaml, corpus_min_docs: 2, corpus_min_share: 0.05, corpus_sample: 0.5}
+        - metadata: {rules: \(root)/pipelines/rules/ko-news.yaml}
+        - quality: {min_chars: 100, script: Hangul, min_script_ratio: 0.3}
+      """)
+    let pipeline = try ConfigLoader(registry: BuiltinStages.registry).load(file: file)
+    var results: [(output: String, stages: [String])] = []
+    for (bytes, jobs) in [(0, 1), (256 << 20, 1), (256 << 20, 3), (6_000, 2)] {
+      var options = RunOptions(jobs: jobs, batchDocuments: 4)
+      options.learnedDocumentBytes = bytes
+      let summary = try Runner(pipeline: pipeline, options: options).run()
+      let output = try directory.read("out/clean.jsonl") + "\n--\n" + directory.read("out/clean.rejects.jsonl")
+      let stages = summary.stages.map {
+        "\($0.name) in \($0.input) kept \($0.kept) dropped \($0.dropped) \($0.droppedByReason.sorted { $0.key < $1.key }) \($0.counters.sorted { $0.key < $1.key })"
+      }
+      results.append((output, stages))
+      if bytes == 0 { #expect(summary.stages[1].firstPassSeconds > 0) }
+    }
+    #expect(results[0].output.contains("\"id\""))
+    for result in results.dropFirst() {
+      #expect(result.output == results[0].output)
+      #expect(result.stages == results[0].stages)
+    }
+  }
+}

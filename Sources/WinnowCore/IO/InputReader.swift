@@ -10,11 +10,14 @@ public struct ReadItem: Sendable {
   /// The record's position in the whole input, when the input says (`input.positioned`): a
   /// partition of a larger input read on its own keeps the positions of the whole.
   public var ordinal: UInt64?
+  /// The file's path as opened, for a whole file read in full (txt, html).
+  public var path: String?
 
-  public init(document: Document, drop: Drop?, ordinal: UInt64? = nil) {
+  public init(document: Document, drop: Drop?, ordinal: UInt64? = nil, path: String? = nil) {
     self.document = document
     self.drop = drop
     self.ordinal = ordinal
+    self.path = path
   }
 }
 
@@ -223,7 +226,7 @@ public final class InputReader: @unchecked Sendable {
       case .success(let bytes):
         bytesRead += bytes.count
         hashed[file.path] = (bytes.count, Manifest.hex(SHA256.hash(data: bytes)))
-        return ReadItem(document: Document(id: file.relative, source: source, bytes: bytes), drop: nil)
+        return ReadItem(document: Document(id: file.relative, source: source, bytes: bytes), drop: nil, path: file.path)
       case .failure(.tooLarge(let size)):
         return ReadItem(document: Document(id: file.relative, source: source), drop: tooLarge(size))
       case .failure(.system(let message)):

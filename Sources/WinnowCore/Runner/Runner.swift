@@ -11,6 +11,8 @@ public struct RunOptions: Sendable {
   public var batchDocuments: Int
   /// Raw bytes per batch: with `jobs`, bounds how much input is in memory at once.
   public var batchBytes: Int
+  /// Bytes of documents the first pass keeps for the main pass (`LearnedDocuments`).
+  public var learnedDocumentBytes = 256 << 20
   /// Where the run's phases, warnings and details go (`--log-level`).
   public var logger = Logger(label: "winnow", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -30,6 +32,10 @@ public final class Runner: @unchecked Sendable {
   let options: RunOptions
   /// Seconds each stage spent in first passes (learning), set before the main pass.
   var firstPassSeconds: [Double] = []
+  /// Documents the first pass took through the stages before the learner, for the main pass.
+  var learned: LearnedDocuments?
+  /// `learned`'s entries, read by the main pass's workers.
+  var learnedEntries: [String: LearnedDocuments.Entry] = [:]
 
   public init(pipeline: Pipeline, options: RunOptions) {
     self.pipeline = pipeline
@@ -449,6 +455,12 @@ public final class Runner: @unchecked Sendable {
     beginPass()
     let reader = InputReader(settings: pipeline.input)
     reader.skipWholeFile = { !learner.wants(id: $0) }
+    // Keep the documents for the main pass when only per-document stages come before the
+    // learner and it is the pipeline's only learner (another would need other stages done).
+    let learners = pipeline.stages.filter { ($0.stage as? any LearningStage)?.learner != nil }.count
+    let keep = learners == 1 && options.learnedDocumentBytes > 0
+      && !pipeline.stages[0..<stageIndex].contains { $0.stage is any BatchStage }
+    let learned = keep ? LearnedDocuments(stageCount: stageIndex, maxBytes: options.learnedDocumentBytes) : nil
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
     let readerThread = Thread { [options] in
       var sequence = 0
@@ -475,16 +487,34 @@ public final class Runner: @unchecked Sendable {
     for _ in 0..<options.jobs {
       let worker = Thread { [self] in
         while let batch = queue.pop() {
-          // The same stages as the real pass, counted into a result that is thrown away.
-          var documents = batch.items.filter { $0.drop == nil && learner.wants($0.document) }.map(\.document)
-          var outcomes = [Outcome](repeating: .alive, count: documents.count)
-          var scratch = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
-          runStages(0..<stageIndex, &documents, &outcomes, &scratch)
-          for (document, outcome) in zip(documents, outcomes) {
-            if case .alive = outcome { learner.observe(document) }
+          // The same stages as the real pass. Their counts go to the first pass's seconds, or
+          // with a document kept for the main pass, to its entry.
+          let items = batch.items.filter { $0.drop == nil && learner.wants($0.document) }
+          var done = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
+          if let learned {
+            for item in items {
+              var documents = [item.document]
+              var outcomes = [Outcome.alive]
+              var one = BatchResult(stages: pipeline.stages.map { StageCounts(name: $0.name) })
+              runStages(0..<stageIndex, &documents, &outcomes, &one)
+              if let failure = one.failure { done.failure = failure }
+              guard case .alive = outcomes[0] else {
+                for index in 0..<stageIndex { done.stages[index].merge(one.stages[index]) }
+                continue
+              }
+              learner.observe(documents[0])
+              let entry = LearnedDocuments.Entry(document: documents[0], stages: Array(one.stages[0..<stageIndex]))
+              if let path = item.path, learned.insert(path, entry) { continue }
+              for index in 0..<stageIndex { done.stages[index].merge(one.stages[index]) }
+            }
+          } else {
+            var documents = items.map(\.document)
+            var outcomes = [Outcome](repeating: .alive, count: documents.count)
+            runStages(0..<stageIndex, &documents, &outcomes, &done)
+            for (document, outcome) in zip(documents, outcomes) {
+              if case .alive = outcome { learner.observe(document) }
+            }
           }
-          var done = BatchResult(stages: scratch.stages)
-          done.failure = scratch.failure
           queue.complete(batch.sequence, done)
         }
       }
@@ -502,6 +532,11 @@ public final class Runner: @unchecked Sendable {
       if RunCancellation.isRequested { queue.cancel() }
     }
     learner.finishLearning()
+    self.learned = learned
+    learnedEntries = learned?.snapshot() ?? [:]
+    if let learned {
+      options.logger.debug("first pass: \(learnedEntries.count) documents kept for the main pass (stages before '\(pipeline.stages[stageIndex].name)'), bound \(learned.maxBytes) bytes")
+    }
   }
 
   /// Tells the batch stages a pass over the input begins (each pass has its own fault budget).
@@ -536,7 +571,26 @@ public final class Runner: @unchecked Sendable {
       outcomes.append(item.drop.map { .unread($0) } ?? .alive)
       documents.append(document)
     }
-    runStages(0..<documentStages, &documents, &outcomes, &result)
+    // Documents the first pass took through the stages before the learner continue from
+    // there, with the counts they made then.
+    var resumed: [Int] = []
+    let learnedStages = learned?.stageCount ?? 0
+    if !learnedEntries.isEmpty {
+      for (position, item) in batch.items.enumerated() where item.drop == nil {
+        guard let path = item.path, let entry = learnedEntries[path] else { continue }
+        documents[position] = entry.document
+        for index in entry.stages.indices { result.stages[index].merge(entry.stages[index]) }
+        outcomes[position] = .unread(Drop(reason: "resumed"))  // passed over by the stages before the learner
+        resumed.append(position)
+      }
+    }
+    if resumed.isEmpty {
+      runStages(0..<documentStages, &documents, &outcomes, &result)
+    } else {
+      runStages(0..<learnedStages, &documents, &outcomes, &result)
+      for position in resumed { outcomes[position] = .alive }
+      runStages(learnedStages..<documentStages, &documents, &outcomes, &result)
+    }
     for position in documents.indices {
       let document = documents[position]
       let original = originals[position]
