@@ -86,20 +86,6 @@ uint64_t winnow_xxh64(const void *data, size_t length, uint64_t seed) {
   return h;
 }
 
-size_t winnow_shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
-                             uint64_t *out) {
-  if (count == 0) return 0;
-  if (count < (size_t)n) {
-    out[0] = winnow_xxh64(bytes + starts[0], (size_t)(starts[count] - trim - starts[0]), 0);
-    return 1;
-  }
-  size_t shingles = count - (size_t)n + 1;
-  for (size_t k = 0; k < shingles; k++) {
-    out[k] = winnow_xxh64(bytes + starts[k], (size_t)(starts[k + (size_t)n] - trim - starts[k]), 0);
-  }
-  return shingles;
-}
-
 // ---- xxHash32 (for datasketch-compatible signatures: the bench's datasketch hashes with it) ----
 
 static const uint32_t YP1 = 0x9E3779B1U;
@@ -153,18 +139,29 @@ uint32_t winnow_xxh32(const void *data, size_t length, uint32_t seed) {
   return h;
 }
 
-size_t winnow_shingle_hashes_xxh32(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
-                                   uint64_t *out) {
+// Every shingle's bytes hashed with xxHash64 or xxHash32 (seed 0): one loop for both.
+static size_t shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim, int xxh32,
+                             uint64_t *out) {
   if (count == 0) return 0;
-  if (count < (size_t)n) {
-    out[0] = winnow_xxh32(bytes + starts[0], (size_t)(starts[count] - trim - starts[0]), 0);
-    return 1;
-  }
-  size_t shingles = count - (size_t)n + 1;
+  // Fewer units than a shingle: the whole text is one.
+  size_t shingles = count < (size_t)n ? 1 : count - (size_t)n + 1;
+  size_t span = count < (size_t)n ? count : (size_t)n;
   for (size_t k = 0; k < shingles; k++) {
-    out[k] = winnow_xxh32(bytes + starts[k], (size_t)(starts[k + (size_t)n] - trim - starts[k]), 0);
+    const uint8_t *start = bytes + starts[k];
+    size_t length = (size_t)(starts[k + span] - trim - starts[k]);
+    out[k] = xxh32 ? winnow_xxh32(start, length, 0) : winnow_xxh64(start, length, 0);
   }
   return shingles;
+}
+
+size_t winnow_shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
+                             uint64_t *out) {
+  return shingle_hashes(bytes, starts, count, n, trim, 0, out);
+}
+
+size_t winnow_shingle_hashes_xxh32(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
+                                   uint64_t *out) {
+  return shingle_hashes(bytes, starts, count, n, trim, 1, out);
 }
 
 // ---- affine32 MinHash (datasketch 2.0's default scheme) ----

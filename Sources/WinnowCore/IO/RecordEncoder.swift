@@ -134,14 +134,6 @@ public enum RecordEncoder {
 
   static func sha256Hex(_ text: String) -> String {
     var text = text
-    let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-    let hex = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in digest {
-      out.append(hex[Int(byte >> 4)])
-      out.append(hex[Int(byte & 0xF)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    return Manifest.hex(text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) })
   }
 }

@@ -32,10 +32,10 @@ public final class Runner: @unchecked Sendable {
   let options: RunOptions
   /// Seconds each stage spent in first passes (learning), set before the main pass.
   var firstPassSeconds: [Double] = []
-  /// Documents the first pass took through the stages before the learner, for the main pass.
-  var learned: LearnedDocuments?
-  /// `learned`'s entries, read by the main pass's workers.
+  /// Documents the first pass took through the stages before the learner (the first
+  /// `learnedStageCount`), read by the main pass's workers.
   var learnedEntries: [String: LearnedDocuments.Entry] = [:]
+  var learnedStageCount = 0
 
   public init(pipeline: Pipeline, options: RunOptions) {
     self.pipeline = pipeline
@@ -532,8 +532,8 @@ public final class Runner: @unchecked Sendable {
       if RunCancellation.isRequested { queue.cancel() }
     }
     learner.finishLearning()
-    self.learned = learned
     learnedEntries = learned?.snapshot() ?? [:]
+    learnedStageCount = learned?.stageCount ?? 0
     if let learned {
       options.logger.debug("first pass: \(learnedEntries.count) documents kept for the main pass (stages before '\(pipeline.stages[stageIndex].name)'), bound \(learned.maxBytes) bytes")
     }
@@ -574,7 +574,7 @@ public final class Runner: @unchecked Sendable {
     // Documents the first pass took through the stages before the learner continue from
     // there, with the counts they made then.
     var resumed: [Int] = []
-    let learnedStages = learned?.stageCount ?? 0
+    let learnedStages = learnedStageCount
     if !learnedEntries.isEmpty {
       for (position, item) in batch.items.enumerated() where item.drop == nil {
         guard let path = item.path, let entry = learnedEntries[path] else { continue }

@@ -49,9 +49,7 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
 
   func key(_ line: Substring, group: UInt64) -> UInt64 { line.byteHash(seed: group ^ 0x9e37_79b9_7f4a_7c15) }
 
-  /// A deterministic sample: a hash of the id below `sample`.
-  func wants(_ document: Document) -> Bool { wants(id: document.id) }
-
+  /// A deterministic sample: a hash of the id below `sample` (`wants(_ document:)` asks this).
   func wants(id: String) -> Bool {
     settings.sample >= 1 || Double(Self.fnv1a(id.utf8) % 10_000) < settings.sample * 10_000
   }
