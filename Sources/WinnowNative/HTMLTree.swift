@@ -31,8 +31,6 @@ public struct HTMLTree: Sendable {
   public struct Node: Sendable {
     public var kind: Kind
     public var tag: Tag
-    /// Lower-case tag name for elements; empty for text.
-    public var name: String
     /// Index of the parent element, -1 for the root.
     public var parent: Int32
     /// One past the last node of this node's subtree (elements); `index + 1` for text.
@@ -204,7 +202,11 @@ public struct HTMLTree: Sendable {
     var opaqueDepth = 0
     var capturing = false
     var captured: [UInt8] = []
-    var names: [UnsafePointer<xmlChar>: (String, Tag)] = [:]
+    /// Tags of the element names seen so far, by the name's address: libxml2 interns names in
+    /// its dictionary (the same name, the same pointer). Open addressing, 64 slots; a page with
+    /// more distinct names than that looks the rest up by name each time.
+    var nameKeys = [UInt](repeating: 0, count: 64)
+    var nameTags = [Tag](repeating: .other, count: 64)
 
     init() {
       nodes.reserveCapacity(2048)
@@ -214,16 +216,7 @@ public struct HTMLTree: Sendable {
     mutating func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
       checkDeadline()
       if opaqueDepth > 0 { opaqueDepth += 1; return }
-      // libxml2 interns element names in its dictionary: the same name, the same pointer.
-      let name: String
-      let tag: Tag
-      if let known = names[rawName] {
-        (name, tag) = known
-      } else {
-        name = String(cString: rawName)
-        tag = Tag(name: name)
-        names[rawName] = (name, tag)
-      }
+      let tag = self.tag(rawName)
       var kept: [(name: String, value: String)] = []
       if var pair = attributes {
         while let key = pair.pointee {
@@ -235,7 +228,7 @@ public struct HTMLTree: Sendable {
         }
       }
       let index = Int32(nodes.count)
-      nodes.append(Node(kind: .element, tag: tag, name: name, parent: open.last ?? -1, end: index + 1, textStart: 0, textCount: 0, attributes: kept))
+      nodes.append(Node(kind: .element, tag: tag, parent: open.last ?? -1, end: index + 1, textStart: 0, textCount: 0, attributes: kept))
       open.append(index)
       if HTMLTree.isOpaque(nodes[Int(index)].tag) {
         opaqueDepth = 1
@@ -244,13 +237,29 @@ public struct HTMLTree: Sendable {
       }
     }
 
+    mutating func tag(_ name: UnsafePointer<xmlChar>) -> Tag {
+      let key = UInt(bitPattern: name)
+      var slot = Int(truncatingIfNeeded: (key >> 4) ^ (key >> 10)) & 63
+      for _ in 0..<64 {
+        if nameKeys[slot] == key { return nameTags[slot] }
+        if nameKeys[slot] == 0 {
+          let tag = Tag(name: String(cString: name))
+          nameKeys[slot] = key
+          nameTags[slot] = tag
+          return tag
+        }
+        slot = (slot + 1) & 63
+      }
+      return Tag(name: String(cString: name))
+    }
+
     mutating func end() {
       if opaqueDepth > 1 { opaqueDepth -= 1; return }
       guard let index = open.popLast() else { return }
       if opaqueDepth == 1 {
         opaqueDepth = 0
         if capturing, !captured.isEmpty {
-          nodes.append(Node(kind: .text, tag: .text, name: "", parent: index, end: Int32(nodes.count) + 1,
+          nodes.append(Node(kind: .text, tag: .text, parent: index, end: Int32(nodes.count) + 1,
                             textStart: Int32(textBytes.count), textCount: Int32(captured.count), attributes: []))
           textBytes.append(contentsOf: captured)
         }
@@ -272,7 +281,7 @@ public struct HTMLTree: Sendable {
       {
         nodes[last].textCount += Int32(length)
       } else {
-        nodes.append(Node(kind: .text, tag: .text, name: "", parent: parent, end: Int32(nodes.count) + 1,
+        nodes.append(Node(kind: .text, tag: .text, parent: parent, end: Int32(nodes.count) + 1,
                           textStart: Int32(textBytes.count), textCount: Int32(length), attributes: []))
       }
       textBytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))

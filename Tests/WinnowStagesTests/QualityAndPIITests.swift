@@ -107,6 +107,29 @@ let koArticle = [koBody1, koBody2, koBody3, koBody1.replacingOccurrences(of: "24
     #expect(try redact(input).text == input)
   }
 
+  /// The scan skips eight bytes at a time when none can start a match: exact for every byte.
+  @Test func skipsOnlyWordsWithNoPossibleStart() {
+    for byte in 0...255 {
+      var word = [UInt8](repeating: 0xEA, count: 8)
+      for position in 0..<8 {
+        word[position] = UInt8(byte)
+        #expect(PIIScanner.quiet(word, at: 0) == !(0x28...0x40).contains(byte), "byte \(byte) at \(position)")
+        word[position] = 0xEA
+      }
+    }
+  }
+
+  /// Personal data at every offset modulo eight, after Hangul, ASCII and mixed text.
+  @Test func findsDataAtEveryAlignment() throws {
+    for filler in ["가", "a", "가 b"] {
+      for count in 0..<17 {
+        let prefix = String(repeating: filler, count: count) + " "
+        let text = prefix + "010-1234-5678 " + prefix + "hong@hanbit.co.kr " + prefix + "900101-1234567"
+        #expect(try redact(text).text == prefix + "<PHONE> " + prefix + "<EMAIL> " + prefix + "<RRN>", "\(filler) × \(count)")
+      }
+    }
+  }
+
   @Test func countsEachKind() throws {
     let document = try redact("a@b.com c@d.org 010-1234-5678")
     #expect(document.counters.first { $0.name == "email" }?.count == 2)

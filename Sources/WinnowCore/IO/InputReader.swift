@@ -39,7 +39,8 @@ public final class InputReader: @unchecked Sendable {
 
   private var pendingInputs: [String]
   /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
-  private var walk: [(root: String, directory: String, entries: [String], next: Int)] = []
+  /// An entry's type is readdir's d_type: a regular file needs no stat of its own.
+  private var walk: [(root: String, directory: String, entries: [(name: String, type: UInt8)], next: Int)] = []
   private var records: JSONLRecords?
   /// Whole files (not JSONL records) whose id (the relative path) this returns true for are
   /// passed over unread: the first pass of a learner that samples the corpus.
@@ -80,18 +81,24 @@ public final class InputReader: @unchecked Sendable {
     while true {
       if var top = walk.popLast() {
         guard top.next < top.entries.count else { continue }
-        let name = top.entries[top.next]
+        let (name, type) = top.entries[top.next]
         top.next += 1
         walk.append(top)
         let relative = top.directory.isEmpty ? name : top.directory + "/" + name
         let full = top.root + "/" + relative
-        // stat (following links, as FileManager.fileExists does), without Foundation's cost.
-        var info = stat()
-        guard stat(full, &info) == 0 else {
-          skipped["broken link", default: 0] += 1
-          continue
+        if type == UInt8(DT_REG) { return FileEntry(path: full, relative: relative, explicit: false) }
+        // Links and file systems that give no type: stat (following links, as
+        // FileManager.fileExists does).
+        var isDirectory = type == UInt8(DT_DIR)
+        if !isDirectory {
+          var info = stat()
+          guard stat(full, &info) == 0 else {
+            skipped["broken link", default: 0] += 1
+            continue
+          }
+          isDirectory = info.st_mode & S_IFMT == S_IFDIR
         }
-        if info.st_mode & S_IFMT == S_IFDIR {
+        if isDirectory {
           pushDirectory(root: top.root, relative: relative)
           continue
         }
@@ -111,22 +118,22 @@ public final class InputReader: @unchecked Sendable {
 
   private func pushDirectory(root: String, relative: String) {
     let full = relative.isEmpty ? root : root + "/" + relative
-    let names: [String]
-    do {
-      names = try FileManager.default.contentsOfDirectory(atPath: full)
-    } catch {
+    guard let directory = opendir(full) else {
       skipped["unreadable directory", default: 0] += 1
       return
     }
-    var visible: [String] = []
-    for name in names {
+    defer { closedir(directory) }
+    var visible: [(name: String, type: UInt8)] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if name == "." || name == ".." { continue }
       if name.hasPrefix(".") {
         skipped["hidden", default: 0] += 1
       } else {
-        visible.append(name)
+        visible.append((name, entry.pointee.d_type))
       }
     }
-    visible.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    visible.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     walk.append((root, relative, visible, 0))
   }
 
@@ -135,14 +142,20 @@ public final class InputReader: @unchecked Sendable {
   /// Format and compression from a file name: `.txt`, `.html`/`.htm`, `.jsonl`, each
   /// optionally `.gz`.
   public static func format(ofFileNamed name: String) -> (format: InputFormat, gzip: Bool)? {
-    var lower = name.lowercased()
+    // By bytes (this runs for every input file), with NSString.pathExtension's rules: the
+    // last path component's text after its last '.', none for a name that starts with it.
+    let slash = UInt8(ascii: "/")
+    var bytes = Array(name.utf8)
+    while bytes.count > 1, bytes.last == slash { bytes.removeLast() }
+    if let last = bytes.lastIndex(of: slash) { bytes.removeSubrange(...last) }
+    for index in bytes.indices where bytes[index] &- 0x41 < 26 { bytes[index] |= 0x20 }
     var gzip = false
-    if lower.hasSuffix(".gz") {
+    if bytes.count >= 3, bytes[(bytes.count - 3)...].elementsEqual(".gz".utf8) {
       gzip = true
-      lower.removeLast(3)
+      bytes.removeLast(3)
     }
-    let ext = (lower as NSString).pathExtension
-    switch ext {
+    guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
+    switch String(decoding: bytes[(dot + 1)...], as: UTF8.self) {
     case "txt", "text": return (.txt, gzip)
     case "html", "htm", "xhtml": return (.html, gzip)
     case "jsonl", "ndjson": return (.jsonl, gzip)
@@ -261,23 +274,22 @@ public final class InputReader: @unchecked Sendable {
     guard fstat(descriptor, &info) == 0 else { return .failure(.system(String(cString: strerror(errno)))) }
     let size = Int(info.st_size)
     if size > settings.maxDocumentBytes { return .failure(.tooLarge(size)) }
-    var bytes = [UInt8](repeating: 0, count: size)
-    var filled = 0
     var failure: String?
-    bytes.withUnsafeMutableBytes { buffer in
+    var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+      var filled = 0
       while filled < size, let base = buffer.baseAddress {
         let count = read(descriptor, base + filled, size - filled)
         if count < 0 {
           if errno == EINTR { continue }
           failure = String(cString: strerror(errno))
-          return
+          break
         }
         if count == 0 { break }
         filled += count
       }
+      initialized = filled  // a file that shrank while read: what was read
     }
     if let failure { return .failure(.system(failure)) }
-    if filled < size { bytes.removeLast(size - filled) }
     // Files that report size 0 but have content (/proc, pipes) are read as a stream.
     if size == 0 {
       var chunk = [UInt8](repeating: 0, count: 1 << 16)

@@ -52,7 +52,8 @@ struct BylineParser: Sendable {
     guard line.utf8.count <= 360, line.scalarCount <= 90, rules.titleMatcher.occurs(in: line) else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
-    let bracketed = line.first == "[" || line.first == "(" || line.first == "【"
+    let head = line.unicodeScalars.first
+    let bracketed = head == "[" || head == "(" || head == "【"
     // "글: 홍길동 기자", "[홍길동 기자]", "(홍길동 기자)", "홍길동 기자 =".
     if let first = words.first {
       let stripped = first.drop { $0 == "[" || $0 == "(" || $0 == "<" || $0 == "【" }
@@ -209,11 +210,16 @@ struct BylineParser: Sendable {
     guard found else { return nil }
     // Skip a year: "ⓒ 2025 …".
     if rest.prefix(4).allSatisfy(\.isNumber), rest.count > 4 { rest = rest.dropFirst(4).drop { $0 == " " || $0 == "," || $0 == "." } }
-    var name = ""
-    for character in rest {
-      if ",.&|(<[/".contains(character) { break }
-      name.append(character)
+    // Up to the first of , . & | ( < [ / (ASCII: found by bytes, not by Characters).
+    let stop = rest.utf8.firstIndex { byte in
+      switch byte {
+      case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "("), UInt8(ascii: "<"),
+        UInt8(ascii: "["), UInt8(ascii: "/"):
+        return true
+      default: return false
+      }
     }
+    var name = String(rest[..<(stop ?? rest.endIndex)])
     for stop in [" 무단", " All", " all", " 저작권", " Inc", " 허가", " 재배포"] {
       if let range = name.byteRange(of: stop) { name = String(name[..<range.lowerBound]) }
     }
@@ -224,9 +230,11 @@ struct BylineParser: Sendable {
 }
 
 extension Substring {
+  /// Drops trailing characters found in `characters` (single-scalar characters; compared by
+  /// scalar, which grapheme breaking made costly).
   func trimmingTrailing(_ characters: String) -> Substring {
-    var result = self
-    while let last = result.last, characters.contains(last) { result = result.dropLast() }
-    return result
+    var scalars = unicodeScalars
+    while let last = scalars.last, characters.unicodeScalars.contains(last) { scalars.removeLast() }
+    return Substring(scalars)
   }
 }

@@ -47,6 +47,11 @@ struct PIIStage: DocumentStage {
     var index = 0
     out.reserveCapacity(bytes.count)
     while index < bytes.count {
+      // Eight bytes at a time past text that cannot start one: no '(', '+', digit or '@'.
+      if index + 8 <= bytes.count, PIIScanner.quiet(bytes, at: index) {
+        index += 8
+        continue
+      }
       let byte = bytes[index]
       if email, byte == UInt8(ascii: "@"), let (start, end) = PIIScanner.email(bytes, at: index), start >= copied {
         out.append(contentsOf: bytes[copied..<start])
@@ -87,6 +92,17 @@ enum PIIScanner {
   @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
   @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 26 }
   @inline(__always) static func isWordByte(_ b: UInt8) -> Bool { isAlnum(b) || b == UInt8(ascii: "_") }
+
+  /// Whether none of the eight bytes at `at` is in 0x28...0x40, the range that holds every
+  /// byte a match starts with ('(', '+', digits, '@'). Bytes of 0x80 and above never count.
+  @inline(__always) static func quiet(_ b: [UInt8], at: Int) -> Bool {
+    let word = b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let low = word & (ones &* 0x7F)
+    // Bytes x with 0x27 < x < 0x41 (SWAR "has between", exact for each byte).
+    let between = ((ones &* (127 + 0x41)) &- low) & ~word & (low &+ ones &* (127 - 0x27)) & (ones &* 0x80)
+    return between == 0
+  }
 
   /// The e-mail around the '@' at `at`: local part of [A-Za-z0-9._%+-], domain of labels
   /// with a final label of two or more letters.

@@ -100,11 +100,28 @@ struct QualityStage: DocumentStage {
     var tokenHasAlnum = false
     // Decoded from the UTF-8 bytes here (the text is valid UTF-8): cheaper than the
     // String's scalar iterator.
+    let latinIsScript = t.script == .latin || t.script == .any
+    let hangulIsScript = t.script == .hangul || t.script == .any
     var utf8Text = text
     utf8Text.withUTF8 { bytes in
       var offset = 0
       while offset < bytes.count {
         let lead = bytes[offset]
+        // Hangul syllables (U+AC00–D7A3: EA B0 80 … ED 9E A3), most of a Korean text: letters
+        // that hold a word, without going through the switch.
+        if lead &- 0xEA < 4, offset + 2 < bytes.count {
+          let value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6) | UInt32(bytes[offset + 2] & 0x3F)
+          if value &- 0xAC00 <= 0xD7A3 - 0xAC00 {
+            offset += 3
+            chars += 1
+            nonSpace += 1
+            lastWasEnd = false
+            letters += 1
+            tokenHasAlnum = true
+            if hangulIsScript { scriptLetters += 1 }
+            continue
+          }
+        }
         let value: UInt32
         if lead < 0x80 {
           value = UInt32(lead)
@@ -135,14 +152,14 @@ struct QualityStage: DocumentStage {
         case 0x41...0x5A, 0x61...0x7A:
           letters += 1
           tokenHasAlnum = true
-          if t.script == .latin || t.script == .any { scriptLetters += 1 }
+          if latinIsScript { scriptLetters += 1 }
         case 0x23, 0x2026: symbols += 1  // '#', '…'
         case 0x2E, 0x21, 0x3F: lastWasEnd = true  // . ! ? end a sentence when a space follows
         case 0x3002, 0xFF01, 0xFF1F: sentences += 1  // 。！？ need no space
         case 0xAC00...0xD7A3:  // Hangul syllables: letters, without a property lookup
           letters += 1
           tokenHasAlnum = true
-          if t.script == .hangul || t.script == .any { scriptLetters += 1 }
+          if hangulIsScript { scriptLetters += 1 }
         case 0x80...:
           if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic {
             letters += 1

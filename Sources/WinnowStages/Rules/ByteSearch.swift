@@ -118,10 +118,20 @@ extension StringProtocol {
       let raw = UnsafeRawBufferPointer(bytes)
       var continuation = 0
       var offset = 0
+      // Each byte lane of `lanes` counts the continuation bytes in its position, up to 255
+      // words per round; the lanes are summed once per round (no popcount per word: the
+      // baseline x86-64 target has no POPCNT instruction).
       while offset + 8 <= raw.count {
-        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        continuation += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-        offset += 8
+        var lanes: UInt64 = 0
+        var words = 0
+        while offset + 8 <= raw.count, words < 255 {
+          let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          lanes &+= (word & ~(word << 1) & 0x8080_8080_8080_8080) >> 7
+          offset += 8
+          words += 1
+        }
+        let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+        continuation += Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
       }
       while offset < raw.count {
         if raw[offset] & 0xC0 == 0x80 { continuation += 1 }
