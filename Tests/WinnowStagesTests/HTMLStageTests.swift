@@ -126,3 +126,68 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
     #expect(stage.process(&onTime) == .keep)
   }
 }
+
+/// `appendCollapsed` copies runs of text whole, and a run goes on over lone spaces: the same
+/// bytes as collapsing white space one character at a time, for every mix of white space,
+/// controls, Hangul, NBSP, U+3000 and look-alike lead bytes (© is C2 A9, 、 is E3 80 81).
+@Suite struct AppendCollapsedTests {
+  /// The reference: one character at a time.
+  static func reference(_ text: String, into out: inout [UInt8], pendingSpace: inout Bool) {
+    var word: [UInt8] = []
+    func endWord() {
+      guard !word.isEmpty else { return }
+      if pendingSpace { out.append(0x20); pendingSpace = false }
+      out.append(contentsOf: word)
+      word.removeAll()
+    }
+    for scalar in text.unicodeScalars {
+      if [0x20, 0x0A, 0x09, 0x0D, 0x0C, 0xA0, 0x3000].contains(scalar.value) {
+        endWord()
+        if !out.isEmpty { pendingSpace = true }
+      } else {
+        word.append(contentsOf: Array(String(scalar).utf8))
+      }
+    }
+    endWord()
+  }
+
+  @Test func matchesCollapsingOneCharacterAtATime() {
+    let pieces = ["가", "나다", "a", "bc", " ", "  ", "\n", "\t", "\r\n", "\u{0C}", "\u{01}", "\u{A0}", "\u{3000}", "©", "、", ".", "한국 경제"]
+    var state: UInt64 = 12345
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(truncatingIfNeeded: state >> 33)
+    }
+    for round in 0..<3000 {
+      var text = ""
+      for _ in 0..<(next() % 40) { text += pieces[next() % pieces.count] }
+      let prefix: [UInt8] = round % 3 == 0 ? [] : Array("앞".utf8)
+      let pending = round % 2 == 0
+      var expected = prefix
+      var expectedPending = pending
+      Self.reference(text, into: &expected, pendingSpace: &expectedPending)
+      var actual = prefix
+      var actualPending = pending
+      let added = appendCollapsed(text, to: &actual, pendingSpace: &actualPending)
+      #expect(actual == expected && actualPending == expectedPending, "\(text.debugDescription)")
+      #expect(added == actual.count - prefix.count)
+    }
+  }
+}
+
+/// `commaCount` skips eight bytes at a time: the same count as looking at every character.
+@Suite struct CommaCountTests {
+  @Test func matchesCountingEveryCharacter() {
+    let pieces = ["가", ",", "，", "、", "ａ", "「", "a", " ", "나라,", "ｚ"]
+    var state: UInt64 = 99
+    for _ in 0..<2000 {
+      var text = ""
+      state = state &* 6_364_136_223_846_793_005 &+ 1
+      for step in 0..<Int(state >> 58) {
+        text += pieces[Int((state >> UInt64(step % 50)) % UInt64(pieces.count))]
+      }
+      let expected = text.unicodeScalars.filter { $0 == "," || $0 == "，" || $0 == "、" }.count
+      #expect(commaCount(text) == expected, "\(text)")
+    }
+  }
+}

@@ -163,6 +163,8 @@ struct CharsetDetector: Sendable {
   // MARK: evidence
 
   private func decodeWithBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
+    // Every mark starts with one of these bytes: most texts are ruled out at once.
+    guard let first = bytes.first, first == 0xEF || first == 0xFF || first == 0x00 || first == 0xFE else { return nil }
     let boms: [([UInt8], String)] = [
       ([0xEF, 0xBB, 0xBF], "UTF-8"), ([0xFF, 0xFE, 0x00, 0x00], "UTF-32LE"), ([0x00, 0x00, 0xFE, 0xFF], "UTF-32BE"),
       ([0xFF, 0xFE], "UTF-16LE"), ([0xFE, 0xFF], "UTF-16BE"),

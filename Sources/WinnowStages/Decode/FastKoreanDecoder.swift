@@ -19,24 +19,40 @@ struct FastKoreanDecoder: Sendable {
     // ASCII newline as a trail byte, so each segment holds exactly one pair's result.
     var bytes: [UInt8] = []
     var pairs: [Int] = []
+    bytes.reserveCapacity(126 * 190 * 3)
+    pairs.reserveCapacity(126 * 190)
     for lead in 0x81...0xFE {
       for trail in 0x41...0xFE {
-        bytes += [UInt8(lead), UInt8(trail), 0x0A]
+        bytes.append(UInt8(lead))
+        bytes.append(UInt8(trail))
+        bytes.append(0x0A)
         pairs.append(lead << 8 | trail)
       }
     }
     let outcome = bytes.withUnsafeBufferPointer { try? ICU.decode($0, charset: "windows-949-2000", strict: false) }
     if case .decoded(let text, _)? = outcome {
-      let segments = text.split(separator: "\n", omittingEmptySubsequences: false)
-      if segments.count == pairs.count + 1 {
-        for (index, segment) in segments.dropLast().enumerated() {
-          let units = Array(segment.utf16)
-          guard units.count == 1, let unit = units.first, unit >= 0x80, unit != 0xFFFD,
-            !(0xE000...0xF8FF).contains(unit), !(0xD800...0xDFFF).contains(unit)
-          else { continue }
-          table[pairs[index]] = unit
+      // The segments between newlines, walked as UTF-16 units: a pair maps when its segment
+      // is one unit outside ASCII, U+FFFD, private use and surrogates. Used only when there
+      // is one segment per pair.
+      var found = [UInt16](repeating: 0, count: 0x10000)
+      var segment = 0
+      var units = 0
+      var first: UInt16 = 0
+      for unit in text.utf16 {
+        if unit == 0x0A {
+          if segment < pairs.count, units == 1, first >= 0x80, first != 0xFFFD, !(0xE000...0xF8FF).contains(first),
+            !(0xD800...0xDFFF).contains(first)
+          {
+            found[pairs[segment]] = first
+          }
+          segment += 1
+          units = 0
+        } else {
+          if units == 0 { first = unit }
+          units += 1
         }
       }
+      if segment == pairs.count, units == 0 { table = found }
     }
     self.table = table
   }

@@ -397,7 +397,21 @@ func commaCount(_ text: String) -> Int {
   return text.withUTF8 { bytes in
     var count = 0
     var index = 0
+    // Eight bytes at a time while none is ',' or a lead byte of the other two (EF, E3).
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let raw = UnsafeRawBufferPointer(bytes)
     while index < bytes.count {
+      if index + 8 <= bytes.count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        let comma = word ^ (ones &* 0x2C)
+        let ef = word ^ (ones &* 0xEF)
+        let e3 = word ^ (ones &* 0xE3)
+        if ((comma &- ones) & ~comma | (ef &- ones) & ~ef | (e3 &- ones) & ~e3) & highs == 0 {
+          index += 8
+          continue
+        }
+      }
       let byte = bytes[index]
       if byte == 0x2C {
         count += 1
@@ -423,48 +437,66 @@ func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout 
 @discardableResult
 func appendCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
   let before = out.count
-  // Runs between spaces are copied whole; eight bytes at a time are skipped while none is
-  // below 0x21 (ASCII white space and controls), 0xC2 (NBSP's lead) or 0xE3 (U+3000's).
+  // Runs of text are copied whole. A run goes on over a lone ASCII space between two
+  // characters (already collapsed: most spaces in prose), so words are not copied one by one;
+  // any other white space ends it. Eight bytes at a time are skipped while none is a control
+  // (below 0x20), 0xC2 (NBSP's lead) or 0xE3 (U+3000's), and every space in them is a lone
+  // one inside the eight.
   let ones: UInt64 = 0x0101_0101_0101_0101
   let highs: UInt64 = 0x8080_8080_8080_8080
   let raw = UnsafeRawBufferPointer(bytes)
+  let count = bytes.count
   var index = 0
   var runStart = 0
-  while index <= bytes.count {
-    if index + 8 <= bytes.count {
+  @inline(__always) func plain(_ byte: UInt8) -> Bool { byte > 0x20 && byte != 0xC2 && byte != 0xE3 }
+  func flush(upTo end: Int) {
+    guard end > runStart else { return }
+    if pendingSpace { out.append(0x20); pendingSpace = false }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+  }
+  while index < count {
+    if index + 8 <= count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      let below = (word &- ones &* 0x21) & ~word & highs
+      let below = (word &- ones &* 0x20) & ~word & highs
       let c2 = word ^ (ones &* 0xC2)
       let e3 = word ^ (ones &* 0xE3)
       if below | ((c2 &- ones) & ~c2 & highs) | ((e3 &- ones) & ~e3 & highs) == 0 {
-        index += 8
-        continue
+        // Spaces, exactly (no borrow between bytes): none in the first or last byte, no two
+        // side by side.
+        let x = word ^ (ones &* 0x20)
+        let spaces = ~(((x & ~highs) &+ ~highs) | x) & highs
+        if spaces & 0x8000_0000_0000_0080 == 0, spaces & (spaces << 8) == 0 {
+          index += 8
+          continue
+        }
       }
     }
+    let byte = bytes[index]
+    if plain(byte) {
+      index += 1
+      continue
+    }
     var spaceWidth = 0
-    if index == bytes.count {
-      spaceWidth = 1  // the end: flush the last run
-    } else {
-      let byte = bytes[index]
-      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-        spaceWidth = 1
-      } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
-        spaceWidth = 2
-      } else if byte == 0xE3, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
-        spaceWidth = 3
-      }
+    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+      spaceWidth = 1
+    } else if byte == 0xC2, index + 1 < count, bytes[index + 1] == 0xA0 {
+      spaceWidth = 2
+    } else if byte == 0xE3, index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
+      spaceWidth = 3
     }
     if spaceWidth == 0 {
       index += 1
       continue
     }
-    if index > runStart {
-      if pendingSpace { out.append(0x20); pendingSpace = false }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+    if byte == 0x20, index > runStart, index + 1 < count, plain(bytes[index + 1]) {
+      index += 1  // a lone space inside the run: it stays as it is
+      continue
     }
-    if index < bytes.count, !out.isEmpty { pendingSpace = true }
+    flush(upTo: index)
+    if !out.isEmpty { pendingSpace = true }
     index += spaceWidth
     runStart = index
   }
+  flush(upTo: count)
   return out.count - before
 }

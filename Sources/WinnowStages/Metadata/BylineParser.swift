@@ -2,6 +2,15 @@
 /// section (`기자`, `입력`, `저작권자 ⓒ`).
 struct BylineParser: Sendable {
   let rules: MetadataRules
+  /// The byline titles that are only ASCII and Hangul syllables, as bytes, and the others.
+  let plainTitles: [[UInt8]]
+  let otherTitles: [String]
+
+  init(rules: MetadataRules) {
+    self.rules = rules
+    plainTitles = rules.bylineTitles.filter { Self.isPlain($0[...]) }.map { Array($0.utf8) }
+    otherTitles = rules.bylineTitles.filter { !Self.isPlain($0[...]) }
+  }
 
   /// A name: 2–4 Hangul syllables not ending in a particle names never end in ("현장의",
   /// "기자는" are not names), a capitalised word of letters (Latin, Cyrillic…), or 2–4 Han
@@ -43,7 +52,18 @@ struct BylineParser: Sendable {
   }
 
   func isTitle(_ word: Substring) -> Bool {
-    rules.bylineTitles.contains { word == $0 }
+    // Text of ASCII and precomposed Hangul syllables only is in NFC, so two such texts are
+    // canonically equal exactly when their bytes are: String's `==` (which normalizes) is
+    // needed only for other text.
+    if Self.isPlain(word) {
+      return plainTitles.contains { word.utf8.elementsEqual($0) } || otherTitles.contains { word == $0 }
+    }
+    return rules.bylineTitles.contains { word == $0 }
+  }
+
+  /// Only ASCII and Hangul syllables (U+AC00–D7A3).
+  static func isPlain(_ text: Substring) -> Bool {
+    text.unicodeScalars.allSatisfy { $0.value < 0x80 || (0xAC00...0xD7A3).contains($0.value) }
   }
 
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,

@@ -53,7 +53,16 @@ struct MetadataStage: DocumentStage {
   let minTitle: Int
   let maxTitle: Int
   let removeBylines: Bool
-  var parser: BylineParser { BylineParser(rules: rules) }
+  let parser: BylineParser
+
+  init(rules: MetadataRules, shape: BodyShape, minTitle: Int, maxTitle: Int, removeBylines: Bool) {
+    self.rules = rules
+    self.shape = shape
+    self.minTitle = minTitle
+    self.maxTitle = maxTitle
+    self.removeBylines = removeBylines
+    parser = BylineParser(rules: rules)
+  }
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }

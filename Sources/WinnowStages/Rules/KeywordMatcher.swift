@@ -52,13 +52,15 @@ struct KeywordMatcher: Sendable {
     }
   }
 
+  /// The bit of a first-two-characters filter (also used by `LineRuleSet`).
   @inline(__always)
-  private static func pair(_ first: UInt32, _ second: UInt32) -> Int {
+  static func pair(_ first: UInt32, _ second: UInt32) -> Int {
     Int(((first &* 0x9E37_79B1) ^ (second &* 0x85EB_CA77)) >> 16) & 0xFFFF
   }
 
+  /// The home slot of a first character in an open-addressing table of `mask + 1` slots.
   @inline(__always)
-  private static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
+  static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
 
   @inline(__always)
   private func range(of scalar: UInt32) -> Range<Int>? {

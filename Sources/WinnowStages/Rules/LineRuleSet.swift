@@ -9,8 +9,16 @@ struct LineRuleSet: Sendable {
   /// whose `contains` (first mask) or `requires` (second mask) list it. `contains` words
   /// match without ASCII case (as `KeywordMatcher`), `requires` words byte for byte (as the
   /// byte search `LineRule.matches` runs): `exact` tells them apart.
-  private var byFirst: [UInt32: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)]] = [:]
+  private var entries: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)] = []
   private var firstCharacters = [UInt64](repeating: 0, count: 1024)
+  /// As in `KeywordMatcher`: a filter on the first two characters (words of one character
+  /// pass through `singleCharacters`), then open addressing on the first character
+  /// (`slotScalars[i]` is the character + 1, 0 when empty; `slotRanges[i]` its entries).
+  private var pairs = [UInt64](repeating: 0, count: 1024)
+  private var singleCharacters = [UInt64](repeating: 0, count: 1024)
+  private var slotScalars: [UInt32] = []
+  private var slotRanges: [Range<Int>] = []
+  private var slotMask = 0
   /// Rules with a `contains` list, and rules whose regex is gated by `requires`.
   private var containsRules: UInt64 = 0
   private var requiresRules: UInt64 = 0
@@ -34,19 +42,52 @@ struct LineRuleSet: Sendable {
         for word in rule.requires where !word.isEmpty { exact[Array(word.utf8), default: 0] |= bit }
       }
     }
-    let entries = folded.map { (word: $0.key, exact: false, contains: $0.value, requires: UInt64(0)) }
+    let words = folded.map { (word: $0.key, exact: false, contains: $0.value, requires: UInt64(0)) }
       + exact.map { (word: $0.key, exact: true, contains: UInt64(0), requires: $0.value) }
     // Sorted, so the tables are the same every run.
-    let sorted = entries.sorted { $0.word == $1.word ? (!$0.exact && $1.exact) : $0.word.lexicographicallyPrecedes($1.word) }
+    let sorted = words.sorted { $0.word == $1.word ? (!$0.exact && $1.exact) : $0.word.lexicographicallyPrecedes($1.word) }
+    var byFirst: [(first: UInt32, entries: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)])] = []
     for entry in sorted {
-      guard let first = String(decoding: Self.folded(String(decoding: entry.word, as: UTF8.self)), as: UTF8.self).unicodeScalars.first,
-        first.value < 0x10000
-      else {
+      let scalars = Array(String(decoding: Self.folded(String(decoding: entry.word, as: UTF8.self)), as: UTF8.self).unicodeScalars.prefix(2))
+      guard let first = scalars.first?.value, first < 0x10000 else {
         oneByOne = true
         return
       }
-      firstCharacters[Int(first.value >> 6)] |= 1 << (first.value & 63)
-      byFirst[first.value, default: []].append(entry)
+      firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
+      if scalars.count < 2 || scalars[1].value >= 0x10000 {
+        singleCharacters[Int(first >> 6)] |= 1 << (first & 63)
+      } else {
+        let pair = KeywordMatcher.pair(first, scalars[1].value)
+        pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+      }
+      if let at = byFirst.firstIndex(where: { $0.first == first }) {
+        byFirst[at].entries.append(entry)
+      } else {
+        byFirst.append((first, [entry]))
+      }
+    }
+    var size = 8
+    while size < byFirst.count * 2 { size *= 2 }
+    slotMask = size - 1
+    slotScalars = [UInt32](repeating: 0, count: size)
+    slotRanges = [Range<Int>](repeating: 0..<0, count: size)
+    for (first, group) in byFirst {
+      var slot = KeywordMatcher.slot(first, mask: slotMask)
+      while slotScalars[slot] != 0 { slot = (slot + 1) & slotMask }
+      slotScalars[slot] = first + 1
+      slotRanges[slot] = entries.count..<(entries.count + group.count)
+      entries.append(contentsOf: group)
+    }
+  }
+
+  @inline(__always)
+  private func range(of scalar: UInt32) -> Range<Int>? {
+    var slot = KeywordMatcher.slot(scalar, mask: slotMask)
+    while true {
+      let stored = slotScalars[slot]
+      if stored == scalar + 1 { return slotRanges[slot] }
+      if stored == 0 { return nil }
+      slot = (slot + 1) & slotMask
     }
   }
 
@@ -116,8 +157,16 @@ struct LineRuleSet: Sendable {
           index += 1
           continue
         }
-        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0, let candidates = byFirst[scalar] {
-          for candidate in candidates where candidate.word.count <= bytes.count - index {
+        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0,
+          singleCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
+            || (index + width < bytes.count && foldedScalar(bytes, at: index + width).map { second in
+              let pair = KeywordMatcher.pair(scalar, second.0)
+              return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
+            } == true),
+          let candidates = range(of: scalar)
+        {
+          for position in candidates where entries[position].word.count <= bytes.count - index {
+            let candidate = entries[position]
             var equal = true
             for offset in 0..<candidate.word.count {
               var byte = bytes[index + offset]
