@@ -40,17 +40,27 @@ public struct HTMLTree: Sendable {
     /// kept as a child text node.
     public var textStart: Int32
     public var textCount: Int32
-    /// The attributes extraction needs (class, id, itemprop, property, name, content,
-    /// datetime, type, rel, role, href), in source order.
-    public var attributes: [(name: String, value: String)]
-
-    public func attribute(_ name: String) -> String? {
-      for attribute in attributes where attribute.name == name { return attribute.value }
-      return nil
-    }
+    /// Elements: where their kept attributes are in the tree's `attributes` (those extraction
+    /// needs: class, id, itemprop, property, name, content, datetime, type, rel, role, href,
+    /// in source order). A node holds no reference, so copying one costs no reference count.
+    public var attributeStart: Int32
+    public var attributeCount: Int32
   }
 
   public private(set) var nodes: [Node] = []
+  /// Every element's kept attributes, one element after another.
+  public private(set) var attributes: [(name: String, value: String)] = []
+
+  /// A node's kept attributes.
+  public func attributes(of node: borrowing Node) -> ArraySlice<(name: String, value: String)> {
+    attributes[Int(node.attributeStart)..<Int(node.attributeStart + node.attributeCount)]
+  }
+
+  /// The value of one of a node's kept attributes.
+  public func attribute(_ name: String, of node: borrowing Node) -> String? {
+    for attribute in attributes(of: node) where attribute.name == name { return attribute.value }
+    return nil
+  }
   /// The text of every text node, one after another: no String is made per text node (the
   /// extractor copies runs of these bytes into its lines).
   public private(set) var textBytes: [UInt8] = []
@@ -171,6 +181,7 @@ public struct HTMLTree: Sendable {
     if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
     builder.pointee.finish()
     nodes = builder.pointee.nodes
+    attributes = builder.pointee.attributes
     textBytes = builder.pointee.textBytes
   }
 
@@ -196,6 +207,7 @@ public struct HTMLTree: Sendable {
     }
 
     var nodes: [Node] = []
+    var attributes: [(name: String, value: String)] = []
     var textBytes: [UInt8] = []
     var open: [Int32] = []
     /// Inside script/style/…: events are ignored, except a JSON-LD script's text.
@@ -217,18 +229,20 @@ public struct HTMLTree: Sendable {
       checkDeadline()
       if opaqueDepth > 0 { opaqueDepth += 1; return }
       let tag = self.tag(rawName)
-      var kept: [(name: String, value: String)] = []
+      let firstAttribute = self.attributes.count
       if var pair = attributes {
         while let key = pair.pointee {
           let value = pair.advanced(by: 1).pointee
           if let attributeName = HTMLTree.keptAttribute(key) {
-            kept.append((attributeName, value.map { String(cString: $0) } ?? ""))
+            self.attributes.append((attributeName, value.map { String(cString: $0) } ?? ""))
           }
           pair = pair.advanced(by: 2)
         }
       }
+      let kept = self.attributes[firstAttribute...]
       let index = Int32(nodes.count)
-      nodes.append(Node(kind: .element, tag: tag, parent: open.last ?? -1, end: index + 1, textStart: 0, textCount: 0, attributes: kept))
+      nodes.append(Node(kind: .element, tag: tag, parent: open.last ?? -1, end: index + 1, textStart: 0, textCount: 0,
+                        attributeStart: Int32(firstAttribute), attributeCount: Int32(kept.count)))
       open.append(index)
       if HTMLTree.isOpaque(nodes[Int(index)].tag) {
         opaqueDepth = 1
@@ -260,7 +274,7 @@ public struct HTMLTree: Sendable {
         opaqueDepth = 0
         if capturing, !captured.isEmpty {
           nodes.append(Node(kind: .text, tag: .text, parent: index, end: Int32(nodes.count) + 1,
-                            textStart: Int32(textBytes.count), textCount: Int32(captured.count), attributes: []))
+                            textStart: Int32(textBytes.count), textCount: Int32(captured.count), attributeStart: 0, attributeCount: 0))
           textBytes.append(contentsOf: captured)
         }
         capturing = false
@@ -282,7 +296,7 @@ public struct HTMLTree: Sendable {
         nodes[last].textCount += Int32(length)
       } else {
         nodes.append(Node(kind: .text, tag: .text, parent: parent, end: Int32(nodes.count) + 1,
-                          textStart: Int32(textBytes.count), textCount: Int32(length), attributes: []))
+                          textStart: Int32(textBytes.count), textCount: Int32(length), attributeStart: 0, attributeCount: 0))
       }
       textBytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }

@@ -184,3 +184,20 @@ struct RulesStageTests {
     }
   }
 }
+
+/// `hasASCIIDigit` tests eight bytes at a time: exact for every byte value at every position.
+@Suite struct HasDigitTests {
+  @Test func findsExactlyTheDigits() {
+    for byte in 0...255 {
+      for length in [1, 7, 8, 9, 16] {
+        for position in 0..<length {
+          var bytes = [UInt8](repeating: 0xEA, count: length)
+          bytes[position] = UInt8(byte)
+          let found = bytes.withUnsafeBufferPointer { ByteSearch.hasDigit($0) }
+          #expect(found == (0x30...0x39).contains(byte), "byte \(byte) at \(position) of \(length)")
+        }
+      }
+    }
+    #expect("2025년".hasASCIIDigit && !"입력 시간".hasASCIIDigit && !"".hasASCIIDigit)
+  }
+}

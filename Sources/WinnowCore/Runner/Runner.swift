@@ -623,8 +623,18 @@ public final class Runner: @unchecked Sendable {
       }
       // For the run report: what the document was before, and which lines went.
       result.inputLengths[RunSummary.lengthBucket(original.byteCount), default: 0] += 1
+      // A document's removed lines mostly share a few rules: their "stage/rule" keys are
+      // made once per document, not once per line.
+      var keys: [(stage: String, rule: String, key: String)] = []
       for line in document.removed {
-        result.removedLines.add(rule: line.stage + "/" + line.rule, text: line.text)
+        let key: String
+        if let known = keys.first(where: { $0.stage == line.stage && $0.rule == line.rule }) {
+          key = known.key
+        } else {
+          key = line.stage + "/" + line.rule
+          keys.append((line.stage, line.rule, key))
+        }
+        result.removedLines.add(rule: key, text: line.text)
       }
     }
     return result

@@ -76,7 +76,16 @@ struct CharsetDetector: Sendable {
     var copy = text
     let found = copy.withUTF8 { utf8 -> Bool in
       var index = 0
+      let raw = UnsafeRawBufferPointer(utf8)
       while index < utf8.count {
+        // Eight bytes at a time while none is EE or EF.
+        if index + 8 <= utf8.count {
+          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          if !ByteSearch.has(word, 0xEE), !ByteSearch.has(word, 0xEF) {
+            index += 8
+            continue
+          }
+        }
         let byte = utf8[index]
         if byte == 0xEE { return true }
         if byte == 0xEF, index + 1 < utf8.count, utf8[index + 1] <= 0xA3 { return true }

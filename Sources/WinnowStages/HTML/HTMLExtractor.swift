@@ -175,7 +175,7 @@ struct HTMLExtractor: Sendable {
         continue
       }
       let end = Int(nodes[index].end)
-      if index >= chromeEnd, isRemoved(nodes[index], paragraphs: Int(paragraphs[index]), cache: &hintCache) {
+      if index >= chromeEnd, isRemoved(nodes[index], in: tree, paragraphs: Int(paragraphs[index]), cache: &hintCache) {
         for skipped in index..<end { removed[skipped] = true }
         // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
         if Self.isSilent[Int(tag.rawValue)] {
@@ -237,7 +237,7 @@ struct HTMLExtractor: Sendable {
     for i in 0..<nodes.count where score[i] > 0 {
       let density = total[i] > 0 ? Double(linkTotal[i]) / Double(total[i]) : 0
       var value = score[i] * (1 - density)
-      if hasContentHint(nodes[i]) { value *= 2 }
+      if hasContentHint(nodes[i], in: tree) { value *= 2 }
       score[i] = value
       if value > bestScore { bestScore = value; best = Int32(i) }
     }
@@ -247,7 +247,7 @@ struct HTMLExtractor: Sendable {
     // good share of its score is the article itself: the winner's extra is comments or lists.
     var hinted: Int32 = -1
     var hintedScore = 0.0
-    for i in (Int(best) + 1)..<Int(nodes[Int(best)].end) where score[i] > hintedScore && hasContentHint(nodes[i]) && !removed[i] {
+    for i in (Int(best) + 1)..<Int(nodes[Int(best)].end) where score[i] > hintedScore && hasContentHint(nodes[i], in: tree) && !removed[i] {
       hinted = Int32(i)
       hintedScore = score[i]
     }
@@ -354,15 +354,15 @@ struct HTMLExtractor: Sendable {
   /// Whether a node is chrome. Whole words count, and words that start with a hint of six
   /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
   /// "replyNewMessageContainer").
-  func isRemoved(_ node: borrowing HTMLTree.Node, paragraphs: Int, cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
+  func isRemoved(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, paragraphs: Int, cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
     if isDropTag[Int(node.tag.rawValue)] { return true }
     switch node.tag {
     case .html, .body, .main, .article: return false
     default: break
     }
-    if node.attributes.isEmpty { return false }
+    if node.attributeCount == 0 { return false }
     var words = HintWords()
-    for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
+    for attribute in tree.attributes(of: node) where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
       let found: HintWords
       // Keyed by a byte hash: a String key is hashed through Unicode normalization.
       let key = attribute.value.byteHash()
@@ -377,14 +377,14 @@ struct HTMLExtractor: Sendable {
     }
     guard words.drop else { return false }
     if paragraphs >= 3, words.keep { return false }
-    return !hasContentHint(node)
+    return !hasContentHint(node, in: tree)
   }
 
-  func hasContentHint(_ node: borrowing HTMLTree.Node) -> Bool {
+  func hasContentHint(_ node: borrowing HTMLTree.Node, in tree: HTMLTree) -> Bool {
     if node.tag == .article { return true }
-    if node.attribute("itemprop")?.lowercased() == "articlebody" { return true }
-    if let id = node.attribute("id"), contentHints.contains(id.lowercased()) { return true }
-    if let classes = node.attribute("class") {
+    if tree.attribute("itemprop", of: node)?.lowercased() == "articlebody" { return true }
+    if let id = tree.attribute("id", of: node), contentHints.contains(id.lowercased()) { return true }
+    if let classes = tree.attribute("class", of: node) {
       for name in classes.split(separator: " ") where contentHints.contains(name.lowercased()) { return true }
     }
     return false

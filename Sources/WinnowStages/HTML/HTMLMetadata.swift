@@ -40,8 +40,8 @@ struct HTMLMetadata: Sendable, Equatable {
       let node = nodes[index]
       switch node.tag {
       case .meta:
-        let key = (node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop") ?? "").lowercased()
-        guard let content = node.attribute("content")?.trimmed, !content.isEmpty else { continue }
+        let key = (tree.attribute("property", of: node) ?? tree.attribute("name", of: node) ?? tree.attribute("itemprop", of: node) ?? "").lowercased()
+        guard let content = tree.attribute("content", of: node)?.trimmed, !content.isEmpty else { continue }
         switch key {
         case "og:title", "twitter:title": if ogTitle == nil { ogTitle = content }
         case "og:site_name": if siteName == nil { siteName = content }
@@ -57,12 +57,12 @@ struct HTMLMetadata: Sendable, Equatable {
       case .h1:
         if h1 == nil { let value = text(of: index); if !value.isEmpty { h1 = value } }
       case .a:
-        if relAuthors.isEmpty, node.attribute("rel")?.lowercased().split(separator: " ").contains("author") == true {
+        if relAuthors.isEmpty, tree.attribute("rel", of: node)?.lowercased().split(separator: " ").contains("author") == true {
           let value = text(of: index)
           if !value.isEmpty, value.unicodeScalars.count <= 60 { relAuthors = splitAuthors(value) }
         }
       case .time:
-        if timeDate == nil, let value = node.attribute("datetime") { timeDate = DateParsing.parseValue(value, words: dateWords) }
+        if timeDate == nil, let value = tree.attribute("datetime", of: node) { timeDate = DateParsing.parseValue(value, words: dateWords) }
       case .script:
         guard index + 1 < nodes.count, nodes[index + 1].kind == .text, nodes[index + 1].parent == Int32(index),
           let json = JSONValue.parse(tree.text(index + 1))
@@ -75,16 +75,16 @@ struct HTMLMetadata: Sendable, Equatable {
         }
       default: break
       }
-      if titleElement == nil, node.tag != .title, node.tag != .meta, let classes = node.attribute("class") ?? node.attribute("id"),
+      if titleElement == nil, node.tag != .title, node.tag != .meta, let classes = tree.attribute("class", of: node) ?? tree.attribute("id", of: node),
         Self.isTitleClass(classes)
       {
         let value = text(of: index)
         let count = value.unicodeScalars.count
         if count >= 8, count <= 300 { titleElement = value }
       }
-      if node.tag != .meta, let itemprop = node.attribute("itemprop")?.lowercased() {
+      if node.tag != .meta, let itemprop = tree.attribute("itemprop", of: node)?.lowercased() {
         if itemprop == "datepublished", itempropDate == nil {
-          let value = node.attribute("datetime") ?? node.attribute("content") ?? text(of: index)
+          let value = tree.attribute("datetime", of: node) ?? tree.attribute("content", of: node) ?? text(of: index)
           itempropDate = DateParsing.parseValue(value, words: dateWords)
         } else if itemprop == "author", itempropAuthors.isEmpty {
           let value = text(of: index)

@@ -199,6 +199,8 @@ struct MetadataStage: DocumentStage {
   /// Priority 0: labelled publication date; 1: date on a byline or with a time; nil for a
   /// modified date or a bare date (a widget).
   func dateOnLine(_ line: Substring, byline: Bool) -> (priority: Int, date: FoundDate)? {
+    // Every date DateParsing finds starts with a four-digit year.
+    guard line.hasASCIIDigit else { return nil }
     let text = String(line)
     guard let date = DateParsing.first(in: text, words: rules.dateWords) else { return nil }
     let before = text.utf8.prefix(date.range.lowerBound)

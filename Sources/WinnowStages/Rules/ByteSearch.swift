@@ -3,6 +3,11 @@ import Glibc
 #endif
 
 extension StringProtocol {
+  /// Whether the text holds an ASCII digit.
+  var hasASCIIDigit: Bool {
+    utf8.withContiguousStorageIfAvailable { ByteSearch.hasDigit($0) } ?? utf8.contains { $0 &- 0x30 < 10 }
+  }
+
   /// Whether `needle` occurs in this text, by UTF-8 bytes (memchr + memcmp). Foundation's `contains`
   /// folds and compares grapheme by grapheme, and was most of a run's time when rule packs
   /// used it; rule matching is byte-exact by design.
@@ -15,6 +20,14 @@ extension StringProtocol {
 }
 
 enum ByteSearch {
+  /// Whether any of the eight bytes of `word` is `byte` (exact: the classic zero-byte test
+  /// on `word ^ byte×8` errs only in which byte it marks, never in whether one is marked).
+  @inline(__always)
+  static func has(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+  }
+
   /// The offset of the first `needle` at or after `from`: memchr for its first byte, then
   /// memcmp (glibc's memmem is not visible to Swift without _GNU_SOURCE).
   static func find(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -29,6 +42,24 @@ enum ByteSearch {
       offset = position + 1
     }
     return nil
+  }
+
+  /// Whether the bytes hold an ASCII digit: eight bytes at a time (SWAR "has between").
+  static func hasDigit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let raw = UnsafeRawBufferPointer(bytes)
+    var index = 0
+    while index + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      let low = word & (ones &* 0x7F)
+      if ((ones &* (127 + 0x3A)) &- low) & ~word & (low &+ ones &* (127 - 0x2F)) & (ones &* 0x80) != 0 { return true }
+      index += 8
+    }
+    while index < bytes.count {
+      if bytes[index] &- 0x30 < 10 { return true }
+      index += 1
+    }
+    return false
   }
 
   static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
