@@ -41,8 +41,8 @@ public struct HTMLTree: Sendable {
     public var textStart: Int32
     public var textCount: Int32
     /// Elements: where their kept attributes are in the tree's `attributes` (those extraction
-    /// needs: class, id, itemprop, property, name, content, datetime, type, rel, role, href,
-    /// in source order). A node holds no reference, so copying one costs no reference count.
+    /// needs: class, id, itemprop, property, name, content, datetime, type, rel, role, in
+    /// source order). A node holds no reference, so copying one costs no reference count.
     public var attributeStart: Int32
     public var attributeCount: Int32
   }
@@ -77,7 +77,8 @@ public struct HTMLTree: Sendable {
   public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
 
   /// The name of an attribute extraction needs (class, id, itemprop, property, name, content,
-  /// datetime, type, rel, role, href), found by its bytes without making a String for the others.
+  /// datetime, type, rel, role), found by its bytes without making a String for the others
+  /// (links' href is not among them: nothing reads it, and a long URL is a heap String).
   static func keptAttribute(_ name: UnsafePointer<xmlChar>) -> String? {
     var length = 0
     while name[length] != 0 {
@@ -90,7 +91,6 @@ public struct HTMLTree: Sendable {
     case (4, UInt8(ascii: "n")): return matches(name, "name") ? "name" : nil
     case (4, UInt8(ascii: "t")): return matches(name, "type") ? "type" : nil
     case (4, UInt8(ascii: "r")): return matches(name, "role") ? "role" : nil
-    case (4, UInt8(ascii: "h")): return matches(name, "href") ? "href" : nil
     case (5, UInt8(ascii: "c")): return matches(name, "class") ? "class" : nil
     case (7, UInt8(ascii: "c")): return matches(name, "content") ? "content" : nil
     case (8, UInt8(ascii: "i")): return matches(name, "itemprop") ? "itemprop" : nil

@@ -68,7 +68,13 @@ struct TextPlausibility: Sendable {
     // Common Hangul and Han: the characters of the national standards.
     func mark(_ charset: String, leads: ClosedRange<UInt8>, trails: ClosedRange<UInt8>, as value: Class) {
       var bytes: [UInt8] = []
-      for lead in leads { for trail in trails { bytes += [lead, trail] } }
+      bytes.reserveCapacity(leads.count * trails.count * 2)
+      for lead in leads {
+        for trail in trails {
+          bytes.append(lead)
+          bytes.append(trail)
+        }
+      }
       let outcome = bytes.withUnsafeBufferPointer { try? ICU.decode($0, charset: charset, strict: false) }
       guard case .decoded(let text, _)? = outcome else { return }
       for scalar in text.unicodeScalars where scalar.value < 0x10000 && scalar.value != 0xFFFD {

@@ -178,6 +178,8 @@ struct BylineParser: Sendable {
 
   /// "홍길동 기자 = " at `line`'s start (after an optional bracket already consumed).
   func namesThenEquals(_ line: Substring, offset: Int, outlet: String?) -> Prefix? {
+    // No '=' byte, no "=" Character: most paragraphs leave here without grapheme breaking.
+    guard line.has("=") else { return nil }
     let head = line.prefix(40)
     guard let equals = head.firstIndex(of: "=") else { return nil }
     let words = head[..<equals].spaceSeparatedWords
