@@ -27,6 +27,7 @@ import io
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -141,23 +142,36 @@ def tail(path, n=600):
         return ""
 
 
-def run_winnow(winnow, inputs, out_dir, label, repeat=1):
+def run_winnow(winnow, inputs, out_dir, label, repeat=1, pipeline=PIPELINE):
     """Runs winnow `repeat` times (the output is the same bytes every time; only the timing
     varies) and keeps the run with the median wall time, with every run's stage seconds."""
-    rows = [run_winnow_once(winnow, inputs, out_dir, label) for _ in range(max(1, repeat))]
+    rows = [run_winnow_once(winnow, inputs, out_dir, label, pipeline) for _ in range(max(1, repeat))]
     rows = [r for r in rows if r["exit"] == 0] or rows[-1:]
     rows.sort(key=lambda r: r["seconds"])
     row = rows[len(rows) // 2]
-    row["runs"] = [{"seconds": r["seconds"], "stages": r.get("stages")} for r in rows]
+    row["runs"] = [{"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"], "stages": r.get("stages")} for r in rows]
     return row
 
 
-def run_winnow_once(winnow, inputs, out_dir, label):
+def no_dedup_pipeline():
+    """pipelines/ko-news.yaml without its dedup stage, for the issue's speed figure (the whole
+    pipeline without dedup): written under out/eval/, its rule-pack paths made absolute."""
+    rules = (ROOT / "pipelines" / "rules").resolve()
+    lines = (ROOT / PIPELINE).read_text(encoding="utf-8").splitlines()
+    kept = [line.replace(": rules/", f": {rules}/") for line in lines if not re.match(r"\s*-\s*dedup\s*:", line)]
+    if len(kept) == len(lines):
+        raise SystemExit(f"{PIPELINE} has no dedup stage line to leave out")
+    path = OUT / "ko-news-no-dedup.yaml"
+    path.write_text("# Written by eval/eval.py: " + PIPELINE + " without its dedup stage.\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def run_winnow_once(winnow, inputs, out_dir, label, pipeline=PIPELINE):
     out_dir.mkdir(parents=True, exist_ok=True)
     clean, rejects, summary = out_dir / "clean.jsonl", out_dir / "rejects.jsonl", out_dir / "summary.json"
     for p in (clean, rejects, summary):
         p.unlink(missing_ok=True)
-    cmd = [str(winnow), "run", PIPELINE]
+    cmd = [str(winnow), "run", pipeline]
     for path in inputs:
         cmd += ["--input", str(path)]
     # Gates are checked apart (make test); here only the cleaning run is timed.
@@ -199,7 +213,7 @@ def main():
     ap.add_argument("--pages", type=int, default=generate.DEFAULT_PAGES, help="pages in the set (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help="set seed (default: %(default)s)")
     ap.add_argument("--no-peer", action="store_true", help="skip trafilatura (no .venv/ needed)")
-    ap.add_argument("--repeat", type=int, default=3, help="winnow runs per set; speeds are their medians (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=5, help="winnow runs per set; speeds are their medians (default: %(default)s)")
     args = ap.parse_args()
     winnow = Path(args.winnow).resolve()  # relative to the caller's directory
     if not os.access(winnow, os.X_OK):
@@ -220,7 +234,9 @@ def main():
     # winnow: the whole set, then the HTML sites alone for the HTML speed
     w_all = run_winnow(winnow, [OUT / "pages"], OUT, "all", args.repeat)
     w_html = run_winnow(winnow, [OUT / "pages" / s for s in html_sites], OUT / "html-only", "html", args.repeat)
-    for run in (w_all, w_html):
+    # The whole process again without dedup: start-up, reading, both passes, writing, manifest.
+    w_nodedup = run_winnow(winnow, [OUT / "pages"], OUT / "no-dedup", "no-dedup", args.repeat, pipeline=no_dedup_pipeline())
+    for run in (w_all, w_html, w_nodedup):
         if run["exit"] != 0:
             notes.append(f"winnow ({run['label']}) failed with exit {run['exit']}: {run.get('error', '')[-300:]} (log: {run['log']})")
     if "/debug/" in str(winnow):
@@ -253,6 +269,15 @@ def main():
                               cleaning_mb_per_s=size / MB / clean if clean else None,
                               cleaning_pages_per_s=n / clean if clean else None,
                               cleaning_mb_per_s_runs=[size / MB / sum(v for k, v in t.items() if k != "dedup") for t in timed])
+    # The whole process without dedup, `--jobs 1`: by wall clock (its reader and writer threads
+    # overlap the worker on another core), and by the CPU-seconds of all its threads.
+    speed["no_dedup"] = None
+    if w_nodedup["exit"] == 0:
+        cpu = statistics.median(r["cpu_seconds"] for r in w_nodedup["runs"])
+        speed["no_dedup"] = {"seconds": w_nodedup["seconds"], "cpu_seconds": cpu,
+                             "mb_per_s": bytes_all / MB / w_nodedup["seconds"],
+                             "mb_per_cpu_s": bytes_all / MB / cpu if cpu else None,
+                             "mb_per_s_runs": [bytes_all / MB / r["seconds"] for r in w_nodedup["runs"]]}
 
     # the peer
     peer, peer_version = None, None
@@ -305,7 +330,7 @@ def main():
                  "machine": platform.machine(), "python": platform.python_version()},
         "winnow": str(winnow), "pipeline": PIPELINE,
         "set": {**stamp, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
-        "runs": {"all": w_all, "html": w_html}, "speed": speed,
+        "runs": {"all": w_all, "html": w_html, "no_dedup": w_nodedup}, "speed": speed,
         "score": {"all": res_all, "html": res_html, "txt": res_txt},
         "peer": {"package": "trafilatura", "version": peer_version, "result": peer},
         "speed_ratio_html": ratio, "speed_ratio_html_whole_run": whole_ratio, "repeat": args.repeat, "targets": targets, "notes": notes,
@@ -357,6 +382,10 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
           + f"{fnum(sp[2]['pages_per_s'], '.1f') if sp[2] else '-':>18}")
     print(f"  {'MB/s per core, in memory':<28}" + "".join(f"{fnum(x.get('cleaning_mb_per_s'), '.3f') if x else '-':>18}" for x in sp[:2])
           + f"{fnum(sp[2]['mb_per_s'], '.3f') if sp[2] else '-':>18}")
+    nd = speed.get("no_dedup")
+    if nd:
+        print(f"  whole run without dedup (--jobs 1): {nd['mb_per_s']:.1f} MB/s by wall clock, {fnum(nd['mb_per_cpu_s'], '.1f')} MB"
+              f" per CPU-second of all its threads ({nd['seconds']:.2f} s, {nd['cpu_seconds']:.2f} CPU-s)")
     print("    whole run: wall clock around winnow's process (start-up, the corpus rule's first pass, dedup, manifest);"
           " stages: time inside all stages, in both passes; in memory: inside the cleaning stages without dedup, in both"
           " passes, for winnow, and"
