@@ -191,3 +191,19 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
     }
   }
 }
+
+/// The one-pass check for headline class names finds what five substring searches found.
+@Suite struct TitleClassTests {
+  @Test func matchesTheSubstringSearches() {
+    let pieces = ["t", "i", "T", "I", "it", "tit", "Tit", "TIT", "tIt", "head", "line", "headline", "sub", "ject", "subject", "-", "_", " ", "view", "기사"]
+    var state: UInt64 = 5
+    for _ in 0..<5000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      var value = ""
+      for step in 0..<Int(state >> 61) + 1 { value += pieces[Int((state >> UInt64(8 * step)) & 0xFF) % pieces.count] }
+      let expected = value.has("tit") || value.has("Tit") || value.has("TIT") || value.has("headline") || value.has("subject")
+      #expect(HTMLMetadata.mayNameTitle(value) == expected, "\(value)")
+    }
+    #expect(HTMLMetadata.isTitleClass("article-title") && !HTMLMetadata.isTitleClass("subtitle") && !HTMLMetadata.isTitleClass("tIt"))
+  }
+}

@@ -129,10 +129,34 @@ struct HTMLMetadata: Sendable, Equatable {
   /// Class or id words that name a headline element: "view_title", "article-title",
   /// "headline", "news_tit" (not "subtitle", "title-sub" decks).
   static func isTitleClass(_ value: String) -> Bool {
-    guard value.has("tit") || value.has("Tit") || value.has("TIT") || value.has("headline") || value.has("subject") else { return false }
+    guard mayNameTitle(value) else { return false }
     let words = value.lowercased().split { !($0.isLetter || $0.isNumber) }
     if words.contains(where: { $0 == "sub" || $0.hasPrefix("subtitle") || $0 == "deck" }) { return false }
     return words.contains { $0 == "title" || $0 == "headline" || $0 == "tit" || $0 == "subject" || $0.hasSuffix("title") && !$0.hasPrefix("sub") }
+  }
+
+  /// Whether the value holds "tit", "Tit", "TIT", "headline" or "subject": one pass over the
+  /// bytes (this runs for every element with a class or id).
+  static func mayNameTitle(_ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { bytes in
+      func at(_ index: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        return true
+      }
+      for index in bytes.indices {
+        switch bytes[index] {
+        case UInt8(ascii: "t"): if at(index, "tit") { return true }
+        case UInt8(ascii: "T"): if at(index, "Tit") || at(index, "TIT") { return true }
+        case UInt8(ascii: "h"): if at(index, "headline") { return true }
+        case UInt8(ascii: "s"): if at(index, "subject") { return true }
+        default: break
+        }
+      }
+      return false
+    }
   }
 
   static func collapseSpaces(_ text: String) -> String {

@@ -201,9 +201,9 @@ enum DateParsing {
 
   static func word(_ b: [UInt8], _ i: inout Int, _ words: [String]) -> Bool {
     for word in words {
-      let utf8 = Array(word.utf8)
-      if i + utf8.count <= b.count, Array(b[i..<(i + utf8.count)]) == utf8 {
-        i += utf8.count
+      let count = word.utf8.count
+      if i + count <= b.count, b[i..<(i + count)].elementsEqual(word.utf8) {
+        i += count
         return true
       }
     }

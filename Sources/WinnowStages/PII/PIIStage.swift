@@ -176,14 +176,13 @@ enum PIIScanner {
     let first = digits(b, &i)
     guard first > 0 else { return nil }
     if parenthesised { guard i < b.count, b[i] == UInt8(ascii: ")") else { return nil } }
-    let firstValue = Array(b[firstStart..<i])
     // Unseparated mobile: 01012345678.
-    if !international, !parenthesised, first == 11, firstValue[0] == UInt8(ascii: "0"), firstValue[1] == UInt8(ascii: "1") {
+    if !international, !parenthesised, first == 11, b[firstStart] == UInt8(ascii: "0"), b[firstStart + 1] == UInt8(ascii: "1") {
       return i < b.count && isWordByte(b[i]) ? nil : i
     }
     // Service numbers: 154x–159x, 16xx, 18xx (1588-1234); not 1950-1953 or 1500-2000.
-    let prefix = first == 4 ? Int(firstValue[1] - 0x30) * 10 + Int(firstValue[2] - 0x30) : 0
-    if !international, !parenthesised, first == 4, firstValue[0] == UInt8(ascii: "1"),
+    let prefix = first == 4 ? Int(b[firstStart + 1] - 0x30) * 10 + Int(b[firstStart + 2] - 0x30) : 0
+    if !international, !parenthesised, first == 4, b[firstStart] == UInt8(ascii: "1"),
       (54...59).contains(prefix) || (60...69).contains(prefix) || (80...89).contains(prefix)
     {
       guard i + 1 < b.count, b[i] == UInt8(ascii: "-") else { return nil }
@@ -192,13 +191,13 @@ enum PIIScanner {
       return j
     }
     if international {
-      guard (1...2).contains(first), firstValue[0] != UInt8(ascii: "0") else { return nil }
+      guard (1...2).contains(first), b[firstStart] != UInt8(ascii: "0") else { return nil }
     } else {
-      guard (2...4).contains(first), firstValue[0] == UInt8(ascii: "0"), firstValue[1] != UInt8(ascii: "0") else { return nil }
+      guard (2...4).contains(first), b[firstStart] == UInt8(ascii: "0"), b[firstStart + 1] != UInt8(ascii: "0") else { return nil }
     }
     // A space separates groups only in mobile and +82 numbers ("010 1234 5678"); "02 2023 2024"
     // is more likely years than a landline.
-    let mobile = international || (first == 3 && firstValue[1] == UInt8(ascii: "1"))
+    let mobile = international || (first == 3 && b[firstStart + 1] == UInt8(ascii: "1"))
     guard i < b.count, isSeparator(b[i]), b[i] != UInt8(ascii: " ") || mobile || parenthesised else { return nil }
     i += 1
     if i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
