@@ -3,18 +3,10 @@
 /// keywords that start with that character in a small open-addressing table (no String or
 /// Dictionary hashing in the loop) and compare bytes (ASCII case-insensitively).
 struct KeywordMatcher: Sendable {
-  private var firstCharacters: [UInt64] = []
-  /// A second filter on the first two characters (keywords of one character pass it
-  /// through `singleCharacters`): common Korean syllables start many words, few keywords.
-  private var pairs: [UInt64] = []
-  private var singleCharacters: [UInt64] = []
   /// Keywords, folded, grouped by first character.
   private var keywords: [[UInt8]] = []
-  /// Open addressing on the first character: `slotScalars[i]` is the character + 1 (0:
-  /// empty), `slotRanges[i]` its keywords' range in `keywords`.
-  private var slotScalars: [UInt32] = []
-  private var slotRanges: [Range<Int>] = []
-  private var slotMask = 0
+  /// The keywords that may start at a position, as a range of `keywords`.
+  private var index = FirstCharacterIndex()
 
   init(_ keywords: [String]) {
     var byFirst: [UInt32: [[UInt8]]] = [:]
@@ -25,52 +17,12 @@ struct KeywordMatcher: Sendable {
       byFirst[first.value, default: []].append(bytes)
     }
     guard !byFirst.isEmpty else { return }
-    firstCharacters = [UInt64](repeating: 0, count: 1024)
-    pairs = [UInt64](repeating: 0, count: 1024)
-    singleCharacters = [UInt64](repeating: 0, count: 1024)
-    var size = 8
-    while size < byFirst.count * 2 { size *= 2 }
-    slotMask = size - 1
-    slotScalars = [UInt32](repeating: 0, count: size)
-    slotRanges = [Range<Int>](repeating: 0..<0, count: size)
+    var groups: [(first: UInt32, seconds: [UInt32?], range: Range<Int>)] = []
     for (first, words) in byFirst.sorted(by: { $0.key < $1.key }) {
-      firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
-      for word in words {
-        let scalars = Array(String(decoding: word, as: UTF8.self).unicodeScalars.prefix(2))
-        if scalars.count < 2 || scalars[1].value >= 0x10000 {
-          singleCharacters[Int(first >> 6)] |= 1 << (first & 63)
-        } else {
-          let pair = Self.pair(first, scalars[1].value)
-          pairs[pair >> 6] |= 1 << UInt64(pair & 63)
-        }
-      }
-      var slot = Self.slot(first, mask: slotMask)
-      while slotScalars[slot] != 0 { slot = (slot + 1) & slotMask }
-      slotScalars[slot] = first + 1
-      slotRanges[slot] = self.keywords.count..<(self.keywords.count + words.count)
+      groups.append((first, words.map(FirstCharacterIndex.second(of:)), self.keywords.count..<(self.keywords.count + words.count)))
       self.keywords.append(contentsOf: words)
     }
-  }
-
-  /// The bit of a first-two-characters filter (also used by `LineRuleSet`).
-  @inline(__always)
-  static func pair(_ first: UInt32, _ second: UInt32) -> Int {
-    Int(((first &* 0x9E37_79B1) ^ (second &* 0x85EB_CA77)) >> 16) & 0xFFFF
-  }
-
-  /// The home slot of a first character in an open-addressing table of `mask + 1` slots.
-  @inline(__always)
-  static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
-
-  @inline(__always)
-  private func range(of scalar: UInt32) -> Range<Int>? {
-    var slot = Self.slot(scalar, mask: slotMask)
-    while true {
-      let stored = slotScalars[slot]
-      if stored == scalar + 1 { return slotRanges[slot] }
-      if stored == 0 { return nil }
-      slot = (slot + 1) & slotMask
-    }
+    index = FirstCharacterIndex(groups)
   }
 
   var isEmpty: Bool { keywords.isEmpty }
@@ -93,14 +45,7 @@ struct KeywordMatcher: Sendable {
           index += 1
           continue
         }
-        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0,
-          singleCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
-            || (index + width < bytes.count && foldedScalar(bytes, at: index + width).map { second in
-              let pair = Self.pair(scalar, second.0)
-              return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
-            } == true),
-          let candidates = range(of: scalar)
-        {
+        if let candidates = self.index.candidates(bytes, at: index, first: scalar, width: width) {
           var matched = 0
           var matchedKeyword = -1
           for candidate in candidates {
@@ -140,4 +85,85 @@ func foldedScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32
   }
   if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
   return nil
+}
+
+/// Which words may start at a position of a line: a 64K-bit table of the words' first
+/// characters rejects almost every position at once; a second filter on the first two
+/// characters (words of one character pass through `singleCharacters`) rejects most of the rest
+/// (common Korean syllables start many words, few of ours); then open addressing on the first
+/// character gives the range of its words in the owner's array, with no String or Dictionary
+/// hashing in a scan's loop. `KeywordMatcher` and `LineRuleSet` find words through it.
+struct FirstCharacterIndex: Sendable {
+  /// Allocated even with no words: the first lookup needs no check that they exist.
+  private var firstCharacters = [UInt64](repeating: 0, count: 1024)
+  private var singleCharacters: [UInt64] = []
+  private var pairs: [UInt64] = []
+  /// The character + 1 (0: an empty slot), and its words' range.
+  private var scalars: [UInt32] = []
+  private var ranges: [Range<Int>] = []
+  private var mask = 0
+
+  init() {}
+
+  /// `groups`: each first character (ASCII letters folded, in the Basic Multilingual Plane),
+  /// the second character of each of its words (`second(of:)`), and its words' range.
+  init(_ groups: [(first: UInt32, seconds: [UInt32?], range: Range<Int>)]) {
+    guard !groups.isEmpty else { return }
+    singleCharacters = [UInt64](repeating: 0, count: 1024)
+    pairs = [UInt64](repeating: 0, count: 1024)
+    var size = 8
+    while size < groups.count * 2 { size *= 2 }
+    mask = size - 1
+    scalars = [UInt32](repeating: 0, count: size)
+    ranges = [Range<Int>](repeating: 0..<0, count: size)
+    for (first, seconds, range) in groups {
+      firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
+      for second in seconds {
+        if let second {
+          let pair = Self.pair(first, second)
+          pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        } else {
+          singleCharacters[Int(first >> 6)] |= 1 << (first & 63)
+        }
+      }
+      var slot = Self.slot(first, mask: mask)
+      while scalars[slot] != 0 { slot = (slot + 1) & mask }
+      scalars[slot] = first + 1
+      ranges[slot] = range
+    }
+  }
+
+  /// A word's second character for the pair filter; nil for a word of one character or one
+  /// whose second character is outside the Basic Multilingual Plane (let through).
+  static func second(of word: [UInt8]) -> UInt32? {
+    let scalars = Array(String(decoding: word, as: UTF8.self).unicodeScalars.prefix(2))
+    return scalars.count < 2 || scalars[1].value >= 0x10000 ? nil : scalars[1].value
+  }
+
+  @inline(__always)
+  static func pair(_ first: UInt32, _ second: UInt32) -> Int {
+    Int(((first &* 0x9E37_79B1) ^ (second &* 0x85EB_CA77)) >> 16) & 0xFFFF
+  }
+
+  @inline(__always)
+  static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
+
+  /// The words that may start at `index`, where `first` (folded) of `width` bytes begins.
+  @inline(__always)
+  func candidates(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, first: UInt32, width: Int) -> Range<Int>? {
+    guard firstCharacters[Int(first >> 6)] & (1 << (first & 63)) != 0,
+      singleCharacters[Int(first >> 6)] & (1 << (first & 63)) != 0
+        || (index + width < bytes.count && foldedScalar(bytes, at: index + width).map { second in
+          let pair = Self.pair(first, second.0)
+          return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
+        } == true)
+    else { return nil }
+    var slot = Self.slot(first, mask: mask)
+    while true {
+      let stored = scalars[slot]
+      if stored == first + 1 { return ranges[slot] }
+      if stored == 0 { return nil }
+      slot = (slot + 1) & mask
+    }
+  }
 }

@@ -10,15 +10,8 @@ struct LineRuleSet: Sendable {
   /// match without ASCII case (as `KeywordMatcher`), `requires` words byte for byte (as the
   /// byte search `LineRule.matches` runs): `exact` tells them apart.
   private var entries: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)] = []
-  private var firstCharacters = [UInt64](repeating: 0, count: 1024)
-  /// As in `KeywordMatcher`: a filter on the first two characters (words of one character
-  /// pass through `singleCharacters`), then open addressing on the first character
-  /// (`slotScalars[i]` is the character + 1, 0 when empty; `slotRanges[i]` its entries).
-  private var pairs = [UInt64](repeating: 0, count: 1024)
-  private var singleCharacters = [UInt64](repeating: 0, count: 1024)
-  private var slotScalars: [UInt32] = []
-  private var slotRanges: [Range<Int>] = []
-  private var slotMask = 0
+  /// The entries that may start at a position, as a range of `entries`.
+  private var index = FirstCharacterIndex()
   /// Rules with a `contains` list, and rules whose regex is gated by `requires`.
   private var containsRules: UInt64 = 0
   private var requiresRules: UInt64 = 0
@@ -48,17 +41,10 @@ struct LineRuleSet: Sendable {
     let sorted = words.sorted { $0.word == $1.word ? (!$0.exact && $1.exact) : $0.word.lexicographicallyPrecedes($1.word) }
     var byFirst: [(first: UInt32, entries: [(word: [UInt8], exact: Bool, contains: UInt64, requires: UInt64)])] = []
     for entry in sorted {
-      let scalars = Array(String(decoding: Self.folded(String(decoding: entry.word, as: UTF8.self)), as: UTF8.self).unicodeScalars.prefix(2))
-      guard let first = scalars.first?.value, first < 0x10000 else {
+      let folded = Self.folded(String(decoding: entry.word, as: UTF8.self))
+      guard let first = String(decoding: folded, as: UTF8.self).unicodeScalars.first?.value, first < 0x10000 else {
         oneByOne = true
         return
-      }
-      firstCharacters[Int(first >> 6)] |= 1 << (first & 63)
-      if scalars.count < 2 || scalars[1].value >= 0x10000 {
-        singleCharacters[Int(first >> 6)] |= 1 << (first & 63)
-      } else {
-        let pair = KeywordMatcher.pair(first, scalars[1].value)
-        pairs[pair >> 6] |= 1 << UInt64(pair & 63)
       }
       if let at = byFirst.firstIndex(where: { $0.first == first }) {
         byFirst[at].entries.append(entry)
@@ -66,29 +52,14 @@ struct LineRuleSet: Sendable {
         byFirst.append((first, [entry]))
       }
     }
-    var size = 8
-    while size < byFirst.count * 2 { size *= 2 }
-    slotMask = size - 1
-    slotScalars = [UInt32](repeating: 0, count: size)
-    slotRanges = [Range<Int>](repeating: 0..<0, count: size)
+    var groups: [(first: UInt32, seconds: [UInt32?], range: Range<Int>)] = []
     for (first, group) in byFirst {
-      var slot = KeywordMatcher.slot(first, mask: slotMask)
-      while slotScalars[slot] != 0 { slot = (slot + 1) & slotMask }
-      slotScalars[slot] = first + 1
-      slotRanges[slot] = entries.count..<(entries.count + group.count)
+      // The pair filter sees the text folded: so are the words' second characters here.
+      let seconds = group.map { FirstCharacterIndex.second(of: Self.folded(String(decoding: $0.word, as: UTF8.self))) }
+      groups.append((first, seconds, entries.count..<(entries.count + group.count)))
       entries.append(contentsOf: group)
     }
-  }
-
-  @inline(__always)
-  private func range(of scalar: UInt32) -> Range<Int>? {
-    var slot = KeywordMatcher.slot(scalar, mask: slotMask)
-    while true {
-      let stored = slotScalars[slot]
-      if stored == scalar + 1 { return slotRanges[slot] }
-      if stored == 0 { return nil }
-      slot = (slot + 1) & slotMask
-    }
+    index = FirstCharacterIndex(groups)
   }
 
   private static func folded(_ word: String) -> [UInt8] { word.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 } }
@@ -157,14 +128,7 @@ struct LineRuleSet: Sendable {
           index += 1
           continue
         }
-        if firstCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0,
-          singleCharacters[Int(scalar >> 6)] & (1 << (scalar & 63)) != 0
-            || (index + width < bytes.count && foldedScalar(bytes, at: index + width).map { second in
-              let pair = KeywordMatcher.pair(scalar, second.0)
-              return pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0
-            } == true),
-          let candidates = range(of: scalar)
-        {
+        if let candidates = self.index.candidates(bytes, at: index, first: scalar, width: width) {
           for position in candidates where entries[position].word.count <= bytes.count - index {
             let candidate = entries[position]
             var equal = true
