@@ -195,6 +195,32 @@ import WinnowTestSupport
     #expect(result.stderr.contains("winnow: error: cannot create directory"))
   }
 
+  /// An input that cannot be read is a reject and a note in the manifest, and the run goes on;
+  /// a file whose name is not UTF-8 is counted as skipped, not read (open() takes the name
+  /// back as a String).
+  @Test func unreadableInputsAreRecordedAndTheRunGoesOn() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("pages/a.txt", "첫 번째 문서입니다. 내용이 조금 있습니다.")
+    // "k기.txt" with 기 in CP949 (B1 E2): not UTF-8.
+    let name = (Array((directory.path + "/pages/k").utf8) + [0xB1, 0xE2] + Array(".txt".utf8)).map { CChar(bitPattern: $0) } + [0]
+    let descriptor = open(name, O_CREAT | O_WRONLY, 0o644)
+    #expect(descriptor >= 0)
+    close(descriptor)
+    let out = directory.path + "/out"
+    // /proc/self/mem opens but cannot be read (EIO): unreadable even for root.
+    let result = try runWinnow(["run", "pipelines/ko-news.yaml", "--input", directory.path + "/pages", "--input", "/proc/self/mem",
+                                "--output", out + "/clean.jsonl", "--rejects", out + "/rejects.jsonl", "--summary-json", out + "/summary.json",
+                                "--no-gates", "--quiet"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let rejects = try readJSONLines(out + "/rejects.jsonl")
+    #expect(rejects.contains { $0["id"] as? String == "mem" && $0["reason"] as? String == "unreadable" })
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/clean.manifest.json"))) as? [String: Any]
+    let inputs = manifest?["inputs"] as? [[String: Any]] ?? []
+    #expect(inputs.contains { $0["path"] as? String == "/proc/self/mem" && ($0["note"] as? String)?.hasPrefix("not hashed") == true })
+    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
+    #expect((summary?["skipped_files"] as? [String: Any])?["file name not UTF-8"] as? Int == 1)
+  }
+
   @Test func validateTouchesNoDataAndStagesListsOptions() throws {
     let validate = try runWinnow(["validate", "pipelines/ko-news.yaml"], in: root)
     #expect(validate.status == 0)

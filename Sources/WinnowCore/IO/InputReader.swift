@@ -125,7 +125,13 @@ public final class InputReader: @unchecked Sendable {
     defer { closedir(directory) }
     var visible: [(name: String, type: UInt8)] = []
     while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      let decoded = withUnsafeBytes(of: entry.pointee.d_name) { String(validating: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      guard let name = decoded else {
+        // A name in another encoding (a CP949 file name) cannot be given back to open() as a
+        // String: counted, not read.
+        skipped["file name not UTF-8", default: 0] += 1
+        continue
+      }
       if name == "." || name == ".." { continue }
       if name.hasPrefix(".") {
         skipped["hidden", default: 0] += 1

@@ -86,10 +86,18 @@ public enum Manifest {
       if file.path == "-" {
         inputs.append(["path": "-", "note": "standard input: not hashed"])
       } else {
-        let size: Int
-        let sha: String
-        if let known = summary.inputHashes[file.path] { (size, sha) = known } else { (size, sha) = try hashFile(file.path) }
-        inputs.append(["path": file.path, "size": size, "sha256": sha])
+        if let (size, sha) = summary.inputHashes[file.path] {
+          inputs.append(["path": file.path, "size": size, "sha256": sha])
+        } else {
+          do {
+            let (size, sha) = try hashFile(file.path)
+            inputs.append(["path": file.path, "size": size, "sha256": sha])
+          } catch {
+            // An input the run could not read (its documents are rejected as unreadable):
+            // recorded, not hashed, and the run goes on.
+            inputs.append(["path": file.path, "note": "not hashed: \(error.message)"])
+          }
+        }
       }
     }
     // The code outside winnow that shaped the output: plugin libraries and the files an exec
