@@ -148,8 +148,9 @@ public final class InputReader: @unchecked Sendable {
   /// Format and compression from a file name: `.txt`, `.html`/`.htm`, `.jsonl`, each
   /// optionally `.gz`.
   public static func format(ofFileNamed name: String) -> (format: InputFormat, gzip: Bool)? {
-    // By bytes (this runs for every input file), with NSString.pathExtension's rules: the
-    // last path component's text after its last '.', none for a name that starts with it.
+    // By bytes (this runs for every input file): the last path component's text after its
+    // last '.', none for a name that starts with it (as NSString.pathExtension, which also
+    // weighs grapheme clusters: a combining mark before the dot no longer hides the extension).
     let slash = UInt8(ascii: "/")
     var bytes = Array(name.utf8)
     while bytes.count > 1, bytes.last == slash { bytes.removeLast() }
