@@ -153,11 +153,8 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
 
   @Test func matchesCollapsingOneCharacterAtATime() {
     let pieces = ["가", "나다", "a", "bc", " ", "  ", "\n", "\t", "\r\n", "\u{0C}", "\u{01}", "\u{A0}", "\u{3000}", "©", "、", ".", "한국 경제"]
-    var state: UInt64 = 12345
-    func next() -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int(truncatingIfNeeded: state >> 33)
-    }
+    var generator = SplitMix64(seed: 12345)
+    func next() -> Int { Int(generator.next() >> 33) }
     for round in 0..<3000 {
       var text = ""
       for _ in 0..<(next() % 40) { text += pieces[next() % pieces.count] }
@@ -179,13 +176,10 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
 @Suite struct CommaCountTests {
   @Test func matchesCountingEveryCharacter() {
     let pieces = ["가", ",", "，", "、", "ａ", "「", "a", " ", "나라,", "ｚ"]
-    var state: UInt64 = 99
+    var generator = SplitMix64(seed: 99)
     for _ in 0..<2000 {
       var text = ""
-      state = state &* 6_364_136_223_846_793_005 &+ 1
-      for step in 0..<Int(state >> 58) {
-        text += pieces[Int((state >> UInt64(step % 50)) % UInt64(pieces.count))]
-      }
+      for _ in 0..<Int(generator.next() % 64) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
       let expected = text.unicodeScalars.filter { $0 == "," || $0 == "，" || $0 == "、" }.count
       #expect(commaCount(text) == expected, "\(text)")
     }
@@ -196,11 +190,10 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
 @Suite struct TitleClassTests {
   @Test func matchesTheSubstringSearches() {
     let pieces = ["t", "i", "T", "I", "it", "tit", "Tit", "TIT", "tIt", "head", "line", "headline", "sub", "ject", "subject", "-", "_", " ", "view", "기사"]
-    var state: UInt64 = 5
+    var generator = SplitMix64(seed: 5)
     for _ in 0..<5000 {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       var value = ""
-      for step in 0..<Int(state >> 61) + 1 { value += pieces[Int((state >> UInt64(8 * step)) & 0xFF) % pieces.count] }
+      for _ in 0...Int(generator.next() % 8) { value += pieces[Int(generator.next() % UInt64(pieces.count))] }
       let expected = value.has("tit") || value.has("Tit") || value.has("TIT") || value.has("headline") || value.has("subject")
       #expect(HTMLMetadata.mayNameTitle(value) == expected, "\(value)")
     }

@@ -398,16 +398,11 @@ func commaCount(_ text: String) -> Int {
     var count = 0
     var index = 0
     // Eight bytes at a time while none is ',' or a lead byte of the other two (EF, E3).
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
     let raw = UnsafeRawBufferPointer(bytes)
     while index < bytes.count {
       if index + 8 <= bytes.count {
         let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        let comma = word ^ (ones &* 0x2C)
-        let ef = word ^ (ones &* 0xEF)
-        let e3 = word ^ (ones &* 0xE3)
-        if ((comma &- ones) & ~comma | (ef &- ones) & ~ef | (e3 &- ones) & ~e3) & highs == 0 {
+        if !ByteSearch.has(word, 0x2C), !ByteSearch.has(word, 0xEF), !ByteSearch.has(word, 0xE3) {
           index += 8
           continue
         }
@@ -458,9 +453,7 @@ func appendCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8],
     if index + 8 <= count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
       let below = (word &- ones &* 0x20) & ~word & highs
-      let c2 = word ^ (ones &* 0xC2)
-      let e3 = word ^ (ones &* 0xE3)
-      if below | ((c2 &- ones) & ~c2 & highs) | ((e3 &- ones) & ~e3 & highs) == 0 {
+      if below == 0, !ByteSearch.has(word, 0xC2), !ByteSearch.has(word, 0xE3) {
         // Spaces, exactly (no borrow between bytes): none in the first or last byte, no two
         // side by side.
         let x = word ^ (ones &* 0x20)

@@ -97,11 +97,7 @@ enum PIIScanner {
   /// byte a match starts with ('(', '+', digits, '@'). Bytes of 0x80 and above never count.
   @inline(__always) static func quiet(_ b: [UInt8], at: Int) -> Bool {
     let word = b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let low = word & (ones &* 0x7F)
-    // Bytes x with 0x27 < x < 0x41 (SWAR "has between", exact for each byte).
-    let between = ((ones &* (127 + 0x41)) &- low) & ~word & (low &+ ones &* (127 - 0x27)) & (ones &* 0x80)
-    return between == 0
+    return !ByteSearch.hasBetween(word, above: 0x27, below: 0x41)
   }
 
   /// The e-mail around the '@' at `at`: local part of [A-Za-z0-9._%+-], domain of labels

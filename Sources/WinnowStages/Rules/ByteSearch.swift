@@ -44,15 +44,22 @@ enum ByteSearch {
     return nil
   }
 
-  /// Whether the bytes hold an ASCII digit: eight bytes at a time (SWAR "has between").
-  static func hasDigit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  /// Whether any of the eight bytes of `word` lies strictly between `above` and `below`
+  /// (SWAR "has between", exact for each byte; `above` < 128, `below` ≤ 128, so bytes of
+  /// 0x80 and up never count).
+  @inline(__always)
+  static func hasBetween(_ word: UInt64, above: UInt8, below: UInt8) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
+    let low = word & (ones &* 0x7F)
+    return ((ones &* (127 + UInt64(below))) &- low) & ~word & (low &+ ones &* (127 - UInt64(above))) & (ones &* 0x80) != 0
+  }
+
+  /// Whether the bytes hold an ASCII digit: eight bytes at a time.
+  static func hasDigit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let raw = UnsafeRawBufferPointer(bytes)
     var index = 0
     while index + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      let low = word & (ones &* 0x7F)
-      if ((ones &* (127 + 0x3A)) &- low) & ~word & (low &+ ones &* (127 - 0x2F)) & (ones &* 0x80) != 0 { return true }
+      if hasBetween(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), above: 0x2F, below: 0x3A) { return true }
       index += 8
     }
     while index < bytes.count {
