@@ -19,8 +19,10 @@ struct HTMLExtractor: Sendable {
   /// Tags that are never content, as a table indexed by `HTMLTree.Tag.rawValue`.
   let isDropTag: [Bool]
   var dropHints: Set<String>
-  /// Drop hints that also match as a word's start.
-  var prefixHints: [[UInt8]]
+  /// Hints that remove only a small element (see `HTMLConfig.defaultWeakHints`).
+  var weakHints: Set<String>
+  /// Drop and weak hints that also match as a word's start, with whether each is weak.
+  var prefixHints: [(word: [UInt8], weak: Bool)]
   var keepHints: Set<String>
   var contentHints: Set<String>
   var minParagraphChars: Int
@@ -29,11 +31,13 @@ struct HTMLExtractor: Sendable {
   /// byline, "Share this", "Like this").
   var trimEdges = true
 
-  init(dropTags: Set<String>, dropHints: Set<String>, keepHints: Set<String>, contentHints: Set<String>,
-       minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
+  init(dropTags: Set<String>, dropHints: Set<String>, weakHints: Set<String> = [], keepHints: Set<String>,
+       contentHints: Set<String>, minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
     self.isDropTag = Self.table(dropTags)
     self.dropHints = dropHints
-    self.prefixHints = dropHints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) }
+    self.weakHints = weakHints.subtracting(dropHints)
+    func prefixes(_ hints: Set<String>) -> [[UInt8]] { hints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) } }
+    self.prefixHints = prefixes(dropHints).map { ($0, false) } + prefixes(self.weakHints).map { ($0, true) }
     self.keepHints = keepHints
     self.contentHints = contentHints
     self.minParagraphChars = minParagraphChars
@@ -78,6 +82,22 @@ struct HTMLExtractor: Sendable {
     /// Every other line of the page, in order, for the `metadata` stage: (text, before the
     /// article, inside the article but trimmed as an edge).
     var trail: [(text: String, leading: Bool, edge: Bool)] = []
+    /// The pass that gave the text.
+    var pass: Pass = .main
+  }
+
+  /// How the text was found. `main`: the scorer's container with class/id hints applied;
+  /// `wide`: the scorer again with only tags as chrome (hints can hide an article: a theme's
+  /// "sidebar-layout" wrapper, a "print-only" article copy); `paragraphs`: every prose line of
+  /// the page outside chrome, in order.
+  enum Pass: String, Sendable { case main, wide, paragraphs }
+
+  /// The lines chosen as the article (indices into the walk's lines), and the leading and
+  /// trailing ones trimmed as edges.
+  struct Selection {
+    var kept: [Int] = []
+    var edges = Set<Int>()
+    var chars = 0
   }
 
   static let silentTags: Set<String> = ["script", "style", "noscript", "template", "svg", "object", "embed", "head", "select", "textarea", "iframe", "button", "input"]
@@ -86,123 +106,100 @@ struct HTMLExtractor: Sendable {
   static let maxTrailLines = 200
   static let maxTrailChars = 300
 
+  /// A fallback runs when the main pass found nothing, or less than `fallbackShare` of the
+  /// prose lines outside chrome (a scorer that picked one box of a page whose article is
+  /// split, or whose article sits under a misleading class).
+  static let fallbackShare = 0.25
+
+  /// Siblings are taken from the best container's level and this many levels in all.
+  static let siblingLevels = 2
+
+  /// At most this many lines are trimmed at each edge of the article.
+  static let maxEdgeLines = 4
+
   func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
-    let nodes = tree.nodes
     let meta = HTMLMetadata.collect(tree, dateWords: dateWords)
-
-    // Paragraphs under each element: a drop hint does not remove an element that holds three
-    // or more paragraphs and also says article/content/body (a WordPress <body> or <div> whose
-    // classes mention comments or sidebars).
-    var paragraphs = [UInt16](repeating: 0, count: nodes.count)
-    for index in nodes.indices where nodes[index].tag == .p {
-      var ancestor = nodes[index].parent
-      var depth = 0
-      while ancestor >= 0, depth < 64 {
-        paragraphs[Int(ancestor)] &+= 1
-        ancestor = nodes[Int(ancestor)].parent
-        depth += 1
+    let census = PageCensus(tree)
+    let main = walk(tree, census: census, hints: true)
+    var walked = main
+    var selection = select(main, in: tree, title: meta.title)
+    var pass = Pass.main
+    let prose = proseChars(main.lines)
+    if Double(selection.chars) < Double(prose) * Self.fallbackShare || selection.kept.isEmpty {
+      let wide = walk(tree, census: census, hints: false)
+      let wideSelection = select(wide, in: tree, title: meta.title)
+      if wideSelection.chars >= max(2 * selection.chars, 1) {
+        walked = wide
+        selection = wideSelection
+        pass = .wide
       }
-    }
-
-    // 1. Lines.
-    var lines: [Line] = []
-    var hintCache: [UInt64: (value: String, words: HintWords)] = [:]
-    var removed = [Bool](repeating: false, count: nodes.count)
-    // Two line buffers: the page's text, and the text of chrome elements inside it (an
-    // inline share counter must not split or join the paragraph around it).
-    var current: [UInt8] = []
-    current.reserveCapacity(256)
-    var currentLinkBytes = 0
-    var chromeText: [UInt8] = []
-    var chromeLinkBytes = 0
-    var currentBlock: Int32 = -1
-    var pendingSpace = false
-    var chromePendingSpace = false
-
-    func line(_ bytes: [UInt8], linkBytes: Int, chrome: Bool) {
-      let text = String(decoding: bytes, as: UTF8.self)
-      let chars = text.scalarCount
-      let linkChars = bytes.isEmpty ? 0 : chars * linkBytes / bytes.count
-      lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: currentBlock,
-                        blockTag: currentBlock >= 0 ? nodes[Int(currentBlock)].tag : .other, chrome: chrome))
-    }
-
-    func flushChrome() {
-      if !chromeText.isEmpty { line(chromeText, linkBytes: chromeLinkBytes, chrome: true) }
-      chromeText.removeAll(keepingCapacity: true)
-      chromeLinkBytes = 0
-      chromePendingSpace = false
-    }
-
-    func flush() {
-      if !current.isEmpty { line(current, linkBytes: currentLinkBytes, chrome: false) }
-      current.removeAll(keepingCapacity: true)
-      currentLinkBytes = 0
-      pendingSpace = false
-      flushChrome()
-    }
-
-    // Elements before this index are chrome.
-    var chromeEnd = 0
-    // Stack of open elements: (end index, is block, is link).
-    var stack: [(end: Int32, block: Int32, link: Bool)] = []
-    var blockOf: Int32 = -1
-    var linkDepth = 0
-    var index = 0
-    while index < nodes.count {
-      // Leaving an inline chrome element ("<p>text <span class=share>…</span> text"): its
-      // text is a line of its own, never joined to the article's.
-      if index == chromeEnd { flushChrome() }
-      while let top = stack.last, Int(top.end) <= index {
-        stack.removeLast()
-        if top.link { linkDepth -= 1 }
-        if top.block >= 0 {
-          flush()
-          blockOf = stack.last(where: { $0.block >= 0 })?.block ?? -1
-          currentBlock = blockOf
+      if Double(selection.chars) < Double(prose) * Self.fallbackShare || selection.kept.isEmpty {
+        // The prose of the main walk when it has some, else of the walk without hints.
+        let source = prose > 0 ? main : wide
+        let paragraphs = proseLines(source, title: meta.title)
+        if paragraphs.chars > selection.chars {
+          walked = source
+          selection = paragraphs
+          pass = .paragraphs
         }
       }
-      let tag = nodes[index].tag
-      if tag == .text {
-        if index < chromeEnd {
-          let added = tree.withText(index) { appendCollapsed($0, to: &chromeText, pendingSpace: &chromePendingSpace) }
-          if linkDepth > 0 { chromeLinkBytes += added }
-        } else {
-          let added = tree.withText(index) { appendCollapsed($0, to: &current, pendingSpace: &pendingSpace) }
-          if linkDepth > 0 { currentLinkBytes += added }
-        }
-        index += 1
-        continue
-      }
-      let end = Int(nodes[index].end)
-      if index >= chromeEnd, isRemoved(nodes[index], in: tree, paragraphs: Int(paragraphs[index]), cache: &hintCache) {
-        for skipped in index..<end { removed[skipped] = true }
-        // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
-        if Self.isSilent[Int(tag.rawValue)] {
-          index = end
-          continue
-        }
-        flushChrome()
-        chromeEnd = end
-      }
-      if tag == .br {
-        flush()
-        index += 1
-        continue
-      }
-      let isBlock = Self.isBlock[Int(tag.rawValue)]
-      if isBlock {
-        flush()
-        blockOf = Int32(index)
-        currentBlock = blockOf
-      }
-      let isLink = tag == .a
-      if isLink { linkDepth += 1 }
-      stack.append((Int32(end), isBlock ? Int32(index) : -1, isLink))
-      index += 1
     }
-    flush()
+    let lines = walked.lines
+    return Result(lines: selection.kept.map { lines[$0].text }, meta: meta,
+                  trail: trail(lines, output: selection.kept, edges: selection.edges), pass: pass)
+  }
 
+  /// Characters of the prose lines outside chrome: paragraphs (see `isParagraph`) with at
+  /// most `maxLinkDensity` of link text.
+  func proseChars(_ lines: [Line]) -> Int {
+    var chars = 0
+    for line in lines where !line.chrome && isProse(line) { chars += line.chars }
+    return chars
+  }
+
+  func isProse(_ line: Line) -> Bool {
+    isParagraph(line) && Double(line.linkChars) <= Double(line.chars) * maxLinkDensity
+  }
+
+  /// The paragraphs fallback: every line outside chrome that is prose, or a heading or list
+  /// item between two prose lines, in page order, less the headline.
+  func proseLines(_ walked: Walk, title: String?) -> Selection {
+    let lines = walked.lines
+    var selection = Selection()
+    var candidates: [Int] = []
+    for (position, line) in lines.enumerated() where !line.chrome && line.block >= 0 {
+      if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
+      if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
+      if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
+      candidates.append(position)
+    }
+    guard let first = candidates.firstIndex(where: { isProse(lines[$0]) }),
+      let last = candidates.lastIndex(where: { isProse(lines[$0]) })
+    else { return selection }
+    for position in candidates[first...last] {
+      let line = lines[position]
+      let shaped = isProse(line) || line.blockTag == .li || line.blockTag == .h2 || line.blockTag == .h3
+        || line.blockTag == .h4 || line.blockTag == .p || line.blockTag == .blockquote
+      guard shaped else { continue }
+      selection.kept.append(position)
+      selection.chars += line.chars
+    }
+    return selection
+  }
+
+  /// The main-content choice over one walk's lines.
+  ///
+  /// Containers are scored as Readability does, by length first: a paragraph line of
+  /// `minParagraphChars` or more gives its container length/100 plus a quarter point per
+  /// comma (at most one per 50 characters), half of that to the next ancestor and a third to
+  /// the one above; scores are scaled by (1 − link density) and doubled for a content hint
+  /// (`<article>`, `itemprop=articleBody`, known CMS ids). The best container, its siblings
+  /// scoring ≥ 20 % of it and its prose siblings are the article; its lines, less link-dense
+  /// ones, letterless ones and the headline, are the text, less non-paragraph edges.
+  func select(_ walked: Walk, in tree: HTMLTree, title: String?) -> Selection {
+    let nodes = tree.nodes
+    let lines = walked.lines
+    let removed = walked.removed
     // 2. Scores. Totals per element: characters and link characters of the lines inside.
     var score = [Double](repeating: 0, count: nodes.count)
     var total = [Int](repeating: 0, count: nodes.count)
@@ -219,8 +216,11 @@ struct HTMLExtractor: Sendable {
       }
       guard line.chars >= minParagraphChars, line.linkChars * 2 < line.chars else { continue }
       let commas = commaCount(line.text)
-      let points = 1 + Double(commas) + min(Double(line.chars) / 100, 3)
+      // Length first: a list of short comma-holding lines (signatories, "Name, Place") must
+      // not outscore the paragraphs beside it, as Readability's 1 + commas per line lets it.
       let tag = line.blockTag
+      // A list item counts half: teaser lists (latest, breaking, most read) hold long lines too.
+      let points = (Double(line.chars) / 100 + min(Double(commas), Double(line.chars) / 50) * 0.25) * (tag == .li ? 0.5 : 1)
       // Text directly in a div is its own container; a p/li/td gives to its parent.
       var container = (tag == .div || tag == .section || tag == .article || tag == .td || tag == .main) ? line.block : nodes[Int(line.block)].parent
       var share = 1.0
@@ -241,7 +241,7 @@ struct HTMLExtractor: Sendable {
       score[i] = value
       if value > bestScore { bestScore = value; best = Int32(i) }
     }
-    guard best >= 0 else { return Result(lines: [], meta: meta, trail: trail(lines, output: [], edges: [])) }
+    guard best >= 0 else { return Selection() }
 
     // A hinted container (<article>, articleBody, a CMS id) inside the winner that holds a
     // good share of its score is the article itself: the winner's extra is comments or lists.
@@ -251,29 +251,38 @@ struct HTMLExtractor: Sendable {
       hinted = Int32(i)
       hintedScore = score[i]
     }
-    if hinted >= 0, hintedScore >= bestScore * 0.25 {
+    // (Not when the winner is itself hinted: libxml2 nests a listing's later <article>s inside
+    // the first one when their markup is broken.)
+    if hinted >= 0, hintedScore >= bestScore * 0.25, !hasContentHint(nodes[Int(best)], in: tree) {
       best = hinted
       bestScore = hintedScore
     }
 
-    // The article: the best container and its strong siblings.
+    // The article: the best container, its strong or prose siblings, and the strong siblings
+    // of its parent and the prose ones before it (a lead paragraph in the article's header, a
+    // body split into several text blocks by a page builder).
     var chosen: [Range<Int>] = [Int(best)..<Int(nodes[Int(best)].end)]
-    let parent = nodes[Int(best)].parent
-    if parent >= 0 {
+    var inner = Int(best)
+    for level in 0..<Self.siblingLevels {
+      let parent = nodes[inner].parent
+      guard parent >= 0 else { break }
       var child = Int(parent) + 1
       let parentEnd = Int(nodes[Int(parent)].end)
       while child < parentEnd {
-        if child != Int(best), nodes[child].kind == .element, !removed[child],
+        // A strong sibling, or prose (Readability's sibling paragraphs: 80 characters or more,
+        // under a quarter of them in links).
+        if child != inner, nodes[child].kind == .element, !removed[child],
           score[child] >= max(bestScore * 0.2, 3)
+            || (total[child] >= 80 && linkTotal[child] * 4 < total[child] && (level == 0 || child < inner))
         {
           chosen.append(child..<Int(nodes[child].end))
         }
         child = Int(nodes[child].end)
       }
+      inner = Int(parent)
     }
 
     // 3. Lines inside the article.
-    let title = meta.title
     var kept: [Int] = []
     for (position, line) in lines.enumerated() where line.block >= 0 && !line.chrome {
       let block = Int(line.block)
@@ -284,17 +293,60 @@ struct HTMLExtractor: Sendable {
       if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
       kept.append(position)
     }
+    kept = withoutCopies(kept, lines)
     var edges = Set<Int>()
     if trimEdges {
       let first = kept.firstIndex { isParagraph(lines[$0]) } ?? 0
       let last = kept.lastIndex { isParagraph(lines[$0]) } ?? kept.count - 1
-      if first <= last {
-        edges = Set(kept[..<first] + kept[(last + 1)...])
-        kept = Array(kept[first...last])
+      // A run of more than `maxEdgeLines` short lines is content (a schedule, a table, a
+      // list before the first sentence), not a kicker, byline or share prompt.
+      let head = first <= Self.maxEdgeLines ? first : 0
+      let tail = kept.count - 1 - last <= Self.maxEdgeLines ? last : kept.count - 1
+      if head <= tail {
+        edges = Set(kept[..<head] + kept[(tail + 1)...])
+        kept = Array(kept[head...tail])
       }
     }
-    return Result(lines: kept.map { lines[$0].text }, meta: meta, trail: trail(lines, output: kept, edges: edges))
+    return Selection(kept: kept, edges: edges, chars: kept.reduce(0) { $0 + lines[$1].chars })
   }
+
+  /// The kept lines less repeated text: a later copy of a long paragraph, and a long line that
+  /// holds three of the other kept paragraphs (a page that carries its article a second time
+  /// in one block, for print or a script-less reader).
+  func withoutCopies(_ kept: [Int], _ lines: [Line]) -> [Int] {
+    var seen = Set<UInt64>()
+    var result: [Int] = []
+    for position in kept {
+      let line = lines[position]
+      // Short lines repeat in real articles (an interview's recurring question, a recipe's
+      // "Drink 20–30 minutes before your workout"); a long paragraph does not.
+      if line.chars >= Self.copyMinParagraph, !seen.insert(line.text.byteHash()).inserted { continue }
+      result.append(position)
+    }
+    let long = result.filter { lines[$0].chars >= Self.copyMinChars }
+    guard !long.isEmpty else { return result }
+    var copies = Set<Int>()
+    for candidate in long {
+      var held = 0
+      for other in result where other != candidate && lines[other].chars >= 100 && lines[other].chars * 2 <= lines[candidate].chars {
+        if lines[candidate].text.byteRange(of: lines[other].text) != nil {
+          held += 1
+          // Three paragraphs: a copy (one is a pull quote repeated from its paragraph).
+          if held == 3 {
+            copies.insert(candidate)
+            break
+          }
+        }
+      }
+    }
+    return copies.isEmpty ? result : result.filter { !copies.contains($0) }
+  }
+
+  /// A repeated line this long is a copy.
+  static let copyMinParagraph = 150
+
+  /// A line this long that holds other kept paragraphs may be a copy of the article.
+  static let copyMinChars = 500
 
   /// The page's other lines, for `metadata`: before the article's first output line they are
   /// its header, after the last its trailer.
@@ -326,170 +378,4 @@ struct HTMLExtractor: Sendable {
     guard line.chars >= minParagraphChars, let last = line.text.unicodeScalars.last else { return false }
     return ".!?。！？…\"”»)）".unicodeScalars.contains(last)
   }
-
-  /// What the words of one class/id/role value say; pages repeat the same values, so the
-  /// answer is cached per page.
-  struct HintWords {
-    var drop = false
-    var keep = false
-  }
-
-  func hintWords(_ value: String) -> HintWords {
-    var result = HintWords()
-    var word: [UInt8] = []
-    func finish() {
-      guard !word.isEmpty else { return }
-      let text = String(decoding: word, as: UTF8.self)
-      if dropHints.contains(text) || prefixHints.contains(where: { word.starts(with: $0) }) { result.drop = true }
-      if keepHints.contains(text) { result.keep = true }
-      word.removeAll(keepingCapacity: true)
-    }
-    for byte in value.utf8 {
-      if byte &- 0x41 < 26 { word.append(byte | 0x20) } else if byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte >= 0x80 { word.append(byte) } else { finish() }
-    }
-    finish()
-    return result
-  }
-
-  /// Whether a node is chrome. Whole words count, and words that start with a hint of six
-  /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
-  /// "replyNewMessageContainer").
-  func isRemoved(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, paragraphs: Int, cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
-    if isDropTag[Int(node.tag.rawValue)] { return true }
-    switch node.tag {
-    case .html, .body, .main, .article: return false
-    default: break
-    }
-    if node.attributeCount == 0 { return false }
-    var words = HintWords()
-    for attribute in tree.attributes(of: node) where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
-      let found: HintWords
-      // Keyed by a byte hash: a String key is hashed through Unicode normalization.
-      let key = attribute.value.byteHash()
-      if let cached = cache[key], cached.value == attribute.value {
-        found = cached.words
-      } else {
-        found = hintWords(attribute.value)
-        cache[key] = (attribute.value, found)
-      }
-      words.drop = words.drop || found.drop
-      words.keep = words.keep || found.keep
-    }
-    guard words.drop else { return false }
-    if paragraphs >= 3, words.keep { return false }
-    return !hasContentHint(node, in: tree)
-  }
-
-  func hasContentHint(_ node: borrowing HTMLTree.Node, in tree: HTMLTree) -> Bool {
-    if node.tag == .article { return true }
-    if tree.attribute("itemprop", of: node)?.lowercased() == "articlebody" { return true }
-    if let id = tree.attribute("id", of: node), contentHints.contains(id.lowercased()) { return true }
-    if let classes = tree.attribute("class", of: node) {
-      for name in classes.split(separator: " ") where contentHints.contains(name.lowercased()) { return true }
-    }
-    return false
-  }
-}
-
-/// Commas in a line: ',', '，' (EF BC 8C) and '、' (E3 80 81), by bytes.
-func commaCount(_ text: String) -> Int {
-  var text = text
-  return text.withUTF8 { bytes in
-    var count = 0
-    var index = 0
-    // Eight bytes at a time while none is ',' or a lead byte of the other two (EF, E3).
-    let raw = UnsafeRawBufferPointer(bytes)
-    while index < bytes.count {
-      if index + 8 <= bytes.count {
-        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        if !ByteSearch.has(word, 0x2C), !ByteSearch.has(word, 0xEF), !ByteSearch.has(word, 0xE3) {
-          index += 8
-          continue
-        }
-      }
-      let byte = bytes[index]
-      if byte == 0x2C {
-        count += 1
-      } else if index + 2 < bytes.count,
-        (byte == 0xEF && bytes[index + 1] == 0xBC && bytes[index + 2] == 0x8C) || (byte == 0xE3 && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x81)
-      {
-        count += 1
-      }
-      index += 1
-    }
-    return count
-  }
-}
-
-/// Appends text with HTML white-space collapsing (ASCII white space, NBSP, ideographic space).
-/// Returns the number of bytes appended.
-@discardableResult
-func appendCollapsed(_ text: String, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
-  var text = text
-  return text.withUTF8 { appendCollapsed($0, to: &out, pendingSpace: &pendingSpace) }
-}
-
-@discardableResult
-func appendCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], pendingSpace: inout Bool) -> Int {
-  let before = out.count
-  // Runs of text are copied whole. A run goes on over a lone ASCII space between two
-  // characters (already collapsed: most spaces in prose), so words are not copied one by one;
-  // any other white space ends it. Eight bytes at a time are skipped while none is a control
-  // (below 0x20), 0xC2 (NBSP's lead) or 0xE3 (U+3000's), and every space in them is a lone
-  // one inside the eight.
-  let ones: UInt64 = 0x0101_0101_0101_0101
-  let highs: UInt64 = 0x8080_8080_8080_8080
-  let raw = UnsafeRawBufferPointer(bytes)
-  let count = bytes.count
-  var index = 0
-  var runStart = 0
-  @inline(__always) func plain(_ byte: UInt8) -> Bool { byte > 0x20 && byte != 0xC2 && byte != 0xE3 }
-  func flush(upTo end: Int) {
-    guard end > runStart else { return }
-    if pendingSpace { out.append(0x20); pendingSpace = false }
-    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
-  }
-  while index < count {
-    if index + 8 <= count {
-      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      let below = (word &- ones &* 0x20) & ~word & highs
-      if below == 0, !ByteSearch.has(word, 0xC2), !ByteSearch.has(word, 0xE3) {
-        // Spaces, exactly (no borrow between bytes): none in the first or last byte, no two
-        // side by side.
-        let x = word ^ (ones &* 0x20)
-        let spaces = ~(((x & ~highs) &+ ~highs) | x) & highs
-        if spaces & 0x8000_0000_0000_0080 == 0, spaces & (spaces << 8) == 0 {
-          index += 8
-          continue
-        }
-      }
-    }
-    let byte = bytes[index]
-    if plain(byte) {
-      index += 1
-      continue
-    }
-    var spaceWidth = 0
-    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-      spaceWidth = 1
-    } else if byte == 0xC2, index + 1 < count, bytes[index + 1] == 0xA0 {
-      spaceWidth = 2
-    } else if byte == 0xE3, index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x80 {
-      spaceWidth = 3
-    }
-    if spaceWidth == 0 {
-      index += 1
-      continue
-    }
-    if byte == 0x20, index > runStart, index + 1 < count, plain(bytes[index + 1]) {
-      index += 1  // a lone space inside the run: it stays as it is
-      continue
-    }
-    flush(upTo: index)
-    if !out.isEmpty { pendingSpace = true }
-    index += spaceWidth
-    runStart = index
-  }
-  flush(upTo: count)
-  return out.count - before
 }

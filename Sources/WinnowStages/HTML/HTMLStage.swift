@@ -13,19 +13,28 @@ struct HTMLConfig: StageConfig {
   static let name = "html"
   static let summary = "extract the main content of HTML pages (libxml2) and their title, date, authors, outlet"
 
+  /// Words of elements that are chrome whatever they hold (menus, comment threads, related
+  /// lists, footers, sidebars): removed unless they wrap half the page.
   static let defaultDropHints = [
-    "menu", "nav", "navbar", "navigation", "gnb", "lnb", "share", "sharing", "sns", "social", "related", "relate",
-    "recommend", "recommended", "popular", "ranking", "comment", "comments", "reply", "replies", "ad", "ads",
-    "advert", "advertisement", "adsbygoogle", "banner", "sponsor", "sponsored", "promo", "copyright",
-    "footer", "header", "sidebar", "widget", "breadcrumb", "breadcrumbs", "pagination", "cookie", "consent",
-    "newsletter", "subscribe", "subscription", "signup", "tags", "tag", "byline", "bio", "caption",
-    "modal", "popup", "hidden", "skip", "toolbar", "print", "font", "login", "adv", "tip", "tips", "desc",
-    "photo", "pic", "credit", "figure", "likes", "meta", "kicker", "author", "share",
+    "menu", "nav", "navbar", "navigation", "gnb", "lnb", "related", "relate", "recommend", "recommended",
+    "popular", "ranking", "comment", "comments", "reply", "replies", "copyright", "footer", "sidebar",
+    "breadcrumb", "breadcrumbs", "pagination", "cookie", "consent", "newsletter", "subscribe", "subscription",
+    "signup", "login",
     // The same words in the class names of other languages' CMSs.
-    "comentario", "comentarios", "compartir", "publicidad", "publi", "relacionadas", "relacionados",
-    "kommentar", "kommentare", "teilen", "werbung", "anzeige", "commentaire", "commentaires", "partage",
-    "partager", "publicite", "commenti", "condividi", "pubblicita", "correlati", "reacties", "delen",
-    "advertentie", "gerelateerd", "comentarios", "compartilhar", "relacionados",
+    "comentario", "comentarios", "relacionadas", "relacionados", "kommentar", "kommentare", "commentaire",
+    "commentaires", "commenti", "correlati", "reacties", "gerelateerd",
+  ]
+  /// Words that mark chrome on small elements only (a share bar, an ad slot, a caption, a tag
+  /// list): an element holding three paragraphs or a tenth of the page's text is not removed
+  /// for them. Page builders and CMSs put them on content too (Elementor's "widget", Blogger's
+  /// "widget Blog", Drupal's "field-label-hidden", WordPress's "tag-…" post classes).
+  static let defaultWeakHints = [
+    "share", "sharing", "sns", "social", "ad", "ads", "advert", "advertisement", "adsbygoogle", "banner", "sponsor",
+    "sponsored", "promo", "header", "widget", "tags", "tag", "byline", "bio", "caption", "modal", "popup", "hidden",
+    "skip", "toolbar", "print", "font", "adv", "tip", "tips", "desc", "photo", "pic", "credit", "figure", "likes",
+    "meta", "kicker", "author",
+    "compartir", "publicidad", "publi", "teilen", "werbung", "anzeige", "partage", "partager", "publicite",
+    "condividi", "pubblicita", "delen", "advertentie", "compartilhar",
   ]
   static let defaultKeepHints = ["article", "content", "body", "main", "entry", "post", "story", "text", "cuerpo", "artikel", "corpo", "contenu"]
   static let defaultContentHints = [
@@ -40,6 +49,8 @@ struct HTMLConfig: StageConfig {
                "ids/classes of containers that hold an article (score doubled)"),
     OptionSpec("drop_hints", .stringList(allowed: nil), default: .strings(defaultDropHints),
                "class/id words of elements that are never content"),
+    OptionSpec("weak_hints", .stringList(allowed: nil), default: .strings(defaultWeakHints),
+               "class/id words of elements that are not content when they are small (under three paragraphs and a tenth of the page's text)"),
     OptionSpec("keep_hints", .stringList(allowed: nil), default: .strings(defaultKeepHints),
                "class/id words that protect an element from drop_hints"),
     OptionSpec("min_paragraph_chars", .int(1...10_000), default: .int(25),
@@ -63,6 +74,7 @@ struct HTMLConfig: StageConfig {
       dropTags: ["script", "style", "noscript", "iframe", "form", "nav", "header", "footer", "aside", "button",
                  "select", "textarea", "input", "figcaption", "svg", "template", "object", "embed", "head"],
       dropHints: Set(options.strings("drop_hints").map { $0.lowercased() }),
+      weakHints: Set(options.strings("weak_hints").map { $0.lowercased() }),
       keepHints: Set(options.strings("keep_hints").map { $0.lowercased() }),
       contentHints: Set(options.strings("content_hints").map { $0.lowercased() }),
       minParagraphChars: options.int("min_paragraph_chars"),
@@ -108,6 +120,7 @@ struct HTMLStage: DocumentStage {
     if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }
     if document.meta.outlet == nil { document.meta.outlet = result.meta.outlet }
     document.count("pages")
+    if result.pass != .main { document.count("fallback_\(result.pass.rawValue)") }
     for line in result.trail {
       let rule = line.edge ? (line.leading ? "before_body" : "after_body") : "page_chrome"
       document.removed.append(RemovedLine(stage: "html", rule: rule, text: line.text, zone: line.leading ? .header : .trailer))

@@ -1,0 +1,276 @@
+import WinnowCore
+import WinnowNative
+
+/// What the page holds under each element, counted once before any walk: the `<p>` elements
+/// and the bytes of visible text. A drop hint does not remove an element that holds three or
+/// more paragraphs and also says article/content/body (a WordPress <body> or <div> whose
+/// classes mention comments or sidebars), nor one that holds half the page's text or more:
+/// that is the page's wrapper (an ASP.NET <form>, Blogger's "widget Blog", an
+/// "advertisement-off-canvas" pusher around the whole page), not its chrome. A weak hint
+/// removes only a small element (under three paragraphs and a tenth of the page's text).
+struct PageCensus {
+  var paragraphs: [UInt16]
+  var textUnder: [Int32]
+  var pageText = 0
+
+  init(_ tree: HTMLTree) {
+    let nodes = tree.nodes
+    paragraphs = [UInt16](repeating: 0, count: nodes.count)
+    textUnder = [Int32](repeating: 0, count: nodes.count)
+    for index in nodes.indices {
+      let isText = nodes[index].kind == .text
+      guard isText || nodes[index].tag == .p else { continue }
+      let bytes = isText ? nodes[index].textCount : 0
+      // JSON-LD text (a script's child) is not the page's visible text.
+      if isText, nodes[index].parent >= 0, nodes[Int(nodes[index].parent)].tag == .script { continue }
+      pageText += Int(bytes)
+      var ancestor = nodes[index].parent
+      var depth = 0
+      while ancestor >= 0, depth < 64 {
+        if isText { textUnder[Int(ancestor)] &+= bytes } else { paragraphs[Int(ancestor)] &+= 1 }
+        ancestor = nodes[Int(ancestor)].parent
+        depth += 1
+      }
+    }
+  }
+
+  /// Holds half the page's text or more.
+  func isWrapper(_ index: Int) -> Bool { pageText > 0 && Int(textUnder[index]) * 2 >= pageText }
+
+  /// Holds three paragraphs or a tenth of the page's text.
+  func isLarge(_ index: Int) -> Bool { paragraphs[index] >= 3 || Int(textUnder[index]) * 10 >= pageText }
+}
+
+extension HTMLExtractor {
+  /// The page as lines, and which elements were removed as chrome.
+  struct Walk {
+    var lines: [Line]
+    var removed: [Bool]
+  }
+
+  /// Walks the tree once. Scripts, styles and forms are skipped; elements that are chrome by
+  /// tag (nav, header, footer, aside, …) or, with `hints`, by their class/id words give
+  /// chrome lines (kept for `metadata`, never output). Each block element and each `<br>`
+  /// ends a line; a line remembers its block and how much of it is link text.
+  func walk(_ tree: HTMLTree, census: PageCensus, hints: Bool) -> Walk {
+    let nodes = tree.nodes
+    var lines: [Line] = []
+    var hintCache: [UInt64: (value: String, words: HintWords)] = [:]
+    var removed = [Bool](repeating: false, count: nodes.count)
+    // Two line buffers: the page's text, and the text of chrome elements inside it (an
+    // inline share counter must not split or join the paragraph around it).
+    var current: [UInt8] = []
+    current.reserveCapacity(256)
+    var currentLinkBytes = 0
+    var chromeText: [UInt8] = []
+    var chromeLinkBytes = 0
+    var currentBlock: Int32 = -1
+    var pendingSpace = false
+    var chromePendingSpace = false
+
+    func line(_ bytes: [UInt8], linkBytes: Int, chrome: Bool) {
+      let text = String(decoding: bytes, as: UTF8.self)
+      let chars = text.scalarCount
+      let linkChars = bytes.isEmpty ? 0 : chars * linkBytes / bytes.count
+      lines.append(Line(text: text, chars: chars, linkChars: linkChars, block: currentBlock,
+                        blockTag: currentBlock >= 0 ? nodes[Int(currentBlock)].tag : .other, chrome: chrome))
+    }
+
+    func flushChrome() {
+      if !chromeText.isEmpty { line(chromeText, linkBytes: chromeLinkBytes, chrome: true) }
+      chromeText.removeAll(keepingCapacity: true)
+      chromeLinkBytes = 0
+      chromePendingSpace = false
+    }
+
+    func flush() {
+      if !current.isEmpty { line(current, linkBytes: currentLinkBytes, chrome: false) }
+      current.removeAll(keepingCapacity: true)
+      currentLinkBytes = 0
+      pendingSpace = false
+      flushChrome()
+    }
+
+    // Elements before this index are chrome.
+    var chromeEnd = 0
+    // Stack of open elements: (end index, is block, is link).
+    var stack: [(end: Int32, block: Int32, link: Bool)] = []
+    var blockOf: Int32 = -1
+    var linkDepth = 0
+    var index = 0
+    while index < nodes.count {
+      // Leaving an inline chrome element ("<p>text <span class=share>…</span> text"): its
+      // text is a line of its own, never joined to the article's.
+      if index == chromeEnd { flushChrome() }
+      while let top = stack.last, Int(top.end) <= index {
+        stack.removeLast()
+        if top.link { linkDepth -= 1 }
+        if top.block >= 0 {
+          flush()
+          blockOf = stack.last(where: { $0.block >= 0 })?.block ?? -1
+          currentBlock = blockOf
+        }
+      }
+      let tag = nodes[index].tag
+      if tag == .text {
+        if index < chromeEnd {
+          let added = tree.withText(index) { appendCollapsed($0, to: &chromeText, pendingSpace: &chromePendingSpace) }
+          if linkDepth > 0 { chromeLinkBytes += added }
+        } else {
+          let added = tree.withText(index) { appendCollapsed($0, to: &current, pendingSpace: &pendingSpace) }
+          if linkDepth > 0 { currentLinkBytes += added }
+        }
+        index += 1
+        continue
+      }
+      let end = Int(nodes[index].end)
+      if index >= chromeEnd,
+        isRemoved(nodes[index], in: tree, census: census, index: index, hints: hints, cache: &hintCache)
+      {
+        for skipped in index..<end { removed[skipped] = true }
+        // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
+        if Self.isSilent[Int(tag.rawValue)] {
+          index = end
+          continue
+        }
+        flushChrome()
+        chromeEnd = end
+      }
+      if tag == .br {
+        flush()
+        index += 1
+        continue
+      }
+      let isBlock = Self.isBlock[Int(tag.rawValue)]
+      if isBlock {
+        flush()
+        blockOf = Int32(index)
+        currentBlock = blockOf
+      }
+      let isLink = tag == .a
+      if isLink { linkDepth += 1 }
+      stack.append((Int32(end), isBlock ? Int32(index) : -1, isLink))
+      index += 1
+    }
+    flush()
+    return Walk(lines: lines, removed: removed)
+  }
+
+  /// What the words of one class/id/role value say; pages repeat the same values, so the
+  /// answer is cached per page.
+  struct HintWords {
+    var drop = false
+    var weak = false
+    var keep = false
+  }
+
+  /// Words of a class token that say the hint after them describes the layout, not this
+  /// element ("no-sidebars", "has-sidebar", "with-ads").
+  static let layoutPrefixes: Set<String> = ["no", "has", "with", "without"]
+
+  func hintWords(_ value: String) -> HintWords {
+    var result = HintWords()
+    var token = HintWords()
+    var word: [UInt8] = []
+    var previous = ""
+    var layout = false  // the token names a layout ("c-fixed-sidebar-layout")
+    func finishWord() {
+      guard !word.isEmpty else { return }
+      let text = String(decoding: word, as: UTF8.self)
+      if Self.layoutPrefixes.contains(previous) {
+        // "no-sidebars": says nothing about this element's content
+      } else if dropHints.contains(text) {
+        token.drop = true
+      } else if weakHints.contains(text) {
+        token.weak = true
+      } else if let prefix = prefixHints.first(where: { word.starts(with: $0.word) }) {
+        if prefix.weak { token.weak = true } else { token.drop = true }
+      }
+      if keepHints.contains(text) { token.keep = true }
+      if text == "layout" { layout = true }
+      previous = text
+      word.removeAll(keepingCapacity: true)
+    }
+    func finishToken() {
+      finishWord()
+      if !layout {
+        result.drop = result.drop || token.drop
+        result.weak = result.weak || token.weak
+      }
+      result.keep = result.keep || token.keep
+      token = HintWords()
+      previous = ""
+      layout = false
+    }
+    for byte in value.utf8 {
+      if byte &- 0x41 < 26 {
+        word.append(byte | 0x20)
+      } else if byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte >= 0x80 {
+        word.append(byte)
+      } else if byte == 0x20 || byte == 0x09 || byte == 0x0A {
+        finishToken()
+      } else {
+        finishWord()
+      }
+    }
+    finishToken()
+    return result
+  }
+
+  /// Whether a node is chrome. Whole words count, and words that start with a hint of six
+  /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
+  /// "replyNewMessageContainer").
+  func isRemoved(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
+                 cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
+    if Self.isSilent[Int(node.tag.rawValue)] { return true }
+    if census.isWrapper(index) { return false }
+    // An article's own <header> holds its headline, deck and byline (edges are trimmed later).
+    if node.tag == .header, hasAncestor(node, tagged: [.article, .main], in: tree) { return false }
+    if isDropTag[Int(node.tag.rawValue)] { return true }
+    guard hints else { return false }
+    switch node.tag {
+    case .html, .body, .main, .article: return false
+    default: break
+    }
+    if node.attributeCount == 0 { return false }
+    var words = HintWords()
+    for attribute in tree.attributes(of: node) where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
+      let found: HintWords
+      // Keyed by a byte hash: a String key is hashed through Unicode normalization.
+      let key = attribute.value.byteHash()
+      if let cached = cache[key], cached.value == attribute.value {
+        found = cached.words
+      } else {
+        found = hintWords(attribute.value)
+        cache[key] = (attribute.value, found)
+      }
+      words.drop = words.drop || found.drop
+      words.weak = words.weak || found.weak
+      words.keep = words.keep || found.keep
+    }
+    guard words.drop || (words.weak && !census.isLarge(index)) else { return false }
+    if census.paragraphs[index] >= 3, words.keep { return false }
+    return !hasContentHint(node, in: tree)
+  }
+
+  func hasContentHint(_ node: borrowing HTMLTree.Node, in tree: HTMLTree) -> Bool {
+    if node.tag == .article { return true }
+    if tree.attribute("itemprop", of: node)?.lowercased() == "articlebody" { return true }
+    if let id = tree.attribute("id", of: node), contentHints.contains(id.lowercased()) { return true }
+    if let classes = tree.attribute("class", of: node) {
+      for name in classes.split(separator: " ") where contentHints.contains(name.lowercased()) { return true }
+    }
+    return false
+  }
+
+  func hasAncestor(_ node: borrowing HTMLTree.Node, tagged tags: [HTMLTree.Tag], in tree: HTMLTree) -> Bool {
+    var ancestor = node.parent
+    var depth = 0
+    while ancestor >= 0, depth < 64 {
+      if tags.contains(tree.nodes[Int(ancestor)].tag) { return true }
+      ancestor = tree.nodes[Int(ancestor)].parent
+      depth += 1
+    }
+    return false
+  }
+}

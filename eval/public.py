@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""winnow on public labelled web pages, beside the tools people use, in one command.
+
+    python3 eval/public.py --winnow .build/release/winnow [--mirror DIR] [--sets aeb,trafilatura,mediacloud]
+                           [--no-peer] [--repeat 3] [--pipeline pipelines/web.yaml] [--json FILE]
+
+Sets (eval/public_sets.py pins their commits): Scrapinghub's article-extraction-benchmark
+(181 pages, body text), trafilatura's tests/eval (990 pages: body segments, and title, date
+and author on 851), htmldate's MediaCloud 2020 pages (200, publication day). They are read
+from bare clones in --mirror DIR (named OWNER+NAME), else cloned from GitHub, and laid out
+under out/public/<set>/; nothing of them is committed.
+
+winnow runs `winnow run PIPELINE --input out/public/<set>/pages --jobs 1` as a user would
+(the whole process: start-up, reading, every stage, writing), --repeat times, the median wall
+time reported. The peers (eval/public_peers.py, in .venv-public/ with the pins below) loop
+over the same pages already in memory. Every process is pinned to one CPU with taskset when
+it is there, so pages/s is per core. Scoring is eval/public_score.py, one function per metric
+for every tool; the AEB scorer is checked first against the baseline outputs the AEB
+repository ships (their published F1 must come out).
+
+Prints one table and writes out/public/report.json. Exit status 0 whatever the figures; 1
+when a winnow run or the scorer check failed; 2 on bad usage or a set that cannot be had.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import public_score as score  # noqa: E402
+import public_sets as sets  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv-public"
+PINS = ["trafilatura==2.3.1", "resiliparse==2.0.0", "turbohtml==1.15.4", "htmldate==1.11.0"]
+PEERS = {
+    "aeb": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
+    "trafilatura": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
+    "mediacloud": ["htmldate"],
+}
+# The F1 the AEB README publishes for baselines whose output it ships.
+AEB_PUBLISHED = {"trafilatura": 0.958, "readability": 0.922, "html-text": 0.665}
+
+
+def log(message):
+    print(f"eval-public: {message}", file=sys.stderr, flush=True)
+
+
+def pinned(cmd, cpu):
+    return (["taskset", "-c", str(cpu)] + cmd) if cpu is not None else cmd
+
+
+def venv_python():
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        log(f"creating {VENV.name}/ ...")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    probe = "import trafilatura, resiliparse, turbohtml, htmldate; from importlib.metadata import version as v; " \
+            "print(' '.join(v(p) for p in ('trafilatura','resiliparse','turbohtml','htmldate')))"
+    r = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
+    want = " ".join(p.split("==")[1] for p in PINS)
+    if r.returncode != 0 or r.stdout.strip() != want:
+        log(f"installing {' '.join(PINS)} into {VENV.name}/ ...")
+        r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PINS],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            log(f"pip install failed, peers not run: {r.stderr.strip()[-300:]}")
+            return None
+    return python
+
+
+def run_winnow(args, folder, label):
+    """Runs winnow on the set --repeat times; returns (records by id, rejects by id, seconds list)."""
+    out = folder / "winnow"
+    out.mkdir(exist_ok=True)
+    clean, rejects, summary = out / "clean.jsonl", out / "rejects.jsonl", out / "summary.json"
+    cmd = [str(Path(args.winnow).resolve()), "run", str(Path(args.pipeline).resolve()), "--input", str(folder / "pages"),
+           "--output", str(clean), "--rejects", str(rejects), "--jobs", "1", "--quiet", "--no-gates",
+           "--summary-json", str(summary)]
+    times = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        r = subprocess.run(pinned(cmd, args.cpu), capture_output=True, text=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+        if r.returncode != 0:
+            raise RuntimeError(f"winnow on {label} exited {r.returncode}: {r.stderr.strip()[-600:]}")
+    records = {}
+    with open(clean, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            records[record["id"]] = record
+    dropped = {}
+    with open(rejects, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            dropped[record["id"]] = f"{record.get('stage', '?')}/{record.get('reason', '?')}"
+    summary_data = json.loads(summary.read_text()) if summary.exists() else {}
+    return records, dropped, times, summary_data
+
+
+def winnow_outputs(items, records):
+    """{id: {text, title, date, author}} in the peers' shape (a dropped page has no text)."""
+    outputs = {}
+    for item in items:
+        record = records.get(item["id"])
+        if record is None:
+            outputs[item["id"]] = {"text": None}
+            continue
+        outputs[item["id"]] = {"text": record.get("text"), "title": record.get("title"), "date": record.get("published"),
+                               "author": record.get("authors") or None}
+    return outputs
+
+
+def run_peer(python, folder, peer, cpu, meta):
+    out = folder / "peers"
+    out.mkdir(exist_ok=True)
+    path = out / f"{peer}.json"
+    cmd = [str(python), str(ROOT / "eval" / "public_peers.py"), str(folder), peer, str(path)] + (["--meta"] if meta else [])
+    r = subprocess.run(pinned(cmd, cpu), capture_output=True, text=True, cwd=ROOT)
+    if r.returncode != 0:
+        log(f"{peer} failed on {folder.name}: {r.stderr.strip()[-300:]}")
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def score_set(name, items, outputs):
+    """The set's own measures for one tool's outputs."""
+    if name == "aeb":
+        truths = {item["id"]: item["body"] for item in items}
+        return score.aeb_score(truths, {k: (v.get("text") or "") for k, v in outputs.items()})
+    if name == "trafilatura":
+        result = score.segment_score(items, {k: v.get("text") for k, v in outputs.items()})
+        result["meta"] = score.metadata_score(items, outputs)
+        return result
+    days = {k: v.get("date") for k, v in outputs.items()}
+    return score.day_score(items, days)
+
+
+def check_aeb_scorer(folder):
+    """Re-scores the baselines AEB ships; returns (rows, ok)."""
+    items = sets.load_items(folder)
+    truths = {item["key"]: item["body"] for item in items}
+    shipped = sets.shipped_outputs(folder)
+    rows, ok = [], True
+    for name, published in AEB_PUBLISHED.items():
+        if name not in shipped:
+            rows.append((name, None, published, False))
+            ok = False
+            continue
+        version, preds = shipped[name]
+        f1 = score.aeb_score(truths, preds)["f1"]
+        good = abs(round(f1, 3) - published) < 0.0005
+        ok = ok and good
+        rows.append((f"{name} {version}".strip(), f1, published, good))
+    return rows, ok
+
+
+def fmt(value, digits=3):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--winnow", required=True)
+    parser.add_argument("--mirror", default=os.environ.get("WINNOW_PUBLIC_MIRROR") or None)
+    parser.add_argument("--sets", default="aeb,trafilatura,mediacloud")
+    parser.add_argument("--pipeline", default="pipelines/web.yaml")
+    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default="out/public")
+    parser.add_argument("--json", default=None)
+    parser.add_argument("--cpu", default="auto", help="CPU to pin every process to ('none': no pinning)")
+    args = parser.parse_args()
+    names = [s for s in args.sets.split(",") if s]
+    for name in names:
+        if name not in sets.SETS:
+            parser.error(f"unknown set '{name}' (sets: {', '.join(sets.SETS)})")
+    if not Path(args.winnow).exists():
+        parser.error(f"no winnow binary at {args.winnow} (make build)")
+    if args.cpu == "auto":
+        args.cpu = 1 if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else (0 if shutil.which("taskset") else None)
+    elif args.cpu == "none":
+        args.cpu = None
+    work = (ROOT / args.out).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    folders = {}
+    for name in names:
+        try:
+            folders[name] = sets.materialize(name, args.mirror, work)
+        except sets.SetError as err:
+            log(str(err))
+            return 2
+    python = None if args.no_peer else venv_python()
+
+    report = {"pipeline": args.pipeline, "cpu": args.cpu, "repeat": args.repeat,
+              "commits": {repo: commit for repo, commit in sets.REPOS.items()}, "sets": {}}
+    failed = False
+    if "aeb" in folders:
+        rows, ok = check_aeb_scorer(folders["aeb"])
+        report["aeb_scorer_check"] = [{"baseline": n, "f1": f, "published": p, "ok": g} for n, f, p, g in rows]
+        print("AEB scorer check (shipped baseline outputs re-scored):  " +
+              ",  ".join(f"{n} {fmt(f)} (published {p:.3f}) {'ok' if g else 'MISMATCH'}" for n, f, p, g in rows))
+        failed |= not ok
+
+    for name, folder in folders.items():
+        items = sets.load_items(folder)
+        label = sets.SETS[name][2]
+        log(f"{label}: winnow × {args.repeat} ...")
+        try:
+            records, dropped, times, summary = run_winnow(args, folder, label)
+        except RuntimeError as err:
+            log(str(err))
+            failed = True
+            continue
+        seconds = statistics.median(times)
+        tools = {"winnow": {"version": "web.yaml", "seconds": seconds, "runs": times,
+                            "outputs": winnow_outputs(items, records)}}
+        reasons = {}
+        for reason in dropped.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
+        if python is not None:
+            for peer in PEERS[name]:
+                log(f"{label}: {peer} ...")
+                result = run_peer(python, folder, peer, args.cpu, meta=(name == "trafilatura" and peer.startswith("trafilatura")))
+                if result is not None:
+                    tools[peer] = result
+        entry = {"pages": len(items), "winnow_rejects": reasons, "tools": {}}
+        for tool, result in tools.items():
+            measured = score_set(name, items, result["outputs"])
+            measured["pages_per_second"] = len(items) / result["seconds"] if result["seconds"] else None
+            measured["version"] = result.get("version")
+            measured["seconds"] = result["seconds"]
+            if "runs" in result:
+                measured["runs"] = result["runs"]
+            entry["tools"][tool] = measured
+        report["sets"][name] = entry
+        print_set(name, label, entry)
+
+    path = Path(args.json) if args.json else work / "report.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nJSON: {path}   (pinned to CPU {args.cpu}; winnow: whole process, median of {args.repeat}; "
+          f"peers: their loop over pages in memory)")
+    return 1 if failed else 0
+
+
+def print_set(name, label, entry):
+    tools = entry["tools"]
+    winnow = tools.get("winnow", {})
+    print(f"\n{label} ({entry['pages']} pages); winnow rejects: "
+          + (", ".join(f"{k} {v}" for k, v in sorted(entry["winnow_rejects"].items())) or "none"))
+    if name == "mediacloud":
+        print(f"  {'tool':<18} {'version':<9} {'day acc':>8} {'found':>6} {'pages/s':>8} {'winnow ×':>9}")
+        for tool, m in tools.items():
+            ratio = winnow.get("pages_per_second") / m["pages_per_second"] if tool != "winnow" and m.get("pages_per_second") else None
+            print(f"  {tool:<18} {str(m.get('version')):<9} {fmt(m['accuracy']):>8} {m['found']:>6} "
+                  f"{fmt(m.get('pages_per_second'), 0):>8} {fmt(ratio, 2):>9}")
+        return
+    meta = name == "trafilatura"
+    head = f"  {'tool':<18} {'version':<9} {'F1':>6} {'P':>6} {'R':>6} {'empty':>6} {'pages/s':>8} {'winnow ×':>9}"
+    if meta:
+        head += f"  {'title':>6} {'date':>6} {'author':>6}"
+    print(head)
+    for tool, m in tools.items():
+        ratio = winnow.get("pages_per_second") / m["pages_per_second"] if tool != "winnow" and m.get("pages_per_second") else None
+        line = (f"  {tool:<18} {str(m.get('version')):<9} {fmt(m['f1']):>6} {fmt(m['precision']):>6} {fmt(m['recall']):>6} "
+                f"{m['empty']:>6} {fmt(m.get('pages_per_second'), 0):>8} {fmt(ratio, 2):>9}")
+        if meta:
+            mm = m.get("meta") or {}
+            line += f"  {fmt(mm.get('title')):>6} {fmt(mm.get('date')):>6} {fmt(mm.get('author')):>6}" if "title" in mm and (tool == "winnow" or tool.startswith("trafilatura") or tool == "turbohtml") else ""
+        print(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
