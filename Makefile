@@ -80,6 +80,11 @@ bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a P
 eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
 	python3 eval/eval.py --winnow $(WINNOW)
 
+# A folder of bare clones named OWNER+NAME (offline machines); empty: git clone from GitHub.
+PUBLIC_MIRROR ?=
+eval-public: build ## pipelines/web.yaml on public labelled pages (Scrapinghub AEB, trafilatura's eval set, htmldate's MediaCloud pages) beside trafilatura, resiliparse, turbohtml and htmldate; PUBLIC_MIRROR=DIR for offline clones
+	python3 eval/public.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
 bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
 	python3 eval/web_bench.py --winnow $(WINNOW) --pipeline pipelines/web.yaml
 
@@ -98,4 +103,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public bench-web bench-dedup bench-dedup-memory docs format clean

@@ -243,11 +243,45 @@ def main():
         report["sets"][name] = entry
         print_set(name, label, entry)
 
+    report["targets"] = print_targets(report["sets"])
     path = Path(args.json) if args.json else work / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\nJSON: {path}   (pinned to CPU {args.cpu}; winnow: whole process, median of {args.repeat}; "
           f"peers: their loop over pages in memory)")
     return 1 if failed else 0
+
+
+def print_targets(measured):
+    """The accuracy and speed winnow's web pipeline is held to on these sets, PASS or FAIL."""
+    def tool(set_name, name):
+        return ((measured.get(set_name) or {}).get("tools") or {}).get(name)
+
+    rows = []
+    aeb, traf, media = tool("aeb", "winnow"), tool("trafilatura", "winnow"), tool("mediacloud", "winnow")
+    if aeb:
+        rows.append(("AEB body F1", ">=", 0.965, aeb["f1"]))
+        rows.append(("AEB pages empty", "<=", 0.01, aeb["empty"] / measured["aeb"]["pages"]))
+    if traf:
+        meta = traf.get("meta") or {}
+        rows.append(("trafilatura set body F1", ">=", 0.930, traf["f1"]))
+        rows.append(("trafilatura set pages empty", "<=", 0.01, traf["empty"] / measured["trafilatura"]["pages"]))
+        rows.append(("trafilatura set title exact", ">=", 0.80, meta.get("title")))
+        rows.append(("trafilatura set date (day) exact", ">=", 0.90, meta.get("date")))
+        rows.append(("trafilatura set author exact", ">=", 0.60, meta.get("author")))
+        rows.append(("trafilatura set pages/s per core", ">=", 450, traf.get("pages_per_second")))
+        resiliparse = tool("trafilatura", "resiliparse")
+        if resiliparse and resiliparse.get("pages_per_second"):
+            rows.append(("trafilatura set speed / resiliparse", ">=", 0.9,
+                         traf["pages_per_second"] / resiliparse["pages_per_second"]))
+    if media:
+        rows.append(("MediaCloud publication day", ">=", 0.90, media["accuracy"]))
+    print("\ntargets:")
+    result = []
+    for label, op, target, value in rows:
+        ok = value is not None and (value >= target if op == ">=" else value <= target)
+        print(f"  {label:<38} {op} {target:<6} measured {fmt(value, 3):>8}   {'PASS' if ok else 'FAIL'}")
+        result.append({"target": label, "op": op, "value": target, "measured": value, "pass": ok})
+    return result
 
 
 def print_set(name, label, entry):

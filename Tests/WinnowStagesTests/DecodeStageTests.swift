@@ -121,6 +121,21 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     #expect(drop.reason == "binary")
   }
 
+  @Test func removesAFewStrayNULsAndKeepsTheText() throws {
+    // 3 NULs in ~3 KB of HTML: noise, removed and counted; the page decodes as UTF-8.
+    let page = "<html><body><p>" + String(repeating: "Grüße aus der Stadt. ", count: 150) + "</p></body></html>"
+    var bytes = Array(page.utf8)
+    for offset in [40, 900, 2000] { bytes.insert(0, at: offset) }
+    let (verdict, document) = try decode(bytes)
+    #expect(verdict == .keep)
+    #expect(document.text == page)
+    #expect(document.counters.contains { $0.name == "nul_bytes_removed" && $0.count == 3 })
+    // A third of the bytes NUL: a binary file.
+    let (binary, _) = try decode(Array(repeating: Array("abc\0\0\0def".utf8), count: 100).flatMap { $0 })
+    guard case .drop(let drop) = binary else { Issue.record("binary kept"); return }
+    #expect(drop.reason == "binary")
+  }
+
   @Test func dropsTooManyUndecodableBytesAndCountsFewer() throws {
     // Valid UTF-8 Korean with stray invalid bytes: 2 bad bytes in ~150 characters.
     let text = try CharsetFixtures.text("ko")

@@ -14,6 +14,8 @@ struct DecodedText: Sendable {
   var substitutions: Int
   /// bom | utf8 | utf16 | iso2022 | declared | detected | fallback
   var evidence: String
+  /// Stray NUL bytes removed before decoding.
+  var nulsRemoved = 0
 }
 
 /// Chooses a charset for raw bytes and decodes them. Order of evidence: byte-order mark;
@@ -107,6 +109,9 @@ struct CharsetDetector: Sendable {
     return count > 0 ? (String(scalars), count) : nil
   }
 
+  /// At most one NUL byte in this many is stray noise; more make a binary file.
+  static let maxNULShare = 1000
+
   private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
     if let bom = decodeWithBOM(bytes) { return .success(bom) }
 
@@ -114,6 +119,19 @@ struct CharsetDetector: Sendable {
     if hasNUL {
       if let wide = decodeWideWithoutBOM(bytes) { return .success(wide) }
       let nulCount = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+      // A few stray NULs in a text (a page saved through a broken proxy or editor) are
+      // noise, as HTML parsers treat them: removed, counted, the rest decoded. Binary files
+      // hold far more (one byte in 256 of random data).
+      if nulCount * Self.maxNULShare <= bytes.count {
+        let stripped = bytes.filter { $0 != 0 }
+        return stripped.withUnsafeBufferPointer { rest in
+          decodeRaw(rest, format: format).map { decoded in
+            var decoded = decoded
+            decoded.nulsRemoved = nulCount
+            return decoded
+          }
+        }
+      }
       return .failure(.binary(detail: "\(nulCount) NUL bytes, not UTF-16 or UTF-32"))
     }
     if ascii, bytes.contains(0x1B), let stateful = decodeISO2022(bytes) { return .success(stateful) }

@@ -3,7 +3,8 @@ import WinnowCore
 /// Stage `decode`: raw bytes → text, recording the charset and a confidence.
 ///
 /// Drops a document that is empty (`empty`), binary (`binary`: NUL bytes that are not
-/// UTF-16/32), or whose share of undecodable characters exceeds `max_invalid_ratio`
+/// UTF-16/32, more than one byte in a thousand; fewer are removed and counted as
+/// `nul_bytes_removed`), or whose share of undecodable characters exceeds `max_invalid_ratio`
 /// (`invalid_encoding`). Text that arrives decoded (JSONL) is checked for mojibake and
 /// repaired; see `MojibakeRepair`.
 struct DecodeConfig: StageConfig {
@@ -84,6 +85,7 @@ struct DecodeStage: DocumentStage {
         document.source.encoding = decoded.charset
         document.source.confidence = decoded.confidence
         document.count("charset:" + decoded.charset)
+        document.count("nul_bytes_removed", decoded.nulsRemoved)
       }
       document.bytes = nil
       repair = repairBytes

@@ -46,6 +46,9 @@ extension HTMLExtractor {
   struct Walk {
     var lines: [Line]
     var removed: [Bool]
+    /// Elements a weak hint marks that were kept for their size (a large "banner", a
+    /// "widget" of text): content when the scorer picks them, never added beside it.
+    var suspect: [Bool]
   }
 
   /// Walks the tree once. Scripts, styles and forms are skipped; elements that are chrome by
@@ -57,6 +60,7 @@ extension HTMLExtractor {
     var lines: [Line] = []
     var hintCache: [UInt64: (value: String, words: HintWords)] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
+    var suspect = [Bool](repeating: false, count: nodes.count)
     // Two line buffers: the page's text, and the text of chrome elements inside it (an
     // inline share counter must not split or join the paragraph around it).
     var current: [UInt8] = []
@@ -124,9 +128,9 @@ extension HTMLExtractor {
         continue
       }
       let end = Int(nodes[index].end)
-      if index >= chromeEnd,
-        isRemoved(nodes[index], in: tree, census: census, index: index, hints: hints, cache: &hintCache)
-      {
+      let verdict = index >= chromeEnd ? classify(nodes[index], in: tree, census: census, index: index, hints: hints, cache: &hintCache) : .content
+      if verdict == .suspect { for inside in index..<end { suspect[inside] = true } }
+      if verdict == .chrome {
         for skipped in index..<end { removed[skipped] = true }
         // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
         if Self.isSilent[Int(tag.rawValue)] {
@@ -153,7 +157,7 @@ extension HTMLExtractor {
       index += 1
     }
     flush()
-    return Walk(lines: lines, removed: removed)
+    return Walk(lines: lines, removed: removed, suspect: suspect)
   }
 
   /// What the words of one class/id/role value say; pages repeat the same values, so the
@@ -161,6 +165,8 @@ extension HTMLExtractor {
   struct HintWords {
     var drop = false
     var weak = false
+    /// "header": the site's header, unless inside an article (its headline and lead).
+    var header = false
     var keep = false
   }
 
@@ -182,7 +188,7 @@ extension HTMLExtractor {
       } else if dropHints.contains(text) {
         token.drop = true
       } else if weakHints.contains(text) {
-        token.weak = true
+        if text == "header" { token.header = true } else { token.weak = true }
       } else if let prefix = prefixHints.first(where: { word.starts(with: $0.word) }) {
         if prefix.weak { token.weak = true } else { token.drop = true }
       }
@@ -196,6 +202,7 @@ extension HTMLExtractor {
       if !layout {
         result.drop = result.drop || token.drop
         result.weak = result.weak || token.weak
+        result.header = result.header || token.header
       }
       result.keep = result.keep || token.keep
       token = HintWords()
@@ -220,19 +227,19 @@ extension HTMLExtractor {
   /// Whether a node is chrome. Whole words count, and words that start with a hint of six
   /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
   /// "replyNewMessageContainer").
-  func isRemoved(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
-                 cache: inout [UInt64: (value: String, words: HintWords)]) -> Bool {
-    if Self.isSilent[Int(node.tag.rawValue)] { return true }
-    if census.isWrapper(index) { return false }
-    // An article's own <header> holds its headline, deck and byline (edges are trimmed later).
-    if node.tag == .header, hasAncestor(node, tagged: [.article, .main], in: tree) { return false }
-    if isDropTag[Int(node.tag.rawValue)] { return true }
-    guard hints else { return false }
+  enum Kind { case content, chrome, suspect }
+
+  func classify(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
+                cache: inout [UInt64: (value: String, words: HintWords)]) -> Kind {
+    if Self.isSilent[Int(node.tag.rawValue)] { return .chrome }
+    if census.isWrapper(index) { return .content }
+    if isDropTag[Int(node.tag.rawValue)] { return .chrome }
+    guard hints else { return .content }
     switch node.tag {
-    case .html, .body, .main, .article: return false
+    case .html, .body, .main, .article: return .content
     default: break
     }
-    if node.attributeCount == 0 { return false }
+    if node.attributeCount == 0 { return .content }
     var words = HintWords()
     for attribute in tree.attributes(of: node) where attribute.name == "class" || attribute.name == "id" || attribute.name == "role" {
       let found: HintWords
@@ -246,19 +253,50 @@ extension HTMLExtractor {
       }
       words.drop = words.drop || found.drop
       words.weak = words.weak || found.weak
+      words.header = words.header || found.header
       words.keep = words.keep || found.keep
     }
-    guard words.drop || (words.weak && !census.isLarge(index)) else { return false }
-    if census.paragraphs[index] >= 3, words.keep { return false }
-    return !hasContentHint(node, in: tree)
+    if words.header, !words.weak, !words.drop, hasAncestor(node, tagged: [.article, .main], in: tree) { return .content }
+    let weak = words.weak || words.header
+    if !words.drop, weak, census.isLarge(index) { return hasContentHint(node, in: tree) ? .content : .suspect }
+    guard words.drop || weak else { return .content }
+    if census.paragraphs[index] >= 3, words.keep { return .content }
+    return hasContentHint(node, in: tree) ? .content : .chrome
   }
 
+  /// `<article>`, `itemprop=articleBody`, or an id or class token that holds a content hint
+  /// between hyphens ("c-article-body", "td-post-content", "article__body" hold
+  /// "article-body" and "post-content": '_' reads as '-').
   func hasContentHint(_ node: borrowing HTMLTree.Node, in tree: HTMLTree) -> Bool {
     if node.tag == .article { return true }
     if tree.attribute("itemprop", of: node)?.lowercased() == "articlebody" { return true }
-    if let id = tree.attribute("id", of: node), contentHints.contains(id.lowercased()) { return true }
-    if let classes = tree.attribute("class", of: node) {
-      for name in classes.split(separator: " ") where contentHints.contains(name.lowercased()) { return true }
+    for attribute in tree.attributes(of: node) where attribute.name == "class" || attribute.name == "id" {
+      for token in attribute.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) {
+        if holdsContentHint(token) { return true }
+      }
+    }
+    return false
+  }
+
+  func holdsContentHint(_ token: Substring.UTF8View.SubSequence) -> Bool {
+    var word: [UInt8] = []
+    word.reserveCapacity(token.count)
+    for byte in token {
+      let folded: UInt8 = byte &- 0x41 < 26 ? byte | 0x20 : (byte == UInt8(ascii: "_") ? UInt8(ascii: "-") : byte)
+      if folded == UInt8(ascii: "-"), word.last == UInt8(ascii: "-") { continue }
+      word.append(folded)
+    }
+    for hint in contentHintWords where hint.count <= word.count {
+      var start = 0
+      while start + hint.count <= word.count {
+        if (start == 0 || word[start - 1] == UInt8(ascii: "-")),
+          start + hint.count == word.count || word[start + hint.count] == UInt8(ascii: "-"),
+          word[start..<(start + hint.count)].elementsEqual(hint)
+        {
+          return true
+        }
+        start += 1
+      }
     }
     return false
   }

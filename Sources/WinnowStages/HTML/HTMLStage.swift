@@ -27,12 +27,12 @@ struct HTMLConfig: StageConfig {
   /// Words that mark chrome on small elements only (a share bar, an ad slot, a caption, a tag
   /// list): an element holding three paragraphs or a tenth of the page's text is not removed
   /// for them. Page builders and CMSs put them on content too (Elementor's "widget", Blogger's
-  /// "widget Blog", Drupal's "field-label-hidden", WordPress's "tag-…" post classes).
+  /// "widget Blog", WordPress's "tag-…" post classes). State and utility classes ("hidden",
+  /// "no-print", "font-serif") say nothing about content and are no hints at all.
   static let defaultWeakHints = [
     "share", "sharing", "sns", "social", "ad", "ads", "advert", "advertisement", "adsbygoogle", "banner", "sponsor",
-    "sponsored", "promo", "header", "widget", "tags", "tag", "byline", "bio", "caption", "modal", "popup", "hidden",
-    "skip", "toolbar", "print", "font", "adv", "tip", "tips", "desc", "photo", "pic", "credit", "figure", "likes",
-    "meta", "kicker", "author",
+    "sponsored", "promo", "header", "widget", "tags", "tag", "byline", "bio", "caption", "modal", "popup", "skip",
+    "toolbar", "adv", "tip", "tips", "desc", "photo", "pic", "credit", "figure", "likes", "meta", "kicker", "author",
     "compartir", "publicidad", "publi", "teilen", "werbung", "anzeige", "partage", "partager", "publicite",
     "condividi", "pubblicita", "delen", "advertentie", "compartilhar",
   ]

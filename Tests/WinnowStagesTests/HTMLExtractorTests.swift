@@ -1,0 +1,172 @@
+import Testing
+import WinnowCore
+import WinnowNative
+@testable import WinnowStages
+
+/// The content choice on page shapes seen on real sites: wrappers whose classes say "widget"
+/// or "advertisement", page builders, article headers, listings, copies, and the fallbacks.
+@Suite struct HTMLExtractorTests {
+  let p1 = "The regional rail operator announced on Monday that the coastal line will reopen in spring, after two years of repairs to the sea wall."
+  let p2 = "Engineers replaced more than four kilometres of track and rebuilt three bridges, the company said, at a cost of about ninety million euros."
+  let p3 = "Commuters who have relied on replacement buses since the storm said they were relieved, although fares will rise by five percent."
+  let lead = "The coastal line reopens in spring after two years of work, the operator said on Monday."
+
+  func counters(_ document: Document) -> [String: Int] {
+    Dictionary(document.counters.map { ($0.name, $0.count) }, uniquingKeysWith: +)
+  }
+
+  @Test func aWrapperHoldingMostOfThePageIsNotChromeWhateverItsClassSays() throws {
+    // Blogger's post widget, an ad-framework "pusher" and an ASP.NET form around everything.
+    for open in ["<div class=\"widget Blog\" id=\"Blog1\">", "<div class=\"m-advertisement-off-canvas--pusher\">", "<form id=\"aspnetForm\">"] {
+      let close = open.hasPrefix("<form") ? "</form>" : "</div>"
+      let html = "<html><body>\(open)<div class=\"post-body\"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div>\(close)</body></html>"
+      let (verdict, document) = try extractHTML(html)
+      #expect(verdict == .keep, "\(open)")
+      #expect(document.text.paragraphs == [p1, p2, p3], "\(open)")
+    }
+  }
+
+  @Test func weakHintsRemoveSmallElementsOnly() throws {
+    // A share bar (weak "share", small) goes; an Elementor text block ("widget", three
+    // paragraphs) stays; a strong hint (comments) goes even when large.
+    let comments = (1...3).map { "<p>Comment number \($0) says the trains were always late before the storm anyway.</p>" }.joined()
+    let html = """
+      <html><body><div class="share-tools">Share this article on every network you use today</div>
+      <div class="elementor-widget-container"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div>
+      <div class="comments">\(comments)</div></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
+
+  @Test func layoutWordsBeforeOrAroundAHintAreNoHint() throws {
+    let html = """
+      <html><body class="single no-sidebars"><div class="o-row c-fixed-sidebar-layout"><div class="c-article__content">
+      <p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div></div>
+      <div class="sidebar"><p>Our sidebar paragraph is long enough to be scored, but it is a sidebar of course.</p></div></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
+
+  @Test func hintWordsSplitOnSpacesHyphensAndUnderscoresOnly() throws {
+    let extractor = try makeExtractor()
+    #expect(extractor.hintWords("no-sidebars").drop == false)
+    #expect(extractor.hintWords("has-sidebar main").drop == false)
+    #expect(extractor.hintWords("c-fixed-sidebar-layout").drop == false)
+    #expect(extractor.hintWords("sidebar-right").drop == true)
+    #expect(extractor.hintWords("relatedPosts").drop == true)  // a prefix of six letters or more
+    #expect(extractor.hintWords("share_buttons").weak == true)
+    #expect(extractor.hintWords("field-label-hidden font-serif no-print").weak == false)
+    #expect(extractor.hintWords("article__header").header == true)
+  }
+
+  @Test func anArticlesHeaderIsNotItsText() throws {
+    // Headline, deck and byline in the article's <header>: the AEB's labels and our CMS
+    // fixtures leave the deck out of the body, as they do the byline.
+    let html = """
+      <html><body><header class="site"><nav><a href="/">Home</a></nav></header>
+      <article><header><h1>Coastal line to reopen</h1><p class="lead">\(lead)</p><div class="byline">By Ana Ruiz</div></header>
+      <div class="body"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div></article></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
+
+  @Test func aListOfShortCommaLinesDoesNotOutscoreTheParagraphs() throws {
+    let names = (1...60).map { "Person Number\($0), University of Somewhere" }.joined(separator: "<br>")
+    let html = """
+      <html><body><div class="letter"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div>
+      <table><tr><td>\(names)</td></tr></table></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs.prefix(3) == [p1, p2, p3][...])
+  }
+
+  @Test func pageBuilderTextBlocksWithTheContainersClassAreOneArticle() throws {
+    // Two text blocks in separate builder sections, with a button row between them.
+    let html = """
+      <html><body><section class="row"><div class="col"><div class="et_pb_text_inner"><p>\(p1)</p><p>\(p2)</p></div></div></section>
+      <section class="row"><div class="col"><a href="/signup">Sign up</a> <a href="/login">Log in</a></div></section>
+      <section class="row"><div class="col"><div class="et_pb_text_inner"><p>\(p3)</p></div></div></section></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
+
+  @Test func aCopyOfTheArticleInOneBlockAndRepeatedLongParagraphsAreDropped() throws {
+    let long = p2 + " The work was planned over three winters so that freight trains could keep using the inland route."
+    let copy = [p1, long, p3].joined(separator: " ") + " And a closing remark that is only in the copy, for readers without scripts."
+    let question = "What did you like most about it?"
+    let html = """
+      <html><body><div class="story"><p>\(p1)</p><p>\(question)</p><p>\(long)</p><p>\(question)</p><p>\(p3)</p><p>\(long)</p>
+      <div class="copy">\(copy)</div></div></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    // The short question repeats (an interview does that); the long paragraph and the
+    // block holding three paragraphs are copies.
+    #expect(document.text.paragraphs == [p1, question, long, question, p3])
+  }
+
+  @Test func nestedArticlesInsideTheChosenArticleAreOtherStories() throws {
+    // Unclosed markup: libxml2 nests the listing's posts inside the first <article>.
+    let other = "Another post of the blog, with a teaser paragraph long enough to count as prose for the scorer."
+    let html = """
+      <html><body><article class="post"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p>
+      <article class="post"><p>\(other)</p></article></article></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
+
+  @Test func aLongRunOfShortLinesBeforeTheFirstParagraphIsContent() throws {
+    let rows = (1...6).map { "Stage \($0): round \($0) at the circuit" }
+    let html = "<html><body><div class=\"entry\"><p>\(rows.joined(separator: "<br>"))</p><p>\(p1)</p><p>\(p2)</p></div></body></html>"
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == rows + [p1, p2])
+    // Up to four short lines (kicker, byline, date) are still trimmed.
+    let short = "<html><body><div class=\"entry\"><p>Rail</p><p>By Ana Ruiz</p><p>\(p1)</p><p>\(p2)</p></div></body></html>"
+    #expect(try extractHTML(short).1.text.paragraphs == [p1, p2])
+  }
+
+  @Test func contentHintsMatchInsideClassTokens() throws {
+    let extractor = try makeExtractor()
+    let tree = try HTMLTree(utf8: "<div class=\"c-article-body\"></div><div class=\"td-post_content x\"></div><div class=\"articlebodyx\"></div>")
+    let divs = tree.nodes.indices.filter { tree.nodes[$0].tag == .div }
+    #expect(divs.map { extractor.hasContentHint(tree.nodes[$0], in: tree) } == [true, true, false])
+  }
+
+  @Test func whenHintsHideTheArticleTheWidePassFindsItAndIsCounted() throws {
+    // The article sits in a box whose class says "sidebar"; two footers hold the rest of the
+    // page's text. The main pass finds nothing; the pass with tags only finds the article.
+    let legal = (1...3).map { "<p>Legal notice number \($0) about the terms of use of this website and its cookies.</p>" }.joined()
+    let html = """
+      <html><body><div class="sidebar-box"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></div>
+      <footer>\(legal)</footer><footer>\(legal)</footer></body></html>
+      """
+    let (verdict, document) = try extractHTML(html)
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+    #expect(counters(document)["fallback_wide"] == 1)
+  }
+
+  @Test func whenNoContainerHoldsEnoughTheParagraphsFallbackTakesThePagesProse() throws {
+    // Each paragraph deep in a nest of its own: the scorer's best container holds one of
+    // eight, under a quarter of the page's prose.
+    let paragraphs = (1...8).map { "Paragraph \($0) of the report says the coastal line reopens in spring after two years of repairs." }
+    let nests = paragraphs.map { "<div><div><div><div><div><p>\($0)</p></div></div></div></div></div>" }.joined()
+    let (verdict, document) = try extractHTML("<html><body>\(nests)</body></html>")
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == paragraphs)
+    #expect(counters(document)["fallback_paragraphs"] == 1)
+  }
+
+  @Test func aPageWithNoTextLeftIsEmpty() throws {
+    let (verdict, _) = try extractHTML("<html><body><nav><a href=\"/\">Home</a></nav><script>var a = 1;</script></body></html>")
+    #expect(verdict == .drop("empty", detail: "no main content found in the page"))
+  }
+}
+
+func makeExtractor() throws -> HTMLExtractor {
+  try HTMLConfig(options: StageOptions.defaults(for: HTMLConfig.options)).extractor
+}
