@@ -134,7 +134,13 @@ public struct HTMLTree: Sendable {
     defer { builder.deinitialize(count: 1); builder.deallocate() }
     builder.pointee.deadline = deadline ?? 0
     var copy = text
-    let status: Int32 = copy.withUTF8 { buffer -> Int32 in
+    // Scripts, styles, SVG and comments out before libxml2 tokenizes them (see HTMLPrefilter).
+    let filtered = copy.withUTF8 { HTMLPrefilter.strip($0) }
+    func withInput<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      if let filtered { return filtered.withUnsafeBufferPointer(body) }
+      return copy.withUTF8(body)
+    }
+    let status: Int32 = withInput { buffer -> Int32 in
       guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
       return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars -> Int32 in
         guard let context = htmlCreateMemoryParserCtxt(chars, Int32(buffer.count)) else { return -1 }
