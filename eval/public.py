@@ -83,13 +83,15 @@ def run_winnow(args, folder, label):
     cmd = [str(Path(args.winnow).resolve()), "run", str(Path(args.pipeline).resolve()), "--input", str(folder / "pages"),
            "--output", str(clean), "--rejects", str(rejects), "--jobs", "1", "--quiet", "--no-gates",
            "--summary-json", str(summary)]
-    times = []
+    times, stage_times = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
         r = subprocess.run(pinned(cmd, args.cpu), capture_output=True, text=True, cwd=ROOT)
         times.append(time.perf_counter() - started)
         if r.returncode != 0:
             raise RuntimeError(f"winnow on {label} exited {r.returncode}: {r.stderr.strip()[-600:]}")
+        stages = json.loads(summary.read_text()).get("stages") or []
+        stage_times.append(sum(stage.get("seconds", 0) for stage in stages))
     records = {}
     with open(clean, encoding="utf-8") as f:
         for line in f:
@@ -100,8 +102,7 @@ def run_winnow(args, folder, label):
         for line in f:
             record = json.loads(line)
             dropped[record["id"]] = f"{record.get('stage', '?')}/{record.get('reason', '?')}"
-    summary_data = json.loads(summary.read_text()) if summary.exists() else {}
-    return records, dropped, times, summary_data
+    return records, dropped, times, stage_times
 
 
 def winnow_outputs(items, records):
@@ -214,13 +215,14 @@ def main():
         label = sets.SETS[name][2]
         log(f"{label}: winnow × {args.repeat} ...")
         try:
-            records, dropped, times, summary = run_winnow(args, folder, label)
+            records, dropped, times, stage_times = run_winnow(args, folder, label)
         except RuntimeError as err:
             log(str(err))
             failed = True
             continue
         seconds = statistics.median(times)
         tools = {"winnow": {"version": "web.yaml", "seconds": seconds, "runs": times,
+                            "stage_seconds": statistics.median(stage_times), "stage_runs": stage_times,
                             "outputs": winnow_outputs(items, records)}}
         reasons = {}
         for reason in dropped.values():
@@ -239,6 +241,9 @@ def main():
             measured["seconds"] = result["seconds"]
             if "runs" in result:
                 measured["runs"] = result["runs"]
+                measured["stage_seconds"] = result["stage_seconds"]
+                measured["stage_runs"] = result["stage_runs"]
+                measured["pages_per_second_in_stages"] = len(items) / result["stage_seconds"] if result["stage_seconds"] else None
             entry["tools"][tool] = measured
         report["sets"][name] = entry
         print_set(name, label, entry)
@@ -295,6 +300,7 @@ def print_set(name, label, entry):
             ratio = winnow.get("pages_per_second") / m["pages_per_second"] if tool != "winnow" and m.get("pages_per_second") else None
             print(f"  {tool:<18} {str(m.get('version')):<9} {fmt(m['accuracy']):>8} {m['found']:>6} "
                   f"{fmt(m.get('pages_per_second'), 0):>8} {fmt(ratio, 2):>9}")
+        print_in_stages(tools)
         return
     meta = name == "trafilatura"
     head = f"  {'tool':<18} {'version':<9} {'F1':>6} {'P':>6} {'R':>6} {'empty':>6} {'pages/s':>8} {'winnow ×':>9}"
@@ -309,6 +315,18 @@ def print_set(name, label, entry):
             mm = m.get("meta") or {}
             line += f"  {fmt(mm.get('title')):>6} {fmt(mm.get('date')):>6} {fmt(mm.get('author')):>6}" if "title" in mm and (tool == "winnow" or tool.startswith("trafilatura") or tool == "turbohtml") else ""
         print(line)
+    print_in_stages(tools)
+
+
+def print_in_stages(tools):
+    """winnow's time inside its stages (pages in memory), beside the peers' in-memory loops."""
+    winnow = tools.get("winnow") or {}
+    inside = winnow.get("pages_per_second_in_stages")
+    if not inside:
+        return
+    ratios = ", ".join(f"{inside / m['pages_per_second']:.2f}× {tool}" for tool, m in tools.items()
+                       if tool != "winnow" and m.get("pages_per_second"))
+    print(f"  winnow inside its stages (as the peers, pages already read): {inside:.0f} pages/s" + (f"; {ratios}" if ratios else ""))
 
 
 if __name__ == "__main__":

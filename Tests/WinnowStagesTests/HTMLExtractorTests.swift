@@ -61,6 +61,51 @@ import WinnowNative
     #expect(extractor.hintWords("article__header").header == true)
   }
 
+  @Test func hintWordsByHashAgreeWithAPlainWordByWordReading() throws {
+    // The reference: split tokens on white space, words on anything else, compare Strings.
+    let extractor = try makeExtractor()
+    let drop = Set(HTMLConfig.defaultDropHints), weak = Set(HTMLConfig.defaultWeakHints).subtracting(drop)
+    let keep = Set(HTMLConfig.defaultKeepHints)
+    func reference(_ value: String) -> HTMLExtractor.HintWords {
+      var result = HTMLExtractor.HintWords()
+      for token in value.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+        let words = token.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) && $0.isASCII }).map(String.init)
+        var token = HTMLExtractor.HintWords()
+        for (index, word) in words.enumerated() {
+          if index > 0, ["no", "has", "with", "without"].contains(words[index - 1]) {
+          } else if drop.contains(word) {
+            token.drop = true
+          } else if weak.contains(word) {
+            if word == "header" { token.header = true } else { token.weak = true }
+          } else if let hint = (drop.union(weak)).filter({ $0.count >= 6 || $0 == "share" }).sorted().first(where: { word.hasPrefix($0) }) {
+            if drop.contains(hint) { token.drop = true } else { token.weak = true }
+          }
+          if keep.contains(word) { token.keep = true }
+        }
+        if !words.contains("layout") {
+          result.drop = result.drop || token.drop
+          result.weak = result.weak || token.weak
+          result.header = result.header || token.header
+        }
+        result.keep = result.keep || token.keep
+      }
+      return result
+    }
+    let pieces = Array(drop.union(weak).union(keep)) + ["no", "has", "with", "layout", "col", "md", "6", "x", "sharedaddy", "relatedposts",
+      "widgets", "ad", "header", "Über", "share_buttons", "commentList", "a-b"]
+    var generator = SplitMix64(seed: 7)
+    for _ in 0..<3_000 {
+      var value = ""
+      for _ in 0..<Int(generator.next() % 6) {
+        let piece = pieces[Int(generator.next() % UInt64(pieces.count))]
+        let separator = [" ", "-", "_", "--", "  ", "__", ":"][Int(generator.next() % 7)]
+        value += (generator.next() % 3 == 0 ? piece.uppercased() : piece) + separator
+      }
+      let fast = extractor.hintWords(value), plain = reference(value)
+      #expect(fast.drop == plain.drop && fast.weak == plain.weak && fast.header == plain.header && fast.keep == plain.keep, "\(value)")
+    }
+  }
+
   @Test func anArticlesHeaderIsNotItsText() throws {
     // Headline, deck and byline in the article's <header>: the AEB's labels and our CMS
     // fixtures leave the deck out of the body, as they do the byline.

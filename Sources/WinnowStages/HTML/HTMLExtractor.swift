@@ -1,29 +1,29 @@
 import WinnowCore
 import WinnowNative
 
-/// Main-content extraction from a flattened HTML tree, in one walk over the nodes plus one
-/// pass over the lines it produced. No re-serialisation, no regular expressions over markup.
+/// Main-content extraction from a flattened HTML tree: one walk over the nodes (two on the
+/// pages a fallback runs for), then one pass over the lines it produced. No re-serialisation,
+/// no regular expressions over markup.
 ///
-/// 1. Walk the tree. Skip `script`, `style`, `nav`, `header`, `footer`, `aside`, `form`, … and
-///    elements whose class/id tokens say menu, share, related, comment, ad, banner, copyright
-///    (unless they also say article/content/body). Each block element and each `<br>` ends a
-///    line; each line remembers its block's parent (the paragraph's container) and how much
-///    of it is link text.
-/// 2. Score containers as Readability does (a paragraph of ≥ 25 characters gives
-///    1 + commas + length/100 to its container, half to the next ancestor, a third to the
-///    one above), scale by (1 − link density), and double containers with a content hint
-///    (`<article>`, `itemprop=articleBody`, known CMS ids). The best container, and siblings
-///    scoring ≥ 20 % of it, are the article.
-/// 3. The article's lines, less link-dense ones and the headline, are the text.
+/// 1. Walk the tree (`walk`, HTMLLineWalker.swift). Scripts, styles and forms are skipped;
+///    nav, header, footer, aside and elements whose class/id words are drop hints (menu,
+///    related, comment, sidebar, …) are chrome, and so are small elements with weak hints
+///    (share, ad, widget, caption, …); an element holding half the page's text is never
+///    chrome. Each block element and each `<br>` ends a line.
+/// 2. Score containers by their paragraphs' length (and commas), scaled by (1 − link density),
+///    doubled for a content hint (`<article>`, `itemprop=articleBody`, CMS classes). The best
+///    container, widened to the box that adds no prose to it, its strong and prose siblings
+///    up three levels, and the blocks elsewhere with its class (page builders) are the
+///    article (`select`).
+/// 3. Its lines, less link-dense ones, the headline, nested `<article>`s, copies and the
+///    short lines at its edges, are the text.
+/// 4. When that is nothing, or under a quarter of the page's prose, the walk is redone with
+///    tags only as chrome (`wide`), then every prose line is taken (`paragraphs`).
 struct HTMLExtractor: Sendable {
   /// Tags that are never content, as a table indexed by `HTMLTree.Tag.rawValue`.
   let isDropTag: [Bool]
-  var dropHints: Set<String>
-  /// Hints that remove only a small element (see `HTMLConfig.defaultWeakHints`).
-  var weakHints: Set<String>
-  /// Drop and weak hints that also match as a word's start, with whether each is weak.
-  var prefixHints: [(word: [UInt8], weak: Bool)]
-  var keepHints: Set<String>
+  /// The drop, weak and keep hint words by hash (see `hintWords`).
+  let hintTable: HintTable
   var contentHints: Set<String>
   /// The content hints as bytes, '_' read as '-'.
   var contentHintWords: [[UInt8]]
@@ -36,11 +36,7 @@ struct HTMLExtractor: Sendable {
   init(dropTags: Set<String>, dropHints: Set<String>, weakHints: Set<String> = [], keepHints: Set<String>,
        contentHints: Set<String>, minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
     self.isDropTag = Self.table(dropTags)
-    self.dropHints = dropHints
-    self.weakHints = weakHints.subtracting(dropHints)
-    func prefixes(_ hints: Set<String>) -> [[UInt8]] { hints.filter { $0.utf8.count >= 6 || $0 == "share" }.sorted().map { Array($0.utf8) } }
-    self.prefixHints = prefixes(dropHints).map { ($0, false) } + prefixes(self.weakHints).map { ($0, true) }
-    self.keepHints = keepHints
+    self.hintTable = HintTable(drop: dropHints, weak: weakHints, keep: keepHints)
     self.contentHints = contentHints
     self.contentHintWords = contentHints.sorted().map { Array($0.replacingOccurrences(of: "_", with: "-").utf8) }
     self.minParagraphChars = minParagraphChars

@@ -170,32 +170,37 @@ extension HTMLExtractor {
     var keep = false
   }
 
-  /// Words of a class token that say the hint after them describes the layout, not this
-  /// element ("no-sidebars", "has-sidebar", "with-ads").
-  static let layoutPrefixes: Set<String> = ["no", "has", "with", "without"]
-
   func hintWords(_ value: String) -> HintWords {
     var result = HintWords()
     var token = HintWords()
-    var word: [UInt8] = []
-    var previous = ""
+    var length = 0
+    var hash = HintTable.offset
+    var prefixFlags: UInt8 = 0
+    var afterLayoutPrefix = false  // "no-sidebars": the hint says nothing about this element
     var layout = false  // the token names a layout ("c-fixed-sidebar-layout")
+    let table = hintTable
     func finishWord() {
-      guard !word.isEmpty else { return }
-      let text = String(decoding: word, as: UTF8.self)
-      if Self.layoutPrefixes.contains(previous) {
-        // "no-sidebars": says nothing about this element's content
-      } else if dropHints.contains(text) {
-        token.drop = true
-      } else if weakHints.contains(text) {
-        if text == "header" { token.header = true } else { token.weak = true }
-      } else if let prefix = prefixHints.first(where: { word.starts(with: $0.word) }) {
-        if prefix.weak { token.weak = true } else { token.drop = true }
+      guard length > 0 else { return }
+      let flags = table.flags(hash)
+      if !afterLayoutPrefix {
+        if flags & HintTable.drop != 0 {
+          token.drop = true
+        } else if flags & HintTable.weak != 0 {
+          token.weak = true
+        } else if flags & HintTable.header != 0 {
+          token.header = true
+        } else if prefixFlags & HintTable.prefixDrop != 0 {
+          token.drop = true
+        } else if prefixFlags & HintTable.prefixWeak != 0 {
+          token.weak = true
+        }
       }
-      if keepHints.contains(text) { token.keep = true }
-      if text == "layout" { layout = true }
-      previous = text
-      word.removeAll(keepingCapacity: true)
+      if flags & HintTable.keep != 0 { token.keep = true }
+      if flags & HintTable.layoutWord != 0 { layout = true }
+      afterLayoutPrefix = flags & HintTable.layoutPrefix != 0
+      length = 0
+      hash = HintTable.offset
+      prefixFlags = 0
     }
     func finishToken() {
       finishWord()
@@ -206,14 +211,17 @@ extension HTMLExtractor {
       }
       result.keep = result.keep || token.keep
       token = HintWords()
-      previous = ""
+      afterLayoutPrefix = false
       layout = false
     }
-    for byte in value.utf8 {
-      if byte &- 0x41 < 26 {
-        word.append(byte | 0x20)
-      } else if byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte >= 0x80 {
-        word.append(byte)
+    for var byte in value.utf8 {
+      if byte &- 0x41 < 26 { byte |= 0x20 }
+      if byte &- 0x61 < 26 || byte &- 0x30 < 10 || byte >= 0x80 {
+        hash = (hash ^ UInt64(byte)) &* HintTable.prime
+        length += 1
+        if length >= HintTable.shortestPrefix, prefixFlags == 0, length <= table.longestPrefix {
+          prefixFlags = table.flags(hash) & (HintTable.prefixDrop | HintTable.prefixWeak)
+        }
       } else if byte == 0x20 || byte == 0x09 || byte == 0x0A {
         finishToken()
       } else {
@@ -310,5 +318,73 @@ extension HTMLExtractor {
       depth += 1
     }
     return false
+  }
+}
+
+/// The hint words by the FNV-1a hash of their bytes, each with what it says, in one
+/// open-addressing table: a class word is looked up with the hash made while reading it (no
+/// String, no Set lookup per word), and its prefixes of six letters or more with the hashes
+/// made on the way (64-bit hashes of a few hundred words: no collisions to resolve).
+struct HintTable: Sendable {
+  static let drop: UInt8 = 1, weak: UInt8 = 2, header: UInt8 = 4, keep: UInt8 = 8
+  static let layoutPrefix: UInt8 = 16, layoutWord: UInt8 = 32, prefixDrop: UInt8 = 64, prefixWeak: UInt8 = 128
+  static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let prime: UInt64 = 0x100_0000_01b3
+  /// Hints match as a word's start from this many letters ("share" too: "sharedaddy").
+  static let shortestPrefix = 5
+
+  private var hashes: [UInt64]
+  private var values: [UInt8]
+  private let mask: Int
+  let longestPrefix: Int
+
+  /// Words of a class token that say the hint after them describes the layout, not the element.
+  static let layoutPrefixes = ["no", "has", "with", "without"]
+
+  init(drop: Set<String>, weak: Set<String>, keep: Set<String>) {
+    var entries: [UInt64: UInt8] = [:]
+    func add(_ word: String, _ flag: UInt8) { entries[Self.hash(word), default: 0] |= flag }
+    for word in drop { add(word, Self.drop) }
+    for word in weak.subtracting(drop) { add(word, word == "header" ? Self.header : Self.weak) }
+    for word in keep { add(word, Self.keep) }
+    for word in Self.layoutPrefixes { add(word, Self.layoutPrefix) }
+    add("layout", Self.layoutWord)
+    var longest = 0
+    for word in drop where word.utf8.count >= 6 || word == "share" {
+      add(word, Self.prefixDrop)
+      longest = max(longest, word.utf8.count)
+    }
+    for word in weak.subtracting(drop) where word.utf8.count >= 6 || word == "share" {
+      add(word, Self.prefixWeak)
+      longest = max(longest, word.utf8.count)
+    }
+    longestPrefix = longest
+    var size = 64
+    while size < entries.count * 4 { size *= 2 }
+    mask = size - 1
+    hashes = [UInt64](repeating: 0, count: size)
+    values = [UInt8](repeating: 0, count: size)
+    for (hash, value) in entries {
+      var slot = Int(truncatingIfNeeded: hash) & mask
+      while values[slot] != 0 { slot = (slot + 1) & mask }
+      hashes[slot] = hash
+      values[slot] = value
+    }
+  }
+
+  static func hash(_ word: String) -> UInt64 {
+    var hash = offset
+    for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+    return hash
+  }
+
+  /// What the word with this hash says (0: nothing).
+  @inline(__always) func flags(_ hash: UInt64) -> UInt8 {
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while values[slot] != 0 {
+      if hashes[slot] == hash { return values[slot] }
+      slot = (slot + 1) & mask
+    }
+    return 0
   }
 }
