@@ -117,8 +117,8 @@ struct HTMLExtractor: Sendable {
   /// At most this many lines are trimmed at each edge of the article.
   static let maxEdgeLines = 4
 
-  func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
-    let meta = HTMLMetadata.collect(tree, dateWords: dateWords)
+  func extract(_ tree: HTMLTree, rules: MetadataRules) -> Result {
+    let meta = HTMLMetadata.collect(tree, rules: rules)
     let census = PageCensus(tree)
     let main = walk(tree, census: census, hints: true)
     var walked = main

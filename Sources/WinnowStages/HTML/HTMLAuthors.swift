@@ -1,0 +1,141 @@
+/// The author candidates of a page and how they are cleaned and picked: JSON-LD `author`
+/// (a string, a Person, an array, or an `@id` pointing at a Person elsewhere in the `@graph`),
+/// `<meta name=author>`, the byline Yoast writes into `twitter:data1`, microdata
+/// `itemprop=author`, an element whose class names a byline, and `rel=author` links. Byline
+/// words ("By", "Von", "View all posts by") come from the rule pack.
+struct HTMLAuthors {
+  let prefixes: [String]
+  var ld: [String] = []
+  /// `@id`s of JSON-LD authors given by reference, and the Persons' names by `@id`.
+  var ldReferences: [String] = []
+  var persons: [String: String] = [:]
+  var meta: [String] = []
+  var twitterLabel: String?
+  var twitterData: String?
+  var itemprop: [String] = []
+  var byline: [String] = []
+  var rel: [String] = []
+
+  init(prefixes: [String]) { self.prefixes = prefixes }
+
+  func choose(outlet: String?) -> [String] {
+    var resolved = ld
+    if resolved.isEmpty { resolved = ldReferences.compactMap { persons[$0] }.flatMap { split($0) } }
+    // Yoast's "Written by" / "Verfasst von" pair; the second pair is the reading time.
+    var twitter: [String] = []
+    if twitterLabel != nil, let data = twitterData, !data.contains(where: \.isNumber) { twitter = split(data) }
+    for candidate in [resolved, meta, twitter, itemprop, byline, rel] {
+      var seen = Set<String>()
+      let names = candidate.map { HTMLMetadata.collapseSpaces($0).trimmed }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
+      if !names.isEmpty { return names }
+    }
+    return []
+  }
+
+  mutating func readLD(_ value: JSONValue) {
+    switch value {
+    case .string(let name): ld.append(contentsOf: split(name))
+    case .array(let items): for item in items { readLD(item) }
+    case .object:
+      // An organisation is a publisher, not an author.
+      if Self.isOrganization(value) { return }
+      if let name = value["name"]?.string { ld.append(contentsOf: split(name)) } else if let id = value["@id"]?.string { ldReferences.append(id) }
+    case .other: break
+    }
+  }
+
+  /// Remembers a JSON-LD Person's name by its `@id`.
+  mutating func notePerson(_ object: JSONValue) {
+    guard let id = object["@id"]?.string, let name = object["name"]?.string, !Self.isOrganization(object) else { return }
+    let type = object["@type"]
+    let isPerson = type?.string == "Person" || { if case .array(let types) = type { return types.contains { $0.string == "Person" } } else { return false } }()
+    if isPerson, persons[id] == nil { persons[id] = name }
+  }
+
+  static func isOrganization(_ value: JSONValue) -> Bool {
+    guard let type = value["@type"]?.string else { return false }
+    return type == "Organization" || type == "NewsMediaOrganization" || type == "Corporation"
+  }
+
+  /// A byline element's text as names: prefix words removed, cut before a date, a separator
+  /// or a line of other words ("Von R. R. am 12.3.2014", "By X | 3 min read").
+  func cleanByline(_ text: String) -> [String] {
+    var value = HTMLMetadata.collapseSpaces(text).trimmed
+    for stop in [" | ", " - ", " – ", " — ", " · ", " • ", " / ", "|", "•", "\n"] {
+      if let range = value.byteRange(of: stop), range.lowerBound > value.startIndex {
+        value = String(value[..<range.lowerBound]).trimmed
+      }
+    }
+    if let digit = value.firstIndex(where: \.isNumber) { value = String(value[..<digit]) }
+    value = value.trimmed
+    // A trailing connector before the cut date ("Von R. R. am", "by X on").
+    if let space = value.lastIndex(of: " ") {
+      let last = value[value.index(after: space)...]
+      if last.count <= 3, last.first?.isLowercase == true { value = String(value[..<space]).trimmed }
+    }
+    while let last = value.last, last == "," || last == ":" || last == "-" { value.removeLast() }
+    return split(value)
+  }
+
+  /// Names in a byline value: prefix words removed, split at commas and " and "/"&".
+  func split(_ text: String) -> [String] {
+    var value = HTMLMetadata.collapseSpaces(text).trimmed
+    var stripping = true
+    while stripping {
+      stripping = false
+      let lower = value.lowercased()
+      for prefix in prefixes where lower.hasPrefix(prefix) {
+        let rest = value.utf8.dropFirst(prefix.utf8.count)
+        // The prefix is a whole word: a space, a colon or the end follows.
+        guard let next = rest.first, next == 0x20 || next == UInt8(ascii: ":") || prefix.hasSuffix(":") else { continue }
+        value = String(decoding: rest, as: UTF8.self).trimmed
+        if value.hasPrefix(":") { value = String(value.dropFirst()).trimmed }
+        stripping = !value.isEmpty
+        break
+      }
+    }
+    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
+      .replacingOccurrences(of: " und ", with: ",")
+    return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+  }
+
+  /// A person's or desk's name: 1–6 words, at most 60 characters, no digits, no address.
+  static func isName(_ value: String) -> Bool {
+    let count = value.unicodeScalars.count
+    guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has("://") else { return false }
+    guard let first = value.unicodeScalars.first, first.properties.isAlphabetic else { return false }
+    if value.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { return false }
+    return value.split(separator: " ").count <= 6
+  }
+
+  /// Class or id words of a byline element: "author", "byline", "autor", "auteur", or the
+  /// hCard name "fn" (not "author-bio", "author-avatar", "authors-list" boxes).
+  static func isBylineClass(_ value: String) -> Bool {
+    guard mayNameByline(value) else { return false }
+    let lower = value.lowercased()
+    let words = lower.split { !($0.isLetter || $0.isNumber) }
+    if words.contains(where: { $0 == "bio" || $0 == "avatar" || $0 == "image" || $0 == "img" || $0 == "photo" || $0 == "description" || $0 == "desc" }) {
+      return false
+    }
+    return words.contains { $0 == "fn" || $0.hasPrefix("author") || $0.hasPrefix("byline") || $0.hasPrefix("autor") || $0 == "auteur" }
+  }
+
+  /// Whether the value holds "aut", "byl" or "fn" in any ASCII case: one pass over the bytes
+  /// before any String is lowercased (this runs for every element with a class or id).
+  static func mayNameByline(_ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { bytes in
+      guard bytes.count >= 2 else { return false }
+      for index in 0..<(bytes.count - 1) {
+        let first = DateParsing.lowerASCII(bytes[index])
+        let second = DateParsing.lowerASCII(bytes[index + 1])
+        if first == UInt8(ascii: "f"), second == UInt8(ascii: "n") { return true }
+        guard index + 2 < bytes.count else { continue }
+        let third = DateParsing.lowerASCII(bytes[index + 2])
+        if first == UInt8(ascii: "a"), second == UInt8(ascii: "u"), third == UInt8(ascii: "t") { return true }
+        if first == UInt8(ascii: "b"), second == UInt8(ascii: "y"), third == UInt8(ascii: "l") { return true }
+      }
+      return false
+    }
+  }
+}

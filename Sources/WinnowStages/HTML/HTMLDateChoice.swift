@@ -1,0 +1,97 @@
+/// The publication date candidates of a page and the order they are trusted in: what the
+/// page declares for machines (JSON-LD, meta tags, microdata, `<time class=published>`),
+/// then a day in its canonical URL, then dates written for readers (a date element, a short
+/// line after the headline), and a modification date only when nothing else is known.
+struct HTMLDateChoice {
+  var ld: FoundDate?
+  var ldCreated: FoundDate?
+  var ldModified: FoundDate?
+  var meta: FoundDate?
+  var itemprop: FoundDate?
+  /// `<time datetime>` whose class says published, and any other `<time datetime>` after
+  /// and before the headline.
+  var timePublished: FoundDate?
+  var timeAfter: FoundDate?
+  var timeBefore: FoundDate?
+  var url: FoundDate?
+  /// Text of elements whose class names a publication ("entry-date published", "posted-on"),
+  /// and of those whose class names a date only ("date", "meta"), before and after the h1.
+  var classPublished: FoundDate?
+  var classDateBefore: FoundDate?
+  var classDateAfter: FoundDate?
+  /// A short text soon after the first h1.
+  var near: FoundDate?
+  var modified: FoundDate?
+
+  func choose() -> FoundDate? {
+    let order: [FoundDate?] = [
+      ld, meta, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, timeBefore, classDateBefore, ldCreated,
+      ldModified, modified,
+    ]
+    for candidate in order { if let candidate { return candidate } }
+    return nil
+  }
+
+  enum ClassKind { case none, published, date, modified, comments }
+
+  func hasClassDate(_ kind: ClassKind, afterHeadline: Bool) -> Bool {
+    kind == .published ? classPublished != nil : afterHeadline ? classDateAfter != nil : classDateBefore != nil
+  }
+
+  mutating func noteClassDate(_ date: FoundDate, kind: ClassKind, afterHeadline: Bool) {
+    if kind == .published { classPublished = date } else if afterHeadline { classDateAfter = date } else { classDateBefore = date }
+  }
+
+  /// The date in a short line, unless a modification label comes before it.
+  func readLine(_ line: String, rules: MetadataRules) -> FoundDate? {
+    guard let found = DateParsing.firstAny(in: line, words: rules.dateWords) else { return nil }
+    if !rules.modifiedLabels.isEmpty {
+      let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
+      if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) { return nil }
+    }
+    return found
+  }
+
+  /// What a class or id value says about an element's date: words of a publication
+  /// ("published", "pubdate", "posted", "entry-date", "post-date"), of a date ("date", "time",
+  /// "datum", "fecha", "meta", "byline"), of a modification ("updated", "modified"), or of a
+  /// comment thread. One pass over the bytes, ASCII case folded (this runs for every element
+  /// with a class).
+  static func classKind(_ value: String) -> ClassKind {
+    var value = value
+    return value.withUTF8 { bytes -> ClassKind in
+      var published = false
+      var date = false
+      var modified = false
+      func at(_ index: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where DateParsing.lowerASCII(bytes[index + offset]) != word.utf8Start[offset] { return false }
+        return true
+      }
+      for index in bytes.indices {
+        switch bytes[index] | 0x20 {
+        case UInt8(ascii: "p"):
+          if at(index, "publish") || at(index, "publication") || at(index, "pubdate") || at(index, "posted") || at(index, "post-date") || at(index, "post_date")
+            || at(index, "postdate")
+          {
+            published = true
+          }
+        case UInt8(ascii: "e"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
+        case UInt8(ascii: "a"): if at(index, "article-date") || at(index, "article_date") { published = true }
+        case UInt8(ascii: "d"): if at(index, "date") || at(index, "datum") { date = true }
+        case UInt8(ascii: "f"): if at(index, "fecha") { date = true }
+        case UInt8(ascii: "t"): if at(index, "time") { date = true }
+        case UInt8(ascii: "m"):
+          if at(index, "modif") { modified = true } else if at(index, "meta") { date = true }
+        case UInt8(ascii: "b"): if at(index, "byline") { date = true }
+        case UInt8(ascii: "u"): if at(index, "updated") { modified = true }
+        case UInt8(ascii: "c"): if at(index, "comment") { return .comments }
+        default: break
+        }
+      }
+      if modified { return .modified }
+      return published ? .published : date ? .date : .none
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/// The headline candidates of a page and how one is picked. The visible headline is usually
+/// the page's h1, while `og:title` and `<title>` add the site's name or rephrase it for
+/// search; but the first h1 is sometimes the site's logo. So an h1 wins when the page's
+/// titles hold it (as a whole part, "Headline | Site", or inside) and it is not the site's
+/// name at their edge; a lone h1 wins too; else `og:title`, JSON-LD `headline`, a
+/// title-classed element or `<title>`, with the site's name removed.
+struct HTMLTitleChoice {
+  var og: String?
+  var ld: String?
+  var page: String?
+  /// An element whose class or id names a headline ("article-title", "headline").
+  var element: String?
+  var h1s: [String] = []
+  var h2s: [String] = []
+
+  /// Separators between a headline and a site's name in titles.
+  static let separators = [" | ", "｜", " - ", " – ", " — ", " :: ", " · ", " » ", " › ", " • ", " ⋆ ", " // ", " / ", ": ", " : "]
+
+  func choose(outlet: String?) -> String? {
+    let collapse = HTMLMetadata.collapseSpaces
+    var titles: [String] = []
+    for value in [og, ld, page] {
+      if let value = value.map(collapse), !value.isEmpty, !titles.contains(value) { titles.append(value) }
+    }
+    let headings = h1s.map(collapse).filter { !$0.isEmpty && $0 != outlet }
+    var parts = Set<String>()
+    for title in titles { parts.formUnion(Self.parts(of: title)) }
+    // The site's name: the outlet, or a short part at the start or end of a longer title.
+    func isSiteName(_ heading: String) -> Bool {
+      if heading == outlet { return true }
+      let count = heading.unicodeScalars.count
+      return titles.contains { title in
+        title != heading && (title.hasPrefix(heading) || title.hasSuffix(heading)) && count * 2 < title.unicodeScalars.count
+      }
+    }
+    for heading in headings where parts.contains(heading) && !isSiteName(heading) { return heading }
+    for heading in headings where titles.contains(where: { $0.has(heading) }) && !isSiteName(heading) { return heading }
+    for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && parts.contains(heading) && !isSiteName(heading) {
+      return heading
+    }
+    if headings.count == 1 { return headings[0] }
+    let page = self.page.map(collapse).flatMap { $0.isEmpty || $0 == outlet ? nil : $0 }
+    let h1 = headings.first
+    for candidate in [og.map(collapse), ld.map(collapse), element.map(collapse), page] {
+      guard let candidate, !candidate.isEmpty else { continue }
+      let stripped = Self.stripSiteSuffix(candidate, outlet: outlet, h1: h1)
+      if !stripped.isEmpty { return stripped }
+    }
+    return h1
+  }
+
+  /// A title and each part of it between separators: "A | B - C" → A | B - C, A, B - C, B, C.
+  static func parts(of title: String) -> [String] {
+    var found = [title]
+    for separator in separators where title.has(separator) {
+      for piece in title.components(separatedBy: separator) {
+        let value = piece.trimmed
+        if !value.isEmpty { found.append(value) }
+      }
+    }
+    return found
+  }
+
+  /// "Headline - Site", "Headline | Site": the suffix goes when it is the outlet, when the
+  /// rest is the page's h1, or when it is a short name after a separator and the headline is
+  /// at least as long. "Site | Headline": a short name before a bar-like separator goes.
+  static func stripSiteSuffix(_ title: String, outlet: String?, h1: String?) -> String {
+    for separator in separators where separator != ": " && separator != " / " {
+      guard title.has(separator), let range = title.byteRange(of: separator, backwards: true) else { continue }
+      let head = String(title[..<range.lowerBound]).trimmed
+      let tail = String(title[range.upperBound...]).trimmed
+      if head.isEmpty { continue }
+      if let outlet, tail == outlet || outlet.contains(tail) || tail.contains(outlet) { return stripSiteSuffix(head, outlet: outlet, h1: h1) }
+      if let h1, head == h1 { return head }
+      if tail.split(separator: " ").count <= 4, tail.unicodeScalars.count <= 40, head.unicodeScalars.count >= tail.unicodeScalars.count {
+        return head
+      }
+    }
+    for separator in [" | ", "｜", " :: ", " » ", " // ", " - ", " – ", " — "] {
+      guard title.has(separator), let range = title.byteRange(of: separator) else { continue }
+      let head = String(title[..<range.lowerBound]).trimmed
+      let rest = String(title[range.upperBound...]).trimmed
+      if let outlet, head == outlet { return rest }
+      let barLike = separator == " | " || separator == "｜" || separator == " :: " || separator == " » " || separator == " // "
+      if barLike, head.split(separator: " ").count <= 2, head.unicodeScalars.count <= 15, rest.unicodeScalars.count >= 3 * head.unicodeScalars.count {
+        return rest
+      }
+    }
+    return title.trimmed
+  }
+
+  /// Class or id words that name a headline element: "view_title", "article-title",
+  /// "headline", "news_tit" (not "subtitle", "title-sub" decks).
+  static func isTitleClass(_ value: String) -> Bool {
+    guard mayNameTitle(value) else { return false }
+    let words = value.lowercased().split { !($0.isLetter || $0.isNumber) }
+    if words.contains(where: { $0 == "sub" || $0.hasPrefix("subtitle") || $0 == "deck" }) { return false }
+    return words.contains { $0 == "title" || $0 == "headline" || $0 == "tit" || $0 == "subject" || $0.hasSuffix("title") && !$0.hasPrefix("sub") }
+  }
+
+  /// Whether the value holds "tit", "Tit", "TIT", "headline" or "subject": one pass over the
+  /// bytes (this runs for every element with a class or id).
+  static func mayNameTitle(_ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { bytes in
+      func at(_ index: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        return true
+      }
+      for index in bytes.indices {
+        switch bytes[index] {
+        case UInt8(ascii: "t"): if at(index, "tit") { return true }
+        case UInt8(ascii: "T"): if at(index, "Tit") || at(index, "TIT") { return true }
+        case UInt8(ascii: "h"): if at(index, "headline") { return true }
+        case UInt8(ascii: "s"): if at(index, "subject") { return true }
+        default: break
+        }
+      }
+      return false
+    }
+  }
+}
