@@ -5,6 +5,7 @@
 /// words ("By", "Von", "View all posts by") come from the rule pack.
 struct HTMLAuthors {
   let prefixes: [String]
+  let stops: Set<String>
   var ld: [String] = []
   /// `@id`s of JSON-LD authors given by reference, and the Persons' names by `@id`.
   var ldReferences: [String] = []
@@ -16,7 +17,10 @@ struct HTMLAuthors {
   var byline: [String] = []
   var rel: [String] = []
 
-  init(prefixes: [String]) { self.prefixes = prefixes }
+  init(prefixes: [String], stops: Set<String> = []) {
+    self.prefixes = prefixes
+    self.stops = stops
+  }
 
   func choose(outlet: String?) -> [String] {
     var resolved = ld
@@ -60,7 +64,19 @@ struct HTMLAuthors {
   /// A byline element's text as names: prefix words removed, cut before a date, a separator
   /// or a line of other words ("Von R. R. am 12.3.2014", "By X | 3 min read").
   func cleanByline(_ text: String) -> [String] {
-    var value = HTMLMetadata.collapseSpaces(text).trimmed
+    // Separators left before the name ("| X", "— X") go first.
+    var value = String(HTMLMetadata.collapseSpaces(text).unicodeScalars.drop { !$0.properties.isAlphabetic })
+    // "Posted on September 21, 2020 by X": the name follows a byline word inside the text
+    // when what precedes it is a date or another byline word, not a name ("Walter von Aachen").
+    let lower = value.lowercased()
+    for prefix in prefixes where prefix.utf8.count >= 2 {
+      guard let range = lower.byteRange(of: " " + prefix + " ", backwards: true) else { continue }
+      let head = lower[..<range.lowerBound]
+      guard head.contains(where: \.isNumber) || prefixes.contains(where: { head.hasPrefix($0) }) else { continue }
+      let offset = lower.utf8.distance(from: lower.startIndex, to: range.upperBound)
+      value = String(decoding: value.utf8.dropFirst(offset), as: UTF8.self)
+      break
+    }
     for stop in [" | ", " - ", " – ", " — ", " · ", " • ", " / ", "|", "•", "\n"] {
       if let range = value.byteRange(of: stop), range.lowerBound > value.startIndex {
         value = String(value[..<range.lowerBound]).trimmed
@@ -74,11 +90,25 @@ struct HTMLAuthors {
       if last.count <= 3, last.first?.isLowercase == true { value = String(value[..<space]).trimmed }
     }
     while let last = value.last, last == "," || last == ":" || last == "-" { value.removeLast() }
-    return split(value)
+    // "X am Samstag": a stop word ends the name (after the prefix words, which may hold one:
+    // "View all posts by").
+    value = stripPrefixes(value)
+    let words = value.split(separator: " ")
+    if let stop = words.dropFirst().firstIndex(where: { stops.contains($0.lowercased()) }) { value = words[..<stop].joined(separator: " ") }
+    // Only names: a byline element that held something else leaves the next one its chance.
+    return split(value).filter(Self.isName)
   }
 
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".
   func split(_ text: String) -> [String] {
+    let value = stripPrefixes(text)
+    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
+      .replacingOccurrences(of: " und ", with: ",")
+    return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+  }
+
+  /// The text without the byline words it starts with ("By", "Von", "Autor:").
+  func stripPrefixes(_ text: String) -> String {
     var value = HTMLMetadata.collapseSpaces(text).trimmed
     var stripping = true
     while stripping {
@@ -94,9 +124,7 @@ struct HTMLAuthors {
         break
       }
     }
-    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
-      .replacingOccurrences(of: " und ", with: ",")
-    return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+    return value
   }
 
   /// A person's or desk's name: 1–6 words, at most 60 characters, no digits, no address.

@@ -37,7 +37,7 @@ struct HTMLMetadata: Sendable, Equatable {
     let words = rules.dateWords
     var titles = HTMLTitleChoice()
     var dates = HTMLDateChoice()
-    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes)
+    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops)
     var siteName: String?
     var ldPublisher: String?
     /// Elements inside a comment thread are skipped for dates and bylines (up to this index).

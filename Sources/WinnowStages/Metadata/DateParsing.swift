@@ -187,9 +187,16 @@ enum DateParsing {
         } else if zoned, t < b.count, b[t] == UInt8(ascii: "+") || b[t] == UInt8(ascii: "-") {
           let sign = b[t] == UInt8(ascii: "+") ? "+" : "-"
           var z = t + 1
-          if let hours = digits(b, &z, min: 2, max: 2) {
+          // Two digits each, read directly: `digits` refuses "04" when "00" follows ("-0400").
+          func pair(_ at: Int) -> Int? {
+            guard at + 1 < b.count, isDigit(b[at]), isDigit(b[at + 1]) else { return nil }
+            return Int(b[at] - 0x30) * 10 + Int(b[at + 1] - 0x30)
+          }
+          if let hours = pair(z) {
+            z += 2
             if z < b.count, b[z] == UInt8(ascii: ":") { z += 1 }
-            let minutes = digits(b, &z, min: 2, max: 2) ?? 0
+            var minutes = 0
+            if let value = pair(z) { minutes = value; z += 2 }
             found.zone = sign + pad(hours, 2) + ":" + pad(minutes, 2)
             found.range = start..<z
           }

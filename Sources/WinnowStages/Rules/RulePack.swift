@@ -116,6 +116,8 @@ struct MetadataRules: Sendable {
   /// Words before an author's name in a page's byline element ("By", "Von", "View all posts
   /// by"), longest first; compared without ASCII case.
   var bylinePrefixes: [String] = []
+  /// Words that end the name in a byline element ("X am Samstag", "X on Monday").
+  var bylineStops: Set<String> = []
   var dateWords = DateWords()
 }
 
@@ -249,7 +251,7 @@ struct RuleLoader {
   mutating func metadataRules(_ node: Node) -> MetadataRules? {
     guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
     var rules = MetadataRules()
-    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "dates"]
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "dates"]
     for (key, value) in mapping {
       let name = key.string ?? ""
       switch name {
@@ -260,6 +262,7 @@ struct RuleLoader {
       case "credit_prefixes": rules.creditPrefixes = strings(value, "metadata." + name)
       case "non_outlet_tags": rules.nonOutletTags = Set(strings(value, "metadata." + name))
       case "byline_prefixes": rules.bylinePrefixes = strings(value, "metadata." + name).sorted { $0.utf8.count > $1.utf8.count }
+      case "byline_stops": rules.bylineStops = Set(strings(value, "metadata." + name).map { $0.lowercased() })
       case "dates":
         guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
         for (dateKey, dateValue) in dates {
