@@ -19,17 +19,29 @@ struct HTMLDateChoice {
   var classPublished: FoundDate?
   var classDateBefore: FoundDate?
   var classDateAfter: FoundDate?
-  /// A short text soon after the first h1.
+  /// A short text soon after the first h1, and one just before it.
   var near: FoundDate?
+  var kicker: FoundDate?
   var modified: FoundDate?
 
   func choose() -> FoundDate? {
     let order: [FoundDate?] = [
-      ld, meta, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, timeBefore, classDateBefore, ldCreated,
+      meta, ld, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
       ldModified, modified,
     ]
-    for candidate in order { if let candidate { return candidate } }
-    return nil
+    guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
+    // A UTC timestamp's day is often the day after (or before) the one the site printed in
+    // its own zone: a day the page writes for readers, one day off, is the local one.
+    if best.zone == "+00:00", best.hour != nil {
+      let local: [FoundDate?] = [url, classPublished, timeAfter, classDateAfter, near, kicker, classDateBefore]
+      for candidate in local {
+        guard let candidate, candidate.zone != "+00:00" else { continue }
+        let distance = abs(candidate.dayNumber - best.dayNumber)
+        if distance == 0 { break }
+        if distance == 1 { return candidate }
+      }
+    }
+    return best
   }
 
   enum ClassKind { case none, published, date, modified, comments }
@@ -54,7 +66,7 @@ struct HTMLDateChoice {
 
   /// What a class or id value says about an element's date: words of a publication
   /// ("published", "pubdate", "posted", "entry-date", "post-date"), of a date ("date", "time",
-  /// "datum", "fecha", "meta", "byline"), of a modification ("updated", "modified"), or of a
+  /// "datum", "fecha", "meta", "byline", "info", "created", Drupal's "submitted"), of a modification ("updated", "modified"), or of a
   /// comment thread. One pass over the bytes, ASCII case folded (this runs for every element
   /// with a class).
   static func classKind(_ value: String) -> ClassKind {
@@ -80,13 +92,17 @@ struct HTMLDateChoice {
         case UInt8(ascii: "e"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
         case UInt8(ascii: "a"): if at(index, "article-date") || at(index, "article_date") { published = true }
         case UInt8(ascii: "d"): if at(index, "date") || at(index, "datum") { date = true }
+        case UInt8(ascii: "s"): if at(index, "submitted") { date = true }
+        case UInt8(ascii: "i"): if at(index, "info") { date = true }
         case UInt8(ascii: "f"): if at(index, "fecha") { date = true }
         case UInt8(ascii: "t"): if at(index, "time") { date = true }
         case UInt8(ascii: "m"):
           if at(index, "modif") { modified = true } else if at(index, "meta") { date = true }
         case UInt8(ascii: "b"): if at(index, "byline") { date = true }
         case UInt8(ascii: "u"): if at(index, "updated") { modified = true }
-        case UInt8(ascii: "c"): if at(index, "comment") { return .comments }
+        case UInt8(ascii: "c"):
+          if at(index, "comment") { return .comments }
+          if at(index, "created") { date = true }
         default: break
         }
       }

@@ -45,6 +45,8 @@ struct HTMLMetadata: Sendable, Equatable {
     /// The first h1's subtree ends here; dates in short texts after it are the article's.
     var headlineEnd: Int?
     var textsAfterHeadline = 0
+    var textsBeforeHeadline = 0
+    var lastDateBeforeHeadline: (date: FoundDate, text: Int)?
     let readsBylines = !rules.bylinePrefixes.isEmpty
     // Dates in short texts follow the first h1, or the first h2 on a page with no h1 (blogs
     // that keep h1 for the site's name have one anyway).
@@ -59,11 +61,26 @@ struct HTMLMetadata: Sendable, Equatable {
       return String(decoding: out, as: UTF8.self)
     }
 
+    /// A date in one of the last few texts before the headline is its kicker's.
+    func noteKicker() {
+      if let last = lastDateBeforeHeadline, textsBeforeHeadline - last.text < 4 { dates.kicker = last.date }
+    }
+
     for index in nodes.indices {
       let node = nodes[index]
       if node.kind == .text {
+        guard let end = headlineEnd else {
+          // A kicker line just above the headline: "24. April 2020 | Pressemitteilungen".
+          textsBeforeHeadline += 1
+          let found: FoundDate? = tree.withText(index) { bytes in
+            guard bytes.count <= 60, ByteSearch.hasDigit(bytes) else { return nil }
+            return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
+          }
+          if let found { lastDateBeforeHeadline = (found, textsBeforeHeadline) }
+          continue
+        }
         // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …".
-        guard let end = headlineEnd, index >= end, textsAfterHeadline < 60, dates.near == nil, index >= commentsEnd else { continue }
+        guard index >= end, textsAfterHeadline < 60, dates.near == nil, index >= commentsEnd else { continue }
         textsAfterHeadline += 1
         let found: FoundDate? = tree.withText(index) { bytes in
           guard bytes.count <= 120, ByteSearch.hasDigit(bytes) else { return nil }
@@ -100,12 +117,12 @@ struct HTMLMetadata: Sendable, Equatable {
       case .h1:
         let value = text(of: index)
         if !value.isEmpty, titles.h1s.count < 6 { titles.h1s.append(value) }
-        if headlineEnd == nil, headlineTag == .h1, !value.isEmpty { headlineEnd = Int(node.end) }
+        if headlineEnd == nil, headlineTag == .h1, !value.isEmpty { headlineEnd = Int(node.end); noteKicker() }
       case .h2:
         if titles.h2s.count < 6 {
           let value = text(of: index)
           if !value.isEmpty { titles.h2s.append(value) }
-          if headlineEnd == nil, headlineTag == .h2, !value.isEmpty { headlineEnd = Int(node.end) }
+          if headlineEnd == nil, headlineTag == .h2, !value.isEmpty { headlineEnd = Int(node.end); noteKicker() }
         }
       case .a:
         if tree.attribute("rel", of: node)?.lowercased().split(separator: " ").contains("author") == true {

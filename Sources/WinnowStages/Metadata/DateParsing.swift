@@ -36,6 +36,15 @@ struct FoundDate: Equatable, Sendable {
   /// UTF-8 offsets of the date in the scanned text.
   var range: Range<Int>
 
+  /// Days since a fixed epoch (the proleptic Gregorian calendar), to compare two days.
+  var dayNumber: Int {
+    let shifted = month <= 2 ? year - 1 : year
+    let era = shifted / 400
+    let yearOfEra = shifted - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    return era * 146_097 + (yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear)
+  }
+
   func iso(defaultZone: String?) -> String {
     let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     guard let hour, let minute else { return date }

@@ -44,7 +44,18 @@ extension DateParsing {
       if let second = digits(b, &j, min: 1, max: 2), j < b.count, b[j] == separator {
         j += 1
         if separator == UInt8(ascii: ".") { skipBlanks(b, &j) }
-        guard let year = digits(b, &j, min: 4, max: 4), (1990...2100).contains(year) else { return nil }
+        let yearStart = j
+        var year = digits(b, &j, min: 4, max: 4)
+        // "28.01.22": a two-digit year only in the strict dd.mm.yy shape, not in a version
+        // number ("1.2.10") or a longer dotted run ("10.11.12.13").
+        if year == nil, separator == UInt8(ascii: "."), i - start == 2, yearStart == i + 4 {
+          var k = yearStart
+          if let short = digits(b, &k, min: 2, max: 2), !(k + 1 < b.count && b[k] == UInt8(ascii: ".") && isDigit(b[k + 1])) {
+            year = short < 50 ? 2000 + short : 1900 + short
+            j = k
+          }
+        }
+        guard let year, (1990...2100).contains(year) else { return nil }
         let monthFirst = slashMonthFirst && separator == UInt8(ascii: "/")
         var (day, month) = monthFirst ? (second, first) : (first, second)
         if month > 12, day <= 12 { (day, month) = (month, day) }
@@ -128,10 +139,19 @@ extension DateParsing {
     }
   }
 
-  /// Spaces, tabs, line breaks and no-break spaces (U+00A0, C2 A0 in UTF-8).
+  /// Spaces, tabs, line breaks, no-break spaces (U+00A0, C2 A0 in UTF-8) and the thin and
+  /// narrow no-break spaces typographers put in dates (U+2009, U+202F: E2 80 89, E2 80 AF).
   static func skipBlanks(_ b: [UInt8], _ i: inout Int) {
     while i < b.count {
-      if b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A { i += 1 } else if isBlank(b, i) { i += 2 } else { return }
+      if b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A {
+        i += 1
+      } else if isBlank(b, i) {
+        i += 2
+      } else if b[i] == 0xE2, i + 2 < b.count, b[i + 1] == 0x80, b[i + 2] == 0x89 || b[i + 2] == 0xAF {
+        i += 3
+      } else {
+        return
+      }
     }
   }
 
