@@ -17,9 +17,14 @@ struct HTMLAuthors {
   var byline: [String] = []
   var rel: [String] = []
 
-  init(prefixes: [String], stops: Set<String> = []) {
+  /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
+  /// (`MetadataRules.bylineLabels`).
+  let labels: Set<String>
+
+  init(prefixes: [String], stops: Set<String> = [], labels: Set<String> = []) {
     self.prefixes = prefixes
     self.stops = stops
+    self.labels = labels
   }
 
   func choose(outlet: String?) -> [String] {
@@ -96,7 +101,7 @@ struct HTMLAuthors {
     let words = value.split(separator: " ")
     if let stop = words.dropFirst().firstIndex(where: { stops.contains($0.lowercased()) }) { value = words[..<stop].joined(separator: " ") }
     // Only names: a byline element that held something else leaves the next one its chance.
-    return split(value).filter(Self.isName)
+    return split(value).filter { Self.isName($0) && !labels.contains($0.lowercased()) }
   }
 
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".

@@ -37,7 +37,7 @@ struct HTMLMetadata: Sendable, Equatable {
     let words = rules.dateWords
     var titles = HTMLTitleChoice()
     var dates = HTMLDateChoice()
-    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops)
+    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels)
     var siteName: String?
     var ldPublisher: String?
     /// Elements inside a comment thread are skipped for dates and bylines (up to this index).
@@ -116,7 +116,20 @@ struct HTMLMetadata: Sendable, Equatable {
         if titles.page == nil { titles.page = text(of: index) }
       case .h1:
         let value = text(of: index)
-        if !value.isEmpty, titles.h1s.count < 6 { titles.h1s.append(value) }
+        if !value.isEmpty, titles.h1s.count < 6 {
+          titles.h1s.append(value)
+          // "<h1><span>Kicker</span> <span>Headline</span></h1>": its parts, for a page whose
+          // titles hold only the headline.
+          var pieces: [String] = []
+          var child = index + 1
+          while child < Int(node.end), pieces.count < 4 {
+            let piece = nodes[child].kind == .text ? tree.text(child) : text(of: child)
+            let trimmed = piece.trimmed
+            if !trimmed.isEmpty { pieces.append(trimmed) }
+            child = Int(nodes[child].end)
+          }
+          if pieces.count >= 2 { titles.h1Pieces.append(contentsOf: pieces) }
+        }
         if headlineEnd == nil, headlineTag == .h1, !value.isEmpty { headlineEnd = Int(node.end); noteKicker() }
       case .h2:
         if titles.h2s.count < 6 {

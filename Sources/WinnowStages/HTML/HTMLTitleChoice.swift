@@ -11,6 +11,8 @@ struct HTMLTitleChoice {
   /// An element whose class or id names a headline ("article-title", "headline").
   var element: String?
   var h1s: [String] = []
+  /// The parts of h1s made of several elements (kicker and headline).
+  var h1Pieces: [String] = []
   var h2s: [String] = []
 
   /// Separators between a headline and a site's name in titles.
@@ -23,8 +25,10 @@ struct HTMLTitleChoice {
       if let value = value.map(collapse), !value.isEmpty, !titles.contains(value) { titles.append(value) }
     }
     let headings = h1s.map(collapse).filter { !$0.isEmpty && $0 != outlet }
+    // Compared loosely: titles straighten quotes and dashes the h1 keeps ("d’intérêts").
     var parts = Set<String>()
-    for title in titles { parts.formUnion(Self.parts(of: title)) }
+    for title in titles { parts.formUnion(Self.parts(of: title).map(Self.loose)) }
+    let looseTitles = titles.map(Self.loose)
     // The site's name: the outlet, or a short part at the start or end of a longer title.
     func isSiteName(_ heading: String) -> Bool {
       if heading == outlet { return true }
@@ -33,9 +37,13 @@ struct HTMLTitleChoice {
         title != heading && (title.hasPrefix(heading) || title.hasSuffix(heading)) && count * 2 < title.unicodeScalars.count
       }
     }
-    for heading in headings where parts.contains(heading) && !isSiteName(heading) { return heading }
-    for heading in headings where titles.contains(where: { $0.has(heading) }) && !isSiteName(heading) { return heading }
-    for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && parts.contains(heading) && !isSiteName(heading) {
+    for heading in headings where parts.contains(Self.loose(heading)) && !isSiteName(heading) { return heading }
+    for heading in headings where looseTitles.contains(where: { $0.has(Self.loose(heading)) }) && !isSiteName(heading) { return heading }
+    for piece in h1Pieces.map(collapse) where piece.unicodeScalars.count >= 10 && !isSiteName(piece) {
+      let key = Self.loose(piece)
+      if parts.contains(key) || looseTitles.contains(where: { $0.has(key) }) { return piece }
+    }
+    for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && parts.contains(Self.loose(heading)) && !isSiteName(heading) {
       return heading
     }
     if headings.count == 1 { return headings[0] }
@@ -47,6 +55,22 @@ struct HTMLTitleChoice {
       if !stripped.isEmpty { return stripped }
     }
     return h1
+  }
+
+  /// A comparison key: lowercased, typographic quotes, dashes and ellipses written plainly.
+  static func loose(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "’", "‘", "ʼ", "´", "`": out.append("'")
+      case "“", "”", "„", "«", "»", "″": out.append("\"")
+      case "–", "—", "‐", "‑": out.append("-")
+      case "…": out.append(contentsOf: "...".unicodeScalars)
+      case "\u{A0}": out.append(" ")
+      default: out.append(scalar)
+      }
+    }
+    return String(out).lowercased()
   }
 
   /// A title and each part of it between separators: "A | B - C" → A | B - C, A, B - C, B, C.

@@ -118,6 +118,9 @@ struct MetadataRules: Sendable {
   var bylinePrefixes: [String] = []
   /// Words that end the name in a byline element ("X am Samstag", "X on Monday").
   var bylineStops: Set<String> = []
+  /// Words a byline element may hold without any name ("Posted", "By", "Veröffentlicht"):
+  /// the prefixes' first words and the date labels, lowercased. Set by the loader.
+  var bylineLabels: Set<String> = []
   var dateWords = DateWords()
 }
 
@@ -293,6 +296,8 @@ struct RuleLoader {
       default: unknown(key, keys, "metadata")
       }
     }
+    rules.bylineLabels = Set((rules.publishedLabels + rules.modifiedLabels).map { $0.lowercased() })
+    for prefix in rules.bylinePrefixes { if let first = prefix.split(separator: " ").first { rules.bylineLabels.insert(String(first)) } }
     return rules
   }
 
