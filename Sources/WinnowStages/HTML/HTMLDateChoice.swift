@@ -54,12 +54,16 @@ struct HTMLDateChoice {
     if kind == .published { classPublished = date } else if afterHeadline { classDateAfter = date } else { classDateBefore = date }
   }
 
-  /// The date in a short line, unless a modification label comes before it.
-  func readLine(_ line: String, rules: MetadataRules) -> FoundDate? {
+  /// The date in a short line, unless a modification label comes before it ("Aktualisiert:
+  /// 30.12.2016"): that one is kept as a modification date, the last resort.
+  mutating func readLine(_ line: String, rules: MetadataRules) -> FoundDate? {
     guard let found = DateParsing.firstAny(in: line, words: rules.dateWords) else { return nil }
     if !rules.modifiedLabels.isEmpty {
       let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
-      if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) { return nil }
+      if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) {
+        if modified == nil { modified = found }
+        return nil
+      }
     }
     return found
   }
@@ -90,7 +94,6 @@ struct HTMLDateChoice {
             published = true
           }
         case UInt8(ascii: "e"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
-        case UInt8(ascii: "a"): if at(index, "article-date") || at(index, "article_date") { published = true }
         case UInt8(ascii: "d"): if at(index, "date") || at(index, "datum") { date = true }
         case UInt8(ascii: "s"): if at(index, "submitted") { date = true }
         case UInt8(ascii: "i"): if at(index, "info") { date = true }
@@ -99,6 +102,9 @@ struct HTMLDateChoice {
         case UInt8(ascii: "m"):
           if at(index, "modif") { modified = true } else if at(index, "meta") { date = true }
         case UInt8(ascii: "b"): if at(index, "byline") { date = true }
+        // A byline often carries the date: "Author: X am 29.12.2010".
+        case UInt8(ascii: "a"):
+          if at(index, "article-date") || at(index, "article_date") { published = true } else if at(index, "author") { date = true }
         case UInt8(ascii: "u"): if at(index, "updated") { modified = true }
         case UInt8(ascii: "c"):
           if at(index, "comment") { return .comments }

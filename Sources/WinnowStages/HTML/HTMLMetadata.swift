@@ -25,7 +25,7 @@ struct HTMLMetadata: Sendable, Equatable {
   /// Meta names of a modification date: the last resort for a page's date.
   static let modifiedKeys: Set<String> = [
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified", "modified",
-    "lastmod", "updated_time", "article:modified", "dc.date.modified",
+    "lastmod", "updated_time", "article:modified", "dc.date.modified", "dateupdate", "dateupdated",
   ]
   static let authorKeys: Set<String> = [
     "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author",
@@ -52,10 +52,13 @@ struct HTMLMetadata: Sendable, Equatable {
     // that keep h1 for the site's name have one anyway).
     let headlineTag: HTMLTree.Tag = nodes.contains { $0.tag == .h1 } ? .h1 : .h2
 
-    func text(of index: Int) -> String {
+    /// `spaced`: a space between text nodes, for bylines and date lines whose parts sit in
+    /// adjacent elements ("Veröffentlicht von<a>X</a>"); a headline's are joined as written.
+    func text(of index: Int, spaced: Bool = false) -> String {
       var out: [UInt8] = []
       var pending = false
       for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
+        if spaced, !out.isEmpty { pending = true }
         _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
       return String(decoding: out, as: UTF8.self)
@@ -79,12 +82,20 @@ struct HTMLMetadata: Sendable, Equatable {
           if let found { lastDateBeforeHeadline = (found, textsBeforeHeadline) }
           continue
         }
-        // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …".
+        // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
+        // or a paragraph opening with its date ("27.1.2022 - Bei der …").
         guard index >= end, textsAfterHeadline < 60, dates.near == nil, index >= commentsEnd else { continue }
         textsAfterHeadline += 1
         let found: FoundDate? = tree.withText(index) { bytes in
-          guard bytes.count <= 120, ByteSearch.hasDigit(bytes) else { return nil }
-          return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
+          if bytes.count <= 120 {
+            guard ByteSearch.hasDigit(bytes) else { return nil }
+            return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
+          }
+          let head = UnsafeBufferPointer(rebasing: bytes[0..<40])
+          guard ByteSearch.hasDigit(head), let date = dates.readLine(String(decoding: head, as: UTF8.self), rules: rules),
+            date.range.lowerBound < 4
+          else { return nil }
+          return date
         }
         if let found { dates.near = found }
         continue
@@ -185,7 +196,7 @@ struct HTMLMetadata: Sendable, Equatable {
           if node.tag != .body, node.tag != .html, Int(node.end) - index < nodes.count / 2 { commentsEnd = max(commentsEnd, Int(node.end)) }
         } else if index >= commentsEnd, Int(node.end) - index <= 24 {
           if kind == .published || kind == .date, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
-            let value = text(of: index)
+            let value = text(of: index, spaced: true)
             if value.utf8.count <= 200, let found = dates.readLine(value, rules: rules) {
               dates.noteClassDate(found, kind: kind, afterHeadline: headlineEnd != nil)
             }
@@ -193,7 +204,7 @@ struct HTMLMetadata: Sendable, Equatable {
           // A byline element's text needs the pack's byline words to be cleaned; without them
           // the text stage's byline parser reads it (Korean "글: 홍길동 기자").
           if readsBylines, authors.byline.isEmpty, HTMLAuthors.isBylineClass(classes) {
-            let value = text(of: index)
+            let value = text(of: index, spaced: true)
             if value.unicodeScalars.count <= 120 { authors.byline = authors.cleanByline(value) }
           }
         }

@@ -30,6 +30,13 @@ struct HTMLTitleChoice {
     for title in titles { parts.formUnion(Self.parts(of: title).map(Self.loose)) }
     let looseTitles = titles.map(Self.loose)
     // The site's name: the outlet, or a short part at the start or end of a longer title.
+    let looseOutlet = outlet.map(Self.loose)
+    /// A lone h1 that is part of the outlet's name is its logo. (Testing it against the short
+    /// edge parts of titles lost more headlines than logos: "Headline - Subheadline".)
+    func isLogo(_ heading: String) -> Bool {
+      guard let looseOutlet else { return false }
+      return looseOutlet.has(Self.loose(heading))
+    }
     func isSiteName(_ heading: String) -> Bool {
       if heading == outlet { return true }
       let count = heading.unicodeScalars.count
@@ -46,7 +53,7 @@ struct HTMLTitleChoice {
     for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && parts.contains(Self.loose(heading)) && !isSiteName(heading) {
       return heading
     }
-    if headings.count == 1 { return headings[0] }
+    if headings.count == 1, !isLogo(headings[0]) { return headings[0] }
     let page = self.page.map(collapse).flatMap { $0.isEmpty || $0 == outlet ? nil : $0 }
     let h1 = headings.first
     for candidate in [og.map(collapse), ld.map(collapse), element.map(collapse), page] {
@@ -54,7 +61,7 @@ struct HTMLTitleChoice {
       let stripped = Self.stripSiteSuffix(candidate, outlet: outlet, h1: h1)
       if !stripped.isEmpty { return stripped }
     }
-    return h1
+    return h1 ?? headings.first
   }
 
   /// A comparison key: lowercased, typographic quotes, dashes and ellipses written plainly.
