@@ -46,7 +46,9 @@ struct HTMLMetadata: Sendable, Equatable {
     var headlineEnd: Int?
     var textsAfterHeadline = 0
     var textsBeforeHeadline = 0
-    var lastDateBeforeHeadline: (date: FoundDate, text: Int)?
+    var lastDigitText: (node: Int, text: Int)?
+    /// Date elements read without finding a date; past a few, the rest are lists' and widgets'.
+    var dateElementsRead = 0
     let readsBylines = !rules.bylinePrefixes.isEmpty
     // Dates in short texts follow the first h1, or the first h2 on a page with no h1 (blogs
     // that keep h1 for the site's name have one anyway).
@@ -66,20 +68,18 @@ struct HTMLMetadata: Sendable, Equatable {
 
     /// A date in one of the last few texts before the headline is its kicker's.
     func noteKicker() {
-      if let last = lastDateBeforeHeadline, textsBeforeHeadline - last.text < 4 { dates.kicker = last.date }
+      guard let last = lastDigitText, textsBeforeHeadline - last.text < 4 else { return }
+      dates.kicker = dates.readLine(tree.text(last.node), rules: rules)
     }
 
     for index in nodes.indices {
       let node = nodes[index]
       if node.kind == .text {
         guard let end = headlineEnd else {
-          // A kicker line just above the headline: "24. April 2020 | Pressemitteilungen".
+          // A kicker line just above the headline ("24. April 2020 | Pressemitteilungen"):
+          // short texts with a digit are remembered, and read only when the headline comes.
           textsBeforeHeadline += 1
-          let found: FoundDate? = tree.withText(index) { bytes in
-            guard bytes.count <= 60, ByteSearch.hasDigit(bytes) else { return nil }
-            return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
-          }
-          if let found { lastDateBeforeHeadline = (found, textsBeforeHeadline) }
+          if tree.withText(index, { $0.count <= 60 && ByteSearch.hasDigit($0) }) { lastDigitText = (index, textsBeforeHeadline) }
           continue
         }
         // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
@@ -195,7 +195,8 @@ struct HTMLMetadata: Sendable, Equatable {
           // A thread, not a page-wide wrapper that only mentions comments ("comments-open").
           if node.tag != .body, node.tag != .html, Int(node.end) - index < nodes.count / 2 { commentsEnd = max(commentsEnd, Int(node.end)) }
         } else if index >= commentsEnd, Int(node.end) - index <= 24 {
-          if kind == .published || kind == .date, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
+          if kind == .published || kind == .date, dateElementsRead < 12, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
+            dateElementsRead += 1
             let value = text(of: index, spaced: true)
             if value.utf8.count <= 200, let found = dates.readLine(value, rules: rules) {
               dates.noteClassDate(found, kind: kind, afterHeadline: headlineEnd != nil)

@@ -25,10 +25,22 @@ struct HTMLTitleChoice {
       if let value = value.map(collapse), !value.isEmpty, !titles.contains(value) { titles.append(value) }
     }
     let headings = h1s.map(collapse).filter { !$0.isEmpty && $0 != outlet }
+    func isSiteName(_ heading: String) -> Bool {
+      if heading == outlet { return true }
+      let count = heading.unicodeScalars.count
+      return titles.contains { title in
+        title != heading && (title.hasPrefix(heading) || title.hasSuffix(heading)) && count * 2 < title.unicodeScalars.count
+      }
+    }
+    // Most news pages: the h1 is one of the titles as written.
+    for heading in headings where titles.contains(where: { Self.same($0, heading) }) && !isSiteName(heading) { return heading }
     // Compared loosely: titles straighten quotes and dashes the h1 keeps ("d’intérêts").
-    var parts = Set<String>()
-    for title in titles { parts.formUnion(Self.parts(of: title).map(Self.loose)) }
+    // Arrays and bytes, not a Set: hashing a String normalizes it (slow for Hangul).
+    var looseParts: [String] = []
+    for title in titles { looseParts.append(contentsOf: Self.parts(of: title).map(Self.loose)) }
+    func isPart(_ key: String) -> Bool { looseParts.contains { Self.same($0, key) } }
     let looseTitles = titles.map(Self.loose)
+    let headingKeys = headings.map(Self.loose)
     // The site's name: the outlet, or a short part at the start or end of a longer title.
     let looseOutlet = outlet.map(Self.loose)
     /// A lone h1 that is part of the outlet's name is its logo. (Testing it against the short
@@ -37,20 +49,13 @@ struct HTMLTitleChoice {
       guard let looseOutlet else { return false }
       return looseOutlet.has(Self.loose(heading))
     }
-    func isSiteName(_ heading: String) -> Bool {
-      if heading == outlet { return true }
-      let count = heading.unicodeScalars.count
-      return titles.contains { title in
-        title != heading && (title.hasPrefix(heading) || title.hasSuffix(heading)) && count * 2 < title.unicodeScalars.count
-      }
-    }
-    for heading in headings where parts.contains(Self.loose(heading)) && !isSiteName(heading) { return heading }
-    for heading in headings where looseTitles.contains(where: { $0.has(Self.loose(heading)) }) && !isSiteName(heading) { return heading }
+    for (heading, key) in zip(headings, headingKeys) where isPart(key) && !isSiteName(heading) { return heading }
+    for (heading, key) in zip(headings, headingKeys) where looseTitles.contains(where: { $0.has(key) }) && !isSiteName(heading) { return heading }
     for piece in h1Pieces.map(collapse) where piece.unicodeScalars.count >= 10 && !isSiteName(piece) {
       let key = Self.loose(piece)
-      if parts.contains(key) || looseTitles.contains(where: { $0.has(key) }) { return piece }
+      if isPart(key) || looseTitles.contains(where: { $0.has(key) }) { return piece }
     }
-    for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && parts.contains(Self.loose(heading)) && !isSiteName(heading) {
+    for heading in h2s.map(collapse) where heading.unicodeScalars.count >= 10 && isPart(Self.loose(heading)) && !isSiteName(heading) {
       return heading
     }
     if headings.count == 1, !isLogo(headings[0]) { return headings[0] }
@@ -64,29 +69,72 @@ struct HTMLTitleChoice {
     return h1 ?? headings.first
   }
 
-  /// A comparison key: lowercased, typographic quotes, dashes and ellipses written plainly.
+  /// Byte equality: the texts compared here come from one page and one normalization.
+  static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
+  /// A comparison key: ASCII and Latin-1 letters lowercased, typographic quotes, dashes,
+  /// ellipses and no-break spaces written plainly. By bytes: it runs on every heading and
+  /// title of every page.
   static func loose(_ text: String) -> String {
-    var out = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "’", "‘", "ʼ", "´", "`": out.append("'")
-      case "“", "”", "„", "«", "»", "″": out.append("\"")
-      case "–", "—", "‐", "‑": out.append("-")
-      case "…": out.append(contentsOf: "...".unicodeScalars)
-      case "\u{A0}": out.append(" ")
-      default: out.append(scalar)
+    var text = text
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    text.withUTF8 { b in
+      var i = 0
+      while i < b.count {
+        let c = b[i]
+        if c < 0x80 {
+          out.append(c &- 0x41 < 26 ? c | 0x20 : c == UInt8(ascii: "`") ? UInt8(ascii: "'") : c)
+          i += 1
+        } else if c == 0xC2, i + 1 < b.count, b[i + 1] == 0xAB || b[i + 1] == 0xBB || b[i + 1] == 0xA0 || b[i + 1] == 0xB4 {
+          // « » → ", NBSP → space, ´ → '
+          out.append(b[i + 1] == 0xA0 ? 0x20 : b[i + 1] == 0xB4 ? 0x27 : 0x22)
+          i += 2
+        } else if c == 0xC3, i + 1 < b.count, b[i + 1] >= 0x80, b[i + 1] <= 0x9E, b[i + 1] != 0x97 {
+          // Latin-1 capitals À–Þ (not ×): the small letter is 0x20 further.
+          out.append(0xC3)
+          out.append(b[i + 1] + 0x20)
+          i += 2
+        } else if c == 0xCA, i + 1 < b.count, b[i + 1] == 0xBC {
+          out.append(0x27)  // ʼ
+          i += 2
+        } else if c == 0xE2, i + 2 < b.count, b[i + 1] == 0x80 {
+          switch b[i + 2] {
+          case 0x98, 0x99: out.append(0x27)  // ‘ ’
+          case 0x9C, 0x9D, 0x9E, 0xB3: out.append(0x22)  // “ ” „ ″
+          case 0x90, 0x91, 0x93, 0x94: out.append(0x2D)  // ‐ ‑ – —
+          case 0xA6: out.append(contentsOf: [0x2E, 0x2E, 0x2E])  // …
+          default: out.append(contentsOf: b[i...(i + 2)])
+          }
+          i += 3
+        } else {
+          out.append(c)
+          i += 1
+        }
       }
     }
-    return String(out).lowercased()
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// A title and each part of it between separators: "A | B - C" → A | B - C, A, B - C, B, C.
+  /// Split by bytes (Foundation's `components(separatedBy:)` cost more than the rest of the
+  /// title choice on a profile).
   static func parts(of title: String) -> [String] {
     var found = [title]
+    let bytes = Array(title.utf8)
     for separator in separators where title.has(separator) {
-      for piece in title.components(separatedBy: separator) {
-        let value = piece.trimmed
-        if !value.isEmpty { found.append(value) }
+      let pattern = Array(separator.utf8)
+      bytes.withUnsafeBufferPointer { haystack in
+        pattern.withUnsafeBufferPointer { needle in
+          var start = 0
+          while true {
+            let hit = ByteSearch.find(haystack, needle, from: start)
+            let piece = String(decoding: haystack[start..<(hit ?? haystack.count)], as: UTF8.self).trimmed
+            if !piece.isEmpty { found.append(piece) }
+            guard let hit else { break }
+            start = hit + needle.count
+          }
+        }
       }
     }
     return found

@@ -178,9 +178,12 @@ extension DateParsing {
     let b = Array(url.utf8)
     // Only the path: a host may hold digits, a query a timestamp.
     var pathStart = 0
-    if let scheme = url.utf8.firstRange(of: "//".utf8) {
-      pathStart = url.utf8.distance(from: url.utf8.startIndex, to: scheme.upperBound)
+    while pathStart + 1 < b.count, !(b[pathStart] == UInt8(ascii: "/") && b[pathStart + 1] == UInt8(ascii: "/")) { pathStart += 1 }
+    if pathStart + 1 < b.count {
+      pathStart += 2
       while pathStart < b.count, b[pathStart] != UInt8(ascii: "/") { pathStart += 1 }
+    } else {
+      pathStart = 0
     }
     var end = pathStart
     while end < b.count, b[end] != UInt8(ascii: "?"), b[end] != UInt8(ascii: "#") { end += 1 }
