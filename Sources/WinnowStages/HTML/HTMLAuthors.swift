@@ -16,15 +16,20 @@ struct HTMLAuthors {
   var itemprop: [String] = []
   var byline: [String] = []
   var rel: [String] = []
+  /// A byline in the text after the headline ("By Jane Doe").
+  var text: [String] = []
 
   /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
   /// (`MetadataRules.bylineLabels`).
   let labels: Set<String>
 
-  init(prefixes: [String], stops: Set<String> = [], labels: Set<String> = []) {
+  let particles: Set<String>
+
+  init(prefixes: [String], stops: Set<String> = [], labels: Set<String> = [], particles: Set<String> = []) {
     self.prefixes = prefixes
     self.stops = stops
     self.labels = labels
+    self.particles = particles
   }
 
   func choose(outlet: String?) -> [String] {
@@ -33,7 +38,7 @@ struct HTMLAuthors {
     // Yoast's "Written by" / "Verfasst von" pair; the second pair is the reading time.
     var twitter: [String] = []
     if twitterLabel != nil, let data = twitterData, !data.contains(where: \.isNumber) { twitter = split(data) }
-    for candidate in [resolved, meta, twitter, itemprop, byline, rel] {
+    for candidate in [resolved, meta, twitter, itemprop, byline, rel, text] {
       var seen = Set<String>()
       let names = candidate.map { HTMLMetadata.collapseSpaces($0).trimmed }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
       if !names.isEmpty { return names }
@@ -102,6 +107,32 @@ struct HTMLAuthors {
     if let stop = words.dropFirst().firstIndex(where: { stops.contains($0.lowercased()) }) { value = words[..<stop].joined(separator: " ") }
     // Only names: a byline element that held something else leaves the next one its chance.
     return split(value).filter { Self.isName($0) && !labels.contains($0.lowercased()) }
+  }
+
+  /// A text that is only a byline word ("By", "Von:").
+  func isBylineWord(_ value: String) -> Bool {
+    var lower = value.lowercased()
+    if lower.hasSuffix(":") { lower.removeLast() }
+    return prefixes.contains(lower)
+  }
+
+  /// A text that opens with a byline word and a space or colon ("By Jane Doe").
+  func startsWithBylineWord(_ value: String) -> Bool {
+    let lower = value.lowercased()
+    for prefix in prefixes where lower.hasPrefix(prefix) {
+      let next = lower.utf8.dropFirst(prefix.utf8.count).first
+      if next == 0x20 || next == UInt8(ascii: ":") { return true }
+    }
+    return false
+  }
+
+  /// Every word of a name read from running text starts with a capital, but for the pack's
+  /// name particles ("Ludwig van Beethoven"): "Montag bis Freitag" is not a name.
+  func isCapitalized(_ name: String) -> Bool {
+    name.split(separator: " ").allSatisfy { word in
+      guard let first = word.unicodeScalars.first else { return false }
+      return first.properties.isUppercase || particles.contains(String(word))
+    }
   }
 
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".

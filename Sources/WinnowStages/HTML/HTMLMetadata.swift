@@ -37,7 +37,7 @@ struct HTMLMetadata: Sendable, Equatable {
     let words = rules.dateWords
     var titles = HTMLTitleChoice()
     var dates = HTMLDateChoice()
-    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels)
+    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels, particles: rules.nameParticles)
     var siteName: String?
     var ldPublisher: String?
     /// Elements inside a comment thread are skipped for dates and bylines (up to this index).
@@ -49,6 +49,8 @@ struct HTMLMetadata: Sendable, Equatable {
     var lastDigitText: (node: Int, text: Int)?
     /// Date elements read without finding a date; past a few, the rest are lists' and widgets'.
     var dateElementsRead = 0
+    /// The previous text after the headline was a byline word alone ("By").
+    var afterBylineWord = false
     let readsBylines = !rules.bylinePrefixes.isEmpty
     // Dates in short texts follow the first h1, or the first h2 on a page with no h1 (blogs
     // that keep h1 for the site's name have one anyway).
@@ -84,8 +86,21 @@ struct HTMLMetadata: Sendable, Equatable {
         }
         // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
         // or a paragraph opening with its date ("27.1.2022 - Bei der …").
-        guard index >= end, textsAfterHeadline < 60, dates.near == nil, index >= commentsEnd else { continue }
+        guard index >= end, textsAfterHeadline < 60, index >= commentsEnd else { continue }
         textsAfterHeadline += 1
+        // A byline in plain text: "By Jane Doe", or "By" and the name in the next element.
+        if readsBylines, authors.text.isEmpty, tree.withText(index, { $0.count <= 80 && $0.count >= 2 }) {
+          let value = tree.text(index).trimmed
+          if afterBylineWord {
+            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            afterBylineWord = false
+          } else if authors.isBylineWord(value) {
+            afterBylineWord = true
+          } else if authors.startsWithBylineWord(value) {
+            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+          }
+        }
+        guard dates.near == nil else { continue }
         let found: FoundDate? = tree.withText(index) { bytes in
           if bytes.count <= 120 {
             guard ByteSearch.hasDigit(bytes) else { return nil }

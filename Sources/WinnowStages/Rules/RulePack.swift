@@ -118,6 +118,9 @@ struct MetadataRules: Sendable {
   var bylinePrefixes: [String] = []
   /// Words that end the name in a byline element ("X am Samstag", "X on Monday").
   var bylineStops: Set<String> = []
+  /// Lowercase words inside names ("van", "de"): a name read from running text is otherwise
+  /// capitalised word by word.
+  var nameParticles: Set<String> = []
   /// Words a byline element may hold without any name ("Posted", "By", "Veröffentlicht"):
   /// the prefixes' first words and the date labels, lowercased. Set by the loader.
   var bylineLabels: Set<String> = []
@@ -254,7 +257,7 @@ struct RuleLoader {
   mutating func metadataRules(_ node: Node) -> MetadataRules? {
     guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
     var rules = MetadataRules()
-    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "dates"]
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "name_particles", "dates"]
     for (key, value) in mapping {
       let name = key.string ?? ""
       switch name {
@@ -266,6 +269,7 @@ struct RuleLoader {
       case "non_outlet_tags": rules.nonOutletTags = Set(strings(value, "metadata." + name))
       case "byline_prefixes": rules.bylinePrefixes = strings(value, "metadata." + name).sorted { $0.utf8.count > $1.utf8.count }
       case "byline_stops": rules.bylineStops = Set(strings(value, "metadata." + name).map { $0.lowercased() })
+      case "name_particles": rules.nameParticles = Set(strings(value, "metadata." + name))
       case "dates":
         guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
         for (dateKey, dateValue) in dates {
