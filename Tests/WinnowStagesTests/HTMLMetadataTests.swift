@@ -111,6 +111,22 @@ func webDateWords() throws -> DateWords {
     #expect(try authors("| <span class=\"author vcard\">Klaus Quibeldey-Cirkel</span>") == ["Klaus Quibeldey-Cirkel"])
   }
 
+  @Test func readsABylineInTheTextAfterTheHeadline() throws {
+    func authors(_ text: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(text)\(body)</article></body></html>").meta.authors
+    }
+    #expect(try authors("<p><span>By</span> <a href=\"/a\">Jane Doe</a></p>") == ["Jane Doe"])
+    #expect(try authors("<p>Von Ludwig van Beethoven</p>") == ["Ludwig van Beethoven"])
+    #expect(try authors("<p>Von Montag bis Freitag</p>").isEmpty)
+  }
+
+  @Test func keepsDigitsInsideUserNamesButCutsDates() throws {
+    let html = "<html><body><article><h1>Night buses extended</h1><div class=\"author\">Author: Bo2man am 29.12.2010, 13:36 Uhr</div>\(body)</article></body></html>"
+    let document = try extractWebHTML(html)
+    #expect(document.meta.authors == ["Bo2man"])
+    #expect(document.meta.published == "2010-12-29T13:36:00")
+  }
+
   @Test func leavesBylineElementsToTheTextStageWithoutAPack() throws {
     let html = "<html><body><article><h1>헤드라인 제목입니다</h1><div class=\"byline\">글: 한채연 기자</div>\(body)</article></body></html>"
     let (_, document) = try extractHTML(html)

@@ -92,7 +92,16 @@ struct HTMLAuthors {
         value = String(value[..<range.lowerBound]).trimmed
       }
     }
-    if let digit = value.firstIndex(where: \.isNumber) { value = String(value[..<digit]) }
+    // Cut before the first word that starts with a digit (a date, a time), not inside a
+    // user name ("Bo2man").
+    var previous: Character = " "
+    for (offset, character) in value.enumerated() {
+      if character.isNumber, previous == " " || previous == "," || previous == "(" {
+        value = String(value.prefix(offset))
+        break
+      }
+      previous = character
+    }
     value = value.trimmed
     // A trailing connector before the cut date ("Von R. R. am", "by X on").
     if let space = value.lastIndex(of: " ") {
@@ -163,13 +172,16 @@ struct HTMLAuthors {
     return value
   }
 
-  /// A person's or desk's name: 1–6 words, at most 60 characters, no digits, no address.
+  /// A person's or desk's name: 1–6 words, at most 60 characters, no word of digits, no
+  /// address.
   static func isName(_ value: String) -> Bool {
     let count = value.unicodeScalars.count
     guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has("://") else { return false }
     guard let first = value.unicodeScalars.first, first.properties.isAlphabetic else { return false }
-    if value.unicodeScalars.contains(where: { $0.properties.numericType != nil }) { return false }
-    return value.split(separator: " ").count <= 6
+    // Digits inside a user name ("Bo2man") but no word of digits (a date, a count).
+    let words = value.split(separator: " ")
+    if words.contains(where: { $0.unicodeScalars.first?.properties.numericType != nil }) { return false }
+    return words.count <= 6
   }
 
   /// Class or id words of a byline element: "author", "byline", "autor", "auteur", or the
