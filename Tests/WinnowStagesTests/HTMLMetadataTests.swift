@@ -63,6 +63,20 @@ func webDateWords() throws -> DateWords {
     #expect(try extractWebHTML(html).meta.published == "2017-04-05")
   }
 
+  @Test func prefersThePrintedLocalDayOverAUTCTimestampsNextDay() throws {
+    func published(_ utc: String, _ printed: String) throws -> String? {
+      let html = """
+        <html><head><meta property="article:published_time" content="\(utc)"></head><body><article>
+        <h1>Night buses extended</h1><p class="date">\(printed)</p>\(body)</article></body></html>
+        """
+      return try extractWebHTML(html).meta.published
+    }
+    // 23:15 UTC is the next morning in Italy: the page prints the local day.
+    #expect(try published("2020-12-05T23:15:0Z", "Domenica 06 Dicembre 2020") == "2020-12-06")
+    // At 12:32 UTC no zone where news is written is on the day before: a teaser's date.
+    #expect(try published("2020-12-06T12:32:58+00:00", "05/12/2020 - 15:10") == "2020-12-06T12:32:58+00:00")
+  }
+
   @Test func readsWrittenDatesWithThePacksWords() throws {
     let words = try webDateWords()
     func day(_ text: String) -> String? { DateParsing.firstAny(in: text, words: words)?.iso(defaultZone: nil) }

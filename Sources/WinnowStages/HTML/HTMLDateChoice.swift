@@ -32,13 +32,16 @@ struct HTMLDateChoice {
     guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
     // A UTC timestamp's day is often the day after (or before) the one the site printed in
     // its own zone: a day the page writes for readers, one day off, is the local one.
-    if best.zone == "+00:00", best.hour != nil {
+    // Only when the zones in use could shift the day: the day before needs an hour before
+    // 10:00 UTC (zones reach UTC-10 where news is written), the day after one from 10:00
+    // (UTC+14 at most).
+    if best.zone == "+00:00", let hour = best.hour {
       let local: [FoundDate?] = [url, classPublished, timeAfter, classDateAfter, near, kicker, classDateBefore]
       for candidate in local {
         guard let candidate, candidate.zone != "+00:00" else { continue }
-        let distance = abs(candidate.dayNumber - best.dayNumber)
+        let distance = candidate.dayNumber - best.dayNumber
         if distance == 0 { break }
-        if distance == 1 { return candidate }
+        if distance == -1 && hour < 10 || distance == 1 && hour >= 10 { return candidate }
       }
     }
     return best

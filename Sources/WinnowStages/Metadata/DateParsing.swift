@@ -151,7 +151,8 @@ enum DateParsing {
         minute = digits(b, &t, min: 2, max: 2)
         if minute != nil, t < b.count, b[t] == UInt8(ascii: ":") {
           t += 1
-          second = digits(b, &t, min: 2, max: 2)
+          // One digit too: "23:15:0Z" is written by some CMSs.
+          second = digits(b, &t, min: 1, max: 2)
           if t < b.count, b[t] == UInt8(ascii: ".") {  // fractions are dropped
             t += 1
             while t < b.count, isDigit(b[t]) { t += 1 }
