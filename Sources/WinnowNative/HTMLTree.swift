@@ -15,7 +15,7 @@ public struct HTMLTree: Sendable {
     case p, div, li, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, pre, td, th, tr, table, section, article, main
     case dd, dt, dl, figure, figcaption, address, center, body, html, hr, caption, tbody, thead, details, summary
     case br, a, script, style, noscript, iframe, form, nav, header, footer, aside, button, select, textarea, input
-    case svg, template, object, embed, head, meta, title, time, math, canvas
+    case svg, template, object, embed, head, meta, title, time, math, link, canvas
 
     static let byName: [String: Tag] = {
       var table: [String: Tag] = [:]
@@ -41,8 +41,8 @@ public struct HTMLTree: Sendable {
     public var textStart: Int32
     public var textCount: Int32
     /// Elements: where their kept attributes are in the tree's `attributes` (those extraction
-    /// needs: class, id, itemprop, property, name, content, datetime, type, rel, role, in
-    /// source order). A node holds no reference, so copying one costs no reference count.
+    /// needs: class, id, itemprop, property, name, content, datetime, type, rel, role, and
+    /// href on `<link>`, in source order). A node holds no reference, so copying one costs no reference count.
     public var attributeStart: Int32
     public var attributeCount: Int32
   }
@@ -98,6 +98,12 @@ public struct HTMLTree: Sendable {
     case (8, UInt8(ascii: "d")): return matches(name, "datetime") ? "datetime" : nil
     default: return nil
     }
+  }
+
+  /// `href`, kept on `<link>` elements only (`<link rel=canonical>` may date the page by its
+  /// path); a link's href elsewhere would cost a heap String per anchor.
+  static func linkAttribute(_ name: UnsafePointer<xmlChar>) -> String? {
+    matches(name, "href") ? "href" : nil
   }
 
   static func matches(_ bytes: UnsafePointer<xmlChar>, _ word: StaticString) -> Bool {
@@ -239,7 +245,7 @@ public struct HTMLTree: Sendable {
       if var pair = attributes {
         while let key = pair.pointee {
           let value = pair.advanced(by: 1).pointee
-          if let attributeName = HTMLTree.keptAttribute(key) {
+          if let attributeName = HTMLTree.keptAttribute(key) ?? (tag == .link ? HTMLTree.linkAttribute(key) : nil) {
             self.attributes.append((attributeName, value.map { String(cString: $0) } ?? ""))
           }
           pair = pair.advanced(by: 2)

@@ -195,8 +195,8 @@ let paragraph3 = "Residents of the northern districts welcomed the decision, alt
       var value = ""
       for _ in 0...Int(generator.next() % 8) { value += pieces[Int(generator.next() % UInt64(pieces.count))] }
       let expected = value.has("tit") || value.has("Tit") || value.has("TIT") || value.has("headline") || value.has("subject")
-      #expect(HTMLMetadata.mayNameTitle(value) == expected, "\(value)")
+      #expect(HTMLTitleChoice.mayNameTitle(value) == expected, "\(value)")
     }
-    #expect(HTMLMetadata.isTitleClass("article-title") && !HTMLMetadata.isTitleClass("subtitle") && !HTMLMetadata.isTitleClass("tIt"))
+    #expect(HTMLTitleChoice.isTitleClass("article-title") && !HTMLTitleChoice.isTitleClass("subtitle") && !HTMLTitleChoice.isTitleClass("tIt"))
   }
 }

@@ -125,8 +125,8 @@ struct HTMLExtractor: Sendable {
   /// Siblings are taken from the best container's level and this many levels in all.
   static let siblingLevels = 3
 
-  func extract(_ tree: HTMLTree, dateWords: DateWords) -> Result {
-    let meta = HTMLMetadata.collect(tree, dateWords: dateWords)
+  func extract(_ tree: HTMLTree, rules: MetadataRules) -> Result {
+    let meta = HTMLMetadata.collect(tree, rules: rules)
     let census = PageCensus(tree)
     let main = walk(tree, census: census, hints: true)
     var walked = main

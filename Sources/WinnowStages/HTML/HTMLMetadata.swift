@@ -2,161 +2,263 @@ import Foundation
 import WinnowNative
 
 /// Metadata a page declares: Open Graph and other `<meta>` tags, JSON-LD, microdata,
-/// `<time datetime>`, `<h1>` and `<title>`. Collected in one pass over the element nodes.
+/// `<time datetime>`, the canonical URL, headings, `<title>`, and byline and date elements
+/// named by their class. Collected in one pass over the element nodes; `HTMLTitleChoice`,
+/// `HTMLDateChoice` and `HTMLAuthors` pick among the candidates.
 struct HTMLMetadata: Sendable, Equatable {
   var title: String?
   var published: FoundDate?
   var authors: [String] = []
   var outlet: String?
 
-  static func collect(_ tree: HTMLTree, dateWords: DateWords) -> HTMLMetadata {
+  /// Meta names (`name`, `property`, `itemprop`, lowercased) of a publication date, after
+  /// htmldate's and trafilatura's lists.
+  static let publishedKeys: Set<String> = [
+    "article:published_time", "og:published_time", "article:published", "og:article:published_time",
+    "published_time", "published-date", "publish-date", "publish_date", "publishdate", "pubdate", "date",
+    "dc.date", "dc.date.issued", "dc.date.created", "dcterms.created", "dcterms.date", "dcterms.issued",
+    "sailthru.date", "parsely-pub-date", "datepublished", "datecreated", "citation_publication_date",
+    "citation_date", "citation_online_date", "originalpublicationdate", "article_date_original", "og:pubdate",
+    "rnews:datepublished", "release_date", "article.published", "date_published", "publication_date",
+    "cxenseparse:recs:publishtime", "dc.date.published", "prism.publicationdate",
+  ]
+  /// Meta names of a modification date: the last resort for a page's date.
+  static let modifiedKeys: Set<String> = [
+    "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified", "modified",
+    "lastmod", "updated_time", "article:modified", "dc.date.modified", "dateupdate", "dateupdated",
+  ]
+  static let authorKeys: Set<String> = [
+    "author", "article:author", "byl", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author",
+    "citation_author", "og:article:author", "book:author",
+  ]
+
+  static func collect(_ tree: HTMLTree, rules: MetadataRules) -> HTMLMetadata {
     let nodes = tree.nodes
-    var ogTitle: String?
-    var h1: String?
-    var titleElement: String?
-    var pageTitle: String?
-    var ldHeadline: String?
-    var metaDate: FoundDate?
-    var ldDate: FoundDate?
-    var itempropDate: FoundDate?
-    var timeDate: FoundDate?
-    var metaAuthors: [String] = []
-    var ldAuthors: [String] = []
-    var itempropAuthors: [String] = []
-    var relAuthors: [String] = []
+    let words = rules.dateWords
+    var titles = HTMLTitleChoice()
+    var dates = HTMLDateChoice()
+    var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels, particles: rules.nameParticles)
     var siteName: String?
     var ldPublisher: String?
+    /// Elements inside a comment thread are skipped for dates and bylines (up to this index).
+    var commentsEnd = 0
+    /// The first h1's subtree ends here; dates in short texts after it are the article's.
+    var headlineEnd: Int?
+    var textsAfterHeadline = 0
+    var textsBeforeHeadline = 0
+    var lastDigitText: (node: Int, text: Int)?
+    /// Date elements read without finding a date; past a few, the rest are lists' and widgets'.
+    var dateElementsRead = 0
+    /// The previous text after the headline was a byline word alone ("By").
+    var afterBylineWord = false
+    let readsBylines = !rules.bylinePrefixes.isEmpty
+    // Dates in short texts follow the first h1, or the first h2 on a page with no h1 (blogs
+    // that keep h1 for the site's name have one anyway).
+    let headlineTag: HTMLTree.Tag = nodes.contains { $0.tag == .h1 } ? .h1 : .h2
 
-    func text(of index: Int) -> String {
+    /// `spaced`: a space between text nodes, for bylines and date lines whose parts sit in
+    /// adjacent elements ("Veröffentlicht von<a>X</a>"); a headline's are joined as written.
+    func text(of index: Int, spaced: Bool = false) -> String {
       var out: [UInt8] = []
       var pending = false
       for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
+        if spaced, !out.isEmpty { pending = true }
         _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
       return String(decoding: out, as: UTF8.self)
     }
 
-    for index in nodes.indices where nodes[index].kind == .element {
+    /// A date in one of the last few texts before the headline is its kicker's.
+    func noteKicker() {
+      guard let last = lastDigitText, textsBeforeHeadline - last.text < 4 else { return }
+      dates.kicker = dates.readLine(tree.text(last.node), rules: rules)
+    }
+
+    for index in nodes.indices {
       let node = nodes[index]
+      if node.kind == .text {
+        guard let end = headlineEnd else {
+          // A kicker line just above the headline ("24. April 2020 | Pressemitteilungen"):
+          // short texts with a digit are remembered, and read only when the headline comes.
+          textsBeforeHeadline += 1
+          if tree.withText(index, { $0.count <= 60 && ByteSearch.hasDigit($0) }) { lastDigitText = (index, textsBeforeHeadline) }
+          continue
+        }
+        // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
+        // or a paragraph opening with its date ("27.1.2022 - Bei der …").
+        guard index >= end, textsAfterHeadline < 60, index >= commentsEnd else { continue }
+        textsAfterHeadline += 1
+        // A byline in plain text: "By Jane Doe", or "By" and the name in the next element.
+        if readsBylines, authors.text.isEmpty, tree.withText(index, { $0.count <= 80 && $0.count >= 2 }) {
+          let value = tree.text(index).trimmed
+          if afterBylineWord {
+            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            afterBylineWord = false
+          } else if authors.isBylineWord(value) {
+            afterBylineWord = true
+          } else if authors.startsWithBylineWord(value) {
+            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+          }
+        }
+        guard dates.near == nil else { continue }
+        let found: FoundDate? = tree.withText(index) { bytes in
+          if bytes.count <= 120 {
+            guard ByteSearch.hasDigit(bytes) else { return nil }
+            return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
+          }
+          let head = UnsafeBufferPointer(rebasing: bytes[0..<40])
+          guard ByteSearch.hasDigit(head), let date = dates.readLine(String(decoding: head, as: UTF8.self), rules: rules),
+            date.range.lowerBound < 4
+          else { return nil }
+          return date
+        }
+        if let found { dates.near = found }
+        continue
+      }
       switch node.tag {
       case .meta:
         let key = (tree.attribute("property", of: node) ?? tree.attribute("name", of: node) ?? tree.attribute("itemprop", of: node) ?? "").lowercased()
         guard let content = tree.attribute("content", of: node)?.trimmed, !content.isEmpty else { continue }
         switch key {
-        case "og:title", "twitter:title": if ogTitle == nil { ogTitle = content }
+        case "og:title", "twitter:title": if titles.og == nil { titles.og = content }
         case "og:site_name": if siteName == nil { siteName = content }
-        case "article:published_time", "og:published_time", "article:published", "pubdate", "publishdate",
-          "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "datepublished":
-          if metaDate == nil { metaDate = DateParsing.parseValue(content, words: dateWords) }
-        case "author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author":
-          if !content.hasPrefix("http") { metaAuthors.append(contentsOf: splitAuthors(content)) }
-        default: break
+        case "og:url": if dates.url == nil { dates.url = DateParsing.inURL(content) }
+        case "twitter:label1": authors.twitterLabel = content
+        case "twitter:data1": authors.twitterData = content
+        default:
+          if Self.publishedKeys.contains(key) {
+            if dates.meta == nil { dates.meta = DateParsing.parseAny(content, words: words) }
+          } else if Self.modifiedKeys.contains(key) {
+            if dates.modified == nil { dates.modified = DateParsing.parseAny(content, words: words) }
+          } else if Self.authorKeys.contains(key), !content.hasPrefix("http") {
+            authors.meta.append(contentsOf: authors.split(content))
+          }
+        }
+      case .link:
+        if dates.url == nil, let rel = tree.attribute("rel", of: node), rel.lowercased() == "canonical", let href = tree.attribute("href", of: node) {
+          dates.url = DateParsing.inURL(href)
         }
       case .title:
-        if pageTitle == nil { pageTitle = text(of: index) }
+        if titles.page == nil { titles.page = text(of: index) }
       case .h1:
-        if h1 == nil { let value = text(of: index); if !value.isEmpty { h1 = value } }
-      case .a:
-        if relAuthors.isEmpty, tree.attribute("rel", of: node)?.lowercased().split(separator: " ").contains("author") == true {
+        let value = text(of: index)
+        if !value.isEmpty, titles.h1s.count < 6 {
+          titles.h1s.append(value)
+          // "<h1><span>Kicker</span> <span>Headline</span></h1>": its parts, for a page whose
+          // titles hold only the headline.
+          var pieces: [String] = []
+          var child = index + 1
+          while child < Int(node.end), pieces.count < 4 {
+            let piece = nodes[child].kind == .text ? tree.text(child) : text(of: child)
+            let trimmed = piece.trimmed
+            if !trimmed.isEmpty { pieces.append(trimmed) }
+            child = Int(nodes[child].end)
+          }
+          if pieces.count >= 2 { titles.h1Pieces.append(contentsOf: pieces) }
+        }
+        if headlineEnd == nil, headlineTag == .h1, !value.isEmpty { headlineEnd = Int(node.end); noteKicker() }
+      case .h2:
+        if titles.h2s.count < 6 {
           let value = text(of: index)
-          if !value.isEmpty, value.unicodeScalars.count <= 60 { relAuthors = splitAuthors(value) }
+          if !value.isEmpty { titles.h2s.append(value) }
+          if headlineEnd == nil, headlineTag == .h2, !value.isEmpty { headlineEnd = Int(node.end); noteKicker() }
+        }
+      case .a:
+        if tree.attribute("rel", of: node)?.lowercased().split(separator: " ").contains("author") == true {
+          let value = text(of: index)
+          if authors.rel.isEmpty, !value.isEmpty, value.unicodeScalars.count <= 60 { authors.rel = authors.split(value) }
         }
       case .time:
-        if timeDate == nil, let value = tree.attribute("datetime", of: node) { timeDate = DateParsing.parseValue(value, words: dateWords) }
+        if let value = tree.attribute("datetime", of: node), let found = DateParsing.parseAny(value, words: words) {
+          let classes = tree.attribute("class", of: node) ?? tree.attribute("itemprop", of: node) ?? ""
+          switch HTMLDateChoice.classKind(classes) {
+          case .modified: if dates.modified == nil { dates.modified = found }
+          case .published: if dates.timePublished == nil { dates.timePublished = found }
+          default:
+            // A <time> before the headline is often the site's clock ("today is …").
+            if index >= commentsEnd {
+              if headlineEnd != nil { if dates.timeAfter == nil { dates.timeAfter = found } } else if dates.timeBefore == nil { dates.timeBefore = found }
+            }
+          }
+        }
       case .script:
         guard index + 1 < nodes.count, nodes[index + 1].kind == .text, nodes[index + 1].parent == Int32(index),
           let json = JSONValue.parse(tree.text(index + 1))
         else { continue }
         for object in json.objects() {
-          if ldHeadline == nil, let headline = object["headline"]?.string { ldHeadline = headline.trimmed }
-          if ldDate == nil, let value = object["datePublished"]?.string { ldDate = DateParsing.parseValue(value, words: dateWords) }
-          if ldAuthors.isEmpty, let author = object["author"] { ldAuthors = names(in: author) }
+          if titles.ld == nil, let headline = object["headline"]?.string { titles.ld = headline.trimmed }
+          if dates.ld == nil, let value = object["datePublished"]?.string { dates.ld = DateParsing.parseAny(value, words: words) }
+          if dates.ldCreated == nil, let value = object["dateCreated"]?.string { dates.ldCreated = DateParsing.parseAny(value, words: words) }
+          if dates.ldModified == nil, let value = object["dateModified"]?.string { dates.ldModified = DateParsing.parseAny(value, words: words) }
+          if authors.ld.isEmpty, authors.ldReferences.isEmpty, let author = object["author"] ?? object["creator"] {
+            authors.readLD(author)
+          }
+          authors.notePerson(object)
           if ldPublisher == nil, let publisher = object["publisher"] { ldPublisher = publisher["name"]?.string ?? publisher.string }
         }
       default: break
       }
-      if titleElement == nil, node.tag != .title, node.tag != .meta, let classes = tree.attribute("class", of: node) ?? tree.attribute("id", of: node),
-        Self.isTitleClass(classes)
-      {
-        let value = text(of: index)
-        let count = value.unicodeScalars.count
-        if count >= 8, count <= 300 { titleElement = value }
-      }
-      if node.tag != .meta, let itemprop = tree.attribute("itemprop", of: node)?.lowercased() {
-        if itemprop == "datepublished", itempropDate == nil {
-          let value = tree.attribute("datetime", of: node) ?? tree.attribute("content", of: node) ?? text(of: index)
-          itempropDate = DateParsing.parseValue(value, words: dateWords)
-        } else if itemprop == "author", itempropAuthors.isEmpty {
+      guard node.tag != .meta, node.tag != .title, node.tag != .script else { continue }
+      if let classes = tree.attribute("class", of: node) ?? tree.attribute("id", of: node) {
+        if titles.element == nil, HTMLTitleChoice.isTitleClass(classes) {
           let value = text(of: index)
-          if !value.isEmpty { itempropAuthors = splitAuthors(value) }
+          let count = value.unicodeScalars.count
+          if count >= 8, count <= 300 { titles.element = value }
+        }
+        let kind = HTMLDateChoice.classKind(classes)
+        if kind == .comments {
+          // A thread, not a page-wide wrapper that only mentions comments ("comments-open").
+          if node.tag != .body, node.tag != .html, Int(node.end) - index < nodes.count / 2 { commentsEnd = max(commentsEnd, Int(node.end)) }
+        } else if index >= commentsEnd, Int(node.end) - index <= 24 {
+          if kind == .published || kind == .date, dateElementsRead < 12, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
+            dateElementsRead += 1
+            let value = text(of: index, spaced: true)
+            if value.utf8.count <= 200, let found = dates.readLine(value, rules: rules) {
+              dates.noteClassDate(found, kind: kind, afterHeadline: headlineEnd != nil)
+            }
+          }
+          // A byline element's text needs the pack's byline words to be cleaned; without them
+          // the text stage's byline parser reads it (Korean "글: 홍길동 기자").
+          if readsBylines, authors.byline.isEmpty, HTMLAuthors.isBylineClass(classes) {
+            let value = text(of: index, spaced: true)
+            if value.unicodeScalars.count <= 120 { authors.byline = authors.cleanByline(value) }
+          }
+        }
+      }
+      if let itemprop = tree.attribute("itemprop", of: node)?.lowercased() {
+        switch itemprop {
+        case "datepublished", "datecreated":
+          if dates.itemprop == nil {
+            let value = tree.attribute("datetime", of: node) ?? tree.attribute("content", of: node) ?? text(of: index)
+            dates.itemprop = DateParsing.parseAny(value, words: words)
+          }
+        case "datemodified":
+          if dates.modified == nil {
+            let value = tree.attribute("datetime", of: node) ?? tree.attribute("content", of: node) ?? text(of: index)
+            dates.modified = DateParsing.parseAny(value, words: words)
+          }
+        case "author", "creator":
+          if authors.itemprop.isEmpty {
+            // <span itemprop="author"><meta itemprop="name" content="…"></span> holds no text.
+            var value = text(of: index)
+            if value.isEmpty {
+              for child in (index + 1)..<Int(node.end) where nodes[child].kind == .element && nodes[child].tag == .meta {
+                if tree.attribute("itemprop", of: nodes[child]) == "name", let name = tree.attribute("content", of: nodes[child]) { value = name; break }
+              }
+            }
+            if !value.isEmpty, value.unicodeScalars.count <= 120 { authors.itemprop = authors.cleanByline(value) }
+          }
+        default: break
         }
       }
     }
 
     var result = HTMLMetadata()
     result.outlet = (siteName ?? ldPublisher).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
-    // A <title> that is only the site's name is no headline.
-    if let page = pageTitle.map(collapseSpaces), let outlet = result.outlet, page == outlet { pageTitle = nil }
-    var title = (ogTitle ?? ldHeadline ?? h1 ?? titleElement ?? pageTitle).map(collapseSpaces)
-    if let chosen = title { title = stripSiteSuffix(chosen, outlet: result.outlet, h1: h1.map(collapseSpaces)) }
-    result.title = title.flatMap { $0.isEmpty ? nil : $0 }
-    result.published = metaDate ?? ldDate ?? itempropDate ?? timeDate
-    let authors = !ldAuthors.isEmpty ? ldAuthors : !metaAuthors.isEmpty ? metaAuthors : !itempropAuthors.isEmpty ? itempropAuthors : relAuthors
-    var seen = Set<String>()
-    result.authors = authors.map(\.trimmed).filter { !$0.isEmpty && seen.insert($0).inserted }
+    result.title = titles.choose(outlet: result.outlet)
+    result.published = dates.choose()
+    result.authors = authors.choose(outlet: result.outlet)
     return result
-  }
-
-  static func names(in value: JSONValue) -> [String] {
-    switch value {
-    case .string(let name): return splitAuthors(name)
-    case .array(let items): return items.flatMap { names(in: $0) }
-    case .object:
-      // An organisation is a publisher, not an author.
-      if let type = value["@type"]?.string, type == "Organization" || type == "NewsMediaOrganization" { return [] }
-      return value["name"]?.string.map { [$0.trimmed] } ?? []
-    case .other: return []
-    }
-  }
-
-  static func splitAuthors(_ text: String) -> [String] {
-    var value = text.trimmed
-    for prefix in ["By ", "by ", "BY "] where value.hasPrefix(prefix) { value = String(value.dropFirst(prefix.count)) }
-    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
-    return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
-  }
-
-  /// Class or id words that name a headline element: "view_title", "article-title",
-  /// "headline", "news_tit" (not "subtitle", "title-sub" decks).
-  static func isTitleClass(_ value: String) -> Bool {
-    guard mayNameTitle(value) else { return false }
-    let words = value.lowercased().split { !($0.isLetter || $0.isNumber) }
-    if words.contains(where: { $0 == "sub" || $0.hasPrefix("subtitle") || $0 == "deck" }) { return false }
-    return words.contains { $0 == "title" || $0 == "headline" || $0 == "tit" || $0 == "subject" || $0.hasSuffix("title") && !$0.hasPrefix("sub") }
-  }
-
-  /// Whether the value holds "tit", "Tit", "TIT", "headline" or "subject": one pass over the
-  /// bytes (this runs for every element with a class or id).
-  static func mayNameTitle(_ value: String) -> Bool {
-    var value = value
-    return value.withUTF8 { bytes in
-      func at(_ index: Int, _ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { return false }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
-        return true
-      }
-      for index in bytes.indices {
-        switch bytes[index] {
-        case UInt8(ascii: "t"): if at(index, "tit") { return true }
-        case UInt8(ascii: "T"): if at(index, "Tit") || at(index, "TIT") { return true }
-        case UInt8(ascii: "h"): if at(index, "headline") { return true }
-        case UInt8(ascii: "s"): if at(index, "subject") { return true }
-        default: break
-        }
-      }
-      return false
-    }
   }
 
   static func collapseSpaces(_ text: String) -> String {
@@ -164,36 +266,6 @@ struct HTMLMetadata: Sendable, Equatable {
     var pending = false
     appendCollapsed(text, to: &out, pendingSpace: &pending)
     return String(decoding: out, as: UTF8.self)
-  }
-
-  /// "Headline - Site", "Headline | Site": the suffix goes when it is the outlet, when the
-  /// rest is the page's h1, or when it is a short name after a bar-like separator and the
-  /// headline is at least twice as long.
-  static func stripSiteSuffix(_ title: String, outlet: String?, h1: String?) -> String {
-    for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " · ", " : "] {
-      guard title.has(separator), let range = title.byteRange(of: separator, backwards: true) else { continue }
-      let head = String(title[..<range.lowerBound]).trimmed
-      let tail = String(title[range.upperBound...]).trimmed
-      if head.isEmpty { continue }
-      if let outlet, tail == outlet || outlet.contains(tail) || tail.contains(outlet) { return head }
-      if let h1, head == h1 { return head }
-      if tail.split(separator: " ").count <= 4, tail.unicodeScalars.count <= 40,
-        head.unicodeScalars.count >= 2 * tail.unicodeScalars.count
-      {
-        return head
-      }
-    }
-    // "Site - Headline": a short site name first.
-    for separator in [" | ", "｜", " - ", " – ", " — ", " :: ", " : "] {
-      guard title.has(separator), let range = title.byteRange(of: separator) else { continue }
-      let head = String(title[..<range.lowerBound]).trimmed
-      let rest = String(title[range.upperBound...]).trimmed
-      if let outlet, head == outlet { return rest }
-      if head.split(separator: " ").count <= 2, head.unicodeScalars.count <= 15, rest.unicodeScalars.count >= 3 * head.unicodeScalars.count {
-        return rest
-      }
-    }
-    return title.trimmed
   }
 }
 

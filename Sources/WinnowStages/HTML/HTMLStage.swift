@@ -63,11 +63,14 @@ struct HTMLConfig: StageConfig {
                "auto: HTML inputs and text that starts like HTML; html: HTML inputs only; all: every document"),
     OptionSpec("default_timezone", .string, default: .string(""),
                "offset written for page times without a zone, e.g. \"+09:00\" (empty: none)"),
+    OptionSpec("rules", .path, default: .string(""),
+               "rule pack whose 'metadata' section gives month names, date labels and byline prefixes for written dates and bylines (empty: machine formats only)"),
   ]
 
   let extractor: HTMLExtractor
   let applyTo: String
   let zone: String?
+  let rulesPath: String
 
   init(options: StageOptions) throws(OptionError) {
     extractor = HTMLExtractor(
@@ -85,18 +88,28 @@ struct HTMLConfig: StageConfig {
       throw OptionError(option: "default_timezone", "'\(zone)' is not an offset like +09:00")
     }
     self.zone = zone.isEmpty ? nil : zone
+    rulesPath = options.string("rules")
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     HTMLTree.initialize  // on the configuring thread, before workers start
-    return HTMLStage(extractor: extractor, applyTo: applyTo, zone: zone)
+    var rules = MetadataRules()
+    if !rulesPath.isEmpty {
+      let pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
+      guard let metadata = pack.metadata else { throw OptionError(option: "rules", "rule pack '\(rulesPath)' has no 'metadata' section") }
+      rules = metadata
+    }
+    // The stage's own option wins over the pack's zone.
+    if let zone { rules.dateWords.defaultZone = zone }
+    return HTMLStage(extractor: extractor, applyTo: applyTo, rules: rules)
   }
 }
 
 struct HTMLStage: DocumentStage {
   let extractor: HTMLExtractor
   let applyTo: String
-  let zone: String?
+  let rules: MetadataRules
+  var zone: String? { rules.dateWords.defaultZone }
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
@@ -112,9 +125,7 @@ struct HTMLStage: DocumentStage {
       if error.function == "deadline" { return .drop("timeout", detail: "parsing stopped at the stage's timeout_ms") }
       return .drop("unparsable_html", detail: "\(error)")
     }
-    var words = DateWords()
-    words.defaultZone = zone
-    let result = extractor.extract(tree, dateWords: words)
+    let result = extractor.extract(tree, rules: rules)
     if document.meta.title == nil { document.meta.title = result.meta.title }
     if document.meta.published == nil, let date = result.meta.published { document.meta.published = date.iso(defaultZone: zone) }
     if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }

@@ -11,6 +11,22 @@ struct DateWords: Sendable {
   var am: [String] = ["AM", "am", "a.m."]
   /// Offset written for times that carry no zone ("+09:00"); nil writes local time bare.
   var defaultZone: String?
+  /// Month names in any language, lowercased, with their month (1–12), longest first so
+  /// "sept" is tried before "sep"; empty: only numeric dates are read.
+  var monthNames: [(name: [UInt8], month: Int)] = []
+  /// Day suffixes after a day number ("22nd", "1er").
+  var ordinals: [String] = []
+  /// Words between the day, the month and the year ("22 de octubre de 2019").
+  var connectors: [String] = []
+
+  /// Sets `monthNames` from twelve lists of names (January first).
+  mutating func setMonths(_ months: [[String]]) {
+    var names: [(name: [UInt8], month: Int)] = []
+    for (index, list) in months.enumerated() {
+      for name in list where !name.isEmpty { names.append((Array(name.lowercased().utf8), index + 1)) }
+    }
+    monthNames = names.sorted { $0.name.count > $1.name.count }
+  }
 }
 
 struct FoundDate: Equatable, Sendable {
@@ -19,6 +35,15 @@ struct FoundDate: Equatable, Sendable {
   var zone: String?
   /// UTF-8 offsets of the date in the scanned text.
   var range: Range<Int>
+
+  /// Days since a fixed epoch (the proleptic Gregorian calendar), to compare two days.
+  var dayNumber: Int {
+    let shifted = month <= 2 ? year - 1 : year
+    let era = shifted / 400
+    let yearOfEra = shifted - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    return era * 146_097 + (yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear)
+  }
 
   func iso(defaultZone: String?) -> String {
     let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
@@ -97,7 +122,14 @@ enum DateParsing {
     guard let month, let day, (1...12).contains(month), (1...daysIn(month, year)).contains(day) else { return nil }
     if i < b.count, isDigit(b[i]) { return nil }
     var found = FoundDate(year: year, month: month, day: day, range: start..<i)
-    // Optional weekday in parentheses, then a time.
+    readTime(b, after: i, words: words, into: &found)
+    return found
+  }
+
+  /// The optional weekday in parentheses and time after a date ending at `i`, written into
+  /// `found` (its range grows to cover them).
+  static func readTime(_ b: [UInt8], after i: Int, words: DateWords, into found: inout FoundDate) {
+    let start = found.range.lowerBound
     var j = i
     skipSpaces(b, &j)
     if j < b.count, b[j] == UInt8(ascii: "(") {
@@ -119,7 +151,8 @@ enum DateParsing {
         minute = digits(b, &t, min: 2, max: 2)
         if minute != nil, t < b.count, b[t] == UInt8(ascii: ":") {
           t += 1
-          second = digits(b, &t, min: 2, max: 2)
+          // One digit too: "23:15:0Z" is written by some CMSs.
+          second = digits(b, &t, min: 1, max: 2)
           if t < b.count, b[t] == UInt8(ascii: ".") {  // fractions are dropped
             t += 1
             while t < b.count, isDigit(b[t]) { t += 1 }
@@ -146,22 +179,40 @@ enum DateParsing {
         // Zone: Z, +09:00, +0900; only on ISO times ("T…" or with seconds), so a time range
         // such as "10:30-11:00" is not read as an offset.
         let zoned = isoT || second != nil
+        // RFC 2822 ("07:34:36 GMT", "23:00:00 -0400") puts a space before the zone.
+        if second != nil, !isoT, t + 1 < b.count, b[t] == 0x20 {
+          if b[t + 1] == UInt8(ascii: "+") || b[t + 1] == UInt8(ascii: "-") {
+            t += 1
+          } else if t + 3 < b.count, b[t + 1] == UInt8(ascii: "G") && b[t + 2] == UInt8(ascii: "M") && b[t + 3] == UInt8(ascii: "T")
+            || b[t + 1] == UInt8(ascii: "U") && b[t + 2] == UInt8(ascii: "T") && b[t + 3] == UInt8(ascii: "C")
+          {
+            found.zone = "+00:00"
+            found.range = start..<(t + 4)
+            return
+          }
+        }
         if zoned, t < b.count, b[t] == UInt8(ascii: "Z") {
           found.zone = "+00:00"
           found.range = start..<(t + 1)
         } else if zoned, t < b.count, b[t] == UInt8(ascii: "+") || b[t] == UInt8(ascii: "-") {
           let sign = b[t] == UInt8(ascii: "+") ? "+" : "-"
           var z = t + 1
-          if let hours = digits(b, &z, min: 2, max: 2) {
+          // Two digits each, read directly: `digits` refuses "04" when "00" follows ("-0400").
+          func pair(_ at: Int) -> Int? {
+            guard at + 1 < b.count, isDigit(b[at]), isDigit(b[at + 1]) else { return nil }
+            return Int(b[at] - 0x30) * 10 + Int(b[at + 1] - 0x30)
+          }
+          if let hours = pair(z) {
+            z += 2
             if z < b.count, b[z] == UInt8(ascii: ":") { z += 1 }
-            let minutes = digits(b, &z, min: 2, max: 2) ?? 0
+            var minutes = 0
+            if let value = pair(z) { minutes = value; z += 2 }
             found.zone = sign + pad(hours, 2) + ":" + pad(minutes, 2)
             found.range = start..<z
           }
         }
       }
     }
-    return found
   }
 
   @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }

@@ -113,6 +113,17 @@ struct MetadataRules: Sendable {
   var creditPrefixes: [String] = []
   /// Bracketed tags that open a paragraph but name no outlet ("[앵커]", "[속보]").
   var nonOutletTags: Set<String> = []
+  /// Words before an author's name in a page's byline element ("By", "Von", "View all posts
+  /// by"), longest first; compared without ASCII case.
+  var bylinePrefixes: [String] = []
+  /// Words that end the name in a byline element ("X am Samstag", "X on Monday").
+  var bylineStops: Set<String> = []
+  /// Lowercase words inside names ("van", "de"): a name read from running text is otherwise
+  /// capitalised word by word.
+  var nameParticles: Set<String> = []
+  /// Words a byline element may hold without any name ("Posted", "By", "Veröffentlicht"):
+  /// the prefixes' first words and the date labels, lowercased. Set by the loader.
+  var bylineLabels: Set<String> = []
   var dateWords = DateWords()
 }
 
@@ -246,7 +257,7 @@ struct RuleLoader {
   mutating func metadataRules(_ node: Node) -> MetadataRules? {
     guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
     var rules = MetadataRules()
-    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "dates"]
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "name_particles", "dates"]
     for (key, value) in mapping {
       let name = key.string ?? ""
       switch name {
@@ -256,6 +267,9 @@ struct RuleLoader {
       case "copyright_markers": rules.copyrightMarkers = strings(value, "metadata." + name)
       case "credit_prefixes": rules.creditPrefixes = strings(value, "metadata." + name)
       case "non_outlet_tags": rules.nonOutletTags = Set(strings(value, "metadata." + name))
+      case "byline_prefixes": rules.bylinePrefixes = strings(value, "metadata." + name).sorted { $0.utf8.count > $1.utf8.count }
+      case "byline_stops": rules.bylineStops = Set(strings(value, "metadata." + name).map { $0.lowercased() })
+      case "name_particles": rules.nameParticles = Set(strings(value, "metadata." + name))
       case "dates":
         guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
         for (dateKey, dateValue) in dates {
@@ -269,15 +283,25 @@ struct RuleLoader {
           case "minute": rules.dateWords.minute = strings(dateValue, keyPath)
           case "pm": rules.dateWords.pm = strings(dateValue, keyPath)
           case "am": rules.dateWords.am = strings(dateValue, keyPath)
+          case "months":
+            guard let lists = dateValue.sequence, lists.count == 12 else {
+              error("expected twelve lists of month names, January first", dateValue, keyPath)
+              continue
+            }
+            rules.dateWords.setMonths(lists.enumerated().map { strings($1, "\(keyPath)[\($0)]") })
+          case "ordinals": rules.dateWords.ordinals = strings(dateValue, keyPath)
+          case "connectors": rules.dateWords.connectors = strings(dateValue, keyPath)
           case "zone":
             let zone = dateValue.string ?? ""
             if !DateParsing.isOffset(zone) { error("'\(zone)' is not an offset like +09:00", dateValue, keyPath) } else { rules.dateWords.defaultZone = zone }
-          default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "zone"], "metadata.dates")
+          default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "months", "ordinals", "connectors", "zone"], "metadata.dates")
           }
         }
       default: unknown(key, keys, "metadata")
       }
     }
+    rules.bylineLabels = Set((rules.publishedLabels + rules.modifiedLabels).map { $0.lowercased() })
+    for prefix in rules.bylinePrefixes { if let first = prefix.split(separator: " ").first { rules.bylineLabels.insert(String(first)) } }
     return rules
   }
 

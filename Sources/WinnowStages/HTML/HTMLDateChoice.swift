@@ -1,0 +1,122 @@
+/// The publication date candidates of a page and the order they are trusted in: what the
+/// page declares for machines (JSON-LD, meta tags, microdata, `<time class=published>`),
+/// then a day in its canonical URL, then dates written for readers (a date element, a short
+/// line after the headline), and a modification date only when nothing else is known.
+struct HTMLDateChoice {
+  var ld: FoundDate?
+  var ldCreated: FoundDate?
+  var ldModified: FoundDate?
+  var meta: FoundDate?
+  var itemprop: FoundDate?
+  /// `<time datetime>` whose class says published, and any other `<time datetime>` after
+  /// and before the headline.
+  var timePublished: FoundDate?
+  var timeAfter: FoundDate?
+  var timeBefore: FoundDate?
+  var url: FoundDate?
+  /// Text of elements whose class names a publication ("entry-date published", "posted-on"),
+  /// and of those whose class names a date only ("date", "meta"), before and after the h1.
+  var classPublished: FoundDate?
+  var classDateBefore: FoundDate?
+  var classDateAfter: FoundDate?
+  /// A short text soon after the first h1, and one just before it.
+  var near: FoundDate?
+  var kicker: FoundDate?
+  var modified: FoundDate?
+
+  func choose() -> FoundDate? {
+    let order: [FoundDate?] = [
+      meta, ld, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
+      ldModified, modified,
+    ]
+    guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
+    // A UTC timestamp's day is often the day after (or before) the one the site printed in
+    // its own zone: a day the page writes for readers, one day off, is the local one.
+    // Only when the zones in use could shift the day: the day before needs an hour before
+    // 10:00 UTC (zones reach UTC-10 where news is written), the day after one from 10:00
+    // (UTC+14 at most).
+    if best.zone == "+00:00", let hour = best.hour {
+      let local: [FoundDate?] = [url, classPublished, timeAfter, classDateAfter, near, kicker, classDateBefore]
+      for candidate in local {
+        guard let candidate, candidate.zone != "+00:00" else { continue }
+        let distance = candidate.dayNumber - best.dayNumber
+        if distance == 0 { break }
+        if distance == -1 && hour < 10 || distance == 1 && hour >= 10 { return candidate }
+      }
+    }
+    return best
+  }
+
+  enum ClassKind { case none, published, date, modified, comments }
+
+  func hasClassDate(_ kind: ClassKind, afterHeadline: Bool) -> Bool {
+    kind == .published ? classPublished != nil : afterHeadline ? classDateAfter != nil : classDateBefore != nil
+  }
+
+  mutating func noteClassDate(_ date: FoundDate, kind: ClassKind, afterHeadline: Bool) {
+    if kind == .published { classPublished = date } else if afterHeadline { classDateAfter = date } else { classDateBefore = date }
+  }
+
+  /// The date in a short line, unless a modification label comes before it ("Aktualisiert:
+  /// 30.12.2016"): that one is kept as a modification date, the last resort.
+  mutating func readLine(_ line: String, rules: MetadataRules) -> FoundDate? {
+    guard let found = DateParsing.firstAny(in: line, words: rules.dateWords) else { return nil }
+    if !rules.modifiedLabels.isEmpty {
+      let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
+      if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) {
+        if modified == nil { modified = found }
+        return nil
+      }
+    }
+    return found
+  }
+
+  /// What a class or id value says about an element's date: words of a publication
+  /// ("published", "pubdate", "posted", "entry-date", "post-date"), of a date ("date", "time",
+  /// "datum", "fecha", "meta", "byline", "info", "created", Drupal's "submitted"), of a modification ("updated", "modified"), or of a
+  /// comment thread. One pass over the bytes, ASCII case folded (this runs for every element
+  /// with a class).
+  static func classKind(_ value: String) -> ClassKind {
+    var value = value
+    return value.withUTF8 { bytes -> ClassKind in
+      var published = false
+      var date = false
+      var modified = false
+      func at(_ index: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where DateParsing.lowerASCII(bytes[index + offset]) != word.utf8Start[offset] { return false }
+        return true
+      }
+      for index in bytes.indices {
+        switch bytes[index] | 0x20 {
+        case UInt8(ascii: "p"):
+          if at(index, "publish") || at(index, "publication") || at(index, "pubdate") || at(index, "posted") || at(index, "post-date") || at(index, "post_date")
+            || at(index, "postdate")
+          {
+            published = true
+          }
+        case UInt8(ascii: "e"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
+        case UInt8(ascii: "d"): if at(index, "date") || at(index, "datum") { date = true }
+        case UInt8(ascii: "s"): if at(index, "submitted") { date = true }
+        case UInt8(ascii: "i"): if at(index, "info") { date = true }
+        case UInt8(ascii: "f"): if at(index, "fecha") { date = true }
+        case UInt8(ascii: "t"): if at(index, "time") { date = true }
+        case UInt8(ascii: "m"):
+          if at(index, "modif") { modified = true } else if at(index, "meta") { date = true }
+        case UInt8(ascii: "b"): if at(index, "byline") { date = true }
+        // A byline often carries the date: "Author: X am 29.12.2010".
+        case UInt8(ascii: "a"):
+          if at(index, "article-date") || at(index, "article_date") { published = true } else if at(index, "author") { date = true }
+        case UInt8(ascii: "u"): if at(index, "updated") { modified = true }
+        case UInt8(ascii: "c"):
+          if at(index, "comment") { return .comments }
+          if at(index, "created") { date = true }
+        default: break
+        }
+      }
+      if modified { return .modified }
+      return published ? .published : date ? .date : .none
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowTestSupport
+@testable import WinnowStages
+
+/// The html stage with the web pipeline's rule pack (month names, byline words).
+func extractWebHTML(_ html: String) throws -> Document {
+  var document = textDocument(html, format: .html, path: "site/page.html")
+  _ = try makeStage(HTMLConfig.self, ["rules": .string("rules/web-metadata.yaml")]).process(&document)
+  return document
+}
+
+func webDateWords() throws -> DateWords {
+  let pack = try RulePack.load(packageRoot() + "/pipelines/rules/web-metadata.yaml", option: "rules")
+  return try #require(pack.metadata).dateWords
+}
+
+@Suite struct HTMLMetadataTests {
+  let body = "<p>\(paragraph1)</p><p>\(paragraph2)</p>"
+
+  @Test func readsDatePublishedAndAuthorReferenceInsideGraph() throws {
+    let html = """
+      <html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+      {"@type":"WebPage","@id":"https://x.example/a#page","name":"A page"},
+      {"@type":"Article","headline":"Night buses extended","datePublished":"2019-10-22T08:00:00+02:00",
+       "dateModified":"2020-01-05T10:00:00+01:00","author":{"@id":"https://x.example/#/person/1"}},
+      {"@type":["Person"],"@id":"https://x.example/#/person/1","name":"Jane Doe"}]}</script></head>
+      <body><article>\(body)</article></body></html>
+      """
+    let document = try extractWebHTML(html)
+    #expect(document.meta.published == "2019-10-22T08:00:00+02:00")
+    #expect(document.meta.authors == ["Jane Doe"])
+  }
+
+  @Test func modificationDateIsOnlyALastResort() throws {
+    let both = """
+      <html><head><meta property="article:modified_time" content="2020-01-05T10:00:00+00:00">
+      <meta property="article:published_time" content="2018-02-28T20:00:18+00:00"></head><body><article>\(body)</article></body></html>
+      """
+    #expect(try extractWebHTML(both).meta.published == "2018-02-28T20:00:18+00:00")
+    let modifiedOnly = "<html><head><meta property=\"og:updated_time\" content=\"2017-04-05T19:05:44Z\"></head><body><article>\(body)</article></body></html>"
+    #expect(try extractWebHTML(modifiedOnly).meta.published == "2017-04-05T19:05:44+00:00")
+  }
+
+  @Test func datesThePageByItsCanonicalURL() throws {
+    let html = """
+      <html><head><link rel="canonical" href="https://blog.example/2019/10/21/interning-of-small-integers/"></head>
+      <body><article><h1>Interning of small integers</h1>\(body)</article></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.published == "2019-10-21")
+    #expect(DateParsing.inURL("https://news.example/news/20200316/rockland-declares")?.iso(defaultZone: nil) == "2020-03-16")
+    // A month alone is no day; a host's or query's digits are not the path's.
+    #expect(DateParsing.inURL("https://news.example/2020/04/story") == nil)
+    #expect(DateParsing.inURL("https://news.example/story?id=20200316") == nil)
+  }
+
+  @Test func readsAWrittenDateAfterTheHeadline() throws {
+    let html = """
+      <html><body><div class="clock">Montag, 3. Januar 2022</div><article><h1>Night buses extended</h1>
+      <p>Veröffentlicht am 5. April 2017</p>\(body)</article></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.published == "2017-04-05")
+  }
+
+  @Test func prefersThePrintedLocalDayOverAUTCTimestampsNextDay() throws {
+    func published(_ utc: String, _ printed: String) throws -> String? {
+      let html = """
+        <html><head><meta property="article:published_time" content="\(utc)"></head><body><article>
+        <h1>Night buses extended</h1><p class="date">\(printed)</p>\(body)</article></body></html>
+        """
+      return try extractWebHTML(html).meta.published
+    }
+    // 23:15 UTC is the next morning in Italy: the page prints the local day.
+    #expect(try published("2020-12-05T23:15:0Z", "Domenica 06 Dicembre 2020") == "2020-12-06")
+    // At 12:32 UTC no zone where news is written is on the day before: a teaser's date.
+    #expect(try published("2020-12-06T12:32:58+00:00", "05/12/2020 - 15:10") == "2020-12-06T12:32:58+00:00")
+  }
+
+  @Test func readsWrittenDatesWithThePacksWords() throws {
+    let words = try webDateWords()
+    func day(_ text: String) -> String? { DateParsing.firstAny(in: text, words: words)?.iso(defaultZone: nil) }
+    #expect(day("Veröffentlicht am 22. Oktober 2019") == "2019-10-22")
+    #expect(day("Posted on October 22nd, 2019") == "2019-10-22")
+    #expect(day("jeudi 13 juin 2019") == "2019-06-13")
+    #expect(day("22 de octubre de 2019") == "2019-10-22")
+    #expect(day("am 25.08.2015 22:30") == "2015-08-25T22:30:00")
+    #expect(day("22/10/2019") == "2019-10-22")
+    #expect(day("10/22/2019") == "2019-10-22")
+    #expect(day("Schnee im März") == nil)
+    // Attribute values: slashed dates are month first, RFC 2822 zones are read.
+    #expect(DateParsing.parseAny("11/01/2023 12:43:42", words: words)?.iso(defaultZone: nil) == "2023-11-01T12:43:42")
+    #expect(DateParsing.parseAny("Sun, 11 Oct 2020 07:34:36 GMT", words: words)?.iso(defaultZone: nil) == "2020-10-11T07:34:36+00:00")
+    #expect(DateParsing.parseAny("Fri, 01 May 2020 23:00:00 -0400", words: words)?.iso(defaultZone: nil) == "2020-05-01T23:00:00-04:00")
+  }
+
+  @Test func stripsTheSiteNameFromTitles() {
+    #expect(HTMLTitleChoice.stripSiteSuffix("Laufen im Winter - Helge.at", outlet: nil, h1: nil) == "Laufen im Winter")
+    #expect(HTMLTitleChoice.stripSiteSuffix("Solopreneur Social Media: LinkedIn | DoSchu.Com", outlet: nil, h1: nil) == "Solopreneur Social Media: LinkedIn")
+    #expect(HTMLTitleChoice.stripSiteSuffix("Nachrichten | Wie Firmen ihre Beschäftigten schützen", outlet: nil, h1: nil) == "Wie Firmen ihre Beschäftigten schützen")
+    // A dash after a short first word is part of the headline, not a site's name.
+    #expect(HTMLTitleChoice.stripSiteSuffix("Korsetts – Shops, Designer, online kaufen und mehr", outlet: nil, h1: nil) == "Korsetts – Shops, Designer, online kaufen und mehr")
+  }
+
+  @Test func prefersTheHeadlineH1OverTheSiteLogoH1() throws {
+    let html = """
+      <html><head><title>Was ist virales Marketing? | DimidoBlog</title></head>
+      <body><h1>DimidoBlog</h1><article><h2>Was ist virales Marketing?</h2>\(body)</article></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.title == "Was ist virales Marketing?")
+    let rephrased = """
+      <html><head><meta property="og:title" content="Leasing oder Finanzierung » Der große Vergleich | FINANZCHECK.de"></head>
+      <body><article><h1>Leasing oder Finanzierung</h1>\(body)</article></body></html>
+      """
+    #expect(try extractWebHTML(rephrased).meta.title == "Leasing oder Finanzierung")
+  }
+
+  @Test func stripsBylineWordsFromBylineElements() throws {
+    func authors(_ byline: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1><div class=\"byline\">\(byline)</div>\(body)</article></body></html>").meta.authors
+    }
+    #expect(try authors("Von Roland Brockmann am 12.03.2020") == ["Roland Brockmann"])
+    #expect(try authors("View all posts by Daniel\u{A0}Lemire") == ["Daniel Lemire"])
+    #expect(try authors("Posted on September 21, 2020 by Adi Tzlil") == ["Adi Tzlil"])
+    #expect(try authors("| <span class=\"author vcard\">Klaus Quibeldey-Cirkel</span>") == ["Klaus Quibeldey-Cirkel"])
+  }
+
+  @Test func readsABylineInTheTextAfterTheHeadline() throws {
+    func authors(_ text: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(text)\(body)</article></body></html>").meta.authors
+    }
+    #expect(try authors("<p><span>By</span> <a href=\"/a\">Jane Doe</a></p>") == ["Jane Doe"])
+    #expect(try authors("<p>Von Ludwig van Beethoven</p>") == ["Ludwig van Beethoven"])
+    #expect(try authors("<p>Von Montag bis Freitag</p>").isEmpty)
+  }
+
+  @Test func keepsDigitsInsideUserNamesButCutsDates() throws {
+    let html = "<html><body><article><h1>Night buses extended</h1><div class=\"author\">Author: Bo2man am 29.12.2010, 13:36 Uhr</div>\(body)</article></body></html>"
+    let document = try extractWebHTML(html)
+    #expect(document.meta.authors == ["Bo2man"])
+    #expect(document.meta.published == "2010-12-29T13:36:00")
+  }
+
+  @Test func leavesBylineElementsToTheTextStageWithoutAPack() throws {
+    let html = "<html><body><article><h1>헤드라인 제목입니다</h1><div class=\"byline\">글: 한채연 기자</div>\(body)</article></body></html>"
+    let (_, document) = try extractHTML(html)
+    #expect(document.meta.authors.isEmpty)
+  }
+}
