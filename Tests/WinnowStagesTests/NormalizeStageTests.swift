@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WinnowCore
 import WinnowTestSupport
@@ -21,6 +22,19 @@ func normalize(_ text: String, _ overrides: [String: OptionValue] = [:]) throws 
     let document = try normalize("제목: \(nfd) 테스트")
     #expect(document.text.utf8Bytes == "제목: 한글 테스트".utf8Bytes)
     #expect(document.counters.contains { $0.name == "normalized" })
+  }
+
+  @Test func normalizesTheTitleAuthorsAndOutletAnEarlierStageTookFromThePage() throws {
+    // html runs before normalize: a page in NFD gives NFD fields too.
+    let nfd = "대학가 원룸".decomposedStringWithCanonicalMapping
+    var document = textDocument(nfd + " 월세가 올랐다.")
+    document.meta.title = nfd
+    document.meta.authors = ["권도경".decomposedStringWithCanonicalMapping]
+    document.meta.outlet = "에듀타임스".decomposedStringWithCanonicalMapping
+    #expect(try normalizeStage().process(&document) == .keep)
+    #expect(document.meta.title.map { Array($0.utf8) } == Array("대학가 원룸".utf8))
+    #expect(document.meta.authors.map { Array($0.utf8) } == [Array("권도경".utf8)])
+    #expect(document.meta.outlet.map { Array($0.utf8) } == Array("에듀타임스".utf8))
   }
 
   @Test func composesLatinCombiningMarks() throws {

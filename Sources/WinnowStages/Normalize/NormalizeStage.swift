@@ -67,8 +67,19 @@ struct NormalizeStage: DocumentStage {
     }
     if removed > 0 { document.count("characters_removed", removed) }
     document.text = output
+    // The fields an earlier stage (html) took from the page are the same text: same form.
+    if let title = document.meta.title { document.meta.title = normalizedField(title) }
+    document.meta.authors = document.meta.authors.map(normalizedField)
+    if let outlet = document.meta.outlet { document.meta.outlet = normalizedField(outlet) }
     if output.isEmpty { return .drop("empty", detail: "nothing left after normalization") }
     return .keep
+  }
+
+  /// A metadata field in the configured form (unchanged when it needs no ICU, or ICU fails).
+  func normalizedField(_ value: String) -> String {
+    let (tidied, needsNormalization, _) = cleanUp(value)
+    guard needsNormalization, let normalized = try? normalizer.normalize(tidied) else { return tidied }
+    return normalized
   }
 
   /// One pass over UTF-8: returns the tidied text, whether any character needs ICU, and how
