@@ -44,11 +44,13 @@ bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 1
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
-test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary) and the CLI contract check
+test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary), the CLI contract check and the eval-public harness's self-check
 	$(SWIFT) build
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
 	else echo "../shared/contract-check.sh not found: contract check not run"; fi
+	@# The public-set harness's scorers and set layout on hand-made cases (no network).
+	python3 eval/public_selfcheck.py
 	@# The reference pipeline on samples/ and its data-quality gates (JUnit XML in out/gates.xml).
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
