@@ -32,7 +32,7 @@ struct HTMLConfig: StageConfig {
   static let defaultWeakHints = [
     "share", "sharing", "sns", "social", "ad", "ads", "advert", "advertisement", "adsbygoogle", "banner", "sponsor",
     "sponsored", "promo", "header", "widget", "tags", "tag", "byline", "bio", "caption", "modal", "popup", "skip",
-    "toolbar", "adv", "tip", "tips", "desc", "photo", "pic", "credit", "figure", "likes", "meta", "kicker", "author",
+    "toolbar", "adv", "tip", "tips", "desc", "photo", "pic", "image", "img", "credit", "figure", "likes", "meta", "kicker", "author",
     "compartir", "publicidad", "publi", "teilen", "werbung", "anzeige", "partage", "partager", "publicite",
     "condividi", "pubblicita", "delen", "advertentie", "compartilhar",
   ]
