@@ -177,6 +177,7 @@ def main():
     parser.add_argument("--out", default="out/public")
     parser.add_argument("--json", default=None)
     parser.add_argument("--cpu", default="auto", help="CPU to pin every process to ('none': no pinning)")
+    parser.add_argument("--markdown", default=None, help="also write the results as one Markdown table to this file")
     args = parser.parse_args()
     names = [s for s in args.sets.split(",") if s]
     for name in names:
@@ -249,11 +250,54 @@ def main():
         print_set(name, label, entry)
 
     report["targets"] = print_targets(report["sets"])
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(report))
     path = Path(args.json) if args.json else work / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\nJSON: {path}   (pinned to CPU {args.cpu}; winnow: whole process, median of {args.repeat}; "
           f"peers: their loop over pages in memory)")
     return 1 if failed else 0
+
+
+def markdown(report):
+    """The sets' figures as one Markdown table, a column per tool (for the README)."""
+    sets_ = report["sets"]
+    order = ["winnow", "trafilatura", "trafilatura-fast", "resiliparse", "turbohtml", "htmldate"]
+    tools = [t for t in order if any(t in (e.get("tools") or {}) for e in sets_.values())]
+
+    def name(tool):
+        for entry in sets_.values():
+            m = (entry.get("tools") or {}).get(tool)
+            if m:
+                version = m.get("version")
+                label = "trafilatura fast" if tool == "trafilatura-fast" else tool
+                return f"{label} {version}" if tool != "winnow" else "winnow `web.yaml`"
+        return tool
+
+    def cell(set_name, tool, fn):
+        m = ((sets_.get(set_name) or {}).get("tools") or {}).get(tool)
+        return fn(m) if m else ""
+
+    rows = []
+    if "aeb" in sets_:
+        n = sets_["aeb"]["pages"]
+        rows.append((f"AEB ({n} pages): body F1 (P / R)", lambda t: cell("aeb", t, lambda m: f"{m['f1']:.3f} ({m['precision']:.3f} / {m['recall']:.3f})")))
+        rows.append(("AEB: pages with no text", lambda t: cell("aeb", t, lambda m: str(m["empty"]))))
+    if "trafilatura" in sets_:
+        n = sets_["trafilatura"]["pages"]
+        rows.append((f"trafilatura set ({n} pages): body F1 (P / R)", lambda t: cell("trafilatura", t, lambda m: f"{m['f1']:.3f} ({m['precision']:.3f} / {m['recall']:.3f})")))
+        rows.append(("trafilatura set: pages with no text", lambda t: cell("trafilatura", t, lambda m: str(m["empty"]))))
+        rows.append(("trafilatura set: title / date / author exact", lambda t: cell("trafilatura", t, lambda m: (
+            f"{m['meta']['title']:.3f} / {m['meta']['date']:.3f} / {m['meta']['author']:.3f}" if t in ("winnow", "trafilatura", "trafilatura-fast", "turbohtml") and m.get("meta") else ""))))
+        rows.append(("trafilatura set: pages/s per core", lambda t: cell("trafilatura", t, lambda m: (
+            f"{m['pages_per_second']:.0f} whole process, {m['pages_per_second_in_stages']:.0f} in its stages" if t == "winnow" else f"{m['pages_per_second']:.0f}"))))
+    if "mediacloud" in sets_:
+        n = sets_["mediacloud"]["pages"]
+        rows.append((f"MediaCloud ({n} pages): publication day", lambda t: cell("mediacloud", t, lambda m: f"{m['accuracy']:.3f}")))
+    lines = ["| | " + " | ".join(name(t) for t in tools) + " |", "|---" * (len(tools) + 1) + "|"]
+    for label, fn in rows:
+        lines.append(f"| {label} | " + " | ".join(fn(t) for t in tools) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def print_targets(measured):
