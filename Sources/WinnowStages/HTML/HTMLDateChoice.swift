@@ -23,11 +23,23 @@ struct HTMLDateChoice {
   var near: FoundDate?
   var kicker: FoundDate?
   var modified: FoundDate?
+  /// Anywhere on the page, past the headline's neighbourhood: a short text whose date a
+  /// publication label opens ("Erschienen am: 01.11.2023" in a footer), and the first short
+  /// text that is little more than a date (a list of facts, a forum post's header). The
+  /// last resorts, after what machines are told.
+  var labelled: FoundDate?
+  /// `loose` after the headline, `looseBefore` before it (a sidebar's news list comes first
+  /// on many pages, a forum thread's first post after its title).
+  var loose: FoundDate?
+  var looseBefore: FoundDate?
+  /// Texts read for `labelled` and `loose`; past a cap, a page of dates (archives, tables)
+  /// has said what it can.
+  var lateReads = 0
 
   func choose() -> FoundDate? {
     let order: [FoundDate?] = [
       meta, ld, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
-      ldModified, modified,
+      labelled, ldModified, modified, loose, looseBefore,
     ]
     guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
     // A UTC timestamp's day is often the day after (or before) the one the site printed in
@@ -69,6 +81,41 @@ struct HTMLDateChoice {
       }
     }
     return found
+  }
+
+  /// A short text anywhere on the page (outside comment threads), read for `labelled` and
+  /// `loose` until both are found. Only texts of at most 120 bytes with four digits or more
+  /// (a year) are parsed, so a page's many short texts cost a byte scan each.
+  mutating func readLate(_ bytes: UnsafeBufferPointer<UInt8>, afterHeadline: Bool, rules: MetadataRules) {
+    guard labelled == nil || loose == nil, lateReads < 80, bytes.count <= 120, Self.digitCount(bytes) >= 4 else { return }
+    lateReads += 1
+    let line = String(decoding: bytes, as: UTF8.self)
+    guard let found = readLine(line, rules: rules) else { return }
+    if labelled == nil, !rules.publishedLabels.isEmpty {
+      let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
+      if rules.publishedLabels.contains(where: { lead.has($0.lowercased()) }) { labelled = found }
+    }
+    // Little more than a date: at most 16 bytes of other words ("am 20.09.2020", "2021-10-16 |
+    // Botschaft"), not a sentence that mentions one.
+    if Self.wordBytes(bytes, outside: found.range) <= 16 {
+      if afterHeadline { if loose == nil { loose = found } } else if looseBefore == nil { looseBefore = found }
+    }
+  }
+
+  /// Bytes other than white space outside `range`.
+  static func wordBytes(_ bytes: UnsafeBufferPointer<UInt8>, outside range: Range<Int>) -> Int {
+    var count = 0
+    for index in bytes.indices where !range.contains(index) {
+      let byte = bytes[index]
+      if byte != 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D, byte != 0xC2, byte != 0xA0 { count += 1 }
+    }
+    return count
+  }
+
+  static func digitCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    for byte in bytes where DateParsing.isDigit(byte) { count += 1 }
+    return count
   }
 
   /// What a class or id value says about an element's date: words of a publication

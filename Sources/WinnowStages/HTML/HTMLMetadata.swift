@@ -77,6 +77,7 @@ struct HTMLMetadata: Sendable, Equatable {
     for index in nodes.indices {
       let node = nodes[index]
       if node.kind == .text {
+        if index >= commentsEnd { tree.withText(index) { dates.readLate($0, afterHeadline: headlineEnd != nil, rules: rules) } }
         guard let end = headlineEnd else {
           // A kicker line just above the headline ("24. April 2020 | Pressemitteilungen"):
           // short texts with a digit are remembered, and read only when the headline comes.
