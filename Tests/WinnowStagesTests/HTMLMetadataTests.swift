@@ -146,4 +146,42 @@ func webDateWords() throws -> DateWords {
     let (_, document) = try extractHTML(html)
     #expect(document.meta.authors.isEmpty)
   }
+
+  /// Sixty short texts, as a long article puts between its headline and its foot.
+  var filler: String { (1...61).map { "<p>Absatz \($0) mit etwas Text.</p>" }.joined() }
+
+  @Test func readsALabelledDateAnywhereOnThePage() throws {
+    let html = """
+      <html><body><article><h1>Night buses extended</h1>\(body)\(filler)</article>
+      <footer><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: 01.11.2023</p></footer></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.published == "2023-11-01")
+  }
+
+  @Test func readsAShortDateTextAsTheLastResort() throws {
+    func published(_ html: String) throws -> String? { try extractWebHTML(html).meta.published }
+    // Far enough above the headline not to be its kicker line.
+    let menu = "<nav>" + (1...5).map { "<a href=\"/s\($0)\">Section</a>" }.joined() + "</nav>"
+    // A date alone, far from the headline; a sidebar's date before the headline only when
+    // nothing follows it.
+    #expect(try published("<html><body><aside><span>13.10.19</span></aside>\(menu)<h1>Night buses extended</h1>\(body)\(filler)<p><em> 01.11.2023 11:35 </em></p></body></html>")
+      == "2023-11-01T11:35:00")
+    #expect(try published("<html><body><aside><span>13.10.2019</span></aside>\(menu)<h1>Night buses extended</h1>\(body)</body></html>") == "2019-10-13")
+    // A sentence that mentions a day is no date line.
+    #expect(try published("<html><body><h1>Night buses extended</h1>\(body)\(filler)<p>Die Sitzung vom 12.03.2020 wurde vertagt.</p></body></html>") == nil)
+    // A modification label keeps its date a modification: still the last resort.
+    #expect(try published("<html><body><h1>Night buses extended</h1>\(body)\(filler)<p>Zuletzt aktualisiert: 12.03.2020</p></body></html>") == "2020-03-12")
+  }
+
+  @Test func readsABylineAtTheArticlesFoot() throws {
+    func authors(_ foot: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(body)\(filler)\(foot)</article></body></html>").meta.authors
+    }
+    #expect(try authors("<p><strong>Autor:</strong> <a href=\"/p/1\">Klaus Friedrich</a></p>") == ["Klaus Friedrich"])
+    #expect(try authors("<p><em>Von <span>Cosima Künzel</span></em></p>") == ["Cosima Künzel"])
+    #expect(try authors("<div>Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022 - 12:45</div>") == ["Pamela Sladky"])
+    // Lowercase byline words there are credits or prose.
+    #expect(try authors("<p>Theme: <a href=\"/t\">Graphy</a> by Themegraphy</p>").isEmpty)
+    #expect(try authors("<p><a href=\"/cc\">CC BY-SA</a> by <a href=\"/r\">Roland Alton</a></p>").isEmpty)
+  }
 }

@@ -18,6 +18,11 @@ struct HTMLAuthors {
   var rel: [String] = []
   /// A byline in the text after the headline ("By Jane Doe").
   var text: [String] = []
+  /// A byline further down the page ("Autor: X" at the article's foot).
+  var late: [String] = []
+  /// The first bytes (ASCII lowercased) the byline prefixes start with: a text that opens
+  /// with none of them is no byline, and is not lowercased to find out.
+  let initials: [Bool]
 
   /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
   /// (`MetadataRules.bylineLabels`).
@@ -30,6 +35,19 @@ struct HTMLAuthors {
     self.stops = stops
     self.labels = labels
     self.particles = particles
+    var initials = [Bool](repeating: false, count: 256)
+    for prefix in prefixes { if let first = prefix.utf8.first { initials[Int(DateParsing.lowerASCII(first))] = true } }
+    self.initials = initials
+  }
+
+  /// Whether a text far from the headline may open a byline: its first byte other than white
+  /// space opens a byline word, as a capital when it is ASCII ("Von X", "Autor:"); a
+  /// lowercase "by" or "von" there is a credit or prose ("Theme: Graphy by X", "Leasing von
+  /// Firmenwagen").
+  func mayOpenByline(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+    if first < 0x80, first &- 0x41 >= 26 { return false }
+    return initials[Int(DateParsing.lowerASCII(first))]
   }
 
   func choose(outlet: String?) -> [String] {
@@ -38,7 +56,7 @@ struct HTMLAuthors {
     // Yoast's "Written by" / "Verfasst von" pair; the second pair is the reading time.
     var twitter: [String] = []
     if twitterLabel != nil, let data = twitterData, !data.contains(where: \.isNumber) { twitter = split(data) }
-    for candidate in [resolved, meta, twitter, itemprop, byline, rel, text] {
+    for candidate in [resolved, meta, twitter, itemprop, byline, rel, text, late] {
       var seen = Set<String>()
       let names = candidate.map { HTMLMetadata.collapseSpaces($0).trimmed }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
       if !names.isEmpty { return names }

@@ -87,21 +87,28 @@ struct HTMLMetadata: Sendable, Equatable {
         }
         // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
         // or a paragraph opening with its date ("27.1.2022 - Bei der …").
-        guard index >= end, textsAfterHeadline < 60, index >= commentsEnd else { continue }
+        guard index >= end, index >= commentsEnd else { continue }
         textsAfterHeadline += 1
+        // Past the first 60 texts, a byline is the article's foot ("Autor: X", "Text: X") or
+        // the next article's: kept apart, the last resort.
+        let nearHeadline = textsAfterHeadline <= 60
         // A byline in plain text: "By Jane Doe", or "By" and the name in the next element.
-        if readsBylines, authors.text.isEmpty, tree.withText(index, { $0.count <= 80 && $0.count >= 2 }) {
+        if readsBylines, authors.text.isEmpty, nearHeadline || authors.late.isEmpty,
+          tree.withText(index, { $0.count <= 80 && $0.count >= 2 && (nearHeadline || afterBylineWord || authors.mayOpenByline($0)) })
+        {
           let value = tree.text(index).trimmed
+          var names: [String] = []
           if afterBylineWord {
-            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            names = authors.cleanByline(value).filter(authors.isCapitalized)
             afterBylineWord = false
           } else if authors.isBylineWord(value) {
             afterBylineWord = true
           } else if authors.startsWithBylineWord(value) {
-            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            names = authors.cleanByline(value).filter(authors.isCapitalized)
           }
+          if nearHeadline { authors.text = names } else { authors.late = names }
         }
-        guard dates.near == nil else { continue }
+        guard nearHeadline, dates.near == nil else { continue }
         let found: FoundDate? = tree.withText(index) { bytes in
           if bytes.count <= 120 {
             guard ByteSearch.hasDigit(bytes) else { return nil }
