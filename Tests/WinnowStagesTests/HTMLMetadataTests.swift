@@ -184,4 +184,15 @@ func webDateWords() throws -> DateWords {
     #expect(try authors("<p>Theme: <a href=\"/t\">Graphy</a> by Themegraphy</p>").isEmpty)
     #expect(try authors("<p><a href=\"/cc\">CC BY-SA</a> by <a href=\"/r\">Roland Alton</a></p>").isEmpty)
   }
+
+  @Test func readsUTCMidnightEastOfUTCAsTheNextDay() throws {
+    func published(_ time: String, printed: String = "") throws -> String? {
+      try extractWebHTML("<html><head><meta property=\"article:published_time\" content=\"\(time)\"></head><body><article><h1>Night buses extended</h1>\(printed)\(body)</article></body></html>").meta.published
+    }
+    #expect(try published("2022-11-06T23:00:00.000Z") == "2022-11-07")
+    #expect(try published("2022-12-31T22:00:00Z") == "2023-01-01")
+    // An hour of publication, or a printed day that agrees with the UTC one.
+    #expect(try published("2022-11-06T23:14:00Z") == "2022-11-06T23:14:00+00:00")
+    #expect(try published("2022-11-06T23:00:00Z", printed: "<p class=\"date\">6. November 2022</p>") == "2022-11-06T23:00:00+00:00")
+  }
 }

@@ -52,11 +52,29 @@ struct HTMLDateChoice {
       for candidate in local {
         guard let candidate, candidate.zone != "+00:00" else { continue }
         let distance = candidate.dayNumber - best.dayNumber
-        if distance == 0 { break }
+        if distance == 0 { return best }
         if distance == -1 && hour < 10 || distance == 1 && hour >= 10 { return candidate }
       }
+      // With no printed day to say otherwise, 22:00 or 23:00 sharp in UTC is a day stored as
+      // local midnight east of UTC ("2022-11-06T23:00:00Z" for 7 November in Berlin), not an
+      // hour of publication.
+      if hour >= 22, best.minute ?? 0 == 0, best.second ?? 0 == 0 { return Self.dayAfter(best) }
     }
     return best
+  }
+
+  /// The day after a date's, without a time.
+  static func dayAfter(_ date: FoundDate) -> FoundDate {
+    var next = FoundDate(year: date.year, month: date.month, day: date.day + 1, range: date.range)
+    if next.day > DateParsing.daysIn(date.month, date.year) {
+      next.day = 1
+      next.month += 1
+      if next.month > 12 {
+        next.month = 1
+        next.year += 1
+      }
+    }
+    return next
   }
 
   enum ClassKind { case none, published, date, modified, comments }
