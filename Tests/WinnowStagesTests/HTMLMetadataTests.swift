@@ -180,6 +180,10 @@ func webDateWords() throws -> DateWords {
     #expect(try authors("<p><strong>Autor:</strong> <a href=\"/p/1\">Klaus Friedrich</a></p>") == ["Klaus Friedrich"])
     #expect(try authors("<p><em>Von <span>Cosima Künzel</span></em></p>") == ["Cosima Künzel"])
     #expect(try authors("<div>Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022 - 12:45</div>") == ["Pamela Sladky"])
+    // Only a full name there: not a heading, a desk, or a label.
+    #expect(try authors("<h3>Von Grätzltelefon zu Cloud-Lösungen</h3>").isEmpty)
+    #expect(try authors("<p>Von Einheimischen und Gästen geschätzt</p>").isEmpty)
+    #expect(try authors("<p>Von Newsletter</p>").isEmpty)
     // Lowercase byline words there are credits or prose.
     #expect(try authors("<p>Theme: <a href=\"/t\">Graphy</a> by Themegraphy</p>").isEmpty)
     #expect(try authors("<p><a href=\"/cc\">CC BY-SA</a> by <a href=\"/r\">Roland Alton</a></p>").isEmpty)
@@ -194,5 +198,17 @@ func webDateWords() throws -> DateWords {
     // An hour of publication, or a printed day that agrees with the UTC one.
     #expect(try published("2022-11-06T23:14:00Z") == "2022-11-06T23:14:00+00:00")
     #expect(try published("2022-11-06T23:00:00Z", printed: "<p class=\"date\">6. November 2022</p>") == "2022-11-06T23:00:00+00:00")
+  }
+
+  @Test func bylineElementsWithoutDatesMarksOrInterviewLabels() throws {
+    func authors(_ inner: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(inner)\(body)</article></body></html>").meta.authors
+    }
+    // A <time> named after the byline box holds its date.
+    #expect(try authors("<time class=\"article-author-date\" datetime=\"2021-11-04\">Donnerstag,  4. November 2021</time>").isEmpty)
+    #expect(try authors("<a class=\"username\" rel=\"author\" href=\"/u/5\">r23 »</a>") == ["r23"])
+    #expect(try authors("<div class=\"author\"><a href=\"/s\">Interview: Julia Lauter</a></div>") == ["Julia Lauter"])
+    // Only with its colon: "Interview mit X" opens no byline in the text.
+    #expect(try authors("<p>Interview mit Angela Merkel</p>").isEmpty)
   }
 }

@@ -58,10 +58,21 @@ struct HTMLAuthors {
     if twitterLabel != nil, let data = twitterData, !data.contains(where: \.isNumber) { twitter = split(data) }
     for candidate in [resolved, meta, twitter, itemprop, byline, rel, text, late] {
       var seen = Set<String>()
-      let names = candidate.map { HTMLMetadata.collapseSpaces($0).trimmed }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
+      let names = candidate.map { Self.trimmingMarks(HTMLMetadata.collapseSpaces($0).trimmed) }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
       if !names.isEmpty { return names }
     }
     return []
+  }
+
+  /// A name without the arrows and marks a theme sets after it ("r23 »", "Jane Doe ›"):
+  /// trailing characters that are neither letters, digits, nor the period or parenthesis
+  /// that end "Jr." or "(dpa)".
+  static func trimmingMarks(_ name: String) -> String {
+    var scalars = Substring(name).unicodeScalars
+    while let last = scalars.last, !last.properties.isAlphabetic, last.properties.numericType == nil, last != ".", last != ")" {
+      scalars.removeLast()
+    }
+    return String(scalars).trimmed
   }
 
   mutating func readLD(_ value: JSONValue) {
@@ -160,6 +171,15 @@ struct HTMLAuthors {
       guard let first = word.unicodeScalars.first else { return false }
       return first.properties.isUppercase || particles.contains(String(word))
     }
+  }
+
+  /// A person's full name, as a byline far from the headline must be: two to four words,
+  /// each capitalized (no particles: "Von Grätzltelefon zu Cloud-Lösungen" is a heading),
+  /// no label ("Illustrator: X"). A desk or a party ("Newsletter", "SPÖ") is one word.
+  func isFullName(_ name: String) -> Bool {
+    let words = name.split(separator: " ")
+    guard words.count >= 2, words.count <= 4, !name.contains(":") else { return false }
+    return words.allSatisfy { $0.unicodeScalars.first?.properties.isUppercase == true }
   }
 
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".

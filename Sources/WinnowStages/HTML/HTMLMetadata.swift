@@ -106,7 +106,7 @@ struct HTMLMetadata: Sendable, Equatable {
           } else if authors.startsWithBylineWord(value) {
             names = authors.cleanByline(value).filter(authors.isCapitalized)
           }
-          if nearHeadline { authors.text = names } else { authors.late = names }
+          if nearHeadline { authors.text = names } else { authors.late = names.filter(authors.isFullName) }
         }
         guard nearHeadline, dates.near == nil else { continue }
         let found: FoundDate? = tree.withText(index) { bytes in
@@ -227,7 +227,9 @@ struct HTMLMetadata: Sendable, Equatable {
           }
           // A byline element's text needs the pack's byline words to be cleaned; without them
           // the text stage's byline parser reads it (Korean "글: 홍길동 기자").
-          if readsBylines, authors.byline.isEmpty, HTMLAuthors.isBylineClass(classes) {
+          // A <time> inside the byline box, named after it ("article-author-date"), holds the
+          // date ("Donnerstag, 4. November 2021"), never the name.
+          if readsBylines, authors.byline.isEmpty, node.tag != .time, HTMLAuthors.isBylineClass(classes) {
             let value = text(of: index, spaced: true)
             if value.unicodeScalars.count <= 120 { authors.byline = authors.cleanByline(value) }
           }
