@@ -211,4 +211,13 @@ func webDateWords() throws -> DateWords {
     // Only with its colon: "Interview mit X" opens no byline in the text.
     #expect(try authors("<p>Interview mit Angela Merkel</p>").isEmpty)
   }
+
+  @Test func readsADayBeforeItsMonthAndYearInTheURL() {
+    #expect(DateParsing.inURL("https://x.example/meldungen/29-10-2021").map { [$0.year, $0.month, $0.day] } == [2021, 10, 29])
+    #expect(DateParsing.inURL("https://x.example/news/23-01-2022-wierer-wins/17.html").map { [$0.year, $0.month, $0.day] } == [2022, 1, 23])
+    #expect(DateParsing.inURL("https://x.example/news/12-23-2022-story").map { [$0.year, $0.month, $0.day] } == [2022, 12, 23])
+    // Either order reads: no day.
+    #expect(DateParsing.inURL("https://x.example/news/05-12-2019-story") == nil)
+    #expect(DateParsing.inURL("https://x.example/item/31-12-20190") == nil)
+  }
 }
