@@ -220,4 +220,9 @@ func webDateWords() throws -> DateWords {
     #expect(DateParsing.inURL("https://x.example/news/05-12-2019-story") == nil)
     #expect(DateParsing.inURL("https://x.example/item/31-12-20190") == nil)
   }
+
+  @Test func aLineBreakInsideAHeadlineSeparatesItsWords() throws {
+    let html = "<html><body><article><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit GA2</span></h1>\(body)</article></body></html>"
+    #expect(try extractWebHTML(html).meta.title == "Einheit der Woche Lagen-Pyramide mit GA2")
+  }
 }

@@ -61,7 +61,12 @@ struct HTMLMetadata: Sendable, Equatable {
     func text(of index: Int, spaced: Bool = false) -> String {
       var out: [UInt8] = []
       var pending = false
-      for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
+      for child in (index + 1)..<Int(nodes[index].end) {
+        // A line break separates words even in a headline ("<small>Kicker</small><br>Headline").
+        guard nodes[child].kind == .text else {
+          if nodes[child].tag == .br, !out.isEmpty { pending = true }
+          continue
+        }
         if spaced, !out.isEmpty { pending = true }
         _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
