@@ -20,9 +20,9 @@ struct HTMLAuthors {
   var text: [String] = []
   /// A byline further down the page ("Autor: X" at the article's foot).
   var late: [String] = []
-  /// The first bytes (ASCII lowercased) the byline prefixes start with: a text that opens
-  /// with none of them is no byline, and is not lowercased to find out.
-  let initials: [Bool]
+  /// The byline prefixes' UTF-8 bytes: a text far from the headline is compared with them
+  /// byte by byte before any String is made of it.
+  let prefixBytes: [[UInt8]]
 
   /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
   /// (`MetadataRules.bylineLabels`).
@@ -35,9 +35,7 @@ struct HTMLAuthors {
     self.stops = stops
     self.labels = labels
     self.particles = particles
-    var initials = [Bool](repeating: false, count: 256)
-    for prefix in prefixes { if let first = prefix.utf8.first { initials[Int(DateParsing.lowerASCII(first))] = true } }
-    self.initials = initials
+    self.prefixBytes = prefixes.map { Array($0.utf8) }
   }
 
   /// Whether a text far from the headline may open a byline: its first byte other than white
@@ -45,9 +43,21 @@ struct HTMLAuthors {
   /// lowercase "by" or "von" there is a credit or prose ("Theme: Graphy by X", "Leasing von
   /// Firmenwagen").
   func mayOpenByline(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+    guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+    let first = bytes[start]
     if first < 0x80, first &- 0x41 >= 26 { return false }
-    return initials[Int(DateParsing.lowerASCII(first))]
+    for prefix in prefixBytes where prefix.count <= bytes.count - start {
+      var matches = true
+      for offset in prefix.indices where DateParsing.lowerASCII(bytes[start + offset]) != prefix[offset] {
+        matches = false
+        break
+      }
+      guard matches else { continue }
+      // A whole word: a space, a colon or the end follows ("Von X", "Autor:"), not "Vonovia".
+      let next = start + prefix.count
+      if next == bytes.count || bytes[next] == 0x20 || bytes[next] == UInt8(ascii: ":") || prefix.last == UInt8(ascii: ":") { return true }
+    }
+    return false
   }
 
   func choose(outlet: String?) -> [String] {

@@ -102,10 +102,10 @@ struct HTMLDateChoice {
   }
 
   /// A short text anywhere on the page (outside comment threads), read for `labelled` and
-  /// `loose` until both are found. Only texts of at most 120 bytes with four digits or more
-  /// (a year) are parsed, so a page's many short texts cost a byte scan each.
+  /// `loose` until both are found. Only texts of at most 120 bytes whose digits may make a
+  /// date are parsed, 40 at most, so a page's many short texts cost a byte scan each.
   mutating func readLate(_ bytes: UnsafeBufferPointer<UInt8>, afterHeadline: Bool, rules: MetadataRules) {
-    guard labelled == nil || loose == nil, lateReads < 80, bytes.count <= 120, Self.digitCount(bytes) >= 4 else { return }
+    guard labelled == nil || loose == nil, lateReads < 40, bytes.count <= 120, Self.mayHoldDate(bytes) else { return }
     lateReads += 1
     let line = String(decoding: bytes, as: UTF8.self)
     guard let found = readLine(line, rules: rules) else { return }
@@ -130,10 +130,26 @@ struct HTMLDateChoice {
     return count
   }
 
-  static func digitCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var count = 0
-    for byte in bytes where DateParsing.isDigit(byte) { count += 1 }
-    return count
+  /// Whether a text may hold a dated day, by its digits alone: a run of four (a year), or
+  /// three runs joined by '.', '/' or '-' ("26.10.13"). Prices, counts, phone numbers and
+  /// times are left unparsed.
+  static func mayHoldDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var run = 0
+    var joinedRuns = 0
+    var previous: UInt8 = 0x20
+    for byte in bytes {
+      if DateParsing.isDigit(byte) {
+        if run == 0 { joinedRuns = previous == UInt8(ascii: ".") || previous == UInt8(ascii: "/") || previous == UInt8(ascii: "-") ? joinedRuns + 1 : 1 }
+        run += 1
+        if joinedRuns >= 3 { return true }
+      } else {
+        if run == 4 { return true }
+        if run > 0, byte != UInt8(ascii: "."), byte != UInt8(ascii: "/"), byte != UInt8(ascii: "-") { joinedRuns = 0 }
+        run = 0
+      }
+      previous = byte
+    }
+    return run == 4
   }
 
   /// What a class or id value says about an element's date: words of a publication
