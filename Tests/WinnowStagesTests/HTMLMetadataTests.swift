@@ -208,6 +208,8 @@ func webDateWords() throws -> DateWords {
     #expect(try authors("<time class=\"article-author-date\" datetime=\"2021-11-04\">Donnerstag,  4. November 2021</time>").isEmpty)
     #expect(try authors("<a class=\"username\" rel=\"author\" href=\"/u/5\">r23 »</a>") == ["r23"])
     #expect(try authors("<div class=\"author\"><a href=\"/s\">Interview: Julia Lauter</a></div>") == ["Julia Lauter"])
+    // Another label's colon marks a credit, not a name.
+    #expect(try authors("<div class=\"author\">Foto: Ingo Schneider</div>").isEmpty)
     // Only with its colon: "Interview mit X" opens no byline in the text.
     #expect(try authors("<p>Interview mit Angela Merkel</p>").isEmpty)
   }

@@ -224,7 +224,8 @@ struct HTMLAuthors {
   /// address.
   static func isName(_ value: String) -> Bool {
     let count = value.unicodeScalars.count
-    guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has("://") else { return false }
+    // A colon left inside is a label's ("Foto: X", "Illustrator: X"), not a name's.
+    guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has(":") else { return false }
     guard let first = value.unicodeScalars.first, first.properties.isAlphabetic else { return false }
     // Digits inside a user name ("Bo2man") but no word of digits (a date, a count).
     let words = value.split(separator: " ")
