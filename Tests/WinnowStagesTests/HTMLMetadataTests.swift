@@ -227,4 +227,15 @@ func webDateWords() throws -> DateWords {
     let html = "<html><body><article><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit GA2</span></h1>\(body)</article></body></html>"
     #expect(try extractWebHTML(html).meta.title == "Einheit der Woche Lagen-Pyramide mit GA2")
   }
+
+  @Test func readsANameAfterTheDateBelowTheHeadline() throws {
+    func meta(_ line: String) throws -> Metadata {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1><p class=\"text-muted\">\(line)</p>\(body)</article></body></html>").meta
+    }
+    #expect(try meta("11.12.2019 - Amelie Loevenich").authors == ["Amelie Loevenich"])
+    #expect(try meta("11.12.2019 - Amelie Loevenich").published == "2019-12-11")
+    #expect(try meta("11.12.2019 - Pressemitteilung").authors.isEmpty)
+    #expect(try meta("11.12.2019 - Bei der Sitzung").authors.isEmpty)
+    #expect(try meta("11.12.2019 (DJV/FWR) Berlin/Ratingen").authors.isEmpty)
+  }
 }

@@ -186,10 +186,16 @@ struct HTMLAuthors {
   /// A person's full name, as a byline far from the headline must be: two to four words,
   /// each capitalized (no particles: "Von Grätzltelefon zu Cloud-Lösungen" is a heading),
   /// no label ("Illustrator: X"). A desk or a party ("Newsletter", "SPÖ") is one word.
+  /// Also the name after a date line below the headline ("11.12.2019 - Amelie Loevenich").
   func isFullName(_ name: String) -> Bool {
     let words = name.split(separator: " ")
     guard words.count >= 2, words.count <= 4, !name.contains(":") else { return false }
-    return words.allSatisfy { $0.unicodeScalars.first?.properties.isUppercase == true }
+    // Words of letters, with the periods, hyphens and apostrophes of "R. R.", "Rendi-Wagner"
+    // and "O'Sullivan" ("DJV/FWR) Berlin" is an agency's line).
+    return words.allSatisfy { word in
+      word.unicodeScalars.first?.properties.isUppercase == true
+        && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "." || $0 == "-" || $0 == "'" || $0 == "’" }
+    }
   }
 
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".

@@ -125,7 +125,19 @@ struct HTMLMetadata: Sendable, Equatable {
           else { return nil }
           return date
         }
-        if let found { dates.near = found }
+        guard let found else { continue }
+        dates.near = found
+        // "11.12.2019 - Amelie Loevenich": a date line just below the headline that goes on
+        // with a full name is the byline.
+        if readsBylines, authors.text.isEmpty, textsAfterHeadline <= 8 {
+          let rest: String = tree.withText(index) { bytes in
+            guard bytes.count <= 80, found.range.upperBound <= bytes.count,
+              bytes[0..<found.range.lowerBound].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+            else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[found.range.upperBound...]), as: UTF8.self)
+          }
+          if !rest.isEmpty { authors.text = authors.cleanByline(rest).filter(authors.isFullName) }
+        }
         continue
       }
       switch node.tag {
