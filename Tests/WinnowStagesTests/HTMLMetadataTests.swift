@@ -146,4 +146,96 @@ func webDateWords() throws -> DateWords {
     let (_, document) = try extractHTML(html)
     #expect(document.meta.authors.isEmpty)
   }
+
+  /// Sixty short texts, as a long article puts between its headline and its foot.
+  var filler: String { (1...61).map { "<p>Absatz \($0) mit etwas Text.</p>" }.joined() }
+
+  @Test func readsALabelledDateAnywhereOnThePage() throws {
+    let html = """
+      <html><body><article><h1>Night buses extended</h1>\(body)\(filler)</article>
+      <footer><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: 01.11.2023</p></footer></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.published == "2023-11-01")
+  }
+
+  @Test func readsAShortDateTextAsTheLastResort() throws {
+    func published(_ html: String) throws -> String? { try extractWebHTML(html).meta.published }
+    // Far enough above the headline not to be its kicker line.
+    let menu = "<nav>" + (1...5).map { "<a href=\"/s\($0)\">Section</a>" }.joined() + "</nav>"
+    // A date alone, far from the headline; a sidebar's date before the headline only when
+    // nothing follows it.
+    #expect(try published("<html><body><aside><span>13.10.19</span></aside>\(menu)<h1>Night buses extended</h1>\(body)\(filler)<p><em> 01.11.2023 11:35 </em></p></body></html>")
+      == "2023-11-01T11:35:00")
+    #expect(try published("<html><body><aside><span>13.10.2019</span></aside>\(menu)<h1>Night buses extended</h1>\(body)</body></html>") == "2019-10-13")
+    // A sentence that mentions a day is no date line.
+    #expect(try published("<html><body><h1>Night buses extended</h1>\(body)\(filler)<p>Die Sitzung vom 12.03.2020 wurde vertagt.</p></body></html>") == nil)
+    // A modification label keeps its date a modification: still the last resort.
+    #expect(try published("<html><body><h1>Night buses extended</h1>\(body)\(filler)<p>Zuletzt aktualisiert: 12.03.2020</p></body></html>") == "2020-03-12")
+  }
+
+  @Test func readsABylineAtTheArticlesFoot() throws {
+    func authors(_ foot: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(body)\(filler)\(foot)</article></body></html>").meta.authors
+    }
+    #expect(try authors("<p><strong>Autor:</strong> <a href=\"/p/1\">Klaus Friedrich</a></p>") == ["Klaus Friedrich"])
+    #expect(try authors("<p><em>Von <span>Cosima Künzel</span></em></p>") == ["Cosima Künzel"])
+    #expect(try authors("<div>Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022 - 12:45</div>") == ["Pamela Sladky"])
+    // Only a full name there: not a heading, a desk, or a label.
+    #expect(try authors("<h3>Von Grätzltelefon zu Cloud-Lösungen</h3>").isEmpty)
+    #expect(try authors("<p>Von Einheimischen und Gästen geschätzt</p>").isEmpty)
+    #expect(try authors("<p>Von Newsletter</p>").isEmpty)
+    // Lowercase byline words there are credits or prose.
+    #expect(try authors("<p>Theme: <a href=\"/t\">Graphy</a> by Themegraphy</p>").isEmpty)
+    #expect(try authors("<p><a href=\"/cc\">CC BY-SA</a> by <a href=\"/r\">Roland Alton</a></p>").isEmpty)
+  }
+
+  @Test func readsUTCMidnightEastOfUTCAsTheNextDay() throws {
+    func published(_ time: String, printed: String = "") throws -> String? {
+      try extractWebHTML("<html><head><meta property=\"article:published_time\" content=\"\(time)\"></head><body><article><h1>Night buses extended</h1>\(printed)\(body)</article></body></html>").meta.published
+    }
+    #expect(try published("2022-11-06T23:00:00.000Z") == "2022-11-07")
+    #expect(try published("2022-12-31T22:00:00Z") == "2023-01-01")
+    // An hour of publication, or a printed day that agrees with the UTC one.
+    #expect(try published("2022-11-06T23:14:00Z") == "2022-11-06T23:14:00+00:00")
+    #expect(try published("2022-11-06T23:00:00Z", printed: "<p class=\"date\">6. November 2022</p>") == "2022-11-06T23:00:00+00:00")
+  }
+
+  @Test func bylineElementsWithoutDatesMarksOrInterviewLabels() throws {
+    func authors(_ inner: String) throws -> [String] {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1>\(inner)\(body)</article></body></html>").meta.authors
+    }
+    // A <time> named after the byline box holds its date.
+    #expect(try authors("<time class=\"article-author-date\" datetime=\"2021-11-04\">Donnerstag,  4. November 2021</time>").isEmpty)
+    #expect(try authors("<a class=\"username\" rel=\"author\" href=\"/u/5\">r23 »</a>") == ["r23"])
+    #expect(try authors("<div class=\"author\"><a href=\"/s\">Interview: Julia Lauter</a></div>") == ["Julia Lauter"])
+    // Another label's colon marks a credit, not a name.
+    #expect(try authors("<div class=\"author\">Foto: Ingo Schneider</div>").isEmpty)
+    // Only with its colon: "Interview mit X" opens no byline in the text.
+    #expect(try authors("<p>Interview mit Angela Merkel</p>").isEmpty)
+  }
+
+  @Test func readsADayBeforeItsMonthAndYearInTheURL() {
+    #expect(DateParsing.inURL("https://x.example/meldungen/29-10-2021").map { [$0.year, $0.month, $0.day] } == [2021, 10, 29])
+    #expect(DateParsing.inURL("https://x.example/news/23-01-2022-wierer-wins/17.html").map { [$0.year, $0.month, $0.day] } == [2022, 1, 23])
+    #expect(DateParsing.inURL("https://x.example/news/12-23-2022-story").map { [$0.year, $0.month, $0.day] } == [2022, 12, 23])
+    // Either order reads: no day.
+    #expect(DateParsing.inURL("https://x.example/news/05-12-2019-story") == nil)
+    #expect(DateParsing.inURL("https://x.example/item/31-12-20190") == nil)
+  }
+
+  @Test func aLineBreakInsideAHeadlineSeparatesItsWords() throws {
+    let html = "<html><body><article><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit GA2</span></h1>\(body)</article></body></html>"
+    #expect(try extractWebHTML(html).meta.title == "Einheit der Woche Lagen-Pyramide mit GA2")
+  }
+
+  @Test func readsANameAfterTheDateBelowTheHeadline() throws {
+    func meta(_ line: String) throws -> Metadata {
+      try extractWebHTML("<html><body><article><h1>Night buses extended</h1><p class=\"text-muted\">\(line)</p>\(body)</article></body></html>").meta
+    }
+    #expect(try meta("11.12.2019 - Amelie Loevenich").authors == ["Amelie Loevenich"])
+    #expect(try meta("11.12.2019 - Amelie Loevenich").published == "2019-12-11")
+    #expect(try meta("11.12.2019 - Pressemitteilung").authors.isEmpty)
+    #expect(try meta("11.12.2019 - Bei der Sitzung").authors.isEmpty)
+    #expect(try meta("11.12.2019 (DJV/FWR) Berlin/Ratingen").authors.isEmpty)
+  }
 }

@@ -18,6 +18,11 @@ struct HTMLAuthors {
   var rel: [String] = []
   /// A byline in the text after the headline ("By Jane Doe").
   var text: [String] = []
+  /// A byline further down the page ("Autor: X" at the article's foot).
+  var late: [String] = []
+  /// The byline prefixes' UTF-8 bytes: a text far from the headline is compared with them
+  /// byte by byte before any String is made of it.
+  let prefixBytes: [[UInt8]]
 
   /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
   /// (`MetadataRules.bylineLabels`).
@@ -30,6 +35,29 @@ struct HTMLAuthors {
     self.stops = stops
     self.labels = labels
     self.particles = particles
+    self.prefixBytes = prefixes.map { Array($0.utf8) }
+  }
+
+  /// Whether a text far from the headline may open a byline: its first byte other than white
+  /// space opens a byline word, as a capital when it is ASCII ("Von X", "Autor:"); a
+  /// lowercase "by" or "von" there is a credit or prose ("Theme: Graphy by X", "Leasing von
+  /// Firmenwagen").
+  func mayOpenByline(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+    let first = bytes[start]
+    if first < 0x80, first &- 0x41 >= 26 { return false }
+    for prefix in prefixBytes where prefix.count <= bytes.count - start {
+      var matches = true
+      for offset in prefix.indices where DateParsing.lowerASCII(bytes[start + offset]) != prefix[offset] {
+        matches = false
+        break
+      }
+      guard matches else { continue }
+      // A whole word: a space, a colon or the end follows ("Von X", "Autor:"), not "Vonovia".
+      let next = start + prefix.count
+      if next == bytes.count || bytes[next] == 0x20 || bytes[next] == UInt8(ascii: ":") || prefix.last == UInt8(ascii: ":") { return true }
+    }
+    return false
   }
 
   func choose(outlet: String?) -> [String] {
@@ -38,12 +66,23 @@ struct HTMLAuthors {
     // Yoast's "Written by" / "Verfasst von" pair; the second pair is the reading time.
     var twitter: [String] = []
     if twitterLabel != nil, let data = twitterData, !data.contains(where: \.isNumber) { twitter = split(data) }
-    for candidate in [resolved, meta, twitter, itemprop, byline, rel, text] {
+    for candidate in [resolved, meta, twitter, itemprop, byline, rel, text, late] {
       var seen = Set<String>()
-      let names = candidate.map { HTMLMetadata.collapseSpaces($0).trimmed }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
+      let names = candidate.map { Self.trimmingMarks(HTMLMetadata.collapseSpaces($0).trimmed) }.filter { Self.isName($0) && $0 != outlet && seen.insert($0).inserted }
       if !names.isEmpty { return names }
     }
     return []
+  }
+
+  /// A name without the arrows and marks a theme sets after it ("r23 »", "Jane Doe ›"):
+  /// trailing characters that are neither letters, digits, nor the period or parenthesis
+  /// that end "Jr." or "(dpa)".
+  static func trimmingMarks(_ name: String) -> String {
+    var scalars = Substring(name).unicodeScalars
+    while let last = scalars.last, !last.properties.isAlphabetic, last.properties.numericType == nil, last != ".", last != ")" {
+      scalars.removeLast()
+    }
+    return String(scalars).trimmed
   }
 
   mutating func readLD(_ value: JSONValue) {
@@ -144,6 +183,21 @@ struct HTMLAuthors {
     }
   }
 
+  /// A person's full name, as a byline far from the headline must be: two to four words,
+  /// each capitalized (no particles: "Von Grätzltelefon zu Cloud-Lösungen" is a heading),
+  /// no label ("Illustrator: X"). A desk or a party ("Newsletter", "SPÖ") is one word.
+  /// Also the name after a date line below the headline ("11.12.2019 - Amelie Loevenich").
+  func isFullName(_ name: String) -> Bool {
+    let words = name.split(separator: " ")
+    guard words.count >= 2, words.count <= 4, !name.contains(":") else { return false }
+    // Words of letters, with the periods, hyphens and apostrophes of "R. R.", "Rendi-Wagner"
+    // and "O'Sullivan" ("DJV/FWR) Berlin" is an agency's line).
+    return words.allSatisfy { word in
+      word.unicodeScalars.first?.properties.isUppercase == true
+        && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "." || $0 == "-" || $0 == "'" || $0 == "’" }
+    }
+  }
+
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".
   func split(_ text: String) -> [String] {
     let value = stripPrefixes(text)
@@ -176,7 +230,8 @@ struct HTMLAuthors {
   /// address.
   static func isName(_ value: String) -> Bool {
     let count = value.unicodeScalars.count
-    guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has("://") else { return false }
+    // A colon left inside is a label's ("Foto: X", "Illustrator: X"), not a name's.
+    guard count >= 2, count <= 60, !value.has("@"), !value.has("http"), !value.has(":") else { return false }
     guard let first = value.unicodeScalars.first, first.properties.isAlphabetic else { return false }
     // Digits inside a user name ("Bo2man") but no word of digits (a date, a count).
     let words = value.split(separator: " ")

@@ -23,11 +23,23 @@ struct HTMLDateChoice {
   var near: FoundDate?
   var kicker: FoundDate?
   var modified: FoundDate?
+  /// Anywhere on the page, past the headline's neighbourhood: a short text whose date a
+  /// publication label opens ("Erschienen am: 01.11.2023" in a footer), and the first short
+  /// text that is little more than a date (a list of facts, a forum post's header). The
+  /// last resorts, after what machines are told.
+  var labelled: FoundDate?
+  /// `loose` after the headline, `looseBefore` before it (a sidebar's news list comes first
+  /// on many pages, a forum thread's first post after its title).
+  var loose: FoundDate?
+  var looseBefore: FoundDate?
+  /// Texts read for `labelled` and `loose`; past a cap, a page of dates (archives, tables)
+  /// has said what it can.
+  var lateReads = 0
 
   func choose() -> FoundDate? {
     let order: [FoundDate?] = [
       meta, ld, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
-      ldModified, modified,
+      labelled, ldModified, modified, loose, looseBefore,
     ]
     guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
     // A UTC timestamp's day is often the day after (or before) the one the site printed in
@@ -40,11 +52,29 @@ struct HTMLDateChoice {
       for candidate in local {
         guard let candidate, candidate.zone != "+00:00" else { continue }
         let distance = candidate.dayNumber - best.dayNumber
-        if distance == 0 { break }
+        if distance == 0 { return best }
         if distance == -1 && hour < 10 || distance == 1 && hour >= 10 { return candidate }
       }
+      // With no printed day to say otherwise, 22:00 or 23:00 sharp in UTC is a day stored as
+      // local midnight east of UTC ("2022-11-06T23:00:00Z" for 7 November in Berlin), not an
+      // hour of publication.
+      if hour >= 22, best.minute ?? 0 == 0, best.second ?? 0 == 0 { return Self.dayAfter(best) }
     }
     return best
+  }
+
+  /// The day after a date's, without a time.
+  static func dayAfter(_ date: FoundDate) -> FoundDate {
+    var next = FoundDate(year: date.year, month: date.month, day: date.day + 1, range: date.range)
+    if next.day > DateParsing.daysIn(date.month, date.year) {
+      next.day = 1
+      next.month += 1
+      if next.month > 12 {
+        next.month = 1
+        next.year += 1
+      }
+    }
+    return next
   }
 
   enum ClassKind { case none, published, date, modified, comments }
@@ -69,6 +99,57 @@ struct HTMLDateChoice {
       }
     }
     return found
+  }
+
+  /// A short text anywhere on the page (outside comment threads), read for `labelled` and
+  /// `loose` until both are found. Only texts of at most 120 bytes whose digits may make a
+  /// date are parsed, 40 at most, so a page's many short texts cost a byte scan each.
+  mutating func readLate(_ bytes: UnsafeBufferPointer<UInt8>, afterHeadline: Bool, rules: MetadataRules) {
+    guard labelled == nil || loose == nil, lateReads < 40, bytes.count <= 120, Self.mayHoldDate(bytes) else { return }
+    lateReads += 1
+    let line = String(decoding: bytes, as: UTF8.self)
+    guard let found = readLine(line, rules: rules) else { return }
+    if labelled == nil, !rules.publishedLabels.isEmpty {
+      let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
+      if rules.publishedLabels.contains(where: { lead.has($0.lowercased()) }) { labelled = found }
+    }
+    // Little more than a date: at most 16 bytes of other words ("am 20.09.2020", "2021-10-16 |
+    // Botschaft"), not a sentence that mentions one.
+    if Self.wordBytes(bytes, outside: found.range) <= 16 {
+      if afterHeadline { if loose == nil { loose = found } } else if looseBefore == nil { looseBefore = found }
+    }
+  }
+
+  /// Bytes other than white space outside `range`.
+  static func wordBytes(_ bytes: UnsafeBufferPointer<UInt8>, outside range: Range<Int>) -> Int {
+    var count = 0
+    for index in bytes.indices where !range.contains(index) {
+      let byte = bytes[index]
+      if byte != 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D, byte != 0xC2, byte != 0xA0 { count += 1 }
+    }
+    return count
+  }
+
+  /// Whether a text may hold a dated day, by its digits alone: a run of four (a year), or
+  /// three runs joined by '.', '/' or '-' ("26.10.13"). Prices, counts, phone numbers and
+  /// times are left unparsed.
+  static func mayHoldDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var run = 0
+    var joinedRuns = 0
+    var previous: UInt8 = 0x20
+    for byte in bytes {
+      if DateParsing.isDigit(byte) {
+        if run == 0 { joinedRuns = previous == UInt8(ascii: ".") || previous == UInt8(ascii: "/") || previous == UInt8(ascii: "-") ? joinedRuns + 1 : 1 }
+        run += 1
+        if joinedRuns >= 3 { return true }
+      } else {
+        if run == 4 { return true }
+        if run > 0, byte != UInt8(ascii: "."), byte != UInt8(ascii: "/"), byte != UInt8(ascii: "-") { joinedRuns = 0 }
+        run = 0
+      }
+      previous = byte
+    }
+    return run == 4
   }
 
   /// What a class or id value says about an element's date: words of a publication

@@ -61,7 +61,12 @@ struct HTMLMetadata: Sendable, Equatable {
     func text(of index: Int, spaced: Bool = false) -> String {
       var out: [UInt8] = []
       var pending = false
-      for child in (index + 1)..<Int(nodes[index].end) where nodes[child].kind == .text {
+      for child in (index + 1)..<Int(nodes[index].end) {
+        // A line break separates words even in a headline ("<small>Kicker</small><br>Headline").
+        guard nodes[child].kind == .text else {
+          if nodes[child].tag == .br, !out.isEmpty { pending = true }
+          continue
+        }
         if spaced, !out.isEmpty { pending = true }
         _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
       }
@@ -77,6 +82,7 @@ struct HTMLMetadata: Sendable, Equatable {
     for index in nodes.indices {
       let node = nodes[index]
       if node.kind == .text {
+        if index >= commentsEnd { tree.withText(index) { dates.readLate($0, afterHeadline: headlineEnd != nil, rules: rules) } }
         guard let end = headlineEnd else {
           // A kicker line just above the headline ("24. April 2020 | Pressemitteilungen"):
           // short texts with a digit are remembered, and read only when the headline comes.
@@ -86,21 +92,28 @@ struct HTMLMetadata: Sendable, Equatable {
         }
         // A short text soon after the headline: "Veröffentlicht am 5. April 2017", "by X on …",
         // or a paragraph opening with its date ("27.1.2022 - Bei der …").
-        guard index >= end, textsAfterHeadline < 60, index >= commentsEnd else { continue }
+        guard index >= end, index >= commentsEnd else { continue }
         textsAfterHeadline += 1
+        // Past the first 60 texts, a byline is the article's foot ("Autor: X", "Text: X") or
+        // the next article's: kept apart, the last resort.
+        let nearHeadline = textsAfterHeadline <= 60
         // A byline in plain text: "By Jane Doe", or "By" and the name in the next element.
-        if readsBylines, authors.text.isEmpty, tree.withText(index, { $0.count <= 80 && $0.count >= 2 }) {
+        if readsBylines, authors.text.isEmpty, nearHeadline || authors.late.isEmpty,
+          tree.withText(index, { $0.count <= 80 && $0.count >= 2 && (nearHeadline || afterBylineWord || authors.mayOpenByline($0)) })
+        {
           let value = tree.text(index).trimmed
+          var names: [String] = []
           if afterBylineWord {
-            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            names = authors.cleanByline(value).filter(authors.isCapitalized)
             afterBylineWord = false
           } else if authors.isBylineWord(value) {
             afterBylineWord = true
           } else if authors.startsWithBylineWord(value) {
-            authors.text = authors.cleanByline(value).filter(authors.isCapitalized)
+            names = authors.cleanByline(value).filter(authors.isCapitalized)
           }
+          if nearHeadline { authors.text = names } else { authors.late = names.filter(authors.isFullName) }
         }
-        guard dates.near == nil else { continue }
+        guard nearHeadline, dates.near == nil else { continue }
         let found: FoundDate? = tree.withText(index) { bytes in
           if bytes.count <= 120 {
             guard ByteSearch.hasDigit(bytes) else { return nil }
@@ -112,7 +125,19 @@ struct HTMLMetadata: Sendable, Equatable {
           else { return nil }
           return date
         }
-        if let found { dates.near = found }
+        guard let found else { continue }
+        dates.near = found
+        // "11.12.2019 - Amelie Loevenich": a date line just below the headline that goes on
+        // with a full name is the byline.
+        if readsBylines, authors.text.isEmpty, textsAfterHeadline <= 8 {
+          let rest: String = tree.withText(index) { bytes in
+            guard bytes.count <= 80, found.range.upperBound <= bytes.count,
+              bytes[0..<found.range.lowerBound].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+            else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[found.range.upperBound...]), as: UTF8.self)
+          }
+          if !rest.isEmpty { authors.text = authors.cleanByline(rest).filter(authors.isFullName) }
+        }
         continue
       }
       switch node.tag {
@@ -219,7 +244,9 @@ struct HTMLMetadata: Sendable, Equatable {
           }
           // A byline element's text needs the pack's byline words to be cleaned; without them
           // the text stage's byline parser reads it (Korean "글: 홍길동 기자").
-          if readsBylines, authors.byline.isEmpty, HTMLAuthors.isBylineClass(classes) {
+          // A <time> inside the byline box, named after it ("article-author-date"), holds the
+          // date ("Donnerstag, 4. November 2021"), never the name.
+          if readsBylines, authors.byline.isEmpty, node.tag != .time, HTMLAuthors.isBylineClass(classes) {
             let value = text(of: index, spaced: true)
             if value.unicodeScalars.count <= 120 { authors.byline = authors.cleanByline(value) }
           }

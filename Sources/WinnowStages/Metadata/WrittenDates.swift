@@ -204,6 +204,25 @@ extension DateParsing {
             }
           }
         }
+        // "/29-10-2021", "/23-01-2022-headline": day and month before the year, when the
+        // order is plain (one of them past 12); "05-12-2019" may be either.
+        do {
+          var i = index
+          if let first = digits(b, &i, min: 2, max: 2), i < end, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "_") || b[i] == UInt8(ascii: ".") {
+            let separator = b[i]
+            var j = i + 1
+            if let second = digits(b, &j, min: 2, max: 2), j < end, b[j] == separator {
+              j += 1
+              let yearStart = j
+              if let year = digits(b, &j, min: 4, max: 4), j - yearStart == 4, j == end || !isDigit(b[j]), (1990...2100).contains(year) {
+                let (day, month) = first > 12 ? (first, second) : (second, first)
+                if (first > 12) != (second > 12), (1...12).contains(month), day <= daysIn(month, year) {
+                  return FoundDate(year: year, month: month, day: day, range: index..<j)
+                }
+              }
+            }
+          }
+        }
         // "/20200316/": eight digits between separators.
         var k = index
         while k < end, isDigit(b[k]) { k += 1 }
