@@ -9,7 +9,7 @@ per metric: winnow, every peer and the shipped baselines go through the same fun
   white-space-normalized output is a tp (else fn), each 'without' chunk found is a fp (else
   tn); counts are summed over pages, F1 = 2tp/(2tp+fp+fn).
 * Metadata exact match (trafilatura set): per field, over the pages whose label is not
-  empty (845 titles, 728 dates, 538 authors), the output equals the label; several authors
+  empty (845 titles, 726 dates, 538 authors), the output equals the label; several authors
   are joined with "; " as trafilatura does; a date is compared by its day (YYYY-MM-DD).
 * MediaCloud (htmldate tests/comparison.py): the day found equals the label's day.
 """
