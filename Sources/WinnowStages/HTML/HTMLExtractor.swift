@@ -201,9 +201,11 @@ struct HTMLExtractor: Sendable {
   /// `minParagraphChars` or more gives its container length/100 plus a quarter point per
   /// comma (at most one per 50 characters), half of that to the next ancestor and a third to
   /// the one above; scores are scaled by (1 − link density) and doubled for a content hint
-  /// (`<article>`, `itemprop=articleBody`, known CMS ids). The best container, its siblings
-  /// scoring ≥ 20 % of it and its prose siblings are the article; its lines, less link-dense
-  /// ones, letterless ones and the headline, are the text, less non-paragraph edges.
+  /// (`<article>`, `itemprop=articleBody`, known CMS ids). The best container, widened to the
+  /// box that adds no prose to it, its siblings scoring ≥ 20 % of it, its prose siblings and
+  /// the blocks that carry its class are the article; its lines, less link-dense ones,
+  /// letterless ones, nested articles, copies and the headline, are the text, less the short
+  /// lines at its edges.
   func select(_ walked: Walk, in tree: HTMLTree, title: String?) -> Selection {
     let nodes = tree.nodes
     let lines = walked.lines
@@ -266,9 +268,6 @@ struct HTMLExtractor: Sendable {
       bestScore = hintedScore
     }
 
-    // The article: the best container, its strong or prose siblings, and the strong siblings
-    // of its parent and the prose ones before it (a lead paragraph in the article's header, a
-    // body split into several text blocks by a page builder).
     // Up to the ancestor that adds no prose to the best container's (see `climbGrowth`): the
     // article's own box, whose siblings are then the article's other blocks.
     let bestProse = total[Int(best)] - linkTotal[Int(best)]
@@ -296,6 +295,9 @@ struct HTMLExtractor: Sendable {
       else { break }
       best = Int32(parent)
     }
+    // The article: that box, its strong or prose siblings, and, up `siblingLevels` levels,
+    // the strong siblings of its ancestors and the prose ones before it (a lead paragraph in
+    // the article's header, a body split into several text blocks).
     var chosen: [Range<Int>] = [Int(best)..<Int(nodes[Int(best)].end)]
     var inner = Int(best)
     func isProse(_ element: Int) -> Bool { total[element] >= 80 && linkTotal[element] * 4 < total[element] }

@@ -170,6 +170,10 @@ extension HTMLExtractor {
     var keep = false
   }
 
+  /// Reads a class/id value: tokens split on white space, words on anything but letters and
+  /// digits ('-', '_', ':'), ASCII folded. A word after "no", "has", "with" or "without" says
+  /// nothing ("no-sidebars"), and a token with the word "layout" names a layout
+  /// ("c-fixed-sidebar-layout"); keep words count either way.
   func hintWords(_ value: String) -> HintWords {
     var result = HintWords()
     var token = HintWords()
@@ -232,10 +236,14 @@ extension HTMLExtractor {
     return result
   }
 
-  /// Whether a node is chrome. Whole words count, and words that start with a hint of six
-  /// letters or more, or "share" ("relatedposts", "commentlist", "sharedaddy"; not "reply" in
-  /// "replyNewMessageContainer").
+  /// What an element is: content; chrome (its lines are never output); or suspect, content
+  /// a weak hint marks (see `Walk.suspect`).
   enum Kind { case content, chrome, suspect }
+
+  /// Whether an element is chrome, by its tag, then by its class/id/role words (`hintWords`:
+  /// whole words, and words that start with a hint of six letters or more, or "share":
+  /// "relatedposts", "commentlist", "sharedaddy"; not "reply" in "replyNewMessageContainer").
+  /// The class word "header" inside an article or `<main>` is the article's own header.
 
   func classify(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
                 cache: inout [UInt64: (value: String, words: HintWords)]) -> Kind {
