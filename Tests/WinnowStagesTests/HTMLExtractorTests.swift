@@ -206,6 +206,20 @@ import WinnowNative
     #expect(counters(document)["fallback_paragraphs"] == 1)
   }
 
+  @Test func whenOnlyChromeHoldsProseItsProseIsTheTextAndCounted() throws {
+    // A stub page: the lead sits in the page's <header>, the rest (most of its text) is
+    // navigation.
+    let menu = (1...12).map { "<li><a href=\"/s\($0)\">Section number \($0) of the site</a></li>" }.joined()
+    let html = """
+      <html><body><header><h1>Coastal line to reopen</h1><p>\(lead) The operator will publish the timetable next week.</p></header>
+      <nav><ul>\(menu)</ul></nav></body></html>
+      """
+    let (verdict, document) = try extractHTML(html)
+    #expect(verdict == .keep)
+    #expect(document.text.paragraphs == ["\(lead) The operator will publish the timetable next week."])
+    #expect(counters(document)["fallback_chrome"] == 1)
+  }
+
   @Test func aPageWithNoTextLeftIsEmpty() throws {
     let (verdict, _) = try extractHTML("<html><body><nav><a href=\"/\">Home</a></nav><script>var a = 1;</script></body></html>")
     #expect(verdict == .drop("empty", detail: "no main content found in the page"))

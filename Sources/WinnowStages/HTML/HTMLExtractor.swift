@@ -18,7 +18,8 @@ import WinnowNative
 /// 3. Its lines, less link-dense ones, the headline, nested `<article>`s, copies and the
 ///    short lines at its edges, are the text.
 /// 4. When that is nothing, or under a quarter of the page's prose, the walk is redone with
-///    tags only as chrome (`wide`), then every prose line is taken (`paragraphs`).
+///    tags only as chrome (`wide`), then every prose line outside chrome is taken
+///    (`paragraphs`); when there is none, the prose lines in chrome (`chrome`).
 struct HTMLExtractor: Sendable {
   /// Tags that are never content, as a table indexed by `HTMLTree.Tag.rawValue`.
   let isDropTag: [Bool]
@@ -88,8 +89,9 @@ struct HTMLExtractor: Sendable {
   /// How the text was found. `main`: the scorer's container with class/id hints applied;
   /// `wide`: the scorer again with only tags as chrome (hints can hide an article: a theme's
   /// "sidebar-layout" wrapper, a "print-only" article copy); `paragraphs`: every prose line of
-  /// the page outside chrome, in order.
-  enum Pass: String, Sendable { case main, wide, paragraphs }
+  /// the page outside chrome, in order; `chrome`: the prose lines in chrome, when the page has
+  /// no other (a stub whose lead is in its `<header>`).
+  enum Pass: String, Sendable { case main, wide, paragraphs, chrome }
 
   /// The lines chosen as the article (indices into the walk's lines), and the leading and
   /// trailing ones trimmed as edges.
@@ -152,6 +154,16 @@ struct HTMLExtractor: Sendable {
         }
       }
     }
+    if selection.kept.isEmpty {
+      // No text outside chrome at all: the prose that is left anywhere (a lead in a <header>,
+      // a post in an <aside>), so that only a page with no text is empty.
+      let any = proseLines(main, title: meta.title, chrome: true)
+      if !any.kept.isEmpty {
+        walked = main
+        selection = any
+        pass = .chrome
+      }
+    }
     let lines = walked.lines
     return Result(lines: selection.kept.map { lines[$0].text }, meta: meta,
                   trail: trail(lines, output: selection.kept, edges: selection.edges), pass: pass)
@@ -170,12 +182,13 @@ struct HTMLExtractor: Sendable {
   }
 
   /// The paragraphs fallback: every line outside chrome that is prose, or a heading or list
-  /// item between two prose lines, in page order, less the headline.
-  func proseLines(_ walked: Walk, title: String?) -> Selection {
+  /// item between two prose lines, in page order, less the headline. With `chrome`, the last
+  /// resort: the prose lines of the whole page, chrome included.
+  func proseLines(_ walked: Walk, title: String?, chrome: Bool = false) -> Selection {
     let lines = walked.lines
     var selection = Selection()
     var candidates: [Int] = []
-    for (position, line) in lines.enumerated() where !line.chrome && line.block >= 0 {
+    for (position, line) in lines.enumerated() where (chrome || !line.chrome) && line.block >= 0 {
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
       if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
@@ -186,8 +199,9 @@ struct HTMLExtractor: Sendable {
     else { return selection }
     for position in candidates[first...last] {
       let line = lines[position]
-      let shaped = isProse(line) || line.blockTag == .li || line.blockTag == .h2 || line.blockTag == .h3
-        || line.blockTag == .h4 || line.blockTag == .p || line.blockTag == .blockquote
+      // (From chrome, prose lines only: a menu's short items between two paragraphs are not.)
+      let shaped = isProse(line) || !chrome && (line.blockTag == .li || line.blockTag == .h2 || line.blockTag == .h3
+        || line.blockTag == .h4 || line.blockTag == .p || line.blockTag == .blockquote)
       guard shaped else { continue }
       selection.kept.append(position)
       selection.chars += line.chars
