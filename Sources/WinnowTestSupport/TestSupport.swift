@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import WinnowCore
 
 /// A directory under the system's temporary directory, removed when released.
@@ -144,6 +145,19 @@ public func winnowBinary() -> String {
 public func packageRoot() -> String {
   URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 }
+
+/// The five real scraped pages beside the repository (`../shared/seeds`), or nil in a user's
+/// clone, which has no `../shared`: tests that need them are skipped by name there
+/// (`.enabled(if: sharedSeeds != nil, sharedSeedsSkip)`), tests that only add them read the
+/// samples alone.
+public let sharedSeeds: String? = {
+  let path = URL(fileURLWithPath: packageRoot() + "/../shared/seeds").standardizedFileURL.path
+  var isDirectory: ObjCBool = false
+  return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
+}()
+
+/// Why a seed test is skipped.
+public let sharedSeedsSkip: Comment = "../shared/seeds is not beside this clone (a user's clone has none): skipped"
 
 public struct ProcessResult {
   public init(status: Int32, stdout: String, stderr: String) {

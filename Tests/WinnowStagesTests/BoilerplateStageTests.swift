@@ -133,7 +133,8 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
   static func lines() throws -> [String] {
     let root = packageRoot()
     var texts: [String] = []
-    for directory in [root + "/../shared/seeds", root + "/samples"] {
+    // The seeds too when they are beside the clone.
+    for directory in [sharedSeeds, root + "/samples"].compactMap({ $0 }) {
       for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".txt") || file.hasSuffix(".html") {
         if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) { texts.append(text) }
       }
@@ -211,7 +212,8 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     let directory = try TemporaryDirectory()
     let root = packageRoot()
     var files = 0
-    for source in [root + "/samples", root + "/../shared/seeds"] {
+    // The seeds too when they are beside the clone.
+    for source in [root + "/samples", sharedSeeds].compactMap({ $0 }) {
       for name in try FileManager.default.contentsOfDirectory(atPath: source).sorted() where name.hasSuffix(".txt") || name.hasSuffix(".html") {
         let data = try Data(contentsOf: URL(fileURLWithPath: source + "/" + name))
         // Each page on three sites, so site-wide lines are learned.

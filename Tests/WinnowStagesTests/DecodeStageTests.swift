@@ -48,9 +48,8 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
   }
 
   /// The real scraped pages in ../shared/seeds, re-encoded into the Korean charsets.
-  @Test func decodesRealSeedPagesInKoreanEncodings() throws {
-    let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../../shared/seeds").standardizedFileURL
+  @Test(.enabled(if: sharedSeeds != nil, sharedSeedsSkip)) func decodesRealSeedPagesInKoreanEncodings() throws {
+    let seeds = URL(fileURLWithPath: try #require(sharedSeeds))
     let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
     try #require(!files.isEmpty, "no seeds in \(seeds.path)")
     let stage = try decodeStage()

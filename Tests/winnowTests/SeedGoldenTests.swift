@@ -60,9 +60,8 @@ import WinnowTestSupport
     return out
   }
 
-  @Test func seedsMatchHandWrittenGolden() throws {
-    let seeds = root + "/../shared/seeds"
-    try #require(FileManager.default.fileExists(atPath: seeds), "../shared/seeds is missing")
+  @Test(.enabled(if: sharedSeeds != nil, sharedSeedsSkip)) func seedsMatchHandWrittenGolden() throws {
+    let seeds = try #require(sharedSeeds)
     let directory = try TemporaryDirectory()
     let result = try runWinnow(
       ["run", "pipelines/ko-news.yaml", "--input", seeds, "--output", directory.path + "/clean.jsonl", "--quiet"], in: root)
