@@ -92,17 +92,14 @@ def run_winnow(args, folder, label):
             raise RuntimeError(f"winnow on {label} exited {r.returncode}: {r.stderr.strip()[-600:]}")
         stages = json.loads(summary.read_text()).get("stages") or []
         stage_times.append(sum(stage.get("seconds", 0) for stage in stages))
-    records = {}
-    with open(clean, encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            records[record["id"]] = record
-    dropped = {}
-    with open(rejects, encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            dropped[record["id"]] = f"{record.get('stage', '?')}/{record.get('reason', '?')}"
+    records = {record["id"]: record for record in read_jsonl(clean)}
+    dropped = {record["id"]: f"{record.get('stage', '?')}/{record.get('reason', '?')}" for record in read_jsonl(rejects)}
     return records, dropped, times, stage_times
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def winnow_outputs(items, records):

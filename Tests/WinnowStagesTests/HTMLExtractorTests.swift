@@ -49,7 +49,7 @@ import WinnowNative
     #expect(document.text.paragraphs == [p1, p2, p3])
   }
 
-  @Test func hintWordsSplitOnSpacesHyphensAndUnderscoresOnly() throws {
+  @Test func hintWordsSkipLayoutWordsAndStateClassesAndMatchLongPrefixes() throws {
     let extractor = try makeExtractor()
     #expect(extractor.hintWords("no-sidebars").drop == false)
     #expect(extractor.hintWords("has-sidebar main").drop == false)

@@ -25,8 +25,7 @@ struct HTMLExtractor: Sendable {
   let isDropTag: [Bool]
   /// The drop, weak and keep hint words by hash (see `hintWords`).
   let hintTable: HintTable
-  var contentHints: Set<String>
-  /// The content hints as bytes, '_' read as '-'.
+  /// The content hints (ids and classes of article containers) as bytes, '_' read as '-'.
   var contentHintWords: [[UInt8]]
   var minParagraphChars: Int
   var maxLinkDensity: Double
@@ -38,7 +37,6 @@ struct HTMLExtractor: Sendable {
        contentHints: Set<String>, minParagraphChars: Int, maxLinkDensity: Double, trimEdges: Bool = true) {
     self.isDropTag = Self.table(dropTags)
     self.hintTable = HintTable(drop: dropHints, weak: weakHints, keep: keepHints)
-    self.contentHints = contentHints
     self.contentHintWords = contentHints.sorted().map { Array($0.replacingOccurrences(of: "_", with: "-").utf8) }
     self.minParagraphChars = minParagraphChars
     self.maxLinkDensity = maxLinkDensity
@@ -314,7 +312,7 @@ struct HTMLExtractor: Sendable {
     // the article's header, a body split into several text blocks).
     var chosen: [Range<Int>] = [Int(best)..<Int(nodes[Int(best)].end)]
     var inner = Int(best)
-    func isProse(_ element: Int) -> Bool { total[element] >= 80 && linkTotal[element] * 4 < total[element] }
+    func isProseBlock(_ element: Int) -> Bool { total[element] >= 80 && linkTotal[element] * 4 < total[element] }
     for level in 0..<Self.siblingLevels {
       let parent = nodes[inner].parent
       guard parent >= 0 else { break }
@@ -325,7 +323,7 @@ struct HTMLExtractor: Sendable {
         // under a quarter of them in links): beside the container itself anywhere, further up
         // only before it (a lead above the body); never an element a weak hint marks.
         if child != inner, nodes[child].kind == .element, !removed[child], !holdsOtherArticle(child, besides: inner, in: tree),
-          score[child] >= max(bestScore * 0.2, 3) || (isProse(child) && (level == 0 || child < inner) && !walked.suspect[child])
+          score[child] >= max(bestScore * 0.2, 3) || (isProseBlock(child) && (level == 0 || child < inner) && !walked.suspect[child])
         {
           chosen.append(child..<Int(nodes[child].end))
         }
