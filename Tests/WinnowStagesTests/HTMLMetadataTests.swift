@@ -238,4 +238,54 @@ func webDateWords() throws -> DateWords {
     #expect(try meta("11.12.2019 - Bei der Sitzung").authors.isEmpty)
     #expect(try meta("11.12.2019 (DJV/FWR) Berlin/Ratingen").authors.isEmpty)
   }
+  @Test func readsUnpaddedDaysInAPathAndPrefersAnEarlierPathDay() throws {
+    #expect(DateParsing.inURL("https://blog.example/home/2017/7/12/montauk").map { [$0.year, $0.month, $0.day] } == [2017, 7, 12])
+    // Unpadded only between slashes; "2017-7-1234" is no day.
+    #expect(DateParsing.inURL("https://blog.example/2017-7-12-story") == nil)
+    #expect(DateParsing.inURL("https://blog.example/2017/7/1234") == nil)
+    // A page re-stamped two years after its path's day was first published on that day; a
+    // path one day off the declared timestamp is the zone's, and the declaration wins.
+    func page(_ path: String, _ declared: String) -> String {
+      """
+      <html><head><link rel="canonical" href="https://blog.example\(path)">
+      <meta itemprop="datePublished" content="\(declared)"></head>
+      <body><article><h1>Montauk</h1>\(body)</article></body></html>
+      """
+    }
+    #expect(try extractWebHTML(page("/home/2017/7/12/montauk", "2019-06-17T18:28:00+0200")).meta.published == "2017-07-12")
+    #expect(try extractWebHTML(page("/2020/02/18/ciencia/story", "2020-02-19T07:00:00+01:00")).meta.published == "2020-02-19T07:00:00+01:00")
+  }
+
+  @Test func readsADateThatIsAPartOfTheTitleOfItsOwn() throws {
+    func page(_ title: String) -> String {
+      """
+      <html><head><title>\(title)</title></head><body><div class="teaser"><span class="headline-date">16.02.2022</span></div>
+      <h1>Autonomous weapons</h1>\(body)<div class="teaser"><span class="headline-date">16.02.2022</span></div></body></html>
+      """
+    }
+    #expect(try extractWebHTML(page("Weltweit | Autonomous weapons | 02.11.2021")).meta.published == "2021-11-02")
+    // A date the headline mentions is no publication date.
+    #expect(try extractWebHTML(page("Results of 2020/7/11-12 and the eighteen winners")).meta.published == "2022-02-16")
+  }
+
+  @Test func aLinkNamedForAPublicationIsAnotherItemsDate() throws {
+    let html = """
+      <html><body><h1>Border crossings</h1><p><em>10.11.2021</em></p>\(body)
+      <ul><li><a class="Publication pdf" href="/pm_34.pdf">Nr. 34 vom 08. November 2021</a></li></ul></body></html>
+      """
+    #expect(try extractWebHTML(html).meta.published == "2021-11-10")
+  }
+
+  @Test func readsAPublicationDateFromScriptDataOnlyWhenThePageGivesNone() throws {
+    let state = #"<script>var meta = {"product":{"title":"Coffee","created_at":"2019-03-02T06:27:24+01:00","published_at":"2019-03-01T06:22:28+01:00"}};</script>"#
+    #expect(try extractWebHTML("<html><head>\(state)</head><body><h1>Coffee</h1>\(body)</body></html>").meta.published == "2019-03-01T06:22:28+01:00")
+    // JSON escaped in a string; a creation key when there is no publication key.
+    let escaped = #"<script>window.__STATE__ = "{\"createdAt\":\"2022-01-31T15:58:43+01:00\",\"name\":null}";</script>"#
+    #expect(try extractWebHTML("<html><head>\(escaped)</head><body><h1>Athletes</h1>\(body)</body></html>").meta.published == "2022-01-31T15:58:43+01:00")
+    // What the page declares wins; display strings and other keys are not read.
+    let declared = #"<meta property="article:published_time" content="2020-05-05T10:00:00+00:00">"#
+    #expect(try extractWebHTML("<html><head>\(declared)\(state)</head><body><h1>Coffee</h1>\(body)</body></html>").meta.published == "2020-05-05T10:00:00+00:00")
+    let display = #"<script>var s = {"publishedDate":"March 2, 2019","updated_at":"2019-03-02T06:27:24Z"};</script>"#
+    #expect(try extractWebHTML("<html><head>\(display)</head><body><h1>Coffee</h1>\(body)</body></html>").meta.published == nil)
+  }
 }

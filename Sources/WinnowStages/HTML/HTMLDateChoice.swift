@@ -14,6 +14,8 @@ struct HTMLDateChoice {
   var timeAfter: FoundDate?
   var timeBefore: FoundDate?
   var url: FoundDate?
+  /// A date in the page's `<title>` ("… | 02.11.2021").
+  var title: FoundDate?
   /// Text of elements whose class names a publication ("entry-date published", "posted-on"),
   /// and of those whose class names a date only ("date", "meta"), before and after the h1.
   var classPublished: FoundDate?
@@ -38,10 +40,13 @@ struct HTMLDateChoice {
 
   func choose() -> FoundDate? {
     let order: [FoundDate?] = [
-      meta, ld, itemprop, timePublished, url, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
+      meta, ld, itemprop, timePublished, url, title, classPublished, timeAfter, classDateAfter, near, kicker, timeBefore, classDateBefore, ldCreated,
       labelled, ldModified, modified, loose, looseBefore,
     ]
     guard let best = order.lazy.compactMap({ $0 }).first else { return nil }
+    // A path's day weeks before the declared one is the original publication of a page
+    // republished or re-stamped since ("/2017/7/12/…" with datePublished 2019-06-17).
+    if let url, url.dayNumber < best.dayNumber - 7 { return url }
     // A UTC timestamp's day is often the day after (or before) the one the site printed in
     // its own zone: a day the page writes for readers, one day off, is the local one.
     // Only when the zones in use could shift the day: the day before needs an hour before
@@ -99,6 +104,19 @@ struct HTMLDateChoice {
       }
     }
     return found
+  }
+
+  /// A date that is a part of the page's title of its own ("Weltweit | Headline | 02.11.2021"),
+  /// not one the headline mentions ("Results (2020/7/11-12, …)").
+  mutating func readTitle(_ text: String, rules: MetadataRules) {
+    for part in text.split(separator: "|").flatMap({ $0.components(separatedBy: " - ") }).flatMap({ $0.components(separatedBy: " – ") })
+    where part.utf8.contains(where: { $0 &- 0x30 < 10 }) {
+      guard let found = DateParsing.firstAny(in: part, words: rules.dateWords) else { continue }
+      if Array(part.utf8).withUnsafeBufferPointer({ Self.wordBytes($0, outside: found.range) }) <= 16 {
+        self.title = found
+        return
+      }
+    }
   }
 
   /// A short text anywhere on the page (outside comment threads), read for `labelled` and

@@ -164,7 +164,11 @@ struct HTMLMetadata: Sendable, Equatable {
           dates.url = DateParsing.inURL(href)
         }
       case .title:
-        if titles.page == nil { titles.page = text(of: index) }
+        if titles.page == nil {
+          let value = text(of: index)
+          titles.page = value
+          if value.utf8.count <= 300 { dates.readTitle(value, rules: rules) }
+        }
       case .h1:
         let value = text(of: index)
         if !value.isEmpty, titles.h1s.count < 6 {
@@ -235,7 +239,9 @@ struct HTMLMetadata: Sendable, Equatable {
           // A thread, not a page-wide wrapper that only mentions comments ("comments-open").
           if node.tag != .body, node.tag != .html, Int(node.end) - index < nodes.count / 2 { commentsEnd = max(commentsEnd, Int(node.end)) }
         } else if index >= commentsEnd, Int(node.end) - index <= 24 {
-          if kind == .published || kind == .date, dateElementsRead < 12, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
+          // A link whose class names a date leads to another item ("Publication": a list of
+          // releases); the page's own date sits in a span, a time or a paragraph.
+          if kind == .published || kind == .date, node.tag != .a, dateElementsRead < 12, !dates.hasClassDate(kind, afterHeadline: headlineEnd != nil) {
             dateElementsRead += 1
             let value = text(of: index, spaced: true)
             if value.utf8.count <= 200, let found = dates.readLine(value, rules: rules) {

@@ -111,6 +111,12 @@ struct HTMLStage: DocumentStage {
   let rules: MetadataRules
   var zone: String? { rules.dateWords.defaultZone }
 
+  /// A date from the page's script data, read only when its markup and text gave none.
+  func scriptDate(_ text: String) -> FoundDate? {
+    var text = text
+    return text.withUTF8 { ScriptDates.find(in: $0, words: rules.dateWords) }
+  }
+
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
     switch applyTo {
@@ -127,7 +133,7 @@ struct HTMLStage: DocumentStage {
     }
     let result = extractor.extract(tree, rules: rules)
     if document.meta.title == nil { document.meta.title = result.meta.title }
-    if document.meta.published == nil, let date = result.meta.published { document.meta.published = date.iso(defaultZone: zone) }
+    if document.meta.published == nil, let date = result.meta.published ?? scriptDate(text) { document.meta.published = date.iso(defaultZone: zone) }
     if document.meta.authors.isEmpty { document.meta.authors = result.meta.authors }
     if document.meta.outlet == nil { document.meta.outlet = result.meta.outlet }
     document.count("pages")

@@ -196,9 +196,11 @@ extension DateParsing {
           let separator = b[i]
           if separator == UInt8(ascii: "/") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: "_") {
             var j = i + 1
-            if let month = digits(b, &j, min: 2, max: 2), j < end, b[j] == separator {
+            // "/2017/7/12/": blog engines write month and day unpadded in paths.
+            let least = separator == UInt8(ascii: "/") ? 1 : 2
+            if let month = digits(b, &j, min: least, max: 2), j < end, b[j] == separator {
               j += 1
-              if let day = digits(b, &j, min: 2, max: 2), (1...12).contains(month), day >= 1, day <= daysIn(month, year) {
+              if let day = digits(b, &j, min: least, max: 2), (1...12).contains(month), day >= 1, day <= daysIn(month, year) {
                 return FoundDate(year: year, month: month, day: day, range: index..<j)
               }
             }
