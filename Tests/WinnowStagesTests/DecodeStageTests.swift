@@ -290,4 +290,25 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     guard case .drop(let drop) = verdict else { Issue.record("garbage kept"); return }
     #expect(["undetected_charset", "invalid_encoding"].contains(drop.reason))
   }
+
+  @Test func aCutCharacterInLongUTF8TextIsOneReplacementNotAnotherCharset() throws {
+    // Polish UTF-8 with one character cut in half (a truncated teaser): strict UTF-8 fails,
+    // and a Cyrillic or Central European charset would "decode" every byte.
+    let sentence = "Kolejne organizacje sprzeciwiają się atakom na fundacje i media, informuje redakcja portalu. "
+    var bytes = Array(("<html><head><meta charset=\"UTF-8\"></head><body><p>" + String(repeating: sentence, count: 40)).utf8)
+    bytes.append(contentsOf: [0x20, 0xC3, 0x2E, 0x2E, 0x2E, 0x20])
+    bytes.append(contentsOf: Array(sentence.utf8))
+    let (verdict, document) = try decode(bytes, format: .html)
+    #expect(verdict == .keep)
+    #expect(document.source.encoding == "UTF-8")
+    #expect(document.text?.unicodeScalars.filter { $0 == "\u{FFFD}" }.count == 1)
+    #expect(document.text?.contains("sprzeciwiają się") == true)
+    // Legacy text whose bytes happen to form a few UTF-8 sequences stays legacy: German
+    // windows-1252 with "Ã¼" written on purpose once.
+    let german = try #require(try CharsetFixtures.encode(String(repeating: "Größere Brücken für Fußgänger über die Straße. ", count: 10) + "Ã¼", as: "windows-1252"))
+    let (_, legacy) = try decode(german)
+    #expect(legacy.source.encoding != "UTF-8")
+    #expect(legacy.text?.contains("Brücken für") == true)
+  }
 }
+

@@ -224,6 +224,43 @@ import WinnowNative
     let (verdict, _) = try extractHTML("<html><body><nav><a href=\"/\">Home</a></nav><script>var a = 1;</script></body></html>")
     #expect(verdict == .drop("empty", detail: "no main content found in the page"))
   }
+
+  @Test func aFormOrAConsentDialogWithMoreTextThanAShortArticleIsNotItsWrapper() throws {
+    let labels = (1...6).map { "<div><label>Field number \($0) of the mailing list form (required)</label><input name=\"f\($0)\"></div>" }.joined()
+    let form = "<div class=\"aside\"><form action=\"/subscribe\">\(labels)<p>Receive the monthly letter and the calls to action, at most three mails a month.</p></form></div>"
+    let services = (1...8).map { "<p>Service \($0) stores an identifier for analysis and statistics, to measure reach and improve the offer, for one year.</p>" }.joined()
+    let dialog = "<div class=\"sp-dsgvo-privacy-popup\"><div class=\"sp-dsgvo-privacy-content\">\(services)</div></div>"
+    for chrome in [form, dialog] {
+      let html = "<html><body><h1>Coastal line</h1><article><p>\(lead)</p></article>\(chrome)</body></html>"
+      let (_, document) = try extractHTML(html)
+      #expect(document.text.paragraphs == [lead], "\(chrome.prefix(40))")
+    }
+    // A forum's <form> around its posts (and no headline inside) is still the page's wrapper.
+    let posts = [p1, p2, p3].map { "<div class=\"post\"><div>\($0) \($0)</div></div>" }.joined()
+    let (_, forum) = try extractHTML("<html><body><h1>Thread</h1><form id=\"HtmlForm1\">\(posts)<input type=\"submit\"></form></body></html>")
+    #expect(forum.text.paragraphs == [p1, p2, p3].map { "\($0) \($0)" })
+  }
+
+  @Test func pageBuilderBlocksWithPositionModifiersAreOneArticle() throws {
+    let html = """
+      <html><body><div class="grid"><div class="grid-box-first grid-box-markdown grid-box"><p>\(p1)</p></div>
+      <div class="grid-box-markdown grid-box"><p>\(p2)</p><p>\(p3)</p></div></div>
+      <div class="grid"><div class="grid-box-markdown grid-box grid-box-last"><p>\(lead) \(lead)</p></div></div></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3, "\(lead) \(lead)"])
+  }
+
+  @Test func aDropWordInABoxAroundANamedArticleBodyDoesNotRemoveIt() throws {
+    // "nav" in a compound class of the box around a readme whose class names the body.
+    let html = """
+      <html><body><nav><a href="/">Code</a> <a href="/issues">Issues</a></nav><div class="Box js-code-nav-container">
+      <article class="markdown-body entry-content"><p>\(p1)</p><p>\(p2)</p><p>\(p3)</p></article></div>
+      <footer><p>\(lead) \(lead)</p><p>\(lead) \(lead)</p><p>\(lead) \(lead)</p></footer></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [p1, p2, p3])
+  }
 }
 
 func makeExtractor() throws -> HTMLExtractor {

@@ -140,6 +140,15 @@ struct CharsetDetector: Sendable {
       return .success(DecodedText(text: text, charset: "UTF-8", confidence: 1, substitutions: 0, evidence: "utf8"))
     }
 
+    // A few broken sequences among many valid ones (a string cut inside a character, one
+    // pasted byte) are damage to UTF-8 text, not another charset: legacy single- and
+    // double-byte text almost never forms valid UTF-8 sequences by chance.
+    let tally = Self.utf8Tally(bytes)
+    if tally.invalid > 0, tally.valid >= Self.minValidPerInvalid * tally.invalid {
+      return .success(DecodedText(
+        text: String(decoding: bytes, as: UTF8.self), charset: "UTF-8", confidence: 1, substitutions: tally.invalid, evidence: "utf8"))
+    }
+
     var declared: Charset?
     if trustDeclared, format == .html, let label = declaredCharset(bytes) {
       let decoder = Charsets.decoder(for: label)
@@ -162,6 +171,25 @@ struct CharsetDetector: Sendable {
   }
 
   /// Whether the bytes contain a NUL, and whether they are all ASCII: eight bytes at a time.
+  /// Valid multi-byte UTF-8 sequences per invalid one for bytes to be read as damaged UTF-8.
+  static let minValidPerInvalid = 50
+
+  /// Valid multi-byte sequences, and invalid ones (each replaced by one U+FFFD), in bytes
+  /// read as UTF-8.
+  static func utf8Tally(_ bytes: UnsafeBufferPointer<UInt8>) -> (valid: Int, invalid: Int) {
+    var valid = 0
+    var invalid = 0
+    var iterator = bytes.makeIterator()
+    var parser = Unicode.UTF8.ForwardParser()
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded): if encoded.count > 1 { valid += 1 }
+      case .error: invalid += 1
+      case .emptyInput: return (valid, invalid)
+      }
+    }
+  }
+
   static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (hasNUL: Bool, ascii: Bool) {
     guard let base = bytes.baseAddress else { return (false, true) }
     let ones: UInt64 = 0x0101_0101_0101_0101

@@ -99,6 +99,13 @@ struct HTMLExtractor: Sendable {
     var chars = 0
   }
 
+  /// Whether a class value holds every word of `signature` ("grid-box-first grid-box" holds
+  /// "grid-box"'s): a page builder's position and colour modifiers on the same block.
+  static func holdsAllWords(of signature: String, in classes: String) -> Bool {
+    let words = classes.split(separator: " ")
+    return signature.split(separator: " ").allSatisfy { words.contains($0) }
+  }
+
   static let silentTags: Set<String> = ["script", "style", "noscript", "template", "svg", "object", "embed", "head", "select", "textarea", "iframe", "button", "input"]
 
   /// At most this many chrome lines, each at most `maxTrailChars`, go to the metadata trail.
@@ -343,7 +350,7 @@ struct HTMLExtractor: Sendable {
           continue
         }
         if nodes[index].kind == .element, !removed[index], total[index] >= 80, linkTotal[index] * 4 < total[index],
-          tree.attribute("class", of: nodes[index]) == signature
+          let classes = tree.attribute("class", of: nodes[index]), classes == signature || Self.holdsAllWords(of: signature, in: classes)
         {
           // Another <article> of that class is another post (a forum's replies), not more of this.
           if nodes[index].tag == .article || enclosingArticle(index, in: tree) != enclosingArticle(core.lowerBound, in: tree) {

@@ -248,8 +248,10 @@ extension HTMLExtractor {
   func classify(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
                 cache: inout [UInt64: (value: String, words: HintWords)]) -> Kind {
     if Self.isSilent[Int(node.tag.rawValue)] { return .chrome }
-    if census.isWrapper(index) { return .content }
-    if isDropTag[Int(node.tag.rawValue)] { return .chrome }
+    // A drop tag is the page's wrapper only when it holds the page (an ASP.NET <form> around
+    // it all), not when a short page's text is mostly a form's labels.
+    let wrapper = census.isWrapper(index)
+    if isDropTag[Int(node.tag.rawValue)] { return wrapper && Self.holdsPage(index, in: tree) ? .content : .chrome }
     guard hints else { return .content }
     switch node.tag {
     case .html, .body, .main, .article: return .content
@@ -272,12 +274,56 @@ extension HTMLExtractor {
       words.header = words.header || found.header
       words.keep = words.keep || found.keep
     }
+    // A wrapper named for chrome is the page's only when the headline is inside it (a
+    // pusher around the whole page), not when a consent dialog holds more text than the
+    // article.
+    if wrapper, !words.drop || Self.holdsHeadline(index, in: tree) { return .content }
     if words.header, !words.weak, !words.drop, hasAncestor(node, tagged: [.article, .main], in: tree) { return .content }
     let weak = words.weak || words.header
     if !words.drop, weak, census.isLarge(index) { return hasContentHint(node, in: tree) ? .content : .suspect }
     guard words.drop || weak else { return .content }
-    if census.paragraphs[index] >= 3, words.keep { return .content }
+    if census.paragraphs[index] >= 3, words.keep || holdsNamedContent(index, in: tree, census: census) { return .content }
     return hasContentHint(node, in: tree) ? .content : .chrome
+  }
+
+  /// Whether an element holds the page's h1, or the page has none.
+  static func holdsHeadline(_ index: Int, in tree: HTMLTree) -> Bool {
+    let nodes = tree.nodes
+    guard let first = nodes.firstIndex(where: { $0.tag == .h1 }) else { return true }
+    return first >= index && first < Int(nodes[index].end)
+  }
+
+  /// Whether an element holds what a page's wrapper holds: the headline, or three texts of
+  /// prose length (posts in a forum's <form>).
+  static func holdsPage(_ index: Int, in tree: HTMLTree) -> Bool {
+    let nodes = tree.nodes
+    var long = 0
+    for inside in index..<Int(nodes[index].end) {
+      if nodes[inside].tag == .h1 { return true }
+      if nodes[inside].kind == .text, nodes[inside].textCount >= 200 {
+        long += 1
+        if long >= 3 { return true }
+      }
+    }
+    return false
+  }
+
+  /// Whether most of an element's text is in one that a class or id names as the article's
+  /// body ("entry-content", "article-body"; a bare `<article>` may be a comment): a drop word
+  /// in a compound class of a box around it ("js-code-nav-container") does not remove it.
+  func holdsNamedContent(_ index: Int, in tree: HTMLTree, census: PageCensus) -> Bool {
+    let nodes = tree.nodes
+    let half = Int(census.textUnder[index]) / 2
+    for inside in (index + 1)..<Int(nodes[index].end)
+    where nodes[inside].kind == .element && nodes[inside].attributeCount > 0 && Int(census.textUnder[inside]) > half {
+      if tree.attribute("itemprop", of: nodes[inside])?.lowercased() == "articlebody" { return true }
+      for attribute in tree.attributes(of: nodes[inside]) where attribute.name == "class" || attribute.name == "id" {
+        for token in attribute.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) where holdsContentHint(token) {
+          return true
+        }
+      }
+    }
+    return false
   }
 
   /// `<article>`, `itemprop=articleBody`, or an id or class token that holds a content hint

@@ -19,7 +19,7 @@ struct HTMLConfig: StageConfig {
     "menu", "nav", "navbar", "navigation", "gnb", "lnb", "related", "relate", "recommend", "recommended",
     "popular", "ranking", "comment", "comments", "reply", "replies", "copyright", "footer", "sidebar",
     "breadcrumb", "breadcrumbs", "pagination", "cookie", "consent", "newsletter", "subscribe", "subscription",
-    "signup", "login",
+    "signup", "login", "gdpr", "dsgvo", "rgpd",
     // The same words in the class names of other languages' CMSs.
     "comentario", "comentarios", "relacionadas", "relacionados", "kommentar", "kommentare", "commentaire",
     "commentaires", "commenti", "correlati", "reacties", "gerelateerd",
