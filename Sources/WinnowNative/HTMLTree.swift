@@ -16,10 +16,12 @@ public struct HTMLTree: Sendable {
     case dd, dt, dl, figure, figcaption, address, center, body, html, hr, caption, tbody, thead, details, summary
     case br, a, script, style, noscript, iframe, form, nav, header, footer, aside, button, select, textarea, input
     case svg, template, object, embed, head, meta, title, time, math, link, canvas
+    /// Ruby annotations: the reading of the characters before them (furigana), not text.
+    case rt, rp
 
     static let byName: [String: Tag] = {
       var table: [String: Tag] = [:]
-      for raw in UInt8(2)...UInt8(Tag.canvas.rawValue) {
+      for raw in UInt8(2)...UInt8(Tag.rp.rawValue) {
         if let tag = Tag(rawValue: raw) { table[String(describing: tag)] = tag }
       }
       return table
@@ -113,11 +115,12 @@ public struct HTMLTree: Sendable {
     return bytes[count] == 0
   }
 
-  /// Elements whose text is never content; their subtree is skipped while flattening, except
+  /// Elements whose text is never content (ruby annotations: "子<rt>こ</rt>" reads 子); their
+  /// subtree is skipped while flattening, except
   /// JSON-LD scripts, whose text is kept for metadata.
   static func isOpaque(_ tag: Tag) -> Bool {
     switch tag {
-    case .script, .style, .noscript, .template, .svg, .math, .object, .canvas: return true
+    case .script, .style, .noscript, .template, .svg, .math, .object, .canvas, .rt, .rp: return true
     default: return false
     }
   }

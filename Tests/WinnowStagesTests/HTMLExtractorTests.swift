@@ -251,6 +251,23 @@ import WinnowNative
     #expect(document.text.paragraphs == [p1, p2, p3, "\(lead) \(lead)"])
   }
 
+  @Test func rubyAnnotationsAreNotText() throws {
+    let html = "<html><body><article><p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。\(p1)</p></article></body></html>"
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == ["子どもへの虐待をなくすための法律ができました。\(p1)"])
+  }
+
+  @Test func theFirstOfSeveralArticlesOfOneClassIsThePagesOwn() throws {
+    // A thread: the question, then a longer reply in an <article> of the same class.
+    let reply = [p2, p3, p1].map { "<p>\($0)</p>" }.joined()
+    let html = """
+      <html><body><h1>Thread</h1><div class="post"><article class="message-body"><p>\(lead)</p><p>\(p1)</p></article></div>
+      <div class="post"><article class="message-body">\(reply)</article></div></body></html>
+      """
+    let (_, document) = try extractHTML(html)
+    #expect(document.text.paragraphs == [lead, p1])
+  }
+
   @Test func aDropWordInABoxAroundANamedArticleBodyDoesNotRemoveIt() throws {
     // "nav" in a compound class of the box around a readme whose class names the body.
     let html = """

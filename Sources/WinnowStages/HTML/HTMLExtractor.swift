@@ -129,6 +129,10 @@ struct HTMLExtractor: Sendable {
   /// longer one is the article of a page whose other prose is a listing of other stories.
   static let paragraphsFallbackChars = 500
 
+  /// An earlier <article> of the best one's class is the page's own from this share of its
+  /// score.
+  static let firstArticleShare = 0.15
+
   /// Siblings are taken from the best container's level and this many levels in all.
   static let siblingLevels = 3
 
@@ -285,6 +289,19 @@ struct HTMLExtractor: Sendable {
     if hinted >= 0, hintedScore >= bestScore * 0.25, !hasContentHint(nodes[Int(best)], in: tree) {
       best = hinted
       bestScore = hintedScore
+    }
+
+    // Of several <article>s of one class (a thread's posts, stories appended by infinite
+    // scroll), the first that holds a real text is the page's own: a question before its
+    // replies, the story before the next ones.
+    if nodes[Int(best)].tag == .article, let signature = tree.attribute("class", of: nodes[Int(best)]) {
+      for i in 0..<Int(best) where nodes[i].tag == .article && score[i] >= bestScore * Self.firstArticleShare && Int(nodes[i].end) <= Int(best)
+        && tree.attribute("class", of: nodes[i]) == signature
+      {
+        best = Int32(i)
+        bestScore = score[i]
+        break
+      }
     }
 
     // Up to the ancestor that adds no prose to the best container's (see `climbGrowth`): the
