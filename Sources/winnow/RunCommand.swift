@@ -127,7 +127,9 @@ struct ValidateCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline)
-    print("\(pipeline): ok: \(loaded.stages.count) stages (\(loaded.stages.map(\.name).joined(separator: ", ")))")
+    // A pipeline of thousands of stages is named by its first few, not a line of megabytes.
+    let names = loaded.stages.prefix(20).map(\.name) + (loaded.stages.count > 20 ? ["… \(loaded.stages.count - 20) more"] : [])
+    print("\(pipeline): ok: \(loaded.stages.count) stages (\(names.joined(separator: ", ")))")
     print("  input:   \(loaded.input.paths.joined(separator: ", ")) [\(loaded.input.formats.map(\.rawValue).joined(separator: ", "))]")
     print("  output:  \(loaded.output.path)")
     print("  rejects: \(loaded.output.rejects)")
