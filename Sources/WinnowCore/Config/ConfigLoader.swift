@@ -270,7 +270,7 @@ struct ValidationSession {
     var configuredPaths: [(String, Node)] = []
     if let node {
       guard let map = mapping(node, path) else { return nil }
-      checkKeys(map, allowed: ["path", "formats", "text_field", "id_field", "max_document_bytes"], path: path)
+      checkKeys(map, allowed: ["path", "formats", "text_field", "id_field", "max_document_bytes", "follow_links"], path: path)
       if let pathNode = value(map, "path") {
         if let single = pathNode.scalar?.string {
           configuredPaths = [(single, pathNode)]
@@ -297,6 +297,13 @@ struct ValidationSession {
       }
       if let field = value(map, "id_field") {
         if let string = nonEmptyString(field, "\(path).id_field") { settings.idField = string }
+      }
+      if let follow = value(map, "follow_links") {
+        if follow.scalar != nil, let flag = follow.bool {
+          settings.followLinks = flag
+        } else {
+          error("expected true or false, got \(describe(follow))", at: follow, "\(path).follow_links")
+        }
       }
       if let limit = value(map, "max_document_bytes") {
         if let number = limit.int, number >= 1 {
