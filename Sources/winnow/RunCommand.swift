@@ -59,6 +59,7 @@ struct RunCommand: ParsableCommand {
     options.logger = makeLogger(level: logLevel, quiet: quiet)
     let runner = Runner(pipeline: loaded, options: options)
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
+    try refuseClashes(loaded, manifest: manifestPath)
     // Stopped before its commit, a run leaves no output or rejects where a finished run puts
     // them (not even an earlier run's, which its manifest no longer describes), and a
     // manifest that says it was interrupted.
@@ -119,6 +120,21 @@ struct RunCommand: ParsableCommand {
         throw ExitCode(WinnowExit.runFailed)
       }
     }
+  }
+
+  /// Every file the run writes against every file it reads (and each other): exit 2 before
+  /// any work when one would overwrite another.
+  func refuseClashes(_ loaded: Pipeline, manifest manifestPath: String) throws {
+    var writes = [
+      PathClash.Role(loaded.output.path, output != nil ? "--output" : "output.path"),
+      PathClash.Role(loaded.output.rejects, rejects != nil ? "--rejects" : output != nil ? "rejects (beside --output)" : "output.rejects"),
+      PathClash.Role(manifestPath, manifest != nil ? "--manifest" : "manifest (beside the output)"),
+    ]
+    if let summaryJSON { writes.append(PathClash.Role(summaryJSON, "--summary-json")) }
+    if let report { writes.append(PathClash.Role(report, "--report")) }
+    if let junit { writes.append(PathClash.Role(junit, "--junit")) }
+    let clashes = PathClash.check(pipeline: loaded, writes: writes)
+    if !clashes.isEmpty { throw ConfigError(clashes) }
   }
 
   /// The manifest of a run stopped before its commit.

@@ -90,3 +90,16 @@ func suggestion(for word: String, in candidates: [String]) -> String {
   if let near = nearestName(to: word, in: candidates) { return "; did you mean '\(near)'?" }
   return "; expected one of: " + candidates.map { "'\($0)'" }.joined(separator: ", ")
 }
+
+/// At most `limit` characters of a value shown in a message, with its size when cut: a 10 MB
+/// option value is not echoed whole.
+public func clippedForDiagnostic(_ value: String, limit: Int = 200) -> String {
+  var count = 0
+  for index in value.unicodeScalars.indices {
+    count += 1
+    if count > limit {
+      return String(value.unicodeScalars[..<index]) + "… (\(value.utf8.count) bytes)"
+    }
+  }
+  return value
+}

@@ -9,6 +9,9 @@ public struct Pipeline: Sendable {
   public var gates: GateSettings?
   /// The plugin libraries the file loads (`plugins:`), resolved.
   public var plugins: [String]
+  /// Files the stages' options name (rule packs, rules files), resolved, each with its key
+  /// path: a run never writes them (`PathClash`).
+  public var optionFiles: [(path: String, key: String)] = []
 
   public init(
     file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage], gates: GateSettings? = nil,
