@@ -68,7 +68,7 @@ enum Main {
       RunCancellation.stopNow()
     } catch let error as ConfigError {
       printError(error.description)
-      let count = error.diagnostics.count
+      let count = Set(error.diagnostics.map(\.description)).count
       printError("\(count) error\(count == 1 ? "" : "s") in pipeline; nothing was run")
       exit(WinnowExit.invalid)
     } catch let error as RunError {

@@ -490,7 +490,7 @@ struct ValidationSession {
   // MARK: typed values
 
   mutating func parseOption(_ node: Node, spec: OptionSpec, path: String) -> OptionValue? {
-    let shown = node.scalar?.string ?? describe(node)
+    let shown = clippedForDiagnostic(node.scalar?.string ?? describe(node))
     switch spec.type {
     case .bool:
       if node.scalar != nil, let value = node.bool { return .bool(value) }
@@ -583,7 +583,7 @@ struct ValidationSession {
 
   func describe(_ node: Node) -> String {
     switch node {
-    case .scalar(let scalar): scalar.string.isEmpty || node.null != nil ? "nothing" : "'\(scalar.string)'"
+    case .scalar(let scalar): scalar.string.isEmpty || node.null != nil ? "nothing" : "'\(clippedForDiagnostic(scalar.string))'"
     case .mapping: "a mapping"
     case .sequence: "a list"
     default: "an alias"
