@@ -93,10 +93,12 @@ struct RunCommand: ParsableCommand {
       if RunCancellation.isRequested { RunCancellation.stopNow() }
       throw error
     }
-    if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
-    if RunCancellation.isRequested {
-      printError("winnow: \(RunCancellation.signalName) came after the output, rejects and manifest were in place: the run finished")
+    defer {
+      if RunCancellation.isRequested {
+        printError("winnow: \(RunCancellation.signalName) came after the output, rejects and manifest were in place: the run finished")
+      }
     }
+    if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
     if let summaryJSON {
       do {
         let data = try JSONSerialization.data(withJSONObject: summary.json(), options: [.prettyPrinted, .sortedKeys])
