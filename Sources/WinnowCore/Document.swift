@@ -14,13 +14,20 @@ public struct SourceInfo: Sendable, Equatable {
   public var encoding: String?
   /// Set by `decode`: 0–1, how sure the charset choice is.
   public var confidence: Double?
+  /// The path's raw bytes when they are not UTF-8 (`path` is then decoded with U+FFFD for
+  /// the bad bytes): written as `source.path_bytes`, base64.
+  public var pathBytes: [UInt8]?
 
-  public init(path: String, line: Int? = nil, format: InputFormat, encoding: String? = nil, confidence: Double? = nil) {
+  public init(
+    path: String, line: Int? = nil, format: InputFormat, encoding: String? = nil, confidence: Double? = nil,
+    pathBytes: [UInt8]? = nil
+  ) {
     self.path = path
     self.line = line
     self.format = format
     self.encoding = encoding
     self.confidence = confidence
+    self.pathBytes = pathBytes
   }
 }
 

@@ -110,14 +110,24 @@ public struct ICUNormalizer: Sendable {
 
   public init(form: Form) throws(NativeError) {
     self.form = form
+    stable = try (form == .nfc ? Self.nfcTable : Self.nfkcTable).get()
+  }
+
+  /// Each form's table is made once per process (65,536 ICU quick checks, about 1 ms, and
+  /// 8 KiB) and shared by every normalizer of that form: a pipeline with thousands of
+  /// `normalize` stages builds in linear time and does not hold a table per stage.
+  private static let nfcTable = makeTable(.nfc)
+  private static let nfkcTable = makeTable(.nfkc)
+
+  private static func makeTable(_ form: Form) -> Result<[UInt8], NativeError> {
     var icuError: Int32 = 0
     var status: Int32 = 0
     let table = [UInt8](unsafeUninitializedCapacity: 8192) { buffer, count in
       status = winnow_icu_stable_bmp(form.rawValue, buffer.baseAddress, &icuError)
       count = 8192
     }
-    if status != 0 { throw NativeError(function: "winnow_icu_stable_bmp", code: icuError) }
-    stable = table
+    if status != 0 { return .failure(NativeError(function: "winnow_icu_stable_bmp", code: icuError)) }
+    return .success(table)
   }
 
   /// True when `scalar` alone can neither change under normalization nor combine with its

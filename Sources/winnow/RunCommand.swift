@@ -59,26 +59,45 @@ struct RunCommand: ParsableCommand {
     options.logger = makeLogger(level: logLevel, quiet: quiet)
     let runner = Runner(pipeline: loaded, options: options)
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
+    try refuseClashes(loaded, manifest: manifestPath)
+    // Stopped before its commit, a run leaves no output or rejects where a finished run puts
+    // them (not even an earlier run's, which its manifest no longer describes), and a
+    // manifest that says it was interrupted.
+    RunCancellation.onStop { [loaded] in
+      unlink(loaded.output.path)
+      unlink(loaded.output.rejects)
+      try? Manifest.write(Self.interruptedManifest(loaded), to: manifestPath)
+    }
+    var built: [String: Any] = [:]
+    var gateResults: [GateResult] = []
+    let checkGates = loaded.gates != nil && !noGates
+    // The manifest and the gates are made while the output is complete but not yet in place
+    // (a signal still stops the run); the renames and the manifest are then one commit.
+    let finishing = RunFinishing(
+      prepare: { summary, temporaryOutput throws(RunError) in
+        built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
+        if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
+        if let gates = loaded.gates, checkGates {
+          let counts = GateCounts(
+            documents: summary.documents, rejected: summary.rejected,
+            stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
+          gateResults = try GateEvaluator.evaluate(file: temporaryOutput, gates: gates, counts: counts)
+          built["gates"] = GateEvaluator.json(gateResults)
+        }
+      },
+      commit: { _ throws(RunError) in try Manifest.write(built, to: manifestPath) })
     let summary: RunSummary
     do {
-      summary = try runner.run()
+      summary = try runner.run(finishing: finishing)
     } catch {
-      if RunCancellation.isRequested {
-        // An interrupted run leaves no output, and a manifest that says so.
-        let config = Manifest.canonicalConfig(loaded)
-        try? Manifest.write(
-          [
-            "manifest_version": 1, "winnow": ToolInfo.fields, "command": CommandLine.arguments,
-            "cwd": FileManager.default.currentDirectoryPath, "pipeline_file": loaded.file, "config": config,
-            "config_sha256": Manifest.sha256Hex(Manifest.canonicalJSON(config)), "interrupted": true,
-            "signal": RunCancellation.signal == SIGINT ? "SIGINT" : "SIGTERM",
-            "output": ["path": loaded.output.path, "written": false],
-            "finished": ISO8601DateFormatter().string(from: Date()),
-          ], to: manifestPath)
-      }
+      if RunCancellation.isRequested { RunCancellation.stopNow() }
       throw error
     }
-    var built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
+    defer {
+      if RunCancellation.isRequested {
+        printError("winnow: \(RunCancellation.signalName) came after the output, rejects and manifest were in place: the run finished")
+      }
+    }
     if !quiet { printError(summary.render() + "\n  manifest: \(manifestPath)") }
     if let summaryJSON {
       do {
@@ -88,17 +107,6 @@ struct RunCommand: ParsableCommand {
         throw RunError("cannot write summary '\(summaryJSON)': \(error.localizedDescription)")
       }
     }
-    // The pipeline's gates, on what was just written.
-    var gateResults: [GateResult] = []
-    if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
-    if let gates = loaded.gates, !noGates {
-      let counts = GateCounts(
-        documents: summary.documents, rejected: summary.rejected,
-        stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
-      gateResults = try GateEvaluator.evaluate(file: loaded.output.path, gates: gates, counts: counts)
-      built["gates"] = GateEvaluator.json(gateResults)
-    }
-    try Manifest.write(built, to: manifestPath)
     if let report {
       do {
         try RunReport.html(summary: summary, manifest: built).write(toFile: report, atomically: true, encoding: .utf8)
@@ -107,13 +115,42 @@ struct RunCommand: ParsableCommand {
       }
       if !quiet { printError("  report: \(report)") }
     }
-    if loaded.gates != nil && !noGates {
+    if checkGates {
       try reportGates(gateResults, suite: loaded.file, json: false, junit: junit, quiet: quiet)
       if gateResults.contains(where: { !$0.passed }) {
         printError("winnow: error: \(gateResults.filter { !$0.passed }.count) gate(s) failed; the output is written, the run is marked failed")
         throw ExitCode(WinnowExit.runFailed)
       }
     }
+  }
+
+  /// Every file the run writes against every file it reads (and each other): exit 2 before
+  /// any work when one would overwrite another.
+  func refuseClashes(_ loaded: Pipeline, manifest manifestPath: String) throws {
+    var writes = [
+      PathClash.Role(loaded.output.path, output != nil ? "--output" : "output.path"),
+      PathClash.Role(loaded.output.rejects, rejects != nil ? "--rejects" : output != nil ? "rejects (beside --output)" : "output.rejects"),
+      PathClash.Role(manifestPath, manifest != nil ? "--manifest" : "manifest (beside the output)"),
+    ]
+    if let summaryJSON { writes.append(PathClash.Role(summaryJSON, "--summary-json")) }
+    if let report { writes.append(PathClash.Role(report, "--report")) }
+    if let junit { writes.append(PathClash.Role(junit, "--junit")) }
+    let clashes = PathClash.check(pipeline: loaded, writes: writes)
+    if !clashes.isEmpty { throw ConfigError(clashes) }
+  }
+
+  /// The manifest of a run stopped before its commit.
+  static func interruptedManifest(_ loaded: Pipeline) -> [String: Any] {
+    let config = Manifest.canonicalConfig(loaded)
+    return [
+      "manifest_version": 1, "winnow": ToolInfo.fields, "command": CommandLine.arguments,
+      "cwd": FileManager.default.currentDirectoryPath, "pipeline_file": loaded.file, "config": config,
+      "config_sha256": Manifest.sha256Hex(Manifest.canonicalJSON(config)), "interrupted": true,
+      "signal": RunCancellation.signalName,
+      "output": ["path": loaded.output.path, "written": false],
+      "rejects": ["path": loaded.output.rejects, "written": false],
+      "finished": ISO8601DateFormatter().string(from: Date()),
+    ]
   }
 }
 
@@ -127,7 +164,9 @@ struct ValidateCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline)
-    print("\(pipeline): ok: \(loaded.stages.count) stages (\(loaded.stages.map(\.name).joined(separator: ", ")))")
+    // A pipeline of thousands of stages is named by its first few, not a line of megabytes.
+    let names = loaded.stages.prefix(20).map(\.name) + (loaded.stages.count > 20 ? ["… \(loaded.stages.count - 20) more"] : [])
+    print("\(pipeline): ok: \(loaded.stages.count) stages (\(names.joined(separator: ", ")))")
     print("  input:   \(loaded.input.paths.joined(separator: ", ")) [\(loaded.input.formats.map(\.rawValue).joined(separator: ", "))]")
     print("  output:  \(loaded.output.path)")
     print("  rejects: \(loaded.output.rejects)")

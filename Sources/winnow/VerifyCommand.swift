@@ -102,6 +102,7 @@ struct VerifyCommand: ParsableCommand {
     // 4. Re-run into a temporary directory.
     let scratch = NSTemporaryDirectory() + "/winnow-verify-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
+    RunCancellation.onStop { try? FileManager.default.removeItem(atPath: scratch) }
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     var pipeline = loaded

@@ -28,19 +28,27 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// SIGINT and SIGTERM ask the run to stop: it stops at the next batch, removes what it was
-/// writing and exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at once.
+/// SIGINT and SIGTERM ask the command to stop: a run stops at the next batch, removes what it
+/// was writing and exits 130 (SIGINT) or 143 (SIGTERM). Whatever a command is doing, it is
+/// stopped the same way `grace` seconds later (a FIFO being opened, a directory being walked,
+/// a huge pipeline being validated); a second signal stops it at once. A run that already put
+/// its output in place finishes (`RunCancellation`).
 enum Signals {
   nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+  static let grace = 1.0
 
   static func install() {
     for number in [SIGINT, SIGTERM] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        if RunCancellation.isRequested { exit(128 + number) }
+        if RunCancellation.isRequested {
+          RunCancellation.stopNow()
+          return
+        }
         RunCancellation.request(signal: number)
-        FileHandle.standardError.write(Data("\nwinnow: \(number == SIGINT ? "SIGINT" : "SIGTERM"): stopping after the current batch (again to stop at once)\n".utf8))
+        FileHandle.standardError.write(Data("\nwinnow: \(number == SIGINT ? "SIGINT" : "SIGTERM"): stopping (again to stop at once)\n".utf8))
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { RunCancellation.stopNow() }
       }
       source.resume()
       sources.append(source)
@@ -55,14 +63,16 @@ enum Main {
     do {
       var command = try Winnow.parseAsRoot()
       try command.run()
+    } catch where RunCancellation.isRequested && !RunCancellation.isCommitted {
+      // Whatever failed, the signal came first: stopped, not failed.
+      RunCancellation.stopNow()
     } catch let error as ConfigError {
       printError(error.description)
-      let count = error.diagnostics.count
+      let count = Set(error.diagnostics.map(\.description)).count
       printError("\(count) error\(count == 1 ? "" : "s") in pipeline; nothing was run")
       exit(WinnowExit.invalid)
     } catch let error as RunError {
       printError("winnow: error: \(error.message)")
-      if RunCancellation.isRequested { exit(128 + RunCancellation.signal) }
       exit(WinnowExit.runFailed)
     } catch {
       let code = Winnow.exitCode(for: error)

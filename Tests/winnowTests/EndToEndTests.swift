@@ -195,8 +195,7 @@ import WinnowTestSupport
   }
 
   /// An input that cannot be read is a reject and a note in the manifest, and the run goes on;
-  /// a file whose name is not UTF-8 is counted as skipped, not read (open() takes the name
-  /// back as a String).
+  /// a file whose name is not UTF-8 is a reject too, with the name's bytes (issue 16).
   @Test func unreadableInputsAreRecordedAndTheRunGoesOn() throws {
     let directory = try TemporaryDirectory()
     try directory.write("pages/a.txt", "첫 번째 문서입니다. 내용이 조금 있습니다.")
@@ -216,8 +215,9 @@ import WinnowTestSupport
     let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/clean.manifest.json"))) as? [String: Any]
     let inputs = manifest?["inputs"] as? [[String: Any]] ?? []
     #expect(inputs.contains { $0["path"] as? String == "/proc/self/mem" && ($0["note"] as? String)?.hasPrefix("not hashed") == true })
-    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
-    #expect((summary?["skipped_files"] as? [String: Any])?["file name not UTF-8"] as? Int == 1)
+    let unnamed = rejects.first { $0["id"] as? String == "k\u{FFFD}\u{FFFD}.txt" }
+    #expect(unnamed?["reason"] as? String == "unreadable")
+    #expect((unnamed?["source"] as? [String: Any])?["path_bytes"] as? String == Data(Array("k".utf8) + [0xB1, 0xE2] + Array(".txt".utf8)).base64EncodedString())
   }
 
   @Test func validateTouchesNoDataAndStagesListsOptions() throws {

@@ -119,6 +119,8 @@ struct ValidationSession {
   /// The built-in stages, and those of the pipeline's `plugins:` once they are loaded.
   var registry: StageRegistry
   var diagnostics: [Diagnostic] = []
+  /// Files named by `path` options, resolved, with their key paths.
+  var optionFiles: [(path: String, key: String)] = []
 
   /// Paths in the file resolve against the file's directory.
   var baseDirectory: String {
@@ -195,7 +197,12 @@ struct ValidationSession {
     }
 
     guard let input, let output, let stages else { return nil }
-    return Pipeline(file: file, input: input, output: output, stages: stages, gates: gates, plugins: plugins)
+    var pipeline = Pipeline(file: file, input: input, output: output, stages: stages, gates: gates, plugins: plugins)
+    pipeline.optionFiles = optionFiles
+    if case .string(let rules)? = gates?.options.values["boilerplate_rules"], !rules.isEmpty {
+      pipeline.optionFiles.append((rules, "gates.boilerplate_rules"))
+    }
+    return pipeline
   }
 
   /// `plugins: [lib/libMyStages.so]`: opens each library and adds its stage types to the
@@ -270,7 +277,7 @@ struct ValidationSession {
     var configuredPaths: [(String, Node)] = []
     if let node {
       guard let map = mapping(node, path) else { return nil }
-      checkKeys(map, allowed: ["path", "formats", "text_field", "id_field", "max_document_bytes"], path: path)
+      checkKeys(map, allowed: ["path", "formats", "text_field", "id_field", "max_document_bytes", "follow_links"], path: path)
       if let pathNode = value(map, "path") {
         if let single = pathNode.scalar?.string {
           configuredPaths = [(single, pathNode)]
@@ -297,6 +304,13 @@ struct ValidationSession {
       }
       if let field = value(map, "id_field") {
         if let string = nonEmptyString(field, "\(path).id_field") { settings.idField = string }
+      }
+      if let follow = value(map, "follow_links") {
+        if follow.scalar != nil, let flag = follow.bool {
+          settings.followLinks = flag
+        } else {
+          error("expected true or false, got \(describe(follow))", at: follow, "\(path).follow_links")
+        }
       }
       if let limit = value(map, "max_document_bytes") {
         if let number = limit.int, number >= 1 {
@@ -350,7 +364,16 @@ struct ValidationSession {
     // overwrites another run's rejects.
     let rejects = (overrides.output != nil ? overrides.rejects : rejectsPath) ?? defaultRejectsPath(for: outputPath)
     if rejects == outputPath {
-      error("'output.rejects' must differ from 'output.path'", at: node ?? root, "output.rejects")
+      let fromFlags = [overrides.output.map { _ in "--output" }, overrides.rejects.map { _ in "--rejects" }].compactMap { $0 }
+      if fromFlags.isEmpty {
+        error("'output.rejects' must differ from 'output.path'", at: node ?? root, "output.rejects")
+      } else {
+        // Given on the command line: named by its flags, not placed at a line of the file.
+        let other = fromFlags.count == 2 ? "" : fromFlags == ["--output"] ? " as output.rejects" : " as output.path"
+        diagnostics.append(Diagnostic(
+          file: file, keyPath: fromFlags.joined(separator: " "),
+          message: "\(fromFlags.joined(separator: " and ")) name\(fromFlags.count == 1 ? "s" : "") the same file '\(clippedForDiagnostic(rejects))'\(other); the rejects need a file of their own"))
+      }
     }
     return OutputSettings(path: outputPath, rejects: rejects)
   }
@@ -444,8 +467,12 @@ struct ValidationSession {
     }
     guard ok else { return nil }
     let options = StageOptions(values)
+    let context = StageContext(baseDirectory: baseDirectory)
+    for spec in specs where spec.type == .path {
+      if case .string(let file)? = values[spec.name], !file.isEmpty { optionFiles.append((context.resolve(file), "\(path).\(spec.name)")) }
+    }
     do throws(OptionError) {
-      let stage = try type.make(options, StageContext(baseDirectory: baseDirectory))
+      let stage = try type.make(options, context)
       let limits = StageLimits(maxBytes: options.int("max_bytes"), timeoutMilliseconds: options.int("timeout_ms"))
       return PipelineStage(name: stage.label ?? type.name, options: options, stage: stage, limits: limits)
     } catch {
@@ -463,7 +490,7 @@ struct ValidationSession {
   // MARK: typed values
 
   mutating func parseOption(_ node: Node, spec: OptionSpec, path: String) -> OptionValue? {
-    let shown = node.scalar?.string ?? describe(node)
+    let shown = clippedForDiagnostic(node.scalar?.string ?? describe(node))
     switch spec.type {
     case .bool:
       if node.scalar != nil, let value = node.bool { return .bool(value) }
@@ -556,7 +583,7 @@ struct ValidationSession {
 
   func describe(_ node: Node) -> String {
     switch node {
-    case .scalar(let scalar): scalar.string.isEmpty || node.null != nil ? "nothing" : "'\(scalar.string)'"
+    case .scalar(let scalar): scalar.string.isEmpty || node.null != nil ? "nothing" : "'\(clippedForDiagnostic(scalar.string))'"
     case .mapping: "a mapping"
     case .sequence: "a list"
     default: "an alias"

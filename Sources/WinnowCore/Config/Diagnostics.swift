@@ -29,13 +29,35 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
       if let column { place += ":\(column)" }
     }
     let path = keyPath.isEmpty ? "" : "[\(keyPath)] "
-    var text = "\(place): error: \(path)\(message)"
+    // Each line of the message at most a few hundred characters: a huge value is not echoed.
+    let shown = message.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { clippedForDiagnostic(String($0), limit: Self.maxLineCharacters) }.joined(separator: "\n")
+    var text = "\(place): error: \(path)\(shown)"
     if let sourceLine, let column {
-      let prefix = sourceLine.unicodeScalars.prefix(max(0, column - 1))
+      let (line, caret) = Self.window(sourceLine, column: column)
+      let prefix = line.unicodeScalars.prefix(max(0, caret - 1))
       let indent = String(prefix.map { $0 == "\t" ? "\t" : " " })
-      text += "\n  \(sourceLine)\n  \(indent)^"
+      text += "\n  \(line)\n  \(indent)^"
     }
     return text
+  }
+
+  static let maxLineCharacters = 300
+
+  /// The part of a long source line around `column` (1-based), and the caret's column in it.
+  static func window(_ line: String, column: Int) -> (String, Int) {
+    let scalars = Array(line.unicodeScalars)
+    guard scalars.count > 2 * 80 + 40 else { return (line, column) }
+    let start = max(0, column - 1 - 80)
+    let end = min(scalars.count, column - 1 + 80)
+    var view = String(String.UnicodeScalarView(scalars[start..<end]))
+    var caret = column - start
+    if start > 0 {
+      view = "…" + view
+      caret += 1
+    }
+    if end < scalars.count { view += "… (line of \(line.utf8.count) bytes)" }
+    return (view, caret)
   }
 }
 
@@ -47,8 +69,10 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     self.diagnostics = diagnostics
   }
 
+  /// Each diagnostic once, in order.
   public var description: String {
-    diagnostics.map(\.description).joined(separator: "\n")
+    var seen = Set<String>()
+    return diagnostics.map(\.description).filter { seen.insert($0).inserted }.joined(separator: "\n")
   }
 }
 
@@ -56,7 +80,12 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public func nearestName(to word: String, in candidates: [String]) -> String? {
   let lowered = word.lowercased()
   var best: (name: String, distance: Int)?
+  let length = lowered.unicodeScalars.count
   for candidate in candidates {
+    // The distance is at least the difference in length: a word far longer than every
+    // name (a 10 MB value) is no typo of any, and is not compared scalar by scalar.
+    let candidateLength = candidate.unicodeScalars.count
+    if abs(length - candidateLength) > max(2, min(length, candidateLength) / 3) { continue }
     let distance = editDistance(lowered, candidate.lowercased())
     if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
   }
@@ -89,4 +118,17 @@ func editDistance(_ a: String, _ b: String) -> Int {
 func suggestion(for word: String, in candidates: [String]) -> String {
   if let near = nearestName(to: word, in: candidates) { return "; did you mean '\(near)'?" }
   return "; expected one of: " + candidates.map { "'\($0)'" }.joined(separator: ", ")
+}
+
+/// At most `limit` characters of a value shown in a message, with its size when cut: a 10 MB
+/// option value is not echoed whole.
+public func clippedForDiagnostic(_ value: String, limit: Int = 200) -> String {
+  var count = 0
+  for index in value.unicodeScalars.indices {
+    count += 1
+    if count > limit {
+      return String(value.unicodeScalars[..<index]) + "… (\(value.utf8.count) bytes)"
+    }
+  }
+  return value
 }

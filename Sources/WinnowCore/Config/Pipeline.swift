@@ -9,6 +9,9 @@ public struct Pipeline: Sendable {
   public var gates: GateSettings?
   /// The plugin libraries the file loads (`plugins:`), resolved.
   public var plugins: [String]
+  /// Files the stages' options name (rule packs, rules files), resolved, each with its key
+  /// path: a run never writes them (`PathClash`).
+  public var optionFiles: [(path: String, key: String)] = []
 
   public init(
     file: String, input: InputSettings, output: OutputSettings, stages: [PipelineStage], gates: GateSettings? = nil,
@@ -39,6 +42,12 @@ public struct InputSettings: Sendable, Equatable {
   /// and ids and rejects read, as one run over the whole would (`winnow dedup signatures
   /// --positioned`). Not from the pipeline file.
   public var positioned = false
+  /// Directory walks follow symbolic links to directories (`input.follow_links`); each
+  /// directory is still walked once (by device and inode), so links cannot loop.
+  public var followLinks = false
+  /// Files named as inputs are read as this format whatever their name (the gates read a
+  /// run's output under its temporary name). Not from the pipeline file.
+  public var namedFileFormat: InputFormat?
 
   public init(
     paths: [String] = [], formats: [InputFormat] = InputFormat.allCases, textField: String = "text",

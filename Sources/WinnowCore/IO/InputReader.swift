@@ -26,8 +26,6 @@ public struct ReadItem: Sendable {
 /// line order. Never decodes bytes (that is the `decode` stage's job).
 public final class InputReader: @unchecked Sendable {
   public let settings: InputSettings
-  /// Files a directory walk passed over, by reason; shown in the run summary.
-  public private(set) var skipped: [String: Int] = [:]
   /// Raw bytes read so far (compressed size is not counted).
   public private(set) var bytesRead: Int = 0
   /// Every file opened, in reading order (path as opened, path relative to its input root);
@@ -38,9 +36,9 @@ public final class InputReader: @unchecked Sendable {
   public private(set) var hashed: [String: (size: Int, sha256: String)] = [:]
 
   private var pendingInputs: [String]
-  /// Directory walk state: a stack of (root, relative directory, sorted entries, next index).
-  /// An entry's type is readdir's d_type: a regular file needs no stat of its own.
-  private var walk: [(root: String, directory: String, entries: [(name: String, type: UInt8)], next: Int)] = []
+  private var walk: DirectoryWalk
+  /// Entries of the walk rejected without being opened (FIFOs, names not UTF-8).
+  private var pendingReject: ReadItem?
   private var records: JSONLRecords?
   /// Whole files (not JSONL records) whose id (the relative path) this returns true for are
   /// passed over unread: the first pass of a learner that samples the corpus.
@@ -49,7 +47,12 @@ public final class InputReader: @unchecked Sendable {
   public init(settings: InputSettings) {
     self.settings = settings
     self.pendingInputs = settings.paths
+    self.walk = DirectoryWalk(followLinks: settings.followLinks)
   }
+
+  /// Files a directory walk passed over, by reason; shown in the run summary.
+  public var skipped: [String: Int] { walk.skipped.merging(passedOver) { $0 + $1 } }
+  private var passedOver: [String: Int] = [:]
 
   public func next() -> ReadItem? {
     while true {
@@ -65,6 +68,10 @@ public final class InputReader: @unchecked Sendable {
         if let item = open(file) { return item }
         continue
       }
+      if let item = pendingReject {
+        pendingReject = nil
+        return item
+      }
       return nil
     }
   }
@@ -78,69 +85,62 @@ public final class InputReader: @unchecked Sendable {
   }
 
   private func nextFile() -> FileEntry? {
-    while true {
-      if var top = walk.popLast() {
-        guard top.next < top.entries.count else { continue }
-        let (name, type) = top.entries[top.next]
-        top.next += 1
-        walk.append(top)
-        let relative = top.directory.isEmpty ? name : top.directory + "/" + name
-        let full = top.root + "/" + relative
-        if type == UInt8(DT_REG) { return FileEntry(path: full, relative: relative, explicit: false) }
-        // Links and file systems that give no type: stat (following links, as
-        // FileManager.fileExists does).
-        var isDirectory = type == UInt8(DT_DIR)
-        if !isDirectory {
-          var info = stat()
-          guard stat(full, &info) == 0 else {
-            skipped["broken link", default: 0] += 1
-            continue
-          }
-          isDirectory = info.st_mode & S_IFMT == S_IFDIR
+    while pendingReject == nil {
+      if let entry = walk.next() {
+        switch entry {
+        case .file(let path, let relative):
+          return FileEntry(path: path, relative: relative, explicit: false)
+        case .nameNotUTF8(let relative, let bytes):
+          guard selected(relative) else { continue }
+          pendingReject = rejected(
+            relative, bytes, reason: "unreadable",
+            detail: "the file name is not valid UTF-8 (its bytes are in source.path_bytes); not read")
+        case .rejected(let relative, let bytes, let reason, let detail):
+          pendingReject = rejected(relative, bytes, reason: reason, detail: detail)
         }
-        if isDirectory {
-          pushDirectory(root: top.root, relative: relative)
-          continue
-        }
-        return FileEntry(path: full, relative: relative, explicit: false)
+        continue
       }
       guard !pendingInputs.isEmpty else { return nil }
       let input = pendingInputs.removeFirst()
       if input == "-" { return FileEntry(path: "-", relative: "-", explicit: true) }
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-        pushDirectory(root: input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input, relative: "")
-        continue
+      var info = stat()
+      if stat(input, &info) == 0 {
+        switch DirectoryWalk.kind(ofMode: info.st_mode) {
+        case .directory:
+          walk.begin(root: input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input)
+          continue
+        case .special(let what):
+          // Never opened: a FIFO without a writer would block; standard input reads a pipe.
+          pendingReject = rejected(
+            (input as NSString).lastPathComponent, nil, reason: "not_a_regular_file",
+            detail: "\(input) is \(what): not opened (to read a pipe, give it on standard input: --input -)")
+          continue
+        default: break
+        }
       }
       return FileEntry(path: input, relative: (input as NSString).lastPathComponent, explicit: true)
     }
+    return nil
   }
 
-  private func pushDirectory(root: String, relative: String) {
-    let full = relative.isEmpty ? root : root + "/" + relative
-    guard let directory = opendir(full) else {
-      skipped["unreadable directory", default: 0] += 1
-      return
+  /// Whether a walk reads a file of this name (its extension and `input.formats`).
+  private func selected(_ name: String) -> Bool {
+    guard let detected = Self.format(ofFileNamed: name) else {
+      passedOver["unsupported extension", default: 0] += 1
+      return false
     }
-    defer { closedir(directory) }
-    var visible: [(name: String, type: UInt8)] = []
-    while let entry = readdir(directory) {
-      let decoded = withUnsafeBytes(of: entry.pointee.d_name) { String(validating: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      guard let name = decoded else {
-        // A name in another encoding (a CP949 file name) cannot be given back to open() as a
-        // String: counted, not read.
-        skipped["file name not UTF-8", default: 0] += 1
-        continue
-      }
-      if name == "." || name == ".." { continue }
-      if name.hasPrefix(".") {
-        skipped["hidden", default: 0] += 1
-      } else {
-        visible.append((name, entry.pointee.d_type))
-      }
+    guard settings.formats.contains(detected.format) else {
+      passedOver["format not selected", default: 0] += 1
+      return false
     }
-    visible.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-    walk.append((root, relative, visible, 0))
+    return true
+  }
+
+  private func rejected(_ relative: String, _ bytes: [UInt8]?, reason: String, detail: String) -> ReadItem {
+    let format = Self.format(ofFileNamed: relative)?.format ?? .txt
+    return ReadItem(
+      document: Document(id: relative, source: SourceInfo(path: relative, format: format, pathBytes: bytes)),
+      drop: Drop(reason: reason, detail: detail))
   }
 
   // MARK: formats
@@ -172,25 +172,24 @@ public final class InputReader: @unchecked Sendable {
 
   private func open(_ file: FileEntry) -> ReadItem? {
     let detected = file.path == "-" ? nil : Self.format(ofFileNamed: file.path)
-    if !file.explicit {
-      guard let detected else {
-        skipped["unsupported extension", default: 0] += 1
-        return nil
-      }
-      guard settings.formats.contains(detected.format) else {
-        skipped["format not selected", default: 0] += 1
-        return nil
-      }
-    }
+    if !file.explicit && !selected(file.path) { return nil }
     opened.append((file.path, file.relative))
     if file.path == "-" {
       return openStandardInput()
     }
-    // A file named on the command line with an unknown extension is read as text.
-    let format = detected?.format ?? .txt
+    // A file named on the command line with an unknown extension is read as text (or as
+    // `namedFileFormat`).
+    let format = file.explicit ? settings.namedFileFormat ?? detected?.format ?? .txt : detected?.format ?? .txt
     if format == .jsonl {
       do {
-        let stream = try GzipReader(path: file.path)
+        let descriptor = try Self.openForReading(file.path)
+        let stream: GzipReader
+        do {
+          stream = try GzipReader(path: file.path, descriptor: descriptor)
+        } catch {
+          close(descriptor)
+          throw error
+        }
         records = JSONLRecords(stream: stream, relative: file.relative, settings: settings)
       } catch {
         return unreadable(file, format: format, detail: "\(error)")
@@ -254,7 +253,14 @@ public final class InputReader: @unchecked Sendable {
       }
     }
     do {
-      let stream = try GzipReader(path: file.path)
+      let descriptor = try Self.openForReading(file.path)
+      let stream: GzipReader
+      do {
+        stream = try GzipReader(path: file.path, descriptor: descriptor)
+      } catch {
+        close(descriptor)
+        throw error
+      }
       var bytes: [UInt8] = []
       try readRest(of: stream, into: &bytes)
       bytesRead += bytes.count
@@ -273,9 +279,23 @@ public final class InputReader: @unchecked Sendable {
   }
 
   /// Reads a whole uncompressed file into an array of exactly its size.
+  /// Opens `path` for reading without blocking on a FIFO that has no writer (opened
+  /// non-blocking, then set back to blocking: a read there finds the end at once).
+  static func openForReading(_ path: String) throws(NativeError) -> Int32 {
+    let descriptor = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else { throw NativeError(function: "open", code: errno, message: String(cString: strerror(errno))) }
+    let flags = fcntl(descriptor, F_GETFL)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+    return descriptor
+  }
+
   private func readPlainFile(_ path: String) -> Result<[UInt8], PlainReadError> {
-    let descriptor = Foundation.open(path, O_RDONLY)
-    guard descriptor >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    let descriptor: Int32
+    do {
+      descriptor = try Self.openForReading(path)
+    } catch {
+      return .failure(.system(error.message))
+    }
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else { return .failure(.system(String(cString: strerror(errno)))) }

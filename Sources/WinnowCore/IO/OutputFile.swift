@@ -31,12 +31,21 @@ final class OutputFile {
         throw RunError("cannot create directory '\(directory)': \(error.localizedDescription)")
       }
     }
+    // Registered before the file exists: a process stopped from here on leaves no .partial.
+    let temporary = temporaryPath
+    stopToken = RunCancellation.onStop { unlink(temporary) }
     guard let handle = fopen(temporaryPath, "wb") else {
+      RunCancellation.remove(stopToken)
       throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
     }
     setvbuf(handle, nil, _IOFBF, 1 << 20)
     self.handle = handle
   }
+
+  /// The stop action that removes the temporary file.
+  private var stopToken = 0
+  /// Closed (`close()`), not yet renamed.
+  private var closed = false
 
   func write(_ data: [UInt8], records count: Int) throws(RunError) {
     guard let handle, !data.isEmpty else { return }
@@ -49,27 +58,44 @@ final class OutputFile {
     hasher.update(data: data)
   }
 
+  /// `close()` then `rename()`.
   func commit() throws(RunError) {
+    try close()
+    try rename()
+  }
+
+  /// Flushes and closes the temporary file; its SHA-256 and size are final.
+  func close() throws(RunError) {
     guard let handle else { return }
     self.handle = nil
+    closed = true
     sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
     if fflush(handle) != 0 || fclose(handle) != 0 {
       throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
     }
-    if rename(temporaryPath, path) != 0 {
+  }
+
+  /// Renames the closed temporary file into place.
+  func rename() throws(RunError) {
+    guard closed else { return }
+    closed = false
+    if Foundation.rename(temporaryPath, path) != 0 {
       throw RunError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
     }
+    RunCancellation.remove(stopToken)
   }
 
   /// Removes the temporary file after a failed run.
   func discard() {
     if let handle { fclose(handle) }
     handle = nil
+    closed = false
     unlink(temporaryPath)
+    RunCancellation.remove(stopToken)
   }
 
   deinit {
-    if handle != nil { discard() }
+    if handle != nil || closed { discard() }
   }
 }
 

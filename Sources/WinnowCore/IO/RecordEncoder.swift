@@ -99,6 +99,7 @@ public enum RecordEncoder {
     writer.raw("{")
     writer.key("path", first: &first)
     writer.string(source.path)
+    if let bytes = source.pathBytes { writer.key("path_bytes", first: &first); writer.string(base64(bytes)) }
     if let line = source.line { writer.key("line", first: &first); writer.int(line) }
     writer.key("format", first: &first)
     writer.string(source.format.rawValue)

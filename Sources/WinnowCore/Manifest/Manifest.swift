@@ -9,11 +9,14 @@ public enum Manifest {
   /// apart), so the same configuration written elsewhere has the same hash.
   public static func canonicalConfig(_ pipeline: Pipeline) -> [String: Any] {
     let input = pipeline.input
+    var inputFields: [String: Any] = [
+      "paths": input.paths, "formats": input.formats.map(\.rawValue), "text_field": input.textField,
+      "id_field": input.idField, "max_document_bytes": input.maxDocumentBytes,
+    ]
+    // Only when set: the configurations of earlier runs keep their hash.
+    if input.followLinks { inputFields["follow_links"] = true }
     return [
-      "input": [
-        "paths": input.paths, "formats": input.formats.map(\.rawValue), "text_field": input.textField,
-        "id_field": input.idField, "max_document_bytes": input.maxDocumentBytes,
-      ] as [String: Any],
+      "input": inputFields,
       "stages": pipeline.stages.map { stage -> [String: Any] in
         ["name": stage.name, "options": stage.options.values.mapValues(jsonValue)]
       },
@@ -62,6 +65,7 @@ public enum Manifest {
     var buffer = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
     var size = 0
     while true {
+      try RunCancellation.check()  // tens of gigabytes of input take a while
       let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
       if count > 0 {
         hasher.update(data: buffer[0..<count])

@@ -1,26 +1,6 @@
 import Foundation
 import Synchronization
 
-/// A request to stop (SIGINT/SIGTERM): the runner checks it between batches and phases and
-/// fails the run cleanly (no finished-looking output, scratch files removed).
-public enum RunCancellation {
-  private static let requested = Atomic<Int32>(0)
-
-  /// The signal that asked to stop, or 0.
-  public static var signal: Int32 { requested.load(ordering: .acquiring) }
-  public static var isRequested: Bool { signal != 0 }
-
-  public static func request(signal: Int32) {
-    requested.store(signal, ordering: .releasing)
-  }
-
-  static func check() throws(RunError) {
-    if isRequested {
-      throw RunError("interrupted by \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"): nothing was written")
-    }
-  }
-}
-
 /// Progress on stderr: on a terminal one line rewritten at most 10 times a second; otherwise a
 /// log line every `logInterval` seconds; nothing when quiet.
 final class ProgressLine {
@@ -92,23 +72,20 @@ final class ProgressLine {
     return total
   }
 
-  /// Sizes of the files the reader will take (selected formats, no hidden names), by
-  /// readdir and stat: FileManager's enumerator cost more than some short runs' stages.
+  /// Sizes of the files the reader will take (selected formats, no hidden names), walked as
+  /// the reader walks (links to directories only with `input.follow_links`, each directory
+  /// once): FileManager's enumerator cost more than some short runs' stages.
   private static func directorySize(_ path: String, _ settings: InputSettings) -> Int {
-    guard let directory = opendir(path) else { return 0 }
-    defer { closedir(directory) }
+    var walk = DirectoryWalk(followLinks: settings.followLinks)
+    walk.begin(root: path)
     var total = 0
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if name.hasPrefix(".") { continue }
-      let full = path + "/" + name
+    while let entry = walk.next() {
+      if RunCancellation.isRequested { break }
+      guard case .file(let full, let relative) = entry, let ext = InputReader.format(ofFileNamed: relative),
+        settings.formats.contains(ext.format)
+      else { continue }
       var info = stat()
-      guard stat(full, &info) == 0 else { continue }
-      if info.st_mode & S_IFMT == S_IFDIR {
-        total += directorySize(full, settings)
-      } else if info.st_mode & S_IFMT == S_IFREG, let ext = InputReader.format(ofFileNamed: name), settings.formats.contains(ext.format) {
-        total += Int(info.st_size)
-      }
+      if stat(full, &info) == 0 { total += Int(info.st_size) }
     }
     return total
   }

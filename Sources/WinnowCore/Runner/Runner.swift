@@ -75,7 +75,12 @@ public final class Runner: @unchecked Sendable {
   /// Runs the whole pipeline. With a corpus stage, the clean records of the document stages
   /// go to a scratch directory beside the output first (with the stage's per-document
   /// records), then the corpus stage decides, and its filter writes the output.
-  public func run() throws(RunError) -> RunSummary {
+  ///
+  /// With `finishing` (winnow run), the output and rejects are complete under their temporary
+  /// names when `finishing.prepare` sees them (the manifest and gates are made then, and a
+  /// signal still stops the run), and the renames and `finishing.commit` (the manifest) are
+  /// done together as the run's one commit point (`RunCancellation.commit`).
+  public func run(finishing: RunFinishing? = nil) throws(RunError) -> RunSummary {
     let start = Date()
     let warnings = try learnAll()
     try RunCancellation.check()
@@ -85,17 +90,20 @@ public final class Runner: @unchecked Sendable {
       do throws(RunError) {
         try pass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary, start: start)
         try RunCancellation.check()
-        try commit(rejects: rejects, output: output)
+        return try commit(summary, warnings: warnings, start: start, rejects: rejects, output: output, finishing: finishing)
       } catch {
         output.discard()
         rejects.discard()
         throw error
       }
-      return finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
     }
     removeAbandonedScratch()
     let scratch = scratchDirectory()
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let scratchToken = RunCancellation.onStop { try? FileManager.default.removeItem(atPath: scratch) }
+    defer {
+      try? FileManager.default.removeItem(atPath: scratch)
+      RunCancellation.remove(scratchToken)
+    }
     do {
       try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     } catch {
@@ -116,12 +124,11 @@ public final class Runner: @unchecked Sendable {
           output: output, rejects: rejects)
         apply(counts, outcome: outcome, to: &summary)
         try RunCancellation.check()
-        try commit(rejects: rejects, output: output)
+        return try commit(summary, warnings: warnings, start: start, rejects: rejects, output: output, finishing: finishing)
       } catch {
         output.discard()
         throw error
       }
-      return finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
     } catch {
       rejects.discard()
       throw error
@@ -258,6 +265,33 @@ public final class Runner: @unchecked Sendable {
       }
     }
     return warnings
+  }
+
+  /// The end of `run`: both files closed, the summary finished, then `finishing`'s
+  /// preparation and the renames with its commit, under `RunCancellation.commit`.
+  func commit(
+    _ summary: RunSummary, warnings: [String], start: Date, rejects: OutputFile, output: OutputFile, finishing: RunFinishing?
+  ) throws(RunError) -> RunSummary {
+    guard let finishing else {
+      try commit(rejects: rejects, output: output)
+      return finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
+    }
+    try rejects.close()
+    try output.close()
+    let finished = finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
+    try finishing.prepare(finished, output.temporaryPath)
+    try RunCancellation.commit { () throws(RunError) in
+      try commit(rejects: rejects, output: output)
+      do throws(RunError) {
+        try finishing.commit(finished)
+      } catch {
+        // Without its manifest the run is not finished: nothing of it stays in place.
+        unlink(output.path)
+        unlink(rejects.path)
+        throw error
+      }
+    }
+    return finished
   }
 
   /// Rejects first; if the output's rename then fails, the rejects go too, so a failed run

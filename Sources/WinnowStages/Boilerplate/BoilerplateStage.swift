@@ -50,10 +50,15 @@ struct BoilerplateConfig: StageConfig {
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
-    let pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
+    let path = context.resolve(rulesPath)
+    let pack = try RulePack.load(path, option: "rules")
+    // The matchers of a pack are made once per process too, however many stages use it.
+    let sets = try Self.lineSets.value(path: path, option: "rules") { (LineRuleSet(pack.lines), LineRuleSet(pack.tail)) }
     return BoilerplateStage(pack: pack, bodySpan: bodySpan, audit: audit,
-                            corpus: corpus.minDocs > 0 ? CorpusLineCounts(corpus) : nil)
+                            corpus: corpus.minDocs > 0 ? CorpusLineCounts(corpus) : nil, sets: sets)
   }
+
+  private static let lineSets = RuleFileCache<(lines: LineRuleSet, tail: LineRuleSet)>()
 }
 
 struct BoilerplateStage: DocumentStage {
@@ -67,13 +72,13 @@ struct BoilerplateStage: DocumentStage {
   /// Some line rules apply only outside the body.
   let hasOutside: Bool
 
-  init(pack: RulePack, bodySpan: Bool, audit: Bool, corpus: CorpusLineCounts?) {
+  init(pack: RulePack, bodySpan: Bool, audit: Bool, corpus: CorpusLineCounts?, sets: (lines: LineRuleSet, tail: LineRuleSet)? = nil) {
     self.pack = pack
     self.bodySpan = bodySpan
     self.audit = audit
     self.corpus = corpus
-    lineSet = LineRuleSet(pack.lines)
-    tailSet = LineRuleSet(pack.tail)
+    lineSet = sets?.lines ?? LineRuleSet(pack.lines)
+    tailSet = sets?.tail ?? LineRuleSet(pack.tail)
     hasOutside = pack.lines.contains(where: \.outsideBody)
   }
 

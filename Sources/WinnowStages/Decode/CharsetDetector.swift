@@ -16,6 +16,8 @@ struct DecodedText: Sendable {
   var evidence: String
   /// Stray NUL bytes removed before decoding.
   var nulsRemoved = 0
+  /// UTF-16 of odd length (a file cut one byte short of a whole unit): the last byte dropped.
+  var trailingByteDropped = false
 }
 
 /// Chooses a charset for raw bytes and decodes them. Order of evidence: byte-order mark;
@@ -250,6 +252,26 @@ struct CharsetDetector: Sendable {
       let score = plausibility.score(text)
       if score >= 0.5 && score > (best?.confidence ?? 0) {
         best = DecodedText(text: text, charset: name, confidence: score, substitutions: 0, evidence: "utf16")
+      }
+    }
+    if best == nil, bytes.count % 2 == 1, bytes.count >= 3 { return decodeOddUTF16(bytes) }
+    return best
+  }
+
+  /// Plausibility the rest of an odd-length text must reach to be read as UTF-16 without its
+  /// last byte: only text that is clearly UTF-16, not binary data that happens to decode.
+  static let oddUTF16AcceptAt = 0.9
+
+  /// UTF-16 without a byte-order mark whose length is odd (cut one byte short): the bytes
+  /// before the last, when they decode strictly and very plausibly; the drop is recorded.
+  private func decodeOddUTF16(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedText? {
+    let whole = UnsafeBufferPointer(rebasing: bytes[..<(bytes.count - 1)])
+    var best: DecodedText?
+    for name in ["UTF-16LE", "UTF-16BE"] {
+      guard let charset = Charsets.named(name), let text = strictDecode(whole, charset) else { continue }
+      let score = plausibility.score(text)
+      if score >= Self.oddUTF16AcceptAt && score > (best?.confidence ?? 0) {
+        best = DecodedText(text: text, charset: name, confidence: score, substitutions: 0, evidence: "utf16", trailingByteDropped: true)
       }
     }
     return best

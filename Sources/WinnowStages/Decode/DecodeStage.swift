@@ -4,7 +4,8 @@ import WinnowCore
 ///
 /// Drops a document that is empty (`empty`), binary (`binary`: NUL bytes that are not
 /// UTF-16/32, more than one byte in a thousand; fewer are removed and counted as
-/// `nul_bytes_removed`), or whose share of undecodable characters exceeds `max_invalid_ratio`
+/// `nul_bytes_removed`; UTF-16 of odd length loses its last byte, counted as
+/// `odd_trailing_byte_dropped`, when the rest is clearly UTF-16), or whose share of undecodable characters exceeds `max_invalid_ratio`
 /// (`invalid_encoding`). Text that arrives decoded (JSONL) is checked for mojibake and
 /// repaired; see `MojibakeRepair`.
 struct DecodeConfig: StageConfig {
@@ -86,6 +87,7 @@ struct DecodeStage: DocumentStage {
         document.source.confidence = decoded.confidence
         document.count("charset:" + decoded.charset)
         document.count("nul_bytes_removed", decoded.nulsRemoved)
+        if decoded.trailingByteDropped { document.count("odd_trailing_byte_dropped") }
       }
       document.bytes = nil
       repair = repairBytes

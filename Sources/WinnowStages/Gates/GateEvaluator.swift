@@ -206,7 +206,11 @@ public enum GateEvaluator {
     guard records > 0 else { return (0, []) }
     let scratch = NSTemporaryDirectory() + "/winnow-gates-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let stopToken = RunCancellation.onStop { try? FileManager.default.removeItem(atPath: scratch) }
+    defer {
+      try? FileManager.default.removeItem(atPath: scratch)
+      RunCancellation.remove(stopToken)
+    }
     do { try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true) } catch {
       throw RunError("cannot create '\(scratch)': \(error.localizedDescription)")
     }
@@ -218,8 +222,10 @@ public enum GateEvaluator {
     } catch {
       throw RunError("cannot build the dedup check: \(error.message)")
     }
+    var input = InputSettings(paths: [file], formats: [.jsonl])
+    input.namedFileFormat = .jsonl  // a run's output is checked under its temporary name
     let pipeline = Pipeline(
-      file: "(gates)", input: InputSettings(paths: [file], formats: [.jsonl]),
+      file: "(gates)", input: input,
       output: OutputSettings(path: scratch + "/kept.jsonl", rejects: scratch + "/dropped.jsonl"),
       stages: [
         PipelineStage(name: "decode", options: StageOptions.defaults(for: DecodeConfig.options), stage: decode),

@@ -145,7 +145,14 @@ struct RulePack: Sendable {
 
   static let topKeys = ["version", "language", "description", "body", "lines", "tail", "blocks", "repeated", "spam", "metadata"]
 
+  /// Loads `path` once per process (see `RuleFileCache`): stages that share a pack share it.
   static func load(_ path: String, option: String) throws(OptionError) -> RulePack {
+    try cache.value(path: path, option: option) { () throws(OptionError) in try read(path, option: option) }
+  }
+
+  private static let cache = RuleFileCache<RulePack>()
+
+  private static func read(_ path: String, option: String) throws(OptionError) -> RulePack {
     guard let data = FileManager.default.contents(atPath: path), let yaml = String(data: data, encoding: .utf8) else {
       throw OptionError(option: option, "cannot read rule pack '\(path)'")
     }

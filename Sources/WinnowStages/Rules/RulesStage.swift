@@ -30,6 +30,14 @@ struct RulesConfig: StageConfig {
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     let path = context.resolve(file)
+    let rules = try Self.cache.value(path: path, option: "file") { () throws(OptionError) in try Self.read(path) }
+    return RulesStage(label: label, rules: rules, audit: audit)
+  }
+
+  /// Each rules file is read once per process, however many stages name it.
+  private static let cache = RuleFileCache<[UserRule]>()
+
+  private static func read(_ path: String) throws(OptionError) -> [UserRule] {
     guard let data = FileManager.default.contents(atPath: path), let yaml = String(data: data, encoding: .utf8) else {
       throw OptionError(option: "file", "cannot read rules file '\(path)'")
     }
@@ -38,7 +46,7 @@ struct RulesConfig: StageConfig {
     if !loader.errors.isEmpty {
       throw OptionError(option: "file", "errors in rules file:\n" + loader.errors.joined(separator: "\n"))
     }
-    return RulesStage(label: label, rules: rules, audit: audit)
+    return rules
   }
 }
 

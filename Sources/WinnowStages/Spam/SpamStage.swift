@@ -33,13 +33,18 @@ struct SpamConfig: StageConfig {
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
-    let pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
+    let path = context.resolve(rulesPath)
+    let pack = try RulePack.load(path, option: "rules")
     guard let spam = pack.spam, !spam.keywords.isEmpty else {
       throw OptionError(option: "rules", "rule pack '\(rulesPath)' has no 'spam' section with keywords")
     }
+    // One matcher per pack and process, however many stages use it.
+    let keywords = try Self.matchers.value(path: path, option: "rules") { KeywordMatcher(spam.keywords) }
     return SpamStage(rules: spam, shape: pack.body, maxSpamShare: maxSpamShare, maxURLShare: maxURLShare,
-                     minKeywordDocument: minKeywordDocument, keywords: KeywordMatcher(spam.keywords))
+                     minKeywordDocument: minKeywordDocument, keywords: keywords)
   }
+
+  private static let matchers = RuleFileCache<KeywordMatcher>()
 }
 
 struct SpamStage: DocumentStage {
