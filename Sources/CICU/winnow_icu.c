@@ -144,72 +144,87 @@ static const UNormalizer2 *normalizer_for(int32_t form, UErrorCode *status) {
   return form == 1 ? unorm2_getNFKCInstance(status) : unorm2_getNFCInstance(status);
 }
 
-// Non-starters for the Stream-Safe Text Format: a combining class other than 0, or a
-// compatibility decomposition that starts with one (U+0F73, U+FF9E), one bit per BMP code
-// point; filled once. Code points below U+0300 are all starters.
-static uint8_t nonstarter_bmp[8192];
+// The Stream-Safe Text Format (UAX #15) counts the non-starters of each character's NFKD
+// decomposition: how many lead it (before its first starter), how many trail it (after its
+// last), and whether it has no starter at all (U+0344, U+0F73: two non-starters each).
+// Packed in a byte: bits 0-2 leading, 3-5 trailing, 6 no starter. Filled once for the BMP.
+static uint8_t nonstarter_bmp[65536];
 static pthread_once_t nonstarter_once = PTHREAD_ONCE_INIT;
 
-static int is_nonstarter_slow(const UNormalizer2 *nfkd, UChar32 c) {
-  return u_getCombiningClass(c) != 0 || (nfkd != NULL && !unorm2_hasBoundaryBefore(nfkd, c));
+static const UNormalizer2 *nfkd_instance(void) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&status);
+  return U_FAILURE(status) ? NULL : nfkd;
+}
+
+static uint8_t nonstarter_info(UChar32 c) {
+  const UNormalizer2 *nfkd = nfkd_instance();
+  UChar decomposition[32];
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t length = nfkd ? unorm2_getDecomposition(nfkd, c, decomposition, 32, &status) : -1;
+  if (length < 0 || U_FAILURE(status)) return u_getCombiningClass(c) != 0 ? (1 | 1 << 3 | 1 << 6) : 0;
+  int lead = 0, trail = 0, starter = 0;
+  for (int32_t index = 0; index < length;) {
+    UChar32 d;
+    U16_NEXT(decomposition, index, length, d);
+    if (u_getCombiningClass(d) != 0) {
+      if (!starter && lead < 7) lead++;
+      if (trail < 7) trail++;
+    } else {
+      starter = 1;
+      trail = 0;
+    }
+  }
+  return (uint8_t)(lead | trail << 3 | (starter ? 0 : 1 << 6));
 }
 
 static void fill_nonstarter_bmp(void) {
-  UErrorCode status = U_ZERO_ERROR;
-  const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&status);
-  if (U_FAILURE(status)) nfkd = NULL;
-  for (UChar32 c = 0x300; c < 0x10000; c++) {
+  for (UChar32 c = 0xA0; c < 0x10000; c++) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
-    if (is_nonstarter_slow(nfkd, c)) nonstarter_bmp[c >> 3] |= (uint8_t)(1u << (c & 7));
+    nonstarter_bmp[c] = nonstarter_info(c);
   }
 }
 
-// Whether the code point at source[*index] is a non-starter; advances *index past it.
-static inline int next_is_nonstarter(const UNormalizer2 *nfkd, const uint16_t *source, int32_t length,
-                                      int32_t *index) {
+// The packed counts of the code point at source[*index]; advances *index past it.
+static inline uint8_t next_nonstarters(const uint16_t *source, int32_t length, int32_t *index) {
   UChar32 c;
   U16_NEXT(source, *index, length, c);
-  if (c < 0x300) return 0;
-  if (c < 0x10000) return (nonstarter_bmp[c >> 3] >> (c & 7)) & 1;
-  return is_nonstarter_slow(nfkd, c);
+  return c < 0x10000 ? nonstarter_bmp[c] : nonstarter_info(c);
 }
 
-// The text with U+034F after every 30 non-starters in a row (malloc'd, *out_length units),
-// or NULL when no run is that long (or on allocation failure: *joiners is then -1).
+// UAX #15's algorithm: U+034F before a character whose leading non-starters would make more
+// than 30 in a row. Returns the text with the joiners (malloc'd, *out_length units), or NULL
+// when none is needed (or on allocation failure: *joiners is then -1).
 static uint16_t *stream_safe(const uint16_t *source, int32_t length, int32_t *out_length,
                              int32_t *joiners) {
-  UErrorCode status = U_ZERO_ERROR;
-  const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&status);
-  if (U_FAILURE(status)) nfkd = NULL;
   pthread_once(&nonstarter_once, fill_nonstarter_bmp);
   *joiners = 0;
   int32_t index = 0, run = 0, first = -1;
   while (index < length) {
     int32_t at = index;
-    if (!next_is_nonstarter(nfkd, source, length, &index)) { run = 0; continue; }
-    if (++run > WINNOW_ICU_MAX_NONSTARTERS) { first = at; break; }
+    uint8_t info = next_nonstarters(source, length, &index);
+    int lead = info & 7, trail = info >> 3 & 7;
+    if (run + lead > WINNOW_ICU_MAX_NONSTARTERS) { first = at; break; }
+    run = info >> 6 ? run + lead : trail;
   }
   if (first < 0) return NULL;
-  int64_t capacity = (int64_t)length + length / WINNOW_ICU_MAX_NONSTARTERS + 1;
+  int64_t capacity = (int64_t)length + length / 2 + 1;  // at most one joiner per two units
   if (capacity > INT32_MAX) { *joiners = -1; return NULL; }
   uint16_t *out = malloc((size_t)capacity * sizeof(uint16_t));
   if (out == NULL) { *joiners = -1; return NULL; }
   memcpy(out, source, (size_t)first * sizeof(uint16_t));
   int32_t written = first;
   index = first;
-  run = WINNOW_ICU_MAX_NONSTARTERS;
   while (index < length) {
     int32_t at = index;
-    if (next_is_nonstarter(nfkd, source, length, &index)) {
-      if (run == WINNOW_ICU_MAX_NONSTARTERS) {
-        out[written++] = 0x034F;
-        (*joiners)++;
-        run = 0;
-      }
-      run++;
-    } else {
+    uint8_t info = next_nonstarters(source, length, &index);
+    int lead = info & 7, trail = info >> 3 & 7;
+    if (run + lead > WINNOW_ICU_MAX_NONSTARTERS) {
+      out[written++] = 0x034F;
+      (*joiners)++;
       run = 0;
     }
+    run = info >> 6 ? run + lead : trail;
     while (at < index) out[written++] = source[at++];
   }
   *out_length = written;

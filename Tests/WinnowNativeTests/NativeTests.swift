@@ -72,8 +72,12 @@ import WinnowNative
     #expect(pieces.count == 4)
     #expect(Array(pieces[0].utf8) == Array(("\u{E1}" + String(repeating: "\u{316}", count: 15) + String(repeating: "\u{301}", count: 14)).utf8))
     #expect(Array(pieces[3].utf8) == Array((String(repeating: "\u{316}", count: 5) + String(repeating: "\u{301}", count: 5) + "b").utf8))
-    // U+0F73 has combining class 0 but decomposes to two non-starters: it counts as one.
-    #expect(try nfc.normalized(String(repeating: "\u{F73}", count: 40)).joinersInserted == 1)
+    // Non-starters are counted in each character's NFKD decomposition (UAX #15): U+0F73 has
+    // combining class 0 but decomposes to two, so 40 of them are 80, and get two joiners.
+    #expect(try nfc.normalized(String(repeating: "\u{F73}", count: 40)).joinersInserted == 2)
+    // À is a starter that ends with one: 1 + 30 marks after it get a joiner.
+    #expect(try nfc.normalized("\u{C0}" + String(repeating: "\u{316}", count: 30)).joinersInserted == 1)
+    #expect(try nfc.normalized("\u{C0}" + String(repeating: "\u{316}", count: 29)).joinersInserted == 0)
     // A 2 MB run takes milliseconds, not minutes.
     let started = ContinuousClock.now
     let long = try nfc.normalized("a" + String(repeating: "\u{301}\u{316}", count: 500_000))
