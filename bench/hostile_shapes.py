@@ -36,7 +36,7 @@ SHAPES = {
     # normalize: one base letter and a run of marks ICU's canonical reordering sorts.
     "combining": ("doc.txt", lambda n: b"a" + repeat_to("\u0301\u0316".encode(), n)),
     # html: libxml2 checks each attribute against the tag's others.
-    "attributes": ("doc.html", lambda n: html(b"<div " + b" ".join(b"a%d=x" % i for i in range(n // 9)) + b">text</div>")),
+    "attributes": ("doc.html", lambda n: html(b"<div " + b" ".join(b"a%d=x" % i for i in range(n // 11)) + b">text</div>")),
     "deep-nesting": ("doc.html", lambda n: html(repeat_to(b"<div>", n - 20) + b"text")),
     "deep-nesting-unmatched-ends": ("doc.html", lambda n: html(repeat_to(b"<div>", n // 2) + repeat_to(b"</x>", n // 2))),
     # Under the depth limit, every end tag libxml2 cannot match still scans its open elements.
@@ -47,7 +47,7 @@ SHAPES = {
         b"<i " + b" ".join(b"a%x" % (t * 256 + a) for a in range(256)) + b">x</i>" for t in range(n // 2500)))),
     "repeated-attribute-names": ("doc.html", lambda n: html(b"".join(
         b"<i " + b" ".join(b"a%x" % a for a in range(256)) + b">x</i>" for t in range(n // 2500)))),
-    "distinct-tag-names": ("doc.html", lambda n: html(b"".join(b"<t%x>x</t%x>" % (t, t) for t in range(n // 18)))),
+    "distinct-tag-names": ("doc.html", lambda n: html(b"".join(b"<t%x>x</t%x>" % (t, t) for t in range(n // 20)))),
     "deep-spans-itemprop": ("doc.html", lambda n: html(repeat_to(b'<span itemprop="author">', n))),
     "huge-attribute-value": ("doc.html", lambda n: html(b'<div class="' + repeat_to(b"content ", n) + b'">text</div>')),
     "huge-text-node": ("doc.html", lambda n: html(b"<p>" + repeat_to(SENTENCE.encode(), n) + b"</p>")),
@@ -90,6 +90,9 @@ def run(winnow: str, pipeline: str, shape: str, size: int, work: str) -> dict:
     data = make(size)
     if name.endswith(".txt") and not reads_txt(pipeline):
         name = "doc.jsonl"
+        record = json.dumps({"id": "doc", "text": data.decode()}, ensure_ascii=False).encode() + b"\n"
+        # Escapes (a newline is two bytes) must not take the record over the limit.
+        data = make(size * size // len(record)) if len(record) > size else data
         data = json.dumps({"id": "doc", "text": data.decode()}, ensure_ascii=False).encode() + b"\n"
     folder = os.path.join(work, shape)
     shutil.rmtree(folder, ignore_errors=True)
