@@ -61,8 +61,8 @@ report-check: ## render a run report in headless Chromium (installed from Debian
 	python3 Tests/report_check.py --winnow .build/debug/winnow
 
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= decode html config jsonl
-fuzz: deps ## libFuzzer (coverage-guided, swiftc -sanitize=fuzzer) on decode, html, the config loader and the JSONL reader, FUZZ_SECONDS (600) each; crashes saved in out/fuzz/TARGET/
+FUZZ_TARGETS ?= decode html config jsonl passthrough normalize
+fuzz: deps ## libFuzzer (coverage-guided, swiftc -sanitize=fuzzer) on decode, html, the config loader, the JSONL reader, JSONL pass-through fields as written (strict JSON) and normalize (Stream-Safe, stable), FUZZ_SECONDS (600) each; crashes saved in out/fuzz/TARGET/
 	$(SWIFT) build -c release --product winnow-libfuzzer --scratch-path .build-libfuzzer \
 	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DWINNOW_LIBFUZZER -Xcc -fsanitize=fuzzer-no-link
 	bash Tests/fuzz.sh .build-libfuzzer/release/winnow-libfuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -70,8 +70,10 @@ let package = Package(
 
     // Fuzzing: libFuzzer (`make fuzz`, built with -sanitize=fuzzer) and a mutation harness
     // that needs no instrumentation (`make fuzz-mutate`).
-    .executableTarget(name: "winnow-libfuzzer", dependencies: ["WinnowCore", "WinnowStages"], path: "Sources/WinnowLibFuzzer"),
-    .executableTarget(name: "winnow-fuzz", dependencies: ["WinnowCore", "WinnowStages"], path: "Sources/WinnowFuzz"),
+    .executableTarget(name: "winnow-libfuzzer", dependencies: ["WinnowCore", "WinnowStages", "WinnowFuzzSupport"], path: "Sources/WinnowLibFuzzer"),
+    .executableTarget(name: "winnow-fuzz", dependencies: ["WinnowCore", "WinnowStages", "WinnowFuzzSupport"], path: "Sources/WinnowFuzz"),
+    // What the two fuzzers check of a target's output beyond "no crash".
+    .target(name: "WinnowFuzzSupport", dependencies: ["WinnowCore"], path: "Sources/WinnowFuzzSupport"),
 
     // Tests
     .target(name: "WinnowTestSupport", dependencies: ["WinnowCore"], path: "Sources/WinnowTestSupport"),

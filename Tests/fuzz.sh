@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make fuzz: run the libFuzzer build of winnow (Sources/WinnowLibFuzzer) on each target for a
 # fixed time, from seed corpora made of our samples, the shared seeds and the pipeline files.
-#   Tests/fuzz.sh BINARY SECONDS TARGET...      TARGET: decode | html | config | jsonl
+#   Tests/fuzz.sh BINARY SECONDS TARGET...      TARGET: decode | html | config | jsonl | passthrough | normalize
 # Prints executions, coverage and crashes per target; a crashing input is saved as
 # out/fuzz/TARGET/crash-* (a hang over 20 s as timeout-*). Exit 0 when nothing crashed.
 set -uo pipefail
@@ -14,8 +14,11 @@ for target in "$@"; do
   case $target in
     decode|html) cp samples/*.txt samples/*.html ../shared/seeds/* Tests/winnowTests/Fixtures/web/* "$dir/seeds/" 2>/dev/null ;;
     config) cp pipelines/*.yaml pipelines/rules/*.yaml Examples/*.yaml "$dir/seeds/" 2>/dev/null ;;
-    jsonl) cp samples/*.jsonl "$dir/seeds/" 2>/dev/null
-           printf '{"id":"a","text":"본문","title":"t","n":[1,2,{"x":null}]}\n' > "$dir/seeds/record.jsonl" ;;
+    jsonl|passthrough) cp samples/*.jsonl "$dir/seeds/" 2>/dev/null
+           printf '{"id":"a","text":"본문","title":"t","n":[1,2,{"x":null}]}\n' > "$dir/seeds/record.jsonl"
+           printf '{"id":"s","text":"a\\ud800","x":["\\udc00",{"\\ud83d\\ude00":"\\udbff\\u0041"}],"y":"\\\\ud800"}\n' > "$dir/seeds/surrogates.jsonl" ;;
+    normalize) cp samples/*.txt ../shared/seeds/* "$dir/seeds/" 2>/dev/null
+           printf 'a\xcc\x81\xcc\x96\xcc\x81\xcc\x96\xcc\x81\xcc\x96 e\xcc\x81 \xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\n' > "$dir/seeds/marks.txt" ;;
     *) echo "fuzz: unknown target '$target'"; exit 2 ;;
   esac
   # Crashes of earlier runs are kept, apart: only this run's count.

@@ -12,6 +12,8 @@
 #include <unicode/uregex.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -142,17 +144,144 @@ static const UNormalizer2 *normalizer_for(int32_t form, UErrorCode *status) {
   return form == 1 ? unorm2_getNFKCInstance(status) : unorm2_getNFCInstance(status);
 }
 
+// The Stream-Safe Text Format (UAX #15) counts the non-starters of each character's NFKD
+// decomposition: how many lead it (before its first starter), how many trail it (after its
+// last), and whether it has no starter at all (U+0344, U+0F73: two non-starters each).
+// Packed in a byte: bits 0-2 leading, 3-5 trailing, 6 no starter. Filled once for the BMP.
+static uint8_t nonstarter_bmp[65536];
+static pthread_once_t nonstarter_once = PTHREAD_ONCE_INIT;
+
+static const UNormalizer2 *nfkd_instance(void) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&status);
+  return U_FAILURE(status) ? NULL : nfkd;
+}
+
+static uint8_t nonstarter_info(UChar32 c) {
+  const UNormalizer2 *nfkd = nfkd_instance();
+  UChar decomposition[32];
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t length = nfkd ? unorm2_getDecomposition(nfkd, c, decomposition, 32, &status) : -1;
+  if (length < 0 || U_FAILURE(status)) return u_getCombiningClass(c) != 0 ? (1 | 1 << 3 | 1 << 6) : 0;
+  int lead = 0, trail = 0, starter = 0;
+  for (int32_t index = 0; index < length;) {
+    UChar32 d;
+    U16_NEXT(decomposition, index, length, d);
+    if (u_getCombiningClass(d) != 0) {
+      if (!starter && lead < 7) lead++;
+      if (trail < 7) trail++;
+    } else {
+      starter = 1;
+      trail = 0;
+    }
+  }
+  return (uint8_t)(lead | trail << 3 | (starter ? 0 : 1 << 6));
+}
+
+static void fill_nonstarter_bmp(void) {
+  for (UChar32 c = 0xA0; c < 0x10000; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    nonstarter_bmp[c] = nonstarter_info(c);
+  }
+}
+
+// The packed counts of the code point at source[*index]; advances *index past it.
+static inline uint8_t next_nonstarters(const uint16_t *source, int32_t length, int32_t *index) {
+  UChar32 c;
+  U16_NEXT(source, *index, length, c);
+  return c < 0x10000 ? nonstarter_bmp[c] : nonstarter_info(c);
+}
+
+// UAX #15's algorithm: U+034F before a character whose leading non-starters would make more
+// than 30 in a row. Returns the text with the joiners (malloc'd, *out_length units), or NULL
+// when none is needed (or on allocation failure: *joiners is then -1).
+static uint16_t *stream_safe(const uint16_t *source, int32_t length, int32_t *out_length,
+                             int32_t *joiners) {
+  pthread_once(&nonstarter_once, fill_nonstarter_bmp);
+  *joiners = 0;
+  int32_t index = 0, run = 0, first = -1;
+  while (index < length) {
+    int32_t at = index;
+    uint8_t info = next_nonstarters(source, length, &index);
+    int lead = info & 7, trail = info >> 3 & 7;
+    if (run + lead > WINNOW_ICU_MAX_NONSTARTERS) { first = at; break; }
+    run = info >> 6 ? run + lead : trail;
+  }
+  if (first < 0) return NULL;
+  int64_t capacity = (int64_t)length + length / 2 + 1;  // at most one joiner per two units
+  if (capacity > INT32_MAX) { *joiners = -1; return NULL; }
+  uint16_t *out = malloc((size_t)capacity * sizeof(uint16_t));
+  if (out == NULL) { *joiners = -1; return NULL; }
+  memcpy(out, source, (size_t)first * sizeof(uint16_t));
+  int32_t written = first;
+  index = first;
+  while (index < length) {
+    int32_t at = index;
+    uint8_t info = next_nonstarters(source, length, &index);
+    int lead = info & 7, trail = info >> 3 & 7;
+    if (run + lead > WINNOW_ICU_MAX_NONSTARTERS) {
+      out[written++] = 0x034F;
+      (*joiners)++;
+      run = 0;
+    }
+    run = info >> 6 ? run + lead : trail;
+    while (at < index) out[written++] = source[at++];
+  }
+  *out_length = written;
+  return out;
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+// Units per piece of normalization between two looks at the clock.
+#define NORMALIZE_PIECE 65536
+
 int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t length,
-                             uint16_t *target, int32_t capacity, int32_t *icu_error) {
+                             uint16_t *target, int32_t capacity, uint64_t deadline_ns,
+                             int32_t *joiners_inserted, int32_t *icu_error) {
   UErrorCode status = U_ZERO_ERROR;
   *icu_error = 0;
+  *joiners_inserted = 0;
   const UNormalizer2 *normalizer = normalizer_for(form, &status);
   if (U_FAILURE(status)) { *icu_error = status; return -4; }
-  int32_t written = unorm2_normalize(normalizer, (const UChar *)source, length,
-                                     (UChar *)target, capacity, &status);
-  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
-  if (U_FAILURE(status)) { *icu_error = status; return -4; }
-  return written;
+  int32_t safe_length = 0;
+  uint16_t *safe = stream_safe(source, length, &safe_length, joiners_inserted);
+  if (*joiners_inserted < 0) { *joiners_inserted = 0; *icu_error = U_MEMORY_ALLOCATION_ERROR; return -4; }
+  if (safe != NULL) {
+    source = safe;
+    length = safe_length;
+  }
+  int32_t result = 0, start = 0;
+  while (start < length) {
+    int32_t end = length;
+    if (length - start > NORMALIZE_PIECE) {
+      // The next character with a boundary before it, from the piece's nominal end on
+      // (a piece may grow past it in text with no boundary, such as a run of Hangul vowels).
+      end = start + NORMALIZE_PIECE;
+      if (U16_IS_TRAIL(source[end]) && U16_IS_LEAD(source[end - 1])) end++;
+      while (end < length) {
+        int32_t next = end;
+        UChar32 c;
+        U16_NEXT(source, next, length, c);
+        if (unorm2_hasBoundaryBefore(normalizer, c)) break;
+        end = next;
+      }
+    }
+    status = U_ZERO_ERROR;
+    int32_t written = unorm2_normalize(normalizer, (const UChar *)source + start, end - start,
+                                       (UChar *)target + result, capacity - result, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) { result = -2; break; }
+    if (U_FAILURE(status)) { *icu_error = status; result = -4; break; }
+    result += written;
+    start = end;
+    if (deadline_ns != 0 && start < length && monotonic_ns() > deadline_ns) { result = -5; break; }
+  }
+  free(safe);
+  return result;
 }
 
 int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error) {

@@ -1,15 +1,17 @@
 // winnow-fuzz: a deterministic random-mutation fuzzer for the parts that read untrusted bytes
-// (decode, html, the config loader, the JSONL reader), for machines without libFuzzer's
+// (decode, html, the config loader, the JSONL reader and the pass-through fields it hands to
+// the output, normalize), for machines without libFuzzer's
 // runtime (`make fuzz-mutate`; `make fuzz` is the coverage-guided libFuzzer build in
 // Sources/WinnowLibFuzzer). It mutates seed inputs (bit flips, byte inserts and deletes,
 // repeated and spliced chunks, boundary values) from a fixed seed.
 //
-//   winnow-fuzz TARGET SECONDS [SEED]     TARGET: decode | html | config | jsonl
+//   winnow-fuzz TARGET SECONDS [SEED]     TARGET: decode | html | config | jsonl | passthrough | normalize
 //
 // Before each input runs it is written to out/fuzz/TARGET.current, so after a crash that file
 // is the input that crashed it. Prints executions, and exits 0 when nothing crashed.
 import Foundation
 import WinnowCore
+import WinnowFuzzSupport
 import WinnowStages
 
 struct Generator {
@@ -69,7 +71,7 @@ func stage(_ name: String) -> any DocumentStage {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let seconds = Double(arguments[2]) else {
-  FileHandle.standardError.write(Data("usage: winnow-fuzz decode|html|config|jsonl SECONDS [SEED]\n".utf8))
+  FileHandle.standardError.write(Data("usage: winnow-fuzz decode|html|config|jsonl|passthrough|normalize SECONDS [SEED]\n".utf8))
   exit(2)
 }
 let target = arguments[1]
@@ -85,7 +87,13 @@ for directory in ["samples", "../shared/seeds", "pipelines", "pipelines/rules", 
   }
 }
 if target == "config" { corpus = corpus.filter { String(decoding: $0.prefix(200), as: UTF8.self).contains(":") } }
-if target == "jsonl" { corpus.append(Array("{\"id\":\"a\",\"text\":\"본문\",\"title\":\"t\",\"n\":[1,2,{\"x\":null}]}\n".utf8)) }
+if target == "jsonl" || target == "passthrough" {
+  corpus.append(Array("{\"id\":\"a\",\"text\":\"본문\",\"title\":\"t\",\"n\":[1,2,{\"x\":null}]}\n".utf8))
+  corpus.append(Array(#"{"id":"s","text":"a\ud800","x":["\udc00",{"\ud83d\ude00":"\udbff\u0041"}],"y":"\\ud800"}"#.utf8) + [0x0A])
+}
+if target == "normalize" {
+  corpus.append(Array(("a" + String(repeating: "\u{301}\u{316}", count: 40) + " \u{1112}\u{1161}\u{11AB} e\u{301} \u{F73}\u{FF9E}").utf8))
+}
 guard !corpus.isEmpty else { print("winnow-fuzz: no seed inputs (run from the repository root)"); exit(2) }
 
 let decode = stage("decode")
@@ -117,6 +125,14 @@ while Date() < deadline {
     FileManager.default.createFile(atPath: path, contents: Data(input))
     let reader = InputReader(settings: InputSettings(paths: [path], formats: [.jsonl], maxDocumentBytes: 1 << 20))
     while reader.next() != nil {}
+  case "passthrough":
+    let path = "out/fuzz/input.jsonl"
+    FileManager.default.createFile(atPath: path, contents: Data(input))
+    let reader = InputReader(settings: InputSettings(paths: [path], formats: [.jsonl], maxDocumentBytes: 1 << 20))
+    while let item = reader.next() { FuzzChecks.writesStrictJSON(item) }
+  case "normalize":
+    var document = Document(id: "f", source: SourceInfo(path: "f.txt", format: .txt), text: String(decoding: input, as: UTF8.self))
+    if case .keep = normalize.process(&document) { FuzzChecks.isStreamSafeAndStable(document, normalize) }
   default:
     print("winnow-fuzz: unknown target '\(target)'")
     exit(2)

@@ -1,10 +1,12 @@
 // winnow-libfuzzer: coverage-guided fuzzing of the parts that read untrusted bytes (decode,
-// html, the config loader, the JSONL reader) with libFuzzer. `make fuzz` builds it with
+// html, the config loader, the JSONL reader and the pass-through fields it hands to the
+// output, normalize) with libFuzzer. `make fuzz` builds it with
 // -sanitize=fuzzer (coverage instrumentation and libFuzzer) and -DWINNOW_LIBFUZZER, and
-// Tests/fuzz.sh runs it: WINNOW_FUZZ_TARGET=decode|html|config|jsonl selects the target. In a
-// normal build it is a stub that says so.
+// Tests/fuzz.sh runs it: WINNOW_FUZZ_TARGET=decode|html|config|jsonl|passthrough|normalize
+// selects the target. In a normal build it is a stub that says so.
 import Foundation
 import WinnowCore
+import WinnowFuzzSupport
 import WinnowStages
 
 #if WINNOW_LIBFUZZER
@@ -50,6 +52,14 @@ public func winnowFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
   case "config":
     _ = try? FuzzState.loader.load(yaml: String(decoding: input, as: UTF8.self), file: "fuzz.yaml")
+  case "normalize":
+    var document = Document(id: "f", source: SourceInfo(path: "f.txt", format: .txt), text: String(decoding: input, as: UTF8.self))
+    if case .keep = FuzzState.normalize.process(&document) { FuzzChecks.isStreamSafeAndStable(document, FuzzState.normalize) }
+  case "passthrough":
+    let path = NSTemporaryDirectory() + "/winnow-libfuzz-\(getpid()).jsonl"
+    _ = FileManager.default.createFile(atPath: path, contents: Data(input))
+    let reader = InputReader(settings: InputSettings(paths: [path], formats: [.jsonl], maxDocumentBytes: 1 << 20))
+    while let item = reader.next() { FuzzChecks.writesStrictJSON(item) }
   default:
     let path = NSTemporaryDirectory() + "/winnow-libfuzz-\(getpid()).jsonl"
     _ = FileManager.default.createFile(atPath: path, contents: Data(input))

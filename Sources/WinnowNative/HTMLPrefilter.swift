@@ -8,18 +8,34 @@ import Glibc
 /// still tokenizes them character by character. On the trafilatura evaluation pages they are
 /// 40–50% of the bytes and about a quarter of the parse's instructions.
 ///
-/// One pass over the bytes, by `memchr` for '<'. Tags are read with their quoted attribute
-/// values (a '<' inside a value starts nothing); `<title>` and `<textarea>` text is skipped
-/// whole (it may hold "<script" as text). Anything unterminated (a comment or script running
-/// to the end of the page) is left as it is, for libxml2 to recover as it would have.
+/// It also drops the attributes of a start tag past the first `maxAttributes`: libxml2 2.9
+/// compares each attribute's name with every earlier one of its tag (a `<div>` with 100k
+/// attributes took 10 s, 300k 90 s, with no SAX event on the way to check the deadline by).
+///
+/// One pass over the bytes, by `memchr` for '<'. Start tags are read as libxml2 2.9 reads them
+/// (`htmlParseStartTag`: names of at most 100 characters, values quoted only right after
+/// '='), so a '<' inside a quoted value starts nothing and the attribute count is libxml2's.
+/// `<title>` and `<textarea>` content is markup to libxml2, as to this. Anything unterminated
+/// (a comment or script running to the end of the page) is left as it is, for libxml2 to
+/// recover as it would have.
 enum HTMLPrefilter {
+  /// Attributes libxml2 is given per start tag (real tags have a few dozen at most).
+  static let maxAttributes = 256
+
   /// The filtered page, or nil when there is nothing to remove.
   static func strip(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-    guard let base = input.baseAddress else { return nil }
+    filter(input).bytes
+  }
+
+  /// The filtered page (nil when there is nothing to remove), and how many attributes past
+  /// `maxAttributes` in a tag were dropped.
+  static func filter(_ input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8]?, attributesDropped: Int) {
+    guard let base = input.baseAddress else { return (nil, 0) }
     let count = input.count
     var out: [UInt8] = []
     var copied = 0  // input before this offset is in `out`, or was removed
     var index = 0
+    var attributesDropped = 0
 
     func cut(_ from: Int, resumeAt: Int) {
       if out.isEmpty { out.reserveCapacity(count) }
@@ -40,31 +56,28 @@ enum HTMLPrefilter {
         index = lt + 1
         continue
       }
-      var nameEnd = lt + 1
-      while nameEnd < count, isLetter(input[nameEnd]) || input[nameEnd] &- 0x30 < 10 { nameEnd += 1 }
-      guard let tagEnd = endOfTag(input, from: nameEnd) else { break }
-      let name = input[(lt + 1)..<nameEnd]
-      let selfClosing = input[tagEnd - 1] == UInt8(ascii: "/")
-      if !selfClosing, let element = Element(name) {
-        guard let close = closingTag(input, element.name, from: tagEnd + 1) else { break }
-        switch element {
-        case .script where contains(input[nameEnd..<tagEnd], "ld+json"), .title, .textarea:
-          break  // kept whole
-        default:
-          cut(tagEnd + 1, resumeAt: close)
+      guard let tag = startTag(input, at: lt) else { break }
+      if let excess = tag.excess {
+        attributesDropped += tag.attributes - maxAttributes
+        cut(excess, resumeAt: tag.selfClosing ? tag.end - 1 : tag.end)
+      }
+      if !tag.selfClosing, let element = Element(input[(lt + 1)..<tag.nameEnd]) {
+        guard let close = closingTag(input, element.name, from: tag.end + 1) else { break }
+        if !(element == .script && contains(input[tag.nameEnd..<tag.end], "ld+json")) {
+          cut(tag.end + 1, resumeAt: close)
         }
         index = close + 2
         continue
       }
-      index = tagEnd + 1
+      index = tag.end + 1
     }
-    guard !out.isEmpty || copied > 0 else { return nil }
+    guard !out.isEmpty || copied > 0 else { return (nil, attributesDropped) }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<count]))
-    return out
+    return (out, attributesDropped)
   }
 
   enum Element {
-    case script, style, svg, title, textarea
+    case script, style, svg
 
     init?(_ name: Slice<UnsafeBufferPointer<UInt8>>) {
       func equal(_ word: StaticString) -> Bool {
@@ -75,8 +88,6 @@ enum HTMLPrefilter {
       if equal("script") { self = .script }
       else if equal("style") { self = .style }
       else if equal("svg") { self = .svg }
-      else if equal("title") { self = .title }
-      else if equal("textarea") { self = .textarea }
       else { return nil }
     }
 
@@ -85,30 +96,92 @@ enum HTMLPrefilter {
       case .script: return "script"
       case .style: return "style"
       case .svg: return "svg"
-      case .title: return "title"
-      case .textarea: return "textarea"
       }
     }
   }
 
   @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
 
-  /// The offset of the '>' that ends a tag whose name ends at `from`, outside quoted values.
-  static func endOfTag(_ input: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-    var quote: UInt8 = 0
-    var index = from
-    while index < input.count {
+  /// libxml2's `htmlParseHTMLName`: a name starts with a letter, '_', ':' or '.', goes on
+  /// with those, digits and '-', and is cut after 100 characters (the rest is read as the
+  /// next name).
+  @inline(__always) static func isNameStart(_ byte: UInt8) -> Bool {
+    isLetter(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+  }
+
+  @inline(__always) static func isNameByte(_ byte: UInt8) -> Bool {
+    isNameStart(byte) || byte &- 0x30 < 10 || byte == UInt8(ascii: "-")
+  }
+
+  static let maxNameLength = 100
+
+  @inline(__always) static func isBlank(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+  }
+
+  /// A start tag as libxml2 2.9 reads it (`htmlParseStartTag`, `htmlParseAttribute`).
+  struct StartTag {
+    /// One past the element's name.
+    var nameEnd: Int
+    /// The offset of the '>' that ends the tag.
+    var end: Int
+    /// Ends with "/>".
+    var selfClosing: Bool
+    /// Attribute names read (libxml2 then drops repeated ones).
+    var attributes: Int
+    /// Where attribute `maxAttributes + 1` starts, when there is one.
+    var excess: Int?
+  }
+
+  /// The start tag at `lt` ('<' and a letter), or nil when the input ends (or has a NUL,
+  /// where libxml2 stops) before the tag does.
+  static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int) -> StartTag? {
+    guard let base = input.baseAddress else { return nil }
+    let count = input.count
+    var index = lt + 1
+    while index < count, index - lt <= maxNameLength, isNameByte(input[index]) { index += 1 }
+    var tag = StartTag(nameEnd: index, end: 0, selfClosing: false, attributes: 0, excess: nil)
+    @inline(__always) func skipBlanks() { while index < count, isBlank(input[index]) { index += 1 } }
+    skipBlanks()
+    while index < count {
       let byte = input[index]
-      if quote != 0 {
-        if byte == quote { quote = 0 }
-      } else if byte == UInt8(ascii: ">") {
-        return index
-      } else if byte == UInt8(ascii: "\""), input[index - 1] == UInt8(ascii: "=") || input[index - 1] == 0x20 {
-        quote = byte
-      } else if byte == UInt8(ascii: "'"), input[index - 1] == UInt8(ascii: "=") || input[index - 1] == 0x20 {
-        quote = byte
+      if byte == UInt8(ascii: ">") {
+        tag.end = index
+        return tag
       }
-      index += 1
+      if byte == UInt8(ascii: "/"), index + 1 < count, input[index + 1] == UInt8(ascii: ">") {
+        tag.end = index + 1
+        tag.selfClosing = true
+        return tag
+      }
+      if byte == 0 { return nil }
+      if isNameStart(byte) {
+        let start = index
+        index += 1
+        while index < count, index - start < maxNameLength, isNameByte(input[index]) { index += 1 }
+        tag.attributes += 1
+        if tag.attributes == maxAttributes + 1 { tag.excess = start }
+        skipBlanks()
+        if index < count, input[index] == UInt8(ascii: "=") {
+          index += 1
+          skipBlanks()
+          if index < count, input[index] == UInt8(ascii: "\"") || input[index] == UInt8(ascii: "'") {
+            // A quoted value runs to its closing quote, or to the end of the page.
+            guard let close = memchr(base + index + 1, Int32(input[index]), count - index - 1) else { return nil }
+            index = base.distance(to: close.assumingMemoryBound(to: UInt8.self)) + 1
+          } else {
+            while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0 { index += 1 }
+          }
+        }
+      } else {
+        // Not a name: libxml2 skips to the next blank or the end of the tag.
+        while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0,
+          !(input[index] == UInt8(ascii: "/") && index + 1 < count && input[index + 1] == UInt8(ascii: ">"))
+        {
+          index += 1
+        }
+      }
+      skipBlanks()
     }
     return nil
   }

@@ -66,6 +66,16 @@ public struct HTMLTree: Sendable {
   /// The text of every text node, one after another: no String is made per text node (the
   /// extractor copies runs of these bytes into its lines).
   public private(set) var textBytes: [UInt8] = []
+  /// Attributes past `HTMLPrefilter.maxAttributes` in a tag, dropped before parsing.
+  public private(set) var attributesDropped = 0
+  /// Parsing stopped at an element `maxDepth` levels deep: the tree holds the page up to it.
+  public private(set) var depthLimited = false
+
+  /// Elements nested deeper than this end the parse (Blink's parser stops nesting at 512):
+  /// libxml2 2.9 looks through its whole stack of open elements for each end tag, each
+  /// `<body>` and each misplaced end tag, with no SAX event on the way, so a page of 1M open
+  /// `<div>`s and then end tags took time quadratic in its size.
+  public static let maxDepth = 256
 
   /// A text node's bytes.
   public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -144,7 +154,8 @@ public struct HTMLTree: Sendable {
     builder.pointee.deadline = deadline ?? 0
     var copy = text
     // Scripts, styles, SVG and comments out before libxml2 tokenizes them (see HTMLPrefilter).
-    let filtered = copy.withUTF8 { HTMLPrefilter.strip($0) }
+    let (filtered, attributesDropped) = copy.withUTF8 { HTMLPrefilter.filter($0) }
+    self.attributesDropped = attributesDropped
     func withInput<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
       if let filtered { return filtered.withUnsafeBufferPointer(body) }
       return copy.withUTF8(body)
@@ -195,6 +206,7 @@ public struct HTMLTree: Sendable {
     if builder.pointee.timedOut { throw NativeError(function: "deadline", code: 0, message: "parsing stopped at the deadline") }
     if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
     builder.pointee.finish()
+    depthLimited = builder.pointee.depthLimited
     nodes = builder.pointee.nodes
     attributes = builder.pointee.attributes
     textBytes = builder.pointee.textBytes
@@ -207,6 +219,7 @@ public struct HTMLTree: Sendable {
     var context: htmlParserCtxtPtr?
     var events = 0
     var timedOut = false
+    var depthLimited = false
 
     @inline(__always)
     mutating func checkDeadline() {
@@ -242,6 +255,13 @@ public struct HTMLTree: Sendable {
 
     mutating func start(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
       checkDeadline()
+      if depthLimited { return }
+      if let context, Int(context.pointee.nameNr) > HTMLTree.maxDepth {
+        // The element is left out, and so is the rest of the page.
+        depthLimited = true
+        xmlStopParser(context)
+        return
+      }
       if opaqueDepth > 0 { opaqueDepth += 1; return }
       let tag = self.tag(rawName)
       let firstAttribute = self.attributes.count
@@ -283,6 +303,7 @@ public struct HTMLTree: Sendable {
     }
 
     mutating func end() {
+      checkDeadline()
       if opaqueDepth > 1 { opaqueDepth -= 1; return }
       guard let index = open.popLast() else { return }
       if opaqueDepth == 1 {
@@ -299,6 +320,7 @@ public struct HTMLTree: Sendable {
 
     mutating func characters(_ bytes: UnsafePointer<xmlChar>, _ length: Int) {
       checkDeadline()
+      if depthLimited { return }
       if opaqueDepth > 0 {
         if capturing, opaqueDepth == 1 { captured.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length)) }
         return

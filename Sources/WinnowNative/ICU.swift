@@ -144,19 +144,32 @@ public struct ICUNormalizer: Sendable {
 
   /// Normalizes with ICU (no quick check: callers check first).
   public func normalize(_ text: String) throws(NativeError) -> String {
+    try normalized(text).text
+  }
+
+  /// Normalizes with ICU (no quick check: callers check first), after making the text
+  /// Stream-Safe (UAX #15): U+034F COMBINING GRAPHEME JOINER after every 30 non-starters in
+  /// a row, so that ICU's reordering stays linear; `joinersInserted` counts them.
+  /// `deadline`: a CLOCK_MONOTONIC time in nanoseconds, checked between pieces of about 64K
+  /// characters; when it passes, this throws a `NativeError` whose function is "deadline".
+  public func normalized(_ text: String, deadline: UInt64? = nil) throws(NativeError) -> (text: String, joinersInserted: Int) {
     let units = Array(text.utf16)
-    if units.isEmpty { return text }
+    if units.isEmpty { return (text, 0) }
+    // Room for one joiner per 30 units, as well as for NFKC's expansions.
     var capacity = units.count * 3 + 16
     while true {
       var icuError: Int32 = 0
+      var joiners: Int32 = 0
       var written: Int32 = 0
       let out = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
-        written = winnow_icu_normalize(form.rawValue, units, Int32(units.count), buffer.baseAddress, Int32(capacity), &icuError)
+        written = winnow_icu_normalize(
+          form.rawValue, units, Int32(units.count), buffer.baseAddress, Int32(capacity), deadline ?? 0, &joiners, &icuError)
         count = max(0, Int(written))
       }
       if written == -2 { capacity *= 2; continue }
+      if written == -5 { throw NativeError(function: "deadline", code: 0, message: "normalization stopped at the deadline") }
       if written < 0 { throw NativeError(function: "winnow_icu_normalize", code: icuError) }
-      return String(decoding: out, as: UTF16.self)
+      return (String(decoding: out, as: UTF16.self), Int(joiners))
     }
   }
 }

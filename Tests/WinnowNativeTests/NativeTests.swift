@@ -55,6 +55,61 @@ import WinnowNative
     let nfkc = try ICUNormalizer(form: .nfkc)
     #expect(!nfkc.isStable(0xFF41) && nfc.isStable(0xFF41))
   }
+
+  /// UAX #15's Stream-Safe Text Format: a grapheme joiner after every 30 non-starters in a
+  /// row, none in a run of 30, so ICU's reordering of a run stays linear.
+  @Test func aRunOfMoreThanThirtyCombiningMarksGetsAJoinerAfterEachThirty() throws {
+    let nfc = try ICUNormalizer(form: .nfc)
+    let thirty = "a" + String(repeating: "\u{316}", count: 30)
+    let plain = try nfc.normalized(thirty)
+    #expect(plain.joinersInserted == 0)
+    #expect(Array(plain.text.utf8) == Array(thirty.utf8))
+    // 100 marks: joiners after the 30th, 60th and 90th; each piece is sorted on its own.
+    let hundred = "a" + String(repeating: "\u{301}\u{316}", count: 50) + "b"
+    let result = try nfc.normalized(hundred)
+    #expect(result.joinersInserted == 3)
+    let pieces = result.text.unicodeScalars.split(separator: "\u{34F}").map { String(String.UnicodeScalarView($0)) }
+    #expect(pieces.count == 4)
+    #expect(Array(pieces[0].utf8) == Array(("\u{E1}" + String(repeating: "\u{316}", count: 15) + String(repeating: "\u{301}", count: 14)).utf8))
+    #expect(Array(pieces[3].utf8) == Array((String(repeating: "\u{316}", count: 5) + String(repeating: "\u{301}", count: 5) + "b").utf8))
+    // Non-starters are counted in each character's NFKD decomposition (UAX #15): U+0F73 has
+    // combining class 0 but decomposes to two, so 40 of them are 80, and get two joiners.
+    #expect(try nfc.normalized(String(repeating: "\u{F73}", count: 40)).joinersInserted == 2)
+    // À is a starter that ends with one: 1 + 30 marks after it get a joiner.
+    #expect(try nfc.normalized("\u{C0}" + String(repeating: "\u{316}", count: 30)).joinersInserted == 1)
+    #expect(try nfc.normalized("\u{C0}" + String(repeating: "\u{316}", count: 29)).joinersInserted == 0)
+    // A 2 MB run takes milliseconds, not minutes.
+    let started = ContinuousClock.now
+    let long = try nfc.normalized("a" + String(repeating: "\u{301}\u{316}", count: 500_000))
+    #expect(long.joinersInserted == 33_333)
+    #expect(ContinuousClock.now - started < .seconds(20))
+  }
+
+  /// Text over one piece (64K units) is normalized piece by piece, split before characters
+  /// with a boundary: the same result as a whole.
+  @Test func normalizingInPiecesGivesTheWholeTextsResult() throws {
+    for form in ICUNormalizer.Form.allCases {
+      let normalizer = try ICUNormalizer(form: form)
+      // Decomposed Latin, Hangul jamo, Tibetan, a compatibility character, an emoji: 13 units.
+      let unit = "xe\u{301}\u{1112}\u{1161}\u{11AB}\u{F73}\u{FB01}A\u{30A}\u{1F600}"
+      let whole = try normalizer.normalized(String(repeating: unit, count: 20_000)).text
+      let one = try normalizer.normalize(unit)
+      #expect(Array(whole.utf8) == Array(String(repeating: one, count: 20_000).utf8))
+    }
+  }
+
+  @Test func normalizationStopsAtThePassedDeadline() throws {
+    let nfc = try ICUNormalizer(form: .nfc)
+    let text = String(repeating: "e\u{301}", count: 100_000)
+    #expect(throws: NativeError.self) { try nfc.normalized(text, deadline: 1) }
+    do {
+      _ = try nfc.normalized(text, deadline: 1)
+    } catch {
+      #expect(error.function == "deadline")
+    }
+    // A text of one piece is normalized whatever the deadline (the runner checks the time).
+    #expect(Array(try nfc.normalized("e\u{301}", deadline: 1).text.utf8) == Array("\u{E9}".utf8))
+  }
 }
 
 @Suite struct GzipTests {

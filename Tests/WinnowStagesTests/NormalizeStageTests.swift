@@ -115,6 +115,27 @@ func normalize(_ text: String, _ overrides: [String: OptionValue] = [:]) throws 
     #expect(try normalizeStage().process(&document) == .drop("empty", detail: "nothing left after normalization"))
   }
 
+  /// A letter and 200,000 combining marks (quadratic in ICU's reordering: seconds; 400k took
+  /// 40 s) is Stream-Safe after the stage: a joiner after every 30 marks, counted.
+  @Test func capsRunsOfCombiningMarksWithJoinersAndCountsThem() throws {
+    let started = ContinuousClock.now
+    let document = try normalize("a" + String(repeating: "\u{301}\u{316}", count: 100_000) + " 끝")
+    #expect(ContinuousClock.now - started < .seconds(20))
+    #expect(document.counters.contains { $0.name == "combining_joiners" && $0.count == 6_666 })
+    #expect(document.text?.unicodeScalars.filter { $0 == "\u{34F}" }.count == 6_666)
+    // A title with the same run: counted too.
+    var titled = textDocument("본문입니다.")
+    titled.meta.title = "x" + String(repeating: "\u{316}", count: 61)
+    #expect(try normalizeStage().process(&titled) == .keep)
+    #expect(titled.counters.contains { $0.name == "combining_joiners" && $0.count == 2 })
+  }
+
+  @Test func stopsNormalizingAtTheDeadline() throws {
+    var document = textDocument(String(repeating: "e\u{301} ", count: 50_000))
+    document.deadline = 1
+    #expect(try normalizeStage().process(&document) == .drop("timeout", detail: "normalization stopped at the stage's timeout_ms"))
+  }
+
   @Test func keepsTheExactWhiteSpaceWhenNotCollapsing() throws {
     let options: [String: OptionValue] = ["collapse_spaces": .bool(false), "trim_lines": .bool(false)]
     #expect(try normalize("a\tb  \t c\t\nd", options).text.utf8Bytes == "a\tb  \t c\t\nd".utf8Bytes)

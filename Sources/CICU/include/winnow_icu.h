@@ -39,9 +39,24 @@ int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t 
 int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
                           int32_t *confidences, int32_t max, int32_t *icu_error);
 
-/// form: 0 = NFC, 1 = NFKC. Returns UTF-16 units written, or a negative code.
+/// form: 0 = NFC, 1 = NFKC. Returns UTF-16 units written, or a negative code (-2: target
+/// too small; -5: the deadline passed).
+///
+/// The input is first made Stream-Safe (UAX #15): after 30 non-starters in a row, U+034F
+/// COMBINING GRAPHEME JOINER is inserted, and *joiners_inserted says how many times. ICU's
+/// canonical reordering sorts each run of non-starters by insertion, so an unbounded run
+/// (a letter and a million combining marks) takes time quadratic in its length; with runs of
+/// at most 30 it is linear. Text has no such runs (UAX #15: none in real text), so its
+/// output does not change.
+/// It is then normalized in pieces of about 64K units, each ending before a character with a
+/// normalization boundary before it (the pieces normalize independently), and between pieces
+/// the clock is read: past deadline_ns (CLOCK_MONOTONIC; 0: none) this returns -5.
 int32_t winnow_icu_normalize(int32_t form, const uint16_t *source, int32_t length,
-                             uint16_t *target, int32_t capacity, int32_t *icu_error);
+                             uint16_t *target, int32_t capacity, uint64_t deadline_ns,
+                             int32_t *joiners_inserted, int32_t *icu_error);
+
+/// The longest run of non-starters the Stream-Safe Text Format allows (UAX #15).
+#define WINNOW_ICU_MAX_NONSTARTERS 30
 
 /// Fills `bitmap` (8192 bytes, one bit per BMP code point) with 1 for each code point that
 /// is a quick-check YES with canonical combining class 0 for `form`: a text made only of such

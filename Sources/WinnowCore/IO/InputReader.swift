@@ -12,6 +12,9 @@ public struct ReadItem: Sendable {
   public var ordinal: UInt64?
   /// The file's path as opened, for a whole file read in full (txt, html).
   public var path: String?
+  /// Lone surrogate escapes (`\ud800`) in a JSONL record, read as U+FFFD in its strings and
+  /// written as `\ufffd` in its pass-through fields.
+  public var loneSurrogates = 0
 
   public init(document: Document, drop: Drop?, ordinal: UInt64? = nil, path: String? = nil) {
     self.document = document
@@ -473,8 +476,9 @@ final class JSONLRecords {
         ordinal: ordinal)
     }
     let members: [JSONLineParser.Member]
+    let loneSurrogates: Int
     do {
-      members = try JSONLineParser.parseObject(line)
+      (members, loneSurrogates) = try JSONLineParser.parseRecord(line)
     } catch {
       return ReadItem(
         document: Document(id: fallbackID, source: source, bytes: line),
@@ -501,18 +505,21 @@ final class JSONLRecords {
         }
       } else if member.key == "authors", let authors = Self.stringArray(member.value) {
         document.meta.authors = authors
+      } else if loneSurrogates > 0, let repaired = JSONLineParser.replacingLoneSurrogates(in: member.value) {
+        document.meta.passthrough.append((member.key, RawJSON(repaired.bytes)))
       } else {
         document.meta.passthrough.append((member.key, RawJSON(Array(member.value))))
       }
     }
+    var item = ReadItem(document: document, drop: nil, ordinal: ordinal)
+    item.loneSurrogates = loneSurrogates
     guard let text else {
-      document.bytes = line
-      return ReadItem(
-        document: document,
-        drop: Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'"), ordinal: ordinal)
+      item.document.bytes = line
+      item.drop = Drop(reason: "missing_text", detail: "line \(lineNumber) has no string field '\(settings.textField)'")
+      return item
     }
-    document.text = text
-    return ReadItem(document: document, drop: nil, ordinal: ordinal)
+    item.document.text = text
+    return item
   }
 
   static func stringArray(_ raw: ArraySlice<UInt8>) -> [String]? {

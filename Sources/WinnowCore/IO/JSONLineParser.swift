@@ -16,10 +16,67 @@ public struct JSONLineParser {
 
   let bytes: [UInt8]
   var index: Int
+  /// `\uD800`–`\uDFFF` escapes that are not a high and low surrogate pair, read as U+FFFD.
+  var loneSurrogates = 0
+
+  init(bytes: [UInt8], index: Int) {
+    self.bytes = bytes
+    self.index = index
+  }
 
   public static func parseObject(_ line: [UInt8]) throws(JSONSyntaxError) -> [Member] {
     var parser = JSONLineParser(bytes: line, index: 0)
     return try parser.object()
+  }
+
+  /// The top-level object's members, and how many lone surrogate escapes the whole line
+  /// holds (in any string: keys, values, nested ones).
+  public static func parseRecord(_ line: [UInt8]) throws(JSONSyntaxError) -> (members: [Member], loneSurrogates: Int) {
+    var parser = JSONLineParser(bytes: line, index: 0)
+    let members = try parser.object()
+    return (members, parser.loneSurrogates)
+  }
+
+  /// A raw JSON value (valid, as the parser passed it) with each lone surrogate escape
+  /// (`\ud800` not followed by a low surrogate, `\udc00` not after a high one) written as
+  /// `\ufffd`, and how many there were; nil when there is none. Strict readers (serde_json,
+  /// JSON::PP) refuse lone surrogates, and the string they stand for is not Unicode.
+  public static func replacingLoneSurrogates(in raw: ArraySlice<UInt8>) -> (bytes: [UInt8], replaced: Int)? {
+    guard raw.contains(UInt8(ascii: "\\")) else { return nil }
+    var out: [UInt8] = []
+    var copied = raw.startIndex
+    var replaced = 0
+    var index = raw.startIndex
+    func surrogate(at offset: Int) -> UInt32? {
+      guard offset + 6 <= raw.endIndex, raw[offset] == UInt8(ascii: "\\"), raw[offset + 1] == UInt8(ascii: "u") else { return nil }
+      var value: UInt32 = 0
+      for byte in raw[(offset + 2)..<(offset + 6)] {
+        switch byte {
+        case 0x30...0x39: value = value << 4 | UInt32(byte - 0x30)
+        case 0x41...0x46: value = value << 4 | UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: value = value << 4 | UInt32(byte - 0x61 + 10)
+        default: return nil
+        }
+      }
+      return (0xD800...0xDFFF).contains(value) ? value : nil
+    }
+    while index < raw.endIndex {
+      guard raw[index] == UInt8(ascii: "\\") else { index += 1; continue }
+      guard let unit = surrogate(at: index) else { index += 2; continue }  // any other escape
+      if unit <= 0xDBFF, let low = surrogate(at: index + 6), low >= 0xDC00 {
+        index += 12  // a pair
+        continue
+      }
+      if out.isEmpty { out.reserveCapacity(raw.count) }
+      out.append(contentsOf: raw[copied..<index])
+      out.append(contentsOf: "\\ufffd".utf8)
+      replaced += 1
+      index += 6
+      copied = index
+    }
+    guard replaced > 0 else { return nil }
+    out.append(contentsOf: raw[copied...])
+    return (out, replaced)
   }
 
   /// The string a raw JSON string value holds, or nil if the value is not a string.
@@ -180,12 +237,15 @@ public struct JSONLineParser {
             } else {
               index = save
               scalar = 0xFFFD
+              loneSurrogates += 1
             }
           } else {
             scalar = 0xFFFD
+            loneSurrogates += 1
           }
         } else if (0xDC00...0xDFFF).contains(scalar) {
           scalar = 0xFFFD
+          loneSurrogates += 1
         }
         out.append(contentsOf: String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
       default:

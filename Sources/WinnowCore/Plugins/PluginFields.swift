@@ -87,7 +87,14 @@ public enum PluginFields {
         var name = key
         if key.hasPrefix("input."), RecordEncoder.reservedKeys.contains(String(key.dropFirst(6))) { name = String(key.dropFirst(6)) }
         document.meta.passthrough.removeAll { $0.key == name }
-        if !isNull { document.meta.passthrough.append((name, RawJSON(Array(member.value)))) }
+        guard !isNull else { continue }
+        // A plugin's lone surrogate escapes are written as \ufffd, as the reader's are.
+        if let repaired = JSONLineParser.replacingLoneSurrogates(in: member.value) {
+          document.meta.passthrough.append((name, RawJSON(repaired.bytes)))
+          document.count("lone_surrogates", repaired.replaced)
+        } else {
+          document.meta.passthrough.append((name, RawJSON(Array(member.value))))
+        }
       }
     }
   }

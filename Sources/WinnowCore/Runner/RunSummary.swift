@@ -35,6 +35,9 @@ public struct RunSummary: Sendable {
   public var seconds = 0.0
   /// Records the reader could not read (bad JSON lines, unreadable files), by reason.
   public var readFailures: [String: Int] = [:]
+  /// What the reader repaired in the records it read, by kind ("lone_surrogates": escapes
+  /// of lone UTF-16 surrogates, which became U+FFFD).
+  public var readRepairs: [String: Int] = [:]
   public var stages: [StageCounts] = []
   public var skippedFiles: [String: Int] = [:]
   /// Things the run did differently from what the configuration asked, and why.
@@ -96,6 +99,9 @@ public struct RunSummary: Sendable {
     if !readFailures.isEmpty {
       lines.append("  read       rejected " + describe(readFailures))
     }
+    if !readRepairs.isEmpty {
+      lines.append("  read       repaired " + describe(readRepairs))
+    }
     let width = max(10, stages.map(\.name.count).max() ?? 0)
     for stage in stages {
       var line = "  " + stage.name.padding(width) + " in \(stage.input)  kept \(stage.kept)  dropped \(stage.dropped)"
@@ -119,7 +125,7 @@ public struct RunSummary: Sendable {
   public func json() -> [String: Any] {
     var json: [String: Any] = [
       "documents": documents, "kept": kept, "rejected": rejected, "input_bytes": inputBytes,
-      "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures,
+      "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures, "read_repairs": readRepairs,
       "skipped_files": skippedFiles, "warnings": warnings, "output": outputPath, "rejects": rejectsPath,
       "peak_batches_in_flight": peakBatchesInFlight,
       "stages": stages.map { stage -> [String: Any] in

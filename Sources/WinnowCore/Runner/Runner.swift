@@ -56,6 +56,7 @@ public final class Runner: @unchecked Sendable {
     var rejected = 0
     var inputBytes = 0
     var readFailures: [String: Int] = [:]
+    var readRepairs: [String: Int] = [:]
     var stages: [StageCounts]
     /// The corpus stage's records and the documents' ids, for the clean records in `clean`.
     var records: [UInt8] = []
@@ -460,6 +461,7 @@ public final class Runner: @unchecked Sendable {
         recordSeconds += result.recordSeconds
         recordBytes += result.recordBytes
         for (key, value) in result.readFailures { summary.readFailures[key, default: 0] += value }
+        for (key, value) in result.readRepairs { summary.readRepairs[key, default: 0] += value }
         for index in summary.stages.indices { summary.stages[index].merge(result.stages[index]) }
         for (bucket, count) in result.inputLengths { summary.inputLengths[bucket, default: 0] += count }
         summary.addRemoved(result.removedLines)
@@ -603,6 +605,7 @@ public final class Runner: @unchecked Sendable {
       originals.append(document.bytes.map { .bytes($0) } ?? document.text.map { .text($0) } ?? .none)
       result.inputBytes += document.bytes?.count ?? document.text?.utf8.count ?? 0
       outcomes.append(item.drop.map { .unread($0) } ?? .alive)
+      if item.loneSurrogates > 0 { result.readRepairs["lone_surrogates", default: 0] += item.loneSurrogates }
       documents.append(document)
     }
     // Documents the first pass took through the stages before the learner continue from

@@ -359,10 +359,14 @@ struct HTMLExtractor: Sendable {
     // Page builders (Elementor, Divi, WPBakery) give every text block of an article the same
     // class, in sections of their own: blocks elsewhere with the scorer's container's class,
     // holding prose, are the article's too.
+    // Which elements the chosen subtrees hold, by index: one look per line or element, not one
+    // per chosen subtree (a page of 400k prose blocks side by side chooses 400k of them).
+    var isChosen = [Bool](repeating: false, count: nodes.count)
+    for range in chosen { for index in range { isChosen[index] = true } }
     if let signature = tree.attribute("class", of: nodes[core.lowerBound]), !signature.isEmpty, nodes[core.lowerBound].tag != .article {
       var index = 0
       while index < nodes.count {
-        if chosen.contains(where: { $0.contains(index) }) {
+        if isChosen[index] {
           index += 1
           continue
         }
@@ -374,19 +378,20 @@ struct HTMLExtractor: Sendable {
             index = Int(nodes[index].end)
             continue
           }
-          chosen.append(index..<Int(nodes[index].end))
+          for inside in index..<Int(nodes[index].end) { isChosen[inside] = true }
           index = Int(nodes[index].end)
           continue
         }
         index += 1
       }
     }
+    for range in nested { for index in range { isChosen[index] = false } }
 
     // 3. Lines inside the article.
     var kept: [Int] = []
     for (position, line) in lines.enumerated() where line.block >= 0 && !line.chrome {
       let block = Int(line.block)
-      guard chosen.contains(where: { $0.contains(block) }), !nested.contains(where: { $0.contains(block) }) else { continue }
+      guard isChosen[block] else { continue }
       if Double(line.linkChars) > Double(line.chars) * maxLinkDensity { continue }
       // Around the scorer's container (widened to or beside it), prose only: the box's
       // bylines, dates and share prompts stay out, and so do list items with a link (teaser
@@ -468,10 +473,16 @@ struct HTMLExtractor: Sendable {
     let long = result.filter { lines[$0].chars >= Self.copyMinChars }
     guard !long.isEmpty else { return result }
     var copies = Set<Int>()
-    for candidate in long {
+    // Each search (linear: `ByteSearch.occurs`) costs both lines' bytes; past a budget the rest of
+    // the long lines are kept as they are (a page of 100k long paragraphs would otherwise
+    // make 10^10 searches; an article carried twice makes a few hundred).
+    var budget = Self.copySearchBytes
+    search: for candidate in long {
       var held = 0
       for other in result where other != candidate && lines[other].chars >= 100 && lines[other].chars * 2 <= lines[candidate].chars {
-        if lines[candidate].text.byteRange(of: lines[other].text) != nil {
+        budget -= lines[candidate].text.utf8.count + lines[other].text.utf8.count
+        if budget < 0 { break search }
+        if Self.holds(lines[candidate].text, lines[other].text) {
           held += 1
           // Three paragraphs: a copy (one is a pull quote repeated from its paragraph).
           if held == 3 {
@@ -489,6 +500,16 @@ struct HTMLExtractor: Sendable {
 
   /// A line this long that holds other kept paragraphs may be a copy of the article.
   static let copyMinChars = 500
+
+  /// Bytes searched for paragraphs inside long lines, at most, per page.
+  static let copySearchBytes = 256 << 20
+
+  /// Whether `line` holds `part`'s bytes.
+  static func holds(_ line: String, _ part: String) -> Bool {
+    var line = line
+    var part = part
+    return line.withUTF8 { haystack in part.withUTF8 { ByteSearch.occurs($0, in: haystack) } }
+  }
 
   /// The page's other lines, for `metadata`: before the article's first output line they are
   /// its header, after the last its trailer.

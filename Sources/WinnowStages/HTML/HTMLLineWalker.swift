@@ -97,8 +97,10 @@ extension HTMLExtractor {
 
     // Elements before this index are chrome.
     var chromeEnd = 0
-    // Stack of open elements: (end index, is block, is link).
-    var stack: [(end: Int32, block: Int32, link: Bool)] = []
+    // Stack of open elements: (end index, the element if a block, the block around it, is link).
+    var stack: [(end: Int32, block: Int32, outer: Int32, link: Bool)] = []
+    // Elements before this index are marked suspect already (a suspect's subtree is).
+    var suspectEnd = 0
     var blockOf: Int32 = -1
     var linkDepth = 0
     var index = 0
@@ -111,7 +113,7 @@ extension HTMLExtractor {
         if top.link { linkDepth -= 1 }
         if top.block >= 0 {
           flush()
-          blockOf = stack.last(where: { $0.block >= 0 })?.block ?? -1
+          blockOf = top.outer
           currentBlock = blockOf
         }
       }
@@ -129,7 +131,10 @@ extension HTMLExtractor {
       }
       let end = Int(nodes[index].end)
       let verdict = index >= chromeEnd ? classify(nodes[index], in: tree, census: census, index: index, hints: hints, cache: &hintCache) : .content
-      if verdict == .suspect { for inside in index..<end { suspect[inside] = true } }
+      if verdict == .suspect, end > suspectEnd {
+        for inside in max(index, suspectEnd)..<end { suspect[inside] = true }
+        suspectEnd = end
+      }
       if verdict == .chrome {
         for skipped in index..<end { removed[skipped] = true }
         // Scripts, styles and forms hold no text worth keeping; other chrome is walked.
@@ -146,6 +151,7 @@ extension HTMLExtractor {
         continue
       }
       let isBlock = Self.isBlock[Int(tag.rawValue)]
+      let outer = blockOf
       if isBlock {
         flush()
         blockOf = Int32(index)
@@ -153,7 +159,7 @@ extension HTMLExtractor {
       }
       let isLink = tag == .a
       if isLink { linkDepth += 1 }
-      stack.append((Int32(end), isBlock ? Int32(index) : -1, isLink))
+      stack.append((Int32(end), isBlock ? Int32(index) : -1, outer, isLink))
       index += 1
     }
     flush()

@@ -56,11 +56,18 @@ struct HTMLMetadata: Sendable, Equatable {
     // that keep h1 for the site's name have one anyway).
     let headlineTag: HTMLTree.Tag = nodes.contains { $0.tag == .h1 } ? .h1 : .h2
 
+    // Nodes visited and bytes read by `text(of:)`, at most: elements nested in one another
+    // (256 `<span itemprop=author>` around the page) read the same subtree once each, and a
+    // page that spends this is hostile. Past it, texts of elements are empty.
+    var textBudget = 4 * (nodes.count + tree.textBytes.count) + 1_000_000
+
     /// `spaced`: a space between text nodes, for bylines and date lines whose parts sit in
     /// adjacent elements ("Veröffentlicht von<a>X</a>"); a headline's are joined as written.
     func text(of index: Int, spaced: Bool = false) -> String {
       var out: [UInt8] = []
       var pending = false
+      textBudget -= Int(nodes[index].end) - index
+      guard textBudget >= 0 else { return "" }
       for child in (index + 1)..<Int(nodes[index].end) {
         // A line break separates words even in a headline ("<small>Kicker</small><br>Headline").
         guard nodes[child].kind == .text else {
@@ -68,7 +75,8 @@ struct HTMLMetadata: Sendable, Equatable {
           continue
         }
         if spaced, !out.isEmpty { pending = true }
-        _ = tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
+        textBudget -= tree.withText(child) { appendCollapsed($0, to: &out, pendingSpace: &pending) }
+        guard textBudget >= 0 else { return "" }
       }
       return String(decoding: out, as: UTF8.self)
     }

@@ -9,6 +9,11 @@ import WinnowNative
 /// lists are the class/id words and CMS containers seen on news and blog pages, with the
 /// Korean CMS containers (`article-view-content-div`, `articleBodyContents`, `dic_area`, …)
 /// among the content hints.
+///
+/// Hostile markup is bounded before it costs quadratic time in libxml2: attributes past 256
+/// in one tag are dropped (counter `attributes_dropped`), and parsing ends at an element
+/// nested 256 deep (counter `depth_limited`; the text up to it is kept). The parser and the
+/// extraction check the stage's `timeout_ms` as they go (reason `timeout`).
 struct HTMLConfig: StageConfig {
   static let name = "html"
   static let summary = "extract the main content of HTML pages (libxml2) and their title, date, authors, outlet"
@@ -131,6 +136,8 @@ struct HTMLStage: DocumentStage {
       if error.function == "deadline" { return .drop("timeout", detail: "parsing stopped at the stage's timeout_ms") }
       return .drop("unparsable_html", detail: "\(error)")
     }
+    document.count("attributes_dropped", tree.attributesDropped)
+    if tree.depthLimited { document.count("depth_limited") }
     let result = extractor.extract(tree, rules: rules)
     if document.meta.title == nil { document.meta.title = result.meta.title }
     if document.meta.published == nil, let date = result.meta.published ?? scriptDate(text) { document.meta.published = date.iso(defaultZone: zone) }

@@ -11,6 +11,12 @@ import WinnowNative
 /// runs of spaces and of blank lines (one blank line between paragraphs by default).
 /// One pass over UTF-8 bytes; ICU runs only when a character is not stable under the form
 /// (ICU's quick check, precomputed for the BMP).
+///
+/// A run of more than 30 combining marks (non-starters) gets U+034F COMBINING GRAPHEME JOINER
+/// after every 30, as UAX #15's Stream-Safe Text Format says (counter `combining_joiners`):
+/// ICU's canonical reordering of one unbounded run takes quadratic time (a letter and 400k
+/// marks: 40 s), and no text has such runs (UAX #15). ICU normalizes in pieces and stops at
+/// the stage's `timeout_ms` (reason `timeout`).
 struct NormalizeConfig: StageConfig {
   static let name = "normalize"
   static let summary = "Unicode NFC/NFKC via ICU; strip control and zero-width characters; tidy spaces, lines and blank lines"
@@ -55,8 +61,11 @@ struct NormalizeStage: DocumentStage {
     if needsNormalization {
       let before = output
       do {
-        output = try normalizer.normalize(output)
+        let normalized = try normalizer.normalized(output, deadline: document.deadline)
+        output = normalized.text
+        document.count("combining_joiners", normalized.joinersInserted)
       } catch {
+        if error.function == "deadline" { return .drop("timeout", detail: "normalization stopped at the stage's timeout_ms") }
         return .drop("normalize_failed", detail: "\(error)")
       }
       // NFKC can turn compatibility characters into spaces; tidy once more.
@@ -68,18 +77,22 @@ struct NormalizeStage: DocumentStage {
     if removed > 0 { document.count("characters_removed", removed) }
     document.text = output
     // The fields an earlier stage (html) took from the page are the same text: same form.
-    if let title = document.meta.title { document.meta.title = normalizedField(title) }
-    document.meta.authors = document.meta.authors.map(normalizedField)
-    if let outlet = document.meta.outlet { document.meta.outlet = normalizedField(outlet) }
+    if let title = document.meta.title { document.meta.title = normalizedField(title, &document) }
+    for index in document.meta.authors.indices {
+      document.meta.authors[index] = normalizedField(document.meta.authors[index], &document)
+    }
+    if let outlet = document.meta.outlet { document.meta.outlet = normalizedField(outlet, &document) }
     if output.isEmpty { return .drop("empty", detail: "nothing left after normalization") }
     return .keep
   }
 
-  /// A metadata field in the configured form (unchanged when it needs no ICU, or ICU fails).
-  func normalizedField(_ value: String) -> String {
+  /// A metadata field in the configured form (unchanged when it needs no ICU, or ICU fails or
+  /// stops at the deadline: the runner then rejects the document for its time).
+  func normalizedField(_ value: String, _ document: inout Document) -> String {
     let (tidied, needsNormalization, _) = cleanUp(value)
-    guard needsNormalization, let normalized = try? normalizer.normalize(tidied) else { return tidied }
-    return normalized
+    guard needsNormalization, let normalized = try? normalizer.normalized(tidied, deadline: document.deadline) else { return tidied }
+    document.count("combining_joiners", normalized.joinersInserted)
+    return normalized.text
   }
 
   /// One pass over UTF-8: returns the tidied text, whether any character needs ICU, and how

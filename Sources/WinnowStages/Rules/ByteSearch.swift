@@ -72,6 +72,32 @@ enum ByteSearch {
   static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     needle.isEmpty || haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in find(h, n, from: 0) != nil } }
   }
+
+  /// Whether `needle` occurs in `haystack`, in time linear in both (Knuth–Morris–Pratt):
+  /// `find` compares the whole needle at each hit of its first byte, which is quadratic for
+  /// long needles in repetitive text (a run of one letter).
+  static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    let m = needle.count
+    guard m > 0 else { return true }
+    guard m <= haystack.count else { return false }
+    // failure[i]: the length of the longest proper border of needle[0...i].
+    var failure = [Int](repeating: 0, count: m)
+    var border = 0
+    for i in 1..<max(1, m) {
+      while border > 0, needle[i] != needle[border] { border = failure[border - 1] }
+      if needle[i] == needle[border] { border += 1 }
+      failure[i] = border
+    }
+    var matched = 0
+    for byte in haystack {
+      while matched > 0, byte != needle[matched] { matched = failure[matched - 1] }
+      if byte == needle[matched] {
+        matched += 1
+        if matched == m { return true }
+      }
+    }
+    return false
+  }
 }
 
 extension StringProtocol where SubSequence == Substring {
