@@ -36,6 +36,9 @@ enum HTMLPrefilter {
     var copied = 0  // input before this offset is in `out`, or was removed
     var index = 0
     var attributesDropped = 0
+    /// The current tag's attributes that no stage reads (with the blanks before them).
+    var unneeded: [Range<Int>] = []
+    unneeded.reserveCapacity(16)
 
     func cut(_ from: Int, resumeAt: Int) {
       if out.isEmpty { out.reserveCapacity(count) }
@@ -56,7 +59,10 @@ enum HTMLPrefilter {
         index = lt + 1
         continue
       }
-      guard let tag = startTag(input, at: lt) else { break }
+      guard let tag = startTag(input, at: lt, unneeded: &unneeded) else { break }
+      for range in unneeded where tag.excess.map({ range.upperBound <= $0 }) ?? true {
+        cut(range.lowerBound, resumeAt: range.upperBound)
+      }
       if let excess = tag.excess {
         attributesDropped += tag.attributes - maxAttributes
         cut(excess, resumeAt: tag.selfClosing ? tag.end - 1 : tag.end)
@@ -136,12 +142,23 @@ enum HTMLPrefilter {
   /// The start tag at `lt` ('<' and a letter), or nil when the input ends (or has a NUL,
   /// where libxml2 stops) before the tag does.
   static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int) -> StartTag? {
+    var unneeded: [Range<Int>] = []
+    return startTag(input, at: lt, unneeded: &unneeded)
+  }
+
+  /// The same, and in `unneeded` the attributes no stage reads (see `isNeeded`), each with
+  /// the blanks before it, in order.
+  static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int, unneeded: inout [Range<Int>]) -> StartTag? {
     guard let base = input.baseAddress else { return nil }
+    unneeded.removeAll(keepingCapacity: true)
     let count = input.count
     var index = lt + 1
     while index < count, index - lt <= maxNameLength, isNameByte(input[index]) { index += 1 }
     var tag = StartTag(nameEnd: index, end: 0, selfClosing: false, attributes: 0, excess: nil)
+    let isLink = index - lt == 5 && matchesLowercased(input, at: lt + 1, "link")
     @inline(__always) func skipBlanks() { while index < count, isBlank(input[index]) { index += 1 } }
+    /// Where the blanks before the next attribute start.
+    var tokenEnd = index
     skipBlanks()
     while index < count {
       let byte = input[index]
@@ -159,9 +176,11 @@ enum HTMLPrefilter {
         let start = index
         index += 1
         while index < count, index - start < maxNameLength, isNameByte(input[index]) { index += 1 }
+        let nameEnd = index
         tag.attributes += 1
         if tag.attributes == maxAttributes + 1 { tag.excess = start }
         skipBlanks()
+        var valueEnd = nameEnd
         if index < count, input[index] == UInt8(ascii: "=") {
           index += 1
           skipBlanks()
@@ -172,7 +191,9 @@ enum HTMLPrefilter {
           } else {
             while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0 { index += 1 }
           }
+          valueEnd = index
         }
+        if !isNeeded(input, start..<nameEnd, onLink: isLink) { unneeded.append(tokenEnd..<valueEnd) }
       } else {
         // Not a name: libxml2 skips to the next blank or the end of the tag.
         while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0,
@@ -181,9 +202,40 @@ enum HTMLPrefilter {
           index += 1
         }
       }
+      tokenEnd = index
       skipBlanks()
     }
     return nil
+  }
+
+  /// Whether an attribute is one a stage reads: those `HTMLTree` keeps (class, id, itemprop,
+  /// property, name, content, datetime, type, rel, role; href on `<link>`), in any case.
+  /// The others (style, data-*, srcset, href on links, event handlers) are a third of a page's
+  /// bytes once scripts are out, and libxml2 reads their values character by character.
+  static func isNeeded(_ input: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, onLink: Bool) -> Bool {
+    let at = name.lowerBound
+    switch (name.count, input[at] | 0x20) {
+    case (2, UInt8(ascii: "i")): return input[at + 1] | 0x20 == UInt8(ascii: "d")
+    case (3, UInt8(ascii: "r")): return matchesLowercased(input, at: at, "rel")
+    case (4, UInt8(ascii: "n")): return matchesLowercased(input, at: at, "name")
+    case (4, UInt8(ascii: "t")): return matchesLowercased(input, at: at, "type")
+    case (4, UInt8(ascii: "r")): return matchesLowercased(input, at: at, "role")
+    case (4, UInt8(ascii: "h")): return onLink && matchesLowercased(input, at: at, "href")
+    case (5, UInt8(ascii: "c")): return matchesLowercased(input, at: at, "class")
+    case (7, UInt8(ascii: "c")): return matchesLowercased(input, at: at, "content")
+    case (8, UInt8(ascii: "i")): return matchesLowercased(input, at: at, "itemprop")
+    case (8, UInt8(ascii: "p")): return matchesLowercased(input, at: at, "property")
+    case (8, UInt8(ascii: "d")): return matchesLowercased(input, at: at, "datetime")
+    default: return false
+    }
+  }
+
+  /// Whether the bytes at `offset` are `word` (lowercase) in any case.
+  @inline(__always) static func matchesLowercased(_ input: UnsafeBufferPointer<UInt8>, at offset: Int, _ word: StaticString) -> Bool {
+    let length = word.utf8CodeUnitCount
+    guard offset + length <= input.count else { return false }
+    for index in 0..<length where input[offset + index] | 0x20 != word.utf8Start[index] { return false }
+    return true
   }
 
   /// The offset of `</name` (any case) followed by white space, '/' or '>', from `from` on.
