@@ -10,8 +10,21 @@ import Testing
   @Test func removesScriptStyleSVGAndCommentContentButKeepsTheirTags() {
     let page = "<html><head><style>p { color: red }</style><script src=x.js></script><SCRIPT>if (a < b) { x = '</p>' }</SCRIPT ></head>"
       + "<body><!-- a comment <p>hidden</p> --><p>Text</p><svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg></body></html>"
-    #expect(strip(page) == "<html><head><style></style><script src=x.js></script><SCRIPT></SCRIPT ></head>"
-      + "<body><p>Text</p><svg viewBox=\"0 0 1 1\"></svg></body></html>")
+    #expect(strip(page) == "<html><head><style></style><script></script><SCRIPT></SCRIPT ></head>"
+      + "<body><p>Text</p><svg></svg></body></html>")
+  }
+
+  @Test func dropsTheAttributesNoStageReads() {
+    // Kept in any case: class, id, itemprop, property, name, content, datetime, type, rel,
+    // role, and href on <link> only; dropped with the blanks before them: the rest.
+    let page = "<link REL=canonical HREF=\"https://x.example/2020/01/02/a\" media=all>"
+      + "<div  style=\"color: red\" CLASS=\"post\" data-id='7' id=main hidden><a href=\"/next\" title=Next>Next</a>"
+      + "<img srcset=\"a.jpg 1x, b.jpg 2x\" src=a.jpg alt=\"A photo\"><time datetime=2020-01-02 itemprop=datePublished>2 Jan</time>"
+      + "<meta property=og:title content=\"T\" data-rh=true><span onclick=\"go('x > y')\" role=note>R</span></div>"
+    #expect(strip(page) == "<link REL=canonical HREF=\"https://x.example/2020/01/02/a\">"
+      + "<div CLASS=\"post\" id=main><a>Next</a>"
+      + "<img><time datetime=2020-01-02 itemprop=datePublished>2 Jan</time>"
+      + "<meta property=og:title content=\"T\"><span role=note>R</span></div>")
   }
 
   @Test func keepsJSONLDTitlesTextareasAndQuotedAngleBrackets() {
