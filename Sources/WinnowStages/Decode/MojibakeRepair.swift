@@ -68,9 +68,14 @@ struct MojibakeRepair: Sendable {
   func repair(_ text: String) -> (text: String, repaired: Int, kinds: [String])? {
     // Every layer's mojibake has a non-ASCII character: most text is ruled out at once.
     guard text.utf8.contains(where: { $0 >= 0xC2 }) else { return nil }
-    if let fixed = repairUTF8(text) { return fixed }
-    if let fixed = repairCP949(text) { return (fixed.text, fixed.repaired, ["cp949_as_latin1"]) }
-    return nil
+    let utf8 = repairUTF8(text)
+    // CP949 read as Latin-1 can hold a few pairs that look like UTF-8 mojibake: when both
+    // layers repair, the more plausible result wins.
+    if let korean = repairCP949(text) {
+      if let utf8, plausibility.score(utf8.text) >= plausibility.score(korean.text) { return utf8 }
+      return (korean.text, korean.repaired, ["cp949_as_latin1"])
+    }
+    return utf8
   }
 
   // MARK: UTF-8 read as a single-byte page
@@ -158,16 +163,21 @@ struct MojibakeRepair: Sendable {
     output.reserveCapacity(scalars.count)
     var count = 0
     var position = 0
+    // Neighbouring decoded characters of the same script make a word ("РґРѕ" → "до"); once
+    // the text has such words, a one-letter word of that script is believable too ("이").
+    let joined = spans.indices.map { number in
+      (number > 0 && spans[number - 1].end == spans[number].start && sameScript(spans[number - 1].scalar, spans[number].scalar))
+        || (number + 1 < spans.count && spans[number + 1].start == spans[number].end
+          && sameScript(spans[number + 1].scalar, spans[number].scalar))
+    }
+    let wordScripts = Set(spans.indices.filter { joined[$0] }.map { scriptBlock(spans[$0].scalar.value) })
     for (number, span) in spans.enumerated() {
       output.append(contentsOf: scalars[position..<span.start])
       position = span.start
       let before: Unicode.Scalar? = span.start > 0 ? scalars[span.start - 1] : nil
       let after: Unicode.Scalar? = span.end < scalars.count ? scalars[span.end] : nil
-      // Neighbouring decoded characters of the same script make a word ("РґРѕ" → "до").
-      let joined =
-        (number > 0 && spans[number - 1].end == span.start && sameScript(spans[number - 1].scalar, span.scalar))
-        || (number + 1 < spans.count && spans[number + 1].start == span.end && sameScript(spans[number + 1].scalar, span.scalar))
-      guard fits(span.scalar, before: before, after: after, joined: joined) else { continue }
+      let inWord = joined[number] || wordScripts.contains(scriptBlock(span.scalar.value))
+      guard fits(span.scalar, before: before, after: after, joined: inWord) else { continue }
       output.append(span.scalar)
       position = span.end
       count += 1
@@ -211,7 +221,10 @@ struct MojibakeRepair: Sendable {
   }
 
   static func sameScript(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
-    func block(_ value: UInt32) -> UInt32 {
+    scriptBlock(a.value) == scriptBlock(b.value)
+  }
+
+  static func scriptBlock(_ value: UInt32) -> UInt32 {
       switch value {
       case 0x0370...0x03FF: return 1
       case 0x0400...0x052F: return 2
@@ -222,8 +235,6 @@ struct MojibakeRepair: Sendable {
       case 0xAC00...0xD7A3: return 7
       default: return value >> 7 | 0x1000
       }
-    }
-    return block(a.value) == block(b.value)
   }
 
   /// C1 controls left in text (bytes 0x80–0x9F that a Latin-1 reader kept) are the
