@@ -44,13 +44,14 @@ bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 1
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
-test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary), the CLI contract check and the eval-public harness's self-check
+test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary), the CLI contract check and the eval-public and eval-charsets harnesses' self-checks
 	$(SWIFT) build
 	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
 	else echo "../shared/contract-check.sh not found: contract check not run"; fi
 	@# The public-set harness's scorers and set layout on hand-made cases (no network).
 	python3 eval/public_selfcheck.py
+	python3 eval/charsets_selfcheck.py
 	@# The reference pipeline on samples/ and its data-quality gates (JUnit XML in out/gates.xml).
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
@@ -87,6 +88,9 @@ PUBLIC_MIRROR ?=
 eval-public: build ## pipelines/web.yaml on public labelled pages (Scrapinghub AEB, trafilatura's eval set, htmldate's MediaCloud pages) beside trafilatura, resiliparse, turbohtml and htmldate; PUBLIC_MIRROR=DIR for offline clones
 	python3 eval/public.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
+eval-charsets: build ## decode alone on chardet's test suite (charset accuracy per group, files/s) and ftfy's test cases (mojibake), beside chardet, charset-normalizer and ftfy; PUBLIC_MIRROR=DIR for offline clones
+	python3 eval/charsets.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
 bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
 	python3 eval/web_bench.py --winnow $(WINNOW) --pipeline pipelines/web.yaml
 
@@ -105,4 +109,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory docs format clean

@@ -33,13 +33,15 @@ let package = Package(
     .target(
       name: "WinnowStages",
       dependencies: [
-        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", .product(name: "Yams", package: "Yams"),
+        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", "CWinnowData", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
 
     // Plugins: the C interface (winnow_plugin.h) and the Swift module plugins build against.
     .target(name: "CWinnowPlugin"),
+    // pipelines/ data compiled in (#embed): the decode stage's letter-pair model.
+    .target(name: "CWinnowData"),
     // posix_spawn with pipes and a working directory, for exec stages (needs _GNU_SOURCE).
     .target(name: "CSpawn"),
     .target(name: "WinnowPluginAPI", dependencies: ["CWinnowPlugin"]),

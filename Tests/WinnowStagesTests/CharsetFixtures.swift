@@ -21,7 +21,16 @@ enum CharsetFixtures {
     ("ja", ["UTF-8", "Shift_JIS", "EUC-JP", "ISO-2022-JP", "UTF-16BE-BOM", "UTF-16LE"]),
     ("zh-hans", ["UTF-8", "GB18030", "UTF-16LE"]),
     ("zh-hant", ["UTF-8", "Big5"]),
-    ("ru", ["UTF-8", "windows-1251", "ISO-8859-5", "KOI8-R"]),
+    ("ru", ["UTF-8", "windows-1251", "ISO-8859-5", "KOI8-R", "IBM866", "IBM855", "x-mac-cyrillic"]),
+    ("uk", ["UTF-8", "KOI8-U", "windows-1251"]),
+    ("bg", ["UTF-8", "windows-1251", "ISO-8859-5", "IBM866", "x-mac-cyrillic"]),
+    ("el", ["UTF-8", "ISO-8859-7", "windows-1253", "IBM737"]),
+    ("he", ["UTF-8", "windows-1255", "ISO-8859-8", "IBM862"]),
+    ("ar", ["UTF-8", "windows-1256", "ISO-8859-6"]),
+    ("tr", ["UTF-8", "windows-1254", "ISO-8859-9"]),
+    ("hu", ["UTF-8", "ISO-8859-2", "windows-1250", "IBM852"]),
+    ("th", ["UTF-8", "windows-874"]),
+    ("ka", ["UTF-8", "Georgian-PS"]),
     ("de", ["UTF-8", "windows-1252", "ISO-8859-1", "ISO-8859-15"]),
     ("fr", ["UTF-8", "windows-1252", "ISO-8859-1", "ISO-8859-15"]),
     ("es", ["UTF-8", "windows-1252", "ISO-8859-1", "ISO-8859-15"]),
@@ -41,6 +50,16 @@ enum CharsetFixtures {
              "UTF-32LE": [0xFF, 0xFE, 0, 0], "UTF-32BE": [0, 0, 0xFE, 0xFF]][name] ?? []
     }
     if name == "JOHAB" { return encodeJohab(text).map { bom + $0 } }
+    if let table = Charsets.named(name).flatMap({ SingleByteTables.tables[$0.name] }) {
+      var inverse: [UInt32: UInt8] = [:]
+      for (byte, code) in table.enumerated().reversed() where code != 0xFFFF { inverse[UInt32(code)] = UInt8(byte) }
+      var out = bom
+      for scalar in text.unicodeScalars {
+        guard let byte = inverse[scalar.value] else { return nil }
+        out.append(byte)
+      }
+      return out
+    }
     guard let charset = Charsets.named(name), let icuName = charset.icuName else { return nil }
     return try ICU.encode(text, charset: icuName, strict: true).map { bom + $0 }
   }

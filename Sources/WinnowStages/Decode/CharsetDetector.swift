@@ -49,6 +49,16 @@ struct CharsetDetector: Sendable {
   static let configuredPrior = 0.3
   /// Rank bonus per unit of ICU's confidence (0–1) for the charsets its detector proposes.
   static let detectorWeight = 0.15
+  /// Single-byte pages the letter-pair model proposes (its best ones), and the rank each
+  /// loses per nat of mean log-probability per pair below the best page.
+  static let proposedPages = 3
+  static let pairWeight = 0.3
+  /// A declared single-byte page is taken at once when its letter pairs score within this
+  /// many nats per pair of the best page (they differ by several when the page is wrong).
+  static let declaredPairMargin = 0.5
+  /// Non-ASCII characters a strict multi-byte decode must give to be taken below the
+  /// plausibility floor (rare symbols, NEC or IBM extensions, historic characters).
+  static let strictMultibyteEvidence = 64
 
   /// Plausibility measured on few characters says little: "뷁" is as plausible in
   /// Shift_JIS as in CP949. Ranking shrinks it by n / (n + 4) for n non-ASCII characters,
@@ -152,15 +162,25 @@ struct CharsetDetector: Sendable {
     }
 
     var declared: Charset?
+    // Single-byte pages ranked by the letter-pair model, computed once when first needed.
+    var pages: [(charset: Charset, score: Double)]?
     if trustDeclared, format == .html, let label = declaredCharset(bytes) {
       let decoder = Charsets.decoder(for: label)
       if decoder.kind != .unicode {
         declared = decoder
-        // Taken at once only when convincing; a weaker declared charset still counts as
-        // evidence (a prior) among the other candidates.
+        // Taken at once only when convincing (and, for a single-byte page, when the letter
+        // pairs agree: pages re-encoded without their <meta> keep a stale one); a weaker
+        // declared charset still counts as evidence (a prior) among the other candidates.
         if let text = strictDecode(bytes, decoder) {
           let score = plausibility.score(text)
-          if score >= Self.acceptAt {
+          var agrees = true
+          if decoder.kind == .singleByte {
+            let ranking = SingleByteModel.shared.rank(bytes)
+            pages = ranking
+            let own = ranking.first { $0.charset.name == decoder.name }?.score ?? -Double.infinity
+            agrees = own >= (ranking.first?.score ?? 0) - Self.declaredPairMargin
+          }
+          if score >= Self.acceptAt && agrees {
             return .success(DecodedText(
               text: text, charset: reportedName(bytes, decodedAs: decoder), confidence: score, substitutions: 0,
               evidence: "declared"))
@@ -168,7 +188,7 @@ struct CharsetDetector: Sendable {
         }
       }
     }
-    if let detected = detect(bytes, declared: declared) { return .success(detected) }
+    if let detected = detect(bytes, declared: declared, pages: pages) { return .success(detected) }
     return .failure(.undetected(detail: "no candidate charset gives plausible text"))
   }
 
@@ -315,7 +335,7 @@ struct CharsetDetector: Sendable {
   }
 
   /// Verified candidates ranked by plausibility; ICU's detector only proposes.
-  private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?) -> DecodedText? {
+  private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?, pages: [(charset: Charset, score: Double)]?) -> DecodedText? {
     var order: [(charset: Charset, prior: Double)] = []
     func add(_ charset: Charset, prior: Double) {
       let decoder = Charsets.decoder(for: charset)
@@ -358,11 +378,35 @@ struct CharsetDetector: Sendable {
     if let declared { add(declared, prior: Self.configuredPrior) }
     for charset in candidates { add(charset, prior: Self.configuredPrior) }
     var accepted = verify()
+    if !accepted {
+      // Single-byte pages: the letter-pair model proposes its best few, each losing rank by
+      // how far its pairs fall below the best page's; a declared page keeps its prior.
+      let ranking = pages ?? SingleByteModel.shared.rank(bytes)
+      if let best = ranking.first?.score {
+        for (position, page) in ranking.enumerated() {
+          let isDeclared = page.charset.name == declared?.name
+          guard position < Self.proposedPages || isDeclared else { continue }
+          let prior = (isDeclared ? Self.configuredPrior : 0) - Self.pairWeight * (best - page.score)
+          if let index = order.firstIndex(where: { $0.charset.name == page.charset.name }) {
+            order[index].prior = prior
+            tried.remove(page.charset.name)
+            ranked.removeAll { Charsets.named($0.decoded.charset).map(Charsets.decoder(for:))?.name == page.charset.name }
+          } else {
+            order.append((page.charset, prior))
+          }
+        }
+      }
+      accepted = verify()
+    }
     if !accepted && useDetector {
-      let sample = UnsafeBufferPointer(rebasing: bytes.prefix(Self.detectorSample))
+      // ICU's detector proposes multi-byte charsets (its single-byte guesses are the
+      // letter-pair model's job).
+      // From a little before the first non-ASCII byte: a long ASCII head says nothing.
+      let start = max(0, (bytes.firstIndex { $0 >= 0x80 } ?? 0) - 64)
+      let sample = UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + Self.detectorSample)])
       var proposals: [String: Double] = [:]
       for proposal in ICU.detect(sample, limit: 6) where proposal.confidence >= 10 {
-        guard let charset = Charsets.named(proposal.name) else { continue }
+        guard let charset = Charsets.named(proposal.name), Charsets.decoder(for: charset).kind != .singleByte else { continue }
         let decoder = Charsets.decoder(for: charset)
         let bonus = Self.detectorWeight * Double(proposal.confidence) / 100
         proposals[decoder.name] = max(proposals[decoder.name] ?? 0, bonus)
@@ -375,25 +419,20 @@ struct CharsetDetector: Sendable {
       }
       accepted = verify()
     }
-    ranked.sort { $0.rank > $1.rank }
-    // A single-byte winner: try its siblings, which differ in a few code points.
-    if let winner = ranked.first, let family = Charsets.named(winner.decoded.charset).map(Charsets.decoder(for:))?.family {
-      for sibling in Charsets.all where sibling.family == family && !order.contains(where: { $0.charset.name == sibling.name }) {
-        guard let text = strictDecode(bytes, sibling) else { continue }
-        let counts = plausibility.counts(text)
-        let score = plausibility.score(counts)
-        let rank = Self.reliability(nonASCII: counts.nonASCII) * score - 0.0001 * Double(order.count)
-        if rank > ranked[0].rank {
-          var decoded = DecodedText(text: text, charset: sibling.name, confidence: score, substitutions: 0, evidence: "detected")
-          decoded.nonASCII = counts.nonASCII
-          ranked.insert((decoded, rank), at: 0)
-        }
-      }
+    if !accepted && (ranked.isEmpty || ranked.allSatisfy { $0.decoded.confidence < Self.minimumPlausibility }) {
+      // Nothing convincing yet: every multi-byte charset not tried (EUC-TW, Big5-HKSCS, …)
+      // gets its strict decode; most fail within a few bytes.
+      for charset in Charsets.all where charset.kind == .multibyte && charset.decodeAs == nil { add(charset, prior: 0) }
+      accepted = verify()
     }
+    ranked.sort { $0.rank > $1.rank }
     // The plausibility floor holds once there is enough text to judge (8+ non-ASCII
     // characters); below that the ranking's priors decide.
+    // A multi-byte charset that decodes many sequences strictly is evidence enough on its
+    // own (random bytes break every multi-byte charset within a few characters).
     if var best = ranked.first?.decoded,
       best.confidence >= Self.minimumPlausibility || best.nonASCII < 8
+        || (Charsets.named(best.charset)?.kind == .multibyte && best.nonASCII >= Self.strictMultibyteEvidence)
     {
       if ranked.count > 1 {
         let margin = ranked[0].rank - ranked[1].rank
@@ -426,6 +465,7 @@ struct CharsetDetector: Sendable {
   private func strictDecodeOrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> StrictResult {
     if charset.name == "CP949", let text = FastKoreanDecoder.shared.decode(bytes) { return .success(text) }
     if charset.icuName == nil {
+      if let table = SingleByteTables.tables[charset.name] { return Self.tableDecode(bytes, table).map { .success($0) } ?? .failure(0) }
       if let decoded = Johab.decode(bytes, strict: true) { return .success(decoded.text) }
       return .failure(0)
     }
@@ -441,8 +481,22 @@ struct CharsetDetector: Sendable {
     return nil
   }
 
+  /// A single-byte charset ICU lacks, through its table: nil at an undefined byte.
+  static func tableDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ table: [UInt16]) -> String? {
+    var scalars = String.UnicodeScalarView()
+    for byte in bytes {
+      let code = table[Int(byte)]
+      guard code != 0xFFFF, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
+      scalars.append(scalar)
+    }
+    return String(scalars)
+  }
+
   private func lenientDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> (String, Int)? {
-    if charset.icuName == nil { return Johab.decode(bytes, strict: false) }
+    if charset.icuName == nil {
+      guard SingleByteTables.tables[charset.name] == nil else { return nil }
+      return Johab.decode(bytes, strict: false)
+    }
     guard let name = charset.icuName, case .decoded(let text, let bad)? = try? ICU.decode(bytes, charset: name, strict: false)
     else { return nil }
     return (text, bad)
@@ -451,11 +505,23 @@ struct CharsetDetector: Sendable {
   /// The narrowest charset name that describes the bytes: "EUC-KR" when CP949's extensions
   /// are unused, "ISO-8859-1" when windows-1252's extra characters are.
   func reportedName(_ bytes: UnsafeBufferPointer<UInt8>, decodedAs charset: Charset) -> String {
+    if let narrow = charset.narrowName { return bytes.contains { $0 >= 0x80 && $0 <= 0x9F } ? charset.name : narrow }
     switch charset.name {
     case "CP949": return fitsEUCKR(bytes) ? "EUC-KR" : "CP949"
-    case "windows-1252": return bytes.contains { $0 >= 0x80 && $0 <= 0x9F } ? "windows-1252" : "ISO-8859-1"
+    case "GB18030": return fitsEUCKR(bytes) ? "GB2312" : fitsGBK(bytes) ? "GBK" : "GB18030"
     default: return charset.name
     }
+  }
+
+  /// No four-byte GB18030 sequence (a digit as second byte): the bytes are GBK.
+  private func fitsGBK(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] < 0x80 { index += 1; continue }
+      if index + 1 < bytes.count, (0x30...0x39).contains(bytes[index + 1]) { return false }
+      index += 2
+    }
+    return true
   }
 
   private func fitsEUCKR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -128,11 +128,13 @@ struct DecodeStage: DocumentStage {
     if repair, let fixed = mojibake.repair(text) {
       text = fixed.text
       document.count("mojibake_repaired", fixed.repaired)
+      for kind in fixed.kinds { document.count("mojibake:" + kind) }
     }
     // A record's own title went through the same broken decoder as its text.
     if repair, let title = document.meta.title, let fixed = mojibake.repair(title) {
       document.meta.title = fixed.text
       document.count("mojibake_repaired", fixed.repaired)
+      for kind in fixed.kinds { document.count("mojibake:" + kind) }
     }
     document.text = text
     return .keep

@@ -1,12 +1,26 @@
 import WinnowNative
 
-/// Repairs text that was decoded with the wrong code page before it reached winnow: UTF-8 or
-/// CP949/EUC-KR bytes read as Latin-1 or windows-1252 (`ì•ˆë…•` → `안녕`, `¼Ò¸®¿¤` →
-/// `소리엘`). Each run of characters that windows-1252/Latin-1 can encode is turned back
-/// into those bytes and decoded as UTF-8, then CP949; the repair is kept only when it
-/// decodes without error and is clearly more plausible than the run it replaces.
+/// Repairs text that was decoded with the wrong code page before it reached winnow.
+///
+/// Layers, each tried on the whole text and kept only when it is clearly better:
+/// * UTF-8 read as windows-1252 or Latin-1 (`cafÃ©` → `café`, `â€œ` → `“`), including the
+///   five bytes windows-1252 leaves undefined (kept as U+0081, U+008D, … by Latin-1 readers);
+/// * UTF-8 read as MacRoman (`g√¢teaux`), CP437 (`╨┐╤Ç╨╕`), windows-1251 (`РґРѕ`) or
+///   windows-1250 (`MĂĄm`);
+/// * twice-encoded UTF-8 (`Ã¢â‚¬â„¢` → `’`): the repair is repeated while it finds more;
+/// * CP949/EUC-KR read as Latin-1 (`¼Ò¸®¿¤` → `소리엘`), which is Korean-first winnow's own.
+/// UTF-8 repairs work sequence by sequence (a lead character and the continuation characters
+/// that follow it), so a text with fixed and broken runs is mended where it is broken. A
+/// repair is kept when it removes mojibake-looking pairs (an accented letter followed by a
+/// symbol of the 0x80–0xBF row, C1 controls) without making the text less plausible.
 struct MojibakeRepair: Sendable {
   let plausibility: TextPlausibility
+
+  /// A code page that UTF-8 bytes are commonly misread as: scalar → byte.
+  struct Page: Sendable {
+    let kind: String
+    let bytes: [UInt32: UInt8]
+  }
 
   /// windows-1252's 0x80–0x9F row, as Unicode.
   static let cp1252High: [UInt32: UInt8] = {
@@ -19,6 +33,28 @@ struct MojibakeRepair: Sendable {
     return table
   }()
 
+  /// The pages, windows-1252 (with Latin-1's C1 controls) first.
+  static let pages: [Page] = {
+    var latin: [UInt32: UInt8] = [:]
+    for byte in 0x80...0xFF { latin[UInt32(byte)] = UInt8(byte) }
+    for (code, byte) in cp1252High { latin[code] = byte }
+    var pages = [Page(kind: "utf8_as_windows1252", bytes: latin)]
+    for (kind, icuName) in [
+      ("utf8_as_macroman", "macos-0_2-10.2"), ("utf8_as_cp437", "ibm-437"), ("utf8_as_windows1251", "windows-1251"),
+      ("utf8_as_windows1250", "windows-1250"),
+    ] {
+      var table: [UInt32: UInt8] = [:]
+      for byte in 0x80...0xFF {
+        let outcome = [UInt8(byte)].withUnsafeBufferPointer { try? ICU.decode($0, charset: icuName, strict: true) }
+        if case .decoded(let text, _)? = outcome, let scalar = text.unicodeScalars.first, text.unicodeScalars.count == 1 {
+          table[scalar.value] = UInt8(byte)
+        }
+      }
+      pages.append(Page(kind: kind, bytes: table))
+    }
+    return pages
+  }()
+
   /// The byte a scalar came from if the text was bytes read as windows-1252 (or Latin-1).
   @inline(__always)
   static func byte(for scalar: Unicode.Scalar) -> UInt8? {
@@ -27,8 +63,238 @@ struct MojibakeRepair: Sendable {
     return cp1252High[value]
   }
 
-  /// The repaired text and how many runs were repaired, or nil when nothing changed.
-  func repair(_ text: String) -> (text: String, repaired: Int)? {
+  /// The repaired text, how many sequences or runs were repaired, and the layers used
+  /// (`utf8_as_windows1252`, `utf8_twice`, `cp949_as_latin1`, …); nil when nothing changed.
+  func repair(_ text: String) -> (text: String, repaired: Int, kinds: [String])? {
+    // Every layer's mojibake has a non-ASCII character: most text is ruled out at once.
+    guard text.utf8.contains(where: { $0 >= 0xC2 }) else { return nil }
+    let utf8 = repairUTF8(text)
+    // CP949 read as Latin-1 can hold a few pairs that look like UTF-8 mojibake: when both
+    // layers repair, the more plausible result wins.
+    if let korean = repairCP949(text) {
+      if let utf8, plausibility.score(utf8.text) >= plausibility.score(korean.text) { return utf8 }
+      return (korean.text, korean.repaired, ["cp949_as_latin1"])
+    }
+    return utf8
+  }
+
+  // MARK: UTF-8 read as a single-byte page
+
+  private func repairUTF8(_ text: String) -> (text: String, repaired: Int, kinds: [String])? {
+    let original = Array(text.unicodeScalars)
+    let beforeBad = Self.badness(original)
+    guard beforeBad > 0 else { return nil }
+    let before = plausibility.score(plausibility.counts(original))
+    var best: (scalars: [Unicode.Scalar], repaired: Int, kinds: [String], bad: Int, score: Double)?
+    for page in Self.pages {
+      var scalars = original
+      var repaired = 0
+      var rounds = 0
+      // Twice-encoded text needs a second pass (and rarely a third).
+      while rounds < 3, let (next, count) = Self.decodeSequences(scalars, page) {
+        scalars = next
+        repaired += count
+        rounds += 1
+      }
+      guard repaired > 0 else { continue }
+      var kinds = rounds > 1 ? [page.kind, "utf8_twice"] : [page.kind]
+      if let (next, count) = Self.replacingC1Controls(scalars) {
+        scalars = next
+        repaired += count
+        kinds.append("c1_as_windows1252")
+      }
+      let bad = Self.badness(scalars)
+      let score = plausibility.score(plausibility.counts(scalars))
+      // Clearly better: fewer mojibake spots, and as plausible (or free of mojibake and
+      // plausible, as Arabic or Hebrew letters are a little less so than Latin ones).
+      guard bad < beforeBad, score >= before - 0.1 || (bad == 0 && score >= 0.5) else { continue }
+      if best == nil || bad < best!.bad || (bad == best!.bad && score > best!.score) {
+        best = (scalars, repaired, kinds, bad, score)
+      }
+    }
+    // C1 controls alone: a Latin-1 reader's windows-1252 punctuation.
+    if best == nil, let (next, count) = Self.replacingC1Controls(original) {
+      best = (next, count, ["c1_as_windows1252"], Self.badness(next), 0)
+    }
+    guard let best else { return nil }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: best.scalars)
+    return (String(view), best.repaired, best.kinds)
+  }
+
+  /// Each lead character followed by the continuation characters a UTF-8 sequence needs,
+  /// whose bytes on `page` form one valid UTF-8 character, becomes that character, when the
+  /// character fits where it stands (`fits`).
+  static func decodeSequences(_ scalars: [Unicode.Scalar], _ page: Page) -> ([Unicode.Scalar], Int)? {
+    // Spans [start, end) of the input that decode, with their character.
+    var spans: [(start: Int, end: Int, scalar: Unicode.Scalar)] = []
+    var index = 0
+    while index < scalars.count {
+      guard let lead = page.bytes[scalars[index].value], lead >= 0xC2, lead <= 0xF4 else {
+        index += 1
+        continue
+      }
+      let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+      var bytes = [lead]
+      var next = index + 1
+      while bytes.count < length, next < scalars.count, let byte = page.bytes[scalars[next].value], (0x80...0xBF).contains(byte) {
+        bytes.append(byte)
+        next += 1
+      }
+      // "à" (or "Š") whose no-break space became a space, which the repair takes back:
+      // "voilÃ le" → "voilà le", "Ã s" → "às".
+      if bytes.count == 1, lead == 0xC3 || lead == 0xC5, next < scalars.count, scalars[next] == " " {
+        bytes.append(0xA0)
+        next += 1
+      }
+      if bytes.count == length, let decoded = String(validating: bytes, as: UTF8.self)?.unicodeScalars.first,
+        !(0x80...0x9F).contains(decoded.value),
+        // A no-break space after another lead is real text (Finnish "SELKÄ EDELLÄ"), not "à".
+        !(bytes.count == 2 && bytes[1] == 0xA0 && lead != 0xC3 && lead != 0xC5)
+      {
+        spans.append((index, next, decoded))
+        index = next
+        continue
+      }
+      index += 1
+    }
+    guard !spans.isEmpty else { return nil }
+    var output: [Unicode.Scalar] = []
+    output.reserveCapacity(scalars.count)
+    var count = 0
+    var position = 0
+    // Neighbouring decoded characters of the same script make a word ("РґРѕ" → "до"); once
+    // the text has such words, a one-letter word of that script is believable too ("이").
+    let joined = spans.indices.map { number in
+      (number > 0 && spans[number - 1].end == spans[number].start && sameScript(spans[number - 1].scalar, spans[number].scalar))
+        || (number + 1 < spans.count && spans[number + 1].start == spans[number].end
+          && sameScript(spans[number + 1].scalar, spans[number].scalar))
+    }
+    let wordScripts = Set(spans.indices.filter { joined[$0] }.map { scriptBlock(spans[$0].scalar.value) })
+    for (number, span) in spans.enumerated() {
+      output.append(contentsOf: scalars[position..<span.start])
+      position = span.start
+      let before: Unicode.Scalar? = span.start > 0 ? scalars[span.start - 1] : nil
+      let after: Unicode.Scalar? = span.end < scalars.count ? scalars[span.end] : nil
+      let inWord = joined[number] || wordScripts.contains(scriptBlock(span.scalar.value))
+      guard fits(span.scalar, before: before, after: after, joined: inWord) else { continue }
+      output.append(span.scalar)
+      position = span.end
+      count += 1
+    }
+    output.append(contentsOf: scalars[position...])
+    return count > 0 ? (output, count) : nil
+  }
+
+  /// Whether a decoded character is believable where it stands. Punctuation, symbols and
+  /// emoji are; a Latin letter is inside a word (but "à" and "À" stand alone) and of the
+  /// word's case; a letter of another script only beside others of its script (a lone
+  /// Hebrew point from "×…", a lone Cyrillic letter from "Ó…" are not).
+  static func fits(_ scalar: Unicode.Scalar, before: Unicode.Scalar?, after: Unicode.Scalar?, joined: Bool) -> Bool {
+    let value = scalar.value
+    let properties = scalar.properties
+    if !properties.isAlphabetic {
+      if (0x2000...0x2BFF).contains(value) || value >= 0x1F000 || (0xA0...0xBF).contains(value) || (0x3000...0x303F).contains(value)
+        || (0xFF00...0xFFEF).contains(value) || value == 0xD7 || value == 0xF7 || value == 0xFFFD
+        || ((0x0300...0x036F).contains(value) && before.map { $0 != " " } ?? false)
+      {
+        return true
+      }
+      return joined
+    }
+    if (0xC0...0x17F).contains(value) {
+      if value == 0xE0 || value == 0xC0 { return true }
+      let neighbours = [before, after].compactMap { $0 }.filter { $0.properties.isAlphabetic }
+      guard !neighbours.isEmpty else { return joined }
+      // "MÄ£ÄM" is not "MģÄM": a lower-case letter between capitals.
+      if properties.isLowercase, neighbours.allSatisfy({ $0.properties.isUppercase }), neighbours.count == 2 { return false }
+      if properties.isLowercase, let before, before.properties.isUppercase, after.map({ !$0.properties.isAlphabetic }) ?? true,
+        before.value < 0x80, neighbours.count == 1, (0x100...0x17F).contains(value)
+      {
+        return false
+      }
+      return true
+    }
+    // A lone Greek or Russian letter (IL2Rγ), not a rare one from another block.
+    if (0x0391...0x03C9).contains(value) || (0x0410...0x044F).contains(value) { return true }
+    return joined
+  }
+
+  static func sameScript(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+    scriptBlock(a.value) == scriptBlock(b.value)
+  }
+
+  static func scriptBlock(_ value: UInt32) -> UInt32 {
+      switch value {
+      case 0x0370...0x03FF: return 1
+      case 0x0400...0x052F: return 2
+      case 0x0590...0x05FF: return 3
+      case 0x0600...0x06FF: return 4
+      case 0x0E00...0x0E7F: return 5
+      case 0x3040...0x30FF, 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xFF00...0xFFEF: return 6
+      case 0xAC00...0xD7A3: return 7
+      default: return value >> 7 | 0x1000
+      }
+  }
+
+  /// C1 controls left in text (bytes 0x80–0x9F that a Latin-1 reader kept) are the
+  /// windows-1252 characters they stand for (`\u{85}` → `…`, `\u{93}` → `“`).
+  static func replacingC1Controls(_ scalars: [Unicode.Scalar]) -> ([Unicode.Scalar], Int)? {
+    var count = 0
+    let output = scalars.map { scalar -> Unicode.Scalar in
+      guard (0x80...0x9F).contains(scalar.value), let code = cp1252Row[Int(scalar.value - 0x80)], code != scalar.value,
+        let replacement = Unicode.Scalar(code)
+      else { return scalar }
+      count += 1
+      return replacement
+    }
+    return count > 0 ? (output, count) : nil
+  }
+
+  /// windows-1252's 0x80–0x9F row by byte (undefined bytes map to themselves).
+  static let cp1252Row: [UInt32?] = (0x80...0x9F).map { byte in
+    cp1252High.first { $0.value == UInt8(byte) }?.key
+  }
+
+  /// Mojibake-looking spots: C1 controls, and a letter of U+00C2–U+00F4 followed by a
+  /// character that a UTF-8 continuation byte gives in windows-1252 (`Ã©`, `â€`, `Ãœ`), or
+  /// the other pages' usual leads (`Р`/`С` then a symbol, `╨`, `√`).
+  static func badness(_ scalars: [Unicode.Scalar]) -> Int {
+    var bad = 0
+    var previous: Unicode.Scalar = " "
+    for scalar in scalars {
+      let value = scalar.value
+      if (0x80...0x9F).contains(value) || value == 0xFFFD { bad += 1 }
+      if isLeadLike(previous), isContinuationSymbol(scalar) { bad += 1 }
+      previous = scalar
+    }
+    return bad
+  }
+
+  @inline(__always)
+  static func isLeadLike(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    return (0xC2...0xF4).contains(value) || value == 0x0420 || value == 0x0421 || value == 0x0432 || value == 0x221A
+      || (0x2550...0x256C).contains(value) || value == 0x0102 || value == 0x0139 || value == 0x00D7
+  }
+
+  @inline(__always)
+  static func isContinuationSymbol(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if (0x80...0xBF).contains(value) { return true }
+    if cp1252High[value] != nil { return true }
+    // What continuation bytes give in the other pages: MacRoman's and CP437's symbols,
+    // windows-1251's 0x80–0xBF row.
+    return (0x2500...0x25FF).contains(value) || (0x0402...0x040F).contains(value) || (0x0450...0x045F).contains(value)
+      || (0x2018...0x2122).contains(value) || value == 0x0490 || value == 0x0491 || value == 0x221A || value == 0x2202
+      || value == 0x2206 || value == 0x220F || value == 0x2211 || value == 0x222B || value == 0x2248 || value == 0x2260
+      || value == 0x2264 || value == 0x2265 || value == 0x25CA || value == 0xFB01 || value == 0xFB02 || value == 0x02C7
+      || value == 0x02D8 || value == 0x02DB || value == 0x02DD || value == 0x0161 || value == 0x0165
+  }
+
+  // MARK: CP949/EUC-KR read as Latin-1
+
+  private func repairCP949(_ text: String) -> (text: String, repaired: Int)? {
     // Mojibake of any multi-byte encoding contains U+0080–U+00FF (UTF-8 lead C2/C3).
     guard text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xC3 }) else { return nil }
     var output = String.UnicodeScalarView()
@@ -37,7 +303,10 @@ struct MojibakeRepair: Sendable {
     func flush() {
       defer { run.removeAll(keepingCapacity: true) }
       let highCount = run.reduce(0) { $0 + ($1.value >= 0x80 ? 1 : 0) }
-      if highCount >= 2, let fixed = repairRun(run) {
+      let letters = run.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
+      // Korean read as Latin-1 is dense: every character of a word comes from a high byte
+      // ("HÅØYA ER BLÅØYD" is Norwegian, not two syllables).
+      if highCount >= 2, highCount * 4 >= letters * 3, let fixed = repairCP949Run(run) {
         output.append(contentsOf: fixed.unicodeScalars)
         repaired += 1
       } else {
@@ -56,14 +325,9 @@ struct MojibakeRepair: Sendable {
     return repaired > 0 ? (String(output), repaired) : nil
   }
 
-  private func repairRun(_ run: [Unicode.Scalar]) -> String? {
+  private func repairCP949Run(_ run: [Unicode.Scalar]) -> String? {
     let bytes = run.compactMap(Self.byte(for:))
     let before = plausibility.score(plausibility.counts(run))
-    // UTF-8 read as Latin-1: a valid multi-byte UTF-8 sequence is strong evidence already.
-    if let text = String(validating: bytes, as: UTF8.self), text.unicodeScalars.count < run.count {
-      let after = plausibility.score(text)
-      if after >= 0.8 && after > before + 0.2 { return text }
-    }
     // CP949/EUC-KR read as Latin-1: require Hangul, and clearly better text.
     let outcome = bytes.withUnsafeBufferPointer { try? ICU.decode($0, charset: "windows-949-2000", strict: true) }
     if case .decoded(let text, _)? = outcome {

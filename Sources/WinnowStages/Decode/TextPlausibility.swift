@@ -193,6 +193,19 @@ struct TextPlausibility: Sendable {
         || kind == Class.hanRare.rawValue
     }
 
+    /// Planes 1–16: CJK extensions are rare Han; emoji and other symbols are symbols;
+    /// letters of historic scripts and mathematical letters are other letters; unassigned
+    /// code points are bad.
+    static func supplementaryClass(_ value: UInt32) -> UInt8 {
+      if (0x20000..<0x40000).contains(value) { return Class.hanRare.rawValue }
+      guard let scalar = Unicode.Scalar(value) else { return Class.bad.rawValue }
+      switch scalar.properties.generalCategory {
+      case .unassigned, .privateUse, .surrogate: return Class.bad.rawValue
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return Class.otherLetter.rawValue
+      default: return Class.symbol.rawValue
+      }
+    }
+
     var counts = Counts()
     var previous: UInt8 = 0
     var previousLetterLower = false
@@ -202,7 +215,7 @@ struct TextPlausibility: Sendable {
 
     @inline(__always)
     mutating func add(_ value: UInt32, _ table: [UInt8]) {
-      let entry: UInt8 = value < 0x10000 ? table[Int(value)] : (value >= 0x1F000 && value < 0x1FB00 ? Class.symbol.rawValue : Class.hanRare.rawValue)
+      let entry: UInt8 = value < 0x10000 ? table[Int(value)] : Self.supplementaryClass(value)
       let kind = entry & 0x3F
       let upper = entry & 0x40 != 0
       let lower = entry & 0x80 != 0

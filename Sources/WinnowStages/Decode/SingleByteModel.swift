@@ -1,0 +1,234 @@
+import Foundation
+internal import CWinnowData
+import WinnowNative
+
+/// Ranks the single-byte code pages for bytes that are not UTF-8, by how much the text each
+/// one gives reads like a language: letter-pair counts per language (pipelines/charsets/
+/// letter-pairs.tsv, built by scripts/charset_model.py from CLDR's locale data and compiled
+/// in), scored straight on the bytes.
+///
+/// Every single-byte page decodes almost any bytes, so a strict decode proves little; what
+/// differs is which letters come out: "привет" in windows-1251 read as KOI8-R gives "ОПХБЕР",
+/// as IBM866 box-drawing characters. The pairs the bytes form are counted once; each page
+/// maps them to its letters and is scored under each language whose letters it can write
+/// (mean log-probability per pair that involves a non-ASCII byte); the best language's score
+/// is the page's.
+struct SingleByteModel: Sendable {
+  static let shared = SingleByteModel(
+    tsv: {
+      var length = 0
+      guard let base = winnow_letter_pairs(&length) else { return [] }
+      return Array(UnsafeBufferPointer(start: base, count: length))
+    }())
+
+  /// Score of a pair a language never has (relative to its own mean): a wrong page's letters
+  /// mostly form such pairs.
+  static let unseen = -8.0
+
+  /// Token indices in every language's alphabet.
+  static let boundary = 0, odd = 1, otherLetter = 2
+
+  struct Language: Sendable {
+    let code: String
+    /// Letter (lower-cased scalar) → token index (3…).
+    let alphabet: [UInt32: Int]
+    let size: Int
+    /// log P(pair) minus the mean log P of the language's own pairs (its negative entropy),
+    /// size × size: 0 on average for the language's own text, whatever its alphabet, so
+    /// scores compare across languages; unseen pairs get `unseen`.
+    let logProbability: [Float]
+    /// Non-ASCII letters with their share of the language's letter occurrences.
+    let letterShares: [UInt32: Double]
+  }
+
+  struct Page: Sendable {
+    let charset: Charset
+    /// Scalar per byte; nil where the page leaves the byte undefined.
+    let scalars: [UInt32?]
+    /// Per byte: 1 lower-case letter, 2 upper-case letter, 0 neither. An upper-case letter
+    /// right after a lower-case one ("rÚsumÚ") is a pair no language has.
+    let letterCase: [UInt8]
+    /// (language, token index per byte) for every language this page can write.
+    let languages: [(language: Int, tokens: [UInt16])]
+  }
+
+  let languages: [Language]
+  let pages: [Page]
+
+  init(tsv: [UInt8]) {
+    var languages: [Language] = []
+    var code = ""
+    var total = 0.0
+    var pairs: [([UInt32], Double)] = []
+    func finish() {
+      guard !code.isEmpty else { return }
+      var alphabet: [UInt32: Int] = [:]
+      var letters: [UInt32: Double] = [:]
+      var lettersTotal = 0.0
+      for (pair, count) in pairs {
+        for scalar in pair where scalar != 0x5F && scalar != 0x23 {
+          if alphabet[scalar] == nil { alphabet[scalar] = 3 + alphabet.count }
+          if scalar >= 0x80 {
+            letters[scalar, default: 0] += count
+            lettersTotal += count
+          }
+        }
+      }
+      let size = 3 + alphabet.count
+      var own = 0.0
+      for (_, count) in pairs { own += count / total * Foundation.log(count / total) }
+      var table = [Float](repeating: Float(Self.unseen), count: size * size)
+      func index(_ scalar: UInt32) -> Int {
+        scalar == 0x5F ? Self.boundary : scalar == 0x23 ? Self.odd : alphabet[scalar] ?? Self.otherLetter
+      }
+      for (pair, count) in pairs {
+        let probability: Double = count / total
+        table[index(pair[0]) * size + index(pair[1])] = Float(max(Self.unseen, Foundation.log(probability) - own))
+      }
+      languages.append(Language(
+        code: code, alphabet: alphabet, size: size, logProbability: table,
+        letterShares: letters.mapValues { $0 / max(1, lettersTotal) }))
+      pairs.removeAll()
+    }
+    for line in String(decoding: tsv, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+      if fields.first == "language", fields.count == 3 {
+        finish()
+        code = String(fields[1])
+        total = Double(fields[2]) ?? 1
+      } else if fields.count == 3, fields[0].isEmpty, let count = Double(fields[2]) {
+        let scalars = fields[1].unicodeScalars.map(\.value)
+        if scalars.count == 2 { pairs.append((scalars, count)) }
+      }
+    }
+    finish()
+    self.languages = languages
+
+    var pages: [Page] = []
+    for charset in Charsets.all where charset.kind == .singleByte && charset.decodeAs == nil {
+      guard let scalars = Self.byteTable(charset) else { continue }
+      var fits: [(Int, [UInt16])] = []
+      for (number, language) in languages.enumerated() {
+        // A page fits a language when it can write nearly all of its non-ASCII letters.
+        let writable = Set(scalars.compactMap { $0 }.compactMap(Self.lowercase))
+        let covered = language.letterShares.reduce(0.0) { $0 + (writable.contains($1.key) ? $1.value : 0) }
+        guard covered >= 0.9 else { continue }
+        var tokens = [UInt16](repeating: UInt16(Self.odd), count: 256)
+        for byte in 0..<256 {
+          guard let scalar = scalars[byte] else { continue }
+          tokens[byte] = UInt16(Self.token(scalar, in: language))
+        }
+        fits.append((number, tokens))
+      }
+      let letterCase: [UInt8] = scalars.map { value in
+        guard let value, let scalar = Unicode.Scalar(value) else { return 0 }
+        return scalar.properties.isLowercase ? 1 : scalar.properties.isUppercase ? 2 : 0
+      }
+      pages.append(Page(charset: charset, scalars: scalars, letterCase: letterCase, languages: fits))
+    }
+    self.pages = pages
+  }
+
+  /// The scalar each byte decodes to, nil where undefined (or private use).
+  static func byteTable(_ charset: Charset) -> [UInt32?]? {
+    if let table = SingleByteTables.tables[charset.name] {
+      return table.map { $0 == 0xFFFF ? nil : UInt32($0) }
+    }
+    guard let icuName = charset.icuName else { return nil }
+    var table: [UInt32?] = (0..<128).map { UInt32($0) }
+    for byte in 0x80...0xFF {
+      let outcome = [UInt8(byte)].withUnsafeBufferPointer { try? ICU.decode($0, charset: icuName, strict: true) }
+      if case .decoded(let text, _)? = outcome, text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first,
+        !(0xE000...0xF8FF).contains(scalar.value)
+      {
+        table.append(scalar.value)
+      } else {
+        table.append(nil)
+      }
+    }
+    return table
+  }
+
+  /// The letter token of a scalar (combining marks are letters, as Thai vowels are), or nil.
+  static func lowercase(_ value: UInt32) -> UInt32? {
+    guard let scalar = Unicode.Scalar(value) else { return nil }
+    if scalar.properties.generalCategory == .nonspacingMark { return value }
+    guard scalar.properties.isAlphabetic else { return nil }
+    let lower = scalar.properties.lowercaseMapping.unicodeScalars.first?.value ?? value
+    // Romanian s and t with cedilla or with comma below: one letter written two ways.
+    return lower == 0x15F ? 0x219 : lower == 0x163 ? 0x21B : lower
+  }
+
+  /// The token a scalar is in a language, as scripts/charset_model.py reads text.
+  static func token(_ value: UInt32, in language: Language) -> Int {
+    if let lower = lowercase(value) {
+      return language.alphabet[lower] ?? otherLetter
+    }
+    if value < 0x80 { return boundary }
+    guard let scalar = Unicode.Scalar(value) else { return odd }
+    if ordinary.contains(value) { return boundary }
+    switch scalar.properties.generalCategory {
+    case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+      .finalPunctuation, .otherPunctuation, .spaceSeparator, .lineSeparator, .paragraphSeparator, .currencySymbol,
+      .mathSymbol:
+      return boundary
+    default: return odd
+    }
+  }
+
+  /// Punctuation and symbols of real text (scripts/charset_model.py's ORDINARY).
+  static let ordinary: Set<UInt32> = Set("\u{A0}«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″".unicodeScalars.map(\.value))
+
+  /// Most bytes read per document: enough pairs for the statistics.
+  static let sampleBytes = 64 << 10
+
+  /// Pages that decode every byte, best first, with their score (mean log-probability per
+  /// pair that involves a non-ASCII byte); empty when the bytes are all ASCII.
+  func rank(_ bytes: UnsafeBufferPointer<UInt8>) -> [(charset: Charset, score: Double)] {
+    // From a little before the first non-ASCII byte: a long ASCII head says nothing.
+    let firstHigh = bytes.firstIndex { $0 >= 0x80 } ?? bytes.count
+    let start = max(0, firstHigh - 16)
+    let count = min(bytes.count, start + Self.sampleBytes)
+    // Pairs with a non-ASCII byte, ASCII non-letters folded into one (they are all boundaries).
+    var counts = [UInt32](repeating: 0, count: 1 << 16)
+    var keys: [Int] = []
+    var present = [Bool](repeating: false, count: 256)
+    var previous = 0x20
+    var scored = 0
+    for index in start..<count {
+      var byte = Int(bytes[index])
+      present[byte] = true
+      if byte < 0x80, !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) { byte = 0x20 }
+      if byte >= 0x80 || previous >= 0x80 {
+        let key = previous << 8 | byte
+        if counts[key] == 0 { keys.append(key) }
+        counts[key] += 1
+        scored += 1
+      }
+      previous = byte
+    }
+    guard scored > 0 else { return [] }
+    var ranked: [(Charset, Double, Int)] = []
+    for (position, page) in pages.enumerated() where !page.languages.isEmpty {
+      // Every byte present must be defined.
+      guard (0x80..<0x100).allSatisfy({ !present[$0] || page.scalars[$0] != nil }) else { continue }
+      var best = -Double.infinity
+      for (number, tokens) in page.languages {
+        let language = languages[number]
+        var sum: Float = 0
+        language.logProbability.withUnsafeBufferPointer { table in
+          for key in keys {
+            let value =
+              page.letterCase[key >> 8] == 1 && page.letterCase[key & 0xFF] == 2
+              ? Float(Self.unseen) : table[Int(tokens[key >> 8]) * language.size + Int(tokens[key & 0xFF])]
+            sum += Float(counts[key]) * value
+          }
+        }
+        best = max(best, Double(sum) / Double(scored))
+      }
+      ranked.append((page.charset, best, position))
+    }
+    // Ties (pages that read these bytes alike) go to the earlier, more common page.
+    return ranked.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map { ($0.0, $0.1) }
+  }
+}

@@ -1,0 +1,95 @@
+import Testing
+import WinnowCore
+import WinnowNative
+@testable import WinnowStages
+
+/// Each repair layer on text we wrote, and text that must stay as it is.
+@Suite struct MojibakeRepairTests {
+  let repair = MojibakeRepair(plausibility: .shared)
+
+  /// What a reader that used `page` made of `text`'s UTF-8 bytes.
+  func garble(_ text: String, as page: String) throws -> String {
+    let bytes = Array(text.utf8)
+    if page == "latin1" { return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })) }
+    let outcome = try bytes.withUnsafeBufferPointer { try ICU.decode($0, charset: page, strict: false) }
+    guard case .decoded(let garbled, _) = outcome else { throw DecodeFailure() }
+    return garbled
+  }
+  struct DecodeFailure: Error {}
+
+  @Test func utf8ReadAsWindows1252() throws {
+    let text = "Le déjeuner est servi à l’hôtel, près de la fenêtre."
+    let fixed = try #require(repair.repair(try garble(text, as: "windows-1252")))
+    #expect(fixed.text == text)
+    #expect(fixed.kinds == ["utf8_as_windows1252"])
+  }
+
+  @Test func utf8ReadAsLatin1KeepsTheBytesWindows1252LeavesUndefined() throws {
+    // ❤ is E2 9D A4: 0x9D is undefined in windows-1252, a C1 control in Latin-1.
+    let text = "Merci ❤ à tous"
+    let garbled = try garble(text, as: "latin1")
+    #expect(garbled.unicodeScalars.contains { $0.value == 0x9D })
+    #expect(repair.repair(garbled)?.text == text)
+  }
+
+  @Test func twiceEncodedUTF8() throws {
+    let text = "The café’s menu"
+    let twice = try garble(try garble(text, as: "windows-1252"), as: "windows-1252")
+    let fixed = try #require(repair.repair(twice))
+    #expect(fixed.text == text)
+    #expect(fixed.kinds.contains("utf8_twice"))
+  }
+
+  @Test(arguments: [
+    ("macos-0_2-10.2", "Die Brücke über den Fluß ist gesperrt", "utf8_as_macroman"),
+    ("ibm-437", "#правильноепитание и здоровье", "utf8_as_cp437"),
+    ("windows-1251", "дорога из города", "utf8_as_windows1251"),
+    ("windows-1250", "Mám dost třetího tisíciletí", "utf8_as_windows1250"),
+  ])
+  func utf8ReadAsAnotherPage(page: String, text: String, kind: String) throws {
+    let fixed = try #require(repair.repair(try garble(text, as: page)), "\(page)")
+    #expect(fixed.text == text)
+    #expect(fixed.kinds.first == kind)
+  }
+
+  @Test func mixedFixedAndBrokenRunsAreMendedWhereBroken() throws {
+    let broken = try garble("déjà vu", as: "windows-1252")
+    let fixed = try #require(repair.repair("Un café, puis \(broken) à Noël."))
+    #expect(fixed.text == "Un café, puis déjà vu à Noël.")
+  }
+
+  @Test func c1ControlsAreWindows1252Punctuation() throws {
+    let fixed = try #require(repair.repair("\u{84}Guten Tag\u{93}, sagte er\u{85}"))
+    #expect(fixed.text == "„Guten Tag“, sagte er…")
+    #expect(fixed.kinds == ["c1_as_windows1252"])
+  }
+
+  @Test func koreanCP949ReadAsLatin1IsStillRepaired() throws {
+    let fixed = try #require(repair.repair("¼Ò¸®¿¤ ³ë·¡"))
+    #expect(fixed.kinds == ["cp949_as_latin1"])
+    #expect(fixed.text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) })
+  }
+
+  @Test(arguments: [
+    "Portuguese: Ações da companhia subiram 5%.",
+    "Multiplication in quotes: “×” curves and 4288×… results",
+    "SELKÄ\u{A0}EDELLÄ\u{A0}MAAHAN",
+    "PARCE QUE SUR LEURS PLAQUES IL Y MARQUÉ…",
+    "Ελληνικά με ¨εισαγωγικά¨ και τόνους",
+    "HØYA ER BLÅ OG ØYA ER GRØNN",
+    "Russian text: Привет, как дела?",
+    "Café £5 – naïve coöperation, 10 µm, 25 °C",
+  ])
+  func textThatIsNotMojibakeIsLeftAlone(text: String) {
+    #expect(repair.repair(text) == nil, "\(text) → \(repair.repair(text)?.text ?? "")")
+  }
+
+  @Test func theStageCountsRepairsByKind() throws {
+    let stage = try decodeStage()
+    var document = Document(id: "t", source: SourceInfo(path: "t", format: .jsonl), text: try garble("Ça coûte très cher", as: "windows-1252"))
+    #expect(try stage.process(&document) == .keep)
+    #expect(document.text == "Ça coûte très cher")
+    #expect(document.counters.contains { $0.name == "mojibake:utf8_as_windows1252" })
+    #expect(document.counters.contains { $0.name == "mojibake_repaired" })
+  }
+}
