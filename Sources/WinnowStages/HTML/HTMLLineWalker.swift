@@ -12,12 +12,15 @@ struct PageCensus {
   var paragraphs: [UInt16]
   var textUnder: [Int32]
   var pageText = 0
+  /// The first `<h1>`, if the page has one.
+  var headline: Int?
 
   init(_ tree: HTMLTree) {
     let nodes = tree.nodes
     paragraphs = [UInt16](repeating: 0, count: nodes.count)
     textUnder = [Int32](repeating: 0, count: nodes.count)
     for index in nodes.indices {
+      if headline == nil, nodes[index].tag == .h1 { headline = index }
       let isText = nodes[index].kind == .text
       guard isText || nodes[index].tag == .p else { continue }
       let bytes = isText ? nodes[index].textCount : 0
@@ -32,6 +35,12 @@ struct PageCensus {
         depth += 1
       }
     }
+  }
+
+  /// Holds the page's h1, or the page has none.
+  func holdsHeadline(_ index: Int, in tree: HTMLTree) -> Bool {
+    guard let headline else { return true }
+    return headline >= index && headline < Int(tree.nodes[index].end)
   }
 
   /// Holds half the page's text or more.
@@ -257,7 +266,7 @@ extension HTMLExtractor {
     // A drop tag is the page's wrapper only when it holds the page (an ASP.NET <form> around
     // it all), not when a short page's text is mostly a form's labels.
     let wrapper = census.isWrapper(index)
-    if isDropTag[Int(node.tag.rawValue)] { return wrapper && Self.holdsPage(index, in: tree) ? .content : .chrome }
+    if isDropTag[Int(node.tag.rawValue)] { return wrapper && Self.holdsPage(index, in: tree, census: census) ? .content : .chrome }
     guard hints else { return .content }
     switch node.tag {
     case .html, .body, .main, .article: return .content
@@ -283,7 +292,7 @@ extension HTMLExtractor {
     // A wrapper named for chrome is the page's only when the headline is inside it (a
     // pusher around the whole page), not when a consent dialog holds more text than the
     // article.
-    if wrapper, !words.drop || Self.holdsHeadline(index, in: tree) { return .content }
+    if wrapper, !words.drop || census.holdsHeadline(index, in: tree) { return .content }
     if words.header, !words.weak, !words.drop, hasAncestor(node, tagged: [.article, .main], in: tree) { return .content }
     let weak = words.weak || words.header
     if !words.drop, weak, census.isLarge(index) { return hasContentHint(node, in: tree) ? .content : .suspect }
@@ -292,44 +301,53 @@ extension HTMLExtractor {
     return hasContentHint(node, in: tree) ? .content : .chrome
   }
 
-  /// Whether an element holds the page's h1, or the page has none.
-  static func holdsHeadline(_ index: Int, in tree: HTMLTree) -> Bool {
-    let nodes = tree.nodes
-    guard let first = nodes.firstIndex(where: { $0.tag == .h1 }) else { return true }
-    return first >= index && first < Int(nodes[index].end)
-  }
-
   /// Whether an element holds what a page's wrapper holds: the headline, or three texts of
-  /// prose length (posts in a forum's <form>).
-  static func holdsPage(_ index: Int, in tree: HTMLTree) -> Bool {
+  /// prose length among its first `pageScanNodes` nodes (posts in a forum's <form>).
+  static func holdsPage(_ index: Int, in tree: HTMLTree, census: PageCensus) -> Bool {
+    if census.headline != nil, census.holdsHeadline(index, in: tree) { return true }
     let nodes = tree.nodes
     var long = 0
-    for inside in index..<Int(nodes[index].end) {
-      if nodes[inside].tag == .h1 { return true }
-      if nodes[inside].kind == .text, nodes[inside].textCount >= 200 {
-        long += 1
-        if long >= 3 { return true }
-      }
+    for inside in index..<min(Int(nodes[index].end), index + pageScanNodes) where nodes[inside].kind == .text && nodes[inside].textCount >= 200 {
+      long += 1
+      if long >= 3 { return true }
     }
     return false
   }
+
+  /// Nodes read for `holdsPage`: wrappers nest, and each is read from its start, so the work
+  /// stays linear on a hostile page of nested forms.
+  static let pageScanNodes = 4096
 
   /// Whether most of an element's text is in one that a class or id names as the article's
   /// body ("entry-content", "article-body"; a bare `<article>` may be a comment): a drop word
   /// in a compound class of a box around it ("js-code-nav-container") does not remove it.
+  /// Only the path of children that each hold more than half the element's text is read.
   func holdsNamedContent(_ index: Int, in tree: HTMLTree, census: PageCensus) -> Bool {
     let nodes = tree.nodes
     let half = Int(census.textUnder[index]) / 2
-    for inside in (index + 1)..<Int(nodes[index].end)
-    where nodes[inside].kind == .element && nodes[inside].attributeCount > 0 && Int(census.textUnder[inside]) > half {
-      if tree.attribute("itemprop", of: nodes[inside])?.lowercased() == "articlebody" { return true }
-      for attribute in tree.attributes(of: nodes[inside]) where attribute.name == "class" || attribute.name == "id" {
-        for token in attribute.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) where holdsContentHint(token) {
-          return true
+    var current = index
+    while true {
+      var child = current + 1
+      let end = Int(nodes[current].end)
+      var next: Int?
+      while child < end {
+        if nodes[child].kind == .element, Int(census.textUnder[child]) > half {
+          next = child
+          break
+        }
+        child = Int(nodes[child].end)
+      }
+      guard let next else { return false }
+      if nodes[next].attributeCount > 0 {
+        if tree.attribute("itemprop", of: nodes[next])?.lowercased() == "articlebody" { return true }
+        for attribute in tree.attributes(of: nodes[next]) where attribute.name == "class" || attribute.name == "id" {
+          for token in attribute.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) where holdsContentHint(token) {
+            return true
+          }
         }
       }
+      current = next
     }
-    return false
   }
 
   /// `<article>`, `itemprop=articleBody`, or an id or class token that holds a content hint
