@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate as G  # noqa: E402
 import korean as k  # noqa: E402
 
-LAYOUTS_VERSION = 1
+LAYOUTS_VERSION = 2
 DEFAULT_LAYOUTS = 64
 DEFAULT_PAGES_PER_LAYOUT = 20
 DEFAULT_SEED = 20250218
@@ -129,7 +129,7 @@ def draw_layouts(seed, n):
 # --- pages -----------------------------------------------------------------------------------
 
 
-def page_parts(layout, story, r):
+def page_parts(layout, story, r, avoid=frozenset()):
     """The page's parts in reading order, each (kind, text): kinds are site, widget, menu,
     section, headline, deck, byline, date, body, copyright, related."""
     c = layout["choice"]
@@ -189,7 +189,11 @@ def page_parts(layout, story, r):
     parts += foot
     parts.append(("related", "관련기사"))
     for _ in range(r.randrange(2, 5)):
-        parts.append(("related", k.headline(r, k.new_context(r, "rel", pub))))
+        # Other stories: never a headline of this site's pages (the generator's few headline
+        # shapes would otherwise put one page's headline on most of its site's pages).
+        related = k.headline(r, k.new_context(r, "rel", pub))
+        if related not in avoid:
+            parts.append(("related", related))
     parts.append(("copyright", r.choice(["저작권자 © {} 무단전재 및 재배포 금지", "Copyright ⓒ {}. All rights reserved.",
                                          "ⓒ {} 무단 전재-재배포 금지"]).format(layout["name"])))
     truth = {"title": story["headline"], "published": G.S.iso(pub, c["date_format"] == "dash_seconds") if with_time else pub.strftime("%Y-%m-%d"),
@@ -264,8 +268,8 @@ def generate(out, layouts=DEFAULT_LAYOUTS, per_layout=DEFAULT_PAGES_PER_LAYOUT, 
         c = layout["choice"]
         ext = "html" if c["format"] == "html" else "txt"
         headlines = set()
+        stories = []
         for n in range(1, per_layout + 1):
-            r = random.Random(f"{seed}:{layout['slug']}:{n}")
             # A site never prints one headline on two pages (a recurring line is its chrome).
             story = G.make_story(seed, f"{layout['slug']}-{n}", seen)
             retry = 0
@@ -274,7 +278,10 @@ def generate(out, layouts=DEFAULT_LAYOUTS, per_layout=DEFAULT_PAGES_PER_LAYOUT, 
                 story = G.make_story(seed, f"{layout['slug']}-{n}-{retry}", seen)
             headlines.add(story["headline"])
             story["authors"] = story["authors"][:2]
-            parts, truth = page_parts(layout, story, r)
+            stories.append(story)
+        for n, story in enumerate(stories, 1):
+            r = random.Random(f"{seed}:{layout['slug']}:{n}")
+            parts, truth = page_parts(layout, story, r, headlines)
             lines = render_html(layout, parts, r) if ext == "html" else render_txt(parts, r)
             text = "\n".join(lines) + "\n"
             page_id = f"{layout['slug']}/{n:04d}.{ext}"

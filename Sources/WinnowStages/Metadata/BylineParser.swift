@@ -69,7 +69,7 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.utf8.count <= 360, line.scalarCount <= 90, rules.titleMatcher.occurs(in: line) else { return nil }
+    guard line.utf8.count <= 600, line.scalarCount <= 150, rules.titleMatcher.occurs(in: line) else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let head = line.unicodeScalars.first
@@ -116,6 +116,7 @@ struct BylineParser: Sendable {
     if rules.publishedLabels.contains(text) || rules.modifiedLabels.contains(text) { return true }
     if plain.hasPrefix("(") || plain.hasSuffix(")") { return true }
     if rules.dateWords.pm.contains(text) || rules.dateWords.am.contains(text) { return true }
+    if rules.dateWords.zoneNames.contains(where: { $0.name == text }) { return true }
     return false
   }
 
