@@ -116,7 +116,7 @@ struct HTMLDateChoice {
   /// In a longer text (a byline box with an e-mail and two dates, "홍길동 기자 … 기사입력
   /// 2025년 01월 27일 (월) 오후 3:12 수정 …"): the date a publication label opens, if any.
   func readLabelled(_ line: String, rules: MetadataRules) -> FoundDate? {
-    guard !rules.publishedLabels.isEmpty else { return nil }
+    guard !rules.publishedLabels.isEmpty, rules.publishedMatcher.occurs(in: line) else { return nil }
     var offset = 0
     var rest = line
     for _ in 0..<4 {
@@ -149,14 +149,7 @@ struct HTMLDateChoice {
   /// `loose` until both are found. Only texts of at most 120 bytes whose digits may make a
   /// date are parsed, 40 at most, so a page's many short texts cost a byte scan each.
   mutating func readLate(_ bytes: UnsafeBufferPointer<UInt8>, afterHeadline: Bool, rules: MetadataRules) {
-    guard labelled == nil || loose == nil, lateReads < 40, bytes.count <= 400, Self.mayHoldDate(bytes) else { return }
-    if bytes.count > 120 {
-      // A long text: only a labelled date ("… 기사입력 2025.01.27 … 수정 …" in a footer byline).
-      guard labelled == nil else { return }
-      lateReads += 1
-      labelled = readLabelled(String(decoding: bytes, as: UTF8.self), rules: rules)
-      return
-    }
+    guard labelled == nil || loose == nil, lateReads < 40, bytes.count <= 120, Self.mayHoldDate(bytes) else { return }
     lateReads += 1
     let line = String(decoding: bytes, as: UTF8.self)
     guard let found = readLine(line, rules: rules) else { return }

@@ -59,7 +59,7 @@ struct HTMLMetadata: Sendable, Equatable {
     // page's titles holds as a whole part (a `<div>` or `<p>` under the menus).
     var seekVisibleTitle = headlineTag == .h2 && !nodes.contains { $0.tag == .h2 }
     /// Past `<head>` (where the titles are), body texts are compared with them.
-    var headEnd = nodes.contains { $0.tag == .head } ? Int.max : 0
+    var headEnd = nodes.prefix(8).contains { $0.tag == .head } ? Int.max : 0
 
     /// `spaced`: a space between text nodes, for bylines and date lines whose parts sit in
     /// adjacent elements ("Veröffentlicht von<a>X</a>"); a headline's are joined as written.

@@ -92,9 +92,18 @@ struct MetadataStage: DocumentStage {
     let page = PageLines(text: lines, removed: document.removed, shape: shape, lineRules: lineRules?.set, ruleNames: lineRules?.names ?? [])
     var drop = Set<Int>()
 
+    // Byline lines, once for the title's choice and the authors.
+    var bylines = [Bool](repeating: false, count: page.lines.count)
+    var bylineNames: [(index: Int, names: [String])] = []
+    for index in page.lines.indices {
+      guard page.lines[index].rule != "spam", let names = parser.bylineLine(page.lines[index].text) else { continue }
+      bylines[index] = true
+      bylineNames.append((index, names))
+    }
+
     // Title.
     var titleIndex: Int?
-    if document.meta.title == nil, let found = chooseTitle(page, removed: document.removed) {
+    if document.meta.title == nil, let found = chooseTitle(page, removed: document.removed, bylines: bylines) {
       document.meta.title = found.title
       titleIndex = found.index
     }
@@ -128,27 +137,22 @@ struct MetadataStage: DocumentStage {
     var headerNames: [String] = []
     var textNames: [String] = []
     var trailerNames: [String] = []
-    var bylineAt = Set<Int>()
-    for index in page.lines.indices {
-      let line = page.lines[index]
-      if let textIndex = line.textIndex, drop.contains(textIndex) { continue }
-      if line.rule == "spam" || line.text.utf8.count > 600 { continue }
-      guard let names = parser.bylineLine(line.text) else { continue }
-      bylineAt.insert(index)
+    for (index, names) in bylineNames {
+      if let textIndex = page.lines[index].textIndex, drop.contains(textIndex) { continue }
       switch page.region(index) {
       case .header: headerNames.append(contentsOf: names.filter { !headerNames.contains($0) })
       case .body: textNames.append(contentsOf: names.filter { !textNames.contains($0) })
       case .trailer: trailerNames.append(contentsOf: names.filter { !trailerNames.contains($0) })
       }
     }
-    var dates = TextDateChoice(rules: rules, page: page, titleIndex: titleIndex, bylines: bylineAt)
+    var dates = TextDateChoice()
     for index in page.lines.indices {
-      let line = page.lines[index]
-      if let textIndex = line.textIndex, drop.contains(textIndex) { continue }
-      let isDateLine = dates.read(index)
-      guard removeBylines, let textIndex = line.textIndex, bylineAt.contains(index) || isDateLine else { continue }
+      let textIndex = page.lines[index].textIndex
+      if let textIndex, drop.contains(textIndex) { continue }
+      let isDateLine = dates.read(index, page: page, rules: rules, titleIndex: titleIndex, bylines: bylines)
+      guard removeBylines, let textIndex, bylines[index] || isDateLine else { continue }
       drop.insert(textIndex)
-      document.removed.append(RemovedLine(stage: "metadata", rule: bylineAt.contains(index) ? "byline" : "dateline", text: String(line.text), zone: .body))
+      document.removed.append(RemovedLine(stage: "metadata", rule: bylines[index] ? "byline" : "dateline", text: String(page.lines[index].text), zone: .body))
     }
     // A byline closing the last paragraph.
     var closingNames: [String] = []

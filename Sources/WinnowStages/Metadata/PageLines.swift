@@ -23,14 +23,18 @@ struct PageLines {
   var bodyEnd = 0
 
   init(text lines: [Substring], removed: [RemovedLine], shape: BodyShape, lineRules: LineRuleSet?, ruleNames: [String]) {
+    self.lines.reserveCapacity(removed.count + lines.count)
     for line in removed where line.zone == .header { self.lines.append(Line(text: line.text[...], rule: line.rule)) }
+    // The text's lines are one run: textStart..<textEnd.
+    let textStart = self.lines.count
     for (index, line) in lines.enumerated() { self.lines.append(Line(text: line, rule: nil, textIndex: index)) }
+    let textEnd = self.lines.count
     for line in removed where line.zone == .trailer { self.lines.append(Line(text: line.text[...], rule: line.rule)) }
-    let textLines = self.lines.indices.filter { self.lines[$0].textIndex != nil }
-    let start = textLines.first { shape.isBodyStart(String(self.lines[$0].text), chars: self.lines[$0].text.scalarCount) }
-    bodyStart = start ?? textLines.first ?? self.lines.count
-    let last = textLines.last { $0 >= bodyStart && shape.isBody(String(self.lines[$0].text), chars: self.lines[$0].text.scalarCount) }
-    bodyEnd = last.map { $0 + 1 } ?? (textLines.last.map { max(bodyStart, $0 + 1) } ?? bodyStart)
+    let text = textStart..<textEnd
+    let start = text.first { shape.isBodyStart(String(lines[$0 - textStart]), chars: lines[$0 - textStart].scalarCount) }
+    bodyStart = start ?? (text.isEmpty ? self.lines.count : textStart)
+    let last = text.last { $0 >= bodyStart && shape.isBody(String(lines[$0 - textStart]), chars: lines[$0 - textStart].scalarCount) }
+    bodyEnd = last.map { $0 + 1 } ?? (text.isEmpty ? bodyStart : max(bodyStart, textEnd))
     // Text lines around the body that no stage has classified: the pack's line rules.
     guard let lineRules else { return }
     for index in self.lines.indices where self.lines[index].textIndex != nil && (index < bodyStart || index >= bodyEnd) {

@@ -12,30 +12,26 @@
 /// * Never a date beside a widget's lines (the pack's `widget_rules`: weather, market
 ///   figures), above or below it: that is the day of the visit.
 struct TextDateChoice {
-  let rules: MetadataRules
-  let page: PageLines
-  let titleIndex: Int?
-  let bylines: Set<Int>
+  /// The best date so far and its rank (0: labelled; 1: a byline's, or alone with a time;
+  /// 2: alone). The page and the rules are passed to each call: this is made per document,
+  /// and holding them would copy the rules' dozen arrays and sets each time.
   private(set) var best: (priority: Int, date: FoundDate)?
-
-  init(rules: MetadataRules, page: PageLines, titleIndex: Int?, bylines: Set<Int>) {
-    self.rules = rules
-    self.page = page
-    self.titleIndex = titleIndex
-    self.bylines = bylines
-  }
 
   func choose() -> FoundDate? { best?.date }
 
   /// Reads line `index` of the page; true when it is one of the article's date lines.
-  mutating func read(_ index: Int) -> Bool {
-    let line = page.lines[index]
-    guard line.text.hasASCIIDigit, line.rule != "spam", line.text.utf8.count <= 400 else { return false }
+  /// `titleIndex`: the headline's line; `bylines`: which lines are bylines.
+  mutating func read(_ index: Int, page: PageLines, rules: MetadataRules, titleIndex: Int?, bylines: [Bool]) -> Bool {
+    let text = page.lines[index].text
     let region = page.region(index)
-    let byline = bylines.contains(index)
-    if region == .body, !byline, line.text.scalarCount > 80 { return false }
-    guard let found = published(on: line.text) else { return false }
-    if isWidget(index) { return false }
+    let byline = bylines[index]
+    // In the body, a dateline is short (80 characters: 240 bytes of Hangul at most).
+    let limit = region == .body && !byline ? 240 : 400
+    guard text.utf8.count <= limit, Self.mayHoldYear(text) else { return false }
+    if let rule = page.lines[index].rule, rule == "spam" || rules.widgetRules.contains(rule) { return false }
+    if region == .body, !byline, text.scalarCount > 80 { return false }
+    guard let found = Self.published(on: text, rules: rules) else { return false }
+    if Self.isWidget(index, page: page, rules: rules) { return false }
     var priority = 0
     if !found.labelled {
       if byline {
@@ -44,7 +40,7 @@ struct TextDateChoice {
         guard found.alone else { return false }
         switch region {
         case .header: if let titleIndex, index < titleIndex { return false }
-        case .trailer: if !nearByline(index), index - page.bodyEnd > 2 { return false }
+        case .trailer: if !Self.nearByline(index, bylines), index - page.bodyEnd > 2 { return false }
         case .body: if found.date.hour == nil { return false }
         }
         priority = found.date.hour == nil ? 2 : 1
@@ -56,7 +52,7 @@ struct TextDateChoice {
 
   /// The line's publication date: the first one a publication label opens, else the first
   /// with no label (not a modification date). `alone`: little else on the line.
-  func published(on text: Substring) -> (date: FoundDate, labelled: Bool, alone: Bool)? {
+  static func published(on text: Substring, rules: MetadataRules) -> (date: FoundDate, labelled: Bool, alone: Bool)? {
     let string = String(text)
     let bytes = Array(string.utf8)
     var unlabelled: FoundDate?
@@ -81,23 +77,41 @@ struct TextDateChoice {
   }
 
   /// A widget's line, or a date next to one (over other date lines).
-  func isWidget(_ index: Int) -> Bool {
+  static func isWidget(_ index: Int, page: PageLines, rules: MetadataRules) -> Bool {
     guard !rules.widgetRules.isEmpty else { return false }
     if let rule = page.lines[index].rule, rules.widgetRules.contains(rule) { return true }
     for step in [-1, 1] {
       var next = index + step
-      while page.lines.indices.contains(next), isShortDate(page.lines[next].text) { next += step }
+      while page.lines.indices.contains(next), isShortDate(page.lines[next].text, rules: rules) { next += step }
       if page.lines.indices.contains(next), let rule = page.lines[next].rule, rules.widgetRules.contains(rule) { return true }
     }
     return false
   }
 
-  func isShortDate(_ text: Substring) -> Bool {
-    text.scalarCount <= 40 && text.hasASCIIDigit && DateParsing.first(in: String(text), words: rules.dateWords) != nil
+  static func isShortDate(_ text: Substring, rules: MetadataRules) -> Bool {
+    text.utf8.count <= 160 && mayHoldYear(text) && text.scalarCount <= 40 && DateParsing.first(in: String(text), words: rules.dateWords) != nil
   }
 
-  func nearByline(_ index: Int) -> Bool {
-    (max(0, index - 2)...(index + 2)).contains { $0 != index && bylines.contains($0) }
+  /// Four ASCII digits in a row: every date read here starts with its year. A byte scan,
+  /// before any string is made.
+  static func mayHoldYear(_ text: Substring) -> Bool {
+    func scan<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+      var run = 0
+      for byte in bytes {
+        if byte &- 0x30 < 10 {
+          run += 1
+          if run == 4 { return true }
+        } else {
+          run = 0
+        }
+      }
+      return false
+    }
+    return text.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(text.utf8)
+  }
+
+  static func nearByline(_ index: Int, _ bylines: [Bool]) -> Bool {
+    (max(0, index - 2)...min(bylines.count - 1, index + 2)).contains { $0 != index && bylines[$0] }
   }
 }
 

@@ -17,9 +17,10 @@ extension MetadataStage {
   /// pages but not most (an article's headline is in its neighbours' related lists).
   static let headlineRules: Set<String> = ["before_body", "repeated", "corpus_recurring"]
 
-  func chooseTitle(_ page: PageLines, removed: [RemovedLine]) -> (title: String, index: Int?)? {
+  /// `bylines`: which of the page's lines are byline lines.
+  func chooseTitle(_ page: PageLines, removed: [RemovedLine], bylines: [Bool]) -> (title: String, index: Int?)? {
     // A line the page repeats.
-    for line in removed where line.zone != .tail && line.rule == "repeated" && headlineShaped(line.text[...]) {
+    for line in removed where line.zone != .tail && line.rule == "repeated" && headlineShaped(line.text[...], byline: nil) {
       return (line.text, page.lines.firstIndex { $0.rule == "repeated" && $0.text.sameText(line.text) })
     }
     let header = 0..<min(page.bodyStart, page.lines.count)
@@ -28,9 +29,9 @@ extension MetadataStage {
     for index in header {
       let line = page.lines[index]
       // The byline/dateline block below the headline ends the search (a widget's date does not).
-      if first != nil, !rules.widgetRules.contains(line.rule ?? ""), isBylineOrDate(line.text) { break }
+      if first != nil, bylines[index] || !rules.widgetRules.contains(line.rule ?? "") && isDate(line.text) { break }
       if let rule = line.rule, !Self.headlineRules.contains(rule) { continue }
-      guard headlineShaped(line.text) else { continue }
+      guard !bylines[index], headlineShaped(line.text, byline: false) else { continue }
       guard let chosen = first else {
         first = index
         continue
@@ -51,24 +52,46 @@ extension MetadataStage {
     return words.count <= 2 && words.allSatisfy { $0.allSatisfy { $0.properties.isAlphabetic || $0 == "·" || $0 == "ㆍ" } }
   }
 
-  func headlineShaped(_ text: Substring) -> Bool {
+  /// `byline`: whether the line is a byline, when known (nil: it is parsed).
+  func headlineShaped(_ text: Substring, byline: Bool?) -> Bool {
     let count = text.scalarCount
     guard count >= minTitle, count <= maxTitle else { return false }
     if text.has(" | ") || text.has(" > ") { return false }  // section labels and breadcrumbs
-    if isBylineOrDate(text) { return false }
+    if byline ?? (parser.bylineLine(text) != nil) { return false }
+    if isDate(text) { return false }
     if isSectionLine(text) { return false }
     return text.unicodeScalars.contains { $0.properties.isAlphabetic }
   }
 
-  /// A byline, or a line mostly made of dates ("입력 2025.01.27 14:05 | 수정 …").
-  func isBylineOrDate(_ text: Substring) -> Bool {
-    if parser.bylineLine(text) != nil { return true }
+  /// A line mostly made of dates ("입력 2025.01.27 14:05 | 수정 …").
+  func isDate(_ text: Substring) -> Bool {
+    guard text.utf8.count <= 480, TextDateChoice.mayHoldYear(text) else { return false }
     let count = text.scalarCount
-    guard count <= 120, text.hasASCIIDigit else { return false }
+    guard count <= 120 else { return false }
     let bytes = Array(text.utf8)
     let dates = DateParsing.all(in: bytes, words: rules.dateWords, limit: 4)
     let dateScalars = dates.reduce(0) { $0 + String(decoding: bytes[$1.range], as: UTF8.self).scalarCount }
     return !dates.isEmpty && (count <= 40 || dateScalars * 2 >= count)
+  }
+
+  /// No ASCII digit or punctuation (but the separators '|', '>', '/') and no general
+  /// punctuation (U+2000–U+203F: quotes, '…'): a byte scan before words are split.
+  static func mayBeWords(_ text: Substring) -> Bool {
+    let scan: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte < 0x80 {
+          let letter = (byte | 0x20) &- 0x61 < 26
+          if !(letter || byte == 0x20 || byte == UInt8(ascii: "|") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/")) { return false }
+        } else if byte == 0xE2, index + 1 < bytes.count, bytes[index + 1] == 0x80 {
+          return false
+        }
+        index += 1
+      }
+      return true
+    }
+    return scan ?? true
   }
 
   /// A line of the site's navigation: words only (no punctuation, digits or quotes), at
@@ -76,17 +99,18 @@ extension MetadataStage {
   /// "사회 글로벌 커버스토리 지역"), a name counting when it is one or each of its '·' parts is.
   /// Menus hold names no pack lists; headlines hold punctuation or few such names.
   func isSectionLine(_ text: Substring) -> Bool {
-    guard !rules.sectionNames.isEmpty else { return false }
+    guard !rules.sectionHashes.isEmpty, text.utf8.count <= 180, Self.mayBeWords(text) else { return false }
     var words = 0
     var names = 0
+    // By scalars: splitting by Characters breaks graphemes, which costs more than the rest.
     for word in text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\u{A0}" || $0 == "|" || $0 == ">" || $0 == "/" }) {
       guard word.allSatisfy({ $0.properties.isAlphabetic || $0 == "·" || $0 == "ㆍ" }) else { return false }
       words += 1
-      if rules.sectionNames.contains(String(String.UnicodeScalarView(word))) {
+      if rules.sectionHashes.contains(Substring(word).byteHash()) {
         names += 1
       } else {
         let parts = word.split(whereSeparator: { $0 == "·" || $0 == "ㆍ" })
-        if parts.count > 1, parts.allSatisfy({ rules.sectionNames.contains(String(String.UnicodeScalarView($0))) }) { names += 1 }
+        if parts.count > 1, parts.allSatisfy({ rules.sectionHashes.contains(Substring($0).byteHash()) }) { names += 1 }
       }
     }
     return names > 0 && names * 2 >= words

@@ -103,7 +103,11 @@ struct MetadataRules: Sendable {
     didSet { titleMatcher = KeywordMatcher(bylineTitles) }
   }
   var titleMatcher = KeywordMatcher([])
-  var publishedLabels: [String] = []
+  var publishedLabels: [String] = [] {
+    didSet { publishedMatcher = KeywordMatcher(publishedLabels) }
+  }
+  /// `publishedLabels` as one matcher: whether a long text holds a label at all.
+  var publishedMatcher = KeywordMatcher([])
   var modifiedLabels: [String] = []
   var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"] {
     didSet { copyrightMatcher = KeywordMatcher(copyrightMarkers) }
@@ -126,7 +130,11 @@ struct MetadataRules: Sendable {
   var bylineLabels: Set<String> = []
   /// Section and menu names ("경제", "IT·과학"): a header line made only of them is the site's
   /// navigation, never a headline.
-  var sectionNames: Set<String> = []
+  var sectionNames: Set<String> = [] {
+    didSet { sectionHashes = Set(sectionNames.map { $0.byteHash() }) }
+  }
+  /// Byte hashes of `sectionNames` (String's hashing normalizes, which is slow for Hangul).
+  var sectionHashes: Set<UInt64> = []
   /// Names of the pack's `lines` rules whose lines are widgets (weather, market figures, a
   /// clock): a date beside them is the day of the visit, not of the article.
   var widgetRules: Set<String> = []
