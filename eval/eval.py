@@ -14,9 +14,11 @@ From the repository root (the script changes there itself):
      more on the HTML sites only (out/eval/html-only/) for the HTML speed figure;
   4. scores it (eval/score.py; the full report with the per-site table and worst pages goes to
      out/eval/score.txt);
-  5. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
-  6. prints one table (all pages and the HTML subset: winnow vs trafilatura) and the targets
-     with PASS/FAIL, and writes out/eval/report.json.
+  5. generates the layout set into out/eval/layouts/ (eval/layouts.py; reused while its stamp
+     matches), runs winnow on it once and scores metadata on its tuned and held-out layouts;
+  6. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
+  7. prints one table (all pages and the HTML subset: winnow vs trafilatura), the layout set's
+     table and the targets with PASS/FAIL, and writes out/eval/report.json.
 Exit 0 whatever the figures (it is a report); 2 on bad usage (e.g. no winnow binary).
 Python 3 standard library only (the peer runs in .venv/).
 """
