@@ -14,9 +14,11 @@ From the repository root (the script changes there itself):
      more on the HTML sites only (out/eval/html-only/) for the HTML speed figure;
   4. scores it (eval/score.py; the full report with the per-site table and worst pages goes to
      out/eval/score.txt);
-  5. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
-  6. prints one table (all pages and the HTML subset: winnow vs trafilatura) and the targets
-     with PASS/FAIL, and writes out/eval/report.json.
+  5. generates the layout set into out/eval/layouts/ (eval/layouts.py; reused while its stamp
+     matches), runs winnow on it once and scores metadata on its tuned and held-out layouts;
+  6. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
+  7. prints one table (all pages and the HTML subset: winnow vs trafilatura), the layout set's
+     table and the targets with PASS/FAIL, and writes out/eval/report.json.
 Exit 0 whatever the figures (it is a report); 2 on bad usage (e.g. no winnow binary).
 Python 3 standard library only (the peer runs in .venv/).
 """
@@ -38,6 +40,7 @@ sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import layouts  # noqa: E402
 import score  # noqa: E402
 
 ROOT = HERE.parent
@@ -67,7 +70,13 @@ TARGETS = [  # (key, label, op, threshold)
     ("f1_vs_peer", "HTML body F1, winnow - trafilatura", ">", 0.0),
     ("speed_ratio", "HTML MB/s per core in memory, winnow / trafilatura", ">=", 20.0),
     ("cleaning_speed", "ko-news stages without dedup, MB/s per core", ">=", 20.0),
+    ("layouts_title", "held-out layouts: title exact match", ">=", 0.95),
+    ("layouts_published", "held-out layouts: published exact match", ">=", 0.95),
+    ("layouts_authors", "held-out layouts: authors exact match", ">=", 0.95),
+    ("layouts_outlet", "held-out layouts: outlet exact match", ">=", 0.95),
+    ("layouts_widget_dates", "held-out layouts: widget date as published", "==", 0),
 ]
+LAYOUTS_OUT = OUT / "layouts"
 
 
 def log(message):
@@ -194,6 +203,22 @@ def run_winnow_once(winnow, inputs, out_dir, label, pipeline=PIPELINE):
     return row
 
 
+def ensure_layouts():
+    """The layout set (eval/layouts.py) in out/eval/layouts/, reused while its stamp matches."""
+    stamp_path = LAYOUTS_OUT / "stamp.json"
+    want = {"version": layouts.LAYOUTS_VERSION, "seed": layouts.DEFAULT_SEED, "layouts": layouts.DEFAULT_LAYOUTS,
+            "pages_per_layout": layouts.DEFAULT_PAGES_PER_LAYOUT}
+    if stamp_path.exists():
+        try:
+            stamp = json.loads(stamp_path.read_text())
+        except ValueError:
+            stamp = {}
+        if all(stamp.get(key) == value for key, value in want.items()):
+            return stamp
+    log(f"generating the layout set into {LAYOUTS_OUT}/ ...")
+    return layouts.generate(LAYOUTS_OUT)
+
+
 def set_bytes(truth, fmt=None):
     return sum((OUT / "pages" / t["id"]).stat().st_size for t in truth if fmt is None or t["format"] == fmt)
 
@@ -279,6 +304,18 @@ def main():
                              "mb_per_cpu_s": bytes_all / MB / cpu if cpu else None,
                              "mb_per_s_runs": [bytes_all / MB / r["seconds"] for r in w_nodedup["runs"]]}
 
+    # The layout set: metadata on layouts drawn from independent choices, held-out ones apart.
+    layout_stamp = ensure_layouts()
+    w_layouts = run_winnow_once(winnow, [LAYOUTS_OUT / "pages"], LAYOUTS_OUT, "layouts")
+    res_layouts = None
+    if w_layouts["exit"] == 0:
+        res_layouts = layouts.score(score.read_jsonl(LAYOUTS_OUT / "truth.jsonl"), score.read_jsonl(w_layouts["clean"]))
+        buf = io.StringIO()
+        layouts.print_score(res_layouts, buf, examples=5)
+        (LAYOUTS_OUT / "score.txt").write_text(buf.getvalue(), encoding="utf-8")
+    else:
+        notes.append(f"winnow (layouts) failed with exit {w_layouts['exit']}: {w_layouts.get('error', '')[-300:]}")
+
     # the peer
     peer, peer_version = None, None
     if args.no_peer:
@@ -316,6 +353,10 @@ def main():
                       stories_lost=res_all["dedup"]["stories_lost_share"], **{f: res_all["metadata"][f] for f in score.FIELDS})
     if res_html and peer:
         values["f1_vs_peer"] = res_html["body"]["f1"] - peer["score"]["body"]["f1"]
+    if res_layouts:
+        held = res_layouts["held_out"]
+        values.update(layouts_title=held["title"], layouts_published=held["published"], layouts_authors=held["authors"],
+                      layouts_outlet=held["outlet"], layouts_widget_dates=held["widget_dates"])
     values["speed_ratio"] = ratio
     values["cleaning_speed"] = speed["all"].get("cleaning_mb_per_s") if speed["all"] else None
     targets = []
@@ -334,6 +375,7 @@ def main():
         "set": {**stamp, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
         "runs": {"all": w_all, "html": w_html, "no_dedup": w_nodedup}, "speed": speed,
         "score": {"all": res_all, "html": res_html, "txt": res_txt},
+        "layouts": {"set": layout_stamp, "run": w_layouts, "score": res_layouts},
         "peer": {"package": "trafilatura", "version": peer_version, "result": peer},
         "speed_ratio_html": ratio, "speed_ratio_html_whole_run": whole_ratio, "repeat": args.repeat, "targets": targets, "notes": notes,
         "eval_seconds": time.perf_counter() - started,
@@ -394,10 +436,16 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
           " trafilatura's extraction loop over pages already read (its imports and a warm-up page not counted)")
     print(f"  speed ratio (HTML MB/s in memory, winnow / trafilatura): {fnum(ratio, '.1f')}x; whole run against the same"
           f" trafilatura figure: {fnum(report.get('speed_ratio_html_whole_run'), '.1f')}x" + (f"; trafilatura {report['peer']['version']}" if peer else ""))
+    lay = report.get("layouts") or {}
+    if lay.get("score"):
+        ls = lay["set"]
+        print(f"metadata on the layout set ({ls['pages']} pages, {ls['layouts']} layouts drawn from independent choices, "
+              f"{ls['held_out_layouts']} of them held out: tuned on the others only; misses in {LAYOUTS_OUT}/score.txt):")
+        layouts.print_score(lay["score"])
     print("targets:")
     for t in targets:
         v = t["value"]
-        shown = "-" if v is None else (f"{v:.1f}x" if t["key"] == "speed_ratio" else (str(v) if t["key"] == "emails_left" else (f"{v:.1f}" if t["key"] == "cleaning_speed" else f"{v:.4f}")))
+        shown = "-" if v is None else (f"{v:.1f}x" if t["key"] == "speed_ratio" else (str(v) if t["key"] in ("emails_left", "layouts_widget_dates") else (f"{v:.1f}" if t["key"] == "cleaning_speed" else f"{v:.4f}")))
         thr = f"{t['threshold']:g}" + ("x" if t["key"] == "speed_ratio" else "")
         print(f"  {t['name']:<42} {t['op']:>2} {thr:<6} measured {shown:>9}   {'not run' if t['pass'] is None else 'PASS' if t['pass'] else 'FAIL'}")
     if res_all:

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+import layouts  # noqa: E402
 import score  # noqa: E402
 
 results = []
@@ -47,6 +48,35 @@ def tree_hash(root):
 
 def close(a, b):
     return a is not None and abs(a - b) < 1e-12
+
+
+def check_layouts(tmp):
+    """The layout set: deterministic, held-out pairs only in held-out layouts, and its scorer
+    on a perfect output and on one with known damage (a widget date taken, a title lost)."""
+    a, b = tmp / "lay-a", tmp / "lay-b"
+    layouts.generate(a, 16, 3, 5)
+    layouts.generate(b, 16, 3, 5)
+    check("layouts: same seed gives byte-identical pages and truth", tree_hash(a) == tree_hash(b))
+    drawn = json.loads((a / "layouts.json").read_text(encoding="utf-8"))
+    check("layouts: a held-out layout holds a held-out pair, a tuned one none",
+          all(layouts.held_out(x["choice"]) == x["held_out"] for x in drawn) and any(x["held_out"] for x in drawn))
+    truth = [json.loads(x) for x in (a / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    perfect = [{"id": t["id"], **{f: t[f] for f in layouts.FIELDS}} for t in truth]
+    res = layouts.score(truth, perfect)
+    check("layouts: perfect output scores 1.0 and no widget date",
+          all(res[g][f] == 1.0 for g in ("tuned", "held_out") for f in layouts.FIELDS)
+          and res["tuned"]["widget_dates"] == res["held_out"]["widget_dates"] == 0)
+    widget = next(t for t in truth if t.get("widget_date") and t["widget_date"] != t["published"][:10])
+    damaged = [dict(x) for x in perfect]
+    for row in damaged:
+        if row["id"] == widget["id"]:
+            row["published"] = widget["widget_date"]
+            row["title"] = "경제 사회 국제"
+    res = layouts.score(truth, damaged)
+    group = "held_out" if widget["held_out"] else "tuned"
+    n = res[group]["pages"]
+    check("layouts: a widget date taken is counted, and misses its page's date and title",
+          res[group]["widget_dates"] == 1 and res[group]["published"] == res[group]["title"] == (n - 1) / n)
 
 
 def main():
@@ -130,6 +160,7 @@ def main():
         check("damaged: e-mails left", res["emails_left"] == expected_emails, f"{res['emails_left']} vs {expected_emails}")
         worst = res["worst"][0]
         check("damaged: worst pages are the dropped ones", worst["f1"] == 0.0 and worst["id"] in (dropped_spam_article, dropped_quality_article))
+        check_layouts(Path(tmp))
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     sys.exit(0 if passed == len(results) else 1)

@@ -111,6 +111,17 @@ func clean(_ text: String, _ overrides: [String: OptionValue] = [:]) throws -> (
     }
   }
 
+  @Test func zoneNamesNeedOffsets() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("zones.yaml", "version: 1\nmetadata:\n  section_names: [경제]\n  dates:\n    zone_names: {KST: \"+9\"}\n")
+    do {
+      _ = try RulePack.load(path, option: "rules")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.message.contains("zones.yaml:5:23: [metadata.dates.zone_names.KST] '+9' is not an offset like +09:00"))
+    }
+  }
+
   @Test func corpusLinesRepeatedAcrossASiteAreLearnedAndRemoved() throws {
     let counts = CorpusLineCounts(CorpusLineSettings(minDocs: 3, minShare: 0.5, maxChars: 200))
     let footer = "한빛일보 구독 신청은 대표전화로 문의해 주시기 바랍니다."

@@ -19,6 +19,22 @@ func webDateWords() throws -> DateWords {
 @Suite struct HTMLMetadataTests {
   let body = "<p>\(paragraph1)</p><p>\(paragraph2)</p>"
 
+  /// A page with no h1 or h2: the headline is the body text `<title>` holds as a part, and a
+  /// written Korean date under it is the page's, not the clock's above it.
+  @Test func findsTheHeadlineInAPlainElementByItsTitle() throws {
+    let html = """
+      <html><head><meta charset="utf-8"><title>한빛일보 - 시내버스 노선 개편안 발표</title></head><body>
+      <div><p>한빛일보</p><p>2025.12.24 (수) 08:04</p><p>코스피 2491.35 ▲21.12</p>
+      <div class="m"><a href="/1">경제</a> <a href="/2">사회</a></div>
+      <p>시내버스 노선 개편안 발표</p><p>수정 2025년 1월 28일  입력 2025년 10월 11일</p>
+      <div class="txt"><p>\(koBody1)</p><p>\(koBody2)</p></div></div></body></html>
+      """
+    var document = textDocument(html, format: .html, path: "site/page.html")
+    _ = try makeStage(HTMLConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+    #expect(document.meta.title == "시내버스 노선 개편안 발표")
+    #expect(document.meta.published == "2025-10-11")
+  }
+
   @Test func readsDatePublishedAndAuthorReferenceInsideGraph() throws {
     let html = """
       <html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[

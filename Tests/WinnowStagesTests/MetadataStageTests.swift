@@ -12,6 +12,35 @@ func lift(_ text: String) throws -> Document {
   return document
 }
 
+/// Runs metadata then boilerplate: the other order.
+func liftFirst(_ text: String) throws -> Document {
+  var document = textDocument(text)
+  _ = try makeStage(MetadataConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+  _ = try makeStage(BoilerplateConfig.self, ["rules": .string("rules/ko-news.yaml")]).process(&document)
+  return document
+}
+
+/// Pages laid out as issue-style layouts do: menus, section lines, widgets, bylines and dates
+/// in the orders sites use. Each: the page, then title and published.
+let koLayouts: [(page: String, title: String, published: String?)] = [
+  // A menu line and a section line above the headline; a date alone under the byline.
+  ("한빛일보\n\n경제 IT·과학 국제\n\n오피니언\n\n심야버스 북부까지 확대…운영비 20억원\n\n홍길동 기자\n\n2025년 1월 25일\n\n\(koBody1)\n\n\(koBody2)",
+   "심야버스 북부까지 확대…운영비 20억원", "2025-01-25"),
+  // The menu after the headline, a weekday date under the byline.
+  ("심야버스 북부까지 확대…운영비 20억원\n오피니언 빅테크 증권 기업과산업\n홍길동 기자\n2025.01.27 (금)\n\(koBody1)\n\(koBody2)",
+   "심야버스 북부까지 확대…운영비 20억원", "2025-01-27"),
+  // A weather widget's date on top, a date before the byline, dotted with spaces.
+  ("2025.10.30 (목)\n\n흐림서울 16.5℃\n맑음부산 21.7℃\n기상청 제공\n\n시내버스 노선 개편안 발표\n\n2025. 1. 27.\n\n홍길동 기자\n\n\(koBody1)\n\n\(koBody2)",
+   "시내버스 노선 개편안 발표", "2025-01-27"),
+  // A clock and market widget; 수정 before 입력 on one line, with 오후 and KST.
+  ("2025.12.24 (수) 08:04\n코스피 2491.35 ▲21.12\n원/달러 1347.3\n\n시내버스 노선 개편안 발표\n\n수정 2025년 01월 28일 (화) 오전 9:00  입력 2025년 01월 27일 (월) 오후 3:12\n\n\(koBody1)\n\n\(koBody2)",
+   "시내버스 노선 개편안 발표", "2025-01-27T15:12:00+09:00"),
+  ("시내버스 노선 개편안 발표\n\n홍길동 기자  승인 2025-01-27 14:05 KST\n\n\(koBody1)\n\n\(koBody2)", "시내버스 노선 개편안 발표", "2025-01-27T14:05:00+09:00"),
+  // The byline and a slashed date in the footer.
+  ("시내버스 노선 개편안 발표\n\n\(koBody1)\n\n\(koBody2)\n\n홍길동 기자\n2025/01/27\n\n저작권자 © 한빛일보 무단전재 및 재배포 금지",
+   "시내버스 노선 개편안 발표", "2025-01-27"),
+]
+
 @Suite struct MetadataStageTests {
   let words: DateWords = {
     var words = DateWords()
@@ -72,6 +101,54 @@ func lift(_ text: String) throws -> Document {
   @Test func publishedLabelWinsOverModified() throws {
     let page = "심야버스 북부까지 확대…운영비 20억원\n\n수정 2025.01.24 09:00\n\n입력 2025.01.23 14:05\n\n\(koBody1)\n\n\(koBody2)"
     #expect(try lift(page).meta.published == "2025-01-23T14:05:00+09:00")
+  }
+
+  @Test(arguments: koLayouts.indices)
+  func readsHeadlineAndDateWhateverTheLayout(_ index: Int) throws {
+    let layout = koLayouts[index]
+    let document = try lift(layout.page)
+    #expect(document.meta.title == layout.title)
+    #expect(document.meta.published == layout.published)
+    #expect(document.meta.authors == (layout.page.contains("홍길동 기자") ? ["홍길동"] : []))
+    #expect(document.text.paragraphs == [koBody1, koBody2])
+  }
+
+  @Test(arguments: koLayouts.indices)
+  func metadataIsTheSameBeforeOrAfterBoilerplate(_ index: Int) throws {
+    let after = try lift(koLayouts[index].page)
+    let before = try liftFirst(koLayouts[index].page)
+    #expect(before.meta.title == after.meta.title)
+    #expect(before.meta.published == after.meta.published)
+    #expect(before.meta.authors == after.meta.authors)
+    #expect(before.meta.outlet == after.meta.outlet)
+    #expect(before.text.paragraphs == after.text.paragraphs)
+  }
+
+  @Test func widgetDatesAreNeverThePublicationDate() throws {
+    // A date with a time on the clock line, a bare one over weather lines, both above the
+    // headline, and the page prints no other date.
+    let clock = "2025.12.24 (수) 08:04\n코스피 2491.35 ▲21.12\n\n시내버스 노선 개편안 발표\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(clock).meta.published == nil)
+    let weather = "한빛일보\n2025.10.30 (목)\n흐림서울 16.5℃\n\n시내버스 노선 개편안 발표\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(weather).meta.published == nil)
+    #expect(try liftFirst(weather).meta.published == nil)
+  }
+
+  @Test func sectionAndMenuLinesAreNeverTheHeadline() throws {
+    let stage = try #require(try makeStage(MetadataConfig.self, ["rules": .string("rules/ko-news.yaml")]) as? MetadataStage)
+    #expect(stage.isSectionLine("경제 IT·과학 국제"))
+    #expect(stage.isSectionLine("기업과산업  인터넷·게임·콘텐츠"))
+    // Half the words are known names: a site's own sections.
+    #expect(stage.isSectionLine("사회 커버스토리 지역 모빌리티"))
+    #expect(!stage.isSectionLine("심야버스 북부까지 확대…운영비 20억원"))
+    #expect(!stage.isSectionLine("경제 위기에 커지는 청년 고용 불안"))
+    let page = "경제 사회 커버스토리 모빌리티 지역\n\n심야버스 북부까지 확대…운영비 20억원\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(page).meta.title == "심야버스 북부까지 확대…운영비 20억원")
+  }
+
+  @Test func modifiedDateAloneGivesNoDate() throws {
+    let page = "시내버스 노선 개편안 발표\n\n수정 2025.01.28 09:00\n\n\(koBody1)\n\n\(koBody2)"
+    #expect(try lift(page).meta.published == nil)
   }
 
   @Test func dateWidgetAloneIsNotThePublicationDate() throws {

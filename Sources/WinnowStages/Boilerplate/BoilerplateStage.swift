@@ -16,11 +16,13 @@ import WinnowCore
 ///   `corpus_min_share` of them), learned in a first pass over the corpus as CCNet does
 ///   with paragraph hashes.
 ///
-/// Removed lines are kept on the document (the `metadata` stage reads the header's
-/// headline and byline there) and written to the output when `audit` is on.
+/// Every removed line is recorded on the document with its rule and zone (header, body,
+/// trailer, tail): `metadata` reads the headline, byline and date lines there, so a date
+/// line this stage removes (`date_alone`) is still the article's date; the records are
+/// written to the output when `audit` is on.
 struct BoilerplateConfig: StageConfig {
   static let name = "boilerplate"
-  static let summary = "remove page chrome line by line with a rule pack (widgets, menus, share bars, related lists, comments, copyright)"
+  static let summary = "remove page chrome line by line with a rule pack (widgets, menus, share bars, related lists, comments, copyright); each removed line is recorded with its rule for 'metadata'"
   static let options: [OptionSpec] = [
     OptionSpec("rules", .path, default: .string(""), "rule pack file (YAML), relative to the pipeline file; required"),
     OptionSpec("body_span", .bool, default: .bool(true), "drop lines before the first and after the last prose line"),
@@ -58,7 +60,8 @@ struct BoilerplateConfig: StageConfig {
                             corpus: corpus.minDocs > 0 ? CorpusLineCounts(corpus) : nil, sets: sets)
   }
 
-  private static let lineSets = RuleFileCache<(lines: LineRuleSet, tail: LineRuleSet)>()
+  /// Shared with `metadata`, which reads the same pack's line rules.
+  static let lineSets = RuleFileCache<(lines: LineRuleSet, tail: LineRuleSet)>()
 }
 
 struct BoilerplateStage: DocumentStage {

@@ -94,16 +94,42 @@ struct HTMLDateChoice {
 
   /// The date in a short line, unless a modification label comes before it ("Aktualisiert:
   /// 30.12.2016"): that one is kept as a modification date, the last resort.
+  /// On a line that prints both, the date after a modification date is read too ("수정
+  /// 2025.01.28 입력 2025.01.27").
   mutating func readLine(_ line: String, rules: MetadataRules) -> FoundDate? {
     guard let found = DateParsing.firstAny(in: line, words: rules.dateWords) else { return nil }
     if !rules.modifiedLabels.isEmpty {
       let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
       if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) {
         if modified == nil { modified = found }
-        return nil
+        let rest = String(decoding: line.utf8.dropFirst(found.range.upperBound), as: UTF8.self)
+        guard rest.hasASCIIDigit, var next = DateParsing.firstAny(in: rest, words: rules.dateWords) else { return nil }
+        let nextLead = String(decoding: rest.utf8.prefix(next.range.lowerBound), as: UTF8.self).lowercased()
+        if rules.modifiedLabels.contains(where: { nextLead.has($0.lowercased()) }) { return nil }
+        next.range = (next.range.lowerBound + found.range.upperBound)..<(next.range.upperBound + found.range.upperBound)
+        return next
       }
     }
     return found
+  }
+
+  /// In a longer text (a byline box with an e-mail and two dates, "홍길동 기자 … 기사입력
+  /// 2025년 01월 27일 (월) 오후 3:12 수정 …"): the date a publication label opens, if any.
+  func readLabelled(_ line: String, rules: MetadataRules) -> FoundDate? {
+    guard !rules.publishedLabels.isEmpty, rules.publishedMatcher.occurs(in: line) else { return nil }
+    var offset = 0
+    var rest = line
+    for _ in 0..<4 {
+      guard rest.hasASCIIDigit, var found = DateParsing.firstAny(in: rest, words: rules.dateWords) else { return nil }
+      let lead = String(decoding: rest.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
+      if rules.publishedLabels.contains(where: { lead.has($0.lowercased()) }) {
+        found.range = (found.range.lowerBound + offset)..<(found.range.upperBound + offset)
+        return found
+      }
+      offset += found.range.upperBound
+      rest = String(decoding: rest.utf8.dropFirst(found.range.upperBound), as: UTF8.self)
+    }
+    return nil
   }
 
   /// A date that is a part of the page's title of its own ("Weltweit | Headline | 02.11.2021"),

@@ -55,6 +55,11 @@ struct HTMLMetadata: Sendable, Equatable {
     // Dates in short texts follow the first h1, or the first h2 on a page with no h1 (blogs
     // that keep h1 for the site's name have one anyway).
     let headlineTag: HTMLTree.Tag = nodes.contains { $0.tag == .h1 } ? .h1 : .h2
+    // With no h1 or h2 at all, the headline is the first text of the body that one of the
+    // page's titles holds as a whole part (a `<div>` or `<p>` under the menus).
+    var seekVisibleTitle = headlineTag == .h2 && !nodes.contains { $0.tag == .h2 }
+    /// Past `<head>` (where the titles are), body texts are compared with them.
+    var headEnd = nodes.prefix(8).contains { $0.tag == .head } ? Int.max : 0
 
     // Nodes visited and bytes read by `text(of:)`, at most: elements nested in one another
     // (256 `<span itemprop=author>` around the page) read the same subtree once each, and a
@@ -92,6 +97,15 @@ struct HTMLMetadata: Sendable, Equatable {
       if node.kind == .text {
         if index >= commentsEnd { tree.withText(index) { dates.readLate($0, afterHeadline: headlineEnd != nil, rules: rules) } }
         guard let end = headlineEnd else {
+          if seekVisibleTitle, index >= headEnd, node.parent >= 0, nodes[Int(node.parent)].tag != .title, nodes[Int(node.parent)].tag != .a,
+            let visible = titles.visibleTitle(tree.withText(index, { $0.count <= 600 ? String(decoding: $0, as: UTF8.self) : "" }))
+          {
+            titles.visible = visible
+            seekVisibleTitle = false
+            headlineEnd = index + 1
+            noteKicker()
+            continue
+          }
           // A kicker line just above the headline ("24. April 2020 | Pressemitteilungen"):
           // short texts with a digit are remembered, and read only when the headline comes.
           textsBeforeHeadline += 1
@@ -127,6 +141,10 @@ struct HTMLMetadata: Sendable, Equatable {
             guard ByteSearch.hasDigit(bytes) else { return nil }
             return dates.readLine(String(decoding: bytes, as: UTF8.self), rules: rules)
           }
+          // A byline box's longer text: its labelled date.
+          if bytes.count <= 400, ByteSearch.hasDigit(bytes), let labelled = dates.readLabelled(String(decoding: bytes, as: UTF8.self), rules: rules) {
+            return labelled
+          }
           let head = UnsafeBufferPointer(rebasing: bytes[0..<40])
           guard ByteSearch.hasDigit(head), let date = dates.readLine(String(decoding: head, as: UTF8.self), rules: rules),
             date.range.lowerBound < 4
@@ -149,6 +167,7 @@ struct HTMLMetadata: Sendable, Equatable {
         continue
       }
       switch node.tag {
+      case .head: if headEnd == .max { headEnd = Int(node.end) }
       case .meta:
         let key = (tree.attribute("property", of: node) ?? tree.attribute("name", of: node) ?? tree.attribute("itemprop", of: node) ?? "").lowercased()
         guard let content = tree.attribute("content", of: node)?.trimmed, !content.isEmpty else { continue }

@@ -14,6 +14,11 @@ struct HTMLTitleChoice {
   /// The parts of h1s made of several elements (kicker and headline).
   var h1Pieces: [String] = []
   var h2s: [String] = []
+  /// On a page with no h1 or h2: the first text of the body that `og:title`, JSON-LD's
+  /// headline or a part of `<title>` is, as written ("Site - Headline" → "Headline").
+  var visible: String?
+  /// The titles' parts of at least 10 characters, made when the first body text is compared.
+  private var titleParts: [String]?
 
   /// Separators between a headline and a site's name in titles.
   static let separators = [" | ", "｜", " - ", " – ", " — ", " :: ", " · ", " » ", " › ", " • ", " ⋆ ", " // ", " / ", ": ", " : "]
@@ -59,6 +64,7 @@ struct HTMLTitleChoice {
       return heading
     }
     if headings.count == 1, !isLogo(headings[0]) { return headings[0] }
+    if let visible { return visible }
     let page = self.page.map(collapse).flatMap { $0.isEmpty || $0 == outlet ? nil : $0 }
     let h1 = headings.first
     for candidate in [og.map(collapse), ld.map(collapse), element.map(collapse), page] {
@@ -67,6 +73,23 @@ struct HTMLTitleChoice {
       if !stripped.isEmpty { return stripped }
     }
     return h1 ?? headings.first
+  }
+
+  /// `text` (a body text node's) collapsed, when it is one of the titles or a whole part of
+  /// one, of 10 characters or more (a site's name is shorter).
+  mutating func visibleTitle(_ text: String) -> String? {
+    if titleParts == nil {
+      var parts: [String] = []
+      for title in [og, ld, page].compactMap({ $0.map(HTMLMetadata.collapseSpaces) }) {
+        for part in Self.parts(of: title) where part.unicodeScalars.count >= 10 && !parts.contains(where: { Self.same($0, part) }) {
+          parts.append(part)
+        }
+      }
+      titleParts = parts
+    }
+    guard let parts = titleParts, !parts.isEmpty, text.utf8.count >= 10 else { return nil }
+    let collapsed = HTMLMetadata.collapseSpaces(text).trimmed
+    return parts.contains { Self.same($0, collapsed) } ? collapsed : nil
   }
 
   /// Byte equality: the texts compared here come from one page and one normalization.

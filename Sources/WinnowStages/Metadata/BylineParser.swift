@@ -69,7 +69,12 @@ struct BylineParser: Sendable {
   /// A line that is only a byline: credit prefix, names, a title, then an e-mail, a date,
   /// or nothing. Returns the names.
   func bylineLine(_ line: Substring) -> [String]? {
-    guard line.utf8.count <= 360, line.scalarCount <= 90, rules.titleMatcher.occurs(in: line) else { return nil }
+    // Up to 90 characters; 150 with an e-mail ("홍길동 기자 a@b.kr 기사입력 … 수정 …"). A
+    // paragraph of that length mentioning a press conference (기자회견) is not parsed.
+    let bytes = line.utf8.count
+    guard bytes <= 360 || bytes <= 600 && line.has("@") else { return nil }
+    let count = line.scalarCount
+    guard count <= 90 || count <= 150 && line.has("@"), rules.titleMatcher.occurs(in: line) else { return nil }
     var words = line.spaceSeparatedWords
     // "[서울포스트 대전=송지민 기자]": up to two words before the names inside brackets.
     let head = line.unicodeScalars.first
@@ -116,6 +121,7 @@ struct BylineParser: Sendable {
     if rules.publishedLabels.contains(text) || rules.modifiedLabels.contains(text) { return true }
     if plain.hasPrefix("(") || plain.hasSuffix(")") { return true }
     if rules.dateWords.pm.contains(text) || rules.dateWords.am.contains(text) { return true }
+    if rules.dateWords.zoneNames.contains(where: { $0.name == text }) { return true }
     return false
   }
 

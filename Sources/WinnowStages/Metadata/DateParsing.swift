@@ -11,6 +11,8 @@ struct DateWords: Sendable {
   var am: [String] = ["AM", "am", "a.m."]
   /// Offset written for times that carry no zone ("+09:00"); nil writes local time bare.
   var defaultZone: String?
+  /// Zone names written after a time, with their offsets ("KST" → "+09:00").
+  var zoneNames: [(name: String, offset: String)] = []
   /// Month names in any language, lowercased, with their month (1–12), longest first so
   /// "sept" is tried before "sep"; empty: only numeric dates are read.
   var monthNames: [(name: [UInt8], month: Int)] = []
@@ -176,6 +178,18 @@ enum DateParsing {
         found.minute = minute
         found.second = second
         found.range = start..<t
+        // A zone name the rule pack lists ("14:05 KST").
+        if !words.zoneNames.isEmpty {
+          var z = t
+          skipSpaces(b, &z)
+          for (name, offset) in words.zoneNames where z + name.utf8.count <= b.count && b[z..<(z + name.utf8.count)].elementsEqual(name.utf8) {
+            let end = z + name.utf8.count
+            if end < b.count, isASCIILetter(b[end]) { continue }
+            found.zone = offset
+            found.range = start..<end
+            return
+          }
+        }
         // Zone: Z, +09:00, +0900; only on ISO times ("T…" or with seconds), so a time range
         // such as "10:30-11:00" is not read as an offset.
         let zoned = isoT || second != nil

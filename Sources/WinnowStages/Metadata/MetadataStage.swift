@@ -3,19 +3,23 @@ import WinnowCore
 /// Stage `metadata`: title, published date, authors and outlet from plain text (fields a
 /// page's HTML metadata already gave are kept), and bylines and datelines out of the text.
 ///
-/// It reads the text and the lines `boilerplate` removed: the page header (where the
-/// headline, byline and date line sit), the trailer (a closing byline) and copyright lines.
-/// * title: a headline-shaped line repeated on the page, else the first headline-shaped
-///   header line (not a byline, date or rule-matched line); its copies leave the text;
-/// * published: a labelled date (`입력 2025.01.23 14:05`; `수정` dates are skipped), else a
-///   date on a byline line or a date line with a time; a date alone with no time at the
-///   top of a page is the site's date widget, not the article's;
+/// It reads the page whatever ran before it (`PageLines`): the lines `boilerplate` removed
+/// are on the document with their rule and zone (header: the headline, byline and date
+/// lines; trailer: a closing byline, copyright), and it reads them around the text; run
+/// before `boilerplate`, it finds the same lines in the text and names widgets and menus
+/// among them with the rule pack's `lines` rules. Only `boilerplate`'s corpus pass (lines on
+/// most of a site's pages) is not there in that order.
+/// * title: `TextTitleChoice` (a repeated headline, else the first header line left once
+///   chrome, site-wide lines, section and menu lines, bylines and dates are ruled out); its
+///   copies leave the text;
+/// * published: `TextDateChoice` (a labelled date, `수정` dates skipped; a byline's date; a
+///   date alone below the headline or beside a closing byline; never a widget's);
 /// * authors: an inline prefix (`[뉴스스페이스=김정영 기자]`), else byline lines in header,
 ///   text, trailer, else a byline closing the last paragraph;
 /// * outlet: an inline prefix's outlet, else the copyright line.
 struct MetadataConfig: StageConfig {
   static let name = "metadata"
-  static let summary = "title, published date, authors and outlet from text; bylines and datelines removed from the text"
+  static let summary = "title, published date, authors and outlet from text; bylines and datelines removed from the text. Reads the lines 'boilerplate' removed from its records (rule and zone), so the two may run in either order"
   static let options: [OptionSpec] = [
     OptionSpec("rules", .path, default: .string(""), "rule pack with a 'metadata' section (byline titles, date labels); empty: machine date formats only"),
     OptionSpec("min_title_chars", .int(1...1000), default: .int(10), "shortest headline, in characters"),
@@ -38,12 +42,19 @@ struct MetadataConfig: StageConfig {
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     var pack: RulePack?
+    var lineRules: (set: LineRuleSet, names: [String])?
     if !rulesPath.isEmpty {
-      pack = try RulePack.load(context.resolve(rulesPath), option: "rules")
-      if pack?.metadata == nil { throw OptionError(option: "rules", "rule pack '\(rulesPath)' has no 'metadata' section") }
+      let path = context.resolve(rulesPath)
+      let loaded = try RulePack.load(path, option: "rules")
+      if loaded.metadata == nil { throw OptionError(option: "rules", "rule pack '\(rulesPath)' has no 'metadata' section") }
+      pack = loaded
+      if !loaded.lines.isEmpty {
+        let sets = try BoilerplateConfig.lineSets.value(path: path, option: "rules") { (LineRuleSet(loaded.lines), LineRuleSet(loaded.tail)) }
+        lineRules = (sets.lines, loaded.lines.map(\.name))
+      }
     }
     return MetadataStage(rules: pack?.metadata ?? MetadataRules(), shape: pack?.body ?? BodyShape(),
-                         minTitle: minTitle, maxTitle: maxTitle, removeBylines: removeBylines)
+                         minTitle: minTitle, maxTitle: maxTitle, removeBylines: removeBylines, lineRules: lineRules)
   }
 }
 
@@ -54,13 +65,18 @@ struct MetadataStage: DocumentStage {
   let maxTitle: Int
   let removeBylines: Bool
   let parser: BylineParser
+  /// The pack's `lines` rules and their names, for lines around the body no stage has
+  /// classified yet (`metadata` run before `boilerplate`).
+  let lineRules: (set: LineRuleSet, names: [String])?
 
-  init(rules: MetadataRules, shape: BodyShape, minTitle: Int, maxTitle: Int, removeBylines: Bool) {
+  init(rules: MetadataRules, shape: BodyShape, minTitle: Int, maxTitle: Int, removeBylines: Bool,
+       lineRules: (set: LineRuleSet, names: [String])? = nil) {
     self.rules = rules
     self.shape = shape
     self.minTitle = minTitle
     self.maxTitle = maxTitle
     self.removeBylines = removeBylines
+    self.lineRules = lineRules
     parser = BylineParser(rules: rules)
   }
 
@@ -73,16 +89,26 @@ struct MetadataStage: DocumentStage {
       return removeTitleLines(&document, text)
     }
     var lines = text.lines.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-    let removed = document.removed.filter { $0.zone != .tail }
-    let header = removed.filter { $0.zone == .header }
-    let trailer = removed.filter { $0.zone == .trailer }
+    let page = PageLines(text: lines, removed: document.removed, shape: shape, lineRules: lineRules?.set, ruleNames: lineRules?.names ?? [])
     var drop = Set<Int>()
 
+    // Byline lines, once for the title's choice and the authors.
+    var bylines = [Bool](repeating: false, count: page.lines.count)
+    var bylineNames: [(index: Int, names: [String])] = []
+    for index in page.lines.indices {
+      guard page.lines[index].rule != "spam", let names = parser.bylineLine(page.lines[index].text) else { continue }
+      bylines[index] = true
+      bylineNames.append((index, names))
+    }
+
     // Title.
-    if document.meta.title == nil, let title = findTitle(header: header, removed: removed, lines: lines) {
-      document.meta.title = title
+    var titleIndex: Int?
+    if document.meta.title == nil, let found = chooseTitle(page, removed: document.removed, bylines: bylines) {
+      document.meta.title = found.title
+      titleIndex = found.index
     }
     if let title = document.meta.title {
+      if titleIndex == nil { titleIndex = page.lines.firstIndex { $0.text.sameText(title) } }
       for index in lines.indices where lines[index].sameText(title) {
         drop.insert(index)
         document.removed.append(RemovedLine(stage: "metadata", rule: "headline", text: title, zone: .body))
@@ -107,19 +133,26 @@ struct MetadataStage: DocumentStage {
       break
     }
 
-    // Byline and date lines in the text.
-    var textBylines: [String] = []
-    var datelines: [(priority: Int, date: FoundDate)] = []
-    for index in lines.indices where !drop.contains(index) {
-      let line = lines[index]
-      if let names = parser.bylineLine(line) {
-        textBylines.append(contentsOf: names.filter { !textBylines.contains($0) })
-        if let date = dateOnLine(line, byline: true) { datelines.append(date) }
-        if removeBylines { drop.insert(index); document.removed.append(RemovedLine(stage: "metadata", rule: "byline", text: String(line), zone: .body)) }
-      } else if line.scalarCount <= 80, let date = dateOnLine(line, byline: false) {
-        datelines.append(date)
-        if removeBylines { drop.insert(index); document.removed.append(RemovedLine(stage: "metadata", rule: "dateline", text: String(line), zone: .body)) }
+    // Byline and date lines, in page order: header, text, trailer.
+    var headerNames: [String] = []
+    var textNames: [String] = []
+    var trailerNames: [String] = []
+    for (index, names) in bylineNames {
+      if let textIndex = page.lines[index].textIndex, drop.contains(textIndex) { continue }
+      switch page.region(index) {
+      case .header: headerNames.append(contentsOf: names.filter { !headerNames.contains($0) })
+      case .body: textNames.append(contentsOf: names.filter { !textNames.contains($0) })
+      case .trailer: trailerNames.append(contentsOf: names.filter { !trailerNames.contains($0) })
       }
+    }
+    var dates = TextDateChoice()
+    for index in page.lines.indices {
+      let textIndex = page.lines[index].textIndex
+      if let textIndex, drop.contains(textIndex) { continue }
+      let isDateLine = dates.read(index, page: page, rules: rules, titleIndex: titleIndex, bylines: bylines)
+      guard removeBylines, let textIndex, bylines[index] || isDateLine else { continue }
+      drop.insert(textIndex)
+      document.removed.append(RemovedLine(stage: "metadata", rule: bylines[index] ? "byline" : "dateline", text: String(page.lines[index].text), zone: .body))
     }
     // A byline closing the last paragraph.
     var closingNames: [String] = []
@@ -131,30 +164,14 @@ struct MetadataStage: DocumentStage {
         lines[last] = Substring(lines[last].unicodeScalars.prefix(keep)).trimmingSpaces
       }
     }
-
-    // Header and trailer lines.
-    var headerNames: [String] = []
-    var trailerNames: [String] = []
-    for line in header {
-      let value = line.text[...]
-      if let names = parser.bylineLine(value) {
-        headerNames.append(contentsOf: names.filter { !headerNames.contains($0) })
-        if let date = dateOnLine(value, byline: true) { datelines.append(date) }
-      } else if value.scalarCount <= 80, let date = dateOnLine(value, byline: false) {
-        datelines.append(date)
-      }
-    }
-    for line in trailer where line.rule != "spam" {
-      if let names = parser.bylineLine(line.text[...]) { trailerNames.append(contentsOf: names.filter { !trailerNames.contains($0) }) }
-    }
     if document.meta.authors.isEmpty {
-      for candidate in [prefixNames, headerNames, textBylines, trailerNames, closingNames] where !candidate.isEmpty {
+      for candidate in [prefixNames, headerNames, textNames, trailerNames, closingNames] where !candidate.isEmpty {
         document.meta.authors = candidate
         break
       }
     }
-    if document.meta.published == nil, let best = datelines.min(by: { $0.priority < $1.priority }) {
-      document.meta.published = best.date.iso(defaultZone: rules.dateWords.defaultZone)
+    if document.meta.published == nil, let best = dates.choose() {
+      document.meta.published = best.iso(defaultZone: rules.dateWords.defaultZone)
     }
     if document.meta.outlet == nil {
       // The rule pack's copyright lines first, then any removed line that names a copyright.
@@ -196,44 +213,4 @@ struct MetadataStage: DocumentStage {
     return kept.isEmpty ? .drop("empty", detail: "nothing left after removing headline and bylines") : .keep
   }
 
-  /// Priority 0: labelled publication date; 1: date on a byline or with a time; nil for a
-  /// modified date or a bare date (a widget).
-  func dateOnLine(_ line: Substring, byline: Bool) -> (priority: Int, date: FoundDate)? {
-    // Every date DateParsing finds starts with a four-digit year.
-    guard line.hasASCIIDigit else { return nil }
-    let text = String(line)
-    guard let date = DateParsing.first(in: text, words: rules.dateWords) else { return nil }
-    let before = text.utf8.prefix(date.range.lowerBound)
-    let lead = String(decoding: before, as: UTF8.self)
-    if rules.modifiedLabels.contains(where: { lead.has($0) }) && !rules.publishedLabels.contains(where: { lead.has($0) }) {
-      // "수정 …" alone: look for a published date after it is not worth it; skip.
-      return nil
-    }
-    if rules.publishedLabels.contains(where: { lead.has($0) }) { return (0, date) }
-    // Without a label the line must be little more than the date.
-    let bytes = Array(text.utf8)
-    let rest = text.scalarCount - String(decoding: bytes[date.range], as: UTF8.self).scalarCount
-    if byline { return (1, date) }
-    if date.hour != nil, rest <= 12 { return (1, date) }
-    return nil
-  }
-
-  func findTitle(header: [RemovedLine], removed: [RemovedLine], lines: [Substring]) -> String? {
-    func headlineShaped(_ text: String) -> Bool {
-      let count = text.scalarCount
-      guard count >= minTitle, count <= maxTitle else { return false }
-      if parser.bylineLine(text[...]) != nil { return false }
-      if DateParsing.first(in: text, words: rules.dateWords) != nil, count <= 40 { return false }
-      if text.has(" | ") || text.has(" > ") { return false }  // section labels and breadcrumbs
-      return text.unicodeScalars.contains { $0.properties.isAlphabetic }
-    }
-    // A line the page repeats.
-    for line in removed where line.rule == "repeated" && headlineShaped(line.text) {
-      return line.text
-    }
-    for line in header where (line.rule == "before_body" || line.rule == "corpus_recurring") && headlineShaped(line.text) && !shape.isBodyStart(line.text, chars: line.text.scalarCount) {
-      return line.text
-    }
-    return nil
-  }
 }

@@ -103,7 +103,11 @@ struct MetadataRules: Sendable {
     didSet { titleMatcher = KeywordMatcher(bylineTitles) }
   }
   var titleMatcher = KeywordMatcher([])
-  var publishedLabels: [String] = []
+  var publishedLabels: [String] = [] {
+    didSet { publishedMatcher = KeywordMatcher(publishedLabels) }
+  }
+  /// `publishedLabels` as one matcher: whether a long text holds a label at all.
+  var publishedMatcher = KeywordMatcher([])
   var modifiedLabels: [String] = []
   var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"] {
     didSet { copyrightMatcher = KeywordMatcher(copyrightMarkers) }
@@ -124,6 +128,16 @@ struct MetadataRules: Sendable {
   /// Words a byline element may hold without any name ("Posted", "By", "Veröffentlicht"):
   /// the prefixes' first words and the date labels, lowercased. Set by the loader.
   var bylineLabels: Set<String> = []
+  /// Section and menu names ("경제", "IT·과학"): a header line made only of them is the site's
+  /// navigation, never a headline.
+  var sectionNames: Set<String> = [] {
+    didSet { sectionHashes = Set(sectionNames.map { $0.byteHash() }) }
+  }
+  /// Byte hashes of `sectionNames` (String's hashing normalizes, which is slow for Hangul).
+  var sectionHashes: Set<UInt64> = []
+  /// Names of the pack's `lines` rules whose lines are widgets (weather, market figures, a
+  /// clock): a date beside them is the day of the visit, not of the article.
+  var widgetRules: Set<String> = []
   var dateWords = DateWords()
 }
 
@@ -264,7 +278,7 @@ struct RuleLoader {
   mutating func metadataRules(_ node: Node) -> MetadataRules? {
     guard let mapping = node.mapping else { error("expected a mapping", node, "metadata"); return nil }
     var rules = MetadataRules()
-    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "name_particles", "dates"]
+    let keys = ["byline_titles", "published_labels", "modified_labels", "copyright_markers", "credit_prefixes", "non_outlet_tags", "byline_prefixes", "byline_stops", "name_particles", "section_names", "widget_rules", "dates"]
     for (key, value) in mapping {
       let name = key.string ?? ""
       switch name {
@@ -277,6 +291,8 @@ struct RuleLoader {
       case "byline_prefixes": rules.bylinePrefixes = strings(value, "metadata." + name).sorted { $0.utf8.count > $1.utf8.count }
       case "byline_stops": rules.bylineStops = Set(strings(value, "metadata." + name).map { $0.lowercased() })
       case "name_particles": rules.nameParticles = Set(strings(value, "metadata." + name))
+      case "section_names": rules.sectionNames = Set(strings(value, "metadata." + name))
+      case "widget_rules": rules.widgetRules = Set(strings(value, "metadata." + name))
       case "dates":
         guard let dates = value.mapping else { error("expected a mapping", value, "metadata.dates"); continue }
         for (dateKey, dateValue) in dates {
@@ -301,7 +317,17 @@ struct RuleLoader {
           case "zone":
             let zone = dateValue.string ?? ""
             if !DateParsing.isOffset(zone) { error("'\(zone)' is not an offset like +09:00", dateValue, keyPath) } else { rules.dateWords.defaultZone = zone }
-          default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "months", "ordinals", "connectors", "zone"], "metadata.dates")
+          case "zone_names":
+            guard let names = dateValue.mapping else { error("expected a mapping of zone names to offsets (KST: \"+09:00\")", dateValue, keyPath); continue }
+            for (zoneName, zoneValue) in names {
+              let offset = zoneValue.string ?? ""
+              if let zone = zoneName.string, !zone.isEmpty, DateParsing.isOffset(offset) {
+                rules.dateWords.zoneNames.append((zone, offset))
+              } else {
+                error("'\(offset)' is not an offset like +09:00", zoneValue, keyPath + "." + (zoneName.string ?? ""))
+              }
+            }
+          default: unknown(dateKey, ["year", "month", "day", "hour", "minute", "pm", "am", "months", "ordinals", "connectors", "zone", "zone_names"], "metadata.dates")
           }
         }
       default: unknown(key, keys, "metadata")
