@@ -189,7 +189,7 @@ struct SingleByteModel: Sendable {
   static let ordinary: Set<UInt32> = Set("\u{A0}«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″".unicodeScalars.map(\.value))
 
   /// Most bytes read per document: enough pairs for the statistics.
-  static let sampleBytes = 64 << 10
+  static let sampleBytes = 16 << 10
 
   /// Pages that decode every byte, best first, with their score (mean log-probability per
   /// pair that involves a non-ASCII byte); empty when the bytes are all ASCII.
