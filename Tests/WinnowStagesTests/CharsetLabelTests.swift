@@ -121,6 +121,59 @@ import WinnowCore
     #expect(ASCIIOnlyBytesAreNotRanked())
   }
 
+  /// The model's per-page token tables (built from each byte's properties read once) match
+  /// `token(_:in:)`, the plain per-scalar path, for every page and language it fits.
+  @Test func pageTokensMatchThePlainTokenOfEachByte() {
+    let model = SingleByteModel.shared
+    var mismatches: [String] = []
+    for page in model.pages {
+      for (number, tokens) in page.languages {
+        for byte in 0..<256 {
+          let plain = page.scalars[byte].map { SingleByteModel.token($0, in: model.languages[number]) } ?? SingleByteModel.odd
+          if Int(tokens[byte]) != plain { mismatches.append("\(page.charset.name)/\(model.languages[number].code)/\(byte)") }
+        }
+      }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+  }
+
+  /// The pair sum over flat arrays is the plain loop over the pairs, float for float.
+  @Test func pairSumsEqualThePlainLoop() throws {
+    let model = SingleByteModel.shared
+    // Russian in windows-1251, then French in windows-1252: Cyrillic, Latin and case changes.
+    let russian = try #require(try CharsetFixtures.encode(try CharsetFixtures.text("ru"), as: "windows-1251"))
+    let french = try #require(try CharsetFixtures.encode(" Déjà vu, ÉTÉ naïve façade, rÉsumÉ", as: "windows-1252"))
+    let bytes = russian + french
+    var counts = [UInt32](repeating: 0, count: 1 << 16)
+    var keys: [Int] = []
+    var previous = 0x20
+    for byte in bytes.map(Int.init) {
+      let folded = byte < 0x80 && !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) ? 0x20 : byte
+      if folded >= 0x80 || previous >= 0x80 {
+        if counts[previous << 8 | folded] == 0 { keys.append(previous << 8 | folded) }
+        counts[previous << 8 | folded] += 1
+      }
+      previous = folded
+    }
+    let pairs = SingleByteModel.PairCounts(keys: keys, counts: counts)
+    var compared = 0
+    for page in model.pages {
+      for (number, tokens) in page.languages {
+        let language = model.languages[number]
+        var plain: Float = 0
+        for key in keys {
+          let value =
+            page.letterCase[key >> 8] == 1 && page.letterCase[key & 0xFF] == 2
+            ? Float(SingleByteModel.unseen) : language.logProbability[Int(tokens[key >> 8]) * language.size + Int(tokens[key & 0xFF])]
+          plain += Float(counts[key]) * value
+        }
+        #expect(pairs.sum(language, tokens: tokens, letterCase: page.letterCase) == plain)
+        compared += 1
+      }
+    }
+    #expect(compared > 100)
+  }
+
   private func ASCIIOnlyBytesAreNotRanked() -> Bool {
     Array("plain ASCII text".utf8).withUnsafeBufferPointer { SingleByteModel.shared.rank($0).isEmpty }
   }

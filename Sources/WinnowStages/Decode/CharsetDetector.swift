@@ -35,7 +35,7 @@ struct CharsetDetector: Sendable {
   /// long enough for the figure to mean something).
   static let acceptAt = 0.97
   /// ICU's detector sees at most this many bytes: enough for its statistics.
-  static let detectorSample = 16 << 10
+  static let detectorSample = 4 << 10
 
   enum Failure: Error, Equatable {
     case binary(detail: String)

@@ -107,16 +107,19 @@ struct SingleByteModel: Sendable {
     var pages: [Page] = []
     for charset in Charsets.all where charset.kind == .singleByte && charset.decodeAs == nil {
       guard let scalars = Self.byteTable(charset) else { continue }
+      // Each byte's letter (lower-cased) or, for a non-letter, its token: the Unicode
+      // properties are read once per page, not once per page and language.
+      let letters: [UInt32?] = scalars.map { $0.flatMap(Self.lowercase) }
+      let nonLetterTokens: [Int] = scalars.map { $0.map(Self.nonLetterToken) ?? Self.odd }
+      let writable = Set(letters.compactMap { $0 })
       var fits: [(Int, [UInt16])] = []
       for (number, language) in languages.enumerated() {
         // A page fits a language when it can write nearly all of its non-ASCII letters.
-        let writable = Set(scalars.compactMap { $0 }.compactMap(Self.lowercase))
         let covered = language.letterShares.reduce(0.0) { $0 + (writable.contains($1.key) ? $1.value : 0) }
         guard covered >= 0.9 else { continue }
         var tokens = [UInt16](repeating: UInt16(Self.odd), count: 256)
-        for byte in 0..<256 {
-          guard let scalar = scalars[byte] else { continue }
-          tokens[byte] = UInt16(Self.token(scalar, in: language))
+        for byte in 0..<256 where scalars[byte] != nil {
+          tokens[byte] = UInt16(letters[byte].map { language.alphabet[$0] ?? Self.otherLetter } ?? nonLetterTokens[byte])
         }
         fits.append((number, tokens))
       }
@@ -164,6 +167,12 @@ struct SingleByteModel: Sendable {
     if let lower = lowercase(value) {
       return language.alphabet[lower] ?? otherLetter
     }
+    return nonLetterToken(value)
+  }
+
+  /// The token of a scalar that is not a letter: a boundary (ASCII, punctuation, spaces,
+  /// ordinary symbols) or odd.
+  static func nonLetterToken(_ value: UInt32) -> Int {
     if value < 0x80 { return boundary }
     guard let scalar = Unicode.Scalar(value) else { return odd }
     if ordinary.contains(value) { return boundary }
@@ -180,7 +189,7 @@ struct SingleByteModel: Sendable {
   static let ordinary: Set<UInt32> = Set("\u{A0}«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″".unicodeScalars.map(\.value))
 
   /// Most bytes read per document: enough pairs for the statistics.
-  static let sampleBytes = 64 << 10
+  static let sampleBytes = 16 << 10
 
   /// Pages that decode every byte, best first, with their score (mean log-probability per
   /// pair that involves a non-ASCII byte); empty when the bytes are all ASCII.
@@ -208,27 +217,62 @@ struct SingleByteModel: Sendable {
       previous = byte
     }
     guard scored > 0 else { return [] }
+    let pairs = PairCounts(keys: keys, counts: counts)
     var ranked: [(Charset, Double, Int)] = []
     for (position, page) in pages.enumerated() where !page.languages.isEmpty {
       // Every byte present must be defined.
       guard (0x80..<0x100).allSatisfy({ !present[$0] || page.scalars[$0] != nil }) else { continue }
-      var best = -Double.infinity
+      var best = -Float.infinity
       for (number, tokens) in page.languages {
         let language = languages[number]
-        var sum: Float = 0
-        language.logProbability.withUnsafeBufferPointer { table in
-          for key in keys {
-            let value =
-              page.letterCase[key >> 8] == 1 && page.letterCase[key & 0xFF] == 2
-              ? Float(Self.unseen) : table[Int(tokens[key >> 8]) * language.size + Int(tokens[key & 0xFF])]
-            sum += Float(counts[key]) * value
-          }
-        }
-        best = max(best, Double(sum) / Double(scored))
+        best = max(best, pairs.sum(language, tokens: tokens, letterCase: page.letterCase))
       }
-      ranked.append((page.charset, best, position))
+      ranked.append((page.charset, Double(best) / Double(scored), position))
     }
     // Ties (pages that read these bytes alike) go to the earlier, more common page.
     return ranked.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map { ($0.0, $0.1) }
+  }
+
+  /// The pairs of a sample with their counts, in the order first seen: the sum over them is
+  /// the same float, in the same order, as a plain loop over the counts table gives.
+  struct PairCounts {
+    let firsts: [UInt8]
+    let seconds: [UInt8]
+    let weights: [Float]
+
+    init(keys: [Int], counts: [UInt32]) {
+      firsts = keys.map { UInt8($0 >> 8) }
+      seconds = keys.map { UInt8($0 & 0xFF) }
+      weights = keys.map { Float(counts[$0]) }
+    }
+
+    /// Sum of count × log-probability over the pairs, for a page's tokens under a language;
+    /// a lower-case letter followed by an upper-case one scores `unseen`.
+    func sum(_ language: Language, tokens: [UInt16], letterCase: [UInt8]) -> Float {
+      let size = language.size
+      let unseen = Float(SingleByteModel.unseen)
+      var sum: Float = 0
+      language.logProbability.withUnsafeBufferPointer { table in
+        tokens.withUnsafeBufferPointer { tokens in
+          letterCase.withUnsafeBufferPointer { letterCase in
+            firsts.withUnsafeBufferPointer { firsts in
+              seconds.withUnsafeBufferPointer { seconds in
+                weights.withUnsafeBufferPointer { weights in
+                  for index in 0..<weights.count {
+                    let first = Int(firsts[index])
+                    let second = Int(seconds[index])
+                    let value =
+                      letterCase[first] == 1 && letterCase[second] == 2
+                      ? unseen : table[Int(tokens[first]) * size + Int(tokens[second])]
+                    sum += weights[index] * value
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      return sum
+    }
   }
 }
