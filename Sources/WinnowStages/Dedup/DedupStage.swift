@@ -153,10 +153,16 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
 
   func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8], side: inout [UInt8]) -> Int {
     var text = document.text ?? ""
-    // Compared as NFC even without a `normalize` stage before (an NFD copy is the same text).
-    if let nfc, !nfc.isNormalized(text), let composed = try? nfc.normalize(text) { text = composed }
     var normalized = NormalizedText()
-    let scalars = shingler.normalize(text, into: &normalized)
+    // Compared as NFC even without a `normalize` stage before (an NFD copy is the same text):
+    // one pass checks and normalizes text that is NFC already, the usual case.
+    let scalars: Int
+    if let fast = shingler.normalizeStable(text, nfc: nfc, into: &normalized) {
+      scalars = fast
+    } else {
+      if let nfc, !nfc.isNormalized(text), let composed = try? nfc.normalize(text) { text = composed }
+      scalars = shingler.normalize(text, into: &normalized)
+    }
     var hashes: [UInt64] = []
     if config.near { shingler.hashes(normalized, with: config.hash, into: &hashes) }
     let (low, high) = Shingler.exactHash(normalized)
@@ -168,14 +174,14 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     DedupRecord.appendUInt32(UInt32(clamping: scalars), to: &buffer)
     DedupRecord.appendUInt32((hashes.isEmpty ? 0 : 1) | (normalized.bytes.isEmpty ? 2 : 0), to: &buffer)
     // The shingle set, sorted and distinct, for exact confirmation (small documents only).
-    var set: [UInt32] = []
+    let setOffset = side.count
+    var setCount = 0
     if !hashes.isEmpty && hashes.count <= config.exactJaccardMaxShingles {
-      set = ShingleSet.sortedDistinct(hashes)
+      setCount = ShingleSet.appendSortedDistinct(hashes, to: &side)
     }
-    DedupRecord.appendUInt64(UInt64(side.count), to: &buffer)  // relative to the batch until rebase
-    DedupRecord.appendUInt32(UInt32(set.count), to: &buffer)
+    DedupRecord.appendUInt64(UInt64(setOffset), to: &buffer)  // relative to the batch until rebase
+    DedupRecord.appendUInt32(UInt32(setCount), to: &buffer)
     DedupRecord.appendUInt32(0, to: &buffer)
-    for value in set { DedupRecord.appendUInt32(value, to: &side) }
     var mins: [UInt64] = []
     hasher.signature(hashes, mins: &mins, into: &buffer)
     return text.utf8.count

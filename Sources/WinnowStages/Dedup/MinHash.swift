@@ -73,6 +73,18 @@ struct MinHasher: Sendable {
     self.b32 = b32
   }
 
+  /// Given permutations (mersenne61): a in 1..<p, b in 0..<p. For tests of the arithmetic at
+  /// its extremes.
+  init(perms: Int, a: [UInt64], b: [UInt64]) {
+    precondition(a.count == perms && b.count == perms)
+    self.perms = perms
+    scheme = .mersenne61
+    self.a = a
+    self.b = b
+    a32 = []
+    b32 = []
+  }
+
   /// The signature of a set of shingle hashes, appended to `out` as `perms` little-endian
   /// UInt32s; all ones when there are no shingles.
   func signature(_ hashes: [UInt64], mins: inout [UInt64], into out: inout [UInt8]) {
@@ -98,7 +110,13 @@ struct MinHasher: Sendable {
         }
       }
     }
-    for value in mins { append(UInt32(truncatingIfNeeded: value), to: &out) }
+    let start = out.count
+    out.append(contentsOf: repeatElement(0, count: perms * 4))
+    out.withUnsafeMutableBytes { bytes in
+      for index in 0..<perms {
+        bytes.storeBytes(of: UInt32(truncatingIfNeeded: mins[index]).littleEndian, toByteOffset: start + 4 * index, as: UInt32.self)
+      }
+    }
   }
 
   @inline(__always)
