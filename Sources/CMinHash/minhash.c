@@ -139,6 +139,34 @@ uint32_t winnow_xxh32(const void *data, size_t length, uint32_t seed) {
   return h;
 }
 
+// xxHash64 of fewer than 32 bytes with seed 0: the tail of winnow_xxh64 alone, inlined into
+// the shingle loop (a char-5 shingle is 5 to 20 bytes).
+static inline uint64_t xxh64_short(const uint8_t *p, size_t length) {
+  const uint8_t *end = p + length;
+  uint64_t h = XP5 + (uint64_t)length;
+  while (p + 8 <= end) {
+    h ^= xround(0, read64(p));
+    h = rotl64(h, 27) * XP1 + XP4;
+    p += 8;
+  }
+  if (p + 4 <= end) {
+    h ^= (uint64_t)read32(p) * XP1;
+    h = rotl64(h, 23) * XP2 + XP3;
+    p += 4;
+  }
+  while (p < end) {
+    h ^= (uint64_t)(*p) * XP5;
+    h = rotl64(h, 11) * XP1;
+    p++;
+  }
+  h ^= h >> 33;
+  h *= XP2;
+  h ^= h >> 29;
+  h *= XP3;
+  h ^= h >> 32;
+  return h;
+}
+
 // Every shingle's bytes hashed with xxHash64 or xxHash32 (seed 0): one loop for both.
 static size_t shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim, int xxh32,
                              uint64_t *out) {
@@ -149,7 +177,7 @@ static size_t shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t
   for (size_t k = 0; k < shingles; k++) {
     const uint8_t *start = bytes + starts[k];
     size_t length = (size_t)(starts[k + span] - trim - starts[k]);
-    out[k] = xxh32 ? winnow_xxh32(start, length, 0) : winnow_xxh64(start, length, 0);
+    out[k] = xxh32 ? winnow_xxh32(start, length, 0) : length < 32 ? xxh64_short(start, length) : winnow_xxh64(start, length, 0);
   }
   return shingles;
 }

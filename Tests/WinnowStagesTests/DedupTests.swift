@@ -35,6 +35,25 @@ import WinnowTestSupport
     #expect(winnow_xxh64(phrase, phrase.count, 0) == 0xFBCE_A83C_8A37_8BF1)
   }
 
+  /// Shingle hashes (the short-input path inlined in the loop, and the long one) equal
+  /// one-shot xxHash64 of the same bytes for every length from 0 to 70.
+  @Test func shingleHashesEqualOneShotXXHash64AtEveryLength() {
+    let buffer = Self.sanityBuffer(2600)
+    var starts: [Int32] = [0]
+    for length in 0...70 { starts.append(starts.last! + Int32(length)) }
+    let units = starts.count - 1
+    for n in [1, 2] {
+      var out = [UInt64](repeating: 0, count: units)
+      let written = winnow_shingle_hashes(buffer, starts, units, Int32(n), 0, &out)
+      #expect(written == units - n + 1)
+      for k in 0..<written {
+        let from = Int(starts[k])
+        let to = Int(starts[k + n])
+        #expect(out[k] == winnow_xxh64(Array(buffer[from..<to]), to - from, 0), "n \(n), bytes \(to - from)")
+      }
+    }
+  }
+
   @Test func vectorisedMinHashEqualsTheReferenceArithmetic() {
     let hasher = MinHasher(perms: 128, seed: 7)
     var generator = SplitMix64(seed: 99)
