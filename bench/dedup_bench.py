@@ -50,6 +50,7 @@ OUT = Path("out/bench-dedup")
 OUT_MEMORY = Path("out/bench-dedup-memory")
 PIPELINE = "bench/dedup.yaml"
 PIPELINE_DATASKETCH = "bench/dedup-datasketch.yaml"
+PIPELINE_OPH = "bench/dedup-oph.yaml"
 MB = 1_000_000
 THRESHOLD = 0.8
 PERMS = 128
@@ -436,6 +437,7 @@ def histogram(truth_j, tools):
 ROWS = [  # (key, label)
     ("winnow", "winnow"),
     ("winnow-ds", "winnow, datasketch's"),
+    ("winnow-oph", "winnow, oph"),
     ("datasketch", "datasketch"),
     ("datasketch-confirm", "datasketch +confirm"),
     ("datasketch-same", "datasketch bxr+confirm"),
@@ -491,6 +493,10 @@ def print_report(report):
               f"buckets {fnum(d.get('bucket_seconds'), '.3f')} s, cluster {fnum(d.get('cluster_seconds'), '.3f')} s, "
               f"filter {fnum(d.get('filter_seconds'), '.3f')} s; index {fnum((d.get('index_bytes') or 0) / MB, '.1f')} MB; "
               f"run {w['seconds']:.2f} s wall (median of {len(w['runs'])}), peak RSS {w['peak_rss'] / MB:.0f} MB")
+        wo = report["tools"].get("winnow-oph", {})
+        if wo.get("ok"):
+            print(f"winnow, oph (permutation: oph): signatures {fnum(wo.get('signature_mb_s'), '.1f')} MB/s per core; "
+                  f"run {wo['seconds']:.2f} s wall (median of {len(wo['runs'])})")
         print(f"  dropped by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(w["reasons"].items()))
               + (f"; other stages dropped {w['other_rejects']}" if w["other_rejects"] else ""))
         if w.get("similarity_error"):
@@ -562,6 +568,8 @@ def main_bench(a):
             log(f"winnow failed: {tools['winnow']['error']}")
         # The same stage configured to compute datasketch's own signatures and bands.
         tools["winnow-ds"] = run_winnow(a.winnow, corpus, OUT, 1, cpu, pipeline=PIPELINE_DATASKETCH, name="winnow-ds")
+        # The optional one-permutation hashing, other options at the defaults.
+        tools["winnow-oph"] = run_winnow(a.winnow, corpus, OUT, a.repeat, cpu, pipeline=PIPELINE_OPH, name="winnow-oph")
 
     versions = {}
     if not a.no_peers:

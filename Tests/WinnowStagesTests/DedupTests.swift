@@ -140,6 +140,35 @@ import WinnowTestSupport
     }
   }
 
+  /// One-permutation hashing: the share of equal positions estimates the Jaccard similarity
+  /// of sets large and small (densified bins included), identical sets give identical
+  /// signatures, one shingle fills every bin with its value, and the seed changes the bins.
+  @Test func onePermutationHashingEstimatesJaccard() {
+    let hasher = MinHasher(perms: 128, seed: 1, scheme: .oph)
+    var generator = SplitMix64(seed: 77)
+    func signature(_ hashes: [UInt64], _ h: MinHasher = hasher) -> [UInt32] { h.ophSignature(hashes) }
+    for (size, jaccard) in [(2000, 0.8), (2000, 0.5), (2000, 0.2), (800, 0.9), (60, 0.7)] {
+      // |A ∩ B| = shared, |A ∪ B| = size: J = shared / size.
+      let shared = Int(Double(size) * jaccard)
+      let common = (0..<shared).map { _ in generator.next() }
+      let onlyA = (0..<((size - shared) / 2)).map { _ in generator.next() }
+      let onlyB = (0..<(size - shared - onlyA.count)).map { _ in generator.next() }
+      let truth = Double(shared) / Double(shared + onlyA.count + onlyB.count)
+      let x = signature(common + onlyA)
+      let y = signature(onlyB + common)
+      let estimate = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+        MinHasher.similarity(xs.baseAddress!, ys.baseAddress!, perms: 128)
+      } }
+      #expect(abs(estimate - truth) < 0.12, "size \(size), J \(truth): estimated \(estimate)")
+    }
+    let set = (0..<500).map { _ in generator.next() }
+    #expect(signature(set) == signature(set.reversed() + set))
+    #expect(signature([]) == [UInt32](repeating: .max, count: 128))
+    let one = signature([42])
+    #expect(Set(one).count == 1 && one[0] != .max)
+    #expect(signature(set) != signature(set, MinHasher(perms: 128, seed: 2, scheme: .oph)))
+  }
+
   @Test func permutationsDependOnlyOnTheSeed() {
     #expect(MinHasher(perms: 64, seed: 1).a == MinHasher(perms: 64, seed: 1).a)
     #expect(MinHasher(perms: 64, seed: 1).a != MinHasher(perms: 64, seed: 2).a)

@@ -39,7 +39,7 @@ struct DedupConfig: StageConfig {
     OptionSpec("generator", .choice(PermutationGenerator.allCases.map(\.rawValue)), default: .string("splitmix64"),
                "generator that draws the permutations' a and b: splitmix64, or mt19937 (numpy's RandomState(seed), as datasketch draws them; needs permutation: affine32)"),
     OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("mersenne61"),
-               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32"),
+               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32; oph: one-permutation hashing with densification, one mix per shingle (faster, other signatures; see docs/DEDUP.md)"),
     OptionSpec("hash", .choice(ShingleHash.allCases.map(\.rawValue)), default: .string("xxh64"),
                "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch), or sha1_32 (datasketch's default sha1_hash32; slow)"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
@@ -103,7 +103,7 @@ struct DedupConfig: StageConfig {
     permutation = PermutationScheme(rawValue: options.string("permutation")) ?? .mersenne61
     hash = ShingleHash(rawValue: options.string("hash")) ?? .xxh64
     if generator == .mt19937, permutation != .affine32 {
-      throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: mersenne61 use splitmix64")
+      throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: \(permutation.rawValue) use splitmix64")
     }
     if generator == .mt19937, seed > UInt64(UInt32.max) {
       throw OptionError(option: "seed", "mt19937 takes a seed up to 4294967295 (numpy's RandomState), not \(seed)")
