@@ -50,13 +50,14 @@ OUT = Path("out/bench-dedup")
 OUT_MEMORY = Path("out/bench-dedup-memory")
 PIPELINE = "bench/dedup.yaml"
 PIPELINE_DATASKETCH = "bench/dedup-datasketch.yaml"
+PIPELINE_OPH = "bench/dedup-oph.yaml"
 MB = 1_000_000
 THRESHOLD = 0.8
 PERMS = 128
 # datatrove's minhash module needs regex and tokenizers to import, orjson for its JSONL reader and
 # writer, and xxhash < 4 (its `processing` extra pins that: xxhash 4 refuses str input).
-PEER_PACKAGES = ["datasketch", "datatrove", "xxhash<4", "regex", "orjson", "tokenizers"]
-PEER_DISTS = ["datasketch", "datatrove", "xxhash", "numpy"]
+PEER_PACKAGES = ["datasketch", "datatrove", "xxhash<4", "regex", "orjson", "tokenizers", "rensa==0.5.0"]
+PEER_DISTS = ["datasketch", "datatrove", "xxhash", "numpy", "rensa"]
 BUCKETS = [(0.0, 0.3), (0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.85), (0.85, 0.9), (0.9, 1.0)]
 MAX_EXTRA_PAIRS = 300_000  # predicted pairs outside the generated groups scored exactly; sampled above
 
@@ -68,7 +69,8 @@ TARGETS = [  # (key, label, op, threshold)
     ("agreement_confirm", "agreement with datasketch (+confirm)", ">=", 0.99),
     ("agreement_same", "agreement with datasketch (winnow's bands, +confirm)", ">=", 0.99),
     ("agreement_ds_mode", "agreement with datasketch (+confirm), winnow in datasketch's scheme", ">=", 0.99),
-    ("signature_mb_s", "signature MB/s per core", ">=", 25),
+    ("signature_mb_s", "signature MB/s per core", ">=", 100),
+    ("ratio_rensa", "docs/s vs rensa (one core)", ">=", 3),
     ("ratio_datasketch", "docs/s vs datasketch (one core)", ">=", 30),
     ("ratio_datatrove", "docs/s vs datatrove (one core)", ">=", 30),
 ]
@@ -232,7 +234,7 @@ def ensure_venv(log_):
         return json.loads(r.stdout) if r.returncode == 0 else {}
 
     def ready(v):
-        mods = "import datasketch, xxhash, regex, orjson, tokenizers; import datatrove.pipeline.dedup.minhash"
+        mods = "import datasketch, xxhash, regex, orjson, tokenizers, rensa; import datatrove.pipeline.dedup.minhash"
         r = subprocess.run([str(py), "-c", mods], cwd=ROOT, capture_output=True, text=True)
         return r.returncode == 0 and (v.get("xxhash") or "4").split(".")[0] != "4"
 
@@ -390,7 +392,7 @@ def bucket_of(j):
 
 
 def score_tool(res, truth_j, positives_085, positives_080, reference, reference_confirm, ids, reference_same=None,
-               reference_exact=None):
+               reference_exact=None, reference_rensa=None):
     cp = res["pairs"]
     lp = res["links"]
     js = [truth_j[p] for p in cp]
@@ -409,7 +411,8 @@ def score_tool(res, truth_j, positives_085, positives_080, reference, reference_
     }
     mine = set(res["dropped"])
     for key, ref in (("agreement", reference), ("agreement_confirm", reference_confirm), ("agreement_same", reference_same),
-                     ("agreement_exact", reference_exact)):
+                     ("agreement_exact", reference_exact),
+                     ("agreement_rensa", reference_rensa)):
         if ref is not None:
             theirs = set(ref["dropped"])
             s[key] = sum((i in mine) == (i in theirs) for i in ids) / len(ids)
@@ -434,9 +437,12 @@ def histogram(truth_j, tools):
 ROWS = [  # (key, label)
     ("winnow", "winnow"),
     ("winnow-ds", "winnow, datasketch's"),
+    ("winnow-oph", "winnow, oph"),
     ("datasketch", "datasketch"),
     ("datasketch-confirm", "datasketch +confirm"),
     ("datasketch-same", "datasketch bxr+confirm"),
+    ("rensa", "rensa"),
+    ("rensa-confirm", "rensa +confirm"),
     ("datatrove", "datatrove char5"),
     ("datatrove-words", "datatrove words5"),
     ("datasketch-seed2", "datasketch seed 2"),
@@ -452,7 +458,7 @@ def print_report(report):
           f"char-5 shingles, {PERMS} perms, threshold {THRESHOLD}; MB = 10^6 bytes of UTF-8 text; "
           f"one core ({report['pinned']})")
     cols = ["dropped", "pairs prec", "links prec", "rec J>=.85", "rec J>=.8", "J<0.6", "agree ds", "agree ds+c",
-            "agree bxr", "agree exJ", "docs/s", "MB/s"]
+            "agree bxr", "agree exJ", "agree rns", "docs/s", "MB/s"]
     print(f"  {'':<21}" + "".join(f"{x:>11}" for x in cols))
     for key, label in ROWS:
         t = report["tools"].get(key)
@@ -465,13 +471,13 @@ def print_report(report):
         vals = [str(s["dropped"]), fnum(s["precision"], ".4f"), fnum(s["link_precision"], ".4f"),
                 fnum(s["recall_085"], ".4f"), fnum(s["recall_080"], ".4f"), str(s["merged_below_06"]),
                 fnum(s.get("agreement"), ".2%"), fnum(s.get("agreement_confirm"), ".2%"), fnum(s.get("agreement_same"), ".2%"),
-                fnum(s.get("agreement_exact"), ".2%"), fnum(t.get("docs_per_s"), ",.0f"), fnum(t.get("mb_per_s"), ".2f")]
+                fnum(s.get("agreement_exact"), ".2%"), fnum(s.get("agreement_rensa"), ".2%"), fnum(t.get("docs_per_s"), ",.0f"), fnum(t.get("mb_per_s"), ".2f")]
         print(f"  {label:<21}" + "".join(f"{v:>11}" for v in vals))
     print("  links prec: the pairs found (each dropped document and the document kept for it) with true J >= 0.8;"
           " pairs prec: the same over all pairs inside a cluster (two copies of one kept document can be < 0.8 apart);")
     print(f"  recall: share of the true pairs found (in one cluster); J<0.6: pairs inside a cluster with true J < 0.6; "
-          f"agree ds / ds+c / bxr / exJ: documents both keep or both drop, vs datasketch (LSH query) / (+confirm) / "
-          f"(winnow's bands x rows, +confirm) / exact Jaccard in the same order (no MinHash)")
+          f"agree ds / ds+c / bxr / exJ / rns: documents both keep or both drop, vs datasketch (LSH query) / (+confirm) / "
+          f"(winnow's bands x rows, +confirm) / exact Jaccard in the same order (no MinHash) / rensa (LSH query)")
     tl = report["tools"]
     if tl.get("datasketch-seed2", {}).get("ok") and tl.get("datasketch-confirm-seed2", {}).get("ok"):
         print(f"  ceiling: datasketch with other permutations (seed 2) agrees with itself (seed 1) on "
@@ -487,6 +493,10 @@ def print_report(report):
               f"buckets {fnum(d.get('bucket_seconds'), '.3f')} s, cluster {fnum(d.get('cluster_seconds'), '.3f')} s, "
               f"filter {fnum(d.get('filter_seconds'), '.3f')} s; index {fnum((d.get('index_bytes') or 0) / MB, '.1f')} MB; "
               f"run {w['seconds']:.2f} s wall (median of {len(w['runs'])}), peak RSS {w['peak_rss'] / MB:.0f} MB")
+        wo = report["tools"].get("winnow-oph", {})
+        if wo.get("ok"):
+            print(f"winnow, oph (permutation: oph): signatures {fnum(wo.get('signature_mb_s'), '.1f')} MB/s per core; "
+                  f"run {wo['seconds']:.2f} s wall (median of {len(wo['runs'])})")
         print(f"  dropped by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(w["reasons"].items()))
               + (f"; other stages dropped {w['other_rejects']}" if w["other_rejects"] else ""))
         if w.get("similarity_error"):
@@ -495,7 +505,8 @@ def print_report(report):
                   f"max {e['max_abs']:.4f} over {e['pairs']} drops; {w.get('drops_below_threshold', 0)} drops "
                   f"reported below {THRESHOLD}")
     r = report["ratios"]
-    print(f"speed ratio (docs/s, winnow / peer): datasketch {fnum(r.get('datasketch'), '.1f')}x, "
+    print(f"speed ratio (docs/s, winnow / peer): rensa {fnum(r.get('rensa'), '.1f')}x, "
+          f"rensa +confirm {fnum(r.get('rensa-confirm'), '.1f')}x, datasketch {fnum(r.get('datasketch'), '.1f')}x, "
           f"datasketch +confirm {fnum(r.get('datasketch-confirm'), '.1f')}x, datatrove char5 "
           f"{fnum(r.get('datatrove'), '.1f')}x, datatrove words5 {fnum(r.get('datatrove-words'), '.1f')}x")
     print("true pairs by exact Jaccard, and how many each tool put in one cluster:")
@@ -557,12 +568,14 @@ def main_bench(a):
             log(f"winnow failed: {tools['winnow']['error']}")
         # The same stage configured to compute datasketch's own signatures and bands.
         tools["winnow-ds"] = run_winnow(a.winnow, corpus, OUT, 1, cpu, pipeline=PIPELINE_DATASKETCH, name="winnow-ds")
+        # The optional one-permutation hashing, other options at the defaults.
+        tools["winnow-oph"] = run_winnow(a.winnow, corpus, OUT, a.repeat, cpu, pipeline=PIPELINE_OPH, name="winnow-oph")
 
     versions = {}
     if not a.no_peers:
         py, v = ensure_venv(log)
         if py is None:
-            for k in ("datasketch", "datasketch-confirm", "datatrove", "datatrove-words"):
+            for k in ("datasketch", "datasketch-confirm", "rensa", "rensa-confirm", "datatrove", "datatrove-words"):
                 tools[k] = {"tool": k, "ok": False, "error": f"peer environment: {v}"}
         else:
             versions = v
@@ -576,6 +589,9 @@ def main_bench(a):
                 tools["datasketch-same"] = run_peer(
                     py, "datasketch-same", ["datasketch", c, "--hash", a.datasketch_hash, "--confirm",
                                             "--lsh-params", f"{int(wb['bands'])},{int(wb['rows'])}"], OUT, cpu)
+                # rensa, the fastest MinHash people install (Rust), with winnow's bands.
+                for name, extra in (("rensa", []), ("rensa-confirm", ["--confirm"])):
+                    tools[name] = run_peer(py, name, ["rensa", c, "--bands", str(int(wb["bands"])), *extra], OUT, cpu)
             # The same tool with other permutations: how far datasketch agrees with itself.
             tools["datasketch-seed2"] = run_peer(py, "datasketch-seed2",
                                                  ["datasketch", c, "--hash", a.datasketch_hash, "--seed", "2"], OUT, cpu)
@@ -618,7 +634,7 @@ def main_bench(a):
     reference = ok.get("datasketch")
     for k, t in ok.items():
         t["score"] = score_tool(t, tj.j, positives_085, positives_080, reference, ok.get("datasketch-confirm"), ids,
-                                ok.get("datasketch-same"), ok.get("exact"))
+                                ok.get("datasketch-same"), ok.get("exact"), ok.get("rensa"))
         t["docs_per_s"] = len(ids) / t["seconds"] if t.get("seconds") else None
         t["mb_per_s"] = total_bytes / MB / t["seconds"] if t.get("seconds") else None
     w = ok.get("winnow")
@@ -643,7 +659,7 @@ def main_bench(a):
         if w["kept"] + len(w["dropped"]) + sum(w["other_rejects"].values()) != len(ids):
             notes.append(f"winnow: kept {w['kept']} + dropped {len(w['dropped'])} != {len(ids)} documents")
     ratios = {}
-    for k in ("datasketch", "datasketch-confirm", "datasketch-same", "datatrove", "datatrove-words"):
+    for k in ("rensa", "rensa-confirm", "datasketch", "datasketch-confirm", "datasketch-same", "datatrove", "datatrove-words"):
         if w and k in ok:
             ratios[k] = w["docs_per_s"] / ok[k]["docs_per_s"]
     hist = histogram(tj.j, ok)
@@ -657,6 +673,7 @@ def main_bench(a):
         "agreement": wv("agreement"), "agreement_confirm": wv("agreement_confirm"), "agreement_same": wv("agreement_same"),
         "agreement_ds_mode": ok["winnow-ds"]["score"].get("agreement_confirm") if "winnow-ds" in ok else None,
         "signature_mb_s": w.get("signature_mb_s") if w else None,
+        "ratio_rensa": ratios.get("rensa"),
         "ratio_datasketch": ratios.get("datasketch"),
         "ratio_datatrove": min(dt_ratios) if dt_ratios else None,  # against the faster datatrove run
     }

@@ -7,6 +7,13 @@
       keeps only candidates whose estimated Jaccard (`MinHash.jaccard`) is >= the threshold,
       as winnow does. A dropped document's cluster is its best candidate: the earliest
       inserted (the most similar with --confirm).
+  rensa CORPUS RESULT --bands B [--confirm] [--threshold T] [--perms N]
+      rensa's `RMinHash` and `RMinHashLSH(threshold, num_perm, num_bands)` as a rensa user
+      runs them: for each document in input order its char-5 shingles made in Python (the
+      same sets), `RMinHash(num_perm, seed=1).update(list(shingles))`, `lsh.query`; a
+      document with a candidate is dropped (its cluster: the earliest inserted candidate),
+      otherwise inserted. --confirm keeps only candidates whose `RMinHash.jaccard` is >= the
+      threshold (the most similar is the cluster).
   datatrove CORPUS RESULT --work DIR [--tokenizer char5|words] [--bands B --rows R]
       datatrove's four MinHash stages (signature, buckets, cluster, filter) with
       LocalPipelineExecutor, workers=1, on CORPUS; clusters from `minhash_cluster_id`.
@@ -99,6 +106,58 @@ def run_datasketch(a):
                    "hashfunc": "xxhash.xxh32_intdigest" if a.hash == "xxh32" else "datasketch.hashfunc.sha1_hash32",
                    "scheme": scheme, "confirm": a.confirm,
                    "shingles": "char5 of the normalized text (bench/dedup_corpus.py), the same sets as winnow"},
+        "seconds": seconds, "signature_seconds": sig_seconds, "documents": len(docs), "bytes": total_bytes,
+        "dropped": dropped, "cluster": cluster,
+    }
+
+
+# --- rensa -------------------------------------------------------------------------------
+
+
+def run_rensa(a):
+    import importlib.metadata
+    from rensa import RMinHash, RMinHashLSH
+
+    started = time.perf_counter()
+    docs = read_corpus(a.corpus)
+    lsh = RMinHashLSH(threshold=a.threshold, num_perm=a.perms, num_bands=a.bands)
+    keys, sketches = [], []  # RMinHashLSH keys are integers: the position in `keys`
+    dropped, cluster = [], {}
+    sig_seconds = 0.0
+    total_bytes = 0
+    for doc_id, text in docs:
+        total_bytes += len(text.encode("utf-8"))
+        t0 = time.perf_counter()
+        sh = shingles(text)
+        if not sh:
+            sig_seconds += time.perf_counter() - t0
+            continue  # nothing to compare: kept, never a candidate
+        m = RMinHash(num_perm=a.perms, seed=1)
+        m.update(list(sh))
+        sig_seconds += time.perf_counter() - t0
+        candidates = lsh.query(m)
+        if a.confirm:
+            scored = [(m.jaccard(sketches[c]), -c) for c in candidates]
+            scored = [x for x in scored if x[0] >= a.threshold]
+            best = -max(scored)[1] if scored else None
+        else:
+            best = min(candidates) if candidates else None
+        if best is None:
+            lsh.insert(len(keys), m)
+            keys.append(doc_id)
+            if a.confirm:
+                sketches.append(m)
+        else:
+            dropped.append(doc_id)
+            cluster[doc_id] = keys[best]
+            cluster[keys[best]] = keys[best]
+    seconds = time.perf_counter() - started
+    return {
+        "tool": "rensa", "version": importlib.metadata.version("rensa"),
+        "config": {"num_perm": a.perms, "threshold": a.threshold, "bands": a.bands, "rows": a.perms // a.bands,
+                   "seed": 1, "class": "RMinHash + RMinHashLSH", "confirm": a.confirm,
+                   "shingles": "char5 of the normalized text made in Python (bench/dedup_corpus.py), the same sets "
+                               "as winnow, passed to RMinHash.update as a list of str"},
         "seconds": seconds, "signature_seconds": sig_seconds, "documents": len(docs), "bytes": total_bytes,
         "dropped": dropped, "cluster": cluster,
     }
@@ -235,7 +294,7 @@ def run_datatrove(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("tool", choices=["datasketch", "datatrove"])
+    ap.add_argument("tool", choices=["datasketch", "rensa", "datatrove"])
     ap.add_argument("corpus")
     ap.add_argument("result")
     ap.add_argument("--hash", choices=["xxh32", "sha1"], default="xxh32")
@@ -246,11 +305,11 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--tokenizer", choices=["char5", "words"], default="char5")
     ap.add_argument("--lsh-params", help="datasketch: bands,rows instead of MinHashLSH's own choice")
-    ap.add_argument("--bands", type=int, default=9)
-    ap.add_argument("--rows", type=int, default=13)
+    ap.add_argument("--bands", type=int, default=9, help="datatrove and rensa: bands")
+    ap.add_argument("--rows", type=int, default=13, help="datatrove: rows per band (rensa: perms / bands)")
     a = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    result = run_datasketch(a) if a.tool == "datasketch" else run_datatrove(a)
+    result = {"datasketch": run_datasketch, "rensa": run_rensa, "datatrove": run_datatrove}[a.tool](a)
     with open(a.result, "w", encoding="utf-8") as f:
         json.dump(result, f)
 

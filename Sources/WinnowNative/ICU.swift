@@ -137,6 +137,12 @@ public struct ICUNormalizer: Sendable {
     scalar < 0x10000 && stable[Int(scalar >> 3)] & (1 << (scalar & 7)) != 0
   }
 
+  /// The stable bitmap (bit c of byte c >> 3 for each BMP code point c), for C loops that
+  /// check stability while they read the text for another reason.
+  public func withStableTable<R>(_ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
+    try stable.withUnsafeBufferPointer { try body($0.baseAddress!) }
+  }
+
   public func isNormalized(_ text: String) -> Bool {
     for scalar in text.unicodeScalars where !isStable(scalar.value) { return false }
     return true

@@ -2,6 +2,7 @@ import CMinHash
 import Foundation
 import Testing
 import WinnowCore
+import WinnowNative
 import WinnowTestSupport
 @testable import WinnowStages
 
@@ -34,6 +35,25 @@ import WinnowTestSupport
     #expect(winnow_xxh64(phrase, phrase.count, 0) == 0xFBCE_A83C_8A37_8BF1)
   }
 
+  /// Shingle hashes (the short-input path inlined in the loop, and the long one) equal
+  /// one-shot xxHash64 of the same bytes for every length from 0 to 70.
+  @Test func shingleHashesEqualOneShotXXHash64AtEveryLength() {
+    let buffer = Self.sanityBuffer(2600)
+    var starts: [Int32] = [0]
+    for length in 0...70 { starts.append(starts.last! + Int32(length)) }
+    let units = starts.count - 1
+    for n in [1, 2] {
+      var out = [UInt64](repeating: 0, count: units)
+      let written = winnow_shingle_hashes(buffer, starts, units, Int32(n), 0, &out)
+      #expect(written == units - n + 1)
+      for k in 0..<written {
+        let from = Int(starts[k])
+        let to = Int(starts[k + n])
+        #expect(out[k] == winnow_xxh64(Array(buffer[from..<to]), to - from, 0), "n \(n), bytes \(to - from)")
+      }
+    }
+  }
+
   @Test func vectorisedMinHashEqualsTheReferenceArithmetic() {
     let hasher = MinHasher(perms: 128, seed: 7)
     var generator = SplitMix64(seed: 99)
@@ -48,6 +68,105 @@ import WinnowTestSupport
     }
     #expect(hasher.a.allSatisfy { $0 >= 1 && $0 < MinHasher.prime })
     #expect(hasher.b.allSatisfy { $0 < MinHasher.prime })
+  }
+
+  /// Every kernel this CPU runs (AVX-512, AVX2, two-lane) against the 128-bit reference, on
+  /// permutation counts that leave remainders after the 4-vector blocks and after single
+  /// vectors, hash counts either side of the 512-hash chunk, hashes at the edges of 2^61 − 1
+  /// and of the 31-bit halves, and a and b at their extremes.
+  @Test func everyKernelEqualsTheReferenceOnVariedShapes() {
+    var generator = SplitMix64(seed: 2026)
+    let edges: [UInt64] = [
+      0, 1, .max, .max - 1, MinHasher.prime, MinHasher.prime - 1, MinHasher.prime + 1, 1 << 61, (1 << 61) + 5,
+      (1 << 31) - 1, 1 << 31, (1 << 62) - 1, 1 << 63, 0x7FFF_FFFF_8000_0000, 2 * MinHasher.prime,
+    ]
+    var ran: Set<String> = []
+    for perms in [1, 3, 8, 13, 32, 40, 64, 100, 128, 129, 256] {
+      var hasher = MinHasher(perms: perms, seed: UInt64(perms))
+      if perms == 13 {
+        // a and b at their extremes: a in 1…p − 1, b in 0…p − 1.
+        let extremeA: [UInt64] = [1, 2, MinHasher.prime - 1, MinHasher.prime - 2, (1 << 31) - 1, 1 << 31, 1 << 60]
+        let extremeB: [UInt64] = [0, MinHasher.prime - 1, 1, 1 << 60]
+        let a = (0..<perms).map { extremeA[$0 % extremeA.count] }
+        let b = (0..<perms).map { extremeB[$0 % extremeB.count] }
+        hasher = MinHasher(perms: perms, a: a, b: b)
+      }
+      for count in [1, 2, 15, 511, 512, 513, 1500] {
+        var hashes = (0..<count).map { _ in generator.next() }
+        for (index, edge) in edges.enumerated() where index < count { hashes[index * count / edges.count] = edge }
+        var expected = [UInt64](repeating: .max, count: perms)
+        winnow_minhash_update_reference(hashes, count, hasher.a, hasher.b, perms, &expected)
+        for isa in ["avx512", "avx2", "generic"] {
+          var mins = [UInt64](repeating: .max, count: perms)
+          guard winnow_minhash_update_isa(isa, hashes, count, hasher.a, hasher.b, perms, &mins) != 0 else { continue }
+          ran.insert(isa)
+          #expect(mins == expected, "\(isa), \(perms) perms, \(count) hashes")
+        }
+        // Minima carried over from an earlier call are kept where they are smaller.
+        var carried = expected.map { $0 / 2 }
+        let before = carried
+        winnow_minhash_update(hashes, count, hasher.a, hasher.b, perms, &carried)
+        #expect(carried == zip(before, expected).map { min($0, $1) })
+      }
+    }
+    #expect(ran.contains("generic") && ran.contains(String(cString: winnow_minhash_isa())))
+  }
+
+  /// Signatures of real text through the stage's path (normalize, xxHash64, the kernel chosen
+  /// here) equal the reference arithmetic's, value for value.
+  @Test func signaturesOfVariedTextsEqualTheReference() throws {
+    let shingler = try Shingler(settings: ShingleSettings())
+    let hasher = MinHasher(perms: 128, seed: 1)
+    let texts = [
+      "", "a", "abcd", "abcde", "서울 시내 버스 요금이 다음 달부터 오른다.",
+      String(repeating: "한국어 뉴스 기사 본문입니다. Korean news body text, 2026. ", count: 60),
+      String((0..<3000).map { Character(Unicode.Scalar(0xAC00 + ($0 * 7919) % 11172)!) }),
+      "Ünïcödé ΚΑΛΗΜΕΡΑ Привет 🎉🎉🎉 mixed scripts and emoji",
+    ]
+    for text in texts {
+      var normalized = NormalizedText()
+      shingler.normalize(text, into: &normalized)
+      var hashes: [UInt64] = []
+      shingler.hashes(normalized, into: &hashes)
+      var mins: [UInt64] = []
+      var signature: [UInt8] = []
+      hasher.signature(hashes, mins: &mins, into: &signature)
+      var expected = [UInt64](repeating: .max, count: 128)
+      if !hashes.isEmpty { winnow_minhash_update_reference(hashes, hashes.count, hasher.a, hasher.b, 128, &expected) }
+      let values = stride(from: 0, to: signature.count, by: 4).map {
+        UInt32(signature[$0]) | UInt32(signature[$0 + 1]) << 8 | UInt32(signature[$0 + 2]) << 16 | UInt32(signature[$0 + 3]) << 24
+      }
+      #expect(values == expected.map { UInt32(truncatingIfNeeded: $0) }, "\(text.prefix(20))")
+    }
+  }
+
+  /// One-permutation hashing: the share of equal positions estimates the Jaccard similarity
+  /// of sets large and small (densified bins included), identical sets give identical
+  /// signatures, one shingle fills every bin with its value, and the seed changes the bins.
+  @Test func onePermutationHashingEstimatesJaccard() {
+    let hasher = MinHasher(perms: 128, seed: 1, scheme: .oph)
+    var generator = SplitMix64(seed: 77)
+    func signature(_ hashes: [UInt64], _ h: MinHasher = hasher) -> [UInt32] { h.ophSignature(hashes) }
+    for (size, jaccard) in [(2000, 0.8), (2000, 0.5), (2000, 0.2), (800, 0.9), (60, 0.7)] {
+      // |A ∩ B| = shared, |A ∪ B| = size: J = shared / size.
+      let shared = Int(Double(size) * jaccard)
+      let common = (0..<shared).map { _ in generator.next() }
+      let onlyA = (0..<((size - shared) / 2)).map { _ in generator.next() }
+      let onlyB = (0..<(size - shared - onlyA.count)).map { _ in generator.next() }
+      let truth = Double(shared) / Double(shared + onlyA.count + onlyB.count)
+      let x = signature(common + onlyA)
+      let y = signature(onlyB + common)
+      let estimate = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+        MinHasher.similarity(xs.baseAddress!, ys.baseAddress!, perms: 128)
+      } }
+      #expect(abs(estimate - truth) < 0.12, "size \(size), J \(truth): estimated \(estimate)")
+    }
+    let set = (0..<500).map { _ in generator.next() }
+    #expect(signature(set) == signature(set.reversed() + set))
+    #expect(signature([]) == [UInt32](repeating: .max, count: 128))
+    let one = signature([42])
+    #expect(Set(one).count == 1 && one[0] != .max)
+    #expect(signature(set) != signature(set, MinHasher(perms: 128, seed: 2, scheme: .oph)))
   }
 
   @Test func permutationsDependOnlyOnTheSeed() {
@@ -84,6 +203,87 @@ import WinnowTestSupport
     keepSpaces.whitespace = false
     #expect(try normalized(" 서울  시청 \n 앞 ", keepSpaces) == "서울 시청 앞")
     #expect(try normalized("ÀÉ ΣΑ Ж") == "àéσαж")
+  }
+
+  /// The one-pass C normalization (`winnow_normalize`) against the Swift one, scalar by
+  /// scalar, for every combination of options, on text in several scripts with case pairs
+  /// whose UTF-8 lengths differ, spaces and punctuation runs at the ends, digits, and scalars
+  /// beyond the BMP (which the C pass hands back).
+  @Test func oneNormalizationPassEqualsTheScalarLoop() throws {
+    let texts = [
+      "", " ", "...", "a", "a,b", "x y", "1.5", "가,나 다", "Hello, World!  서울\u{3000}“시청” 123.", "  leading and trailing  ", "ÀÉ ΣΑ Ж Ⱥ Ȿ İ K Å",
+      "시는 24일 시청에서 기자회견을 열고, 심야버스 노선을 늘리겠다고 밝혔다!!", "\u{1C}\u{1F}tab\there\r\nnew line",
+      "١٢٣ ٤٥٦ — «quoted» ‘single’ (paren) [bracket] {brace} – dash", "漢字と仮名、カタカナ。", "한국어 🎉 emoji",
+      String(repeating: "Mixed 한국어 TEXT, 2026年 ", count: 40),
+    ]
+    var cases = 0
+    for bits in 0..<32 {
+      var settings = ShingleSettings()
+      settings.casefold = bits & 1 != 0
+      settings.punctuation = bits & 2 != 0
+      settings.digits = bits & 4 != 0
+      settings.whitespace = bits & 8 != 0
+      settings.unit = bits & 16 != 0 ? .word : .char
+      let shingler = try Shingler(settings: settings)
+      for text in texts {
+        var slow = NormalizedText()
+        let slowScalars = shingler.normalizeScalars(text, into: &slow)
+        var fast = NormalizedText()
+        guard let fastScalars = shingler.normalizeStable(text, nfc: nil, into: &fast) else {
+          #expect(text.unicodeScalars.contains { $0.value >= 0x1_0000 }, "\(text) handed back")
+          continue
+        }
+        cases += 1
+        #expect(fastScalars == slowScalars, "\(bits) \(text)")
+        #expect(fast.bytes == slow.bytes, "\(bits) \(text)")
+        #expect(fast.starts == slow.starts, "\(bits) \(text)")
+      }
+    }
+    #expect(cases > 300)
+  }
+
+  /// With the NFC table, text that is not NFC (a decomposed syllable, a combining mark, a
+  /// singleton that NFC replaces) is handed back to be composed first; NFC text is not.
+  @Test func oneNormalizationPassHandsBackTextThatIsNotNFC() throws {
+    let nfc = try ICUNormalizer(form: .nfc)
+    let shingler = try Shingler(settings: ShingleSettings())
+    var out = NormalizedText()
+    for text in ["서울 시청", "café", "Ωmega", "plain ASCII, 2026."] {
+      #expect(nfc.isNormalized(text))
+      #expect(shingler.normalizeStable(text, nfc: nfc, into: &out) != nil, "\(text)")
+    }
+    for text in ["\u{1109}\u{1165}\u{110B}\u{116E}\u{11AF}", "cafe\u{301}", "\u{2126}mega", "Kelvin \u{212A}"] {
+      #expect(!nfc.isNormalized(text))
+      #expect(shingler.normalizeStable(text, nfc: nfc, into: &out) == nil, "\(text)")
+    }
+  }
+
+  /// The C radix sort's sets (`appendSortedDistinct`) equal the Swift ones, for sizes either
+  /// side of its insertion-sort cut-off, with repeats, keys sharing bytes, and 64-bit hashes
+  /// whose high halves differ but low halves repeat.
+  @Test func sortedDistinctSetsAgreeWithTheSwiftSort() {
+    var generator = SplitMix64(seed: 5)
+    for count in [0, 1, 2, 31, 32, 33, 100, 1000, 5000] {
+      for shape in 0..<3 {
+        let hashes: [UInt64] = (0..<count).map { index in
+          let random = generator.next()
+          switch shape {
+          case 0: return random
+          case 1: return (random & 0xFFFF_0000_0000_0000) | UInt64(index % 97)  // repeats, high halves differ
+          default: return 0x1234_5600 | (random & 0xFF)  // three bytes shared by every key
+          }
+        }
+        var out: [UInt8] = [9, 9]
+        let written = ShingleSet.appendSortedDistinct(hashes, to: &out)
+        let expected = ShingleSet.sortedDistinct(hashes)
+        #expect(written == expected.count, "\(count) shape \(shape)")
+        #expect(out.count == 2 + 4 * written && out.prefix(2) == [9, 9])
+        let values = stride(from: 2, to: out.count, by: 4).map {
+          UInt32(out[$0]) | UInt32(out[$0 + 1]) << 8 | UInt32(out[$0 + 2]) << 16 | UInt32(out[$0 + 3]) << 24
+        }
+        #expect(values == expected, "\(count) shape \(shape)")
+      }
+    }
   }
 
   @Test func charShinglesCoverEveryWindowAndShortTexts() throws {

@@ -39,7 +39,44 @@ void winnow_minhash_update(const uint64_t *hashes, size_t count, const uint64_t 
 void winnow_minhash_update_reference(const uint64_t *hashes, size_t count, const uint64_t *a,
                                      const uint64_t *b, size_t perms, uint64_t *mins);
 
+/// `winnow_minhash_update` on a named instruction set ("avx512", "avx2" or "generic"), for
+/// tests that compare every kernel with the reference; returns 0 (and leaves `mins` alone)
+/// when this CPU lacks it.
+int winnow_minhash_update_isa(const char *isa, const uint64_t *hashes, size_t count, const uint64_t *a,
+                              const uint64_t *b, size_t perms, uint64_t *mins);
+
 /// Which instruction set `winnow_minhash_update` runs on here ("avx512", "avx2" or "generic").
 const char *winnow_minhash_isa(void);
+
+/// Options of `winnow_normalize` (dedup's `normalize` list, and word units: spaces and
+/// punctuation become one space between words).
+#define WINNOW_NORMALIZE_CASEFOLD 1
+#define WINNOW_NORMALIZE_PUNCTUATION 2
+#define WINNOW_NORMALIZE_DIGITS 4
+#define WINNOW_NORMALIZE_WHITESPACE 8
+#define WINNOW_NORMALIZE_WORDS 16
+
+/// What `winnow_normalize` returns when the text has a scalar beyond the Basic Multilingual
+/// Plane: the caller normalizes it with its own lookup instead (Swift sees size_t as Int: −1).
+#define WINNOW_NORMALIZE_NEEDS_TABLE ((size_t)-1)
+/// What `winnow_normalize` returns when a scalar is not marked in `stable` (−2 in Swift).
+#define WINNOW_NORMALIZE_NOT_STABLE ((size_t)-2)
+
+/// dedup's normalization of valid UTF-8 `text`: each scalar classified and lower-cased through
+/// `bmp` (65,536 entries: a simple lower-case mapping in the low 21 bits, bit 24 space, bit 25
+/// punctuation, bit 26 decimal digit). With `stable` (a bitmap of the BMP scalars that are
+/// stable under NFC on their own), every scalar is also checked against it, so that text that
+/// is already NFC needs no other pass. Writes the normalized UTF-8 to `bytes` (room for
+/// 2·length + 4), the offset where each unit starts plus a final offset to `starts` (room for
+/// length + 2), the number of units to `units` and of bytes to `bytes_written`. Returns the
+/// number of scalars in `text`, or WINNOW_NORMALIZE_NEEDS_TABLE or WINNOW_NORMALIZE_NOT_STABLE
+/// (then nothing else is meaningful).
+size_t winnow_normalize(const uint8_t *text, size_t length, const uint32_t *bmp, const uint8_t *stable, int flags,
+                        uint8_t *bytes, int32_t *starts, size_t *units, size_t *bytes_written);
+
+/// The low 32 bits of each of `count` hashes, sorted and distinct, written to `out` as
+/// little-endian UInt32s (room for 4·count bytes); `scratch` has room for 2·count UInt32s.
+/// Returns how many were written.
+size_t winnow_sorted_distinct32(const uint64_t *hashes, size_t count, uint32_t *scratch, uint8_t *out);
 
 #endif

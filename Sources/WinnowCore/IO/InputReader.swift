@@ -488,14 +488,16 @@ final class JSONLRecords {
     var text: String?
     for member in members {
       if member.key == settings.textField {
-        text = JSONLineParser.stringValue(member.value)
+        text = member.string ?? JSONLineParser.stringValue(member.value)
       } else if member.key == settings.idField {
-        if let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
+        if let string = member.string ?? JSONLineParser.stringValue(member.value), !string.isEmpty {
           document.id = string
         } else if let first = member.value.first, (0x30...0x39).contains(first) || first == UInt8(ascii: "-") {
           document.id = String(decoding: member.value, as: UTF8.self)
         }
-      } else if Self.metadataKeys.contains(member.key), let string = JSONLineParser.stringValue(member.value), !string.isEmpty {
+      } else if Self.metadataKeys.contains(member.key), let string = member.string ?? JSONLineParser.stringValue(member.value),
+        !string.isEmpty
+      {
         switch member.key {
         case "title": document.meta.title = string
         case "published": document.meta.published = string

@@ -12,6 +12,9 @@ public struct JSONLineParser {
     public var key: String
     /// The value's bytes, exactly as in the input.
     public var value: ArraySlice<UInt8>
+    /// The string the value holds when it is a string, decoded while the line was parsed:
+    /// what `stringValue(value)` gives, without reading the value a second time.
+    public var string: String? = nil
   }
 
   let bytes: [UInt8]
@@ -122,8 +125,13 @@ public struct JSONLineParser {
       index += 1
       skipSpace()
       let start = index
-      try value(depth: depth + 1)
-      captured?.append(Member(key: key, value: bytes[start..<index]))
+      var decoded: String?
+      if captured != nil, index < bytes.count, bytes[index] == UInt8(ascii: "\""), depth + 1 < 512 {
+        decoded = try string()  // what value(depth:) would parse, kept
+      } else {
+        try value(depth: depth + 1)
+      }
+      captured?.append(Member(key: key, value: bytes[start..<index], string: decoded))
       skipSpace()
       guard index < bytes.count else { throw fail("unterminated object") }
       if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -39,7 +39,7 @@ struct DedupConfig: StageConfig {
     OptionSpec("generator", .choice(PermutationGenerator.allCases.map(\.rawValue)), default: .string("splitmix64"),
                "generator that draws the permutations' a and b: splitmix64, or mt19937 (numpy's RandomState(seed), as datasketch draws them; needs permutation: affine32)"),
     OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("mersenne61"),
-               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32"),
+               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32; oph: one-permutation hashing with densification, one mix per shingle (faster, other signatures; see docs/DEDUP.md)"),
     OptionSpec("hash", .choice(ShingleHash.allCases.map(\.rawValue)), default: .string("xxh64"),
                "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch), or sha1_32 (datasketch's default sha1_hash32; slow)"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
@@ -103,7 +103,7 @@ struct DedupConfig: StageConfig {
     permutation = PermutationScheme(rawValue: options.string("permutation")) ?? .mersenne61
     hash = ShingleHash(rawValue: options.string("hash")) ?? .xxh64
     if generator == .mt19937, permutation != .affine32 {
-      throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: mersenne61 use splitmix64")
+      throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: \(permutation.rawValue) use splitmix64")
     }
     if generator == .mt19937, seed > UInt64(UInt32.max) {
       throw OptionError(option: "seed", "mt19937 takes a seed up to 4294967295 (numpy's RandomState), not \(seed)")
@@ -153,10 +153,16 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
 
   func record(_ document: Document, ordinal: UInt64, into buffer: inout [UInt8], side: inout [UInt8]) -> Int {
     var text = document.text ?? ""
-    // Compared as NFC even without a `normalize` stage before (an NFD copy is the same text).
-    if let nfc, !nfc.isNormalized(text), let composed = try? nfc.normalize(text) { text = composed }
     var normalized = NormalizedText()
-    let scalars = shingler.normalize(text, into: &normalized)
+    // Compared as NFC even without a `normalize` stage before (an NFD copy is the same text):
+    // one pass checks and normalizes text that is NFC already, the usual case.
+    let scalars: Int
+    if let fast = shingler.normalizeStable(text, nfc: nfc, into: &normalized) {
+      scalars = fast
+    } else {
+      if let nfc, !nfc.isNormalized(text), let composed = try? nfc.normalize(text) { text = composed }
+      scalars = shingler.normalize(text, into: &normalized)
+    }
     var hashes: [UInt64] = []
     if config.near { shingler.hashes(normalized, with: config.hash, into: &hashes) }
     let (low, high) = Shingler.exactHash(normalized)
@@ -168,14 +174,14 @@ final class DedupStage: CorpusStage, @unchecked Sendable {
     DedupRecord.appendUInt32(UInt32(clamping: scalars), to: &buffer)
     DedupRecord.appendUInt32((hashes.isEmpty ? 0 : 1) | (normalized.bytes.isEmpty ? 2 : 0), to: &buffer)
     // The shingle set, sorted and distinct, for exact confirmation (small documents only).
-    var set: [UInt32] = []
+    let setOffset = side.count
+    var setCount = 0
     if !hashes.isEmpty && hashes.count <= config.exactJaccardMaxShingles {
-      set = ShingleSet.sortedDistinct(hashes)
+      setCount = ShingleSet.appendSortedDistinct(hashes, to: &side)
     }
-    DedupRecord.appendUInt64(UInt64(side.count), to: &buffer)  // relative to the batch until rebase
-    DedupRecord.appendUInt32(UInt32(set.count), to: &buffer)
+    DedupRecord.appendUInt64(UInt64(setOffset), to: &buffer)  // relative to the batch until rebase
+    DedupRecord.appendUInt32(UInt32(setCount), to: &buffer)
     DedupRecord.appendUInt32(0, to: &buffer)
-    for value in set { DedupRecord.appendUInt32(value, to: &side) }
     var mins: [UInt64] = []
     hasher.signature(hashes, mins: &mins, into: &buffer)
     return text.utf8.count

@@ -7,6 +7,12 @@ enum PermutationScheme: String, CaseIterable, Sendable {
   case mersenne61
   /// datasketch 2.0's default ("affine32"): x = fmix32(h), then a·x + b mod 2^32, a odd.
   case affine32
+  /// One-permutation hashing (Li, Owen and Zhang 2012): each shingle hash is mixed once
+  /// (SplitMix64's finalizer, seeded), its high 32 bits pick one of `perms` bins and its low
+  /// 32 bits are the value; each bin keeps its minimum. Empty bins borrow a filled bin's value
+  /// by Shrivastava's optimal densification (2017). One mix per shingle instead of `perms`
+  /// permutations; not today's signatures.
+  case oph
 }
 
 /// What draws the permutations' a and b.
@@ -37,6 +43,8 @@ struct MinHasher: Sendable {
   let b: [UInt64]
   let a32: [UInt32]
   let b32: [UInt32]
+  /// oph: the seed mixed into every shingle hash and every densification probe.
+  let ophSeed: UInt64
 
   init(perms: Int, seed: UInt64, scheme: PermutationScheme = .mersenne61, generator: PermutationGenerator = .splitmix64) {
     self.perms = perms
@@ -45,7 +53,11 @@ struct MinHasher: Sendable {
     var b: [UInt64] = []
     var a32: [UInt32] = []
     var b32: [UInt32] = []
+    var ophSeed: UInt64 = 0
     switch (scheme, generator) {
+    case (.oph, _):
+      var generator = SplitMix64(seed: seed)
+      ophSeed = generator.next()
     case (.mersenne61, _):
       var generator = SplitMix64(seed: seed)
       for _ in 0..<perms {
@@ -71,11 +83,29 @@ struct MinHasher: Sendable {
     self.b = b
     self.a32 = a32
     self.b32 = b32
+    self.ophSeed = ophSeed
+  }
+
+  /// Given permutations (mersenne61): a in 1..<p, b in 0..<p. For tests of the arithmetic at
+  /// its extremes.
+  init(perms: Int, a: [UInt64], b: [UInt64]) {
+    precondition(a.count == perms && b.count == perms)
+    self.perms = perms
+    scheme = .mersenne61
+    self.a = a
+    self.b = b
+    a32 = []
+    b32 = []
+    ophSeed = 0
   }
 
   /// The signature of a set of shingle hashes, appended to `out` as `perms` little-endian
   /// UInt32s; all ones when there are no shingles.
   func signature(_ hashes: [UInt64], mins: inout [UInt64], into out: inout [UInt8]) {
+    if scheme == .oph {
+      for value in ophSignature(hashes) { append(value, to: &out) }
+      return
+    }
     if scheme == .affine32 {
       var mins32 = [UInt32](repeating: .max, count: perms)
       if !hashes.isEmpty {
@@ -98,7 +128,61 @@ struct MinHasher: Sendable {
         }
       }
     }
-    for value in mins { append(UInt32(truncatingIfNeeded: value), to: &out) }
+    let start = out.count
+    out.append(contentsOf: repeatElement(0, count: perms * 4))
+    out.withUnsafeMutableBytes { bytes in
+      for index in 0..<perms {
+        bytes.storeBytes(of: UInt32(truncatingIfNeeded: mins[index]).littleEndian, toByteOffset: start + 4 * index, as: UInt32.self)
+      }
+    }
+  }
+
+  /// SplitMix64's output function: a bijection of 64-bit words that mixes every bit.
+  @inline(__always)
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// `oph`'s signature: bins by one mix of each hash, then every empty bin takes the value of
+  /// the first filled bin its probe sequence (a mix of the bin number and the attempt) meets,
+  /// so that two documents fill an empty bin from the same place when they share the
+  /// filled bins it probes. All ones when there are no shingles.
+  func ophSignature(_ hashes: [UInt64]) -> [UInt32] {
+    var bins = [UInt32](repeating: .max, count: perms)
+    guard !hashes.isEmpty else { return bins }
+    var filled = [Bool](repeating: false, count: perms)
+    let count = UInt64(perms)
+    for hash in hashes {
+      let z = Self.mix(hash ^ ophSeed)
+      let bin = Int(((z >> 32) &* count) >> 32)
+      let value = UInt32(truncatingIfNeeded: z)
+      if value < bins[bin] { bins[bin] = value }
+      filled[bin] = true
+    }
+    var result = bins
+    for bin in 0..<perms where !filled[bin] {
+      var attempt: UInt64 = 1
+      while true {
+        let z = Self.mix(ophSeed &+ (UInt64(bin) << 32 | attempt) &* 0x9E37_79B9_7F4A_7C15)
+        let probe = Int(((z >> 32) &* count) >> 32)
+        if filled[probe] {
+          result[bin] = bins[probe]
+          break
+        }
+        attempt += 1
+        if attempt > count * 64 {
+          // Practically never (each probe hits a filled bin with probability ≥ 1/perms): the
+          // next filled bin in order, so that the loop always ends.
+          let next = (1...perms).lazy.map { (bin + $0) % self.perms }.first { filled[$0] } ?? bin
+          result[bin] = bins[next]
+          break
+        }
+      }
+    }
+    return result
   }
 
   @inline(__always)

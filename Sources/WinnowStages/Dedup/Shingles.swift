@@ -109,11 +109,63 @@ struct Shingler: Sendable {
     words = settings.unit == .word ? try ICUWordCounter() : nil
   }
 
+  /// `winnow_normalize`'s options for these settings.
+  var flags: Int32 {
+    let s = settings
+    var flags: Int32 = 0
+    if s.casefold { flags |= WINNOW_NORMALIZE_CASEFOLD }
+    if s.punctuation { flags |= WINNOW_NORMALIZE_PUNCTUATION }
+    if s.digits { flags |= WINNOW_NORMALIZE_DIGITS }
+    if s.whitespace { flags |= WINNOW_NORMALIZE_WHITESPACE }
+    if s.unit == .word { flags |= WINNOW_NORMALIZE_WORDS }
+    return flags
+  }
+
   /// Normalizes `text` into `out`: scalars for char shingles; words joined by one space for
   /// word shingles (the last start is then one past the end, as if a space followed).
   /// Returns the number of Unicode scalars in `text`.
   @discardableResult
   func normalize(_ text: String, into out: inout NormalizedText) -> Int {
+    if let scalars = normalizeStable(text, nfc: nil, into: &out) { return scalars }
+    return normalizeScalars(text, into: &out)
+  }
+
+  /// `normalize` in one C pass over the text (`winnow_normalize`), which with `nfc` also checks
+  /// that the text is already NFC (`nfc.isNormalized`). Nil when it is not, or when the text
+  /// has a scalar beyond the BMP (`normalizeScalars` looks those up): `out` is then unspecified.
+  func normalizeStable(_ text: String, nfc: ICUNormalizer?, into out: inout NormalizedText) -> Int? {
+    var text = text
+    let length = text.utf8.count
+    let flags = self.flags
+    var result = -1  // WINNOW_NORMALIZE_NEEDS_TABLE; it and WINNOW_NORMALIZE_NOT_STABLE are negative here
+    var units = 0
+    var written = 0
+    var starts: [Int32] = []
+    let bytes = [UInt8](unsafeUninitializedCapacity: 2 * length + 4) { bytesOut, bytesCount in
+      starts = [Int32](unsafeUninitializedCapacity: length + 2) { startsOut, startsCount in
+        text.withUTF8 { utf8 in
+          ScalarTable.bmp.withUnsafeBufferPointer { table in
+            func run(_ stable: UnsafePointer<UInt8>?) {
+              result = winnow_normalize(
+                utf8.baseAddress, length, table.baseAddress, stable, flags, bytesOut.baseAddress, startsOut.baseAddress, &units, &written)
+            }
+            if let nfc { nfc.withStableTable { run($0) } } else { run(nil) }
+          }
+        }
+        startsCount = result >= 0 ? units + 1 : 0
+      }
+      bytesCount = result >= 0 ? written : 0
+    }
+    guard result >= 0 else { return nil }
+    out.bytes = bytes
+    out.starts = starts
+    if settings.unit == .word { toWords(&out) }
+    return result
+  }
+
+  /// `normalize` one scalar at a time in Swift, with Unicode's properties for scalars beyond
+  /// the BMP: the reference `winnow_normalize` is tested against.
+  func normalizeScalars(_ text: String, into out: inout NormalizedText) -> Int {
     var scalars = 0
     var text = text
     let s = settings
@@ -245,6 +297,24 @@ struct Shingler: Sendable {
 
 /// Shingle sets for exact confirmation: the low 32 bits of each shingle hash, sorted, distinct.
 enum ShingleSet {
+  /// The set of `hashes` appended to `out` as little-endian UInt32s (`winnow_sorted_distinct32`);
+  /// returns its size.
+  static func appendSortedDistinct(_ hashes: [UInt64], to out: inout [UInt8]) -> Int {
+    guard !hashes.isEmpty else { return 0 }
+    let start = out.count
+    out.append(contentsOf: repeatElement(0, count: hashes.count * 4))
+    let written = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * hashes.count) { scratch in
+      hashes.withUnsafeBufferPointer { h in
+        out.withUnsafeMutableBufferPointer { o in
+          winnow_sorted_distinct32(h.baseAddress, h.count, scratch.baseAddress, o.baseAddress! + start)
+        }
+      }
+    }
+    out.removeLast((hashes.count - written) * 4)
+    return written
+  }
+
+  /// The same in Swift, returned: the reference the C function is tested against.
   /// LSD radix sort, four 8-bit passes: linear in the number of shingles (a comparison sort
   /// of every document's set was a fifth of the signature phase).
   static func sortedDistinct(_ hashes: [UInt64]) -> [UInt32] {

@@ -118,12 +118,7 @@ public enum GateEvaluator {
         }
       }
       if script != .any {
-        var letters = 0
-        var matching = 0
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-          letters += 1
-          if script.contains(scalar.value) { matching += 1 }
-        }
+        let (letters, matching) = scriptLetters(text, script: script)
         if letters > 0 && matching * 2 >= letters { inScript += 1 } else { notInScript.append(id) }
       }
       if !required.isEmpty {
@@ -193,6 +188,30 @@ public enum GateEvaluator {
       add("required_fields", share >= limit - 1e-12, "\(format(share)) have \(required.joined(separator: ", "))", ">= \(format(limit))", incomplete)
     }
     return results
+  }
+
+  /// The letters of `text` (Unicode's Alphabetic property) and how many are of `script`.
+  /// ASCII and Hangul syllables, most of a Korean crawl, are answered without asking the
+  /// property tables (A–Z and a–z are the only alphabetic ASCII; every syllable is alphabetic).
+  static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int) {
+    var letters = 0
+    var matching = 0
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      let alphabetic: Bool
+      if value < 0x80 {
+        alphabetic = (0x61...0x7A).contains(value | 0x20)
+      } else if value >= 0xAC00 && value <= 0xD7A3 {
+        alphabetic = true
+      } else {
+        alphabetic = scalar.properties.isAlphabetic
+      }
+      if alphabetic {
+        letters += 1
+        if script.contains(value) { matching += 1 }
+      }
+    }
+    return (letters, matching)
   }
 
   /// Rules that name content (weather, share bars, copyright …), not the structural guesses
