@@ -31,6 +31,9 @@ import Testing
     let page = "<script type=\"application/ld+json\">{\"headline\":\"A <b>\"}</script><title>How <script> tags work</title>"
       + "<div data-x=\"<script>\" title='a > b'>Text</div><textarea><style>kept</style></textarea>"
     #expect(strip(page) == page)
+    // A '<' or '>' inside a quoted value starts or ends nothing (the unread attribute goes,
+    // the read one stays whole).
+    #expect(strip("<div data-x=\"<script>\" class='a > b'>Text</div><p>After</p>") == "<div class='a > b'>Text</div><p>After</p>")
   }
 
   @Test func leavesUnterminatedPartsForTheParser() {

@@ -185,14 +185,7 @@ public final class InputReader: @unchecked Sendable {
     let format = file.explicit ? settings.namedFileFormat ?? detected?.format ?? .txt : detected?.format ?? .txt
     if format == .jsonl {
       do {
-        let descriptor = try Self.openForReading(file.path)
-        let stream: GzipReader
-        do {
-          stream = try GzipReader(path: file.path, descriptor: descriptor)
-        } catch {
-          close(descriptor)
-          throw error
-        }
+        let stream = try Self.openStream(file.path)
         records = JSONLRecords(stream: stream, relative: file.relative, settings: settings)
       } catch {
         return unreadable(file, format: format, detail: "\(error)")
@@ -256,14 +249,7 @@ public final class InputReader: @unchecked Sendable {
       }
     }
     do {
-      let descriptor = try Self.openForReading(file.path)
-      let stream: GzipReader
-      do {
-        stream = try GzipReader(path: file.path, descriptor: descriptor)
-      } catch {
-        close(descriptor)
-        throw error
-      }
+      let stream = try Self.openStream(file.path)
       var bytes: [UInt8] = []
       try readRest(of: stream, into: &bytes)
       bytesRead += bytes.count
@@ -284,6 +270,18 @@ public final class InputReader: @unchecked Sendable {
   /// Reads a whole uncompressed file into an array of exactly its size.
   /// Opens `path` for reading without blocking on a FIFO that has no writer (opened
   /// non-blocking, then set back to blocking: a read there finds the end at once).
+  /// A file opened for reading (see `openForReading`) as a stream, gunzipped when it is gzip;
+  /// the descriptor is closed if the stream cannot be made.
+  static func openStream(_ path: String) throws -> GzipReader {
+    let descriptor = try openForReading(path)
+    do {
+      return try GzipReader(path: path, descriptor: descriptor)
+    } catch {
+      close(descriptor)
+      throw error
+    }
+  }
+
   static func openForReading(_ path: String) throws(NativeError) -> Int32 {
     let descriptor = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else { throw NativeError(function: "open", code: errno, message: String(cString: strerror(errno))) }
