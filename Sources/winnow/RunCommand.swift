@@ -45,6 +45,14 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Write a self-contained HTML report of the run (funnel, drop reasons, lengths, charsets, removed lines, duplicate groups, gates, manifest).")
   var report: String?
 
+  @Flag(name: .long, help: ArgumentHelp(
+    "The input is a partition of a larger one (Spark): each line is 'ORDINAL TAB PATH TAB LINE TAB record' (a page: LINE '-', its bytes in base64).",
+    discussion: "Ids of records without one, sources and rejects then read as in one run over the whole input."))
+  var positioned = false
+
+  @Option(name: .long, help: "Merged learned states ('winnow learn merge --final') for the stages that learn from the corpus, instead of a first pass (repeatable).")
+  var learned: [String] = []
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -54,9 +62,11 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let overrides = ConfigOverrides(inputs: input, output: output, rejects: rejects)
-    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    var loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    loaded.input.positioned = positioned
     var options = RunOptions(jobs: jobs, progress: !quiet)
     options.logger = makeLogger(level: logLevel, quiet: quiet)
+    options.learnedStates = learned
     let runner = Runner(pipeline: loaded, options: options)
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
     try refuseClashes(loaded, manifest: manifestPath)

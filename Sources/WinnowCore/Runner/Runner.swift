@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
   public var batchBytes: Int
   /// Bytes of documents the first pass keeps for the main pass (`LearnedDocuments`).
   public var learnedDocumentBytes = 256 << 20
+  /// Merged learned states (`winnow learn merge`) loaded instead of the first passes of the
+  /// stages they cover (`--learned`).
+  public var learnedStates: [String] = []
   /// Where the run's phases, warnings and details go (`--log-level`).
   public var logger = Logger(label: "winnow", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -252,7 +255,8 @@ public final class Runner: @unchecked Sendable {
     // Stages that learn from the corpus get a first pass, each in pipeline order. Standard
     // input can be read only once: there the corpus rules are off, and the summary says so.
     var warnings: [String] = []
-    for (index, configured) in pipeline.stages.enumerated() {
+    let loaded = try loadLearnedStates(options.learnedStates)
+    for (index, configured) in pipeline.stages.enumerated() where !loaded.contains(index) {
       if let learning = configured.stage as? any LearningStage, let learner = learning.learner {
         if pipeline.input.paths.contains("-") {
           warnings.append("stage '\(configured.name)' learns from the whole corpus, which needs input that can be read twice; with standard input its corpus rule is off")
@@ -486,23 +490,30 @@ public final class Runner: @unchecked Sendable {
   }
 
   /// The first pass for a learning stage: reads the whole input, runs the stages before it,
-  /// and hands each surviving document to `learner`. Nothing is written.
-  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) throws(RunError) {
+  /// and hands each surviving document to `learner`. Nothing is written. With a `shard`, only
+  /// its documents (a partial state: `winnow learn state`); without `finish`, the learner is
+  /// left unfinished.
+  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner, shard: Shard = .whole, finish: Bool = true) throws(RunError) {
     beginPass()
     let reader = InputReader(settings: pipeline.input)
-    reader.skipWholeFile = { !learner.wants(id: $0) }
+    // Files passed over unread would not count as positions: only for the whole input.
+    if shard == .whole { reader.skipWholeFile = { !learner.wants(id: $0) } }
     // Keep the documents for the main pass when only per-document stages come before the
     // learner and it is the pipeline's only learner (another would need other stages done).
     let learners = pipeline.stages.filter { ($0.stage as? any LearningStage)?.learner != nil }.count
-    let keep = learners == 1 && options.learnedDocumentBytes > 0
+    let keep = finish && learners == 1 && options.learnedDocumentBytes > 0
       && !pipeline.stages[0..<stageIndex].contains { $0.stage is any BatchStage }
     let learned = keep ? LearnedDocuments(stageCount: stageIndex, maxBytes: options.learnedDocumentBytes) : nil
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
-    let readerThread = Thread { [options] in
+    let readerThread = Thread { [options, pipeline] in
       var sequence = 0
       var items: [ReadItem] = []
       var bytes = 0
+      var ordinal: UInt64 = 0
+      let partition = pipeline.input.positioned
       while let item = reader.next() {
+        defer { ordinal += 1 }
+        guard partition || shard.contains(ordinal) else { continue }
         bytes += item.document.bytes?.count ?? item.document.text?.utf8.count ?? 0
         items.append(item)
         if items.count >= options.batchDocuments || bytes >= options.batchBytes {
@@ -567,6 +578,7 @@ public final class Runner: @unchecked Sendable {
       queue.release()
       if RunCancellation.isRequested { queue.cancel() }
     }
+    guard finish else { return }
     learner.finishLearning()
     learnedEntries = learned?.snapshot() ?? [:]
     learnedStageCount = learned?.stageCount ?? 0
