@@ -127,10 +127,11 @@ public struct HTMLTree: Sendable {
 
   /// Elements whose text is never content (ruby annotations: "子<rt>こ</rt>" reads 子); their
   /// subtree is skipped while flattening, except
-  /// JSON-LD scripts, whose text is kept for metadata.
+  /// JSON-LD scripts, whose text is kept for metadata. (`<noscript>` is flattened: a page
+  /// may carry its article there for readers without scripts.)
   static func isOpaque(_ tag: Tag) -> Bool {
     switch tag {
-    case .script, .style, .noscript, .template, .svg, .math, .object, .canvas, .rt, .rp: return true
+    case .script, .style, .template, .svg, .math, .object, .canvas, .rt, .rp: return true
     default: return false
     }
   }
