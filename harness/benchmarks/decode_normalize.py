@@ -26,12 +26,11 @@ import time
 import unicodedata
 from pathlib import Path
 
-sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # noqa: E402  (bench/corpus.py)
-import peer_venv  # noqa: E402  (bench/peer_venv.py: the peers' shared .venv/)
+from harness import common
+from harness.common import MB, ROOT, cpu_count, logger, run_measured
+from harness.corpus import documents as corpus
+from harness.peers import venv
 
-ROOT = Path(__file__).resolve().parent.parent  # every path below is relative to the repository
 DATA = Path("bench-data")
 OUT = Path("out/bench")
 PIPELINE = "pipelines/bench-decode-normalize.yaml"
@@ -40,7 +39,6 @@ PEER_PACKAGE, PEER_PIN = "charset-normalizer", "3.4.7"
 SEED = 20240601
 MEAN_DOC_BYTES = 20_000  # UTF-8 bytes; documents vary from 0.6x to 1.4x this
 DOCS_PER_DIR = 1000
-MB = 1_000_000  # MB means 10^6 bytes throughout, as in winnow's own summary
 FORMS = {"utf8": "utf-8", "cp949": "cp949"}  # corpus name -> Python codec
 
 TARGET_UTF8_PER_CORE = 150.0  # MB/s per core, UTF-8 NFC input
@@ -48,15 +46,7 @@ TARGET_CP949_PER_CORE = 40.0  # MB/s per core, CP949 input
 TARGET_PEAK_RSS_MB = 300.0
 
 
-def log(message):
-    print(f"bench: {message}", file=sys.stderr, flush=True)
-
-
-def cpu_count():
-    try:
-        return len(os.sched_getaffinity(0))  # what `nproc` reports
-    except AttributeError:
-        return os.cpu_count() or 1
+log = logger("bench")
 
 
 # --- corpus -------------------------------------------------------------------------------
@@ -97,23 +87,20 @@ def ensure_corpus(mb):
     2 bytes there, 3 in UTF-8) holds at least `mb` MB; the UTF-8 form is then larger."""
     params = {"generator": corpus.GENERATOR_VERSION, "seed": SEED, "mb": mb,
               "mean_doc_bytes": MEAN_DOC_BYTES, "docs_per_dir": DOCS_PER_DIR}
-    stamp_path = DATA / "stamp.json"
-    if stamp_path.exists() and (DATA / "manifest.tsv").exists():
-        try:
-            stamp = json.loads(stamp_path.read_text())
-        except ValueError:
-            stamp = {}
-        if stamp.get("params") == params:
-            manifest = load_manifest()
-            if corpus_on_disk_matches(manifest):
-                log(f"reusing {DATA}/ ({len(manifest)} documents, stamp matches)")
-                return manifest
-            log(f"{DATA}/ does not match its stamp: regenerating")
+    manifest = []
+
+    def complete(_):
+        manifest.extend(load_manifest())
+        return corpus_on_disk_matches(manifest)
+
+    if common.reuse(DATA, params, complete) is not None:
+        log(f"reusing {DATA}/ ({len(manifest)} documents, stamp matches)")
+        return manifest
 
     log(f"generating {DATA}/ (at least {mb} MB per form, seed {SEED}) ...")
     started = time.perf_counter()
     corpus.check_vocabulary()
-    stamp_path.unlink(missing_ok=True)  # a half-written corpus must never look finished
+    common.unstamp(DATA)
     for form in FORMS:
         shutil.rmtree(DATA / form, ignore_errors=True)
     manifest, cp949_total, i = [], 0, 0
@@ -134,27 +121,13 @@ def ensure_corpus(mb):
         i += 1
     with open(DATA / "manifest.tsv", "w", encoding="utf-8") as f:
         f.writelines(f"{rel}\t{sha}\t{u}\t{c}\n" for rel, sha, u, c in manifest)
-    stamp = {"params": params, "documents": len(manifest),
-             "bytes": {"utf8": sum(r[2] for r in manifest), "cp949": cp949_total}}
-    stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")
+    common.stamp(DATA, params, documents=len(manifest), bytes={"utf8": sum(r[2] for r in manifest), "cp949": cp949_total})
     log(f"generated {len(manifest)} documents in {time.perf_counter() - started:.1f} s")
     return manifest
 
 
 # --- measuring ----------------------------------------------------------------------------
 
-
-def run_measured(cmd, log_path):
-    """Run cmd from the repository root; return (exit code, wall seconds, peak RSS bytes).
-    os.wait4 gives this child's own rusage, so ru_maxrss is its peak RSS (KiB on Linux)."""
-    with open(log_path, "wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
-    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-    return proc.returncode, seconds, rss_kib * 1024
 
 
 def count_lines(path):
@@ -232,7 +205,7 @@ class Bench:
             clean.unlink(missing_ok=True)
             rejects.unlink(missing_ok=True)
             os.sync()  # flush earlier writes (corpus, other outputs) so no writeback runs during the timing
-            rc, seconds, rss = run_measured(cmd, out / "winnow.log")
+            rc, seconds, _, rss = run_measured(cmd, out / "winnow.log")
             lines = count_lines(clean)
             log(f"winnow {label} jobs {jobs} run {n + 1}/{repeat}: exit {rc}, {seconds:.2f} s, "
                 f"{size / MB / seconds:.1f} MB/s, peak RSS {rss / MB:.1f} MB, {lines} lines")
@@ -273,16 +246,11 @@ class Bench:
     def ensure_peer(self):
         """The .venv/ virtualenv with charset-normalizer (pinned; else the latest).
         Returns the venv's python and the installed version, or (None, reason)."""
-        python, error = peer_venv.python(ROOT)
+        python, found = venv.ensure(".venv", [f"{PEER_PACKAGE}=={PEER_PIN}"], log, modules=["charset_normalizer"],
+                                    latest=[PEER_PACKAGE])
         if python is None:
-            return None, error
-        version = peer_venv.version(python, "charset_normalizer", ROOT)
-        if version != PEER_PIN:
-            if not peer_venv.pip(python, [f"{PEER_PACKAGE}=={PEER_PIN}"], ROOT, log) and version is None:
-                peer_venv.pip(python, [PEER_PACKAGE], ROOT, log)  # the pinned version is not available: the latest
-            version = peer_venv.version(python, "charset_normalizer", ROOT)
-        if version is None:
-            return None, f"could not install {PEER_PACKAGE} into {peer_venv.VENV}/"
+            return None, found
+        version = found[PEER_PACKAGE]
         if version != PEER_PIN:
             self.warn(f"peer uses {PEER_PACKAGE} {version}, not the pinned {PEER_PIN}")
         return python, version
@@ -300,13 +268,13 @@ class Bench:
         out.mkdir(parents=True, exist_ok=True)
         listing, clean, summary = out / "files.txt", out / "clean.jsonl", out / "summary.json"
         listing.write_text("".join(rel + "\n" for rel in subset), encoding="utf-8")
-        cmd = [str(python), "bench/peer.py", str(DATA / form), str(listing), str(clean), str(summary)]
+        cmd = venv.peer_command(python, "decode_normalize", [DATA / form, listing, clean, summary])
         row = {"corpus": form, "documents": len(subset), "bytes": size, "mb": size / MB, "jobs": 1,
                "command": " ".join(cmd), "seconds": [], "peak_rss_mb_runs": [], "ok": True}
         for n in range(repeat):
             clean.unlink(missing_ok=True)
             os.sync()
-            rc, seconds, rss = run_measured(cmd, out / "peer.log")
+            rc, seconds, _, rss = run_measured(cmd, out / "peer.log")
             lines = count_lines(clean)
             log(f"peer {form} run {n + 1}/{repeat}: exit {rc}, {seconds:.2f} s, "
                 f"{size / MB / seconds:.2f} MB/s, peak RSS {rss / MB:.1f} MB")

@@ -2,15 +2,15 @@
 """winnow dedup bench: duplicate pairs found, agreement and speed beside datasketch and
 datatrove, on a generated corpus with known near-copies.
 
-    python3 bench/dedup_bench.py --winnow .build/release/winnow [--docs N] [--seed S]
+    python3 -m harness.benchmarks.dedup --winnow .build/release/winnow [--docs N] [--seed S]
                                  [--repeat N] [--no-peers] [--cpu N | --no-pin]
-    python3 bench/dedup_bench.py --winnow .build/release/winnow --memory [--docs N] [--jobs N]
+    python3 -m harness.benchmarks.dedup --winnow .build/release/winnow --memory [--docs N] [--jobs N]
 
 From the repository root (the script changes there itself):
-  1. generates the corpus into out/bench-dedup/ (bench/dedup_corpus.py) unless its stamp says
+  1. generates the corpus into out/bench-dedup/ (harness/corpus/dedup.py) unless its stamp says
      it is there for the same size, seed and generator;
-  2. runs `winnow run bench/dedup.yaml --jobs 1` on it (--repeat times; the median wall time);
-  3. runs the peers under .venv/bin/python (bench/dedup_peers.py; .venv/ is created and the
+  2. runs `winnow run harness/benchmarks/dedup.yaml --jobs 1` on it (--repeat times; the median wall time);
+  3. runs the peers under .venv/bin/python (harness/peers/dedup.py; .venv/ is created and the
      packages installed when missing): datasketch MinHashLSH as usual (query, else insert),
      the same with candidates confirmed by estimated Jaccard, and datatrove's four MinHash
      stages (char-5 tokens, the same shingles; and its own normalisation with word 5-grams);
@@ -40,24 +40,20 @@ import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-import dedup_corpus  # noqa: E402
-import peer_venv  # noqa: E402
+from harness.common import MB, ROOT, fnum, logger, run_measured, tail
+from harness.corpus import dedup as dedup_corpus
+from harness.peers import venv
 
 OUT = Path("out/bench-dedup")
 OUT_MEMORY = Path("out/bench-dedup-memory")
-PIPELINE = "bench/dedup.yaml"
-PIPELINE_DATASKETCH = "bench/dedup-datasketch.yaml"
-PIPELINE_OPH = "bench/dedup-oph.yaml"
-MB = 1_000_000
+PIPELINE = "harness/benchmarks/dedup.yaml"
+PIPELINE_DATASKETCH = "harness/benchmarks/dedup-datasketch.yaml"
+PIPELINE_OPH = "harness/benchmarks/dedup-oph.yaml"
 THRESHOLD = 0.8
 PERMS = 128
 # datatrove's minhash module needs regex and tokenizers to import, orjson for its JSONL reader and
 # writer, and xxhash < 4 (its `processing` extra pins that: xxhash 4 refuses str input).
 PEER_PACKAGES = ["datasketch", "datatrove", "xxhash<4", "regex", "orjson", "tokenizers", "rensa==0.5.0"]
-PEER_DISTS = ["datasketch", "datatrove", "xxhash", "numpy", "rensa"]
 BUCKETS = [(0.0, 0.3), (0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.85), (0.85, 0.9), (0.9, 1.0)]
 MAX_EXTRA_PAIRS = 300_000  # predicted pairs outside the generated groups scored exactly; sampled above
 
@@ -76,35 +72,11 @@ TARGETS = [  # (key, label, op, threshold)
 ]
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def fnum(v, fmt):
-    return "-" if v is None else format(v, fmt)
+log = logger("bench-dedup")
 
 
 # --- running ------------------------------------------------------------------------------
 
-
-def pin(cpu):
-    if cpu is None:
-        return None
-    return lambda: os.sched_setaffinity(0, {cpu})
-
-
-def run_measured(cmd, log_path, cpu=None, env=None):
-    """Run cmd from the repository root; (exit code, wall seconds, peak RSS bytes). os.wait4
-    gives this child's own rusage, so ru_maxrss is its peak RSS (KiB on Linux)."""
-    with open(log_path, "wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                preexec_fn=pin(cpu), env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    rss_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-    return proc.returncode, seconds, rss_kib * 1024
 
 
 def run_sampled(cmd, log_path, interval=0.02):
@@ -140,12 +112,6 @@ def run_sampled(cmd, log_path, interval=0.02):
     return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss * 1024, peaks["RssAnon"], peaks["RssFile"]
 
 
-def tail(path, n=800):
-    try:
-        return Path(path).read_text(errors="replace").strip()[-n:]
-    except OSError:
-        return ""
-
 
 def winnow_has_dedup(winnow):
     """None when `winnow stages` lists dedup, else the reason it cannot run."""
@@ -173,9 +139,9 @@ def run_winnow(winnow, corpus, out, repeat, cpu, jobs=1, pipeline=PIPELINE, name
         for p in (kept_path, rej_path, summary_path):
             p.unlink(missing_ok=True)
         os.sync()
-        rc, seconds, rss = run_measured(cmd, out / f"{name}.log", cpu)
+        rc, seconds, _, rss = run_measured(cmd, out / f"{name}.log", cpu)
         if rc != 0:
-            res["error"] = f"exit code {rc}: {tail(out / f'{name}.log')}"
+            res["error"] = f"exit code {rc}: {tail(out / f'{name}.log', 800)}"
             return res
         summary = json.loads(summary_path.read_text())
         res["runs"].append({"wall_seconds": seconds, "seconds": summary.get("seconds"), "peak_rss": rss,
@@ -220,42 +186,25 @@ def run_winnow(winnow, corpus, out, repeat, cpu, jobs=1, pipeline=PIPELINE, name
 
 def ensure_venv(log_):
     """The venv python with the peer packages, or (None, reason)."""
-    py, err = peer_venv.python(ROOT)
+    def ready(found):  # datatrove needs xxhash < 4
+        return (found.get("xxhash") or "4").split(".")[0] != "4"
+
+    py, found = venv.ensure(".venv", PEER_PACKAGES, log_, ready=ready,
+                            modules=["datasketch", "xxhash", "regex", "orjson", "tokenizers", "rensa",
+                                     "datatrove.pipeline.dedup.minhash"])
     if py is None:
-        return None, err
-    check = ("import importlib.metadata as m, json; v = {}\n"
-             f"for d in {PEER_DISTS!r}:\n"
-             "    try: v[d] = m.version(d)\n"
-             "    except Exception: v[d] = None\n"
-             "print(json.dumps(v))")
-
-    def versions():
-        r = subprocess.run([str(py), "-c", check], cwd=ROOT, capture_output=True, text=True)
-        return json.loads(r.stdout) if r.returncode == 0 else {}
-
-    def ready(v):
-        mods = "import datasketch, xxhash, regex, orjson, tokenizers, rensa; import datatrove.pipeline.dedup.minhash"
-        r = subprocess.run([str(py), "-c", mods], cwd=ROOT, capture_output=True, text=True)
-        return r.returncode == 0 and (v.get("xxhash") or "4").split(".")[0] != "4"
-
-    v = versions()
-    if not ready(v):
-        if not peer_venv.pip(py, PEER_PACKAGES, ROOT, log_):
-            return None, "pip install failed (see above)"
-        v = versions()
-        if not ready(v):
-            return None, "peer packages installed but do not import"
-    return py, v
+        return None, found
+    return py, {**found, **venv.versions(py, ["numpy"])}
 
 
 def run_peer(py, name, args, out, cpu):
-    """Run bench/dedup_peers.py ARGS under the venv python; the loaded result or {"error"}."""
+    """Run harness/peers/dedup.py ARGS under the venv python; the loaded result or {"error"}."""
     result = out / f"{name}.json"
     result.unlink(missing_ok=True)
-    cmd = [str(py), str(HERE / "dedup_peers.py"), *args[:2], str(result), *args[2:]]
+    cmd = venv.peer_command(py, "dedup", [*args[:2], result, *args[2:]])
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONDONTWRITEBYTECODE="1")
-    rc, wall, rss = run_measured(cmd, out / f"{name}.log", cpu, env)
+    rc, wall, _, rss = run_measured(cmd, out / f"{name}.log", cpu, env)
     if rc != 0 or not result.exists():
         return {"tool": name, "ok": False, "error": f"exit code {rc}: {tail(out / f'{name}.log', 600)}",
                 "command": " ".join(cmd)}
@@ -730,7 +679,7 @@ def main_memory(a):
     log(f"running winnow --jobs {a.jobs} on {stats['documents']} documents ...")
     rc, seconds, rss, anon, mapped = run_sampled(cmd, OUT_MEMORY / "winnow.log")
     if rc != 0:
-        print(f"winnow dedup memory bench: winnow exited {rc}: {tail(OUT_MEMORY / 'winnow.log')}")
+        print(f"winnow dedup memory bench: winnow exited {rc}: {tail(OUT_MEMORY / 'winnow.log', 800)}")
         return 1
     s = json.loads(summ.read_text())
     d = s.get("dedup") or {}

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """winnow exec-stage bench: how fast documents go through a plugin's pipe.
 
-    python3 bench/exec_bench.py --winnow .build/release/winnow [--mb 80] [--repeat 3]
+    python3 -m harness.benchmarks.exec_stage --winnow .build/release/winnow [--mb 80] [--repeat 3]
 
-Generates a JSONL corpus of Korean-like documents (bench-data/exec/, deterministic), then runs
+Generates a JSONL corpus of Korean news-like documents of about 2 KB (bench-data/exec/,
+harness/corpus/documents.py, deterministic; reused while its stamp matches), then runs
 `winnow run` three ways with --jobs 1: `decode` alone, `decode` + an exec stage running `cat`
 (the trivial plugin: every document comes back as sent), and `decode` + an exec stage running
 a Python pass-through (json.loads / json.dumps per line). Prints, for each, the exec stage's
@@ -22,39 +23,38 @@ import sys
 import time
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-ROOT = Path(__file__).resolve().parent.parent
+from harness import common
+from harness.common import MB, ROOT, logger, run_measured, tail
+from harness.corpus import documents
+
 DATA = Path("bench-data/exec")
 OUT = Path("out/bench/exec")
-MB = 1_000_000
+SEED = 20261123
+MEAN_DOC_BYTES = 2_000
 TARGET_CAT_MB_S = 50.0
-WORDS = ("서울 경제 정부 발표 기자 시장 회사 투자 지역 사회 문화 국제 정책 대통령 국회 교통 "
-         "요금 인상 시민 환경 배터리 공장 재활용 협약 청주 지원 계획 올해 내년 증가").split()
 PASS_THROUGH = "import sys, json\nfor line in sys.stdin:\n    print(json.dumps(json.loads(line), ensure_ascii=False), flush=True)\n"
 
 
-def log(message):
-    print(f"exec-bench: {message}", file=sys.stderr, flush=True)
+log = logger("exec-bench")
 
 
 def corpus(mb):
+    """bench-data/exec/docs-MBmb.jsonl: documents of the bench corpus, one JSON line each."""
     path = DATA / f"docs-{mb}mb.jsonl"
-    if path.exists():
+    params = {"generator": documents.GENERATOR_VERSION, "seed": SEED, "mb": mb, "mean_doc_bytes": MEAN_DOC_BYTES}
+    if path.exists() and common.reuse(DATA, params, lambda stamp: path.stat().st_size == stamp["bytes"]):
         return path
-    DATA.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(20261123)
+    common.unstamp(DATA)
     size, n = 0, 0
     with open(path.with_suffix(".tmp"), "w", encoding="utf-8") as f:
         while size < mb * MB:
-            sentences = []
-            for _ in range(rng.randint(8, 40)):
-                sentences.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 14))) + "다.")
-            line = json.dumps({"id": f"d{n:07d}", "text": " ".join(sentences), "url": f"https://news.example/{n}"},
-                              ensure_ascii=False) + "\n"
+            line = json.dumps({"id": f"d{n:07d}", "text": documents.make_document(SEED, n, MEAN_DOC_BYTES),
+                               "url": f"https://news.example/{n}"}, ensure_ascii=False) + "\n"
             f.write(line)
             size += len(line.encode())
             n += 1
     path.with_suffix(".tmp").rename(path)
+    common.stamp(DATA, params, documents=n, bytes=size)
     return path
 
 
@@ -69,12 +69,11 @@ def pipeline(name, stage):
 
 def run(winnow, yaml, jobs, name):
     output = OUT / f"{name}-j{jobs}.jsonl"
-    started = time.monotonic()
-    result = subprocess.run([winnow, "run", str(yaml), "--jobs", str(jobs), "--output", str(output), "--quiet"],
-                            capture_output=True, text=True)
-    seconds = time.monotonic() - started
-    if result.returncode != 0:
-        raise SystemExit(f"exec-bench: {name} --jobs {jobs} failed ({result.returncode}): {result.stderr.strip()}")
+    log_path = OUT / f"{name}-j{jobs}.log"
+    result = run_measured([winnow, "run", str(yaml), "--jobs", str(jobs), "--output", str(output), "--quiet"], log_path)
+    seconds = result.seconds
+    if result.exit != 0:
+        raise SystemExit(f"exec-bench: {name} --jobs {jobs} failed ({result.exit}): {tail(log_path, 2000)}")
     manifest = json.loads(output.with_suffix(".manifest.json").read_text())
     stages = {s["name"]: s for s in manifest["counts"]["stages"]}
     return {"seconds": seconds, "stages": stages, "output": output, "sha256": manifest["output"]["sha256"],

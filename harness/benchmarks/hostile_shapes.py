@@ -3,8 +3,8 @@
 timeout_ms: every stage is to be linear or n·log n, and a document of any shape up to the
 default input.max_document_bytes (64 MiB) is to finish or time out within twice its limit.
 
-  python3 bench/hostile_shapes.py --winnow .build/release/winnow --pipeline pipelines/web.yaml
-  python3 bench/hostile_shapes.py --mb 8 --shape combining --shape attributes
+  python3 -m harness.benchmarks.hostile_shapes --winnow .build/release/winnow --pipeline pipelines/web.yaml
+  python3 -m harness.benchmarks.hostile_shapes --mb 8 --shape combining --shape attributes
 
 Prints one row per shape: seconds, the limit (the largest timeout_ms of the pipeline's
 stages, 30 s by default), the outcome (kept, or the stage and reason of the reject) and

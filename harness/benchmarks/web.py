@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """winnow web bench: pages/s of the HTML pipeline on generated, markup-heavy article pages.
 
-    python3 eval/web_bench.py                                  # generate the pages only
-    python3 eval/web_bench.py --winnow .build/release/winnow   # ... and time pipelines/web.yaml
-    python3 eval/web_bench.py --libxml2-baseline               # ... and time lxml's bare parse
+    python3 -m harness.benchmarks.web                                  # generate the pages only
+    python3 -m harness.benchmarks.web --winnow .build/release/winnow   # ... and time pipelines/web.yaml
+    python3 -m harness.benchmarks.web --libxml2-baseline               # ... and time lxml's bare parse
 
 Options: --pages N (300), --seed S (20240601), --page-kb K (170, mean page size),
 --out DIR (bench-data/web; pages go to DIR/pages/), --pipeline FILE (pipelines/web.yaml), --jobs LIST (1,<nproc>),
@@ -23,8 +23,9 @@ it matches.
 
 Beside pages/, manifest.jsonl holds one line per page in the shape of the hand-written
 fixtures (Tests/winnowTests/Fixtures/web/*.expected.json) plus "id": the body lines, title,
-published and authors. After a winnow run the bench scores the output against it (line
-recall and precision, exact pages, metadata matches), so a speed-up that loses text shows.
+published and authors. After a winnow run the bench scores the output against it (body
+recall and precision by lines as harness/scoring/lines.py counts them, exact pages, metadata
+matches), so a speed-up that loses text shows.
 
 Timings are wall time around the whole winnow process (start-up and output included) with
 --quiet; peak RSS is the child's own. --libxml2-baseline reads every page into memory and
@@ -50,20 +51,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import common
+from harness.common import MB, ROOT, cpu_count, logger, run_measured, tail
+from harness.scoring import lines as body_lines
+
 GENERATOR_VERSION = 1
-MB = 1_000_000
 
 
-def log(message):
-    print(f"web_bench: {message}", file=sys.stderr, flush=True)
-
-
-def cpu_count():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+log = logger("web_bench")
 
 
 # --- vocabulary --------------------------------------------------------------------------------
@@ -479,20 +474,15 @@ def make_page(seed, index, page_kb):
 
 def ensure_pages(out, pages, seed, page_kb):
     params = {"generator": GENERATOR_VERSION, "pages": pages, "seed": seed, "page_kb": page_kb}
-    stamp_path = out / "stamp.json"
-    if stamp_path.exists():
-        try:
-            stamp = json.loads(stamp_path.read_text())
-        except ValueError:
-            stamp = {}
-        files = sorted((out / "pages").glob("page-*.html"))
-        if stamp.get("params") == params and len(files) == pages and sum(f.stat().st_size for f in files) == stamp.get("bytes"):
-            log(f"reusing {out}/ ({pages} pages, stamp matches)")
-            return files, stamp
+    files = sorted((out / "pages").glob("page-*.html"))
+    stamp = common.reuse(out, params, lambda st: len(files) == pages and sum(f.stat().st_size for f in files) == st["bytes"])
+    if stamp is not None:
+        log(f"reusing {out}/ ({pages} pages, stamp matches)")
+        return files, stamp
     log(f"generating {pages} pages of ~{page_kb} KB into {out}/ (seed {seed}) ...")
     started = time.perf_counter()
-    stamp_path.unlink(missing_ok=True)  # a half-written corpus must never look finished
     shutil.rmtree(out, ignore_errors=True)
+    common.unstamp(out)
     (out / "pages").mkdir(parents=True)
     total, langs, families = 0, {}, {}
     with open(out / "manifest.jsonl", "w", encoding="utf-8") as manifest:
@@ -505,8 +495,8 @@ def ensure_pages(out, pages, seed, page_kb):
             total += len(data)
             langs[lang] = langs.get(lang, 0) + 1
             families[family] = families.get(family, 0) + 1
-    stamp = {"params": params, "bytes": total, "languages": dict(sorted(langs.items())), "families": dict(sorted(families.items()))}
-    stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")
+    stamp = common.stamp(out, params, bytes=total, languages=dict(sorted(langs.items())),
+                         families=dict(sorted(families.items())))
     log(f"generated {total / MB:.1f} MB in {time.perf_counter() - started:.1f} s "
         f"(mean {total / pages / 1024:.0f} KB/page; {stamp['languages']}; {stamp['families']})")
     return sorted((out / "pages").glob("page-*.html")), stamp
@@ -514,16 +504,6 @@ def ensure_pages(out, pages, seed, page_kb):
 
 # --- measurements --------------------------------------------------------------------------------
 
-
-def run_child(argv):
-    """(wall seconds, exit status, peak RSS MB, stderr) of one child process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    stderr = proc.stderr.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, proc.returncode, usage.ru_maxrss / 1024, stderr
 
 
 def score(output_path, manifest_path):
@@ -539,28 +519,19 @@ def score(output_path, manifest_path):
             for line in f:
                 record = json.loads(line)
                 got[Path(str(record.get("id", ""))).name] = record
-    recall, precision, exact = [], [], 0
+    matched = out_chars = truth_chars = exact = 0
     meta = {"title": [0, 0], "published": [0, 0], "authors": [0, 0]}
     for page_id, want in expected.items():
         record = got.get(page_id)
-        lines = [l.strip() for l in (record or {}).get("text", "").split("\n\n") if l.strip()]
-        remaining = {}
-        for line in lines:
-            remaining[line] = remaining.get(line, 0) + 1
-        found = 0
-        for line in want["text_lines"]:
-            if remaining.get(line, 0):
-                remaining[line] -= 1
-                found += 1
-        recall.append(found / len(want["text_lines"]))
-        precision.append(found / len(lines) if lines else 0.0)
-        exact += lines == want["text_lines"]
+        page = body_lines.page(want["text_lines"], (record or {}).get("text"))
+        matched, out_chars, truth_chars = matched + page.matched, out_chars + page.out_chars, truth_chars + page.truth_chars
+        exact += body_lines.lines_of((record or {}).get("text")) == want["text_lines"]
         for key in meta:
             if record is not None and key in record:
                 meta[key][0] += record[key] == want[key]
                 meta[key][1] += 1
-    n = len(expected)
-    return {"pages": n, "records": len(got), "line_recall": statistics.mean(recall), "line_precision": statistics.mean(precision),
+    precision, recall, _ = body_lines.prf(matched, out_chars, truth_chars)
+    return {"pages": len(expected), "records": len(got), "line_recall": recall, "line_precision": precision,
             "exact_pages": exact, "metadata": {k: {"correct": c, "present": p} for k, (c, p) in meta.items()}}
 
 
@@ -580,9 +551,11 @@ def bench_winnow(args, files, total_bytes, out_dir):
                 "--jobs", str(jobs), "--quiet", "--summary-json", str((out_dir / f"summary-j{jobs}.json").resolve())]
         runs = []
         for attempt in range(args.repeat):
-            seconds, code, rss, stderr = run_child(argv)
+            log_path = out_dir / f"winnow-j{jobs}.log"
+            code, seconds, _, rss = run_measured(argv, log_path)
+            rss /= 1024 * 1024
             if code != 0:
-                log(f"winnow --jobs {jobs} failed (exit {code}):\n{stderr.strip()}")
+                log(f"winnow --jobs {jobs} failed (exit {code}):\n{tail(log_path, 4000)}")
                 status = 1
                 break
             runs.append((seconds, rss))
@@ -666,8 +639,8 @@ def main():
                   f"{q['line_recall']:>7.3f} {q['line_precision']:>9.3f} {q['exact_pages']:>6}")
             if row.get("stage_seconds"):
                 print("      stage time (summed over workers): " + ", ".join(f"{k} {v:.2f}s" for k, v in row["stage_seconds"].items()))
-        print("      recall/precision: share of the expected body lines kept / of the output lines that are body lines;"
-              " exact: pages whose text is exactly the expected lines")
+        print("      recall/precision: characters of the expected body lines kept / of the output lines that are body"
+              " lines (harness/scoring/lines.py); exact: pages whose text is exactly the expected lines")
     if args.libxml2_baseline:
         baseline = bench_lxml(files, total, args.repeat)
         if baseline:

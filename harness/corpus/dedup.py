@@ -7,7 +7,7 @@ point), then take every window of 5 code points as a set. The ground truth of a 
 exact Jaccard of those sets.
 
 Standard library only (the peers import `shingles` from here under .venv/bin/python). The
-prose comes from eval/korean.py (imported read-only); the edits are ours. Deterministic for a
+prose comes from harness/corpus/korean.py; the edits are ours. Deterministic for a
 seed.
 
 usage: python3 bench/dedup_corpus.py [--docs N] [--seed S] [--short] OUT_DIR
@@ -25,8 +25,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from harness import common
+from harness.corpus import korean
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 
 SHINGLE = 5
 
@@ -170,16 +172,11 @@ def edit_footer(r, text, person_name):
 
 
 def _korean():
-    sys.path.insert(0, str(ROOT / "eval"))
-    try:
-        import korean
-    finally:
-        sys.path.pop(0)
     return korean
 
 
 class Stories:
-    """Distinct news stories (headline + paragraphs) from eval/korean.py's templates."""
+    """Distinct news stories (headline + paragraphs) from harness/corpus/korean.py's templates."""
 
     def __init__(self, r, short=False):
         self.K = _korean()
@@ -367,7 +364,7 @@ def read_truth(path):
 
 def generator_hash():
     h = hashlib.sha256()
-    for p in (HERE / "dedup_corpus.py", ROOT / "eval" / "korean.py"):
+    for p in (HERE / "dedup.py", HERE / "korean.py"):
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -376,18 +373,15 @@ def ensure(out_dir, n_docs, seed, short=False, log=print):
     """Generate unless out_dir/stamp.json says this exact corpus is already there."""
     out_dir = Path(out_dir)
     params = {"docs": n_docs, "seed": seed, "short": short, "generator": generator_hash()}
-    stamp = out_dir / "stamp.json"
-    if stamp.exists() and (out_dir / "corpus.jsonl").exists() and (out_dir / "truth.jsonl").exists():
-        try:
-            old = json.loads(stamp.read_text())
-            if old.get("params") == params and (out_dir / "corpus.jsonl").stat().st_size == old["stats"]["file_bytes"]:
-                return old["stats"], False
-        except (ValueError, KeyError):
-            pass
+    old = common.reuse(out_dir, params, lambda st: (out_dir / "truth.jsonl").exists()
+                       and (out_dir / "corpus.jsonl").stat().st_size == st["stats"]["file_bytes"])
+    if old is not None:
+        return old["stats"], False
+    common.unstamp(out_dir)
     log(f"generating {n_docs} documents (seed {seed}{', short' if short else ''}) into {out_dir}/ ...")
     stats = write(out_dir, n_docs, seed, short=short)
     stats["file_bytes"] = (out_dir / "corpus.jsonl").stat().st_size
-    stamp.write_text(json.dumps({"params": params, "stats": stats}, indent=1) + "\n")
+    common.stamp(out_dir, params, stats=stats)
     return stats, True
 
 

@@ -2,8 +2,8 @@
 """The layout set: Korean news pages whose layout is drawn from independent choices, for
 measuring metadata (title, published, authors, outlet) on layouts no rule was tuned on.
 
-    python3 eval/layouts.py --out DIR [--layouts 64] [--pages-per-layout 20] [--seed S]
-    python3 eval/layouts.py --score DIR --clean CLEAN.jsonl [--rejects REJECTS.jsonl]
+    python3 -m harness.corpus.layouts --out DIR [--layouts 64] [--pages-per-layout 20] [--seed S]
+    python3 -m harness.corpus.layouts --score DIR --clean CLEAN.jsonl [--rejects REJECTS.jsonl]
 
 Each layout is one simulated site (its own directory, so a corpus rule learns its recurring
 lines as it would on a real crawl) built from one value of each axis in AXES: where the menu
@@ -11,7 +11,7 @@ line goes, whether a section line stands above the headline, byline before or af
 the date on its own line or on the byline line, the date's format and label, a weather or
 clock widget at the top, the byline in the header or the footer, text or HTML and which
 elements carry the chrome. A layout that holds any pair in HELD_OUT is held out: it is scored
-apart, and nothing is tuned on it (see eval/README.md). Truth rows say what the page shows,
+apart, and nothing is tuned on it (see harness/evals/README.md). Truth rows say what the page shows,
 plus `widget_date`, the day the widget prints (the crawl's), which is never `published`.
 Python 3 standard library only; deterministic for a seed.
 """
@@ -26,10 +26,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate as G  # noqa: E402
-import korean as k  # noqa: E402
+from harness import common
+from harness.corpus import korean as k
+from harness.corpus import news_set as G
+from harness.scoring import layouts as scoring
 
 LAYOUTS_VERSION = 2
 DEFAULT_LAYOUTS = 64
@@ -257,11 +257,15 @@ def encode(text, encoding, fmt):
     return text.encode("utf-8")
 
 
+def params(layouts=DEFAULT_LAYOUTS, per_layout=DEFAULT_PAGES_PER_LAYOUT, seed=DEFAULT_SEED):
+    """What a layout set is made with: its stamp's params (harness/common.py)."""
+    return {"version": LAYOUTS_VERSION, "seed": seed, "layouts": layouts, "pages_per_layout": per_layout}
+
+
 def generate(out, layouts=DEFAULT_LAYOUTS, per_layout=DEFAULT_PAGES_PER_LAYOUT, seed=DEFAULT_SEED):
     out = Path(out)
-    (out / "stamp.json").unlink(missing_ok=True)
+    common.unstamp(out)
     shutil.rmtree(out / "pages", ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
     drawn = draw_layouts(seed, layouts)
     rows, seen = [], set()
     for layout in drawn:
@@ -291,69 +295,12 @@ def generate(out, layouts=DEFAULT_LAYOUTS, per_layout=DEFAULT_PAGES_PER_LAYOUT, 
             rows.append({"id": page_id, "layout": layout["slug"], "held_out": layout["held_out"], "format": c["format"], **truth})
     (out / "truth.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
     (out / "layouts.json").write_text(json.dumps(drawn, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    stamp = {"version": LAYOUTS_VERSION, "seed": seed, "layouts": layouts, "pages_per_layout": per_layout,
-             "pages": len(rows), "held_out_layouts": sum(1 for x in drawn if x["held_out"])}
-    (out / "stamp.json").write_text(json.dumps(stamp, indent=2) + "\n")
-    return stamp
-
-
-# --- scoring -----------------------------------------------------------------------------------
-
-FIELDS = ("title", "published", "authors", "outlet")
-
-
-def norm(value):
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.strip()) or None
-    if isinstance(value, list):
-        return [unicodedata.normalize("NFC", x.strip()) for x in value] or None
-    return value
-
-
-def score(truth_rows, clean_rows):
-    """{'tuned': {...}, 'held_out': {...}}: per group the pages, the exact-match rate of each
-    field (a dropped page misses every field), the pages whose published day is the widget's
-    (and not the article's), and the missed pages by layout."""
-    clean = {row["id"]: row for row in clean_rows}
-    result = {}
-    for group, want in (("tuned", False), ("held_out", True)):
-        rows = [t for t in truth_rows if t["held_out"] == want]
-        hits = {f: 0 for f in FIELDS}
-        widget = 0
-        misses = {}
-        for t in rows:
-            rec = clean.get(t["id"])
-            for f in FIELDS:
-                ok = rec is not None and norm(rec.get(f)) == t.get(f)
-                hits[f] += ok
-                if not ok:
-                    misses.setdefault(f, {}).setdefault(t["layout"], []).append((t["id"], t.get(f), rec.get(f) if rec else None))
-            got = (rec or {}).get("published") or ""
-            if t.get("widget_date") and got[:10] == t["widget_date"] and t["published"][:10] != t["widget_date"]:
-                widget += 1
-        n = len(rows)
-        result[group] = {"pages": n, "layouts": len({t["layout"] for t in rows}), "widget_dates": widget,
-                         **{f: hits[f] / n if n else None for f in FIELDS}, "misses": misses}
-    return result
-
-
-def print_score(result, out=sys.stdout, examples=0):
-    out.write(f"  {'layouts':<22}{'pages':>7}{'title':>9}{'date':>9}{'authors':>9}{'outlet':>9}{'widget date':>13}\n")
-    for group in ("tuned", "held_out"):
-        g = result[group]
-        cells = "".join(f"{g[f]:>9.2%}" if g[f] is not None else f"{'-':>9}" for f in FIELDS)
-        label = group.replace("_", " ") + f" ({g['layouts']})"
-        out.write(f"  {label:<22}{g['pages']:>7}{cells}{g['widget_dates']:>13}\n")
-    if examples:
-        for group in ("tuned", "held_out"):
-            for f, by_layout in result[group]["misses"].items():
-                for layout, items in sorted(by_layout.items(), key=lambda x: -len(x[1]))[:examples]:
-                    page, want, got = items[0]
-                    out.write(f"    {group} {f} {layout}: {len(items)} missed, e.g. {page}: want {want!r} got {got!r}\n")
+    return common.stamp(out, params(layouts, per_layout, seed), pages=len(rows),
+                        held_out_layouts=sum(1 for x in drawn if x["held_out"]))
 
 
 def main():
-    ap = argparse.ArgumentParser(description="the layout set for metadata on unseen layouts (see eval/README.md)")
+    ap = argparse.ArgumentParser(description="the layout set for metadata on unseen layouts (see harness/evals/README.md)")
     ap.add_argument("--out", help="generate the set into this directory")
     ap.add_argument("--layouts", type=int, default=DEFAULT_LAYOUTS)
     ap.add_argument("--pages-per-layout", type=int, default=DEFAULT_PAGES_PER_LAYOUT)
@@ -364,11 +311,11 @@ def main():
     args = ap.parse_args()
     if args.out:
         stamp = generate(args.out, args.layouts, args.pages_per_layout, args.seed)
-        print(f"layouts: {stamp['pages']} pages, {stamp['layouts']} layouts ({stamp['held_out_layouts']} held out) -> {args.out}", file=sys.stderr)
+        print(f"layouts: {stamp['pages']} pages, {stamp['params']['layouts']} layouts ({stamp['held_out_layouts']} held out) -> {args.out}", file=sys.stderr)
     if args.score:
         truth = [json.loads(x) for x in open(Path(args.score) / "truth.jsonl", encoding="utf-8") if x.strip()]
         clean = [json.loads(x) for x in open(args.clean, encoding="utf-8") if x.strip()]
-        print_score(score(truth, clean), examples=args.examples)
+        scoring.print_score(scoring.score(truth, clean), examples=args.examples)
     if not args.out and not args.score:
         ap.error("give --out or --score")
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Generate the winnow evaluation set: labelled, simulated Korean news pages.
 
-    python3 eval/generate.py --out DIR [--pages N] [--seed S]
+    python3 -m harness.corpus.news_set --out DIR [--pages N] [--seed S]
 
 Writes DIR/pages/<site>/<nnnn>.html|.txt (24 simulated sites, half HTML and half plain-text
 browser copies, in UTF-8, CP949, EUC-KR and UTF-16LE), DIR/truth.jsonl (one line per page: the
 true body lines after PII redaction, title, published, authors, outlet, spam flag, story id) and
-DIR/stamp.json (parameters and sizes, so eval.py can reuse a set). Deterministic for a seed.
+DIR/stamp.json (parameters and sizes, so `make eval` can reuse a set). Deterministic for a seed.
 Every truth body line is checked to be on its page before anything is written.
-See eval/README.md for the labelling conventions. Python 3 standard library only.
+See harness/evals/README.md for the labelling conventions. Python 3 standard library only.
 """
 
 import argparse
@@ -24,10 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.dont_write_bytecode = True  # no eval/__pycache__ in the work tree
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import korean as k  # noqa: E402
-import sites as S  # noqa: E402
+from harness import common
+from harness.corpus import korean as k
+from harness.corpus import sites as S
 
 GENERATOR_VERSION = 2
 DEFAULT_PAGES = 2400
@@ -41,8 +40,12 @@ KST_START = datetime.datetime(2024, 1, 2, 6, 0)
 SPAN_DAYS = 690
 
 
-def log(msg):
-    print(f"generate: {msg}", file=sys.stderr, flush=True)
+log = common.logger("generate")
+
+
+def params(pages, seed):
+    """What a set is made with: its stamp's params (harness/common.py)."""
+    return {"generator": GENERATOR_VERSION, "seed": seed, "pages": pages}
 
 
 # --- stories ------------------------------------------------------------------------------
@@ -375,10 +378,8 @@ def generate(out, pages, seed):
     started = time.perf_counter()
     check_vocabulary()
     out = Path(out)
-    stamp_path = out / "stamp.json"
-    stamp_path.unlink(missing_ok=True)  # a half-written set must never look finished
+    common.unstamp(out)
     shutil.rmtree(out / "pages", ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
     layout, n_stories = plan(seed, pages)
     truth_lines = []
     total_bytes = {"html": 0, "txt": 0}
@@ -410,17 +411,14 @@ def generate(out, pages, seed):
     counts["syndicated"] = sum(v for v in story_copies.values() if v > 1)
     with open(out / "truth.jsonl", "w", encoding="utf-8") as f:
         f.write("\n".join(truth_lines) + "\n")
-    stamp = {"generator": GENERATOR_VERSION, "seed": seed, "pages": pages, "sites": len(S.SITES),
-             "stories": n_stories, "syndicated_stories": syndicated_stories,
-             "syndicated_pages": counts["syndicated"], "spam_pages": counts["spam"],
-             "html_pages": counts["html"], "txt_pages": counts["txt"],
-             "bytes": total_bytes, "seconds": round(time.perf_counter() - started, 2)}
-    stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")
-    return stamp
+    return common.stamp(out, params(pages, seed), sites=len(S.SITES), stories=n_stories,
+                        syndicated_stories=syndicated_stories, syndicated_pages=counts["syndicated"],
+                        spam_pages=counts["spam"], html_pages=counts["html"], txt_pages=counts["txt"],
+                        bytes=total_bytes, seconds=round(time.perf_counter() - started, 2))
 
 
 def main():
-    ap = argparse.ArgumentParser(description="generate the winnow evaluation set (see eval/README.md)")
+    ap = argparse.ArgumentParser(description="generate the winnow evaluation set (see harness/evals/README.md)")
     ap.add_argument("--out", required=True, help="output directory (pages/, truth.jsonl, stamp.json)")
     ap.add_argument("--pages", type=int, default=DEFAULT_PAGES, help="number of pages (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: %(default)s)")
@@ -428,7 +426,7 @@ def main():
     if args.pages < len(S.SITES):
         ap.error(f"--pages must be at least {len(S.SITES)} (one per site)")
     stamp = generate(args.out, args.pages, args.seed)
-    log(f"{stamp['pages']} pages ({stamp['html_pages']} HTML, {stamp['txt_pages']} txt, {stamp['spam_pages']} spam) "
+    log(f"{stamp['params']['pages']} pages ({stamp['html_pages']} HTML, {stamp['txt_pages']} txt, {stamp['spam_pages']} spam) "
         f"from {stamp['sites']} sites, {stamp['stories']} stories ({stamp['syndicated_stories']} syndicated on "
         f"{stamp['syndicated_pages']} pages), {sum(stamp['bytes'].values()) / 1e6:.1f} MB in {stamp['seconds']} s -> {args.out}")
 

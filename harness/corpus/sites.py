@@ -12,7 +12,7 @@ Standard library only.
 import html
 import json
 
-import korean as k
+from harness.corpus import korean as k
 
 # --- small helpers ------------------------------------------------------------------------
 

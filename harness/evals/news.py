@@ -2,21 +2,21 @@
 """winnow eval: cleaning quality and speed on a labelled set of simulated Korean news pages,
 beside trafilatura.
 
-    python3 eval/eval.py --winnow .build/release/winnow [--pages N] [--seed S] [--no-peer]
+    python3 -m harness.evals.news --winnow .build/release/winnow [--pages N] [--seed S] [--no-peer]
 
-From the repository root (the script changes there itself):
+From the repository root (it changes there itself):
   1. ensures .venv/ with trafilatura (created with `python3 -m venv .venv` if missing; pinned
      versions that keep the bench's charset-normalizer pin, else the latest);
-  2. generates the evaluation set into out/eval/ (eval/generate.py) unless out/eval/stamp.json
+  2. generates the evaluation set into out/eval/ (harness/corpus/news_set.py) unless out/eval/stamp.json
      says it is there with the same generator version, seed and size;
   3. runs `winnow run pipelines/ko-news.yaml --input out/eval/pages --output out/eval/clean.jsonl
      --rejects out/eval/rejects.jsonl --jobs 1 --summary-json out/eval/summary.json`, then once
      more on the HTML sites only (out/eval/html-only/) for the HTML speed figure;
-  4. scores it (eval/score.py; the full report with the per-site table and worst pages goes to
+  4. scores it (harness/scoring/news.py; the full report with the per-site table and worst pages goes to
      out/eval/score.txt);
-  5. generates the layout set into out/eval/layouts/ (eval/layouts.py; reused while its stamp
+  5. generates the layout set into out/eval/layouts/ (harness/corpus/layouts.py; reused while its stamp
      matches), runs winnow on it once and scores metadata on its tuned and held-out layouts;
-  6. runs the trafilatura peer on the HTML pages (eval/peer_trafilatura.py, one process);
+  6. runs the trafilatura peer on the HTML pages (harness/peers/trafilatura_news.py, one process);
   7. prints one table (all pages and the HTML subset: winnow vs trafilatura), the layout set's
      table and the targets with PASS/FAIL, and writes out/eval/report.json.
 Exit 0 whatever the figures (it is a report); 2 on bad usage (e.g. no winnow binary).
@@ -36,24 +36,21 @@ import sys
 import time
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import generate  # noqa: E402
-import layouts  # noqa: E402
-import score  # noqa: E402
+from harness import common
+from harness.common import MB, ROOT, fnum, logger, run_measured, tail
+from harness.corpus import layouts
+from harness.corpus import news_set as generate
+from harness.peers import venv
+from harness.scoring import layouts as layout_score
+from harness.scoring import news as score
 
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "bench"))
-import peer_venv  # noqa: E402  (bench/peer_venv.py: the peers' shared .venv/)
 OUT = Path("out/eval")
 PIPELINE = "pipelines/ko-news.yaml"
-# trafilatura 2.1.0 + htmldate 1.10.0 accept charset-normalizer 3.4.7, the version bench/bench.py
+# trafilatura 2.1.0 + htmldate 1.10.0 accept charset-normalizer 3.4.7, the version `make bench`
 # pins in the same .venv/; newer trafilatura releases require charset-normalizer >= 3.5.2.
 PEER_PIN = ["trafilatura==2.1.0", "htmldate==1.10.0", "charset-normalizer==3.4.7", "lxml_html_clean"]
 PEER_LATEST = ["trafilatura", "lxml_html_clean"]  # lxml >= 5.2 moved lxml.html.clean out
 PEER_VERSION = "2.1.0"
-MB = 1_000_000
 
 TARGETS = [  # (key, label, op, threshold)
     ("body_precision", "body precision (all pages)", ">=", 0.98),
@@ -79,8 +76,7 @@ TARGETS = [  # (key, label, op, threshold)
 LAYOUTS_OUT = OUT / "layouts"
 
 
-def log(message):
-    print(f"eval: {message}", file=sys.stderr, flush=True)
+log = logger("eval")
 
 
 # --- the peer's virtualenv ----------------------------------------------------------------
@@ -88,40 +84,28 @@ def log(message):
 
 def ensure_peer():
     """.venv/ with trafilatura importable. Returns (python, version) or (None, reason)."""
-    python, error = peer_venv.python(ROOT)
+    python, found = venv.ensure(".venv", PEER_PIN, log, modules=["trafilatura"], latest=PEER_LATEST)
     if python is None:
-        return None, error
-    version = peer_venv.version(python, "trafilatura", ROOT)
-    if version is None:
-        if not peer_venv.pip(python, PEER_PIN, ROOT, log):
-            peer_venv.pip(python, PEER_LATEST, ROOT, log)  # the pinned versions are not available: the latest
-        version = peer_venv.version(python, "trafilatura", ROOT)
-    if version is None:
-        return None, f"could not install trafilatura into {peer_venv.VENV}/"
-    if version != PEER_VERSION:
-        log(f"warning: the peer uses trafilatura {version}, not the pinned {PEER_VERSION}")
-    return python, version
+        return None, found
+    if found["trafilatura"] != PEER_VERSION:
+        log(f"warning: the peer uses trafilatura {found['trafilatura']}, not the pinned {PEER_VERSION}")
+    return python, found["trafilatura"]
 
 
 # --- the set ------------------------------------------------------------------------------
 
 
 def ensure_set(pages, seed):
-    stamp_path = OUT / "stamp.json"
-    if stamp_path.exists() and (OUT / "truth.jsonl").exists():
-        try:
-            stamp = json.loads(stamp_path.read_text())
-        except ValueError:
-            stamp = {}
-        same = (stamp.get("generator") == generate.GENERATOR_VERSION and stamp.get("seed") == seed
-                and stamp.get("pages") == pages)
-        if same:
-            n_truth = sum(1 for line in open(OUT / "truth.jsonl", encoding="utf-8") if line.strip())
-            n_files = sum(len(files) for _, _, files in os.walk(OUT / "pages"))
-            if n_truth == pages and n_files == pages:
-                log(f"reusing {OUT}/ ({pages} pages, seed {seed}, stamp matches)")
-                return stamp
-            log(f"{OUT}/ does not match its stamp: regenerating")
+    """The set in out/eval/, reused while its stamp matches and every page is there."""
+    def complete(stamp):
+        n_truth = sum(1 for line in open(OUT / "truth.jsonl", encoding="utf-8") if line.strip())
+        n_files = sum(len(files) for _, _, files in os.walk(OUT / "pages"))
+        return n_truth == pages and n_files == pages
+
+    stamp = common.reuse(OUT, generate.params(pages, seed), complete)
+    if stamp is not None:
+        log(f"reusing {OUT}/ ({pages} pages, seed {seed}, stamp matches)")
+        return stamp
     log(f"generating {pages} pages (seed {seed}) into {OUT}/ ...")
     for name in ("clean.jsonl", "rejects.jsonl", "summary.json"):
         (OUT / name).unlink(missing_ok=True)
@@ -132,23 +116,6 @@ def ensure_set(pages, seed):
 
 # --- runs ---------------------------------------------------------------------------------
 
-
-def run_measured(cmd, log_path):
-    """Run cmd from the repository root: (exit code, wall seconds, CPU seconds of the child)."""
-    with open(log_path, "wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, seconds, usage.ru_utime + usage.ru_stime
-
-
-def tail(path, n=600):
-    try:
-        return Path(path).read_text(errors="replace").strip()[-n:]
-    except OSError:
-        return ""
 
 
 def run_winnow(winnow, inputs, out_dir, label, repeat=1, pipeline=PIPELINE):
@@ -171,7 +138,7 @@ def no_dedup_pipeline():
     if len(kept) == len(lines):
         raise SystemExit(f"{PIPELINE} has no dedup stage line to leave out")
     path = OUT / "ko-news-no-dedup.yaml"
-    path.write_text("# Written by eval/eval.py: " + PIPELINE + " without its dedup stage.\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    path.write_text("# Written by harness/evals/news.py: " + PIPELINE + " without its dedup stage.\n" + "\n".join(kept) + "\n", encoding="utf-8")
     return str(path)
 
 
@@ -186,7 +153,7 @@ def run_winnow_once(winnow, inputs, out_dir, label, pipeline=PIPELINE):
     # Gates are checked apart (make test); here only the cleaning run is timed.
     cmd += ["--output", str(clean), "--rejects", str(rejects), "--jobs", "1", "--summary-json", str(summary), "--no-gates"]
     log(f"winnow ({label}): {' '.join(cmd)}")
-    rc, wall, cpu = run_measured(cmd, out_dir / f"winnow-{label}.log")
+    rc, wall, cpu, _ = run_measured(cmd, out_dir / f"winnow-{label}.log")
     row = {"label": label, "command": " ".join(cmd), "exit": rc, "seconds": wall, "cpu_seconds": cpu,
            "clean": str(clean), "rejects": str(rejects), "log": str(out_dir / f"winnow-{label}.log")}
     if rc != 0:
@@ -204,17 +171,10 @@ def run_winnow_once(winnow, inputs, out_dir, label, pipeline=PIPELINE):
 
 
 def ensure_layouts():
-    """The layout set (eval/layouts.py) in out/eval/layouts/, reused while its stamp matches."""
-    stamp_path = LAYOUTS_OUT / "stamp.json"
-    want = {"version": layouts.LAYOUTS_VERSION, "seed": layouts.DEFAULT_SEED, "layouts": layouts.DEFAULT_LAYOUTS,
-            "pages_per_layout": layouts.DEFAULT_PAGES_PER_LAYOUT}
-    if stamp_path.exists():
-        try:
-            stamp = json.loads(stamp_path.read_text())
-        except ValueError:
-            stamp = {}
-        if all(stamp.get(key) == value for key, value in want.items()):
-            return stamp
+    """The layout set (harness/corpus/layouts.py) in out/eval/layouts/, reused while its stamp matches."""
+    stamp = common.reuse(LAYOUTS_OUT, layouts.params())
+    if stamp is not None:
+        return stamp
     log(f"generating the layout set into {LAYOUTS_OUT}/ ...")
     return layouts.generate(LAYOUTS_OUT)
 
@@ -226,14 +186,9 @@ def set_bytes(truth, fmt=None):
 # --- report -------------------------------------------------------------------------------
 
 
-def fnum(v, fmt=".2%"):
-    if v is None:
-        return "-"
-    return format(v, fmt)
-
 
 def main():
-    ap = argparse.ArgumentParser(description="winnow eval: quality and speed vs trafilatura (see eval/README.md)")
+    ap = argparse.ArgumentParser(description="winnow eval: quality and speed vs trafilatura (see harness/evals/README.md)")
     ap.add_argument("--winnow", required=True, help="winnow binary (e.g. .build/release/winnow)")
     ap.add_argument("--pages", type=int, default=generate.DEFAULT_PAGES, help="pages in the set (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help="set seed (default: %(default)s)")
@@ -309,9 +264,9 @@ def main():
     w_layouts = run_winnow_once(winnow, [LAYOUTS_OUT / "pages"], LAYOUTS_OUT, "layouts")
     res_layouts = None
     if w_layouts["exit"] == 0:
-        res_layouts = layouts.score(score.read_jsonl(LAYOUTS_OUT / "truth.jsonl"), score.read_jsonl(w_layouts["clean"]))
+        res_layouts = layout_score.score(score.read_jsonl(LAYOUTS_OUT / "truth.jsonl"), score.read_jsonl(w_layouts["clean"]))
         buf = io.StringIO()
-        layouts.print_score(res_layouts, buf, examples=5)
+        layout_score.print_score(res_layouts, buf, examples=5)
         (LAYOUTS_OUT / "score.txt").write_text(buf.getvalue(), encoding="utf-8")
     else:
         notes.append(f"winnow (layouts) failed with exit {w_layouts['exit']}: {w_layouts.get('error', '')[-300:]}")
@@ -328,9 +283,9 @@ def main():
         else:
             peer_json = OUT / "trafilatura.json"
             peer_json.unlink(missing_ok=True)
-            cmd = [str(python), "eval/peer_trafilatura.py", "--set", str(OUT), "--json", str(peer_json)]
+            cmd = venv.peer_command(python, "trafilatura_news", ["--set", OUT, "--json", peer_json])
             log("trafilatura peer: " + " ".join(cmd))
-            rc, wall, _ = run_measured(cmd, OUT / "trafilatura.log")
+            rc = run_measured(cmd, OUT / "trafilatura.log").exit
             if rc == 0 and peer_json.exists():
                 peer = json.loads(peer_json.read_text(encoding="utf-8"))
                 log(f"trafilatura: {peer['seconds']:.2f} s for {peer['pages']} pages")
@@ -372,7 +327,7 @@ def main():
         "host": {"cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
                  "machine": platform.machine(), "python": platform.python_version()},
         "winnow": str(winnow), "pipeline": PIPELINE,
-        "set": {**stamp, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
+        "set": {**stamp["params"], **{k: v for k, v in stamp.items() if k != "params"}, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
         "runs": {"all": w_all, "html": w_html, "no_dedup": w_nodedup}, "speed": speed,
         "score": {"all": res_all, "html": res_html, "txt": res_txt},
         "layouts": {"set": layout_stamp, "run": w_layouts, "score": res_layouts},
@@ -441,7 +396,7 @@ def print_table(report, res_all, res_html, peer, speed, ratio, targets, notes):
         ls = lay["set"]
         print(f"metadata on the layout set ({ls['pages']} pages, {ls['layouts']} layouts drawn from independent choices, "
               f"{ls['held_out_layouts']} of them held out: tuned on the others only; misses in {LAYOUTS_OUT}/score.txt):")
-        layouts.print_score(lay["score"])
+        layout_score.print_score(lay["score"])
     print("targets:")
     for t in targets:
         v = t["value"]

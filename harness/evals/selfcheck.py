@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Self-check of the evaluation tooling (no winnow needed).
 
-    python3 eval/selfcheck.py [--pages N]
+    python3 -m harness.evals.selfcheck [--pages N]
 
 Generates a small set twice into a temporary directory (same seed: byte-identical), then scores
   * a perfect output built from the truth: every figure must be exactly 1.0 / 0;
@@ -20,18 +20,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
-import layouts  # noqa: E402
-import score  # noqa: E402
+from harness.common import Checks
+from harness.corpus import layouts
+from harness.corpus import news_set as generate
+from harness.scoring import layouts as layout_score
+from harness.scoring import news as score
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"  ({detail})" if detail and not ok else ""))
+check = Checks()
 
 
 def tree_hash(root):
@@ -61,10 +56,10 @@ def check_layouts(tmp):
     check("layouts: a held-out layout holds a held-out pair, a tuned one none",
           all(layouts.held_out(x["choice"]) == x["held_out"] for x in drawn) and any(x["held_out"] for x in drawn))
     truth = [json.loads(x) for x in (a / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
-    perfect = [{"id": t["id"], **{f: t[f] for f in layouts.FIELDS}} for t in truth]
-    res = layouts.score(truth, perfect)
+    perfect = [{"id": t["id"], **{f: t[f] for f in layout_score.FIELDS}} for t in truth]
+    res = layout_score.score(truth, perfect)
     check("layouts: perfect output scores 1.0 and no widget date",
-          all(res[g][f] == 1.0 for g in ("tuned", "held_out") for f in layouts.FIELDS)
+          all(res[g][f] == 1.0 for g in ("tuned", "held_out") for f in layout_score.FIELDS)
           and res["tuned"]["widget_dates"] == res["held_out"]["widget_dates"] == 0)
     widget = next(t for t in truth if t.get("widget_date") and t["widget_date"] != t["published"][:10])
     damaged = [dict(x) for x in perfect]
@@ -72,7 +67,7 @@ def check_layouts(tmp):
         if row["id"] == widget["id"]:
             row["published"] = widget["widget_date"]
             row["title"] = "경제 사회 국제"
-    res = layouts.score(truth, damaged)
+    res = layout_score.score(truth, damaged)
     group = "held_out" if widget["held_out"] else "tuned"
     n = res[group]["pages"]
     check("layouts: a widget date taken is counted, and misses its page's date and title",
@@ -161,9 +156,7 @@ def main():
         worst = res["worst"][0]
         check("damaged: worst pages are the dropped ones", worst["f1"] == 0.0 and worst["id"] in (dropped_spam_article, dropped_quality_article))
         check_layouts(Path(tmp))
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+    sys.exit(check.done())
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""The peers of `eval/charsets.py`, run in its virtualenv (.venv-charsets/bin/python).
+"""The peers of `make eval-charsets` (harness/public/charsets.py), run in its virtualenv as
+`.venv-charsets/bin/python -m harness.peers.charsets ARGS`:
 
-    charsets_peers.py detect FOLDER PEER OUTPUT.json    PEER: chardet | charset-normalizer
-    charsets_peers.py fix CASES.jsonl PEER OUTPUT.json  PEER: fix_encoding | fix_text
+    detect FOLDER PEER OUTPUT.json    PEER: chardet | charset-normalizer
+    fix CASES.jsonl PEER OUTPUT.json  PEER: fix_encoding | fix_text
 
 detect: reads FOLDER/items.jsonl and the files into memory, then times one loop of the peer's
 detection over them (after one untimed warm-up call: imports, model loading):
@@ -13,8 +14,9 @@ Writes {"peer", "version", "seconds", "count", "bytes", "outputs": {id: answer}}
 
 import json
 import sys
-import time
 from importlib.metadata import version
+
+from harness.peers import loop
 
 
 def detector(peer):
@@ -51,22 +53,9 @@ def main():
         with open(source, encoding="utf-8") as f:
             inputs = [(case["id"], case["original"]) for case in map(json.loads, f)]
     run, peer_version = detector(peer)
-    try:
-        run(inputs[0][1])  # warm-up
-    except Exception:
-        pass
-    outputs = {}
-    started = time.perf_counter()
-    for key, value in inputs:
-        try:
-            outputs[key] = run(value)
-        except Exception:  # a crash is a miss
-            outputs[key] = None
-    seconds = time.perf_counter() - started
+    outputs, seconds = loop.timed(run, inputs, lambda err: None)
     size = sum(len(v) if isinstance(v, bytes) else len(v.encode("utf-8")) for _, v in inputs)
-    with open(output, "w", encoding="utf-8") as f:
-        json.dump({"peer": peer, "version": peer_version, "seconds": seconds, "count": len(inputs), "bytes": size,
-                   "outputs": outputs}, f, ensure_ascii=False)
+    loop.write(output, peer=peer, version=peer_version, seconds=seconds, count=len(inputs), bytes=size, outputs=outputs)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 
 For each file: read the bytes, detect the charset with charset_normalizer
 (`from_bytes(...).best()`), decode, NFC-normalize with unicodedata, write one JSONL line.
-Run with the bench virtualenv (.venv/bin/python); bench.py times it from outside.
+Run with the bench virtualenv; harness/benchmarks/decode_normalize.py times it from outside.
 
-usage: peer.py ROOT LIST OUTPUT SUMMARY
+usage: .venv/bin/python -m harness.peers.decode_normalize ROOT LIST OUTPUT SUMMARY
   ROOT     directory the listed paths are relative to
   LIST     file with one relative path per line
   OUTPUT   JSONL to write ({"id", "text", "encoding"})

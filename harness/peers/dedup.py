@@ -1,7 +1,8 @@
-"""Peers for `make bench-dedup`, run with .venv/bin/python by bench/dedup_bench.py.
+"""Peers for `make bench-dedup`, run as `.venv/bin/python -m harness.peers.dedup ARGS` by
+harness/benchmarks/dedup.py.
 
   datasketch CORPUS RESULT [--hash xxh32|sha1] [--confirm] [--threshold T] [--perms N]
-      For each document in input order: its char-5 shingles (bench/dedup_corpus.py, the
+      For each document in input order: its char-5 shingles (harness/corpus/dedup.py, the
       same sets as winnow's), a MinHash of them, `MinHashLSH.query`; a document with a
       candidate is a duplicate of it (dropped), otherwise it is inserted (kept). --confirm
       keeps only candidates whose estimated Jaccard (`MinHash.jaccard`) is >= the threshold,
@@ -32,8 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dedup_corpus import normalize, shingles  # noqa: E402
+from harness.corpus.dedup import normalize, shingles
 
 
 def read_corpus(path):

@@ -1,6 +1,6 @@
-"""The peers of `eval/public.py`, run in its virtualenv (.venv-public/bin/python).
+"""The peers of `make eval-public` (harness/public/extraction.py), run in its virtualenv:
 
-    public_peers.py SET_FOLDER PEER OUTPUT.json [--meta]
+    .venv-public/bin/python -m harness.peers.public SET_FOLDER PEER OUTPUT.json [--meta]
 
 Reads SET_FOLDER/items.jsonl and the pages into memory, runs one peer over every page after a
 warm-up page (imports and first-call set-up not timed), and writes
@@ -21,8 +21,9 @@ Peers (the calls people use):
 
 import json
 import sys
-import time
 from importlib.metadata import version
+
+from harness.peers import loop
 
 
 def runner(peer):
@@ -82,18 +83,7 @@ def main():
         with open(f"{folder}/pages/{page_id}", "rb") as f:
             pages.append((page_id, f.read()))
     run, meta, peer_version = runner(peer)
-    try:
-        run(pages[0][1])  # warm-up
-    except Exception:
-        pass
-    outputs = {}
-    started = time.perf_counter()
-    for page_id, data in pages:
-        try:
-            outputs[page_id] = run(data)
-        except Exception as err:  # a crash is a miss, as the sets' own scripts count it
-            outputs[page_id] = {"text": None, "error": f"{type(err).__name__}: {err}"[:200]}
-    seconds = time.perf_counter() - started
+    outputs, seconds = loop.timed(run, pages, lambda err: {"text": None, "error": f"{type(err).__name__}: {err}"[:200]})
     # Metadata through the peer's metadata call, after the timed loop (not timed).
     if meta is not None and "--meta" in flags:
         for page_id, data in pages:
@@ -101,9 +91,8 @@ def main():
                 outputs[page_id].update(meta(data))
             except Exception:
                 pass
-    with open(output, "w", encoding="utf-8") as f:
-        json.dump({"peer": peer, "version": peer_version, "seconds": seconds, "pages": len(pages),
-                   "bytes": sum(len(d) for _, d in pages), "outputs": outputs}, f, ensure_ascii=False)
+    loop.write(output, peer=peer, version=peer_version, seconds=seconds, pages=len(pages),
+               bytes=sum(len(d) for _, d in pages), outputs=outputs)
 
 
 if __name__ == "__main__":

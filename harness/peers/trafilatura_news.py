@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 """Peer for `make eval`: trafilatura on the HTML pages of the evaluation set, one process.
 
-    .venv/bin/python eval/peer_trafilatura.py --set out/eval [--clean FILE] [--json FILE]
+    .venv/bin/python -m harness.peers.trafilatura_news --set out/eval [--clean FILE] [--json FILE]
 
 For each HTML page of DIR/truth.jsonl (in truth order): read the raw bytes (trafilatura decodes
 them itself), run `trafilatura.bare_extraction(data, favor_precision=False,
 include_comments=False, include_tables=True, with_metadata=True)`, and write one record
 {"id", "text", "title", "published" (trafilatura's date, YYYY-MM-DD), "authors", "outlet"} to
 --clean; a page with no extraction goes to the rejects (stage "trafilatura", reason "empty").
-The output is scored with eval/score.py's line metric on the HTML subset (the "- " that
+The output is scored with harness/scoring/news.py's line metric on the HTML subset (the "- " that
 trafilatura puts before list items is taken off first, so a list item can match its line). The timing covers
 reading and extraction only (wall clock and CPU), on one core, after a warm-up page.
-Prints a summary; --json writes the figures and the score. Needs trafilatura (eval.py installs
+Prints a summary; --json writes the figures and the score. Needs trafilatura (`make eval` installs
 it into .venv/); otherwise standard library.
 """
 
@@ -22,9 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import score  # noqa: E402
+from harness.common import MB
+from harness.scoring import news as score
 
 try:
     import trafilatura
@@ -32,8 +31,6 @@ try:
 except ImportError as e:  # pragma: no cover - reported to eval.py
     print(f"peer_trafilatura: trafilatura is not importable here ({e}); run it with .venv/bin/python", file=sys.stderr)
     sys.exit(3)
-
-MB = 1_000_000
 
 
 def extract(data):
@@ -56,7 +53,7 @@ def extract(data):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="trafilatura peer for the winnow eval (see eval/README.md)")
+    ap = argparse.ArgumentParser(description="trafilatura peer for the winnow eval (see harness/evals/README.md)")
     ap.add_argument("--set", required=True, help="evaluation set directory (truth.jsonl, pages/)")
     ap.add_argument("--clean", help="write trafilatura's records here (default: SET/trafilatura.clean.jsonl)")
     ap.add_argument("--json", help="write figures and score as JSON here")

@@ -2,8 +2,8 @@
 """winnow's `decode` stage on public charset and mojibake test data, beside chardet,
 charset-normalizer and ftfy, in one command.
 
-    python3 eval/charsets.py --winnow .build/release/winnow [--mirror DIR] [--no-peer]
-                             [--repeat 3] [--cpu N|none] [--json FILE] [--misses]
+    python3 -m harness.public.charsets --winnow .build/release/winnow [--mirror DIR] [--no-peer]
+                                      [--repeat 3] [--cpu N|none] [--json FILE] [--misses]
 
 Sets (pinned below; nothing of them is committed):
 * chardet's test suite (chardet/chardet, tests/: the folder a file sits in is its charset,
@@ -17,9 +17,9 @@ Each is read from a bare clone in --mirror DIR (named OWNER+NAME), else cloned f
 winnow runs as a user would: `winnow run` of a pipeline that is only `decode: {}` (written to
 out/charsets/decode.yaml), --jobs 1, the whole process timed, median of --repeat runs; its
 answer is each record's source.encoding (a reject is a miss), and for ftfy's cases the text it
-keeps. The peers (eval/charsets_peers.py in .venv-charsets/, pins below) loop over the same
+keeps. The peers (harness/peers/charsets.py in .venv-charsets/, pins below) loop over the same
 inputs in memory. Every process is pinned to one CPU with taskset when there is one. Scoring is
-eval/charsets_score.py, the same functions for every tool.
+harness/scoring/charsets.py, the same functions for every tool.
 
 Prints one table and writes out/charsets/report.json. Exit 0 whatever the figures; 1 when a
 winnow run failed; 2 on bad usage or a set that cannot be had.
@@ -35,13 +35,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import charsets_score as score  # noqa: E402
-import public_sets as sets  # noqa: E402  (bare_repository, extract: the same clone and archive steps)
+from harness import common
+from harness.common import ROOT, logger
+from harness.peers import venv
+from harness.public import sets  # bare_repository, extract: the same clone and archive steps
+from harness.public.runs import run_peer, run_winnow
+from harness.scoring import charsets as score
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv-charsets"
+VENV = ".venv-charsets"
 PINS = ["chardet==7.7.0", "charset-normalizer==3.4.7", "ftfy==6.3.1"]
 REPOS = {
     "chardet/chardet": "1355907628bff3148cc81ec77093b41d922436a7",
@@ -52,27 +53,15 @@ LAYOUT_VERSION = 1
 MB = 1_000_000
 
 
-def log(message):
-    print(f"eval-charsets: {message}", file=sys.stderr, flush=True)
-
-
-def pinned(cmd, cpu):
-    return (["taskset", "-c", str(cpu)] + cmd) if cpu is not None else cmd
-
-
-def fresh(folder, stamp):
-    path = folder / "stamp.json"
-    try:
-        return json.loads(path.read_text()) == stamp
-    except (OSError, json.JSONDecodeError):
-        return False
+log = logger("eval-charsets")
 
 
 def materialize_chardet(mirror, work):
     repo = "chardet/chardet"
     folder = work / "chardet"
-    stamp = {"repo": repo, "commit": REPOS[repo], "layout": LAYOUT_VERSION}
-    if not fresh(folder, stamp):
+    params = {"repo": repo, "commit": REPOS[repo], "layout": LAYOUT_VERSION}
+    if common.reuse(folder, params) is None:
+        common.unstamp(folder)
         src = folder / "src"
         sets.extract(sets.bare_repository(repo, mirror, work), REPOS[repo], ["tests"], src)
         files = folder / "files"
@@ -88,7 +77,7 @@ def materialize_chardet(mirror, work):
                 (files / label).mkdir(parents=True, exist_ok=True)
                 (files / name).write_bytes(path.read_bytes())
                 out.write(json.dumps({"id": name, "label": label, "source": str(path.relative_to(src))}) + "\n")
-        (folder / "stamp.json").write_text(json.dumps(stamp))
+        common.stamp(folder, params)
     items = [json.loads(line) for line in open(folder / "items.jsonl", encoding="utf-8")]
     for item in items:
         item["data"] = (folder / "files" / item["id"]).read_bytes()
@@ -98,8 +87,9 @@ def materialize_chardet(mirror, work):
 def materialize_ftfy(mirror, work):
     repo = "rspeer/python-ftfy"
     folder = work / "ftfy"
-    stamp = {"repo": repo, "commit": REPOS[repo], "layout": LAYOUT_VERSION}
-    if not fresh(folder, stamp):
+    params = {"repo": repo, "commit": REPOS[repo], "layout": LAYOUT_VERSION}
+    if common.reuse(folder, params) is None:
+        common.unstamp(folder)
         src = folder / "src"
         sets.extract(sets.bare_repository(repo, mirror, work), REPOS[repo], ["tests/test-cases"], src)
         with open(folder / "cases.jsonl", "w", encoding="utf-8") as out:
@@ -110,64 +100,31 @@ def materialize_ftfy(mirror, work):
                         continue
                     record = {"id": f"{kind}-{number:03d}", "kind": kind, "text": case["original"], **case}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        (folder / "stamp.json").write_text(json.dumps(stamp))
+        common.stamp(folder, params)
     return folder, [json.loads(line) for line in open(folder / "cases.jsonl", encoding="utf-8")]
 
 
 def venv_python():
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        log(f"creating {VENV.name}/ ...")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    probe = ("from importlib.metadata import version as v; "
-             "print(' '.join(v(p) for p in ('chardet', 'charset-normalizer', 'ftfy')))")
-    r = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
-    if r.returncode != 0 or r.stdout.split() != [p.split("==")[1] for p in PINS]:
-        log(f"installing {' '.join(PINS)} into {VENV.name}/ ...")
-        r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PINS],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            log(f"pip install failed, peers not run: {r.stderr.strip()[-300:]}")
-            return None
+    python, found = venv.ensure(VENV, PINS, log)
+    if python is None:
+        log(f"peers not run: {found}")
     return python
 
 
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def run_winnow(args, work, source, name):
-    """winnow run of decode alone on `source` --repeat times: (records by id, rejects by id, seconds)."""
+def winnow_on(args, work, source, name):
+    """winnow run of decode alone on `source` --repeat times: (records by id, reasons by id,
+    median seconds, median seconds inside decode)."""
     pipeline = work / "decode.yaml"
     pipeline.write_text("version: 1\nstages:\n  - decode: {}\n")
-    out = work / name / "winnow"
-    out.mkdir(parents=True, exist_ok=True)
-    clean, rejects, summary = out / "clean.jsonl", out / "rejects.jsonl", out / "summary.json"
-    cmd = [str(Path(args.winnow).resolve()), "run", str(pipeline), "--input", str(source), "--output", str(clean),
-           "--rejects", str(rejects), "--jobs", "1", "--quiet", "--no-gates", "--summary-json", str(summary)]
-    times, stage_times = [], []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        r = subprocess.run(pinned(cmd, args.cpu), capture_output=True, text=True, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-        if r.returncode != 0:
-            raise RuntimeError(f"winnow on {name} exited {r.returncode}: {r.stderr.strip()[-600:]}")
-        stage_times.append(sum(stage.get("seconds", 0) for stage in json.loads(summary.read_text()).get("stages") or []))
-    records = {record["id"]: record for record in read_jsonl(clean)}
-    dropped = {record["id"]: record.get("reason", "?") for record in read_jsonl(rejects)}
+    records, rejects, times, stage_times = run_winnow(args.winnow, pipeline, source, work / name / "winnow", name,
+                                                      args.repeat, args.cpu)
+    dropped = {key: row.get("reason", "?") for key, row in rejects.items()}
     return records, dropped, statistics.median(times), statistics.median(stage_times)
 
 
-def run_peer(python, mode, source, peer, cpu, work):
+def peer_on(python, mode, source, peer, cpu, work):
     path = work / "peers" / f"{peer}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(python), str(ROOT / "eval" / "charsets_peers.py"), mode, str(source), peer, str(path)]
-    r = subprocess.run(pinned(cmd, cpu), capture_output=True, text=True, cwd=ROOT)
-    if r.returncode != 0:
-        log(f"{peer} failed: {r.stderr.strip()[-300:]}")
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return run_peer(python, "charsets", [mode, source, peer, path], path, cpu, log, peer)
 
 
 def fmt(value, digits=3):
@@ -286,7 +243,7 @@ def main():
     charsets = {"files": len(items), "bytes": size, "tools": {}}
     try:
         log(f"chardet suite: winnow × {args.repeat} ...")
-        records, dropped, seconds, stage_seconds = run_winnow(args, work, chardet_folder / "files", "chardet")
+        records, dropped, seconds, stage_seconds = winnow_on(args, work, chardet_folder / "files", "chardet")
         charsets["winnow_decode_seconds"] = stage_seconds
         guesses = {i["id"]: (records[i["id"]].get("source") or {}).get("encoding") if i["id"] in records else None for i in items}
         charsets["winnow_rejects"] = {}
@@ -300,7 +257,7 @@ def main():
     if python is not None:
         for peer in ("chardet", "charset-normalizer"):
             log(f"chardet suite: {peer} ...")
-            result = run_peer(python, "detect", chardet_folder, peer, args.cpu, work / "chardet")
+            result = peer_on(python, "detect", chardet_folder, peer, args.cpu, work / "chardet")
             if result:
                 answers[peer] = (result["version"], result["outputs"], result["seconds"])
     for tool, (version, guesses, seconds) in answers.items():
@@ -322,7 +279,7 @@ def main():
     fixes = {}
     try:
         log(f"ftfy cases: winnow × {args.repeat} ...")
-        records, _, seconds, stage_seconds = run_winnow(args, work, ftfy_folder / "cases.jsonl", "ftfy")
+        records, _, seconds, stage_seconds = winnow_on(args, work, ftfy_folder / "cases.jsonl", "ftfy")
         mojibake["winnow_decode_seconds"] = stage_seconds
         fixes["winnow decode"] = ("decode: {}", {c["id"]: (records.get(c["id"]) or {}).get("text") for c in cases},
                                   seconds)
@@ -332,7 +289,7 @@ def main():
     if python is not None:
         for peer in ("fix_encoding", "fix_text"):
             log(f"ftfy cases: ftfy {peer} ...")
-            result = run_peer(python, "fix", ftfy_folder / "cases.jsonl", peer, args.cpu, work / "ftfy")
+            result = peer_on(python, "fix", ftfy_folder / "cases.jsonl", peer, args.cpu, work / "ftfy")
             if result:
                 fixes[f"ftfy {peer}"] = (result["version"], result["outputs"], result["seconds"])
     for tool, (version, outputs, seconds) in fixes.items():

@@ -1,23 +1,16 @@
 #!/usr/bin/env python3
-"""Self-check of the charset harness's scoring (eval/charsets_score.py): no network, no winnow,
+"""Self-check of the charset harness's scoring (harness/scoring/charsets.py): no network, no winnow,
 no peers. Prints each check and a closing 'N passed, N failed' line; exit 1 if any failed.
 
-    python3 eval/charsets_selfcheck.py
+    python3 -m harness.public.charsets_selfcheck
 """
 
 import sys
-from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import charsets_score as score  # noqa: E402
+from harness.common import Checks
+from harness.scoring import charsets as score
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"  ({detail})" if detail and not ok else ""))
+check = Checks()
 
 
 russian = "Привет, мир".encode("koi8-r")
@@ -46,6 +39,4 @@ check("mojibake: the charset part and fix_text's output are scored apart",
       m["kinds"]["synthetic"]["accuracy"] == 1 and m["kinds"]["negative"]["accuracy"] == 1
       and m["kinds_fixed"]["negative"]["accuracy"] == 0 and not m["misses"], str(m))
 
-failed = results.count(False)
-print(f"{len(results) - failed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.done())

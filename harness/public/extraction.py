@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """winnow on public labelled web pages, beside the tools people use, in one command.
 
-    python3 eval/public.py --winnow .build/release/winnow [--mirror DIR] [--sets aeb,trafilatura,mediacloud]
-                           [--no-peer] [--repeat 3] [--pipeline pipelines/web.yaml] [--json FILE]
+    python3 -m harness.public.extraction --winnow .build/release/winnow [--mirror DIR] [--sets aeb,trafilatura,mediacloud]
+                                        [--no-peer] [--repeat 3] [--pipeline pipelines/web.yaml] [--json FILE]
 
-Sets (eval/public_sets.py pins their commits): Scrapinghub's article-extraction-benchmark
+Sets (harness/public/sets.py pins their commits): Scrapinghub's article-extraction-benchmark
 (181 pages, body text), trafilatura's tests/eval (990 pages: body segments, and title, date
 and author on 851), htmldate's MediaCloud 2020 pages (200, publication day). They are read
 from bare clones in --mirror DIR (named OWNER+NAME), else cloned from GitHub, and laid out
@@ -12,9 +12,9 @@ under out/public/<set>/; nothing of them is committed.
 
 winnow runs `winnow run PIPELINE --input out/public/<set>/pages --jobs 1` as a user would
 (the whole process: start-up, reading, every stage, writing), --repeat times, the median wall
-time reported. The peers (eval/public_peers.py, in .venv-public/ with the pins below) loop
+time reported. The peers (harness/peers/public.py, in .venv-public/ with the pins below) loop
 over the same pages already in memory. Every process is pinned to one CPU with taskset when
-it is there, so pages/s is per core. Scoring is eval/public_score.py, one function per metric
+it is there, so pages/s is per core. Scoring is harness/scoring/public.py, one function per metric
 for every tool; the AEB scorer is checked first against the baseline outputs the AEB
 repository ships (their published F1 must come out).
 
@@ -32,12 +32,13 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import public_score as score  # noqa: E402
-import public_sets as sets  # noqa: E402
+from harness.common import ROOT, logger
+from harness.peers import venv
+from harness.public import sets
+from harness.public.runs import run_peer, run_winnow
+from harness.scoring import public as score
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv-public"
+VENV = ".venv-public"
 PINS = ["trafilatura==2.3.1", "resiliparse==2.0.0", "turbohtml==1.15.4", "htmldate==1.11.0"]
 PEERS = {
     "aeb": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
@@ -48,58 +49,22 @@ PEERS = {
 AEB_PUBLISHED = {"trafilatura": 0.958, "readability": 0.922, "html-text": 0.665}
 
 
-def log(message):
-    print(f"eval-public: {message}", file=sys.stderr, flush=True)
-
-
-def pinned(cmd, cpu):
-    return (["taskset", "-c", str(cpu)] + cmd) if cpu is not None else cmd
+log = logger("eval-public")
 
 
 def venv_python():
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        log(f"creating {VENV.name}/ ...")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    probe = "import trafilatura, resiliparse, turbohtml, htmldate; from importlib.metadata import version as v; " \
-            "print(' '.join(v(p) for p in ('trafilatura','resiliparse','turbohtml','htmldate')))"
-    r = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
-    want = " ".join(p.split("==")[1] for p in PINS)
-    if r.returncode != 0 or r.stdout.strip() != want:
-        log(f"installing {' '.join(PINS)} into {VENV.name}/ ...")
-        r = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PINS],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            log(f"pip install failed, peers not run: {r.stderr.strip()[-300:]}")
-            return None
+    python, found = venv.ensure(VENV, PINS, log, modules=["trafilatura", "resiliparse", "turbohtml", "htmldate"])
+    if python is None:
+        log(f"peers not run: {found}")
     return python
 
 
-def run_winnow(args, folder, label):
-    """Runs winnow on the set --repeat times; returns (records by id, rejects by id, seconds list)."""
-    out = folder / "winnow"
-    out.mkdir(exist_ok=True)
-    clean, rejects, summary = out / "clean.jsonl", out / "rejects.jsonl", out / "summary.json"
-    cmd = [str(Path(args.winnow).resolve()), "run", str(Path(args.pipeline).resolve()), "--input", str(folder / "pages"),
-           "--output", str(clean), "--rejects", str(rejects), "--jobs", "1", "--quiet", "--no-gates",
-           "--summary-json", str(summary)]
-    times, stage_times = [], []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        r = subprocess.run(pinned(cmd, args.cpu), capture_output=True, text=True, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-        if r.returncode != 0:
-            raise RuntimeError(f"winnow on {label} exited {r.returncode}: {r.stderr.strip()[-600:]}")
-        stages = json.loads(summary.read_text()).get("stages") or []
-        stage_times.append(sum(stage.get("seconds", 0) for stage in stages))
-    records = {record["id"]: record for record in read_jsonl(clean)}
-    dropped = {record["id"]: f"{record.get('stage', '?')}/{record.get('reason', '?')}" for record in read_jsonl(rejects)}
+def winnow_on(args, folder, label):
+    """winnow on the set --repeat times: (records by id, stage/reason by id, seconds, stage seconds)."""
+    records, rejects, times, stage_times = run_winnow(args.winnow, args.pipeline, folder / "pages", folder / "winnow",
+                                                      label, args.repeat, args.cpu)
+    dropped = {key: f"{row.get('stage', '?')}/{row.get('reason', '?')}" for key, row in rejects.items()}
     return records, dropped, times, stage_times
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def winnow_outputs(items, records):
@@ -115,16 +80,12 @@ def winnow_outputs(items, records):
     return outputs
 
 
-def run_peer(python, folder, peer, cpu, meta):
+def peer_on(python, folder, peer, cpu, meta):
     out = folder / "peers"
     out.mkdir(exist_ok=True)
     path = out / f"{peer}.json"
-    cmd = [str(python), str(ROOT / "eval" / "public_peers.py"), str(folder), peer, str(path)] + (["--meta"] if meta else [])
-    r = subprocess.run(pinned(cmd, cpu), capture_output=True, text=True, cwd=ROOT)
-    if r.returncode != 0:
-        log(f"{peer} failed on {folder.name}: {r.stderr.strip()[-300:]}")
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return run_peer(python, "public", [folder, peer, path] + (["--meta"] if meta else []), path, cpu, log,
+                    f"{peer} on {folder.name}")
 
 
 def score_set(name, items, outputs):
@@ -213,7 +174,7 @@ def main():
         label = sets.SETS[name][2]
         log(f"{label}: winnow × {args.repeat} ...")
         try:
-            records, dropped, times, stage_times = run_winnow(args, folder, label)
+            records, dropped, times, stage_times = winnow_on(args, folder, label)
         except RuntimeError as err:
             log(str(err))
             failed = True
@@ -228,7 +189,7 @@ def main():
         if python is not None:
             for peer in PEERS[name]:
                 log(f"{label}: {peer} ...")
-                result = run_peer(python, folder, peer, args.cpu, meta=(name == "trafilatura" and peer.startswith("trafilatura")))
+                result = peer_on(python, folder, peer, args.cpu, meta=(name == "trafilatura" and peer.startswith("trafilatura")))
                 if result is not None:
                     tools[peer] = result
         entry = {"pages": len(items), "winnow_rejects": reasons, "tools": {}}

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Self-check of the public-set harness (no network, no winnow, no peers).
 
-    python3 eval/public_selfcheck.py
+    python3 -m harness.public.selfcheck
 
-* The scorers (public_score.py) on hand-made cases whose figures are worked out here.
-* The set layout (public_sets.py) on a small repository in the AEB's shape, made in a
+* The scorers (harness/scoring/public.py) on hand-made cases whose figures are worked out here.
+* The set layout (harness/public/sets.py) on a small repository in the AEB's shape, made in a
   temporary directory with git: the pinned commit is extracted, the pages materialized with
   their labels, the shipped outputs read, and a second call reuses the layout.
 Prints each check and a closing 'N passed, N failed' line; exit 1 if any check failed.
@@ -17,17 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import public_score as score  # noqa: E402
-import public_sets as sets  # noqa: E402
+from harness.common import Checks
+from harness.public import sets
+from harness.scoring import public as score
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"  ({detail})" if detail and not ok else ""))
+check = Checks()
 
 
 def close(a, b):
@@ -118,9 +112,7 @@ def layout():
 def main():
     scorers()
     layout()
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.done()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""The public labelled sets `eval/public.py` measures winnow on: where each comes from (a
-repository at a pinned commit), and how it is laid out for winnow and the peers.
+"""The public labelled sets `make eval-public` (harness/public/extraction.py) measures winnow
+on: where each comes from (a repository at a pinned commit), and how it is laid out for winnow
+and the peers. `make eval-charsets` reads its two repositories the same way.
 
 Nothing of these sets is committed to winnow. Each repository is read from a bare clone:
 `--mirror DIR` (a folder of bare clones named OWNER+NAME, or OWNER+NAME/repo), else a bare
@@ -20,6 +21,8 @@ import subprocess
 import tarfile
 import io
 from pathlib import Path
+
+from harness import common
 
 # The repositories and the commits the figures were measured at.
 REPOS = {
@@ -87,14 +90,10 @@ def materialize(name, mirror, work):
     repo, paths, _ = SETS[name]
     commit = REPOS[repo]
     folder = work / name
-    stamp = {"set": name, "repo": repo, "commit": commit, "layout": LAYOUT_VERSION}
-    stamp_path = folder / "stamp.json"
-    if stamp_path.exists() and (folder / "items.jsonl").exists():
-        try:
-            if json.loads(stamp_path.read_text()) == stamp:
-                return folder
-        except json.JSONDecodeError:
-            pass
+    params = {"set": name, "repo": repo, "commit": commit, "layout": LAYOUT_VERSION}
+    if common.reuse(folder, params, lambda _: (folder / "items.jsonl").exists()) is not None:
+        return folder
+    common.unstamp(folder)
     src = folder / "src"
     extract(bare_repository(repo, mirror, work), commit, paths, src)
     pages = folder / "pages"
@@ -107,7 +106,7 @@ def materialize(name, mirror, work):
             item = {"id": f"{number:04d}.html", **item}
             (pages / item["id"]).write_bytes(data)
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    stamp_path.write_text(json.dumps(stamp))
+    common.stamp(folder, params)
     return folder
 
 

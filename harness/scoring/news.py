@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """Score a winnow run (or any extractor's output) against the evaluation set's truth.
 
-    python3 eval/score.py --truth DIR/truth.jsonl --clean CLEAN.jsonl --rejects REJECTS.jsonl
-                          [--json FILE|-] [--format all|html|txt] [--worst N]
+    python3 -m harness.scoring.news --truth DIR/truth.jsonl --clean CLEAN.jsonl --rejects REJECTS.jsonl
+                                    [--json FILE|-] [--format all|html|txt] [--worst N]
 
-Metrics (see eval/README.md for the exact definitions):
-  * body precision / recall / F1 by characters over non-spam pages: the multiset intersection of
-    output lines (text split on "\\n", stripped, empty lines dropped) with the truth body lines;
-    a dropped non-spam page keeps its truth characters in the recall denominator and matches 0;
+Metrics (see harness/evals/README.md for the exact definitions):
+  * body precision / recall / F1 by characters over non-spam pages (scoring/lines.py); a dropped
+    non-spam page keeps its truth characters in the recall denominator and matches 0;
   * spam pages dropped as spam (a rejects row whose reason or stage is "spam");
   * non-spam pages dropped as spam, and dropped at all (by stage/reason);
   * exact-match rates of title, published, authors (list equality) and outlet over non-spam
@@ -16,7 +15,7 @@ Metrics (see eval/README.md for the exact definitions):
   * e-mail addresses (and phone numbers) left in any kept text;
   * a per-site breakdown and the worst pages, with missing and extra lines.
 
-Python 3 standard library only; importable (score.score_run) for eval.py and the peer.
+Python 3 standard library only; importable (score_run) for evals/news.py and the peer.
 """
 
 import argparse
@@ -26,35 +25,17 @@ import re
 import sys
 import unicodedata
 
+from harness import common
+from harness.scoring.lines import lines_of, page, prf
+
 FIELDS = ("title", "published", "authors", "outlet")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\d-])(?:\+82[ -]?)?(?:0\d{1,2}|1\d{3})-\d{3,4}(?:-\d{4})?(?![\d-])")
 
 
 def read_jsonl(path):
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rows.append(json.loads(line))
-            except ValueError as e:
-                raise SystemExit(f"score: {path}:{n}: not JSON: {e}")
-    return rows
+    return common.read_jsonl(path, "score")
 
-
-def lines_of(text):
-    """Output text as scored: split on newlines, stripped, NFC, empty lines dropped."""
-    if not isinstance(text, str):
-        return []
-    out = []
-    for line in text.split("\n"):
-        line = unicodedata.normalize("NFC", line.strip())
-        if line:
-            out.append(line)
-    return out
 
 
 def is_spam_reject(row):
@@ -68,12 +49,6 @@ def is_dedup_reject(row):
 def reject_key(row):
     return f"{row.get('stage', '?')}/{row.get('reason', '?')}"
 
-
-def prf(matched, out_chars, truth_chars):
-    p = matched / out_chars if out_chars else (1.0 if truth_chars == 0 else 0.0)
-    r = matched / truth_chars if truth_chars else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def field_match(truth, rec, field):
@@ -159,11 +134,7 @@ def score_run(truth_rows, clean_rows, reject_rows, formats=None, worst=10):
 
         tot["pages"] += 1
         s["nonspam"] += 1
-        truth_lines = collections.Counter(t["body"])
-        truth_chars = sum(len(x) * c for x, c in truth_lines.items())
-        out_lines = collections.Counter(lines_of(rec.get("text")) if rec is not None else [])
-        out_chars = sum(len(x) * c for x, c in out_lines.items())
-        matched = sum(len(x) * min(c, out_lines[x]) for x, c in truth_lines.items())
+        matched, out_chars, truth_chars, truth_lines, out_lines = page(t["body"], rec.get("text") if rec is not None else None)
         tot["truth_chars"] += truth_chars
         tot["out_chars"] += out_chars
         tot["matched_chars"] += matched
