@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """winnow bench: decode+normalize throughput and peak memory, with a Python peer.
 
-    python3 bench/bench.py --winnow .build/release/winnow [--mb N] [--repeat N] [--quick]
+    python3 -m harness.benchmarks.decode_normalize --winnow .build/release/winnow [--mb N] [--repeat N] [--quick]
 
 Generates (or reuses) a synthetic Korean corpus in bench-data/ (UTF-8 NFC and CP949 forms of
 the same documents), runs winnow on each with --jobs 1 and --jobs <nproc>, runs the UTF-8
@@ -459,7 +459,7 @@ class Bench:
 
 
 def main():
-    parser = argparse.ArgumentParser(description="winnow decode+normalize bench (see bench/README.md)")
+    parser = argparse.ArgumentParser(description="winnow decode+normalize bench (see harness/benchmarks/README.md)")
     parser.add_argument("--winnow", default=".build/release/winnow", help="winnow binary (default: %(default)s)")
     parser.add_argument("--mb", type=float, default=100, help="corpus size in MB per form (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration; the median is reported")

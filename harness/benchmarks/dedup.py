@@ -707,7 +707,7 @@ def main_memory(a):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="winnow dedup bench (see bench/README.md)")
+    ap = argparse.ArgumentParser(description="winnow dedup bench (see harness/benchmarks/README.md)")
     ap.add_argument("--winnow", required=True, help="winnow binary (e.g. .build/release/winnow)")
     ap.add_argument("--docs", type=int, help="documents to generate (20,000; --memory: 1,000,000)")
     ap.add_argument("--seed", type=int, default=7)

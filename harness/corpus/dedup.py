@@ -10,7 +10,7 @@ Standard library only (the peers import `shingles` from here under .venv/bin/pyt
 prose comes from harness/corpus/korean.py; the edits are ours. Deterministic for a
 seed.
 
-usage: python3 bench/dedup_corpus.py [--docs N] [--seed S] [--short] OUT_DIR
+usage: python3 harness/corpus/dedup.py [--docs N] [--seed S] [--short] OUT_DIR
   writes OUT_DIR/corpus.jsonl ({"id", "text"}) and OUT_DIR/truth.jsonl
   ({"id", "key", "topic", "family", "kind", "rate", "source_key"}), OUT_DIR/stamp.json
 """

@@ -105,7 +105,7 @@ def run_datasketch(a):
         "config": {"num_perm": a.perms, "threshold": a.threshold, "bands": lsh.b, "rows": lsh.r, "seed": a.seed,
                    "hashfunc": "xxhash.xxh32_intdigest" if a.hash == "xxh32" else "datasketch.hashfunc.sha1_hash32",
                    "scheme": scheme, "confirm": a.confirm,
-                   "shingles": "char5 of the normalized text (bench/dedup_corpus.py), the same sets as winnow"},
+                   "shingles": "char5 of the normalized text (harness/corpus/dedup.py), the same sets as winnow"},
         "seconds": seconds, "signature_seconds": sig_seconds, "documents": len(docs), "bytes": total_bytes,
         "dropped": dropped, "cluster": cluster,
     }
@@ -156,7 +156,7 @@ def run_rensa(a):
         "tool": "rensa", "version": importlib.metadata.version("rensa"),
         "config": {"num_perm": a.perms, "threshold": a.threshold, "bands": a.bands, "rows": a.perms // a.bands,
                    "seed": 1, "class": "RMinHash + RMinHashLSH", "confirm": a.confirm,
-                   "shingles": "char5 of the normalized text made in Python (bench/dedup_corpus.py), the same sets "
+                   "shingles": "char5 of the normalized text made in Python (harness/corpus/dedup.py), the same sets "
                                "as winnow, passed to RMinHash.update as a list of str"},
         "seconds": seconds, "signature_seconds": sig_seconds, "documents": len(docs), "bytes": total_bytes,
         "dropped": dropped, "cluster": cluster,
@@ -282,7 +282,7 @@ def run_datatrove(a):
                    "hashes": config.num_buckets * config.hashes_per_bucket, "seed": 1,
                    "hash_config": "HashConfig(precision=64, hash_fc='xxhash')",
                    "norm_config": repr(norm), "tokenizer": a.tokenizer,
-                   "shingles": ("the code points of the normalized text (bench/dedup_corpus.py) as 'words': the same "
+                   "shingles": ("the code points of the normalized text (harness/corpus/dedup.py) as 'words': the same "
                                 "char-5 sets as winnow" if a.tokenizer == "char5" else
                                 "word 5-grams: datatrove's simplify_text defaults, then split on whitespace; "
                                 "not the same shingles as winnow"),

@@ -1,4 +1,4 @@
-"""Scoring for `eval/charsets.py`: one function per measure, used for winnow and every peer.
+"""Scoring for `harness/public/charsets.py`: one function per measure, used for winnow and every peer.
 
 Charset detection (chardet's test suite: the folder a file sits in is its label):
 

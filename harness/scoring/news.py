@@ -279,7 +279,7 @@ def print_report(res, out=sys.stdout, worst_lines=4):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="score clean/rejects JSONL against the eval truth (see eval/README.md)")
+    ap = argparse.ArgumentParser(description="score clean/rejects JSONL against the eval truth (see harness/evals/README.md)")
     ap.add_argument("--truth", required=True)
     ap.add_argument("--clean", required=True)
     ap.add_argument("--rejects", help="rejects JSONL (without it every page missing from --clean counts as dropped, reason 'missing')")
