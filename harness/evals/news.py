@@ -179,6 +179,11 @@ def ensure_layouts():
     return layouts.generate(LAYOUTS_OUT)
 
 
+def flat(stamp):
+    """A stamp's params and facts in one dict, for the report."""
+    return {**stamp["params"], **{k: v for k, v in stamp.items() if k != "params"}}
+
+
 def set_bytes(truth, fmt=None):
     return sum((OUT / "pages" / t["id"]).stat().st_size for t in truth if fmt is None or t["format"] == fmt)
 
@@ -327,10 +332,10 @@ def main():
         "host": {"cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
                  "machine": platform.machine(), "python": platform.python_version()},
         "winnow": str(winnow), "pipeline": PIPELINE,
-        "set": {**stamp["params"], **{k: v for k, v in stamp.items() if k != "params"}, "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
+        "set": {**flat(stamp), "dir": str(OUT), "bytes_all": bytes_all, "bytes_html": bytes_html, "pages_html": n_html},
         "runs": {"all": w_all, "html": w_html, "no_dedup": w_nodedup}, "speed": speed,
         "score": {"all": res_all, "html": res_html, "txt": res_txt},
-        "layouts": {"set": layout_stamp, "run": w_layouts, "score": res_layouts},
+        "layouts": {"set": flat(layout_stamp), "run": w_layouts, "score": res_layouts},
         "peer": {"package": "trafilatura", "version": peer_version, "result": peer},
         "speed_ratio_html": ratio, "speed_ratio_html_whole_run": whole_ratio, "repeat": args.repeat, "targets": targets, "notes": notes,
         "eval_seconds": time.perf_counter() - started,
