@@ -50,8 +50,8 @@ test: deps plugins dist ## run the whole test suite (unit, config, readers, end 
 	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
 	else echo "../shared/contract-check.sh not found: contract check not run"; fi
 	@# The public-set harness's scorers and set layout on hand-made cases (no network).
-	python3 eval/public_selfcheck.py
-	python3 eval/charsets_selfcheck.py
+	python3 -m harness.public.selfcheck
+	python3 -m harness.public.charsets_selfcheck
 	@# The reference pipeline on samples/ and its data-quality gates (JUnit XML in out/gates.xml).
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
@@ -73,32 +73,32 @@ fuzz-mutate: ## the same targets with the mutation harness (no instrumentation),
 	@for t in $(FUZZ_TARGETS); do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
 bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe
-	python3 bench/bench.py --winnow $(WINNOW)
-	python3 eval/eval.py --winnow $(WINNOW) --no-peer
-	python3 bench/exec_bench.py --winnow $(WINNOW)
+	python3 -m harness.benchmarks.decode_normalize --winnow $(WINNOW)
+	python3 -m harness.evals.news --winnow $(WINNOW) --no-peer
+	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
 
 bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a Python json pass-through) on 80 MB of generated JSONL
-	python3 bench/exec_bench.py --winnow $(WINNOW)
+	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
 
 eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
-	python3 eval/eval.py --winnow $(WINNOW)
+	python3 -m harness.evals.news --winnow $(WINNOW)
 
 # A folder of bare clones named OWNER+NAME (offline machines); empty: git clone from GitHub.
 PUBLIC_MIRROR ?=
 eval-public: build ## pipelines/web.yaml on public labelled pages (Scrapinghub AEB, trafilatura's eval set, htmldate's MediaCloud pages) beside trafilatura, resiliparse, turbohtml and htmldate; PUBLIC_MIRROR=DIR for offline clones
-	python3 eval/public.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+	python3 -m harness.public.extraction --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
 eval-charsets: build ## decode alone on chardet's test suite (charset accuracy per group, files/s) and ftfy's test cases (mojibake), beside chardet, charset-normalizer and ftfy; PUBLIC_MIRROR=DIR for offline clones
-	python3 eval/charsets.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+	python3 -m harness.public.charsets --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
 bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
-	python3 eval/web_bench.py --winnow $(WINNOW) --pipeline pipelines/web.yaml
+	python3 -m harness.benchmarks.web --winnow $(WINNOW) --pipeline pipelines/web.yaml
 
 bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement and docs/s beside datasketch and datatrove (20,000 generated documents)
-	python3 bench/dedup_bench.py --winnow $(WINNOW)
+	python3 -m harness.benchmarks.dedup --winnow $(WINNOW)
 
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
-	python3 bench/dedup_bench.py --winnow $(WINNOW) --memory
+	python3 -m harness.benchmarks.dedup --winnow $(WINNOW) --memory
 
 docs: build ## regenerate docs/STAGES.md from the stage registry
 	$(WINNOW) stages --markdown > docs/STAGES.md
