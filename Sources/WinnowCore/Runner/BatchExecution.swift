@@ -98,8 +98,10 @@ extension Runner {
           result.ids.raw("\t")
           result.ids.string(document.id)
           result.ids.raw("\n")
+          CorpusDocumentLine.append(document, to: &result.clean)
+        } else {
+          RecordEncoder.clean(document, into: &result.clean)
         }
-        RecordEncoder.clean(document, into: &result.clean)
         result.kept += 1
       }
       // For the run report: what the document was before, and which lines went.
