@@ -46,6 +46,7 @@ import WinnowTestSupport
     #expect(read.rejects.records == summary.rejected)
     #expect(read.output.written == nil)
     #expect(read.inputs == manifest.inputs)
-    #expect(try read.jsonValue() == manifest.jsonValue())
+    // The same bytes when written again (a whole number of seconds reads back as an integer).
+    #expect(try Manifest.prettyJSON(read.jsonValue()) == Manifest.prettyJSON(manifest.jsonValue()))
   }
 }

@@ -15,11 +15,14 @@ public enum JSONValue: Codable, Sendable, Equatable {
   /// with String keys, arrays, strings, booleans, integers, floating-point numbers; anything
   /// else, and a non-finite number, is null (as `prettyJSON` writes it).
   public init(_ value: Any) {
+    // The common leaf types first: a cast to a concrete type is cheap, one to a protocol not.
     switch value {
+    case let string as String: self = .string(string)
+    case let number as Int: self = .int(number)
+    case let number as Double: self = number.isFinite ? .double(number) : .null
+    case let flag as Bool: self = .bool(flag)
     case let dictionary as [String: Any]: self = .object(dictionary.mapValues(JSONValue.init))
     case let array as [Any]: self = .array(array.map(JSONValue.init))
-    case let string as String: self = .string(string)
-    case let flag as Bool: self = .bool(flag)
     case let number as any BinaryInteger: self = Int(exactly: number).map { .int($0) } ?? .double(Double(number))
     case let number as any BinaryFloatingPoint: self = Double(number).isFinite ? .double(Double(number)) : .null
     default: self = .null
@@ -59,6 +62,10 @@ public enum JSONValue: Codable, Sendable, Equatable {
   }
 
   public func encode(to encoder: any Encoder) throws {
+    if let tree = encoder as? JSONValueEncoder.NodeEncoder {
+      tree.node.content = .value(self)
+      return
+    }
     var container = encoder.singleValueContainer()
     switch self {
     case .null: try container.encodeNil()

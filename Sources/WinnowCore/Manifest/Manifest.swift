@@ -169,6 +169,62 @@ public enum Manifest {
     return writer.bytes
   }
 
+  /// `prettyJSON` of a tree: the same bytes as of the same value given as `Any`.
+  public static func prettyJSON(_ value: JSONValue) -> [UInt8] {
+    var writer = JSONWriter(capacity: 1 << 16)
+    appendJSON(value, indent: 0, to: &writer)
+    writer.raw("\n")
+    return writer.bytes
+  }
+
+  private static func appendJSON(_ value: JSONValue, indent: Int, to writer: inout JSONWriter) {
+    func newline(_ level: Int) {
+      writer.raw("\n")
+      writer.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+    switch value {
+    case .object(let members):
+      if members.isEmpty { writer.raw("{}"); return }
+      writer.raw("{")
+      for (index, (key, item)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        if index > 0 { writer.raw(",") }
+        newline(indent + 1)
+        writer.string(key)
+        writer.raw(" : ")
+        appendJSON(item, indent: indent + 1, to: &writer)
+      }
+      newline(indent)
+      writer.raw("}")
+    case .array(let items):
+      if items.isEmpty { writer.raw("[]"); return }
+      writer.raw("[")
+      for (index, item) in items.enumerated() {
+        if index > 0 { writer.raw(",") }
+        newline(indent + 1)
+        appendJSON(item, indent: indent + 1, to: &writer)
+      }
+      newline(indent)
+      writer.raw("]")
+    case .string(let string): writer.string(string)
+    case .bool(let flag): writer.raw(flag ? "true" : "false")
+    case .int(let number): writer.bytes.append(contentsOf: String(number).utf8)
+    case .double(let number): appendNumber(number, to: &writer)
+    case .null: writer.raw("null")
+    }
+  }
+
+  /// A whole number below 10^15 without a fraction, others as Swift writes them, a
+  /// non-finite one as null.
+  private static func appendNumber(_ number: Double, to writer: inout JSONWriter) {
+    if !number.isFinite {
+      writer.raw("null")
+    } else if number == number.rounded(), abs(number) < 1e15 {
+      writer.bytes.append(contentsOf: String(Int64(number)).utf8)
+    } else {
+      writer.bytes.append(contentsOf: String(number).utf8)
+    }
+  }
+
   private static func appendJSON(_ value: Any, indent: Int, to writer: inout JSONWriter) {
     func newline(_ level: Int) {
       writer.raw("\n")
@@ -200,15 +256,7 @@ public enum Manifest {
     case let string as String: writer.string(string)
     case let flag as Bool: writer.raw(flag ? "true" : "false")
     case let number as any BinaryInteger: writer.bytes.append(contentsOf: String(describing: number).utf8)
-    case let value as any BinaryFloatingPoint:
-      let number = Double(value)
-      if !number.isFinite {
-        writer.raw("null")
-      } else if number == number.rounded(), abs(number) < 1e15 {
-        writer.bytes.append(contentsOf: String(Int64(number)).utf8)
-      } else {
-        writer.bytes.append(contentsOf: String(number).utf8)
-      }
+    case let value as any BinaryFloatingPoint: appendNumber(Double(value), to: &writer)
     default: writer.raw("null")
     }
   }
@@ -217,7 +265,7 @@ public enum Manifest {
   public static func write(_ manifest: RunManifest, to path: String) throws(RunError) {
     let tree = try manifest.jsonValue()
     do {
-      let data = Data(prettyJSON(tree.object))
+      let data = Data(prettyJSON(tree))
       let temporary = path + ".partial"
       try data.write(to: URL(fileURLWithPath: temporary))
       guard rename(temporary, path) == 0 else { throw RunError("cannot rename '\(temporary)' to '\(path)': \(String(cString: strerror(errno)))") }

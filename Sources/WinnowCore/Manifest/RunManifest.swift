@@ -73,10 +73,10 @@ public struct RunManifest: Codable, Sendable, Equatable {
     case inputs, plugins, output, rejects, counts, seeds, jobs, timings, warnings, gates, interrupted, signal, finished
   }
 
-  /// The manifest as a JSON tree, as `Manifest.prettyJSON` and readers of dictionaries take it.
+  /// The manifest as a JSON tree, as `Manifest.prettyJSON` writes it.
   public func jsonValue() throws(RunError) -> JSONValue {
     do {
-      return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(self))
+      return try JSONValueEncoder.encode(self)
     } catch {
       throw RunError("cannot encode the manifest: \(error)")
     }

@@ -119,11 +119,9 @@ public final class Runner: @unchecked Sendable {
     }
   }
 
-
   func log(_ line: String) {
     options.logger.info("\(line)")
   }
-
 
   /// The end of `run`: both files closed, the summary finished, then `finishing`'s
   /// preparation and the renames with its commit, under `RunCancellation.commit`.

@@ -71,7 +71,6 @@ extension Runner {
     return finish(summary, warnings: [], start: start, output: output, rejects: rejects)
   }
 
-
   static func shardRejectsPath(_ directory: String, shard: Shard) -> String {
     directory + "/rejects-\(format4(shard.index))-of-\(format4(shard.count)).jsonl"
   }
