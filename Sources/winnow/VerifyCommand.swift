@@ -54,19 +54,19 @@ struct VerifyCommand: ParsableCommand {
   var jobs: Int?
 
   func run() throws {
-    guard let data = FileManager.default.contents(atPath: manifest),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    guard let data = FileManager.default.contents(atPath: manifest), (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
     else { throw ValidationError("cannot read '\(manifest)' as a JSON object") }
-    guard let pipelineFile = object["pipeline_file"] as? String, let recordedConfig = object["config_sha256"] as? String,
-      let output = object["output"] as? [String: Any], let recordedOutput = output["sha256"] as? String,
-      let rejects = object["rejects"] as? [String: Any], let recordedRejects = rejects["sha256"] as? String,
-      let inputs = object["inputs"] as? [[String: Any]], let config = object["config"] as? [String: Any],
-      let input = config["input"] as? [String: Any], let paths = input["paths"] as? [String]
+    guard let recorded = try? JSONDecoder().decode(RunManifest.self, from: data), let recordedOutput = recorded.output.sha256,
+      let recordedRejects = recorded.rejects.sha256, let inputs = recorded.inputs,
+      case .object(let config) = recorded.config, case .object(let input)? = config["input"], case .array(let pathValues)? = input["paths"]
     else { throw ValidationError("'\(manifest)' is not a winnow manifest (missing pipeline_file, config, inputs, output or rejects)") }
+    let pipelineFile = recorded.pipelineFile
+    let recordedConfig = recorded.configSHA256
+    let paths = pathValues.compactMap { value -> String? in if case .string(let path) = value { path } else { nil } }
 
     // Relative paths in the manifest are relative to the directory the run started in.
-    if let cwd = object["cwd"] as? String, FileManager.default.fileExists(atPath: cwd) {
-      FileManager.default.changeCurrentDirectoryPath(cwd)
+    if FileManager.default.fileExists(atPath: recorded.cwd) {
+      FileManager.default.changeCurrentDirectoryPath(recorded.cwd)
     }
     var problems: [String] = []
     // 1. The configuration.
@@ -77,7 +77,8 @@ struct VerifyCommand: ParsableCommand {
     }
     // 2. The inputs.
     for entry in inputs {
-      guard let path = entry["path"] as? String, path != "-", let sha = entry["sha256"] as? String else { continue }
+      let path = entry.path
+      guard path != "-", let sha = entry.sha256 else { continue }
       do {
         let now = try Manifest.hashFile(path)
         if now.sha256 != sha { problems.append("input '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
@@ -86,9 +87,9 @@ struct VerifyCommand: ParsableCommand {
       }
     }
     // 3. The code outside winnow: plugin libraries and exec scripts.
-    for entry in object["plugins"] as? [[String: Any]] ?? [] {
-      guard let path = entry["path"] as? String, let sha = entry["sha256"] as? String else { continue }
-      let kind = entry["kind"] as? String == "exec" ? "exec stage '\(entry["stage"] as? String ?? "?")' file" : "plugin library"
+    for entry in recorded.plugins ?? [] {
+      let (path, sha) = (entry.path, entry.sha256)
+      let kind = entry.kind == "exec" ? "exec stage '\(entry.stage ?? "?")' file" : "plugin library"
       if let now = try? Manifest.hashFile(path) {
         if now.sha256 != sha { problems.append("\(kind) '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
       } else {
@@ -108,18 +109,18 @@ struct VerifyCommand: ParsableCommand {
     var pipeline = loaded
     pipeline.output.path = scratch + "/clean.jsonl"
     pipeline.output.rejects = scratch + "/rejects.jsonl"
-    let recordedJobs = object["jobs"] as? Int ?? ProcessInfo.processInfo.activeProcessorCount
+    let recordedJobs = recorded.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs ?? recordedJobs), progress: false)).run()
     var same = true
     if summary.outputSHA256 != recordedOutput {
       same = false
       printError("winnow verify: the output differs: SHA-256 \(summary.outputSHA256), recorded \(recordedOutput)")
-      printError("  " + firstDifference(recorded: output["path"] as? String, recordedSHA: recordedOutput, now: pipeline.output.path))
+      printError("  " + firstDifference(recorded: recorded.output.path, recordedSHA: recordedOutput, now: pipeline.output.path))
     }
     if summary.rejectsSHA256 != recordedRejects {
       same = false
       printError("winnow verify: the rejects differ: SHA-256 \(summary.rejectsSHA256), recorded \(recordedRejects)")
-      printError("  " + firstDifference(recorded: rejects["path"] as? String, recordedSHA: recordedRejects, now: pipeline.output.rejects))
+      printError("  " + firstDifference(recorded: recorded.rejects.path, recordedSHA: recordedRejects, now: pipeline.output.rejects))
     }
     guard same else { throw ExitCode(WinnowExit.runFailed) }
     print("winnow verify: identical: \(summary.kept) records (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")

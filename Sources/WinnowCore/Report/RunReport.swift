@@ -201,15 +201,8 @@ public enum RunReport {
   /// The output's ids and texts (texts kept only for the first 2,000 records, for samples).
   static func readOutput(_ path: String) -> Output {
     var output = Output()
-    guard let handle = fopen(path, "rb") else { return output }
-    defer { fclose(handle) }
-    var buffer: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(buffer) }
-    while true {
-      let length = getline(&buffer, &capacity, handle)
-      if length < 0 { break }
-      let bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    guard let lines = try? LineReader(path: path) else { return output }
+    while let bytes = try? lines.next() {
       guard let members = try? JSONLineParser.parseObject(bytes) else { continue }
       func string(_ key: String) -> String { members.first { $0.key == key }.flatMap { JSONLineParser.stringValue($0.value) } ?? "" }
       output.records.append(Record(id: string("id"), text: string("text")))

@@ -68,18 +68,10 @@ public enum GateEvaluator {
     var complete = 0
     var incomplete: [String] = []
 
-    guard let handle = fopen(file, "rb") else { throw RunError("cannot read '\(file)': \(String(cString: strerror(errno)))") }
-    defer { fclose(handle) }
-    var buffer: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(buffer) }
+    let lines = try LineReader(path: file)
     var lineNumber = 0
-    while true {
-      let length = getline(&buffer, &capacity, handle)
-      if length < 0 { break }
+    while let bytes = try lines.next() {
       lineNumber += 1
-      var bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-      if bytes.last == 0x0A { bytes.removeLast() }
       if bytes.isEmpty { continue }
       records += 1
       let members: [JSONLineParser.Member]
