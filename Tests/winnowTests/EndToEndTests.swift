@@ -10,9 +10,7 @@ import WinnowTestSupport
   /// of ICU) and a source encoding.
   func checkCleanOutput(_ path: String) throws -> [[String: Any]] {
     let records = try readJSONLines(path)
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", """
+    let check = try runProcess("/usr/bin/env", ["python3", "-c", """
       import json, sys, unicodedata
       n = 0
       for line in open(sys.argv[1], encoding='utf-8'):
@@ -22,12 +20,8 @@ import WinnowTestSupport
           assert r['source']['encoding'], r['id']
           n += 1
       print(n)
-      """, path]
-    let out = Pipe()
-    check.standardOutput = out
-    try check.run()
-    check.waitUntilExit()
-    #expect(check.terminationStatus == 0, "python check failed for \(path)")
+      """, path])
+    #expect(check.status == 0, "python check failed for \(path): \(check.stderr)")
     return records
   }
 
