@@ -62,8 +62,9 @@ test: deps plugins dist ## run the whole test suite (unit, config, readers, end 
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
 
-report-check: ## render a run report in headless Chromium (installed from Debian when missing) and check it rendered
+report-check: ## render a run report in headless Chromium and check it rendered, Hangul as glyphs, not boxes (Debian's chromium and fonts-noto-cjk installed when missing, as root)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "chromium missing and not root: install Debian's chromium"
+	@fc-list :lang=ko 2>/dev/null | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null; } || echo "no Korean font and not root: install Debian's fonts-noto-cjk"
 	$(SWIFT) build
 	python3 Tests/report_check.py --winnow .build/debug/winnow
 
