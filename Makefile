@@ -107,8 +107,11 @@ bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement a
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
 	python3 bench/dedup_bench.py --winnow $(WINNOW) --memory
 
-docs: build ## regenerate docs/STAGES.md from the stage registry
+docs: build ## regenerate docs/STAGES.md from the stage registry, and README.md's table of drop reasons from the stages' declarations
 	$(WINNOW) stages --markdown > docs/STAGES.md
+	@awk 'FNR == NR { if ($$0 == "| stage | reason | when |") t = 1; if (t && $$0 == "") t = 0; if (t) table = table $$0 "\n"; next } \
+	  /^<!-- end of the reason table -->$$/ { skip = 0 } !skip { print } /^<!-- reason table: / { printf "\n%s\n", table; skip = 1 }' \
+	  docs/STAGES.md README.md > README.md.new && mv README.md.new README.md
 
 format: ## format the Swift sources with swift format
 	$(SWIFT) format --in-place --recursive Sources Tests

@@ -55,6 +55,7 @@ public enum FakeStages {
   public struct DecodeConfig: StageConfig {
     public static let name = "decode"
     public static let summary = "test decode"
+    public static let reasons = [DropReason("empty", "no bytes")]
     public static let input = StageInput.bytesOrText
     public static let options: [OptionSpec] = []
     public init(options: StageOptions) throws(OptionError) {}
@@ -77,6 +78,7 @@ public enum FakeStages {
   public struct KeywordFilterConfig: StageConfig {
     public static let name = "keyword_filter"
     public static let summary = "test filter"
+    public static let reasons = [DropReason("keyword", "the text contains 'keyword'"), DropReason("too_short", "fewer than 'min_words' words")]
     public static let options: [OptionSpec] = [
       OptionSpec("keyword", .string, default: .string("spam"), "drop documents containing this"),
       OptionSpec("min_words", .int(0...1000), default: .int(0), "minimum words"),
@@ -116,6 +118,7 @@ public enum FakeStages {
   public struct SlowConfig: StageConfig {
     public static let name = "slow"
     public static let summary = "test stage that takes its time"
+    public static let reasons: [DropReason] = []
     public static let options: [OptionSpec] = [
       OptionSpec("microseconds", .int(0...1_000_000), default: .int(1000), "sleep per document")
     ]
