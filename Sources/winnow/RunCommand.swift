@@ -71,21 +71,24 @@ struct RunCommand: ParsableCommand {
     var built: [String: Any] = [:]
     var gateResults: [GateResult] = []
     let checkGates = loaded.gates != nil && !noGates
-    // The manifest and the gates are made while the output is complete but not yet in place
-    // (a signal still stops the run); the renames and the manifest are then one commit.
+    // The gates measure the output while it is written; their results, and the manifest, are
+    // made while the output is complete but not yet in place (a signal still stops the run);
+    // the renames and the manifest are then one commit.
+    let collector = try loaded.gates.flatMap { checkGates ? try GateCollector(gates: $0) : nil }
     let finishing = RunFinishing(
       prepare: { summary, temporaryOutput throws(RunError) in
         built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
         if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
-        if let gates = loaded.gates, checkGates {
+        if let collector {
           let counts = GateCounts(
             documents: summary.documents, rejected: summary.rejected,
             stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
-          gateResults = try GateEvaluator.evaluate(file: temporaryOutput, gates: gates, counts: counts)
+          gateResults = try collector.results(counts: counts)
           built["gates"] = GateEvaluator.json(gateResults)
         }
       },
-      commit: { _ throws(RunError) in try Manifest.write(built, to: manifestPath) })
+      commit: { _ throws(RunError) in try Manifest.write(built, to: manifestPath) },
+      observer: collector)
     let summary: RunSummary
     do {
       summary = try runner.run(finishing: finishing)
