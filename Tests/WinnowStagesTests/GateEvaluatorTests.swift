@@ -1,4 +1,5 @@
 import Testing
+import WinnowCore
 @testable import WinnowStages
 
 /// The gates' own computations, against the plain definitions they shortcut.
@@ -19,7 +20,27 @@ import Testing
         let expected = (letters.count, letters.filter { script.contains($0.value) }.count)
         let measured = GateEvaluator.scriptLetters(String(text), script: script)
         #expect(measured.letters == expected.0 && measured.matching == expected.1, "\(script) U+\(String(block[0].value, radix: 16))")
+        #expect(measured.scalars == block.count)
       }
     }
+  }
+
+  /// The near-duplicate gate takes over a run's dedup records only when the defaults would
+  /// make the same records: bands, threshold and the exact check may differ, nothing else.
+  @Test func nearDuplicateGateReusesOnlyRecordsTheDefaultsWouldMake() throws {
+    func settings(_ values: [String: OptionValue]) throws -> [Substring] {
+      var all = StageOptions.defaults(for: DedupConfig.options).values
+      for (key, value) in values { all[key] = value }
+      let stage = try #require(try DedupConfig(options: StageOptions(all)).build(StageContext(baseDirectory: ".")) as? DedupStage)
+      return NearDuplicateGate.recordSettings(stage.settings)
+    }
+    let defaults = try settings([:])
+    #expect(try settings(["threshold": .double(0.7)]) == defaults)
+    #expect(try settings(["bands": .int(8), "exact": .bool(false)]) == defaults)
+    #expect(try settings(["perms": .int(64)]) != defaults)
+    #expect(try settings(["shingle": .string("char4")]) != defaults)
+    #expect(try settings(["normalize": .strings(["casefold"])]) != defaults)
+    #expect(try settings(["seed": .int(2)]) != defaults)
+    #expect(try settings(["exact_jaccard_max_shingles": .int(10)]) != defaults)
   }
 }

@@ -53,12 +53,17 @@ public final class GateCollector: OutputObserver {
   // MARK: OutputObserver
 
   public func observe(records bytes: [UInt8]) throws(RunError) {
-    var start = 0
-    while start < bytes.count {
-      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-      try add(line: Array(bytes[start..<end]))
-      start = end + 1
+    var lines: [[UInt8]] = []
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var start = 0
+      while start < buffer.count {
+        let end = memchr(base + start, 0x0A, buffer.count - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? buffer.count
+        lines.append(Array(buffer[start..<end]))
+        start = end + 1
+      }
     }
+    for line in lines { try add(line: line) }
   }
 
   public func corpusDecided(_ stage: any CorpusStage, files: [CorpusFiles], decisions: [CorpusDecision]) throws(RunError) {
@@ -77,19 +82,17 @@ public final class GateCollector: OutputObserver {
       invalid.append("line \(lineNumber): not JSON (\(error))")
       return
     }
-    func string(_ key: String) -> String? { members.first { $0.key == key }.flatMap { JSONLineParser.stringValue($0.value) } }
+    // Top-level strings come decoded by the parser.
+    func string(_ key: String) -> String? { members.first { $0.key == key }?.string }
+    // A line that parses is valid UTF-8: the parser validates every string, and JSON's
+    // syntax outside strings is ASCII.
     let id = string("id") ?? "line \(lineNumber)"
-    guard String(validating: bytes, as: UTF8.self) != nil else {
-      invalid.append(id)
-      return
-    }
     let text = string("text") ?? ""
     if text.isEmpty {
       invalid.append(id)
     } else if let normalizer, !normalizer.isNormalized(text), (try? normalizer.normalize(text)).map({ Array($0.utf8) != Array(text.utf8) }) ?? true {
       invalid.append(id)
     }
-    lengths.append(text.unicodeScalars.count)
     if checkPII {
       let (_, found) = pii.redact(text)
       let total = found.email + found.phone + found.rrn
@@ -107,9 +110,13 @@ public final class GateCollector: OutputObserver {
         residualIDs.append(id)
       }
     }
+    // The length in scalars from the same pass as the script's letters, when there is one.
     if script != .any {
-      let (letters, matching) = GateEvaluator.scriptLetters(text, script: script)
+      let (letters, matching, scalars) = GateEvaluator.scriptLetters(text, script: script)
       if letters > 0 && matching * 2 >= letters { inScript += 1 } else { notInScript.append(id) }
+      lengths.append(scalars)
+    } else {
+      lengths.append(text.unicodeScalars.count)
     }
     if !required.isEmpty {
       let present = required.allSatisfy { key in

@@ -48,13 +48,16 @@ public enum GateEvaluator {
     return try collector.results(counts: counts)
   }
 
-  /// The letters of `text` (Unicode's Alphabetic property) and how many are of `script`.
+  /// The letters of `text` (Unicode's Alphabetic property), how many are of `script`, and
+  /// the text's length in scalars.
   /// ASCII and Hangul syllables, most of a Korean crawl, are answered without asking the
   /// property tables (A–Z and a–z are the only alphabetic ASCII; every syllable is alphabetic).
-  static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int) {
+  static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int, scalars: Int) {
     var letters = 0
     var matching = 0
+    var scalars = 0
     for scalar in text.unicodeScalars {
+      scalars += 1
       let value = scalar.value
       let alphabetic: Bool
       if value < 0x80 {
@@ -69,7 +72,7 @@ public enum GateEvaluator {
         if script.contains(value) { matching += 1 }
       }
     }
-    return (letters, matching)
+    return (letters, matching, scalars)
   }
 
   /// Rules that name content (weather, share bars, copyright …), not the structural guesses
