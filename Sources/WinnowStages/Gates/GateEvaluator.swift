@@ -48,20 +48,26 @@ public enum GateEvaluator {
     return try collector.results(counts: counts)
   }
 
-  /// The letters of `text` (Unicode's Alphabetic property), how many are of `script`, and
-  /// the text's length in scalars.
+  /// The letters of `text` (Unicode's Alphabetic property), how many are of `script` (ASCII
+  /// letters are Latin), and the text's length in scalars.
   /// ASCII and Hangul syllables, most of a Korean crawl, are answered without asking the
   /// property tables (A–Z and a–z are the only alphabetic ASCII; every syllable is alphabetic).
   static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int, scalars: Int) {
     var letters = 0
     var matching = 0
     var scalars = 0
+    // ASCII letters are Latin (`Script.contains` answers for the rest), as `quality` counts them.
+    let asciiMatches = script == .latin || script == .any
     for scalar in text.unicodeScalars {
       scalars += 1
       let value = scalar.value
       let alphabetic: Bool
       if value < 0x80 {
-        alphabetic = (0x61...0x7A).contains(value | 0x20)
+        if (0x61...0x7A).contains(value | 0x20) {
+          letters += 1
+          if asciiMatches { matching += 1 }
+        }
+        continue
       } else if value >= 0xAC00 && value <= 0xD7A3 {
         alphabetic = true
       } else {
