@@ -79,10 +79,11 @@ fuzz-mutate: ## the same targets with the mutation harness (no instrumentation),
 	$(SWIFT) build -c release --product winnow-fuzz
 	@for t in $(FUZZ_TARGETS); do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
-bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe
+bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe; the crawl row (ko-news with dedup and gates on a generated 30 MB crawl, --jobs 1 and 2, beside the Python assembly)
 	python3 -m harness.benchmarks.decode_normalize --winnow $(WINNOW)
 	python3 -m harness.evals.news --winnow $(WINNOW) --no-peer
 	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
+	python3 -m harness.benchmarks.crawl_bench --winnow $(WINNOW)
 
 bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a Python json pass-through) on 80 MB of generated JSONL
 	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)

@@ -73,17 +73,19 @@ struct RunCommand: ParsableCommand {
     var built: RunManifest?
     var gateResults: [GateResult] = []
     let checkGates = loaded.gates != nil && !noGates
-    // The manifest and the gates are made while the output is complete but not yet in place
-    // (a signal still stops the run); the renames and the manifest are then one commit.
+    // The gates measure the output while it is written; their results, and the manifest, are
+    // made while the output is complete but not yet in place (a signal still stops the run);
+    // the renames and the manifest are then one commit.
+    let collector = try loaded.gates.flatMap { checkGates ? try GateCollector(gates: $0) : nil }
     let finishing = RunFinishing(
       prepare: { summary, temporaryOutput throws(RunError) in
         var manifest = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
         if noGates, loaded.gates != nil { manifest.gates = .string("skipped (--no-gates)") }
-        if let gates = loaded.gates, checkGates {
+        if let collector {
           let counts = GateCounts(
             documents: summary.documents, rejected: summary.rejected,
             stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
-          gateResults = try GateEvaluator.evaluate(file: temporaryOutput, gates: gates, counts: counts)
+          gateResults = try collector.results(counts: counts)
           manifest.gates = JSONValue(GateEvaluator.json(gateResults))
         }
         built = manifest
@@ -91,7 +93,8 @@ struct RunCommand: ParsableCommand {
       commit: { _ throws(RunError) in
         guard let built else { throw RunError("the run has no manifest to write") }
         try Manifest.write(built, to: manifestPath)
-      })
+      },
+      observer: collector)
     let summary: RunSummary
     do {
       summary = try runner.run(finishing: finishing)

@@ -19,6 +19,8 @@ final class OutputFile {
   /// SHA-256 of everything written, kept as it is written (the manifest records it).
   private var hasher = SHA256()
   private(set) var sha256 = ""
+  /// Sees every write (the run's clean output only: the gates).
+  var observer: (any OutputObserver)?
 
   init(path: String) throws(RunError) {
     self.path = path
@@ -56,6 +58,7 @@ final class OutputFile {
     records += count
     bytes += data.count
     hasher.update(data: data)
+    try observer?.observe(records: data)
   }
 
   /// `close()` then `rename()`.

@@ -60,6 +60,7 @@ public final class Runner: @unchecked Sendable {
     var summary = RunSummary()
     guard let corpus else {
       let (output, rejects) = try openOutputs()
+      output.observer = finishing?.observer
       do throws(RunError) {
         try documentPass(Sinks(clean: output, rejects: rejects), shard: .whole, summary: &summary)
         try RunCancellation.check()
@@ -90,7 +91,9 @@ public final class Runner: @unchecked Sendable {
       try sinks.commitCorpusFiles()
       let outcome = try corpus.decide([files], jobs: options.jobs, log: log)
       try RunCancellation.check()
+      try finishing?.observer?.corpusDecided(corpus, files: [files], decisions: outcome.decisions)
       let output = try OutputFile(path: pipeline.output.path)
+      output.observer = finishing?.observer
       do throws(RunError) {
         let counts = try CorpusFilter.run(
           files: files, decisions: outcome.decisions, field: corpus.field, stageName: pipeline.stages.last!.name,
