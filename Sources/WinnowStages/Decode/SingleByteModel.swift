@@ -90,15 +90,43 @@ struct SingleByteModel: Sendable {
         letterShares: letters.mapValues { $0 / max(1, lettersTotal) }))
       pairs.removeAll()
     }
-    for line in String(decoding: tsv, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-      if fields.first == "language", fields.count == 3 {
-        finish()
-        code = String(fields[1])
-        total = Double(fields[2]) ?? 1
-      } else if fields.count == 3, fields[0].isEmpty, let count = Double(fields[2]) {
-        let scalars = fields[1].unicodeScalars.map(\.value)
-        if scalars.count == 2 { pairs.append((scalars, count)) }
+    // Read over the UTF-8 bytes, line by line and field by field (splitting a String would
+    // break it into grapheme clusters, most of the model's load time).
+    tsv.withUnsafeBufferPointer { bytes in
+      var lineStart = 0
+      while lineStart < bytes.count {
+        var lineEnd = lineStart
+        while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+        defer { lineStart = lineEnd + 1 }
+        guard lineEnd > lineStart, bytes[lineStart] != UInt8(ascii: "#") else { continue }
+        var fields: [Range<Int>] = []
+        var fieldStart = lineStart
+        for index in lineStart...lineEnd where index == lineEnd || bytes[index] == 0x09 {
+          fields.append(fieldStart..<index)
+          fieldStart = index + 1
+        }
+        guard fields.count == 3 else { continue }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func number(_ range: Range<Int>) -> Double? {
+          guard !range.isEmpty else { return nil }
+          var value = 0.0
+          for index in range {
+            guard (0x30...0x39).contains(bytes[index]) else { return Double(text(range)) }
+            value = value * 10 + Double(bytes[index] - 0x30)
+          }
+          return value
+        }
+        if text(fields[0]) == "language" {
+          finish()
+          code = text(fields[1])
+          total = number(fields[2]) ?? 1
+        } else if fields[0].isEmpty, let count = number(fields[2]) {
+          var scalars: [UInt32] = []
+          var iterator = UnsafeBufferPointer(rebasing: bytes[fields[1]]).makeIterator()
+          var parser = Unicode.UTF8.ForwardParser()
+          while case .valid(let encoded) = parser.parseScalar(from: &iterator) { scalars.append(Unicode.UTF8.decode(encoded).value) }
+          if scalars.count == 2 { pairs.append((scalars, count)) }
+        }
       }
     }
     finish()
