@@ -442,12 +442,11 @@ struct CharsetDetector: Sendable {
       }
       accepted = verify()
     }
-    // A plausible candidate checked on its prefix counts once its whole text decodes.
-    while let index = ranked.firstIndex(where: { $0.decoded.confidence >= Self.minimumPlausibility }),
-      !ranked.contains(where: { $0.complete && $0.decoded.confidence >= Self.minimumPlausibility }), !complete(index)
-    {}
-    if !accepted && (ranked.isEmpty || ranked.allSatisfy { $0.decoded.confidence < Self.minimumPlausibility }) {
-      // Nothing convincing yet: every multi-byte charset not tried (EUC-TW, Big5-HKSCS, …)
+    // The leader, checked on its prefix, counts once its whole text decodes.
+    while let index = ranked.indices.max(by: { ranked[$0].rank < ranked[$1].rank }), !complete(index) {}
+    let leader = ranked.max { $0.rank < $1.rank }
+    if !accepted && (leader.map { $0.decoded.confidence < Self.minimumPlausibility } ?? true) {
+      // Nothing convincing leads: every multi-byte charset not tried (EUC-TW, Big5-HKSCS, …)
       // gets its strict decode; most fail within a few bytes.
       for charset in Charsets.all where charset.kind == .multibyte && charset.decodeAs == nil { add(charset, prior: 0) }
       accepted = verify()
@@ -564,9 +563,23 @@ struct CharsetDetector: Sendable {
     if let narrow = charset.narrowName { return bytes.contains { $0 >= 0x80 && $0 <= 0x9F } ? charset.name : narrow }
     switch charset.name {
     case "CP949": return fitsEUCKR(bytes) ? "EUC-KR" : "CP949"
+    case "Shift_JIS": return usesCP932Extensions(bytes) ? "CP932" : "Shift_JIS"
     case "GB18030": return fitsEUCKR(bytes) ? "GB2312" : fitsGBK(bytes) ? "GBK" : "GB18030"
     default: return charset.name
     }
+  }
+
+  /// A two-byte character in a row only Microsoft's CP932 defines (NEC's row 13, the NEC- and
+  /// IBM-selected extensions, user-defined rows): the bytes are CP932, not Shift_JIS.
+  private func usesCP932Extensions(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index < bytes.count {
+      let lead = bytes[index]
+      if lead < 0x80 || (0xA1...0xDF).contains(lead) { index += 1; continue }
+      if lead == 0x87 || lead >= 0xED { return true }
+      index += 2
+    }
+    return false
   }
 
   /// No four-byte GB18030 sequence (a digit as second byte): the bytes are GBK.
