@@ -362,7 +362,7 @@ struct CharsetDetector: Sendable {
       }
     }
     // Candidates are checked on a prefix (`checkPrefix`); `complete` says the text is whole.
-    var ranked: [(decoded: DecodedText, rank: Double, charset: Charset, complete: Bool)] = []
+    var ranked: [(decoded: DecodedText, rank: Double, charset: Charset, complete: Bool, clean: Bool)] = []
     var tried: Set<String> = []
     /// Decodes ranked[index] whole: false (and the entry removed) when the rest fails.
     func complete(_ index: Int) -> Bool {
@@ -388,7 +388,8 @@ struct CharsetDetector: Sendable {
         decoded.nonASCII = counts.nonASCII
         // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
         let weight = Self.reliability(nonASCII: counts.nonASCII)
-        ranked.append((decoded, weight * score + entry.prior - 0.0001 * Double(position), entry.charset, whole))
+        ranked.append(
+          (decoded, weight * score + entry.prior - 0.0001 * Double(position), entry.charset, whole, counts.count(.bad) == 0))
         // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
         if score >= Self.acceptAt && weight >= 0.88 && complete(ranked.count - 1) { return true }
       }
@@ -445,9 +446,10 @@ struct CharsetDetector: Sendable {
     // The leader, checked on its prefix, counts once its whole text decodes.
     while let index = ranked.indices.max(by: { ranked[$0].rank < ranked[$1].rank }), !complete(index) {}
     let leader = ranked.max { $0.rank < $1.rank }
-    if !accepted && (leader.map { $0.decoded.confidence < Self.minimumPlausibility } ?? true) {
-      // Nothing convincing leads: every multi-byte charset not tried (EUC-TW, Big5-HKSCS, …)
-      // gets its strict decode; most fail within a few bytes.
+    if !accepted && (leader.map { $0.decoded.confidence < Self.minimumPlausibility || !$0.clean } ?? true) {
+      // Nothing convincing and clean (free of control characters and of the private-use code
+      // points converters give undefined sequences) leads: every multi-byte charset not tried
+      // (EUC-TW, Big5-HKSCS, …) gets its strict decode; most fail within a few bytes.
       for charset in Charsets.all where charset.kind == .multibyte && charset.decodeAs == nil { add(charset, prior: 0) }
       accepted = verify()
     }
