@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 WINNOW := .build/release/winnow
-DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev pkg-config jq
+DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libzstd-dev pkg-config jq
 
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-19s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev; jq for the exec example) when run as root
+deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libzstd-dev; jq for the exec example) when run as root
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
@@ -100,6 +100,9 @@ bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement a
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
 	python3 bench/dedup_bench.py --winnow $(WINNOW) --memory
 
+bench-output: build ## compressed output: ko-news writing .jsonl, .jsonl.zst, .jsonl.gz on one core (share of the run), and the codecs' MB/s per core beside zstd -3 and gzip -6
+	python3 bench/output_bench.py --winnow $(WINNOW)
+
 docs: build ## regenerate docs/STAGES.md from the stage registry
 	$(WINNOW) stages --markdown > docs/STAGES.md
 
@@ -109,4 +112,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory bench-output docs format clean

@@ -58,7 +58,9 @@ let package = Package(
       providers: [.apt(["libxml2-dev"])]
     ),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "WinnowNative", dependencies: ["CICU", "CLibXML2", "CZlib"]),
+    // Zstandard, for .jsonl.zst output (and reading it back).
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "WinnowNative", dependencies: ["CICU", "CLibXML2", "CZlib", "CZstd"]),
 
     // CLI
     .executableTarget(

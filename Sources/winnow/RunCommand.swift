@@ -74,14 +74,14 @@ struct RunCommand: ParsableCommand {
     // The manifest and the gates are made while the output is complete but not yet in place
     // (a signal still stops the run); the renames and the manifest are then one commit.
     let finishing = RunFinishing(
-      prepare: { summary, temporaryOutput throws(RunError) in
+      prepare: { summary, temporaryOutputs throws(RunError) in
         built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
         if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
         if let gates = loaded.gates, checkGates {
           let counts = GateCounts(
             documents: summary.documents, rejected: summary.rejected,
             stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
-          gateResults = try GateEvaluator.evaluate(file: temporaryOutput, gates: gates, counts: counts)
+          gateResults = try GateEvaluator.evaluate(files: temporaryOutputs, gates: gates, counts: counts)
           built["gates"] = GateEvaluator.json(gateResults)
         }
       },

@@ -105,47 +105,79 @@ struct VerifyCommand: ParsableCommand {
     RunCancellation.onStop { try? FileManager.default.removeItem(atPath: scratch) }
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
+    // The same file names (so the same compression) and shard limits as the recorded run.
     var pipeline = loaded
-    pipeline.output.path = scratch + "/clean.jsonl"
-    pipeline.output.rejects = scratch + "/rejects.jsonl"
+    let outputName = ((output["path"] as? String).map { ($0 as NSString).lastPathComponent }).flatMap { $0.isEmpty ? nil : $0 } ?? "clean.jsonl"
+    let rejectsName = ((rejects["path"] as? String).map { ($0 as NSString).lastPathComponent }).flatMap { $0.isEmpty ? nil : $0 } ?? "rejects.jsonl"
+    pipeline.output.path = scratch + "/output/" + outputName
+    pipeline.output.rejects = scratch + "/rejects/" + rejectsName
     let recordedJobs = object["jobs"] as? Int ?? ProcessInfo.processInfo.activeProcessorCount
     let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs ?? recordedJobs), progress: false)).run()
     var same = true
+    let outputFiles = RecordLines.files(inManifest: object, key: "output")
+    let rejectsFiles = RecordLines.files(inManifest: object, key: "rejects")
     if summary.outputSHA256 != recordedOutput {
       same = false
       printError("winnow verify: the output differs: SHA-256 \(summary.outputSHA256), recorded \(recordedOutput)")
-      printError("  " + firstDifference(recorded: output["path"] as? String, recordedSHA: recordedOutput, now: pipeline.output.path))
+      printError("  " + firstDifference(recorded: output, files: outputFiles, now: Self.paths(summary.outputShards, pipeline.output.path)))
     }
     if summary.rejectsSHA256 != recordedRejects {
       same = false
       printError("winnow verify: the rejects differ: SHA-256 \(summary.rejectsSHA256), recorded \(recordedRejects)")
-      printError("  " + firstDifference(recorded: rejects["path"] as? String, recordedSHA: recordedRejects, now: pipeline.output.rejects))
+      printError("  " + firstDifference(recorded: rejects, files: rejectsFiles, now: Self.paths(summary.rejectsShards, pipeline.output.rejects)))
+    }
+    // The files themselves, for a compressed or sharded output: the same split and bytes.
+    for (name, section, now) in [("output", output, summary.outputShards), ("rejects", rejects, summary.rejectsShards)] {
+      guard let recorded = section["shards"] as? [[String: Any]] else { continue }
+      if recorded.count != now.count {
+        same = false
+        printError("winnow verify: the \(name) has \(now.count) files, the manifest recorded \(recorded.count)")
+        continue
+      }
+      for (old, new) in zip(recorded, now) where old["sha256"] as? String != new.sha256 {
+        same = false
+        printError("winnow verify: \(name) file '\(old["path"] as? String ?? "?")' differs: SHA-256 \(new.sha256), recorded \(old["sha256"] as? String ?? "?")")
+      }
     }
     guard same else { throw ExitCode(WinnowExit.runFailed) }
-    print("winnow verify: identical: \(summary.kept) records (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")
+    let files = outputFiles.map { $0.count > 1 ? " in \($0.count) shards" : "" } ?? ""
+    print("winnow verify: identical: \(summary.kept) records\(files) (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")
   }
 
-  /// The first record where the re-run's file and the recorded file differ, when the recorded
-  /// file is still there as it was written.
-  func firstDifference(recorded path: String?, recordedSHA: String, now: String) -> String {
-    guard let path, let hashed = try? Manifest.hashFile(path), hashed.sha256 == recordedSHA else {
-      return "the recorded file is no longer there as it was written, so records cannot be compared"
-    }
-    guard let old = try? String(contentsOfFile: path, encoding: .utf8), let new = try? String(contentsOfFile: now, encoding: .utf8) else {
-      return "cannot read the files to compare records"
-    }
-    let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
-    let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
-    for index in 0..<max(oldLines.count, newLines.count) {
-      let a = index < oldLines.count ? oldLines[index] : nil
-      let b = index < newLines.count ? newLines[index] : nil
-      if a != b {
-        func id(_ line: Substring?) -> String {
-          guard let line, let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return "(none)" }
-          return (object["id"] as? String).map { "'\($0)'" } ?? "(no id)"
-        }
-        return "first difference at record \(index + 1): recorded \(id(a)), now \(id(b))"
+  static func paths(_ shards: [OutputShard], _ path: String) -> [String] {
+    shards.isEmpty ? [path] : shards.map(\.path)
+  }
+
+  /// The first record where the re-run's files and the recorded ones differ, when the
+  /// recorded files are still there as they were written.
+  func firstDifference(recorded section: [String: Any], files: [String]?, now: [String]) -> String {
+    guard let files, !files.isEmpty else { return "the manifest does not name the recorded files" }
+    // Each file as written: the shards' own SHA-256, or the one file's.
+    let expected: [String?] = (section["shards"] as? [[String: Any]])?.map { $0["sha256"] as? String } ?? [section["sha256"] as? String]
+    for (path, sha) in zip(files, expected) {
+      guard let hashed = try? Manifest.hashFile(path), hashed.sha256 == sha else {
+        return "the recorded file '\(path)' is no longer there as it was written, so records cannot be compared"
       }
+    }
+    let old = RecordLines(paths: files)
+    let new = RecordLines(paths: now)
+    var index = 0
+    do {
+      while true {
+        let a = try old.next()
+        let b = try new.next()
+        if a == nil && b == nil { break }
+        index += 1
+        if a != b {
+          func id(_ line: [UInt8]?) -> String {
+            guard let line, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return "(none)" }
+            return (object["id"] as? String).map { "'\($0)'" } ?? "(no id)"
+          }
+          return "first difference at record \(index): recorded \(id(a)), now \(id(b))"
+        }
+      }
+    } catch {
+      return "cannot read the files to compare records: \(error)"
     }
     return "the records are the same but the bytes are not (line endings?)"
   }

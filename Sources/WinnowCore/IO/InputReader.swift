@@ -149,7 +149,7 @@ public final class InputReader: @unchecked Sendable {
   // MARK: formats
 
   /// Format and compression from a file name: `.txt`, `.html`/`.htm`, `.jsonl`, each
-  /// optionally `.gz`.
+  /// optionally `.gz` (or `.zst`: `gzip` then means compressed, read as a stream).
   public static func format(ofFileNamed name: String) -> (format: InputFormat, gzip: Bool)? {
     // By bytes (this runs for every input file): the last path component's text after its
     // last '.', none for a name that starts with it (as NSString.pathExtension, which also
@@ -163,6 +163,9 @@ public final class InputReader: @unchecked Sendable {
     if bytes.count >= 3, bytes[(bytes.count - 3)...].elementsEqual(".gz".utf8) {
       gzip = true
       bytes.removeLast(3)
+    } else if bytes.count >= 4, bytes[(bytes.count - 4)...].elementsEqual(".zst".utf8) {
+      gzip = true
+      bytes.removeLast(4)
     }
     guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
     switch String(decoding: bytes[(dot + 1)...], as: UTF8.self) {
@@ -225,7 +228,7 @@ public final class InputReader: @unchecked Sendable {
     }
   }
 
-  private func readRest(of stream: GzipReader, into bytes: inout [UInt8]) throws(NativeError) {
+  private func readRest(of stream: any ByteStream, into bytes: inout [UInt8]) throws(NativeError) {
     var chunk = [UInt8](repeating: 0, count: 1 << 17)
     while bytes.count <= settings.maxDocumentBytes {
       let count = try stream.read(into: &chunk)
@@ -272,10 +275,10 @@ public final class InputReader: @unchecked Sendable {
   /// non-blocking, then set back to blocking: a read there finds the end at once).
   /// A file opened for reading (see `openForReading`) as a stream, gunzipped when it is gzip;
   /// the descriptor is closed if the stream cannot be made.
-  static func openStream(_ path: String) throws -> GzipReader {
+  static func openStream(_ path: String) throws -> any ByteStream {
     let descriptor = try openForReading(path)
     do {
-      return try GzipReader(path: path, descriptor: descriptor)
+      return try openByteStream(path: path, descriptor: descriptor)
     } catch {
       close(descriptor)
       throw error
@@ -345,7 +348,7 @@ public final class InputReader: @unchecked Sendable {
 
 /// Streams records from one JSONL file (plain or gzip), one line each.
 final class JSONLRecords {
-  private let stream: GzipReader
+  private let stream: any ByteStream
   private let relative: String
   private let settings: InputSettings
   private var buffer: [UInt8]
@@ -360,7 +363,7 @@ final class JSONLRecords {
   /// Keys lifted into typed metadata when their value is a string.
   static let metadataKeys: Set<String> = ["title", "published", "outlet", "url", "lang"]
 
-  init(stream: GzipReader, relative: String, settings: InputSettings, prefix: [UInt8] = []) {
+  init(stream: any ByteStream, relative: String, settings: InputSettings, prefix: [UInt8] = []) {
     self.stream = stream
     self.relative = relative
     self.settings = settings

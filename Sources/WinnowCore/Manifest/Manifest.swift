@@ -125,6 +125,11 @@ public enum Manifest {
     }
     var counts = summary.json()
     for key in ["output", "rejects", "seconds", "jobs", "peak_batches_in_flight", "warnings"] { counts.removeValue(forKey: key) }
+    var output: [String: Any] = ["path": summary.outputPath, "sha256": summary.outputSHA256, "records": summary.kept, "bytes": summary.outputBytes]
+    var rejects: [String: Any] = ["path": summary.rejectsPath, "sha256": summary.rejectsSHA256, "records": summary.rejected]
+    // Compressed or sharded: every file with its own SHA-256 (sha256 above is the JSONL's).
+    if !summary.outputShards.isEmpty { output["shards"] = summary.outputShards.map(\.json) }
+    if !summary.rejectsShards.isEmpty { rejects["shards"] = summary.rejectsShards.map(\.json) }
     var timings: [String: Any] = ["seconds": summary.seconds]
     timings["stages"] = Dictionary(summary.stages.map { ($0.name, $0.seconds) }) { a, _ in a }
     return [
@@ -137,8 +142,8 @@ public enum Manifest {
       "config_sha256": sha256Hex(canonicalJSON(config)),
       "inputs": inputs,
       "plugins": plugins,
-      "output": ["path": summary.outputPath, "sha256": summary.outputSHA256, "records": summary.kept, "bytes": summary.outputBytes],
-      "rejects": ["path": summary.rejectsPath, "sha256": summary.rejectsSHA256, "records": summary.rejected],
+      "output": output,
+      "rejects": rejects,
       "counts": counts,
       "seeds": seeds,
       "jobs": summary.jobs,
@@ -219,8 +224,10 @@ public enum Manifest {
     }
   }
 
-  /// `X.jsonl` → `X.manifest.json`, beside the output.
+  /// `X.jsonl` (or `X.jsonl.gz`, `X.jsonl.zst`) → `X.manifest.json`, beside the output.
   public static func defaultPath(forOutput output: String) -> String {
-    (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".manifest.json"
+    var base = output
+    for suffix in [".gz", ".zst"] where base.hasSuffix(".jsonl" + suffix) { base.removeLast(suffix.count) }
+    return (base.hasSuffix(".jsonl") ? String(base.dropLast(6)) : base) + ".manifest.json"
   }
 }

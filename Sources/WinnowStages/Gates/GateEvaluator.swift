@@ -32,6 +32,12 @@ public struct GateCounts: Sendable {
 /// when the near-duplicate gate is on).
 public enum GateEvaluator {
   public static func evaluate(file: String, gates: GateSettings, counts: GateCounts?) throws(RunError) -> [GateResult] {
+    try evaluate(files: [file], gates: gates, counts: counts)
+  }
+
+  /// The gates over one output read from several files in order (its shards), each plain,
+  /// gzip or Zstandard.
+  public static func evaluate(files: [String], gates: GateSettings, counts: GateCounts?) throws(RunError) -> [GateResult] {
     let o = gates.options
     var results: [GateResult] = []
     func add(_ name: String, _ passed: Bool, _ value: String, _ threshold: String, _ offenders: [String] = []) {
@@ -68,18 +74,10 @@ public enum GateEvaluator {
     var complete = 0
     var incomplete: [String] = []
 
-    guard let handle = fopen(file, "rb") else { throw RunError("cannot read '\(file)': \(String(cString: strerror(errno)))") }
-    defer { fclose(handle) }
-    var buffer: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(buffer) }
+    let lines = RecordLines(paths: files)
     var lineNumber = 0
-    while true {
-      let length = getline(&buffer, &capacity, handle)
-      if length < 0 { break }
+    while let bytes = try lines.next() {
       lineNumber += 1
-      var bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-      if bytes.last == 0x0A { bytes.removeLast() }
       if bytes.isEmpty { continue }
       records += 1
       let members: [JSONLineParser.Member]
@@ -168,7 +166,7 @@ public enum GateEvaluator {
     }
     let nearLimit = o.double("max_near_duplicate_ratio")
     if gates.configured.contains("max_near_duplicate_ratio") {
-      let (ratio, ids) = try nearDuplicates(file: file, records: records)
+      let (ratio, ids) = try nearDuplicates(files: files, records: records)
       add("max_near_duplicate_ratio", ratio <= nearLimit + 1e-12, format(ratio), "<= \(format(nearLimit))", ids)
     }
     let minMedian = o.int("min_median_chars")
@@ -221,7 +219,7 @@ public enum GateEvaluator {
   }
 
   /// The share of records `dedup` (defaults, threshold 0.8) would drop, and their ids.
-  static func nearDuplicates(file: String, records: Int) throws(RunError) -> (Double, [String]) {
+  static func nearDuplicates(files: [String], records: Int) throws(RunError) -> (Double, [String]) {
     guard records > 0 else { return (0, []) }
     let scratch = NSTemporaryDirectory() + "/winnow-gates-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
@@ -241,7 +239,7 @@ public enum GateEvaluator {
     } catch {
       throw RunError("cannot build the dedup check: \(error.message)")
     }
-    var input = InputSettings(paths: [file], formats: [.jsonl])
+    var input = InputSettings(paths: files, formats: [.jsonl])
     input.namedFileFormat = .jsonl  // a run's output is checked under its temporary name
     let pipeline = Pipeline(
       file: "(gates)", input: input,
