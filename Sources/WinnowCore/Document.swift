@@ -1,6 +1,6 @@
 /// The input format of a document.
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
-  case txt, html, jsonl
+  case txt, html, jsonl, warc
 }
 
 /// Where a document came from: enough to find its bytes again.
@@ -17,6 +17,13 @@ public struct SourceInfo: Sendable, Equatable {
   /// The path's raw bytes when they are not UTF-8 (`path` is then decoded with U+FFFD for
   /// the bad bytes): written as `source.path_bytes`, base64.
   public var pathBytes: [UInt8]?
+  /// A WARC record's `WARC-Record-ID` and byte offset in its file (of its gzip member, in a
+  /// `.warc.gz`): written as `source.record` and `source.offset`.
+  public var record: String?
+  public var offset: Int?
+  /// The charset the transport declared (a WARC record's HTTP `Content-Type`): `decode`
+  /// verifies it first, as it does an HTML page's `<meta charset>`. Not written.
+  public var declaredCharset: String?
 
   public init(
     path: String, line: Int? = nil, format: InputFormat, encoding: String? = nil, confidence: Double? = nil,

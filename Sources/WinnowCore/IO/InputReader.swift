@@ -42,7 +42,7 @@ public final class InputReader: @unchecked Sendable {
   private var walk: DirectoryWalk
   /// Entries of the walk rejected without being opened (FIFOs, names not UTF-8).
   private var pendingReject: ReadItem?
-  private var records: JSONLRecords?
+  private var records: (any RecordStream)?
   /// Whole files (not JSONL records) whose id (the relative path) this returns true for are
   /// passed over unread: the first pass of a learner that samples the corpus.
   public var skipWholeFile: (@Sendable (String) -> Bool)?
@@ -65,6 +65,9 @@ public final class InputReader: @unchecked Sendable {
           return item
         }
         bytesRead += records.takeBytesRead()
+        if let warc = records as? WarcRecords {
+          for (kind, count) in warc.skippedKinds { passedOver[kind, default: 0] += count }
+        }
         self.records = nil
       }
       if let file = nextFile() {
@@ -172,6 +175,7 @@ public final class InputReader: @unchecked Sendable {
     case "txt", "text": return (.txt, gzip)
     case "html", "htm", "xhtml": return (.html, gzip)
     case "jsonl", "ndjson": return (.jsonl, gzip)
+    case "warc": return (.warc, gzip)
     default: return nil
     }
   }
@@ -186,6 +190,14 @@ public final class InputReader: @unchecked Sendable {
     // A file named on the command line with an unknown extension is read as text (or as
     // `namedFileFormat`).
     let format = file.explicit ? settings.namedFileFormat ?? detected?.format ?? .txt : detected?.format ?? .txt
+    if format == .warc {
+      do {
+        records = WarcRecords(file: try MappedFile(path: file.path), relative: file.relative, settings: settings)
+      } catch {
+        return unreadable(file, format: format, detail: "\(error)")
+      }
+      return nil
+    }
     if format == .jsonl {
       do {
         let stream = try Self.openStream(file.path)
@@ -346,8 +358,15 @@ public final class InputReader: @unchecked Sendable {
   }
 }
 
+/// A file read as many documents: JSONL lines, WARC records.
+protocol RecordStream: AnyObject {
+  func next() -> ReadItem?
+  /// Bytes read since the last call.
+  func takeBytesRead() -> Int
+}
+
 /// Streams records from one JSONL file (plain or gzip), one line each.
-final class JSONLRecords {
+final class JSONLRecords: RecordStream {
   private let stream: any ByteStream
   private let relative: String
   private let settings: InputSettings

@@ -101,6 +101,8 @@ public enum RecordEncoder {
     writer.string(source.path)
     if let bytes = source.pathBytes { writer.key("path_bytes", first: &first); writer.string(base64(bytes)) }
     if let line = source.line { writer.key("line", first: &first); writer.int(line) }
+    if let record = source.record { writer.key("record", first: &first); writer.string(record) }
+    if let offset = source.offset { writer.key("offset", first: &first); writer.int(offset) }
     writer.key("format", first: &first)
     writer.string(source.format.rawValue)
     if let encoding = source.encoding { writer.key("encoding", first: &first); writer.string(encoding) }
