@@ -53,6 +53,8 @@ public struct Metadata: Sendable, Equatable {
   public var outlet: String?
   public var url: String?
   public var lang: String?
+  /// How sure `langid` is of `lang` (0–1), written as `lang_score`.
+  public var langScore: Double?
   /// Other fields of the input record, in input order.
   public var passthrough: [(key: String, value: RawJSON)] = []
 
@@ -60,7 +62,7 @@ public struct Metadata: Sendable, Equatable {
 
   public static func == (a: Metadata, b: Metadata) -> Bool {
     a.title == b.title && a.published == b.published && a.authors == b.authors && a.outlet == b.outlet
-      && a.url == b.url && a.lang == b.lang
+      && a.url == b.url && a.lang == b.lang && a.langScore == b.langScore
       && a.passthrough.map(\.key) == b.passthrough.map(\.key)
       && a.passthrough.map(\.value) == b.passthrough.map(\.value)
   }

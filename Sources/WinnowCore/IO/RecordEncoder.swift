@@ -5,7 +5,7 @@ public enum RecordEncoder {
   /// Keys winnow itself writes in clean records; pass-through fields with these names are
   /// written as `input.<name>` so they never shadow them.
   public static let reservedKeys: Set<String> = [
-    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256", "removed",
+    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "lang_score", "source", "dedup", "sha256", "removed",
   ]
 
   /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`.
@@ -125,7 +125,11 @@ public enum RecordEncoder {
     }
     if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
     if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
-    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    if let lang = meta.lang, !lang.isEmpty {
+      writer.key("lang", first: &first)
+      writer.string(lang)
+      if let score = meta.langScore { writer.key("lang_score", first: &first); writer.fraction(score) }
+    }
   }
 
   static func passthrough(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {
