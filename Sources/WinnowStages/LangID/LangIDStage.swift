@@ -54,10 +54,15 @@ struct LangIDStage: DocumentStage {
         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
       }
       guard status == 0, !code.isEmpty, code != "un" else { return ("un", 0) }
+      let current = Self.withdrawnCodes[code] ?? code
       let share = Double(result.percent) / 100
-      return (code, result.reliable != 0 ? share : share / 2)
+      return (current, result.reliable != 0 ? share : share / 2)
     }
   }
+
+  /// CLD2 writes some languages by ISO 639-1 codes withdrawn in 1989; `lang` carries the
+  /// current ones.
+  static let withdrawnCodes = ["iw": "he", "ji": "yi", "in": "id", "jw": "jv"]
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
