@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--winnow", required=True)
     ap.add_argument("--mirror", default="/work/.mirror")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--options", default="{}", help="the langid stage's options, as YAML flow (default: %(default)s)")
     a = ap.parse_args()
     winnow = str(Path(a.winnow).resolve())
     work = Path(tempfile.mkdtemp(prefix="winnow-langid-"))
@@ -114,7 +115,7 @@ def main():
     # 2. winnow langid on that text.
     (work / "langid.yaml").write_text(
         f"version: 1\ninput: {{path: {work}/texts.jsonl}}\noutput: {{path: {work}/lang.jsonl}}\n"
-        "stages:\n  - decode: {}\n  - langid: {}\n")
+        f"stages:\n  - decode: {{}}\n  - langid: {a.options}\n")
     seconds = []
     for _ in range(a.repeat):
         subprocess.run(pinned([winnow, "run", str(work / "langid.yaml"), "--quiet", "--jobs", "1",
