@@ -111,6 +111,12 @@ public struct StageLimits: Sendable, Equatable {
     self.timeoutMilliseconds = timeoutMilliseconds
   }
 
+  /// The reasons a stage's limits reject a document with, whatever the stage.
+  public static let reasons: [DropReason] = [
+    DropReason("too_large", "a document is over the stage's `max_bytes` (detail: its size and the limit)"),
+    DropReason("timeout", "the stage spent longer than its `timeout_ms` on a document; it depends on the machine's speed, so it is the one reject that can differ between runs"),
+  ]
+
   public static let options: [OptionSpec] = [
     OptionSpec("max_bytes", .int(0...Int.max), default: .int(0), "every stage: reject documents larger than this before the stage (0: only input.max_document_bytes)"),
     OptionSpec("timeout_ms", .int(0...Int.max), default: .int(30_000), "every stage: reject a document the stage spends longer on (html's parser and every regular expression stop at the limit, the rest is checked when the stage returns; 0: none)"),

@@ -28,6 +28,16 @@ public struct ReadItem: Sendable {
 /// directory walked depth-first with entries sorted by their UTF-8 bytes, JSONL records in
 /// line order. Never decodes bytes (that is the `decode` stage's job).
 public final class InputReader: @unchecked Sendable {
+  /// The reasons of the rejects it writes (stage 'read').
+  public static let reasons: [DropReason] = [
+    DropReason("bad_json", "a JSONL line is not a JSON object (detail: line and column)"),
+    DropReason("missing_text", "a JSONL record has no string `text_field`"),
+    DropReason("unreadable", "a file cannot be opened or read, or its name is not UTF-8 (`source.path_bytes`: the name's bytes, base64)"),
+    DropReason("too_large", "a document is over `input.max_document_bytes`"),
+    DropReason("not_a_regular_file", "a FIFO, socket or device in a walk or named as an input: never opened"),
+    DropReason("bad_position", "a line of a `--positioned` input does not start with its ordinal, path and line (docs/DEDUP.md)"),
+  ]
+
   public let settings: InputSettings
   /// Raw bytes read so far (compressed size is not counted).
   public private(set) var bytesRead: Int = 0

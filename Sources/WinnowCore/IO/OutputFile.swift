@@ -22,6 +22,8 @@ final class OutputFile {
   /// SHA-256 of everything written, kept as it is written (the manifest records it).
   private var hasher = SHA256()
   private(set) var sha256 = ""
+  /// Sees every write (the run's clean output only: the gates).
+  var observer: (any OutputObserver)?
 
   /// Set for a compressed or sharded output.
   private var sharded: ShardedWriter?
@@ -69,6 +71,7 @@ final class OutputFile {
       records += count
       bytes += data.count
       hasher.update(data: data)
+      try observer?.observe(records: data)
       return
     }
     guard let handle, !data.isEmpty else { return }
@@ -79,6 +82,7 @@ final class OutputFile {
     records += count
     bytes += data.count
     hasher.update(data: data)
+    try observer?.observe(records: data)
   }
 
   /// `close()` then `rename()`.

@@ -73,15 +73,13 @@ public struct OutputLayout: Sendable, Equatable {
 }
 
 /// One file an output wrote: a shard, or the one compressed file.
-public struct OutputShard: Sendable, Equatable {
+public struct OutputShard: Codable, Sendable, Equatable {
   public var path: String
   public var records: Int
   /// Bytes of the file as written (compressed).
   public var bytes: Int
   /// SHA-256 of the file as written.
   public var sha256: String
-
-  public var json: [String: Any] { ["path": path, "records": records, "bytes": bytes, "sha256": sha256] }
 }
 
 /// The files of a compressed or sharded output, written under temporary names; `OutputFile`

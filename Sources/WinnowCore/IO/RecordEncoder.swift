@@ -8,8 +8,18 @@ public enum RecordEncoder {
     "id", "text", "title", "published", "authors", "outlet", "url", "lang", "lang_score", "source", "dedup", "sha256", "removed",
   ]
 
-  /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`.
+  /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`
+  /// and a newline.
   public static func clean(_ document: Document, into writer: inout JSONWriter) {
+    cleanRecord(document, into: &writer)
+    writer.raw("\n")
+  }
+
+  /// A clean record without its newline. Returns where a corpus stage's field goes in it
+  /// (bytes from the record's start: before "sha256"), for `clean(_:corpusField:…)`.
+  @discardableResult
+  public static func cleanRecord(_ document: Document, into writer: inout JSONWriter) -> Int {
+    let start = writer.bytes.count
     let text = document.text ?? ""
     var first = true
     writer.raw("{")
@@ -21,6 +31,7 @@ public enum RecordEncoder {
     typedMetadata(meta, into: &writer, first: &first)
     writer.key("source", first: &first)
     source(document.source, into: &writer)
+    let corpusFieldSlot = writer.bytes.count - start
     writer.key("sha256", first: &first)
     writer.string(sha256Hex(text))
     if document.audit {
@@ -41,7 +52,33 @@ public enum RecordEncoder {
       writer.raw("]")
     }
     passthrough(meta, into: &writer, first: &first)
-    writer.raw("}\n")
+    writer.raw("}")
+    return corpusFieldSlot
+  }
+
+  /// A clean record written by `cleanRecord`, with a corpus stage's field added where
+  /// `cleanRecord` said it goes (`"dedup":{"cluster":…,"size":…}` between "source" and
+  /// "sha256"), and a newline. False when `slot` is not such a place in `record`.
+  public static func clean(
+    _ record: ArraySlice<UInt8>, corpusField field: String, cluster: String, size: Int, at slot: Int, into writer: inout JSONWriter
+  ) -> Bool {
+    let at = record.startIndex + slot
+    guard slot > 0, at + 1 < record.endIndex, record[at] == UInt8(ascii: ","), record[at + 1] == UInt8(ascii: "\"") else {
+      return false
+    }
+    writer.bytes.append(contentsOf: record[..<at])
+    writer.raw(",")
+    var first = true
+    writer.string(field)
+    writer.raw(":{")
+    writer.key("cluster", first: &first)
+    writer.string(cluster)
+    writer.key("size", first: &first)
+    writer.int(size)
+    writer.raw("}")
+    writer.bytes.append(contentsOf: record[at...])
+    writer.raw("\n")
+    return true
   }
 
   /// `{"id","source","stage","reason","rule","detail","text"|"bytes_base64",…}`: the

@@ -97,11 +97,15 @@ public struct RunFinishing {
   /// With the renames, under the commit lock: quick work that must be in place for the run
   /// to count as finished (writing the manifest).
   public var commit: (RunSummary) throws(RunError) -> Void
+  /// Sees the output as it is written (the gates), before `prepare`.
+  public var observer: (any OutputObserver)?
 
   public init(
-    prepare: @escaping (RunSummary, [String]) throws(RunError) -> Void, commit: @escaping (RunSummary) throws(RunError) -> Void
+    prepare: @escaping (RunSummary, [String]) throws(RunError) -> Void, commit: @escaping (RunSummary) throws(RunError) -> Void,
+    observer: (any OutputObserver)? = nil
   ) {
     self.prepare = prepare
     self.commit = commit
+    self.observer = observer
   }
 }

@@ -10,6 +10,9 @@ struct HTMLMetadata: Sendable, Equatable {
   var published: FoundDate?
   var authors: [String] = []
   var outlet: String?
+  /// The article's text as the page's JSON-LD gives it (`articleBody`), not output as
+  /// metadata: the extractor's evidence when the markup hides the article.
+  var articleBody: String?
 
   /// Meta names (`name`, `property`, `itemprop`, lowercased) of a publication date, after
   /// htmldate's and trafilatura's lists.
@@ -40,6 +43,7 @@ struct HTMLMetadata: Sendable, Equatable {
     var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels, particles: rules.nameParticles)
     var siteName: String?
     var ldPublisher: String?
+    var ldBody: String?
     /// Elements inside a comment thread are skipped for dates and bylines (up to this index).
     var commentsEnd = 0
     /// The first h1's subtree ends here; dates in short texts after it are the article's.
@@ -92,8 +96,15 @@ struct HTMLMetadata: Sendable, Equatable {
       dates.kicker = dates.readLine(tree.text(last.node), rules: rules)
     }
 
+    // A `<noscript>` that holds no prose (a tracking pixel, "enable JavaScript") is not read.
+    var skipUntil = 0
     for index in nodes.indices {
+      guard index >= skipUntil else { continue }
       let node = nodes[index]
+      if node.tag == .noscript, !PageCensus.holdsProse(index, in: tree) {
+        skipUntil = Int(node.end)
+        continue
+      }
       if node.kind == .text {
         if index >= commentsEnd { tree.withText(index) { dates.readLate($0, afterHeadline: headlineEnd != nil, rules: rules) } }
         guard let end = headlineEnd else {
@@ -242,6 +253,7 @@ struct HTMLMetadata: Sendable, Equatable {
           let json = JSONValue.parse(tree.text(index + 1))
         else { continue }
         for object in json.objects() {
+          if ldBody == nil, let body = object["articleBody"]?.string, !body.isEmpty { ldBody = body }
           if titles.ld == nil, let headline = object["headline"]?.string { titles.ld = headline.trimmed }
           if dates.ld == nil, let value = object["datePublished"]?.string { dates.ld = DateParsing.parseAny(value, words: words) }
           if dates.ldCreated == nil, let value = object["dateCreated"]?.string { dates.ldCreated = DateParsing.parseAny(value, words: words) }
@@ -318,6 +330,7 @@ struct HTMLMetadata: Sendable, Equatable {
     result.title = titles.choose(outlet: result.outlet)
     result.published = dates.choose()
     result.authors = authors.choose(outlet: result.outlet)
+    result.articleBody = ldBody
     return result
   }
 

@@ -12,6 +12,9 @@ import WinnowCore
 struct LangIDConfig: StageConfig {
   static let name = "langid"
   static let summary = "language and confidence (CLD2) into lang and lang_score; keep only the languages listed"
+  static let reasons: [DropReason] = [
+    DropReason("language", "CLD2 names another language than `languages` lists, cannot name one, or its `lang_score` is under `min_score` (detail: code and score)")
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("languages", .stringList(allowed: nil), default: .strings([]), "keep only these languages (ISO 639-1 codes as CLD2 writes them: ko, en, ja, zh, zh-Hant, …); empty: keep every language"),
     OptionSpec("min_score", .double(0...1), default: .double(0), "drop a document whose lang_score is lower"),
