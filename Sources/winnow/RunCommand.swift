@@ -78,7 +78,7 @@ struct RunCommand: ParsableCommand {
     // the renames and the manifest are then one commit.
     let collector = try loaded.gates.flatMap { checkGates ? try GateCollector(gates: $0) : nil }
     let finishing = RunFinishing(
-      prepare: { summary, temporaryOutput throws(RunError) in
+      prepare: { summary, _ throws(RunError) in
         var manifest = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
         if noGates, loaded.gates != nil { manifest.gates = .string("skipped (--no-gates)") }
         if let collector {

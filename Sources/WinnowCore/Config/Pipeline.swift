@@ -67,10 +67,14 @@ public struct InputSettings: Sendable, Equatable {
 public struct OutputSettings: Sendable, Equatable {
   public var path: String
   public var rejects: String
+  /// Shard limits (`output.max_bytes`, `output.max_records`); compression comes from the
+  /// paths' suffixes.
+  public var layout: OutputLayout
 
-  public init(path: String, rejects: String) {
+  public init(path: String, rejects: String, layout: OutputLayout = .single) {
     self.path = path
     self.rejects = rejects
+    self.layout = layout
   }
 }
 

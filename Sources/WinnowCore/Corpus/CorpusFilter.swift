@@ -109,7 +109,7 @@ public enum CorpusFilter {
       writer.raw(Array(text))
     }
     // The metadata found for it, so a dropped copy's title and date are not lost.
-    for key in ["title", "published", "authors", "outlet", "url", "lang"] {
+    for key in ["title", "published", "authors", "outlet", "url", "lang", "lang_score"] {
       if let field = value(key) {
         writer.key(key, first: &first)
         writer.raw(Array(field))

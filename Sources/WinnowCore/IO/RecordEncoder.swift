@@ -5,7 +5,7 @@ public enum RecordEncoder {
   /// Keys winnow itself writes in clean records; pass-through fields with these names are
   /// written as `input.<name>` so they never shadow them.
   public static let reservedKeys: Set<String> = [
-    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256", "removed",
+    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "lang_score", "source", "dedup", "sha256", "removed",
   ]
 
   /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`
@@ -138,6 +138,8 @@ public enum RecordEncoder {
     writer.string(source.path)
     if let bytes = source.pathBytes { writer.key("path_bytes", first: &first); writer.string(base64(bytes)) }
     if let line = source.line { writer.key("line", first: &first); writer.int(line) }
+    if let record = source.record { writer.key("record", first: &first); writer.string(record) }
+    if let offset = source.offset { writer.key("offset", first: &first); writer.int(offset) }
     writer.key("format", first: &first)
     writer.string(source.format.rawValue)
     if let encoding = source.encoding { writer.key("encoding", first: &first); writer.string(encoding) }
@@ -160,7 +162,11 @@ public enum RecordEncoder {
     }
     if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
     if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
-    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    if let lang = meta.lang, !lang.isEmpty {
+      writer.key("lang", first: &first)
+      writer.string(lang)
+      if let score = meta.langScore { writer.key("lang_score", first: &first); writer.fraction(score) }
+    }
   }
 
   static func passthrough(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {

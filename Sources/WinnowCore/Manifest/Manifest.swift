@@ -129,6 +129,9 @@ public enum Manifest {
     manifest.plugins = plugins
     manifest.output = RunManifest.Output(path: summary.outputPath, sha256: summary.outputSHA256, records: summary.kept, bytes: summary.outputBytes)
     manifest.rejects = RunManifest.Output(path: summary.rejectsPath, sha256: summary.rejectsSHA256, records: summary.rejected)
+    // Compressed or sharded: every file with its own SHA-256 (sha256 above is the JSONL's).
+    if !summary.outputShards.isEmpty { manifest.output.shards = summary.outputShards }
+    if !summary.rejectsShards.isEmpty { manifest.rejects.shards = summary.rejectsShards }
     manifest.counts = JSONValue(counts)
     manifest.seeds = seeds
     manifest.jobs = summary.jobs
@@ -276,8 +279,10 @@ public enum Manifest {
     }
   }
 
-  /// `X.jsonl` → `X.manifest.json`, beside the output.
+  /// `X.jsonl` (or `X.jsonl.gz`, `X.jsonl.zst`) → `X.manifest.json`, beside the output.
   public static func defaultPath(forOutput output: String) -> String {
-    (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".manifest.json"
+    var base = output
+    for suffix in [".gz", ".zst"] where base.hasSuffix(".jsonl" + suffix) { base.removeLast(suffix.count) }
+    return (base.hasSuffix(".jsonl") ? String(base.dropLast(6)) : base) + ".manifest.json"
   }
 }

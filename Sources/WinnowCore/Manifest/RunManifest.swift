@@ -56,6 +56,12 @@ public struct RunManifest: Codable, Sendable, Equatable {
     public var records: Int?
     public var bytes: Int?
     public var written: Bool?
+    /// A compressed or sharded output's files, each with its own SHA-256 (`sha256` is of the
+    /// JSONL they hold); nil for one plain file.
+    public var shards: [OutputShard]?
+
+    /// The files as written: the shards, or the one file.
+    public var files: [String] { shards?.map(\.path) ?? [path] }
   }
 
   public struct Timings: Codable, Sendable, Equatable {

@@ -84,7 +84,7 @@ public final class Runner: @unchecked Sendable {
       throw RunError("cannot create directory '\(scratch)' for the corpus stage's intermediate files: \(error.localizedDescription)")
     }
     let files = CorpusFiles.inDirectory(scratch, shard: .whole)
-    let rejects = try OutputFile(path: pipeline.output.rejects)
+    let rejects = try OutputFile(path: pipeline.output.rejects, layout: pipeline.output.layout)
     do throws(RunError) {
       let sinks = try Sinks(corpus: corpus, files: files, shard: .whole, rejects: rejects)
       try documentPass(sinks, shard: .whole, summary: &summary)
@@ -92,7 +92,7 @@ public final class Runner: @unchecked Sendable {
       let outcome = try corpus.decide([files], jobs: options.jobs, log: log)
       try RunCancellation.check()
       try finishing?.observer?.corpusDecided(corpus, files: [files], decisions: outcome.decisions)
-      let output = try OutputFile(path: pipeline.output.path)
+      let output = try OutputFile(path: pipeline.output.path, layout: pipeline.output.layout)
       output.observer = finishing?.observer
       do throws(RunError) {
         let counts = try CorpusFilter.run(
@@ -113,9 +113,9 @@ public final class Runner: @unchecked Sendable {
 
   /// The output and rejects files, both or neither.
   func openOutputs() throws(RunError) -> (output: OutputFile, rejects: OutputFile) {
-    let output = try OutputFile(path: pipeline.output.path)
+    let output = try OutputFile(path: pipeline.output.path, layout: pipeline.output.layout)
     do {
-      return (output, try OutputFile(path: pipeline.output.rejects))
+      return (output, try OutputFile(path: pipeline.output.rejects, layout: pipeline.output.layout))
     } catch {
       output.discard()
       throw error
@@ -138,7 +138,7 @@ public final class Runner: @unchecked Sendable {
     try rejects.close()
     try output.close()
     let finished = finish(summary, warnings: warnings, start: start, output: output, rejects: rejects)
-    try finishing.prepare(finished, output.temporaryPath)
+    try finishing.prepare(finished, output.temporaryPaths)
     try RunCancellation.commit { () throws(RunError) in
       try commit(rejects: rejects, output: output)
       do throws(RunError) {
@@ -185,8 +185,12 @@ public final class Runner: @unchecked Sendable {
       summary.outputBytes = output.bytes
       summary.outputPath = output.path
       summary.outputSHA256 = output.sha256
+      summary.outputShards = output.shards
     }
-    if let rejects { summary.rejectsSHA256 = rejects.sha256 }
+    if let rejects {
+      summary.rejectsSHA256 = rejects.sha256
+      summary.rejectsShards = rejects.shards
+    }
     if summary.rejectsPath.isEmpty { summary.rejectsPath = pipeline.output.rejects }
     summary.seconds = Date().timeIntervalSince(start)
     return summary

@@ -67,12 +67,14 @@ struct CharsetDetector: Sendable {
     Double(nonASCII) / Double(nonASCII + 4)
   }
 
-  func decode(_ bytes: [UInt8], format: InputFormat) -> Result<DecodedText, Failure> {
-    bytes.withUnsafeBufferPointer { decode($0, format: format) }
+  /// `declared`: a charset the transport declared (a WARC record's HTTP `Content-Type`),
+  /// weighed as an HTML page's `<meta charset>` is, and before it.
+  func decode(_ bytes: [UInt8], format: InputFormat, declared: String? = nil) -> Result<DecodedText, Failure> {
+    bytes.withUnsafeBufferPointer { decode($0, format: format, declared: declared) }
   }
 
-  func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
-    decodeRaw(bytes, format: format).map { decoded in
+  func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat, declared: String? = nil) -> Result<DecodedText, Failure> {
+    decodeRaw(bytes, format: format, declared: declared).map { decoded in
       guard Charsets.named(decoded.charset)?.kind != .unicode, let (text, count) = Self.replacingPrivateUse(decoded.text) else {
         return decoded
       }
@@ -124,7 +126,7 @@ struct CharsetDetector: Sendable {
   /// At most one NUL byte in this many is stray noise; more make a binary file.
   static let maxNULShare = 1000
 
-  private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
+  private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat, declared transport: String? = nil) -> Result<DecodedText, Failure> {
     if let bom = decodeWithBOM(bytes) { return .success(bom) }
 
     let (hasNUL, ascii) = Self.scan(bytes)
@@ -137,7 +139,7 @@ struct CharsetDetector: Sendable {
       if nulCount * Self.maxNULShare <= bytes.count {
         let stripped = bytes.filter { $0 != 0 }
         return stripped.withUnsafeBufferPointer { rest in
-          decodeRaw(rest, format: format).map { decoded in
+          decodeRaw(rest, format: format, declared: transport).map { decoded in
             var decoded = decoded
             decoded.nulsRemoved = nulCount
             return decoded
@@ -164,7 +166,7 @@ struct CharsetDetector: Sendable {
     var declared: Charset?
     // Single-byte pages ranked by the letter-pair model, computed once when first needed.
     var pages: [(charset: Charset, score: Double)]?
-    if trustDeclared, format == .html, let label = declaredCharset(bytes) {
+    if trustDeclared, let label = transport.flatMap(Charsets.named) ?? (format == .html ? declaredCharset(bytes) : nil) {
       let decoder = Charsets.decoder(for: label)
       if decoder.kind != .unicode {
         declared = decoder

@@ -81,7 +81,7 @@ struct DecodeStage: DocumentStage {
     var repair: Bool
     if let bytes = document.bytes {
       if bytes.isEmpty { return .drop("empty", detail: "0 bytes") }
-      switch detector.decode(bytes, format: document.source.format) {
+      switch detector.decode(bytes, format: document.source.format, declared: document.source.declaredCharset) {
       case .failure(.binary(let detail)):
         return .drop("binary", detail: detail)
       case .failure(.undetected(let detail)):

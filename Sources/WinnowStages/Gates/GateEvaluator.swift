@@ -32,8 +32,14 @@ public struct GateCounts: Sendable {
 /// the same while it writes its output (`GateCollector` as the writer's observer).
 public enum GateEvaluator {
   public static func evaluate(file: String, gates: GateSettings, counts: GateCounts?) throws(RunError) -> [GateResult] {
+    try evaluate(files: [file], gates: gates, counts: counts)
+  }
+
+  /// The gates over one output read from several files in order (its shards), each plain,
+  /// gzip or Zstandard.
+  public static func evaluate(files: [String], gates: GateSettings, counts: GateCounts?) throws(RunError) -> [GateResult] {
     let collector = try GateCollector(gates: gates)
-    let lines = try LineReader(path: file)
+    let lines = RecordLines(paths: files)
     while let bytes = try lines.next() { try collector.add(line: bytes) }
     return try collector.results(counts: counts)
   }
