@@ -57,6 +57,10 @@ import WinnowNative
       """
     let (_, document) = try extractHTML(html)
     #expect(document.text.paragraphs == [lead, p1, p2, p3])
+    // A deck its class names is not the lead, even written as a sentence.
+    let named = html.replacingOccurrences(of: "<p class=\"lead\">", with: "<p class=\"article__dek\">")
+    let (_, withDeck) = try extractHTML(named)
+    #expect(withDeck.text.paragraphs == [p1, p2, p3])
   }
 
   @Test func aWrapperNamedForNavigationAroundMainIsNotChrome() throws {

@@ -459,7 +459,9 @@ struct HTMLExtractor: Sendable {
       }
       // In the article's header, sentences only: a deck is a headline-like line without a
       // full stop, as long as a headline (up to four paragraph minimums).
-      if walked.lead[block], line.blockTag != .p || !endsLikeSentence(line) && line.chars <= 4 * minParagraphChars { continue }
+      if walked.lead[block], line.blockTag != .p || !endsLikeSentence(line) && line.chars <= 4 * minParagraphChars || Self.isNamedDeck(block, in: tree) {
+        continue
+      }
       // Separators and counters ("·", "--", "6"): no letters, no content.
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
       if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
@@ -515,6 +517,13 @@ struct HTMLExtractor: Sendable {
 
   /// Bytes of text an `<article>` holds to count as another story.
   static let otherArticleChars: Int32 = 200
+
+  /// Whether an element's class names it the deck ("deck", "article__dek"): never the lead,
+  /// even when it is written as a sentence.
+  static func isNamedDeck(_ element: Int, in tree: HTMLTree) -> Bool {
+    guard let classes = tree.attribute("class", of: tree.nodes[element]) else { return false }
+    return classes.lowercased().split { !($0.isLetter || $0.isNumber) }.contains { $0 == "deck" || $0 == "dek" }
+  }
 
   /// A JSON-LD `articleBody` counts when it holds this many characters (and twice the markup's).
   static let articleBodyMinChars = 500
