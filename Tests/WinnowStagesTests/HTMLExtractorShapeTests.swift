@@ -3,18 +3,11 @@ import WinnowCore
 import WinnowNative
 @testable import WinnowStages
 
-/// More page shapes from real sites: an article only in `<noscript>`, a lead in the article's
-/// `<header>`, a navigation wrapper around `<main>`, infinite-scroll pages, JSON-LD bodies,
-/// sub-headings between blocks, and the web boilerplate rule pack.
-@Suite struct HTMLExtractorShapeTests {
-  let p1 = "The regional rail operator announced on Monday that the coastal line will reopen in spring, after two years of repairs to the sea wall."
-  let p2 = "Engineers replaced more than four kilometres of track and rebuilt three bridges, the company said, at a cost of about ninety million euros."
-  let p3 = "Commuters who have relied on replacement buses since the storm said they were relieved, although fares will rise by five percent."
-  let p4 = "The operator also plans to add two early trains on weekdays, which union representatives said would need more staff at the depots."
-
-  func counters(_ document: Document) -> [String: Int] {
-    Dictionary(document.counters.map { ($0.name, $0.count) }, uniquingKeysWith: +)
-  }
+/// More page shapes from real sites, in the same suite: an article only in `<noscript>`, a
+/// lead in the article's `<header>`, a navigation wrapper around `<main>`, infinite-scroll
+/// pages, JSON-LD bodies, sub-headings between blocks, and the web boilerplate rule pack.
+extension HTMLExtractorTests {
+  var p4: String { "The operator also plans to add two early trains on weekdays, which union representatives said would need more staff at the depots." }
 
   /// Paragraphs about another story, for listings and infinite scroll.
   func otherStory(_ n: Int, paragraphs: Int) -> String {

@@ -147,8 +147,8 @@ struct HTMLExtractor: Sendable {
   static let siblingLevels = 6
 
   func extract(_ tree: HTMLTree, rules: MetadataRules) -> Result {
-    let meta = HTMLMetadata.collect(tree, rules: rules)
     let census = PageCensus(tree)
+    let meta = HTMLMetadata.collect(tree, census: census, rules: rules)
     let main = walk(tree, census: census, hints: true)
     var walked = main
     var selection = select(main, in: tree, title: meta.title)
@@ -189,7 +189,8 @@ struct HTMLExtractor: Sendable {
     // The page's JSON-LD says the article is much longer than what the markup gave (a body
     // rendered by a script, a paywalled page that ships its text for search engines): its
     // `articleBody`, as paragraphs.
-    if let body = meta.articleBody {
+    // (Characters are at most bytes: a body too short in bytes is not split at all.)
+    if let body = meta.articleBody, body.utf8.count >= max(Self.articleBodyMinChars, 2 * selection.chars) {
       let paragraphs = Self.paragraphs(ofArticleBody: body)
       let chars = paragraphs.reduce(0) { $0 + $1.scalarCount }
       if chars >= Self.articleBodyMinChars, chars >= 2 * selection.chars {

@@ -340,12 +340,13 @@ extension HTMLExtractor {
       words.header = words.header || found.header
       words.keep = words.keep || found.keep
     }
-    // A wrapper named for chrome is the page's only when the headline or the `<main>` is
-    // inside it (a pusher around the whole page, a "left-navigation_page-wrapper"), not when
-    // a consent dialog holds more text than the article.
-    if wrapper, !words.drop || census.holdsHeadline(index, in: tree) || census.holdsMain(index, in: tree) { return .content }
+    // A wrapper named for chrome is the page's only when the headline is inside it (a
+    // pusher around the whole page), not when a consent dialog holds more text than the
+    // article.
+    if wrapper, !words.drop || census.holdsHeadline(index, in: tree) { return .content }
     if words.header, !words.weak, !words.drop, hasAncestor(node, tagged: [.article, .main], in: tree) { return .content }
-    // Whatever its name, an element around the page's <main> is a wrapper, not chrome.
+    // Whatever its name, an element around the page's <main> is a wrapper, not chrome (a
+    // "left-navigation_page-wrapper").
     if census.holdsMain(index, in: tree) { return .content }
     let weak = words.weak || words.header
     if !words.drop, weak, census.isLarge(index) { return hasContentHint(node, in: tree) ? .content : .suspect }
@@ -519,4 +520,3 @@ struct HintTable: Sendable {
     return 0
   }
 }
-

@@ -35,7 +35,8 @@ struct HTMLMetadata: Sendable, Equatable {
     "citation_author", "og:article:author", "book:author",
   ]
 
-  static func collect(_ tree: HTMLTree, rules: MetadataRules) -> HTMLMetadata {
+  /// `census` says which `<noscript>`s hold prose; the others are not read.
+  static func collect(_ tree: HTMLTree, census: PageCensus, rules: MetadataRules) -> HTMLMetadata {
     let nodes = tree.nodes
     let words = rules.dateWords
     var titles = HTMLTitleChoice()
@@ -101,7 +102,7 @@ struct HTMLMetadata: Sendable, Equatable {
     for index in nodes.indices {
       guard index >= skipUntil else { continue }
       let node = nodes[index]
-      if node.tag == .noscript, !PageCensus.holdsProse(index, in: tree) {
+      if node.tag == .noscript, !census.contentNoscripts.contains(index) {
         skipUntil = Int(node.end)
         continue
       }
