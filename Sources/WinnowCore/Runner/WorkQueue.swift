@@ -4,7 +4,10 @@ import Foundation
 /// buffer for the writer. `maxInFlight` tickets bound the batches between reader and writer.
 final class WorkQueue: @unchecked Sendable {
   private let condition = NSCondition()
-  private var pending: [Runner.Batch] = []
+  /// Batches not yet taken by a worker, from `pendingHead` on. A taken batch's slot is
+  /// emptied at once: a popped batch held here would keep its documents' bytes alive until
+  /// the array is compacted, memory growing with the input instead of the batches in flight.
+  private var pending: [Runner.Batch?] = []
   private var pendingHead = 0
   private var done: [Int: Runner.BatchResult] = [:]
   private var nextToWrite = 0
@@ -20,6 +23,14 @@ final class WorkQueue: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     return cancelled
+  }
+
+  /// Batches the queue itself still holds (waiting for a worker, or done and waiting for the
+  /// writer): what a test checks to prove taken batches are let go.
+  var batchesHeld: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return pending[pendingHead...].count { $0 != nil } + done.count
   }
 
   init(maxInFlight: Int) {
@@ -51,7 +62,7 @@ final class WorkQueue: @unchecked Sendable {
     while true {
       if cancelled { return nil }
       if pendingHead < pending.count {
-        let batch = pending[pendingHead]
+        guard let batch = pending[pendingHead].take() else { preconditionFailure("a pending batch taken twice") }
         pendingHead += 1
         if pendingHead > 64 && pendingHead * 2 > pending.count {
           pending.removeFirst(pendingHead)
