@@ -78,7 +78,7 @@ public struct HTMLTree: Sendable {
   public static let maxDepth = 256
 
   /// A text node's bytes.
-  public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  @inlinable public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     let node = nodes[index]
     return textBytes.withUnsafeBufferPointer { all in
       body(UnsafeBufferPointer(rebasing: all[Int(node.textStart)..<Int(node.textStart + node.textCount)]))
@@ -86,7 +86,7 @@ public struct HTMLTree: Sendable {
   }
 
   /// A text node's text (invalid UTF-8 from a broken page repaired with U+FFFD).
-  public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
+  @inlinable public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
 
   /// The name of an attribute extraction needs (class, id, itemprop, property, name, content,
   /// datetime, type, rel, role), found by its bytes without making a String for the others

@@ -345,7 +345,17 @@ struct HTMLMetadata: Sendable, Equatable {
 
 extension String {
   var trimmed: String {
-    var scalars = Substring(self).unicodeScalars
+    // Most values end in neither white space nor a non-ASCII character at either end: ASCII
+    // past the space is never white space, and they are returned as they are.
+    if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
+    // ASCII white space is cut as bytes; past it, a non-ASCII end is read as scalars.
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    func asciiSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    while start < end, asciiSpace(utf8[start]) { start = utf8.index(after: start) }
+    while start < end, asciiSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+    if start < end, utf8[start] < 0x80, utf8[utf8.index(before: end)] < 0x80 { return String(self[start..<end]) }
+    var scalars = self[start..<end].unicodeScalars
     while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
     while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
     return String(scalars)
