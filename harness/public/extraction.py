@@ -12,8 +12,10 @@ under out/public/<set>/; nothing of them is committed.
 
 winnow runs `winnow run PIPELINE --input out/public/<set>/pages --jobs 1` as a user would
 (the whole process: start-up, reading, every stage, writing), --repeat times, the median wall
-time reported. The peers (harness/peers/public.py, in .venv-public/ with the pins below) loop
-over the same pages already in memory. Every process is pinned to one CPU with taskset when
+time reported with its range. The peers (harness/peers/public.py, in .venv-public/ with the
+pins below) loop over the same pages already in memory; the fast ones (resiliparse,
+turbohtml) run --repeat times too, each run right after one of winnow's, and their median is
+compared with winnow's. Every process is pinned to one CPU with taskset when
 it is there, so pages/s is per core. Scoring is harness/scoring/public.py, one function per metric
 for every tool; the AEB scorer is checked first against the baseline outputs the AEB
 repository ships (their published F1 must come out).
@@ -45,6 +47,10 @@ PEERS = {
     "trafilatura": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
     "mediacloud": ["htmldate"],
 }
+# Peers as fast as winnow: their timed loop runs --repeat times, each run between two of
+# winnow's, so that the machine's drift (a third from one minute to the next here) falls on
+# both; the medians are compared. The slow peers run once.
+INTERLEAVED = ("resiliparse", "turbohtml")
 # The F1 the AEB README publishes for baselines whose output it ships.
 AEB_PUBLISHED = {"trafilatura": 0.958, "readability": 0.922, "html-text": 0.665}
 
@@ -59,10 +65,10 @@ def venv_python():
     return python
 
 
-def winnow_on(args, folder, label):
-    """winnow on the set --repeat times: (records by id, stage/reason by id, seconds, stage seconds)."""
+def winnow_on(args, folder, label, repeat):
+    """winnow on the set `repeat` times: (records by id, stage/reason by id, seconds, stage seconds)."""
     records, rejects, times, stage_times = run_winnow(args.winnow, args.pipeline, folder / "pages", folder / "winnow",
-                                                      label, args.repeat, args.cpu)
+                                                      label, repeat, args.cpu)
     dropped = {key: f"{row.get('stage', '?')}/{row.get('reason', '?')}" for key, row in rejects.items()}
     return records, dropped, times, stage_times
 
@@ -172,9 +178,19 @@ def main():
     for name, folder in folders.items():
         items = sets.load_items(folder)
         label = sets.SETS[name][2]
-        log(f"{label}: winnow × {args.repeat} ...")
+        peers = PEERS[name] if python is not None else []
+        interleaved = [peer for peer in peers if peer in INTERLEAVED]
+        log(f"{label}: winnow × {args.repeat}" + (f", each run followed by {' and '.join(interleaved)}" if interleaved else "") + " ...")
+        times, stage_times, peer_runs = [], [], {}
         try:
-            records, dropped, times, stage_times = winnow_on(args, folder, label)
+            for _ in range(args.repeat):
+                records, dropped, seconds, stage_seconds = winnow_on(args, folder, label, repeat=1)
+                times += seconds
+                stage_times += stage_seconds
+                for peer in interleaved:
+                    result = peer_on(python, folder, peer, args.cpu, meta=False)
+                    if result is not None:
+                        peer_runs.setdefault(peer, []).append(result)
         except RuntimeError as err:
             log(str(err))
             failed = True
@@ -186,12 +202,18 @@ def main():
         reasons = {}
         for reason in dropped.values():
             reasons[reason] = reasons.get(reason, 0) + 1
-        if python is not None:
-            for peer in PEERS[name]:
-                log(f"{label}: {peer} ...")
-                result = peer_on(python, folder, peer, args.cpu, meta=(name == "trafilatura" and peer.startswith("trafilatura")))
-                if result is not None:
-                    tools[peer] = result
+        for peer in peers:
+            if peer in interleaved:
+                runs = peer_runs.get(peer)
+                if runs:
+                    # Outputs are the same every run; the time is the runs' median.
+                    tools[peer] = dict(runs[0], seconds=statistics.median(r["seconds"] for r in runs),
+                                       runs=[r["seconds"] for r in runs])
+                continue
+            log(f"{label}: {peer} ...")
+            result = peer_on(python, folder, peer, args.cpu, meta=(name == "trafilatura" and peer.startswith("trafilatura")))
+            if result is not None:
+                tools[peer] = result
         entry = {"pages": len(items), "winnow_rejects": reasons, "tools": {}}
         for tool, result in tools.items():
             measured = score_set(name, items, result["outputs"])
@@ -200,6 +222,7 @@ def main():
             measured["seconds"] = result["seconds"]
             if "runs" in result:
                 measured["runs"] = result["runs"]
+            if "stage_runs" in result:
                 measured["stage_seconds"] = result["stage_seconds"]
                 measured["stage_runs"] = result["stage_runs"]
                 measured["pages_per_second_in_stages"] = len(items) / result["stage_seconds"] if result["stage_seconds"] else None
@@ -213,7 +236,7 @@ def main():
     path = Path(args.json) if args.json else work / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\nJSON: {path}   (pinned to CPU {args.cpu}; winnow: whole process, median of {args.repeat}; "
-          f"peers: their loop over pages in memory)")
+          f"peers: their loop over pages in memory, {' and '.join(INTERLEAVED)} median of {args.repeat} runs interleaved with winnow's)")
     return 1 if failed else 0
 
 
@@ -291,6 +314,14 @@ def print_targets(measured):
     return result
 
 
+def speed_range(pages, m):
+    """'lo–hi' pages/s over a tool's timed runs, when it ran more than once."""
+    runs = [s for s in m.get("runs") or [] if s]
+    if len(runs) < 2:
+        return ""
+    return f"{pages / max(runs):.0f}–{pages / min(runs):.0f}"
+
+
 def print_set(name, label, entry):
     tools = entry["tools"]
     winnow = tools.get("winnow", {})
@@ -305,14 +336,14 @@ def print_set(name, label, entry):
         print_in_stages(tools)
         return
     meta = name == "trafilatura"
-    head = f"  {'tool':<18} {'version':<9} {'F1':>6} {'P':>6} {'R':>6} {'empty':>6} {'pages/s':>8} {'winnow ×':>9}"
+    head = f"  {'tool':<18} {'version':<9} {'F1':>6} {'P':>6} {'R':>6} {'empty':>6} {'pages/s':>8} {'range':>9} {'winnow ×':>9}"
     if meta:
         head += f"  {'title':>6} {'date':>6} {'author':>6}"
     print(head)
     for tool, m in tools.items():
         ratio = winnow.get("pages_per_second") / m["pages_per_second"] if tool != "winnow" and m.get("pages_per_second") else None
         line = (f"  {tool:<18} {str(m.get('version')):<9} {fmt(m['f1']):>6} {fmt(m['precision']):>6} {fmt(m['recall']):>6} "
-                f"{m['empty']:>6} {fmt(m.get('pages_per_second'), 0):>8} {fmt(ratio, 2):>9}")
+                f"{m['empty']:>6} {fmt(m.get('pages_per_second'), 0):>8} {speed_range(entry['pages'], m):>9} {fmt(ratio, 2):>9}")
         if meta:
             mm = m.get("meta") or {}
             line += f"  {fmt(mm.get('title')):>6} {fmt(mm.get('date')):>6} {fmt(mm.get('author')):>6}" if "title" in mm and (tool == "winnow" or tool.startswith("trafilatura") or tool == "turbohtml") else ""
