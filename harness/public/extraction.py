@@ -41,7 +41,9 @@ from harness.public.runs import run_peer, run_winnow
 from harness.scoring import public as score
 
 VENV = ".venv-public"
-PINS = ["trafilatura==2.3.1", "resiliparse==2.0.0", "turbohtml==1.15.4", "htmldate==1.11.0"]
+# lxml_html_clean: trafilatura imports justext, which needs lxml.html.clean, a separate
+# package since lxml 5.2 (pip does not pull it in with lxml 6).
+PINS = ["trafilatura==2.3.1", "resiliparse==2.0.0", "turbohtml==1.15.4", "htmldate==1.11.0", "lxml_html_clean==0.4.7"]
 PEERS = {
     "aeb": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
     "trafilatura": ["trafilatura", "trafilatura-fast", "resiliparse", "turbohtml"],
