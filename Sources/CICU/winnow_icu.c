@@ -49,6 +49,76 @@ static void count_and_substitute(const void *context, UConverterToUnicodeArgs *a
   ucnv_cbToUWriteUChars(args, &replacement, 1, 0, status);
 }
 
+// Each thread keeps the converters it opened (a few charsets, used again and again while
+// candidates are verified): ucnv_open looks the name up under a lock and allocates, which
+// cost more than converting a small page. Closed when the thread ends.
+#define WINNOW_CONVERTER_CACHE 12
+typedef struct {
+  char names[WINNOW_CONVERTER_CACHE][40];
+  UConverter *converters[WINNOW_CONVERTER_CACHE];
+  uint32_t used[WINNOW_CONVERTER_CACHE];
+  uint32_t clock;
+  UCharsetDetector *detector;
+} converter_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *pointer) {
+  converter_cache *cache = (converter_cache *)pointer;
+  for (int i = 0; i < WINNOW_CONVERTER_CACHE; i++) {
+    if (cache->converters[i]) ucnv_close(cache->converters[i]);
+  }
+  if (cache->detector) ucsdet_close(cache->detector);
+  free(cache);
+}
+
+static void cache_key_create(void) { pthread_key_create(&cache_key, cache_free); }
+
+static converter_cache *thread_cache(void) {
+  pthread_once(&cache_once, cache_key_create);
+  converter_cache *cache = (converter_cache *)pthread_getspecific(cache_key);
+  if (!cache) {
+    cache = (converter_cache *)calloc(1, sizeof(converter_cache));
+    if (cache) pthread_setspecific(cache_key, cache);
+  }
+  return cache;
+}
+
+// A reset converter for `name` from this thread's cache (opened on first use; the least
+// recently used one is closed when the cache is full). Callers set their callbacks and never
+// close it. NULL with *status set when ICU has no such converter.
+static UConverter *cached_converter(const char *name, UErrorCode *status) {
+  converter_cache *cache = thread_cache();
+  size_t length = strlen(name);
+  if (!cache || length >= sizeof(cache->names[0])) return ucnv_open(name, status);
+  int victim = 0;
+  for (int i = 0; i < WINNOW_CONVERTER_CACHE; i++) {
+    if (cache->converters[i] && strcmp(cache->names[i], name) == 0) {
+      cache->used[i] = ++cache->clock;
+      ucnv_reset(cache->converters[i]);
+      return cache->converters[i];
+    }
+    if (!cache->converters[i] || cache->used[i] < cache->used[victim]) victim = i;
+  }
+  UConverter *converter = ucnv_open(name, status);
+  if (U_FAILURE(*status)) return NULL;
+  if (cache->converters[victim]) ucnv_close(cache->converters[victim]);
+  memcpy(cache->names[victim], name, length + 1);
+  cache->converters[victim] = converter;
+  cache->used[victim] = ++cache->clock;
+  return converter;
+}
+
+static int32_t is_cached(const UConverter *converter) {
+  converter_cache *cache = (converter_cache *)pthread_getspecific(cache_key);
+  if (!cache) return 0;
+  for (int i = 0; i < WINNOW_CONVERTER_CACHE; i++) {
+    if (cache->converters[i] == converter) return 1;
+  }
+  return 0;
+}
+
 int32_t winnow_icu_to_utf8(const char *name, const char *source, int32_t length,
                            char *target, int32_t capacity, int32_t strict,
                            int32_t *substitutions, int32_t *error_offset, int32_t *icu_error) {
@@ -56,38 +126,54 @@ int32_t winnow_icu_to_utf8(const char *name, const char *source, int32_t length,
   *substitutions = 0;
   *error_offset = -1;
   *icu_error = 0;
-  UConverter *from = ucnv_open(name, &status);
-  if (U_FAILURE(status)) { *icu_error = status; return -3; }
+  UConverter *from = cached_converter(name, &status);
+  if (U_FAILURE(status) || !from) { *icu_error = status; return -3; }
   status = U_ZERO_ERROR;
-  UConverter *to = ucnv_open("UTF-8", &status);
-  if (U_FAILURE(status)) { ucnv_close(from); *icu_error = status; return -3; }
+  UConverter *to = cached_converter("UTF-8", &status);
+  if (U_FAILURE(status) || !to) {
+    if (!is_cached(from)) ucnv_close(from);
+    *icu_error = status;
+    return -3;
+  }
   status = U_ZERO_ERROR;
   if (strict) {
     ucnv_setToUCallBack(from, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &status);
   } else {
     ucnv_setToUCallBack(from, count_and_substitute, substitutions, NULL, NULL, &status);
   }
-  if (U_FAILURE(status)) { ucnv_close(from); ucnv_close(to); *icu_error = status; return -4; }
-
-  UChar pivot[2048];
-  UChar *pivotSource = pivot, *pivotTarget = pivot;
-  char *out = target;
-  const char *in = source;
-  ucnv_convertEx(to, from, &out, target + capacity, &in, source + length, pivot, &pivotSource,
-                 &pivotTarget, pivot + 2048, 1, 1, &status);
-  int32_t written = (int32_t)(out - target);
-  ucnv_close(from);
-  ucnv_close(to);
-  if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
-  if (status == U_ILLEGAL_CHAR_FOUND || status == U_INVALID_CHAR_FOUND ||
-      status == U_TRUNCATED_CHAR_FOUND || status == U_ILLEGAL_ESCAPE_SEQUENCE ||
-      status == U_UNSUPPORTED_ESCAPE_SEQUENCE) {
-    *error_offset = (int32_t)(in - source);
+  int32_t result;
+  if (U_FAILURE(status)) {
     *icu_error = status;
-    return -1;
+    result = -4;
+  } else {
+    UChar pivot[2048];
+    UChar *pivotSource = pivot, *pivotTarget = pivot;
+    char *out = target;
+    const char *in = source;
+    ucnv_convertEx(to, from, &out, target + capacity, &in, source + length, pivot, &pivotSource,
+                   &pivotTarget, pivot + 2048, 1, 1, &status);
+    int32_t written = (int32_t)(out - target);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      result = -2;
+    } else if (status == U_ILLEGAL_CHAR_FOUND || status == U_INVALID_CHAR_FOUND ||
+               status == U_TRUNCATED_CHAR_FOUND || status == U_ILLEGAL_ESCAPE_SEQUENCE ||
+               status == U_UNSUPPORTED_ESCAPE_SEQUENCE) {
+      *error_offset = (int32_t)(in - source);
+      *icu_error = status;
+      result = -1;
+    } else if (U_FAILURE(status)) {
+      *icu_error = status;
+      result = -4;
+    } else {
+      result = written;
+    }
   }
-  if (U_FAILURE(status)) { *icu_error = status; return -4; }
-  return written;
+  // The lenient callback points at this call's counter: the cached converter must not keep it.
+  UErrorCode reset = U_ZERO_ERROR;
+  ucnv_setToUCallBack(from, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &reset);
+  if (!is_cached(from)) ucnv_close(from);
+  if (!is_cached(to)) ucnv_close(to);
+  return result;
 }
 
 int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t length,
@@ -119,12 +205,25 @@ int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
                           int32_t *confidences, int32_t max, int32_t *icu_error) {
   UErrorCode status = U_ZERO_ERROR;
   *icu_error = 0;
-  UCharsetDetector *detector = ucsdet_open(&status);
-  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  converter_cache *cache = thread_cache();
+  UCharsetDetector *detector = cache ? cache->detector : NULL;
+  if (!detector) {
+    detector = ucsdet_open(&status);
+    if (U_FAILURE(status)) {
+      if (detector) ucsdet_close(detector);
+      *icu_error = status;
+      return -4;
+    }
+    if (cache) cache->detector = detector;
+  }
   ucsdet_setText(detector, source, length, &status);
   int32_t found = 0;
   const UCharsetMatch **matches = ucsdet_detectAll(detector, &found, &status);
-  if (U_FAILURE(status)) { ucsdet_close(detector); *icu_error = status; return -4; }
+  if (U_FAILURE(status)) {
+    if (!cache) ucsdet_close(detector);
+    *icu_error = status;
+    return -4;
+  }
   int32_t count = 0;
   for (int32_t i = 0; i < found && count < max; i++) {
     UErrorCode s = U_ZERO_ERROR;
@@ -136,7 +235,7 @@ int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
     confidences[count] = confidence;
     count++;
   }
-  ucsdet_close(detector);
+  if (!cache) ucsdet_close(detector);
   return count;
 }
 

@@ -1,6 +1,6 @@
 /// The input format of a document.
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
-  case txt, html, jsonl
+  case txt, html, jsonl, warc
 }
 
 /// Where a document came from: enough to find its bytes again.
@@ -17,6 +17,13 @@ public struct SourceInfo: Sendable, Equatable {
   /// The path's raw bytes when they are not UTF-8 (`path` is then decoded with U+FFFD for
   /// the bad bytes): written as `source.path_bytes`, base64.
   public var pathBytes: [UInt8]?
+  /// A WARC record's `WARC-Record-ID` and byte offset in its file (of its gzip member, in a
+  /// `.warc.gz`): written as `source.record` and `source.offset`.
+  public var record: String?
+  public var offset: Int?
+  /// The charset the transport declared (a WARC record's HTTP `Content-Type`): `decode`
+  /// verifies it first, as it does an HTML page's `<meta charset>`. Not written.
+  public var declaredCharset: String?
 
   public init(
     path: String, line: Int? = nil, format: InputFormat, encoding: String? = nil, confidence: Double? = nil,
@@ -46,6 +53,8 @@ public struct Metadata: Sendable, Equatable {
   public var outlet: String?
   public var url: String?
   public var lang: String?
+  /// How sure `langid` is of `lang` (0–1), written as `lang_score`.
+  public var langScore: Double?
   /// Other fields of the input record, in input order.
   public var passthrough: [(key: String, value: RawJSON)] = []
 
@@ -53,7 +62,7 @@ public struct Metadata: Sendable, Equatable {
 
   public static func == (a: Metadata, b: Metadata) -> Bool {
     a.title == b.title && a.published == b.published && a.authors == b.authors && a.outlet == b.outlet
-      && a.url == b.url && a.lang == b.lang
+      && a.url == b.url && a.lang == b.lang && a.langScore == b.langScore
       && a.passthrough.map(\.key) == b.passthrough.map(\.key)
       && a.passthrough.map(\.value) == b.passthrough.map(\.value)
   }

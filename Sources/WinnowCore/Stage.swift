@@ -98,6 +98,9 @@ public protocol StageConfig: Sendable {
   static var summary: String { get }
   static var options: [OptionSpec] { get }
   static var input: StageInput { get }
+  /// Every reason the stage drops a document with: README's reason table and docs/STAGES.md
+  /// are generated from these, and a test fails when a run drops with a reason not here.
+  static var reasons: [DropReason] { get }
   /// Decodes typed options; throws `OptionError` for values that are well-typed but invalid.
   init(options: StageOptions) throws(OptionError)
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage
@@ -172,6 +175,38 @@ public struct OptionSpec: Sendable {
   }
 }
 
+/// A reason a stage drops a document with, as written in rejects, the summary and the
+/// manifest, and when it is given (one line of Markdown).
+public struct DropReason: Sendable, Equatable {
+  public let name: String
+  public let meaning: String
+  /// The word is chosen by the pipeline (a rules file's rule, an exec program's answer), and
+  /// `name` says where it comes from.
+  public let chosenByConfiguration: Bool
+
+  public init(_ name: String, _ meaning: String) {
+    self.name = name
+    self.meaning = meaning
+    self.chosenByConfiguration = false
+  }
+
+  /// A reason whose word the pipeline chooses; `source` says which word (Markdown).
+  public static func chosen(_ source: String, _ meaning: String) -> DropReason {
+    DropReason(source: source, meaning: meaning)
+  }
+
+  private init(source: String, meaning: String) {
+    self.name = source
+    self.meaning = meaning
+    self.chosenByConfiguration = true
+  }
+
+  /// Whether a reject with `reason` is one of these.
+  public static func declared(_ reason: String, in reasons: [DropReason]) -> Bool {
+    reasons.contains { $0.chosenByConfiguration || $0.name == reason }
+  }
+}
+
 /// An option value that is well-typed but not acceptable; the loader adds the position.
 public struct OptionError: Error, Sendable, Equatable {
   /// The option's name (nil: the stage as a whole).
@@ -234,24 +269,27 @@ public struct StageType: Sendable {
   public let summary: String
   public let options: [OptionSpec]
   public let input: StageInput
+  /// The reasons it drops documents with.
+  public let reasons: [DropReason]
   /// The plugin library that registered the type; nil for built-ins.
   public let plugin: String?
   public let make: @Sendable (StageOptions, StageContext) throws(OptionError) -> any DocumentStage
 
   public init(
-    name: String, summary: String, options: [OptionSpec], input: StageInput = .text, plugin: String? = nil,
-    make: @escaping @Sendable (StageOptions, StageContext) throws(OptionError) -> any DocumentStage
+    name: String, summary: String, options: [OptionSpec], input: StageInput = .text, reasons: [DropReason],
+    plugin: String? = nil, make: @escaping @Sendable (StageOptions, StageContext) throws(OptionError) -> any DocumentStage
   ) {
     self.name = name
     self.summary = summary
     self.options = options
     self.input = input
+    self.reasons = reasons
     self.plugin = plugin
     self.make = make
   }
 
   public init<Config: StageConfig>(_ config: Config.Type) {
-    self.init(name: config.name, summary: config.summary, options: config.options, input: config.input) {
+    self.init(name: config.name, summary: config.summary, options: config.options, input: config.input, reasons: config.reasons) {
       (options, context) throws(OptionError) in
       try Config(options: options).build(context)
     }

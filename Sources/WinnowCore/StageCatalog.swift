@@ -5,6 +5,10 @@ public enum StageCatalog {
     for stage in stages {
       out += "\(stage.name)\n  \(stage.summary)\n"
       if let plugin = stage.plugin { out += "  (plugin: \(plugin))\n" }
+      if !stage.reasons.isEmpty {
+        let names = stage.reasons.map { $0.chosenByConfiguration ? "(" + $0.name.filter { $0 != "*" && $0 != "`" } + ")" : $0.name }
+        out += "  drops: " + names.joined(separator: ", ") + "\n"
+      }
       for option in stage.options {
         out += "  - \(option.name): \(option.type.description) = \(option.defaultValue)\n      \(option.summary)\n"
       }
@@ -38,7 +42,25 @@ public enum StageCatalog {
     for option in StageLimits.options {
       out += "| `\(option.name)` | \(option.type.description.replacingPipes()) | `\(option.defaultValue)` | \(option.summary.replacingPipes()) |\n"
     }
-    return out + "\n"
+    out += "\n## Why documents are dropped\n\n"
+    out += "Every reason a reject can give, as each stage declares it (README.md has the same table).\n\n"
+    return out + reasonTable(stages) + "\n"
+  }
+
+  /// The table of drop reasons, in README.md and docs/STAGES.md: the reader's ('read'), each
+  /// stage's in registry order, then those any stage's limits give.
+  public static func reasonTable(_ stages: [StageType]) -> String {
+    var out = "| stage | reason | when |\n|---|---|---|\n"
+    func rows(_ stage: String, _ reasons: [DropReason]) {
+      for reason in reasons {
+        let name = reason.chosenByConfiguration ? reason.name : "`\(reason.name)`"
+        out += "| \(stage) | \(name.replacingPipes()) | \(reason.meaning.replacingPipes()) |\n"
+      }
+    }
+    rows("read", InputReader.reasons)
+    for stage in stages { rows(stage.name, stage.reasons) }
+    rows("every stage", StageLimits.reasons)
+    return out
   }
 }
 

@@ -35,16 +35,6 @@ public final class GzipReader: @unchecked Sendable {
     return Int(n)
   }
 
-  /// Fills `buffer` from the start with up to `buffer.count` bytes; returns how many (0 at the end).
-  public func read(into buffer: inout [UInt8]) throws(NativeError) -> Int {
-    var failure: NativeError?
-    let count = buffer.withUnsafeMutableBytes { raw -> Int in
-      do throws(NativeError) { return try read(into: raw) } catch { failure = error; return 0 }
-    }
-    if let failure { throw failure }
-    return count
-  }
-
   deinit {
     if let file { gzclose(file) }
   }

@@ -12,6 +12,15 @@ import Glibc
 /// compares each attribute's name with every earlier one of its tag (a `<div>` with 100k
 /// attributes took 10 s, 300k 90 s, with no SAX event on the way to check the deadline by).
 ///
+/// With `referencing`, the value of each attribute a stage reads (class, id, content, …) that
+/// libxml2 would copy verbatim (quoted, no '&' and no NUL in it: its bytes are then the
+/// value, as `htmlParseHTMLAttribute` copies valid UTF-8 character by character) is replaced
+/// by a reference, DEL (0x7F) and its index in `values` in decimal; `HTMLTree` reads the
+/// value from the page's own bytes. Class values alone are a fifth of what libxml2 still
+/// read, at 25–30 instructions a byte. A page where a value that stays as written starts with
+/// DEL or "&#" (a character reference could decode to DEL) is filtered without references, so
+/// every value that reaches `HTMLTree` starting with DEL is one.
+///
 /// One pass over the bytes, by `memchr` for '<'. Start tags are read as libxml2 2.9 reads them
 /// (`htmlParseStartTag`: names of at most 100 characters, values quoted only right after
 /// '='), so a '<' inside a quoted value starts nothing and the attribute count is libxml2's.
@@ -22,28 +31,49 @@ enum HTMLPrefilter {
   /// Attributes libxml2 is given per start tag (real tags have a few dozen at most).
   static let maxAttributes = 256
 
+  /// The first byte of a value reference (see `filter`).
+  static let referenceMark: UInt8 = 0x7F
+
   /// The filtered page, or nil when there is nothing to remove.
   static func strip(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
     filter(input).bytes
   }
 
-  /// The filtered page (nil when there is nothing to remove), and how many attributes past
-  /// `maxAttributes` in a tag were dropped.
-  static func filter(_ input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8]?, attributesDropped: Int) {
-    guard let base = input.baseAddress else { return (nil, 0) }
+  /// The filtered page (nil when there is nothing to remove), how many attributes past
+  /// `maxAttributes` in a tag were dropped, and with `referencing`, where in `input` the
+  /// referenced attribute values are (reference `n` is `values[n]`).
+  static func filter(_ input: UnsafeBufferPointer<UInt8>, referencing: Bool = false)
+    -> (bytes: [UInt8]?, attributesDropped: Int, values: [Range<Int>])
+  {
+    guard let base = input.baseAddress else { return (nil, 0, []) }
     let count = input.count
     var out: [UInt8] = []
     var copied = 0  // input before this offset is in `out`, or was removed
     var index = 0
     var attributesDropped = 0
-    /// The current tag's attributes that no stage reads (with the blanks before them).
-    var unneeded: [Range<Int>] = []
-    unneeded.reserveCapacity(16)
+    var values: [Range<Int>] = []
+    /// The current tag's attributes that no stage reads (with the blanks before them), and
+    /// the values to reference, in order.
+    var edits: [Edit] = []
+    edits.reserveCapacity(16)
 
     func cut(_ from: Int, resumeAt: Int) {
       if out.isEmpty { out.reserveCapacity(count) }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<from]))
       copied = resumeAt
+    }
+
+    func reference(_ value: Range<Int>) {
+      cut(value.lowerBound, resumeAt: value.upperBound)
+      out.append(referenceMark)
+      let number = values.count
+      var divisor = 1
+      while divisor <= number / 10 { divisor *= 10 }
+      while divisor > 0 {
+        out.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+        divisor /= 10
+      }
+      values.append(value)
     }
 
     while index < count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), count - index) {
@@ -59,9 +89,10 @@ enum HTMLPrefilter {
         index = lt + 1
         continue
       }
-      guard let tag = startTag(input, at: lt, unneeded: &unneeded) else { break }
-      for range in unneeded where tag.excess.map({ range.upperBound <= $0 }) ?? true {
-        cut(range.lowerBound, resumeAt: range.upperBound)
+      guard let tag = startTag(input, at: lt, edits: &edits, referencing: referencing) else { break }
+      if tag.ambiguous { return filter(input, referencing: false) }
+      for edit in edits where tag.excess.map({ edit.range.upperBound <= $0 }) ?? true {
+        if edit.isReference { reference(edit.range) } else { cut(edit.range.lowerBound, resumeAt: edit.range.upperBound) }
       }
       if let excess = tag.excess {
         attributesDropped += tag.attributes - maxAttributes
@@ -77,10 +108,21 @@ enum HTMLPrefilter {
       }
       index = tag.end + 1
     }
-    guard !out.isEmpty || copied > 0 else { return (nil, attributesDropped) }
+    guard !out.isEmpty || copied > 0 else { return (nil, attributesDropped, values) }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<count]))
-    return (out, attributesDropped)
+    return (out, attributesDropped, values)
   }
+
+  /// A change to a start tag: an attribute no stage reads, removed with the blanks before it,
+  /// or (`isReference`) a value replaced by a reference.
+  struct Edit {
+    var range: Range<Int>
+    var isReference: Bool
+  }
+
+  /// Values shorter than this are left as written: libxml2 copies a short value for less
+  /// than a reference costs (a cut in the output, an index, a lookup).
+  static let minReferencedValue = 12
 
   enum Element {
     case script, style, svg
@@ -137,20 +179,22 @@ enum HTMLPrefilter {
     var attributes: Int
     /// Where attribute `maxAttributes + 1` starts, when there is one.
     var excess: Int?
+    /// A value a stage reads, left as written, starts with DEL or "&#" (see `filter`).
+    var ambiguous = false
   }
 
   /// The start tag at `lt` ('<' and a letter), or nil when the input ends (or has a NUL,
   /// where libxml2 stops) before the tag does.
   static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int) -> StartTag? {
-    var unneeded: [Range<Int>] = []
-    return startTag(input, at: lt, unneeded: &unneeded)
+    var edits: [Edit] = []
+    return startTag(input, at: lt, edits: &edits, referencing: false)
   }
 
-  /// The same, and in `unneeded` the attributes no stage reads (see `isNeeded`), each with
-  /// the blanks before it, in order.
-  static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int, unneeded: inout [Range<Int>]) -> StartTag? {
+  /// The same, and in `edits` the attributes no stage reads (see `isNeeded`), each with the
+  /// blanks before it, and with `referencing` the values to reference, in order.
+  static func startTag(_ input: UnsafeBufferPointer<UInt8>, at lt: Int, edits: inout [Edit], referencing: Bool) -> StartTag? {
     guard let base = input.baseAddress else { return nil }
-    unneeded.removeAll(keepingCapacity: true)
+    if !edits.isEmpty { edits.removeAll(keepingCapacity: true) }
     let count = input.count
     var index = lt + 1
     while index < count, index - lt <= maxNameLength, isNameByte(input[index]) { index += 1 }
@@ -181,19 +225,38 @@ enum HTMLPrefilter {
         if tag.attributes == maxAttributes + 1 { tag.excess = start }
         skipBlanks()
         var valueEnd = nameEnd
+        /// The value's bytes as written (quotes excluded), and whether libxml2 copies them.
+        var value = index..<index
+        var verbatim = false
         if index < count, input[index] == UInt8(ascii: "=") {
           index += 1
           skipBlanks()
           if index < count, input[index] == UInt8(ascii: "\"") || input[index] == UInt8(ascii: "'") {
             // A quoted value runs to its closing quote, or to the end of the page.
             guard let close = memchr(base + index + 1, Int32(input[index]), count - index - 1) else { return nil }
-            index = base.distance(to: close.assumingMemoryBound(to: UInt8.self)) + 1
+            let closeOffset = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+            value = (index + 1)..<closeOffset
+            verbatim = referencing && value.count >= minReferencedValue
+              && memchr(base + value.lowerBound, Int32(UInt8(ascii: "&")), value.count) == nil
+              && memchr(base + value.lowerBound, 0, value.count) == nil
+            index = closeOffset + 1
           } else {
+            let valueStart = index
             while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0 { index += 1 }
+            value = valueStart..<index
           }
           valueEnd = index
         }
-        if !isNeeded(input, start..<nameEnd, onLink: isLink) { unneeded.append(tokenEnd..<valueEnd) }
+        if !isNeeded(input, start..<nameEnd, onLink: isLink) {
+          edits.append(Edit(range: tokenEnd..<valueEnd, isReference: false))
+        } else if verbatim {
+          edits.append(Edit(range: value, isReference: true))
+        } else if referencing, !value.isEmpty, input[value.lowerBound] == referenceMark
+          || (input[value.lowerBound] == UInt8(ascii: "&") && value.count > 1 && input[value.lowerBound + 1] == UInt8(ascii: "#"))
+        {
+          // DEL as written, or a character reference (no named entity of libxml2's is DEL).
+          tag.ambiguous = true
+        }
       } else {
         // Not a name: libxml2 skips to the next blank or the end of the tag.
         while index < count, !isBlank(input[index]), input[index] != UInt8(ascii: ">"), input[index] != 0,

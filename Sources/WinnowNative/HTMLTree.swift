@@ -78,7 +78,7 @@ public struct HTMLTree: Sendable {
   public static let maxDepth = 256
 
   /// A text node's bytes.
-  public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  @inlinable public func withText<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     let node = nodes[index]
     return textBytes.withUnsafeBufferPointer { all in
       body(UnsafeBufferPointer(rebasing: all[Int(node.textStart)..<Int(node.textStart + node.textCount)]))
@@ -86,7 +86,7 @@ public struct HTMLTree: Sendable {
   }
 
   /// A text node's text (invalid UTF-8 from a broken page repaired with U+FFFD).
-  public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
+  @inlinable public func text(_ index: Int) -> String { withText(index) { String(decoding: $0, as: UTF8.self) } }
 
   /// The name of an attribute extraction needs (class, id, itemprop, property, name, content,
   /// datetime, type, rel, role), found by its bytes without making a String for the others
@@ -127,10 +127,11 @@ public struct HTMLTree: Sendable {
 
   /// Elements whose text is never content (ruby annotations: "子<rt>こ</rt>" reads 子); their
   /// subtree is skipped while flattening, except
-  /// JSON-LD scripts, whose text is kept for metadata.
+  /// JSON-LD scripts, whose text is kept for metadata. (`<noscript>` is flattened: a page
+  /// may carry its article there for readers without scripts.)
   static func isOpaque(_ tag: Tag) -> Bool {
     switch tag {
-    case .script, .style, .noscript, .template, .svg, .math, .object, .canvas, .rt, .rp: return true
+    case .script, .style, .template, .svg, .math, .object, .canvas, .rt, .rp: return true
     default: return false
     }
   }
@@ -144,6 +145,13 @@ public struct HTMLTree: Sendable {
   /// `deadline`: a CLOCK_MONOTONIC time in nanoseconds; when it passes, parsing stops and
   /// this throws a `NativeError` whose function is "deadline".
   public init(utf8 text: String, deadline: UInt64? = nil) throws(NativeError) {
+    try self.init(utf8: text, deadline: deadline, referencing: true)
+  }
+
+  /// `referencing`: attribute values libxml2 would copy as written are read from the page's
+  /// bytes, not tokenized by libxml2 (see `HTMLPrefilter.filter`); the tree is the same
+  /// either way.
+  init(utf8 text: String, deadline: UInt64? = nil, referencing: Bool) throws(NativeError) {
     HTMLTree.initialize
     // The builder lives behind a pointer, not in a class: libxml2 calls back for every tag and
     // text run, and a class's stored properties are checked for exclusive access at run time
@@ -153,56 +161,64 @@ public struct HTMLTree: Sendable {
     defer { builder.deinitialize(count: 1); builder.deallocate() }
     builder.pointee.deadline = deadline ?? 0
     var copy = text
-    // Scripts, styles, SVG and comments out before libxml2 tokenizes them (see HTMLPrefilter).
-    let (filtered, attributesDropped) = copy.withUTF8 { HTMLPrefilter.filter($0) }
-    self.attributesDropped = attributesDropped
-    func withInput<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-      if let filtered { return filtered.withUnsafeBufferPointer(body) }
-      return copy.withUTF8(body)
-    }
-    let status: Int32 = withInput { buffer -> Int32 in
-      guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-      return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars -> Int32 in
-        guard let context = htmlCreateMemoryParserCtxt(chars, Int32(buffer.count)) else { return -1 }
-        defer {
-          if let document = context.pointee.myDoc { xmlFreeDoc(document) }
-          context.pointee.myDoc = nil
-          htmlFreeParserCtxt(context)
-        }
-        guard let handler = malloc(MemoryLayout<htmlSAXHandler>.size)?.bindMemory(to: htmlSAXHandler.self, capacity: 1) else { return -1 }
-        memset(handler, 0, MemoryLayout<htmlSAXHandler>.size)
-        handler.pointee.startElement = { context, name, attributes in
-          guard let context, let name else { return }
-          context.assumingMemoryBound(to: Builder.self).pointee.start(name, attributes)
-        }
-        handler.pointee.endElement = { context, _ in
-          guard let context else { return }
-          context.assumingMemoryBound(to: Builder.self).pointee.end()
-        }
-        let characters: charactersSAXFunc = { context, characters, length in
-          guard let context, let characters, length > 0 else { return }
-          context.assumingMemoryBound(to: Builder.self).pointee.characters(characters, Int(length))
-        }
-        handler.pointee.characters = characters
-        handler.pointee.cdataBlock = characters
-        if let old = context.pointee.sax { free(old) }  // libxml2 allocates with malloc (xmlMemSetup is never called)
-        context.pointee.sax = handler
-        context.pointee.userData = UnsafeMutableRawPointer(builder)
-        builder.pointee.context = context
-        // The text is UTF-8 already (decode ran): a <meta charset> must not switch it.
-        if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
-          xmlSwitchToEncoding(context, utf8)
-          if let input = context.pointee.input {
-            if let old = input.pointee.encoding { free(UnsafeMutableRawPointer(mutating: old)) }
-            input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+    var attributesDropped = 0
+    let status: Int32 = copy.withUTF8 { original -> Int32 in
+      // Scripts, styles, SVG and comments out before libxml2 tokenizes them, and the values
+      // of attributes read from the page (see HTMLPrefilter).
+      let (filtered, dropped, values) = HTMLPrefilter.filter(original, referencing: referencing)
+      attributesDropped = dropped
+      builder.pointee.original = original
+      builder.pointee.values = values
+      defer { builder.pointee.original = UnsafeBufferPointer(start: nil, count: 0) }
+      func withInput<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let filtered { return filtered.withUnsafeBufferPointer(body) }
+        return body(original)
+      }
+      return withInput { buffer -> Int32 in
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars -> Int32 in
+          guard let context = htmlCreateMemoryParserCtxt(chars, Int32(buffer.count)) else { return -1 }
+          defer {
+            if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+            context.pointee.myDoc = nil
+            htmlFreeParserCtxt(context)
           }
+          guard let handler = malloc(MemoryLayout<htmlSAXHandler>.size)?.bindMemory(to: htmlSAXHandler.self, capacity: 1) else { return -1 }
+          memset(handler, 0, MemoryLayout<htmlSAXHandler>.size)
+          handler.pointee.startElement = { context, name, attributes in
+            guard let context, let name else { return }
+            context.assumingMemoryBound(to: Builder.self).pointee.start(name, attributes)
+          }
+          handler.pointee.endElement = { context, _ in
+            guard let context else { return }
+            context.assumingMemoryBound(to: Builder.self).pointee.end()
+          }
+          let characters: charactersSAXFunc = { context, characters, length in
+            guard let context, let characters, length > 0 else { return }
+            context.assumingMemoryBound(to: Builder.self).pointee.characters(characters, Int(length))
+          }
+          handler.pointee.characters = characters
+          handler.pointee.cdataBlock = characters
+          if let old = context.pointee.sax { free(old) }  // libxml2 allocates with malloc (xmlMemSetup is never called)
+          context.pointee.sax = handler
+          context.pointee.userData = UnsafeMutableRawPointer(builder)
+          builder.pointee.context = context
+          // The text is UTF-8 already (decode ran): a <meta charset> must not switch it.
+          if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
+            xmlSwitchToEncoding(context, utf8)
+            if let input = context.pointee.input {
+              if let old = input.pointee.encoding { free(UnsafeMutableRawPointer(mutating: old)) }
+              input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+            }
+          }
+          let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_RECOVER.rawValue)
+          _ = htmlCtxtUseOptions(context, options)
+          return htmlParseDocument(context)
         }
-        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-          | HTML_PARSE_RECOVER.rawValue)
-        _ = htmlCtxtUseOptions(context, options)
-        return htmlParseDocument(context)
       }
     }
+    self.attributesDropped = attributesDropped
     if builder.pointee.timedOut { throw NativeError(function: "deadline", code: 0, message: "parsing stopped at the deadline") }
     if status < -1 { throw NativeError(function: "htmlParseDocument", code: status, message: "libxml2 could not parse the page") }
     builder.pointee.finish()
@@ -217,6 +233,9 @@ public struct HTMLTree: Sendable {
     /// Checked every 256 events; past it, the parser is stopped.
     var deadline: UInt64 = 0
     var context: htmlParserCtxtPtr?
+    /// The page as given (the prefilter's input) and where its referenced values are.
+    var original = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var values: [Range<Int>] = []
     var events = 0
     var timedOut = false
     var depthLimited = false
@@ -269,7 +288,7 @@ public struct HTMLTree: Sendable {
         while let key = pair.pointee {
           let value = pair.advanced(by: 1).pointee
           if let attributeName = HTMLTree.keptAttribute(key) ?? (tag == .link ? HTMLTree.linkAttribute(key) : nil) {
-            self.attributes.append((attributeName, value.map { String(cString: $0) } ?? ""))
+            self.attributes.append((attributeName, value.map { self.value($0) } ?? ""))
           }
           pair = pair.advanced(by: 2)
         }
@@ -284,6 +303,23 @@ public struct HTMLTree: Sendable {
         capturing = nodes[Int(index)].tag == .script && kept.contains { $0.name == "type" && $0.value.lowercased().contains("ld+json") }
         captured.removeAll(keepingCapacity: true)
       }
+    }
+
+    /// An attribute's value: a reference's bytes in the page (see `HTMLPrefilter.filter`), or
+    /// the value libxml2 read.
+    func value(_ bytes: UnsafePointer<xmlChar>) -> String {
+      if bytes[0] == HTMLPrefilter.referenceMark {
+        var index = 0
+        var offset = 1
+        while bytes[offset] &- UInt8(ascii: "0") < 10, offset < 19 {
+          index = index * 10 + Int(bytes[offset] &- UInt8(ascii: "0"))
+          offset += 1
+        }
+        if offset > 1, bytes[offset] == 0, index < values.count {
+          return String(decoding: UnsafeBufferPointer(rebasing: original[values[index]]), as: UTF8.self)
+        }
+      }
+      return String(cString: bytes)
     }
 
     mutating func tag(_ name: UnsafePointer<xmlChar>) -> Tag {

@@ -11,6 +11,7 @@ public enum BuiltinStages {
     SpamConfig.self,
     QualityConfig.self,
     PIIConfig.self,
+    LangIDConfig.self,
     RulesConfig.self,
     ExecConfig.self,
     DedupConfig.self,

@@ -55,6 +55,7 @@ public enum FakeStages {
   public struct DecodeConfig: StageConfig {
     public static let name = "decode"
     public static let summary = "test decode"
+    public static let reasons = [DropReason("empty", "no bytes")]
     public static let input = StageInput.bytesOrText
     public static let options: [OptionSpec] = []
     public init(options: StageOptions) throws(OptionError) {}
@@ -77,6 +78,7 @@ public enum FakeStages {
   public struct KeywordFilterConfig: StageConfig {
     public static let name = "keyword_filter"
     public static let summary = "test filter"
+    public static let reasons = [DropReason("keyword", "the text contains 'keyword'"), DropReason("too_short", "fewer than 'min_words' words")]
     public static let options: [OptionSpec] = [
       OptionSpec("keyword", .string, default: .string("spam"), "drop documents containing this"),
       OptionSpec("min_words", .int(0...1000), default: .int(0), "minimum words"),
@@ -116,6 +118,7 @@ public enum FakeStages {
   public struct SlowConfig: StageConfig {
     public static let name = "slow"
     public static let summary = "test stage that takes its time"
+    public static let reasons: [DropReason] = []
     public static let options: [OptionSpec] = [
       OptionSpec("microseconds", .int(0...1_000_000), default: .int(1000), "sleep per document")
     ]
@@ -146,18 +149,29 @@ public func packageRoot() -> String {
   URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 }
 
-/// The five real scraped pages beside the repository (`../shared/seeds`), or nil in a user's
-/// clone, which has no `../shared`: tests that need them are skipped by name there
+/// The folder beside the repository that holds the five real scraped pages (`seeds/`) and the
+/// command-line contract check: $WINNOW_SHARED, else `../shared`. A user's clone has none; CI
+/// re-runs the tests with WINNOW_SHARED naming a folder that does not exist, as a user's clone.
+public func sharedFolder() -> String {
+  if let path = ProcessInfo.processInfo.environment["WINNOW_SHARED"], !path.isEmpty {
+    return URL(fileURLWithPath: path).standardizedFileURL.path
+  }
+  return URL(fileURLWithPath: packageRoot() + "/../shared").standardizedFileURL.path
+}
+
+/// The five real scraped pages (`seeds/` in `sharedFolder()`), or nil when there is no such
+/// folder: tests that need them are skipped by name there
 /// (`.enabled(if: sharedSeeds != nil, sharedSeedsSkip)`), tests that only add them read the
 /// samples alone.
 public let sharedSeeds: String? = {
-  let path = URL(fileURLWithPath: packageRoot() + "/../shared/seeds").standardizedFileURL.path
+  let path = sharedFolder() + "/seeds"
   var isDirectory: ObjCBool = false
   return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
 }()
 
-/// Why a seed test is skipped.
-public let sharedSeedsSkip: Comment = "../shared/seeds is not beside this clone (a user's clone has none): skipped"
+/// Why a seed test is skipped; `make test` and CI count the skipped tests by its first words.
+public let sharedSeedsSkip = Comment(
+  rawValue: "needs the real seed pages: \(sharedFolder())/seeds is not there (a user's clone has no ../shared; WINNOW_SHARED names another folder)")
 
 public struct ProcessResult {
   public init(status: Int32, stdout: String, stderr: String) {
@@ -173,23 +187,59 @@ public struct ProcessResult {
 
 /// Runs the winnow binary with `arguments`, in `directory`, feeding `input` on stdin.
 public func runWinnow(_ arguments: [String], in directory: String? = nil, input: [UInt8]? = nil) throws -> ProcessResult {
+  try runProcess(winnowBinary(), arguments, in: directory, input: input)
+}
+
+/// Runs `executable` with `arguments` in `directory` (nil: this process's), with `environment`
+/// (nil: this process's), feeding `input` on stdin, and returns its exit status and output.
+/// stdin is written and stderr read on threads of their own while stdout is read here: a child
+/// that fills one pipe (64 KB) while its parent waits on another would wait for ever.
+public func runProcess(
+  _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+  input: [UInt8]? = nil
+) throws -> ProcessResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: winnowBinary())
+  process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
   if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+  if let environment { process.environment = environment }
   let out = Pipe(), err = Pipe(), inPipe = Pipe()
   process.standardOutput = out
   process.standardError = err
   process.standardInput = inPipe
   try process.run()
-  if let input { inPipe.fileHandleForWriting.write(Data(input)) }
-  try inPipe.fileHandleForWriting.close()
+  let writer = inPipe.fileHandleForWriting
+  let wrote = onThread {
+    if let input { try? writer.write(contentsOf: Data(input)) }
+    try? writer.close()
+  }
+  let errBytes = Bytes()
+  let errReader = err.fileHandleForReading
+  let readErr = onThread { errBytes.data = errReader.readDataToEndOfFile() }
   let outData = out.fileHandleForReading.readDataToEndOfFile()
-  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  readErr.wait()
+  wrote.wait()
   process.waitUntilExit()
   return ProcessResult(
     status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self))
+    stderr: String(decoding: errBytes.data, as: UTF8.self))
+}
+
+/// Data filled by one thread and read by another after `wait()` on its semaphore.
+private final class Bytes: @unchecked Sendable {
+  var data = Data()
+}
+
+/// Runs `body` on a new thread (not a shared pool, whose threads blocked reads could use up);
+/// the semaphore is signalled when it returns.
+private func onThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+  let done = DispatchSemaphore(value: 0)
+  let thread = Thread {
+    body()
+    done.signal()
+  }
+  thread.start()
+  return done
 }
 
 /// Swift compares strings by canonical equivalence ("한" == "한" in NFD): tests of text
@@ -204,15 +254,6 @@ extension String {
 
 /// SHA-256 of bytes, hex, computed by /usr/bin/sha256sum (independent of winnow's own code).
 public func sha256sum(_ data: Data) -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-  let input = Pipe(), output = Pipe()
-  process.standardInput = input
-  process.standardOutput = output
-  try? process.run()
-  input.fileHandleForWriting.write(data)
-  try? input.fileHandleForWriting.close()
-  let result = output.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return String(String(decoding: result, as: UTF8.self).prefix(64))
+  let result = try? runProcess("/usr/bin/sha256sum", [], input: [UInt8](data))
+  return String((result?.stdout ?? "").prefix(64))
 }

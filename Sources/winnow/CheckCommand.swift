@@ -13,8 +13,8 @@ struct CheckCommand: ParsableCommand {
       does not list gates: see README.md ("Quality gates"). Drop-ratio gates need the run's counts: --manifest.
       """)
 
-  @Argument(help: "The JSONL file to check (one JSON object per line with id and text).")
-  var file: String
+  @Argument(help: "The JSONL file to check (one JSON object per line with id and text; .jsonl.gz and .jsonl.zst too). Several files are checked as one output; a sharded output's path (or --manifest's output) reads its shards.")
+  var files: [String]
 
   @Option(name: .long, help: "Gates file (YAML). Without it: the default gates (valid, non-empty NFC text).")
   var gates: String?
@@ -36,6 +36,7 @@ struct CheckCommand: ParsableCommand {
       settings = GateSettings(options: StageOptions.defaults(for: GateSpecs.options), configured: [], baseDirectory: ".")
     }
     var counts: GateCounts?
+    var read = files
     if let manifest {
       guard let data = FileManager.default.contents(atPath: manifest),
         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -45,9 +46,21 @@ struct CheckCommand: ParsableCommand {
       counts = GateCounts(
         documents: documents, rejected: rejected,
         stages: stages.map { ($0["name"] as? String ?? "?", $0["in"] as? Int ?? 0, $0["dropped"] as? Int ?? 0) })
+      // The manifest's own output: its files as it lists them (every shard).
+      if files.count == 1, (object["output"] as? [String: Any])?["path"] as? String == files[0],
+        let listed = RecordLines.files(inManifest: object, key: "output")
+      {
+        read = listed
+      }
     }
-    let results = try GateEvaluator.evaluate(file: file, gates: settings, counts: counts)
-    try reportGates(results, suite: file, json: json, junit: junit, quiet: false)
+    // A sharded output named by its path (which is never written): its shards, in order.
+    read = read.flatMap { path in
+      if FileManager.default.fileExists(atPath: path) { return [path] }
+      let shards = OutputLayout.shards(of: path)
+      return shards.isEmpty ? [path] : shards
+    }
+    let results = try GateEvaluator.evaluate(files: read, gates: settings, counts: counts)
+    try reportGates(results, suite: files.joined(separator: " "), json: json, junit: junit, quiet: false)
     if results.contains(where: { !$0.passed }) { throw ExitCode(WinnowExit.runFailed) }
   }
 }

@@ -76,26 +76,35 @@ struct RunCommand: ParsableCommand {
     RunCancellation.onStop { [loaded] in
       unlink(loaded.output.path)
       unlink(loaded.output.rejects)
-      try? Manifest.write(Self.interruptedManifest(loaded), to: manifestPath)
+      try? Manifest.write(
+        Manifest.interrupted(loaded, command: CommandLine.arguments, tool: ToolInfo.fields, signal: RunCancellation.signalName),
+        to: manifestPath)
     }
-    var built: [String: Any] = [:]
+    var built: RunManifest?
     var gateResults: [GateResult] = []
     let checkGates = loaded.gates != nil && !noGates
-    // The manifest and the gates are made while the output is complete but not yet in place
-    // (a signal still stops the run); the renames and the manifest are then one commit.
+    // The gates measure the output while it is written; their results, and the manifest, are
+    // made while the output is complete but not yet in place (a signal still stops the run);
+    // the renames and the manifest are then one commit.
+    let collector = try loaded.gates.flatMap { checkGates ? try GateCollector(gates: $0) : nil }
     let finishing = RunFinishing(
-      prepare: { summary, temporaryOutput throws(RunError) in
-        built = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
-        if noGates, loaded.gates != nil { built["gates"] = "skipped (--no-gates)" }
-        if let gates = loaded.gates, checkGates {
+      prepare: { summary, _ throws(RunError) in
+        var manifest = try Manifest.build(pipeline: loaded, summary: summary, command: CommandLine.arguments, tool: ToolInfo.fields)
+        if noGates, loaded.gates != nil { manifest.gates = .string("skipped (--no-gates)") }
+        if let collector {
           let counts = GateCounts(
             documents: summary.documents, rejected: summary.rejected,
             stages: summary.stages.map { ($0.name, $0.input, $0.dropped) })
-          gateResults = try GateEvaluator.evaluate(file: temporaryOutput, gates: gates, counts: counts)
-          built["gates"] = GateEvaluator.json(gateResults)
+          gateResults = try collector.results(counts: counts)
+          manifest.gates = JSONValue(GateEvaluator.json(gateResults))
         }
+        built = manifest
       },
-      commit: { _ throws(RunError) in try Manifest.write(built, to: manifestPath) })
+      commit: { _ throws(RunError) in
+        guard let built else { throw RunError("the run has no manifest to write") }
+        try Manifest.write(built, to: manifestPath)
+      },
+      observer: collector)
     let summary: RunSummary
     do {
       summary = try runner.run(finishing: finishing)
@@ -119,7 +128,8 @@ struct RunCommand: ParsableCommand {
     }
     if let report {
       do {
-        try RunReport.html(summary: summary, manifest: built).write(toFile: report, atomically: true, encoding: .utf8)
+        let manifest = try built?.jsonValue().object as? [String: Any] ?? [:]
+        try RunReport.html(summary: summary, manifest: manifest).write(toFile: report, atomically: true, encoding: .utf8)
       } catch {
         throw RunError("cannot write report '\(report)': \(error.localizedDescription)")
       }
@@ -147,20 +157,6 @@ struct RunCommand: ParsableCommand {
     if let junit { writes.append(PathClash.Role(junit, "--junit")) }
     let clashes = PathClash.check(pipeline: loaded, writes: writes)
     if !clashes.isEmpty { throw ConfigError(clashes) }
-  }
-
-  /// The manifest of a run stopped before its commit.
-  static func interruptedManifest(_ loaded: Pipeline) -> [String: Any] {
-    let config = Manifest.canonicalConfig(loaded)
-    return [
-      "manifest_version": 1, "winnow": ToolInfo.fields, "command": CommandLine.arguments,
-      "cwd": FileManager.default.currentDirectoryPath, "pipeline_file": loaded.file, "config": config,
-      "config_sha256": Manifest.sha256Hex(Manifest.canonicalJSON(config)), "interrupted": true,
-      "signal": RunCancellation.signalName,
-      "output": ["path": loaded.output.path, "written": false],
-      "rejects": ["path": loaded.output.rejects, "written": false],
-      "finished": ISO8601DateFormatter().string(from: Date()),
-    ]
   }
 }
 

@@ -54,19 +54,19 @@ struct VerifyCommand: ParsableCommand {
   var jobs: Int?
 
   func run() throws {
-    guard let data = FileManager.default.contents(atPath: manifest),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    guard let data = FileManager.default.contents(atPath: manifest), (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
     else { throw ValidationError("cannot read '\(manifest)' as a JSON object") }
-    guard let pipelineFile = object["pipeline_file"] as? String, let recordedConfig = object["config_sha256"] as? String,
-      let output = object["output"] as? [String: Any], let recordedOutput = output["sha256"] as? String,
-      let rejects = object["rejects"] as? [String: Any], let recordedRejects = rejects["sha256"] as? String,
-      let inputs = object["inputs"] as? [[String: Any]], let config = object["config"] as? [String: Any],
-      let input = config["input"] as? [String: Any], let paths = input["paths"] as? [String]
+    guard let recorded = try? JSONDecoder().decode(RunManifest.self, from: data), let recordedOutput = recorded.output.sha256,
+      let recordedRejects = recorded.rejects.sha256, let inputs = recorded.inputs,
+      case .object(let config) = recorded.config, case .object(let input)? = config["input"], case .array(let pathValues)? = input["paths"]
     else { throw ValidationError("'\(manifest)' is not a winnow manifest (missing pipeline_file, config, inputs, output or rejects)") }
+    let pipelineFile = recorded.pipelineFile
+    let recordedConfig = recorded.configSHA256
+    let paths = pathValues.compactMap { value -> String? in if case .string(let path) = value { path } else { nil } }
 
     // Relative paths in the manifest are relative to the directory the run started in.
-    if let cwd = object["cwd"] as? String, FileManager.default.fileExists(atPath: cwd) {
-      FileManager.default.changeCurrentDirectoryPath(cwd)
+    if FileManager.default.fileExists(atPath: recorded.cwd) {
+      FileManager.default.changeCurrentDirectoryPath(recorded.cwd)
     }
     var problems: [String] = []
     // 1. The configuration.
@@ -77,7 +77,8 @@ struct VerifyCommand: ParsableCommand {
     }
     // 2. The inputs.
     for entry in inputs {
-      guard let path = entry["path"] as? String, path != "-", let sha = entry["sha256"] as? String else { continue }
+      let path = entry.path
+      guard path != "-", let sha = entry.sha256 else { continue }
       do {
         let now = try Manifest.hashFile(path)
         if now.sha256 != sha { problems.append("input '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
@@ -86,9 +87,9 @@ struct VerifyCommand: ParsableCommand {
       }
     }
     // 3. The code outside winnow: plugin libraries and exec scripts.
-    for entry in object["plugins"] as? [[String: Any]] ?? [] {
-      guard let path = entry["path"] as? String, let sha = entry["sha256"] as? String else { continue }
-      let kind = entry["kind"] as? String == "exec" ? "exec stage '\(entry["stage"] as? String ?? "?")' file" : "plugin library"
+    for entry in recorded.plugins ?? [] {
+      let (path, sha) = (entry.path, entry.sha256)
+      let kind = entry.kind == "exec" ? "exec stage '\(entry.stage ?? "?")' file" : "plugin library"
       if let now = try? Manifest.hashFile(path) {
         if now.sha256 != sha { problems.append("\(kind) '\(path)' changed: SHA-256 \(now.sha256), recorded \(sha)") }
       } else {
@@ -105,47 +106,80 @@ struct VerifyCommand: ParsableCommand {
     RunCancellation.onStop { try? FileManager.default.removeItem(atPath: scratch) }
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
+    // The same file names (so the same compression) and shard limits as the recorded run.
     var pipeline = loaded
-    pipeline.output.path = scratch + "/clean.jsonl"
-    pipeline.output.rejects = scratch + "/rejects.jsonl"
-    let recordedJobs = object["jobs"] as? Int ?? ProcessInfo.processInfo.activeProcessorCount
+    func name(_ path: String, _ fallback: String) -> String {
+      let last = (path as NSString).lastPathComponent
+      return last.isEmpty ? fallback : last
+    }
+    pipeline.output.path = scratch + "/output/" + name(recorded.output.path, "clean.jsonl")
+    pipeline.output.rejects = scratch + "/rejects/" + name(recorded.rejects.path, "rejects.jsonl")
+    let recordedJobs = recorded.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let summary = try Runner(pipeline: pipeline, options: RunOptions(jobs: max(1, jobs ?? recordedJobs), progress: false)).run()
     var same = true
     if summary.outputSHA256 != recordedOutput {
       same = false
       printError("winnow verify: the output differs: SHA-256 \(summary.outputSHA256), recorded \(recordedOutput)")
-      printError("  " + firstDifference(recorded: output["path"] as? String, recordedSHA: recordedOutput, now: pipeline.output.path))
+      printError("  " + firstDifference(recorded: recorded.output, now: Self.paths(summary.outputShards, pipeline.output.path)))
     }
     if summary.rejectsSHA256 != recordedRejects {
       same = false
       printError("winnow verify: the rejects differ: SHA-256 \(summary.rejectsSHA256), recorded \(recordedRejects)")
-      printError("  " + firstDifference(recorded: rejects["path"] as? String, recordedSHA: recordedRejects, now: pipeline.output.rejects))
+      printError("  " + firstDifference(recorded: recorded.rejects, now: Self.paths(summary.rejectsShards, pipeline.output.rejects)))
+    }
+    // The files themselves, for a compressed or sharded output: the same split and bytes.
+    for (name, section, now) in [("output", recorded.output, summary.outputShards), ("rejects", recorded.rejects, summary.rejectsShards)] {
+      guard let shards = section.shards else { continue }
+      if shards.count != now.count {
+        same = false
+        printError("winnow verify: the \(name) has \(now.count) files, the manifest recorded \(shards.count)")
+        continue
+      }
+      for (old, new) in zip(shards, now) where old.sha256 != new.sha256 {
+        same = false
+        printError("winnow verify: \(name) file '\(old.path)' differs: SHA-256 \(new.sha256), recorded \(old.sha256)")
+      }
     }
     guard same else { throw ExitCode(WinnowExit.runFailed) }
-    print("winnow verify: identical: \(summary.kept) records (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")
+    let files = recorded.output.files.count > 1 ? " in \(recorded.output.files.count) shards" : ""
+    print("winnow verify: identical: \(summary.kept) records\(files) (SHA-256 \(recordedOutput)) and \(summary.rejected) rejects, from \(inputs.count) inputs with the recorded SHA-256")
   }
 
-  /// The first record where the re-run's file and the recorded file differ, when the recorded
-  /// file is still there as it was written.
-  func firstDifference(recorded path: String?, recordedSHA: String, now: String) -> String {
-    guard let path, let hashed = try? Manifest.hashFile(path), hashed.sha256 == recordedSHA else {
-      return "the recorded file is no longer there as it was written, so records cannot be compared"
-    }
-    guard let old = try? String(contentsOfFile: path, encoding: .utf8), let new = try? String(contentsOfFile: now, encoding: .utf8) else {
-      return "cannot read the files to compare records"
-    }
-    let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
-    let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
-    for index in 0..<max(oldLines.count, newLines.count) {
-      let a = index < oldLines.count ? oldLines[index] : nil
-      let b = index < newLines.count ? newLines[index] : nil
-      if a != b {
-        func id(_ line: Substring?) -> String {
-          guard let line, let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return "(none)" }
-          return (object["id"] as? String).map { "'\($0)'" } ?? "(no id)"
-        }
-        return "first difference at record \(index + 1): recorded \(id(a)), now \(id(b))"
+  static func paths(_ shards: [OutputShard], _ path: String) -> [String] {
+    shards.isEmpty ? [path] : shards.map(\.path)
+  }
+
+  /// The first record where the re-run's files and the recorded ones differ, when the
+  /// recorded files are still there as they were written.
+  func firstDifference(recorded section: RunManifest.Output, now: [String]) -> String {
+    let files = section.files
+    guard !files.isEmpty, !section.path.isEmpty else { return "the manifest does not name the recorded files" }
+    // Each file as written: the shards' own SHA-256, or the one file's.
+    let expected: [String?] = section.shards?.map(\.sha256) ?? [section.sha256]
+    for (path, sha) in zip(files, expected) {
+      guard let hashed = try? Manifest.hashFile(path), hashed.sha256 == sha else {
+        return "the recorded file '\(path)' is no longer there as it was written, so records cannot be compared"
       }
+    }
+    let old = RecordLines(paths: files)
+    let new = RecordLines(paths: now)
+    var index = 0
+    do {
+      while true {
+        let a = try old.next()
+        let b = try new.next()
+        if a == nil && b == nil { break }
+        index += 1
+        if a != b {
+          func id(_ line: [UInt8]?) -> String {
+            guard let line, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return "(none)" }
+            return (object["id"] as? String).map { "'\($0)'" } ?? "(no id)"
+          }
+          return "first difference at record \(index): recorded \(id(a)), now \(id(b))"
+        }
+      }
+    } catch {
+      return "cannot read the files to compare records: \(error)"
     }
     return "the records are the same but the bytes are not (line endings?)"
   }

@@ -34,6 +34,15 @@ func gzip(_ path: String) throws {
     #expect(reader.skipped == ["hidden": 1, "unsupported extension": 1])
   }
 
+  @Test func aDirectoryNamedTwiceIsReadTwiceSubfoldersIncluded() throws {
+    // As a file named twice is: each named input is walked whole.
+    let directory = try TemporaryDirectory()
+    for name in ["a/b.txt", "a/c/d.txt", "e.txt"] { try directory.write(name, "x") }
+    let (items, reader) = readAll([directory.path, directory.path])
+    #expect(items.map(\.document.id) == ["a/b.txt", "a/c/d.txt", "e.txt", "a/b.txt", "a/c/d.txt", "e.txt"])
+    #expect(reader.skipped.isEmpty)
+  }
+
   @Test func formatsSelectWhatADirectoryWalkReads() throws {
     let directory = try TemporaryDirectory()
     try directory.write("a.txt", "x")

@@ -49,6 +49,24 @@ import WinnowCore
     #expect(throws: Never.self) { try JSONLineParser.parseObject(Array(#"{"z":0,"f":0.5,"g":-0}"#.utf8)) }
   }
 
+  /// Strings are scanned eight bytes at a time: an escape, a closing quote or a control
+  /// character at any offset of a word (and past the last whole word) is still seen.
+  @Test func stringsDecodeWithTheSpecialByteAtEveryOffset() throws {
+    for filler in ["a", "가"] {
+      for offset in 0..<24 {
+        let before = String(repeating: filler, count: offset)
+        for (escaped, expected) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é"), ("", "")] {
+          let line = Array(#"{"k":"\#(before)\#(escaped)tail end of it"}"#.utf8)
+          let members = try JSONLineParser.parseObject(line)
+          #expect(members.first?.string == before + expected + "tail end of it", "\(filler) \(offset) \(escaped)")
+        }
+        // A raw control character is an error wherever it is.
+        let bad = Array(#"{"k":"\#(before)"#.utf8) + [0x01] + Array(#"tail end of it"}"#.utf8)
+        #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(bad) }
+      }
+    }
+  }
+
   @Test func reportsSyntaxErrorsWithColumns() {
     let cases: [(String, String)] = [
       (#"{"a":1,}"#, "column 8: expected a key string"),

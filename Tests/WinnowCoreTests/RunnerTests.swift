@@ -120,15 +120,5 @@ func runPipeline(_ directory: TemporaryDirectory, jobs: Int, batch: Int = 3, sta
 
 /// SHA-256 of a string, hex, computed with /usr/bin/sha256sum as an independent check.
 func sha256Hex(_ text: String) -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-  let input = Pipe(), output = Pipe()
-  process.standardInput = input
-  process.standardOutput = output
-  try? process.run()
-  input.fileHandleForWriting.write(Data(text.utf8))
-  try? input.fileHandleForWriting.close()
-  let data = output.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return String(String(decoding: data, as: UTF8.self).prefix(64))
+  sha256sum(Data(text.utf8))
 }

@@ -178,14 +178,15 @@ import WinnowCore
     Array("plain ASCII text".utf8).withUnsafeBufferPointer { SingleByteModel.shared.rank($0).isEmpty }
   }
 
-  @Test func japaneseWithNECSymbolsIsShiftJIS() throws {
-    // Circled numbers and ㈱ are CP932's NEC rows: the strict Shift_JIS decode keeps them.
+  @Test func japaneseWithNECSymbolsIsCP932() throws {
+    // Circled numbers and ㈱ are CP932's NEC rows: the strict Shift_JIS (windows-31j) decode
+    // keeps them, and the narrowest name for the bytes is CP932.
     let line = "①会議は午後三時から本館の会議室で開かれます。②資料は事前にお配りします。㈱山田商事\n"
     let text = String(repeating: line, count: 6)
     let bytes = try #require(try CharsetFixtures.encode(text, as: "Shift_JIS"))
     let (verdict, document) = try decode(bytes)
     #expect(verdict == .keep)
     #expect(document.text == text)
-    #expect(document.source.encoding == "Shift_JIS")
+    #expect(document.source.encoding == "CP932")
   }
 }

@@ -599,3 +599,40 @@ import WinnowTestSupport
     #expect(try errors("  - decode: {}\n  - dedup: {shingle: word3, bands: 4}\n").isEmpty)
   }
 }
+
+/// The records file's layout: each field where `DedupRecord.Offset` says, read back through
+/// those names by `MappedRecords`.
+@Suite struct DedupRecordLayoutTests {
+  @Test func fieldsAreWrittenAndReadAtTheirNamedOffsets() throws {
+    let directory = try TemporaryDirectory()
+    let perms = 8
+    var records = DedupRecord.header(settings: "format=test\n", shard: Shard(index: 1, count: 3))
+    let headerSize = records.count
+    #expect(headerSize % 8 == 0)
+    for index in 0..<2 {
+      let start = records.count
+      DedupRecord.appendFixed(
+        ordinal: 41 + UInt64(index), exact: (low: 0x0102_0304_0506_0708, high: 0x1112_1314_1516_1718), published: -86_400,
+        quality: 0.75, length: 1234, flags: DedupRecord.Flag.hasShingles, sideOffset: UInt64(8 * index), sideCount: 2, to: &records)
+      #expect(records.count - start == DedupRecord.fixedBytes)
+      for value in 0..<UInt32(perms) { DedupRecord.appendUInt32(value * 3, to: &records) }
+      #expect(records.count - start == DedupRecord.size(perms: perms))
+    }
+    let recordsPath = try directory.write("records.bin", records)
+    let sidePath = try directory.write("side.bin", [UInt8](repeating: 9, count: 16))
+    let mapped = try MappedRecords(path: recordsPath, side: sidePath, recordSize: DedupRecord.size(perms: perms), expected: "format=test")
+    #expect(mapped.count == 2)
+    #expect(mapped.shard == Shard(index: 1, count: 3))
+    #expect(mapped.ordinal(1) == 42)
+    #expect(mapped.exact(0) == (0x0102_0304_0506_0708, 0x1112_1314_1516_1718))
+    #expect(mapped.published(0) == -86_400)
+    #expect(mapped.quality(0) == 0.75)
+    #expect(mapped.length(0) == 1234)
+    #expect(mapped.hasShingles(0) && !mapped.isEmptyText(0))
+    #expect(mapped.sideSpan(1) == (8, 2))
+    #expect(mapped.signature(1)[5] == 15)
+    // The names agree with the raw bytes: the side offset field of record 1.
+    let at = headerSize + DedupRecord.size(perms: perms) + DedupRecord.Offset.sideOffset
+    #expect(records[at] == 8 && records[(at + 1)..<(at + 8)].allSatisfy { $0 == 0 })
+  }
+}

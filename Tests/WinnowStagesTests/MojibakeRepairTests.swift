@@ -92,4 +92,39 @@ import WinnowNative
     #expect(document.counters.contains { $0.name == "mojibake:utf8_as_windows1252" })
     #expect(document.counters.contains { $0.name == "mojibake_repaired" })
   }
+  @Test func surrogatePairsEncodedOneByOneAreOneCharacter() throws {
+    // CESU-8 (each UTF-16 surrogate as its own UTF-8 sequence) read as windows-1252.
+    let cesu = try #require(try ICU.encode("Hi guys 😍 and ☺😘", charset: "CESU-8"))
+    let garbled = try cesu.withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-1252", strict: false) }
+    guard case .decoded(let text, _) = garbled else { throw DecodeFailure() }
+    #expect(text.contains("í"))
+    #expect(repair.repair(text)?.text == "Hi guys 😍 and ☺😘")
+  }
+
+  @Test func vietnameseLettersOfLatinExtendedAdditionalAreRepaired() throws {
+    let text = "Tại sao giá hạt sầu riêng lại lên giá?"
+    #expect(repair.repair(try garble(text, as: "windows-1252"))?.text == text)
+  }
+
+  @Test func utf8ReadAsMacRomanLettersAfterItsLeadsAreRepaired() throws {
+    let text = "Das weiß ich nicht."
+    let garbled = try garble(text, as: "macos-0_2-10.2")
+    #expect(garbled == "Das wei√ü ich nicht.")
+    #expect(repair.repair(garbled)?.text == text)
+  }
+
+  @Test func aGraveWhoseNoBreakSpaceWasLostOrBecameASpaceIsRepaired() throws {
+    // "à" is C3 A0: a reader that dropped the no-break space left "Ã l’", one that turned it
+    // into a space "Ã  l’"; both are "à l’".
+    let garbled = try garble("La région se trouve à l’ouest", as: "windows-1252")
+    let scalars = Array(garbled.unicodeScalars)
+    var dropped = scalars
+    dropped.removeAll { $0 == "\u{A0}" }
+    let spaced = scalars.map { $0 == "\u{A0}" ? " " : $0 }
+    for variant in [dropped, spaced] {
+      let text = String(String.UnicodeScalarView(variant))
+      #expect(text.contains("Ã l") || text.contains("Ã  l"))
+      #expect(repair.repair(text)?.text == "La région se trouve à l’ouest", "\(text)")
+    }
+  }
 }

@@ -13,19 +13,7 @@ import WinnowTestSupport
   }
 
   func run(_ executable: String, _ arguments: [String], environment: [String: String], in directory: String) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    try runProcess(executable, arguments, in: directory, environment: environment)
   }
 
   @Test func everyLibraryButGlibcComesFromTheDistDirectory() throws {

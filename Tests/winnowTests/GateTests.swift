@@ -57,12 +57,9 @@ import WinnowTestSupport
     let xml = try directory.read("gates.xml")
     #expect(xml.components(separatedBy: "<testcase ").count - 1 == gatesList.count)
     #expect(xml.contains("failures=\"\(gatesList.filter { $0["passed"] as? Bool == false }.count)\""))
-    let parse = Process()
-    parse.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    parse.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", directory.path + "/gates.xml"]
-    try parse.run()
-    parse.waitUntilExit()
-    #expect(parse.terminationStatus == 0, "JUnit XML does not parse")
+    let parse = try runProcess(
+      "/usr/bin/env", ["python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", directory.path + "/gates.xml"])
+    #expect(parse.status == 0, "JUnit XML does not parse: \(parse.stderr)")
   }
 
   @Test func pipelineGatesPassOnTheSamplesAndFailTheRunWhenTheyFail() throws {
@@ -98,5 +95,58 @@ import WinnowTestSupport
     #expect(result.status == 2)
     #expect(result.stderr.contains("g.yaml:2:1: error"), "\(result.stderr)")
     #expect(result.stderr.contains("unknown gate 'max_pi'; did you mean 'max_pii'?"), "\(result.stderr)")
+  }
+
+  /// `winnow run` measures its gates while it writes the output; `winnow check` reads the
+  /// file. Both give the same gates, offenders included: with a dedup stage whose records the
+  /// near-duplicate gate takes over (only its threshold differs), and with none.
+  @Test func runGatesEqualCheckGatesOnTheSameOutput() throws {
+    let directory = try TemporaryDirectory()
+    // Each story its own syllables (a fixed sequence), so stories share no more than chance.
+    func sentence(_ story: Int, _ number: Int) -> String {
+      let syllables = (0..<30).map { (at: Int) -> Unicode.Scalar in
+        let mixed = (UInt64(story * 1_000 + number) << 8 | UInt64(at)) &* 0x9E37_79B9_7F4A_7C15
+        return Unicode.Scalar(0xAC00 + UInt32((mixed >> 40) % 11_172))!
+      }
+      return String(String.UnicodeScalarView(syllables)) + "."
+    }
+    var lines: [String] = []
+    for story in 0..<6 {
+      let base = (1...24).map { sentence(story, $0) }
+      lines.append(#"{"id":"s\#(story)","text":"\#(base.joined(separator: " "))","title":"t"}"#)
+      // A copy with its last sentence rewritten: Jaccard near 0.9, under the run's 0.99.
+      let copy = base.dropLast() + [sentence(story + 100, 1)]
+      if story % 2 == 0 { lines.append(#"{"id":"s\#(story)-copy","text":"\#(copy.joined(separator: " "))","title":"t"}"#) }
+    }
+    let input = try directory.write("in/docs.jsonl", lines.joined(separator: "\n") + "\n")
+    let gates = """
+      gates:
+        min_documents: 1
+        max_drop_ratio: 0.5
+        valid_text: true
+        max_pii: 0
+        max_near_duplicate_ratio: 0.01
+        min_median_chars: 100
+        script: Hangul
+        min_script_share: 0.9
+        required_fields: [title]
+      """
+    for stages in ["  - decode: {}\n  - dedup: {threshold: 0.99}", "  - decode: {}"] {
+      let pipeline = try directory.write(
+        "p.yaml", "version: 1\ninput: {path: \(input), formats: [jsonl]}\noutput: {path: \(directory.path)/out/clean.jsonl}\nstages:\n\(stages)\n\(gates)\n")
+      let run = try runWinnow(["run", pipeline, "--quiet"])
+      #expect(run.status == 1, "\(run.stderr)")
+      let manifest = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/out/clean.manifest.json"))) as? [String: Any])
+      let measured = try #require(manifest["gates"] as? [String: Any])
+      let check = try runWinnow(["check", directory.path + "/out/clean.jsonl", "--gates", pipeline, "--manifest", directory.path + "/out/clean.manifest.json", "--json"])
+      let checked = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+      func canonical(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+      }
+      #expect(try canonical(measured) == canonical(checked), "\(stages)")
+      let near = (measured["gates"] as? [[String: Any]])?.first { $0["name"] as? String == "max_near_duplicate_ratio" }
+      #expect(near?["offenders"] as? [String] == ["s0-copy", "s2-copy", "s4-copy"], "\(stages)")
+    }
   }
 }

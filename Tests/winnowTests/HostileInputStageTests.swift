@@ -6,7 +6,7 @@ import WinnowTestSupport
 /// quadratic in their size, and records whose pass-through fields hold lone surrogates. Each
 /// runs the built binary. Sizes prove the point in a debug build without taking long; time is
 /// asserted only against generous bounds (the machine's speed varies by a third), and the
-/// 64 MiB measurements are `bench/hostile_shapes.py`'s.
+/// 64 MiB measurements are `harness/benchmarks/hostile_shapes.py`'s.
 @Suite(.serialized) struct HostileInputStageTests {
   /// Runs `pipeline` (with `in/` as input and `out/clean.jsonl` as output) in `directory`.
   func run(_ directory: TemporaryDirectory, _ pipeline: String) throws -> Run {

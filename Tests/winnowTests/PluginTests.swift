@@ -343,15 +343,11 @@ struct PluginLibraryTests {
   /// Compiles a C fixture into a shared library with the toolchain's clang.
   func compile(_ name: String, into directory: TemporaryDirectory) throws -> String {
     let output = directory.path + "/lib\(name).so"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
+    let clang = try runProcess("/usr/bin/env", [
       "clang", "-shared", "-fPIC", "-I", root + "/Sources/CWinnowPlugin/include",
       root + "/Tests/winnowTests/Fixtures/plugins/c/\(name).c", "-o", output,
-    ]
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "clang failed on \(name).c")
+    ])
+    try #require(clang.status == 0, "clang failed on \(name).c: \(clang.stderr)")
     return output
   }
 

@@ -21,6 +21,7 @@ int32_t winnow_icu_converter_exists(const char *name);
 ///   *error_offset to the byte offset just past that sequence.
 /// strict == 0: replaces each illegal or unmapped sequence with U+FFFD and counts them in
 ///   *substitutions.
+/// Converters are opened once per thread and kept (closed when the thread ends).
 /// Returns the number of bytes written, or -2 (buffer too small), -3 (no converter),
 /// -4 (other ICU error; *icu_error holds the code).
 int32_t winnow_icu_to_utf8(const char *name, const char *source, int32_t length,
@@ -35,7 +36,7 @@ int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t 
 
 /// Runs ICU's charset detector over `length` bytes; writes up to `max` candidate names
 /// (each at most 31 bytes + NUL, in `names[i * 32]`) and confidences (0–100), best first.
-/// Returns the count, or a negative code.
+/// The detector is made once per thread and kept. Returns the count, or a negative code.
 int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
                           int32_t *confidences, int32_t max, int32_t *icu_error);
 

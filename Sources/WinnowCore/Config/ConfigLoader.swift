@@ -85,11 +85,17 @@ public struct ConfigLoader {
 /// `out/clean.jsonl` → `out/clean.rejects.jsonl`.
 func defaultRejectsPath(for output: String) -> String {
   var base = output
-  for suffix in [".jsonl.gz", ".jsonl", ".json"] where base.hasSuffix(suffix) {
+  // A compressed output has compressed rejects (clean.jsonl.zst → clean.rejects.jsonl.zst).
+  var compression = ""
+  for suffix in [".gz", ".zst"] where base.hasSuffix(suffix) && base.dropLast(suffix.count).hasSuffix(".jsonl") {
+    base.removeLast(suffix.count)
+    compression = suffix
+  }
+  for suffix in [".jsonl", ".json"] where base.hasSuffix(suffix) {
     base.removeLast(suffix.count)
     break
   }
-  return base + ".rejects.jsonl"
+  return base + ".rejects.jsonl" + compression
 }
 
 /// Folds "." and "dir/.." out of a path without touching the file system
@@ -343,9 +349,18 @@ struct ValidationSession {
   mutating func validateOutput(_ node: Node?, overrides: ConfigOverrides, root: Node) -> OutputSettings? {
     var outputPath: String?
     var rejectsPath: String?
+    var layout = OutputLayout()
     if let node {
       guard let map = mapping(node, "output") else { return nil }
-      checkKeys(map, allowed: ["path", "rejects"], path: "output")
+      checkKeys(map, allowed: ["path", "rejects", "max_bytes", "max_records"], path: "output")
+      for key in ["max_bytes", "max_records"] {
+        guard let limit = value(map, key) else { continue }
+        if limit.scalar != nil, let number = limit.int, number >= 1 {
+          if key == "max_bytes" { layout.maxBytes = number } else { layout.maxRecords = number }
+        } else {
+          error("expected a whole number ≥ 1, got \(describe(limit))", at: limit, "output.\(key)")
+        }
+      }
       if let pathNode = value(map, "path"), let string = nonEmptyString(pathNode, "output.path") {
         outputPath = resolve(string)
       }
@@ -375,7 +390,7 @@ struct ValidationSession {
           message: "\(fromFlags.joined(separator: " and ")) name\(fromFlags.count == 1 ? "s" : "") the same file '\(clippedForDiagnostic(rejects))'\(other); the rejects need a file of their own"))
       }
     }
-    return OutputSettings(path: outputPath, rejects: rejects)
+    return OutputSettings(path: outputPath, rejects: rejects, layout: layout)
   }
 
   mutating func validateStages(_ node: Node?, root: Node) -> [PipelineStage]? {

@@ -67,10 +67,14 @@ public struct InputSettings: Sendable, Equatable {
 public struct OutputSettings: Sendable, Equatable {
   public var path: String
   public var rejects: String
+  /// Shard limits (`output.max_bytes`, `output.max_records`); compression comes from the
+  /// paths' suffixes.
+  public var layout: OutputLayout
 
-  public init(path: String, rejects: String) {
+  public init(path: String, rejects: String, layout: OutputLayout = .single) {
     self.path = path
     self.rejects = rejects
+    self.layout = layout
   }
 }
 
@@ -106,6 +110,12 @@ public struct StageLimits: Sendable, Equatable {
     self.maxBytes = maxBytes
     self.timeoutMilliseconds = timeoutMilliseconds
   }
+
+  /// The reasons a stage's limits reject a document with, whatever the stage.
+  public static let reasons: [DropReason] = [
+    DropReason("too_large", "a document is over the stage's `max_bytes` (detail: its size and the limit)"),
+    DropReason("timeout", "the stage spent longer than its `timeout_ms` on a document; it depends on the machine's speed, so it is the one reject that can differ between runs"),
+  ]
 
   public static let options: [OptionSpec] = [
     OptionSpec("max_bytes", .int(0...Int.max), default: .int(0), "every stage: reject documents larger than this before the stage (0: only input.max_document_bytes)"),

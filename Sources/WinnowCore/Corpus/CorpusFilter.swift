@@ -24,7 +24,6 @@ public enum CorpusFilter {
     var dropped = JSONWriter(capacity: 1 << 16)
     var keptInBuffer = 0
     var droppedInBuffer = 0
-    let marker = Array(#","sha256":""#.utf8)
     while let idLine = try ids.next() {
       guard let line = try documents.next() else {
         throw RunError("'\(files.documents)' has fewer records than '\(files.ids)': the shard's files do not belong together")
@@ -36,27 +35,18 @@ public enum CorpusFilter {
       }
       while next < decisions.count, decisions[next].ordinal < ordinal { next += 1 }
       let decision = next < decisions.count && decisions[next].ordinal == ordinal ? decisions[next] : nil
+      guard let (record, slot) = CorpusDocumentLine.split(line) else {
+        throw RunError("'\(files.documents)': a line without the place of the corpus stage's field: not written by this winnow")
+      }
       if let decision, !decision.keep {
-        try reject(line, decision: decision, stageName: stageName, into: &dropped, file: files.documents)
+        try reject(Array(record), decision: decision, stageName: stageName, into: &dropped, file: files.documents)
         counts.dropped += 1
         counts.droppedByReason[decision.reason, default: 0] += 1
         droppedInBuffer += 1
       } else {
-        guard let at = firstIndex(of: marker, in: line) else {
-          throw RunError("'\(files.documents)': a record without \"sha256\": not written by winnow")
-        }
-        clean.raw(Array(line[..<at]))
-        clean.raw(",")
-        var first = true
-        clean.string(field)
-        clean.raw(":{")
-        clean.key("cluster", first: &first)
-        clean.string(decision?.cluster ?? id)
-        clean.key("size", first: &first)
-        clean.int(decision?.size ?? 1)
-        clean.raw("}")
-        clean.raw(Array(line[at...]))
-        clean.raw("\n")
+        let added = RecordEncoder.clean(
+          record, corpusField: field, cluster: decision?.cluster ?? id, size: decision?.size ?? 1, at: slot, into: &clean)
+        guard added else { throw RunError("'\(files.documents)': a record without \"sha256\" where its line says: not written by winnow") }
         counts.kept += 1
         keptInBuffer += 1
       }
@@ -119,7 +109,7 @@ public enum CorpusFilter {
       writer.raw(Array(text))
     }
     // The metadata found for it, so a dropped copy's title and date are not lost.
-    for key in ["title", "published", "authors", "outlet", "url", "lang"] {
+    for key in ["title", "published", "authors", "outlet", "url", "lang", "lang_score"] {
       if let field = value(key) {
         writer.key(key, first: &first)
         writer.raw(Array(field))
@@ -146,56 +136,6 @@ public enum CorpusFilter {
     return "0." + text
   }
 
-  static func firstIndex(of pattern: [UInt8], in line: [UInt8]) -> Int? {
-    guard let head = pattern.first, line.count >= pattern.count else { return nil }
-    return line.withUnsafeBufferPointer { haystack in
-      pattern.withUnsafeBufferPointer { needle in
-        var at = 0
-        let last = haystack.count - needle.count
-        while at <= last {
-          guard let found = memchr(haystack.baseAddress! + at, Int32(head), last - at + 1) else { return nil }
-          let index = UnsafeRawPointer(found) - UnsafeRawPointer(haystack.baseAddress!)
-          if memcmp(haystack.baseAddress! + index, needle.baseAddress!, needle.count) == 0 { return index }
-          at = index + 1
-        }
-        return nil
-      }
-    }
-  }
-}
-
-/// Reads a file line by line (without the newline), any line length.
-public final class LineReader {
-  public let path: String
-  private var handle: UnsafeMutablePointer<FILE>?
-  private var buffer: UnsafeMutablePointer<CChar>?
-  private var capacity = 0
-
-  public init(path: String) throws(RunError) {
-    self.path = path
-    guard let handle = fopen(path, "rb") else {
-      throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))")
-    }
-    setvbuf(handle, nil, _IOFBF, 1 << 20)
-    self.handle = handle
-  }
-
-  public func next() throws(RunError) -> [UInt8]? {
-    guard let handle else { return nil }
-    let length = getline(&buffer, &capacity, handle)
-    if length < 0 {
-      if ferror(handle) != 0 { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-      return nil
-    }
-    var count = length
-    if count > 0, buffer![count - 1] == 0x0A { count -= 1 }
-    return buffer!.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
-  }
-
-  deinit {
-    if let handle { fclose(handle) }
-    free(buffer)
-  }
 }
 
 /// The decisions file between `winnow dedup clusters` and `winnow dedup filter`: one JSON

@@ -68,7 +68,7 @@ public struct CorpusFiles: Sendable, Equatable {
   public var records: String
   /// One line per document: its input ordinal, a tab, its id as a JSON string.
   public var ids: String
-  /// The documents' clean records (JSONL), in the same order.
+  /// The documents' clean records, in the same order, as `CorpusDocumentLine` writes them.
   public var documents: String
   /// Variable-size data the records point into (dedup: shingle sets).
   public var side: String
@@ -86,6 +86,32 @@ public struct CorpusFiles: Sendable, Equatable {
     return CorpusFiles(
       records: directory + "/records-\(suffix).bin", ids: directory + "/ids-\(suffix).tsv",
       documents: directory + "/documents-\(suffix).jsonl", side: directory + "/side-\(suffix).bin")
+  }
+}
+
+/// A line of a shard's documents file: the clean record of a document that reached the corpus
+/// stage, a tab, and where the stage's field goes in the record (`RecordEncoder.cleanRecord`),
+/// so the filter adds the field where the encoder says, without looking into the record.
+enum CorpusDocumentLine {
+  static func append(_ document: Document, to writer: inout JSONWriter) {
+    let slot = RecordEncoder.cleanRecord(document, into: &writer)
+    writer.raw("\t")
+    writer.int(slot)
+    writer.raw("\n")
+  }
+
+  /// The record and the field's place in it, or nil when the line has no place at its end.
+  static func split(_ line: [UInt8]) -> (record: ArraySlice<UInt8>, slot: Int)? {
+    var tab = line.count - 1
+    var slot = 0
+    var scale = 1
+    while tab >= 0, line[tab] >= 0x30, line[tab] <= 0x39, scale <= 1_000_000_000_000 {
+      slot += Int(line[tab] - 0x30) * scale
+      scale *= 10
+      tab -= 1
+    }
+    guard tab >= 0, tab < line.count - 1, line[tab] == 0x09 else { return nil }
+    return (line[..<tab], slot)
   }
 }
 

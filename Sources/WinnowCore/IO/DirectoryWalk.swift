@@ -7,8 +7,9 @@ import Foundation
 /// FIFO without a writer blocks `open()` for ever): it is yielded as a reject,
 /// `not_a_regular_file`. So is a file whose name is not UTF-8, with the name's bytes.
 /// Symbolic links to regular files are read; links to directories are followed only with
-/// `input.follow_links`, and every directory (by device and inode) is walked at most once,
-/// so a link to an ancestor or two links to one folder cannot loop or multiply the walk.
+/// `input.follow_links`, and every directory (by device and inode) is walked at most once per
+/// named input, so a link to an ancestor or two links to one folder cannot loop or multiply
+/// the walk.
 struct DirectoryWalk {
   enum Entry {
     /// A regular file (or a link to one).
@@ -50,7 +51,9 @@ struct DirectoryWalk {
       skipped["unreadable directory", default: 0] += 1
       return
     }
-    visited.insert(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    // Each named input is walked whole: a directory named twice is read twice, as a file
+    // named twice is (only links inside one walk are kept from repeating it).
+    visited = [Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))]
     push(root: root, directory: "", bytes: [])
   }
 

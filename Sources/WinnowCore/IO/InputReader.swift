@@ -28,6 +28,16 @@ public struct ReadItem: Sendable {
 /// directory walked depth-first with entries sorted by their UTF-8 bytes, JSONL records in
 /// line order. Never decodes bytes (that is the `decode` stage's job).
 public final class InputReader: @unchecked Sendable {
+  /// The reasons of the rejects it writes (stage 'read').
+  public static let reasons: [DropReason] = [
+    DropReason("bad_json", "a JSONL line is not a JSON object (detail: line and column)"),
+    DropReason("missing_text", "a JSONL record has no string `text_field`"),
+    DropReason("unreadable", "a file cannot be opened or read, or its name is not UTF-8 (`source.path_bytes`: the name's bytes, base64)"),
+    DropReason("too_large", "a document is over `input.max_document_bytes`"),
+    DropReason("not_a_regular_file", "a FIFO, socket or device in a walk or named as an input: never opened"),
+    DropReason("bad_position", "a line of a `--positioned` input does not start with its ordinal, path and line (docs/DEDUP.md)"),
+  ]
+
   public let settings: InputSettings
   /// Raw bytes read so far (compressed size is not counted).
   public private(set) var bytesRead: Int = 0
@@ -42,7 +52,7 @@ public final class InputReader: @unchecked Sendable {
   private var walk: DirectoryWalk
   /// Entries of the walk rejected without being opened (FIFOs, names not UTF-8).
   private var pendingReject: ReadItem?
-  private var records: JSONLRecords?
+  private var records: (any RecordStream)?
   /// Whole files (not JSONL records) whose id (the relative path) this returns true for are
   /// passed over unread: the first pass of a learner that samples the corpus.
   public var skipWholeFile: (@Sendable (String) -> Bool)?
@@ -65,6 +75,9 @@ public final class InputReader: @unchecked Sendable {
           return item
         }
         bytesRead += records.takeBytesRead()
+        if let warc = records as? WarcRecords {
+          for (kind, count) in warc.skippedKinds { passedOver[kind, default: 0] += count }
+        }
         self.records = nil
       }
       if let file = nextFile() {
@@ -149,7 +162,7 @@ public final class InputReader: @unchecked Sendable {
   // MARK: formats
 
   /// Format and compression from a file name: `.txt`, `.html`/`.htm`, `.jsonl`, each
-  /// optionally `.gz`.
+  /// optionally `.gz` (or `.zst`: `gzip` then means compressed, read as a stream).
   public static func format(ofFileNamed name: String) -> (format: InputFormat, gzip: Bool)? {
     // By bytes (this runs for every input file): the last path component's text after its
     // last '.', none for a name that starts with it (as NSString.pathExtension, which also
@@ -163,12 +176,16 @@ public final class InputReader: @unchecked Sendable {
     if bytes.count >= 3, bytes[(bytes.count - 3)...].elementsEqual(".gz".utf8) {
       gzip = true
       bytes.removeLast(3)
+    } else if bytes.count >= 4, bytes[(bytes.count - 4)...].elementsEqual(".zst".utf8) {
+      gzip = true
+      bytes.removeLast(4)
     }
     guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
     switch String(decoding: bytes[(dot + 1)...], as: UTF8.self) {
     case "txt", "text": return (.txt, gzip)
     case "html", "htm", "xhtml": return (.html, gzip)
     case "jsonl", "ndjson": return (.jsonl, gzip)
+    case "warc": return (.warc, gzip)
     default: return nil
     }
   }
@@ -183,6 +200,14 @@ public final class InputReader: @unchecked Sendable {
     // A file named on the command line with an unknown extension is read as text (or as
     // `namedFileFormat`).
     let format = file.explicit ? settings.namedFileFormat ?? detected?.format ?? .txt : detected?.format ?? .txt
+    if format == .warc {
+      do {
+        records = WarcRecords(file: try MappedFile(path: file.path), relative: file.relative, settings: settings)
+      } catch {
+        return unreadable(file, format: format, detail: "\(error)")
+      }
+      return nil
+    }
     if format == .jsonl {
       do {
         let stream = try Self.openStream(file.path)
@@ -225,7 +250,7 @@ public final class InputReader: @unchecked Sendable {
     }
   }
 
-  private func readRest(of stream: GzipReader, into bytes: inout [UInt8]) throws(NativeError) {
+  private func readRest(of stream: any ByteStream, into bytes: inout [UInt8]) throws(NativeError) {
     var chunk = [UInt8](repeating: 0, count: 1 << 17)
     while bytes.count <= settings.maxDocumentBytes {
       let count = try stream.read(into: &chunk)
@@ -272,10 +297,10 @@ public final class InputReader: @unchecked Sendable {
   /// non-blocking, then set back to blocking: a read there finds the end at once).
   /// A file opened for reading (see `openForReading`) as a stream, gunzipped when it is gzip;
   /// the descriptor is closed if the stream cannot be made.
-  static func openStream(_ path: String) throws -> GzipReader {
+  static func openStream(_ path: String) throws -> any ByteStream {
     let descriptor = try openForReading(path)
     do {
-      return try GzipReader(path: path, descriptor: descriptor)
+      return try openByteStream(path: path, descriptor: descriptor)
     } catch {
       close(descriptor)
       throw error
@@ -343,9 +368,16 @@ public final class InputReader: @unchecked Sendable {
   }
 }
 
+/// A file read as many documents: JSONL lines, WARC records.
+protocol RecordStream: AnyObject {
+  func next() -> ReadItem?
+  /// Bytes read since the last call.
+  func takeBytesRead() -> Int
+}
+
 /// Streams records from one JSONL file (plain or gzip), one line each.
-final class JSONLRecords {
-  private let stream: GzipReader
+final class JSONLRecords: RecordStream {
+  private let stream: any ByteStream
   private let relative: String
   private let settings: InputSettings
   private var buffer: [UInt8]
@@ -360,7 +392,7 @@ final class JSONLRecords {
   /// Keys lifted into typed metadata when their value is a string.
   static let metadataKeys: Set<String> = ["title", "published", "outlet", "url", "lang"]
 
-  init(stream: GzipReader, relative: String, settings: InputSettings, prefix: [UInt8] = []) {
+  init(stream: any ByteStream, relative: String, settings: InputSettings, prefix: [UInt8] = []) {
     self.stream = stream
     self.relative = relative
     self.settings = settings

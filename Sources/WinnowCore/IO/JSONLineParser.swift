@@ -205,11 +205,33 @@ public struct JSONLineParser {
   }
 
   /// Parses a string starting at the opening quote; validates UTF-8 and escapes.
+  /// The first position from `start` on, in steps of eight, where the next eight bytes hold
+  /// a quote, a backslash or a byte under 0x20 (or fewer than eight are left).
+  static func plainRunEnd(_ bytes: [UInt8], from start: Int) -> Int {
+    bytes.withUnsafeBytes { raw in
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      var index = start
+      while index + 8 <= raw.count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        // A zero byte in word ^ repeated c marks c; (x - 0x20…) & ~x & 0x80… marks bytes < 0x20.
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+        if special & highs != 0 { break }
+        index += 8
+      }
+      return index
+    }
+  }
+
   mutating func string() throws(JSONSyntaxError) -> String {
     index += 1
     var out: [UInt8] = []
     var runStart = index
     while true {
+      // Eight bytes at a time while none is a quote, a backslash or a control character.
+      index = Self.plainRunEnd(bytes, from: index)
       guard index < bytes.count else { throw fail("unterminated string") }
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {

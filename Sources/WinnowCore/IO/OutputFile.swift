@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WinnowNative
 
 /// Fails a run (exit code 1): the output cannot be written, and the like.
 public struct RunError: Error, Sendable, CustomStringConvertible {
@@ -10,6 +11,8 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
 
 /// A file written under a temporary name (`<path>.partial`) and renamed into place by
 /// `commit()`, so an interrupted run never leaves a truncated file that looks finished.
+/// A compressed or sharded output (`OutputLayout`) is written by a `ShardedWriter`; `sha256`
+/// and `bytes` are then those of the JSONL content, and `shards` lists the files.
 final class OutputFile {
   let path: String
   let temporaryPath: String
@@ -19,8 +22,18 @@ final class OutputFile {
   /// SHA-256 of everything written, kept as it is written (the manifest records it).
   private var hasher = SHA256()
   private(set) var sha256 = ""
+  /// Sees every write (the run's clean output only: the gates).
+  var observer: (any OutputObserver)?
 
-  init(path: String) throws(RunError) {
+  /// Set for a compressed or sharded output.
+  private var sharded: ShardedWriter?
+
+  /// Every file written, under their temporary names until the rename.
+  var temporaryPaths: [String] { sharded?.temporaryPaths ?? [temporaryPath] }
+  /// The files of a compressed or sharded output (empty for one plain file).
+  var shards: [OutputShard] { sharded?.finished ?? [] }
+
+  init(path: String, layout: OutputLayout = .single) throws(RunError) {
     self.path = path
     self.temporaryPath = path + ".partial"
     let directory = (path as NSString).deletingLastPathComponent
@@ -30,6 +43,10 @@ final class OutputFile {
       } catch {
         throw RunError("cannot create directory '\(directory)': \(error.localizedDescription)")
       }
+    }
+    if layout.isSharded || CompressionCodec.forPath(path) != .none {
+      sharded = try ShardedWriter(path: path, layout: layout)
+      return
     }
     // Registered before the file exists: a process stopped from here on leaves no .partial.
     let temporary = temporaryPath
@@ -48,6 +65,15 @@ final class OutputFile {
   private var closed = false
 
   func write(_ data: [UInt8], records count: Int) throws(RunError) {
+    if let sharded {
+      guard !closed, !data.isEmpty else { return }
+      try sharded.write(data)
+      records += count
+      bytes += data.count
+      hasher.update(data: data)
+      try observer?.observe(records: data)
+      return
+    }
     guard let handle, !data.isEmpty else { return }
     let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
     if written != data.count {
@@ -56,6 +82,7 @@ final class OutputFile {
     records += count
     bytes += data.count
     hasher.update(data: data)
+    try observer?.observe(records: data)
   }
 
   /// `close()` then `rename()`.
@@ -66,6 +93,13 @@ final class OutputFile {
 
   /// Flushes and closes the temporary file; its SHA-256 and size are final.
   func close() throws(RunError) {
+    if let sharded {
+      guard !closed else { return }
+      closed = true
+      sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+      try sharded.close()
+      return
+    }
     guard let handle else { return }
     self.handle = nil
     closed = true
@@ -79,6 +113,10 @@ final class OutputFile {
   func rename() throws(RunError) {
     guard closed else { return }
     closed = false
+    if let sharded {
+      try sharded.rename()
+      return
+    }
     if Foundation.rename(temporaryPath, path) != 0 {
       throw RunError("cannot rename '\(temporaryPath)' to '\(path)': \(String(cString: strerror(errno)))")
     }
@@ -87,6 +125,11 @@ final class OutputFile {
 
   /// Removes the temporary file after a failed run.
   func discard() {
+    if let sharded {
+      sharded.discard()
+      closed = false
+      return
+    }
     if let handle { fclose(handle) }
     handle = nil
     closed = false
@@ -95,7 +138,7 @@ final class OutputFile {
   }
 
   deinit {
-    if handle != nil || closed { discard() }
+    if handle != nil || closed || (sharded != nil && sha256.isEmpty) { discard() }
   }
 }
 

@@ -5,11 +5,21 @@ public enum RecordEncoder {
   /// Keys winnow itself writes in clean records; pass-through fields with these names are
   /// written as `input.<name>` so they never shadow them.
   public static let reservedKeys: Set<String> = [
-    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "source", "dedup", "sha256", "removed",
+    "id", "text", "title", "published", "authors", "outlet", "url", "lang", "lang_score", "source", "dedup", "sha256", "removed",
   ]
 
-  /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`.
+  /// `{"id","text","title","published","authors","outlet","url","lang","source","sha256",…}`
+  /// and a newline.
   public static func clean(_ document: Document, into writer: inout JSONWriter) {
+    cleanRecord(document, into: &writer)
+    writer.raw("\n")
+  }
+
+  /// A clean record without its newline. Returns where a corpus stage's field goes in it
+  /// (bytes from the record's start: before "sha256"), for `clean(_:corpusField:…)`.
+  @discardableResult
+  public static func cleanRecord(_ document: Document, into writer: inout JSONWriter) -> Int {
+    let start = writer.bytes.count
     let text = document.text ?? ""
     var first = true
     writer.raw("{")
@@ -21,6 +31,7 @@ public enum RecordEncoder {
     typedMetadata(meta, into: &writer, first: &first)
     writer.key("source", first: &first)
     source(document.source, into: &writer)
+    let corpusFieldSlot = writer.bytes.count - start
     writer.key("sha256", first: &first)
     writer.string(sha256Hex(text))
     if document.audit {
@@ -41,7 +52,33 @@ public enum RecordEncoder {
       writer.raw("]")
     }
     passthrough(meta, into: &writer, first: &first)
-    writer.raw("}\n")
+    writer.raw("}")
+    return corpusFieldSlot
+  }
+
+  /// A clean record written by `cleanRecord`, with a corpus stage's field added where
+  /// `cleanRecord` said it goes (`"dedup":{"cluster":…,"size":…}` between "source" and
+  /// "sha256"), and a newline. False when `slot` is not such a place in `record`.
+  public static func clean(
+    _ record: ArraySlice<UInt8>, corpusField field: String, cluster: String, size: Int, at slot: Int, into writer: inout JSONWriter
+  ) -> Bool {
+    let at = record.startIndex + slot
+    guard slot > 0, at + 1 < record.endIndex, record[at] == UInt8(ascii: ","), record[at + 1] == UInt8(ascii: "\"") else {
+      return false
+    }
+    writer.bytes.append(contentsOf: record[..<at])
+    writer.raw(",")
+    var first = true
+    writer.string(field)
+    writer.raw(":{")
+    writer.key("cluster", first: &first)
+    writer.string(cluster)
+    writer.key("size", first: &first)
+    writer.int(size)
+    writer.raw("}")
+    writer.bytes.append(contentsOf: record[at...])
+    writer.raw("\n")
+    return true
   }
 
   /// `{"id","source","stage","reason","rule","detail","text"|"bytes_base64",…}`: the
@@ -101,6 +138,8 @@ public enum RecordEncoder {
     writer.string(source.path)
     if let bytes = source.pathBytes { writer.key("path_bytes", first: &first); writer.string(base64(bytes)) }
     if let line = source.line { writer.key("line", first: &first); writer.int(line) }
+    if let record = source.record { writer.key("record", first: &first); writer.string(record) }
+    if let offset = source.offset { writer.key("offset", first: &first); writer.int(offset) }
     writer.key("format", first: &first)
     writer.string(source.format.rawValue)
     if let encoding = source.encoding { writer.key("encoding", first: &first); writer.string(encoding) }
@@ -123,7 +162,11 @@ public enum RecordEncoder {
     }
     if let outlet = meta.outlet, !outlet.isEmpty { writer.key("outlet", first: &first); writer.string(outlet) }
     if let url = meta.url, !url.isEmpty { writer.key("url", first: &first); writer.string(url) }
-    if let lang = meta.lang, !lang.isEmpty { writer.key("lang", first: &first); writer.string(lang) }
+    if let lang = meta.lang, !lang.isEmpty {
+      writer.key("lang", first: &first)
+      writer.string(lang)
+      if let score = meta.langScore { writer.key("lang_score", first: &first); writer.fraction(score) }
+    }
   }
 
   static func passthrough(_ meta: Metadata, into writer: inout JSONWriter, first: inout Bool) {

@@ -82,71 +82,82 @@ public enum Manifest {
   /// The manifest of a finished run.
   public static func build(
     pipeline: Pipeline, summary: RunSummary, command: [String], tool: [String: String], interrupted: Bool = false
-  ) throws(RunError) -> [String: Any] {
-    let config = canonicalConfig(pipeline)
-    var inputs: [[String: Any]] = []
+  ) throws(RunError) -> RunManifest {
+    var inputs: [RunManifest.Input] = []
     var seen = Set<String>()
     for file in summary.inputFiles where seen.insert(file.path).inserted {
       if file.path == "-" {
-        inputs.append(["path": "-", "note": "standard input: not hashed"])
+        inputs.append(RunManifest.Input(path: "-", note: "standard input: not hashed"))
       } else {
         if let (size, sha) = summary.inputHashes[file.path] {
-          inputs.append(["path": file.path, "size": size, "sha256": sha])
+          inputs.append(RunManifest.Input(path: file.path, size: size, sha256: sha))
         } else {
           do {
             let (size, sha) = try hashFile(file.path)
-            inputs.append(["path": file.path, "size": size, "sha256": sha])
+            inputs.append(RunManifest.Input(path: file.path, size: size, sha256: sha))
           } catch {
             // An input the run could not read (its documents are rejected as unreadable):
             // recorded, not hashed, and the run goes on.
-            inputs.append(["path": file.path, "note": "not hashed: \(error.message)"])
+            inputs.append(RunManifest.Input(path: file.path, note: "not hashed: \(error.message)"))
           }
         }
       }
     }
     // The code outside winnow that shaped the output: plugin libraries and the files an exec
     // stage's command names (its script), each with its hash.
-    var plugins: [[String: Any]] = []
+    var plugins: [RunManifest.Plugin] = []
     for path in pipeline.plugins {
       let (size, sha) = try hashFile(path)
-      plugins.append(["kind": "library", "path": path, "size": size, "sha256": sha])
+      plugins.append(RunManifest.Plugin(kind: "library", path: path, size: size, sha256: sha))
     }
     for stage in pipeline.stages {
       for path in (stage.stage as? any ExternalCode)?.codeFiles ?? [] {
         guard let (size, sha) = try? hashFile(path) else { continue }
-        plugins.append(["kind": "exec", "stage": stage.name, "path": path, "size": size, "sha256": sha])
+        plugins.append(RunManifest.Plugin(kind: "exec", stage: stage.name, path: path, size: size, sha256: sha))
       }
     }
-    var seeds: [String: Any] = [:]
+    var seeds: [String: JSONValue] = [:]
     for (index, stage) in pipeline.stages.enumerated() {
       for (name, value) in stage.options.values where name == "seed" || name.hasSuffix("_seed") {
-        seeds["stages[\(index)].\(stage.name).\(name)"] = jsonValue(value)
+        seeds["stages[\(index)].\(stage.name).\(name)"] = JSONValue(jsonValue(value))
       }
     }
     var counts = summary.json()
     for key in ["output", "rejects", "seconds", "jobs", "peak_batches_in_flight", "warnings"] { counts.removeValue(forKey: key) }
-    var timings: [String: Any] = ["seconds": summary.seconds]
-    timings["stages"] = Dictionary(summary.stages.map { ($0.name, $0.seconds) }) { a, _ in a }
-    return [
-      "manifest_version": 1,
-      "winnow": tool,
-      "command": command,
-      "cwd": FileManager.default.currentDirectoryPath,
-      "pipeline_file": pipeline.file,
-      "config": config,
-      "config_sha256": sha256Hex(canonicalJSON(config)),
-      "inputs": inputs,
-      "plugins": plugins,
-      "output": ["path": summary.outputPath, "sha256": summary.outputSHA256, "records": summary.kept, "bytes": summary.outputBytes],
-      "rejects": ["path": summary.rejectsPath, "sha256": summary.rejectsSHA256, "records": summary.rejected],
-      "counts": counts,
-      "seeds": seeds,
-      "jobs": summary.jobs,
-      "timings": timings,
-      "warnings": summary.warnings,
-      "interrupted": interrupted,
-      "finished": ISO8601DateFormatter().string(from: Date()),
-    ]
+    var manifest = started(pipeline, command: command, tool: tool, interrupted: interrupted)
+    manifest.inputs = inputs
+    manifest.plugins = plugins
+    manifest.output = RunManifest.Output(path: summary.outputPath, sha256: summary.outputSHA256, records: summary.kept, bytes: summary.outputBytes)
+    manifest.rejects = RunManifest.Output(path: summary.rejectsPath, sha256: summary.rejectsSHA256, records: summary.rejected)
+    // Compressed or sharded: every file with its own SHA-256 (sha256 above is the JSONL's).
+    if !summary.outputShards.isEmpty { manifest.output.shards = summary.outputShards }
+    if !summary.rejectsShards.isEmpty { manifest.rejects.shards = summary.rejectsShards }
+    manifest.counts = JSONValue(counts)
+    manifest.seeds = seeds
+    manifest.jobs = summary.jobs
+    manifest.timings = RunManifest.Timings(
+      seconds: summary.seconds, stages: Dictionary(summary.stages.map { ($0.name, $0.seconds) }) { a, _ in a })
+    manifest.warnings = summary.warnings
+    return manifest
+  }
+
+  /// The manifest of a run stopped (by `signal`) before its commit: nothing was written.
+  public static func interrupted(_ pipeline: Pipeline, command: [String], tool: [String: String], signal: String) -> RunManifest {
+    var manifest = started(pipeline, command: command, tool: tool, interrupted: true)
+    manifest.signal = signal
+    manifest.output.written = false
+    manifest.rejects.written = false
+    return manifest
+  }
+
+  /// What every manifest holds: the tool, the command, the configuration, the paths.
+  static func started(_ pipeline: Pipeline, command: [String], tool: [String: String], interrupted: Bool) -> RunManifest {
+    let config = canonicalConfig(pipeline)
+    return RunManifest(
+      winnow: tool, command: command, cwd: FileManager.default.currentDirectoryPath, pipelineFile: pipeline.file,
+      config: JSONValue(config), configSHA256: sha256Hex(canonicalJSON(config)),
+      output: RunManifest.Output(path: pipeline.output.path), rejects: RunManifest.Output(path: pipeline.output.rejects),
+      interrupted: interrupted, finished: ISO8601DateFormatter().string(from: Date()))
   }
 
   /// Indented JSON with sorted keys, written by hand: Foundation's JSONSerialization took
@@ -159,6 +170,62 @@ public enum Manifest {
     appendJSON(value, indent: 0, to: &writer)
     writer.raw("\n")
     return writer.bytes
+  }
+
+  /// `prettyJSON` of a tree: the same bytes as of the same value given as `Any`.
+  public static func prettyJSON(_ value: JSONValue) -> [UInt8] {
+    var writer = JSONWriter(capacity: 1 << 16)
+    appendJSON(value, indent: 0, to: &writer)
+    writer.raw("\n")
+    return writer.bytes
+  }
+
+  private static func appendJSON(_ value: JSONValue, indent: Int, to writer: inout JSONWriter) {
+    func newline(_ level: Int) {
+      writer.raw("\n")
+      writer.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+    switch value {
+    case .object(let members):
+      if members.isEmpty { writer.raw("{}"); return }
+      writer.raw("{")
+      for (index, (key, item)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        if index > 0 { writer.raw(",") }
+        newline(indent + 1)
+        writer.string(key)
+        writer.raw(" : ")
+        appendJSON(item, indent: indent + 1, to: &writer)
+      }
+      newline(indent)
+      writer.raw("}")
+    case .array(let items):
+      if items.isEmpty { writer.raw("[]"); return }
+      writer.raw("[")
+      for (index, item) in items.enumerated() {
+        if index > 0 { writer.raw(",") }
+        newline(indent + 1)
+        appendJSON(item, indent: indent + 1, to: &writer)
+      }
+      newline(indent)
+      writer.raw("]")
+    case .string(let string): writer.string(string)
+    case .bool(let flag): writer.raw(flag ? "true" : "false")
+    case .int(let number): writer.bytes.append(contentsOf: String(number).utf8)
+    case .double(let number): appendNumber(number, to: &writer)
+    case .null: writer.raw("null")
+    }
+  }
+
+  /// A whole number below 10^15 without a fraction, others as Swift writes them, a
+  /// non-finite one as null.
+  private static func appendNumber(_ number: Double, to writer: inout JSONWriter) {
+    if !number.isFinite {
+      writer.raw("null")
+    } else if number == number.rounded(), abs(number) < 1e15 {
+      writer.bytes.append(contentsOf: String(Int64(number)).utf8)
+    } else {
+      writer.bytes.append(contentsOf: String(number).utf8)
+    }
   }
 
   private static func appendJSON(_ value: Any, indent: Int, to writer: inout JSONWriter) {
@@ -192,23 +259,16 @@ public enum Manifest {
     case let string as String: writer.string(string)
     case let flag as Bool: writer.raw(flag ? "true" : "false")
     case let number as any BinaryInteger: writer.bytes.append(contentsOf: String(describing: number).utf8)
-    case let value as any BinaryFloatingPoint:
-      let number = Double(value)
-      if !number.isFinite {
-        writer.raw("null")
-      } else if number == number.rounded(), abs(number) < 1e15 {
-        writer.bytes.append(contentsOf: String(Int64(number)).utf8)
-      } else {
-        writer.bytes.append(contentsOf: String(number).utf8)
-      }
+    case let value as any BinaryFloatingPoint: appendNumber(Double(value), to: &writer)
     default: writer.raw("null")
     }
   }
 
   /// Writes the manifest (pretty, sorted keys) under a temporary name, then renames it.
-  public static func write(_ manifest: [String: Any], to path: String) throws(RunError) {
+  public static func write(_ manifest: RunManifest, to path: String) throws(RunError) {
+    let tree = try manifest.jsonValue()
     do {
-      let data = Data(prettyJSON(manifest))
+      let data = Data(prettyJSON(tree))
       let temporary = path + ".partial"
       try data.write(to: URL(fileURLWithPath: temporary))
       guard rename(temporary, path) == 0 else { throw RunError("cannot rename '\(temporary)' to '\(path)': \(String(cString: strerror(errno)))") }
@@ -219,8 +279,10 @@ public enum Manifest {
     }
   }
 
-  /// `X.jsonl` → `X.manifest.json`, beside the output.
+  /// `X.jsonl` (or `X.jsonl.gz`, `X.jsonl.zst`) → `X.manifest.json`, beside the output.
   public static func defaultPath(forOutput output: String) -> String {
-    (output.hasSuffix(".jsonl") ? String(output.dropLast(6)) : output) + ".manifest.json"
+    var base = output
+    for suffix in [".gz", ".zst"] where base.hasSuffix(".jsonl" + suffix) { base.removeLast(suffix.count) }
+    return (base.hasSuffix(".jsonl") ? String(base.dropLast(6)) : base) + ".manifest.json"
   }
 }

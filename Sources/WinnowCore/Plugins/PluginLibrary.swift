@@ -20,6 +20,13 @@ public enum PluginLibrary {
 
   private static let loaded = Mutex<[String: [StageType]]>([:])
 
+  /// The reasons a plugin library's stage drops documents with.
+  static let reasons: [DropReason] = [
+    .chosen("*its `drop_reason`*", "the stage set `drop_reason` (`plugin_drop` when it is empty)"),
+    DropReason("plugin_drop", "the stage set an empty `drop_reason`"),
+    DropReason("plugin_error", "the stage failed on the document, or returned text that is not UTF-8 or fields winnow cannot use"),
+  ]
+
   /// The stage types `path` registers.
   public static func load(_ path: String) throws(PluginError) -> [StageType] {
     guard FileManager.default.fileExists(atPath: path) else {
@@ -109,7 +116,8 @@ public enum PluginLibrary {
       let declared = options
       types.append(
         StageType(
-          name: name, summary: type.summary.map { String(cString: $0) } ?? "", options: options, input: .text, plugin: library,
+          name: name, summary: type.summary.map { String(cString: $0) } ?? "", options: options, input: .text,
+          reasons: PluginLibrary.reasons, plugin: library,
           make: { options, context throws(OptionError) in try stageType.make(options, specs: declared, context) }))
       return 0
     }

@@ -4,7 +4,8 @@ import Foundation
 /// offline) about a finished run: the funnel through the stages, why documents were dropped,
 /// lengths before and after, charsets, the lines each rule removed most, sample duplicate
 /// groups side by side, the gates, and the manifest. Numbers carry `data-key` attributes so
-/// tests can check them against the manifest.
+/// tests can check them against the manifest. The font stack names the Korean fonts of macOS,
+/// Windows and Linux (Noto Sans CJK KR), so Hangul is not drawn as missing-glyph boxes.
 public enum RunReport {
   public static func html(summary: RunSummary, manifest: [String: Any]) -> String {
     var page = Page()
@@ -12,7 +13,7 @@ public enum RunReport {
     page.add("""
       <!doctype html><html lang="en"><head><meta charset="utf-8"><title>winnow run report</title>
       <style>
-      body{font:14px/1.45 system-ui,-apple-system,"Noto Sans KR",sans-serif;margin:24px;color:#1d2330;max-width:1100px}
+      body{font:14px/1.45 system-ui,-apple-system,"Apple SD Gothic Neo","Malgun Gothic","Noto Sans CJK KR","Noto Sans KR","Source Han Sans KR","NanumGothic",sans-serif;margin:24px;color:#1d2330;max-width:1100px}
       h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
       table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #dde;padding:3px 8px;text-align:left;vertical-align:top}
       th{background:#f3f5fa}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#667}
@@ -201,15 +202,8 @@ public enum RunReport {
   /// The output's ids and texts (texts kept only for the first 2,000 records, for samples).
   static func readOutput(_ path: String) -> Output {
     var output = Output()
-    guard let handle = fopen(path, "rb") else { return output }
-    defer { fclose(handle) }
-    var buffer: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(buffer) }
-    while true {
-      let length = getline(&buffer, &capacity, handle)
-      if length < 0 { break }
-      let bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    guard let lines = try? LineReader(path: path) else { return output }
+    while let bytes = try? lines.next() {
       guard let members = try? JSONLineParser.parseObject(bytes) else { continue }
       func string(_ key: String) -> String { members.first { $0.key == key }.flatMap { JSONLineParser.stringValue($0.value) } ?? "" }
       output.records.append(Record(id: string("id"), text: string("text")))

@@ -91,17 +91,21 @@ public enum RunCancellation {
 /// What `winnow run` does around a run's final renames (`Runner.run(finishing:)`).
 public struct RunFinishing {
   /// Before the renames, while a signal still stops the run: the summary is final and the
-  /// output is complete at the given temporary path (the manifest is built and gates read
-  /// it here).
-  public var prepare: (RunSummary, String) throws(RunError) -> Void
+  /// output is complete at the given temporary paths (one file, or its shards: the manifest
+  /// is built and gates read it here).
+  public var prepare: (RunSummary, [String]) throws(RunError) -> Void
   /// With the renames, under the commit lock: quick work that must be in place for the run
   /// to count as finished (writing the manifest).
   public var commit: (RunSummary) throws(RunError) -> Void
+  /// Sees the output as it is written (the gates), before `prepare`.
+  public var observer: (any OutputObserver)?
 
   public init(
-    prepare: @escaping (RunSummary, String) throws(RunError) -> Void, commit: @escaping (RunSummary) throws(RunError) -> Void
+    prepare: @escaping (RunSummary, [String]) throws(RunError) -> Void, commit: @escaping (RunSummary) throws(RunError) -> Void,
+    observer: (any OutputObserver)? = nil
   ) {
     self.prepare = prepare
     self.commit = commit
+    self.observer = observer
   }
 }

@@ -47,6 +47,10 @@ public struct RunSummary: Sendable {
   /// SHA-256 of the output and rejects files as written.
   public var outputSHA256 = ""
   public var rejectsSHA256 = ""
+  /// The files of a compressed or sharded output and rejects (empty for one plain file);
+  /// SHA-256 above is then that of the JSONL content, in order.
+  public var outputShards: [OutputShard] = []
+  public var rejectsShards: [OutputShard] = []
   /// Every input file read, in order (path as opened, path relative to its input root).
   public var inputFiles: [(path: String, relative: String)] = []
   /// Sizes and SHA-256 of the input files hashed while they were read (the rest are hashed

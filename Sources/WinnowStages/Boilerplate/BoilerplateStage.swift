@@ -23,6 +23,9 @@ import WinnowCore
 struct BoilerplateConfig: StageConfig {
   static let name = "boilerplate"
   static let summary = "remove page chrome line by line with a rule pack (widgets, menus, share bars, related lists, comments, copyright); each removed line is recorded with its rule for 'metadata'"
+  static let reasons: [DropReason] = [
+    DropReason("empty", "every line was boilerplate"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("rules", .path, default: .string(""), "rule pack file (YAML), relative to the pipeline file; required"),
     OptionSpec("body_span", .bool, default: .bool(true), "drop lines before the first and after the last prose line"),

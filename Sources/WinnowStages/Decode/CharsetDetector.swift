@@ -67,12 +67,14 @@ struct CharsetDetector: Sendable {
     Double(nonASCII) / Double(nonASCII + 4)
   }
 
-  func decode(_ bytes: [UInt8], format: InputFormat) -> Result<DecodedText, Failure> {
-    bytes.withUnsafeBufferPointer { decode($0, format: format) }
+  /// `declared`: a charset the transport declared (a WARC record's HTTP `Content-Type`),
+  /// weighed as an HTML page's `<meta charset>` is, and before it.
+  func decode(_ bytes: [UInt8], format: InputFormat, declared: String? = nil) -> Result<DecodedText, Failure> {
+    bytes.withUnsafeBufferPointer { decode($0, format: format, declared: declared) }
   }
 
-  func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
-    decodeRaw(bytes, format: format).map { decoded in
+  func decode(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat, declared: String? = nil) -> Result<DecodedText, Failure> {
+    decodeRaw(bytes, format: format, declared: declared).map { decoded in
       guard Charsets.named(decoded.charset)?.kind != .unicode, let (text, count) = Self.replacingPrivateUse(decoded.text) else {
         return decoded
       }
@@ -124,7 +126,7 @@ struct CharsetDetector: Sendable {
   /// At most one NUL byte in this many is stray noise; more make a binary file.
   static let maxNULShare = 1000
 
-  private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat) -> Result<DecodedText, Failure> {
+  private func decodeRaw(_ bytes: UnsafeBufferPointer<UInt8>, format: InputFormat, declared transport: String? = nil) -> Result<DecodedText, Failure> {
     if let bom = decodeWithBOM(bytes) { return .success(bom) }
 
     let (hasNUL, ascii) = Self.scan(bytes)
@@ -137,7 +139,7 @@ struct CharsetDetector: Sendable {
       if nulCount * Self.maxNULShare <= bytes.count {
         let stripped = bytes.filter { $0 != 0 }
         return stripped.withUnsafeBufferPointer { rest in
-          decodeRaw(rest, format: format).map { decoded in
+          decodeRaw(rest, format: format, declared: transport).map { decoded in
             var decoded = decoded
             decoded.nulsRemoved = nulCount
             return decoded
@@ -164,7 +166,7 @@ struct CharsetDetector: Sendable {
     var declared: Charset?
     // Single-byte pages ranked by the letter-pair model, computed once when first needed.
     var pages: [(charset: Charset, score: Double)]?
-    if trustDeclared, format == .html, let label = declaredCharset(bytes) {
+    if trustDeclared, let label = transport.flatMap(Charsets.named) ?? (format == .html ? declaredCharset(bytes) : nil) {
       let decoder = Charsets.decoder(for: label)
       if decoder.kind != .unicode {
         declared = decoder
@@ -175,7 +177,7 @@ struct CharsetDetector: Sendable {
           let score = plausibility.score(text)
           var agrees = true
           if decoder.kind == .singleByte {
-            let ranking = SingleByteModel.shared.rank(bytes)
+            let ranking = SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: decoder.name)
             pages = ranking
             let own = ranking.first { $0.charset.name == decoder.name }?.score ?? -Double.infinity
             agrees = own >= (ranking.first?.score ?? 0) - Self.declaredPairMargin
@@ -192,26 +194,40 @@ struct CharsetDetector: Sendable {
     return .failure(.undetected(detail: "no candidate charset gives plausible text"))
   }
 
-  /// Whether the bytes contain a NUL, and whether they are all ASCII: eight bytes at a time.
   /// Valid multi-byte UTF-8 sequences per invalid one for bytes to be read as damaged UTF-8.
   static let minValidPerInvalid = 50
 
   /// Valid multi-byte sequences, and invalid ones (each replaced by one U+FFFD), in bytes
-  /// read as UTF-8.
+  /// read as UTF-8. Stops early, with the counts so far, once the invalid ones are too many
+  /// for the rest to make up `minValidPerInvalid` valid ones each (legacy text does so
+  /// within a few lines).
   static func utf8Tally(_ bytes: UnsafeBufferPointer<UInt8>) -> (valid: Int, invalid: Int) {
+    /// Bytes read so far, for the early stop.
+    struct Counting: IteratorProtocol {
+      var base: UnsafeBufferPointer<UInt8>.Iterator
+      var read = 0
+      mutating func next() -> UInt8? {
+        read += 1
+        return base.next()
+      }
+    }
     var valid = 0
     var invalid = 0
-    var iterator = bytes.makeIterator()
+    var iterator = Counting(base: bytes.makeIterator())
     var parser = Unicode.UTF8.ForwardParser()
     while true {
       switch parser.parseScalar(from: &iterator) {
       case .valid(let encoded): if encoded.count > 1 { valid += 1 }
-      case .error: invalid += 1
+      case .error:
+        invalid += 1
+        // At most one valid multi-byte sequence per two bytes left.
+        if Self.minValidPerInvalid * invalid > valid + (bytes.count - iterator.read + 8) / 2 { return (valid, invalid) }
       case .emptyInput: return (valid, invalid)
       }
     }
   }
 
+  /// Whether the bytes contain a NUL, and whether they are all ASCII: eight bytes at a time.
   static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (hasNUL: Bool, ascii: Bool) {
     guard let base = bytes.baseAddress else { return (false, true) }
     let ones: UInt64 = 0x0101_0101_0101_0101
@@ -347,29 +363,37 @@ struct CharsetDetector: Sendable {
         order.append((decoder, prior))
       }
     }
-    var ranked: [(decoded: DecodedText, rank: Double)] = []
-    var furthest: (charset: Charset, offset: Int)?
+    // Candidates are checked on a prefix (`checkPrefix`); `complete` says the text is whole.
+    var ranked: [(decoded: DecodedText, rank: Double, charset: Charset, complete: Bool, clean: Bool)] = []
     var tried: Set<String> = []
+    /// Decodes ranked[index] whole: false (and the entry removed) when the rest fails.
+    func complete(_ index: Int) -> Bool {
+      if ranked[index].complete { return true }
+      guard let text = strictDecode(bytes, ranked[index].charset) else {
+        ranked.remove(at: index)
+        return false
+      }
+      ranked[index].decoded.text = text
+      ranked[index].complete = true
+      return true
+    }
     /// Verifies the candidates not yet tried; true when one is plausible enough to stop.
     func verify() -> Bool {
       for (position, entry) in order.enumerated() where !tried.contains(entry.charset.name) {
         tried.insert(entry.charset.name)
-        switch strictDecodeOrOffset(bytes, entry.charset) {
-        case .success(let text):
-          let counts = plausibility.counts(text)
-          let score = plausibility.score(counts)
-          var decoded = DecodedText(
-            text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
-            evidence: "detected")
-          decoded.nonASCII = counts.nonASCII
-          // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
-          let weight = Self.reliability(nonASCII: counts.nonASCII)
-          ranked.append((decoded, weight * score + entry.prior - 0.0001 * Double(position)))
-          // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
-          if score >= Self.acceptAt && weight >= 0.88 { return true }
-        case .failure(let offset):
-          if offset > (furthest?.offset ?? -1) { furthest = (entry.charset, offset) }
-        }
+        guard let (text, whole) = check(bytes, entry.charset) else { continue }
+        let counts = plausibility.counts(text)
+        let score = plausibility.score(counts)
+        var decoded = DecodedText(
+          text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
+          evidence: "detected")
+        decoded.nonASCII = counts.nonASCII
+        // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
+        let weight = Self.reliability(nonASCII: counts.nonASCII)
+        ranked.append(
+          (decoded, weight * score + entry.prior - 0.0001 * Double(position), entry.charset, whole, counts.count(.bad) == 0))
+        // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
+        if score >= Self.acceptAt && weight >= 0.88 && complete(ranked.count - 1) { return true }
       }
       return false
     }
@@ -381,7 +405,7 @@ struct CharsetDetector: Sendable {
     if !accepted {
       // Single-byte pages: the letter-pair model proposes its best few, each losing rank by
       // how far its pairs fall below the best page's; a declared page keeps its prior.
-      let ranking = pages ?? SingleByteModel.shared.rank(bytes)
+      let ranking = pages ?? SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: declared?.name)
       if let best = ranking.first?.score {
         for (position, page) in ranking.enumerated() {
           let isDeclared = page.charset.name == declared?.name
@@ -390,7 +414,7 @@ struct CharsetDetector: Sendable {
           if let index = order.firstIndex(where: { $0.charset.name == page.charset.name }) {
             order[index].prior = prior
             tried.remove(page.charset.name)
-            ranked.removeAll { Charsets.named($0.decoded.charset).map(Charsets.decoder(for:))?.name == page.charset.name }
+            ranked.removeAll { $0.charset.name == page.charset.name }
           } else {
             order.append((page.charset, prior))
           }
@@ -405,7 +429,10 @@ struct CharsetDetector: Sendable {
       let start = max(0, (bytes.firstIndex { $0 >= 0x80 } ?? 0) - 64)
       let sample = UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + Self.detectorSample)])
       var proposals: [String: Double] = [:]
-      for proposal in ICU.detect(sample, limit: 6) where proposal.confidence >= 10 {
+      // Its proposals only count for charsets that decode the bytes, so it runs only when one
+      // of those it can propose decodes the sample (text in a single-byte page rarely does).
+      let detected = someDetectableCharsetDecodes(sample) ? ICU.detect(sample, limit: 6) : []
+      for proposal in detected where proposal.confidence >= 10 {
         guard let charset = Charsets.named(proposal.name), Charsets.decoder(for: charset).kind != .singleByte else { continue }
         let decoder = Charsets.decoder(for: charset)
         let bonus = Self.detectorWeight * Double(proposal.confidence) / 100
@@ -414,18 +441,24 @@ struct CharsetDetector: Sendable {
       }
       // A proposal for a candidate already verified adds to its rank.
       for index in ranked.indices {
-        let name = Charsets.named(ranked[index].decoded.charset).map(Charsets.decoder(for:))?.name
-        if let name, let bonus = proposals[name] { ranked[index].rank += bonus }
+        if let bonus = proposals[ranked[index].charset.name] { ranked[index].rank += bonus }
       }
       accepted = verify()
     }
-    if !accepted && (ranked.isEmpty || ranked.allSatisfy { $0.decoded.confidence < Self.minimumPlausibility }) {
-      // Nothing convincing yet: every multi-byte charset not tried (EUC-TW, Big5-HKSCS, …)
-      // gets its strict decode; most fail within a few bytes.
+    // The leader, checked on its prefix, counts once its whole text decodes.
+    while let index = ranked.indices.max(by: { ranked[$0].rank < ranked[$1].rank }), !complete(index) {}
+    let leader = ranked.max { $0.rank < $1.rank }
+    if !accepted && (leader.map { $0.decoded.confidence < Self.minimumPlausibility || !$0.clean } ?? true) {
+      // Nothing convincing and clean (free of control characters and of the private-use code
+      // points converters give undefined sequences) leads: every multi-byte charset not tried
+      // (EUC-TW, Big5-HKSCS, …) gets its strict decode; most fail within a few bytes.
       for charset in Charsets.all where charset.kind == .multibyte && charset.decodeAs == nil { add(charset, prior: 0) }
       accepted = verify()
     }
     ranked.sort { $0.rank > $1.rank }
+    // The winner, and the runner-up its margin is measured against, decode whole.
+    while !ranked.isEmpty, !complete(0) {}
+    while ranked.count > 1, !complete(1) {}
     // The plausibility floor holds once there is enough text to judge (8+ non-ASCII
     // characters); below that the ranking's priors decide.
     // A multi-byte charset that decodes many sequences strictly is evidence enough on its
@@ -462,10 +495,47 @@ struct CharsetDetector: Sendable {
 
   private enum StrictResult { case success(String), failure(Int) }
 
+  /// The multi-byte charsets ICU's detector proposes (as winnow decodes them).
+  static let detectable: [Charset] = ["CP949", "Shift_JIS", "EUC-JP", "GB18030", "Big5"].compactMap(Charsets.named)
+
+  /// Whether one of `detectable` decodes the sample strictly, up to its last byte below 0x30
+  /// (where no character is cut): when none does, none decodes the whole text either.
+  private func someDetectableCharsetDecodes(_ sample: UnsafeBufferPointer<UInt8>) -> Bool {
+    var cut = sample.count
+    while cut > 0, sample[cut - 1] >= 0x30 { cut -= 1 }
+    guard cut > 0 else { return true }
+    let window = UnsafeBufferPointer(rebasing: sample[..<cut])
+    return Self.detectable.contains { strictDecode(window, $0) != nil }
+  }
+
+  /// Candidates are checked on at most this many bytes, cut after a byte below 0x30 (no
+  /// multi-byte charset here uses one inside a character). No charset gives fewer than half
+  /// a UTF-8 byte per byte, so the text covers plausibility's whole sample and scores as the
+  /// whole text would; only the winner is then decoded whole.
+  static let checkPrefix = 2 * TextPlausibility.sampleBytes + 4096
+
+  /// The text of a strict decode of the bytes' prefix (or of all of them, `whole`), nil when
+  /// it fails.
+  private func check(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> (text: String, whole: Bool)? {
+    if bytes.count > Self.checkPrefix {
+      var cut = Self.checkPrefix
+      while cut > Self.checkPrefix - 4096, bytes[cut - 1] >= 0x30 { cut -= 1 }
+      if cut > Self.checkPrefix - 4096 {
+        return strictDecode(UnsafeBufferPointer(rebasing: bytes[..<cut]), charset).map { ($0, false) }
+      }
+    }
+    return strictDecode(bytes, charset).map { ($0, true) }
+  }
+
   private func strictDecodeOrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> StrictResult {
     if charset.name == "CP949", let text = FastKoreanDecoder.shared.decode(bytes) { return .success(text) }
+    if charset.kind == .singleByte, let table = SingleByteDecoder.shared.tables[charset.name] {
+      switch SingleByteDecoder.decode(bytes, table) {
+      case .success(let text): return .success(text)
+      case .failure(let error): return .failure(error.offset)
+      }
+    }
     if charset.icuName == nil {
-      if let table = SingleByteTables.tables[charset.name] { return Self.tableDecode(bytes, table).map { .success($0) } ?? .failure(0) }
       if let decoded = Johab.decode(bytes, strict: true) { return .success(decoded.text) }
       return .failure(0)
     }
@@ -479,17 +549,6 @@ struct CharsetDetector: Sendable {
   private func strictDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> String? {
     if case .success(let text) = strictDecodeOrOffset(bytes, charset) { return text }
     return nil
-  }
-
-  /// A single-byte charset ICU lacks, through its table: nil at an undefined byte.
-  static func tableDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ table: [UInt16]) -> String? {
-    var scalars = String.UnicodeScalarView()
-    for byte in bytes {
-      let code = table[Int(byte)]
-      guard code != 0xFFFF, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
-      scalars.append(scalar)
-    }
-    return String(scalars)
   }
 
   private func lenientDecode(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> (String, Int)? {
@@ -508,9 +567,23 @@ struct CharsetDetector: Sendable {
     if let narrow = charset.narrowName { return bytes.contains { $0 >= 0x80 && $0 <= 0x9F } ? charset.name : narrow }
     switch charset.name {
     case "CP949": return fitsEUCKR(bytes) ? "EUC-KR" : "CP949"
+    case "Shift_JIS": return usesCP932Extensions(bytes) ? "CP932" : "Shift_JIS"
     case "GB18030": return fitsEUCKR(bytes) ? "GB2312" : fitsGBK(bytes) ? "GBK" : "GB18030"
     default: return charset.name
     }
+  }
+
+  /// A two-byte character in a row only Microsoft's CP932 defines (NEC's row 13, the NEC- and
+  /// IBM-selected extensions, user-defined rows): the bytes are CP932, not Shift_JIS.
+  private func usesCP932Extensions(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index < bytes.count {
+      let lead = bytes[index]
+      if lead < 0x80 || (0xA1...0xDF).contains(lead) { index += 1; continue }
+      if lead == 0x87 || lead >= 0xED { return true }
+      index += 2
+    }
+    return false
   }
 
   /// No four-byte GB18030 sequence (a digit as second byte): the bytes are GBK.

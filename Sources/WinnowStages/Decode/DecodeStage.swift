@@ -12,6 +12,12 @@ struct DecodeConfig: StageConfig {
   static let name = "decode"
   static let summary = "detect the charset (BOM, UTF-8, declared, verified candidates) and decode to text; repair mojibake"
   static let input = StageInput.bytesOrText
+  static let reasons: [DropReason] = [
+    DropReason("empty", "no bytes, or only white space"),
+    DropReason("binary", "NUL bytes that are not UTF-16/UTF-32 (UTF-16 of odd length is read without its last byte when the rest is clearly UTF-16, counted as `odd_trailing_byte_dropped`)"),
+    DropReason("undetected_charset", "no candidate charset decodes the bytes into plausible text (plausibility < 0.5; a strict multi-byte decode of 64+ characters always counts), even with replacement characters"),
+    DropReason("invalid_encoding", "more than `max_invalid_ratio` of the characters could not be decoded"),
+  ]
   static let defaultCandidates = ["UTF-8", "CP949", "EUC-KR", "UTF-16LE", "UTF-16BE", "JOHAB"]
   static let options: [OptionSpec] = [
     OptionSpec(
@@ -75,7 +81,7 @@ struct DecodeStage: DocumentStage {
     var repair: Bool
     if let bytes = document.bytes {
       if bytes.isEmpty { return .drop("empty", detail: "0 bytes") }
-      switch detector.decode(bytes, format: document.source.format) {
+      switch detector.decode(bytes, format: document.source.format, declared: document.source.declaredCharset) {
       case .failure(.binary(let detail)):
         return .drop("binary", detail: detail)
       case .failure(.undetected(let detail)):

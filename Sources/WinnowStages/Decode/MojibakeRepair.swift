@@ -127,7 +127,7 @@ struct MojibakeRepair: Sendable {
   /// character fits where it stands (`fits`).
   static func decodeSequences(_ scalars: [Unicode.Scalar], _ page: Page) -> ([Unicode.Scalar], Int)? {
     // Spans [start, end) of the input that decode, with their character.
-    var spans: [(start: Int, end: Int, scalar: Unicode.Scalar)] = []
+    var spans: [(start: Int, end: Int, scalar: Unicode.Scalar, keepsSpace: Bool)] = []
     var index = 0
     while index < scalars.count {
       guard let lead = page.bytes[scalars[index].value], lead >= 0xC2, lead <= 0xF4 else {
@@ -141,18 +141,36 @@ struct MojibakeRepair: Sendable {
         bytes.append(byte)
         next += 1
       }
-      // "à" (or "Š") whose no-break space became a space, which the repair takes back:
-      // "voilÃ le" → "voilà le", "Ã s" → "às".
+      // "à" (or "Š") whose no-break space became a space: "voilÃ  le" → "voilà le" (the
+      // first space was the no-break space), "Ã s" → "às"; before a word the space stays
+      // ("voilÃ le" → "voilà le").
+      var keepsSpace = false
       if bytes.count == 1, lead == 0xC3 || lead == 0xC5, next < scalars.count, scalars[next] == " " {
         bytes.append(0xA0)
+        let rest = scalars[(next + 1)...].prefix(2).map(\.value)
+        keepsSpace = lead == 0xC3 && !(rest.first == 0x20 || rest == [0x73, 0x20] || rest == [0x73])
         next += 1
+      }
+      // A character beyond the BMP written as two surrogates, each encoded as UTF-8 (CESU-8,
+      // Java's modified UTF-8): "í\u{A0}½í¸\u{8D}" → "😍".
+      if bytes.count == length, lead == 0xED, (0xA0...0xAF).contains(bytes[1]), next + 2 < scalars.count,
+        page.bytes[scalars[next].value] == 0xED, let low1 = page.bytes[scalars[next + 1].value], (0xB0...0xBF).contains(low1),
+        let low2 = page.bytes[scalars[next + 2].value], (0x80...0xBF).contains(low2)
+      {
+        let high = 0xD000 | (UInt32(bytes[1]) & 0x3F) << 6 | UInt32(bytes[2]) & 0x3F
+        let low = 0xD000 | (UInt32(low1) & 0x3F) << 6 | UInt32(low2) & 0x3F
+        if let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
+          spans.append((index, next + 3, scalar, false))
+          index = next + 3
+          continue
+        }
       }
       if bytes.count == length, let decoded = String(validating: bytes, as: UTF8.self)?.unicodeScalars.first,
         !(0x80...0x9F).contains(decoded.value),
         // A no-break space after another lead is real text (Finnish "SELKÄ EDELLÄ"), not "à".
         !(bytes.count == 2 && bytes[1] == 0xA0 && lead != 0xC3 && lead != 0xC5)
       {
-        spans.append((index, next, decoded))
+        spans.append((index, next, decoded, keepsSpace))
         index = next
         continue
       }
@@ -179,6 +197,7 @@ struct MojibakeRepair: Sendable {
       let inWord = joined[number] || wordScripts.contains(scriptBlock(span.scalar.value))
       guard fits(span.scalar, before: before, after: after, joined: inWord) else { continue }
       output.append(span.scalar)
+      if span.keepsSpace { output.append(" ") }
       position = span.end
       count += 1
     }
@@ -202,7 +221,7 @@ struct MojibakeRepair: Sendable {
       }
       return joined
     }
-    if (0xC0...0x17F).contains(value) {
+    if (0xC0...0x17F).contains(value) || (0x1E00...0x1EFF).contains(value) {
       if value == 0xE0 || value == 0xC0 { return true }
       let neighbours = [before, after].compactMap { $0 }.filter { $0.properties.isAlphabetic }
       guard !neighbours.isEmpty else { return joined }
@@ -262,14 +281,30 @@ struct MojibakeRepair: Sendable {
   static func badness(_ scalars: [Unicode.Scalar]) -> Int {
     var bad = 0
     var previous: Unicode.Scalar = " "
+    var beforePrevious: Unicode.Scalar = " "
     for scalar in scalars {
+      defer { beforePrevious = previous }
       let value = scalar.value
-      if (0x80...0x9F).contains(value) || value == 0xFFFD { bad += 1 }
-      if isLeadLike(previous), isContinuationSymbol(scalar) { bad += 1 }
+      // "voilÃ le": "à" whose no-break space became a space, after a lower-case letter.
+      if previous == "Ã", scalar == " ", beforePrevious.properties.isLowercase { bad += 1 }
+      if (0x80...0x9F).contains(value) { bad += 1 }
+      if isLeadLike(previous), isContinuationSymbol(scalar) {
+        bad += 1
+      } else if macRomanLeads.contains(previous.value), macRomanContinuations.contains(scalar.value) {
+        bad += 1
+      }
       previous = scalar
     }
     return bad
   }
+
+  /// MacRoman's √ ƒ ≈ (UTF-8 leads C3 C4 C5) and what its bytes 0x80–0xBF read as (letters
+  /// such as "ü" among them): "wei√ü" is "weiß".
+  static let macRomanLeads: Set<UInt32> = [0x221A, 0x0192, 0x2248]
+  static let macRomanContinuations: Set<UInt32> = {
+    guard let page = pages.first(where: { $0.kind == "utf8_as_macroman" }) else { return [] }
+    return Set(page.bytes.filter { (0x80...0xBF).contains($0.value) }.keys)
+  }()
 
   @inline(__always)
   static func isLeadLike(_ scalar: Unicode.Scalar) -> Bool {

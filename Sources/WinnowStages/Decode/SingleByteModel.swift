@@ -90,15 +90,43 @@ struct SingleByteModel: Sendable {
         letterShares: letters.mapValues { $0 / max(1, lettersTotal) }))
       pairs.removeAll()
     }
-    for line in String(decoding: tsv, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-      if fields.first == "language", fields.count == 3 {
-        finish()
-        code = String(fields[1])
-        total = Double(fields[2]) ?? 1
-      } else if fields.count == 3, fields[0].isEmpty, let count = Double(fields[2]) {
-        let scalars = fields[1].unicodeScalars.map(\.value)
-        if scalars.count == 2 { pairs.append((scalars, count)) }
+    // Read over the UTF-8 bytes, line by line and field by field (splitting a String would
+    // break it into grapheme clusters, most of the model's load time).
+    tsv.withUnsafeBufferPointer { bytes in
+      var lineStart = 0
+      while lineStart < bytes.count {
+        var lineEnd = lineStart
+        while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+        defer { lineStart = lineEnd + 1 }
+        guard lineEnd > lineStart, bytes[lineStart] != UInt8(ascii: "#") else { continue }
+        var fields: [Range<Int>] = []
+        var fieldStart = lineStart
+        for index in lineStart...lineEnd where index == lineEnd || bytes[index] == 0x09 {
+          fields.append(fieldStart..<index)
+          fieldStart = index + 1
+        }
+        guard fields.count == 3 else { continue }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func number(_ range: Range<Int>) -> Double? {
+          guard !range.isEmpty else { return nil }
+          var value = 0.0
+          for index in range {
+            guard (0x30...0x39).contains(bytes[index]) else { return Double(text(range)) }
+            value = value * 10 + Double(bytes[index] - 0x30)
+          }
+          return value
+        }
+        if text(fields[0]) == "language" {
+          finish()
+          code = text(fields[1])
+          total = number(fields[2]) ?? 1
+        } else if fields[0].isEmpty, let count = number(fields[2]) {
+          var scalars: [UInt32] = []
+          var iterator = UnsafeBufferPointer(rebasing: bytes[fields[1]]).makeIterator()
+          var parser = Unicode.UTF8.ForwardParser()
+          while case .valid(let encoded) = parser.parseScalar(from: &iterator) { scalars.append(Unicode.UTF8.decode(encoded).value) }
+          if scalars.count == 2 { pairs.append((scalars, count)) }
+        }
       }
     }
     finish()
@@ -132,24 +160,18 @@ struct SingleByteModel: Sendable {
     self.pages = pages
   }
 
-  /// The scalar each byte decodes to, nil where undefined (or private use).
+  /// The scalar each byte decodes to, nil where undefined (or private use); bytes below 0x80
+  /// are read as ASCII on pages ICU decodes (its DOS pages move a few control characters).
   static func byteTable(_ charset: Charset) -> [UInt32?]? {
     if let table = SingleByteTables.tables[charset.name] {
       return table.map { $0 == 0xFFFF ? nil : UInt32($0) }
     }
-    guard let icuName = charset.icuName else { return nil }
-    var table: [UInt32?] = (0..<128).map { UInt32($0) }
-    for byte in 0x80...0xFF {
-      let outcome = [UInt8(byte)].withUnsafeBufferPointer { try? ICU.decode($0, charset: icuName, strict: true) }
-      if case .decoded(let text, _)? = outcome, text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first,
-        !(0xE000...0xF8FF).contains(scalar.value)
-      {
-        table.append(scalar.value)
-      } else {
-        table.append(nil)
-      }
+    guard let table = SingleByteDecoder.shared.tables[charset.name] else { return nil }
+    return (0..<256).map { byte in
+      if byte < 0x80 { return UInt32(byte) }
+      let value = table.scalars[byte]
+      return value == SingleByteDecoder.undefined || (0xE000...0xF8FF).contains(value) ? nil : value
     }
-    return table
   }
 
   /// The letter token of a scalar (combining marks are letters, as Thai vowels are), or nil.
@@ -193,7 +215,14 @@ struct SingleByteModel: Sendable {
 
   /// Pages that decode every byte, best first, with their score (mean log-probability per
   /// pair that involves a non-ASCII byte); empty when the bytes are all ASCII.
-  func rank(_ bytes: UnsafeBufferPointer<UInt8>) -> [(charset: Charset, score: Double)] {
+  ///
+  /// `top`: only the best `top` pages are needed (and page `including`, wherever it ranks).
+  /// Every page is then first scored on the sample's first `screenPairs` distinct pairs, and
+  /// only the `screenedPages` best of those (and `including`) on all of them; the scores
+  /// returned are always over all pairs.
+  func rank(_ bytes: UnsafeBufferPointer<UInt8>, top: Int = .max, including: String? = nil)
+    -> [(charset: Charset, score: Double)]
+  {
     // From a little before the first non-ASCII byte: a long ASCII head says nothing.
     let firstHigh = bytes.firstIndex { $0 >= 0x80 } ?? bytes.count
     let start = max(0, firstHigh - 16)
@@ -218,20 +247,46 @@ struct SingleByteModel: Sendable {
     }
     guard scored > 0 else { return [] }
     let pairs = PairCounts(keys: keys, counts: counts)
+    // Pages that decode every byte present.
+    var eligible = pages.indices.filter { position in
+      let page = pages[position]
+      return !page.languages.isEmpty && (0x80..<0x100).allSatisfy { !present[$0] || page.scalars[$0] != nil }
+    }
+    if top < .max, eligible.count > Self.screenedPages, keys.count > Self.screenPairs {
+      // The pairs seen first (with their counts over the whole sample) say which pages read
+      // like a language.
+      let screen = PairCounts(keys: Array(keys.prefix(Self.screenPairs)), counts: counts)
+      let estimates = eligible.map { position -> (position: Int, estimate: Float) in
+        let page = pages[position]
+        let best = page.languages.reduce(-Float.infinity) { best, entry in
+          max(best, screen.sum(languages[entry.language], tokens: entry.tokens, letterCase: page.letterCase))
+        }
+        return (position, best)
+      }
+      let kept = estimates.sorted { $0.estimate != $1.estimate ? $0.estimate > $1.estimate : $0.position < $1.position }
+        .prefix(max(top, Self.screenedPages)).map(\.position)
+      eligible = eligible.filter { kept.contains($0) || pages[$0].charset.name == including }
+    }
     var ranked: [(Charset, Double, Int)] = []
-    for (position, page) in pages.enumerated() where !page.languages.isEmpty {
-      // Every byte present must be defined.
-      guard (0x80..<0x100).allSatisfy({ !present[$0] || page.scalars[$0] != nil }) else { continue }
+    for position in eligible {
+      let page = pages[position]
       var best = -Float.infinity
       for (number, tokens) in page.languages {
-        let language = languages[number]
-        best = max(best, pairs.sum(language, tokens: tokens, letterCase: page.letterCase))
+        best = max(best, pairs.sum(languages[number], tokens: tokens, letterCase: page.letterCase))
       }
       ranked.append((page.charset, Double(best) / Double(scored), position))
     }
     // Ties (pages that read these bytes alike) go to the earlier, more common page.
-    return ranked.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map { ($0.0, $0.1) }
+    let sorted = ranked.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map { (charset: $0.0, score: $0.1) }
+    guard sorted.count > top else { return sorted }
+    var result = Array(sorted.prefix(top))
+    if let including, let extra = sorted.dropFirst(top).first(where: { $0.charset.name == including }) { result.append(extra) }
+    return result
   }
+
+  /// Screening before the full score (see `rank`): pairs read, and pages kept.
+  static let screenPairs = 96
+  static let screenedPages = 8
 
   /// The pairs of a sample with their counts, in the order first seen: the sum over them is
   /// the same float, in the same order, as a plain loop over the counts table gives.

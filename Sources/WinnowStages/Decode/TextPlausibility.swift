@@ -31,6 +31,8 @@ struct TextPlausibility: Sendable {
     set(0x7F...0x9F, .bad)
     set(0x00A0...0x00BF, .oddSymbol)
     for code: UInt32 in [0xA0, 0xA9, 0xAB, 0xB0, 0xB7, 0xBB, 0xA7, 0xAE] { table[Int(code)] = Class.punctuation.rawValue }
+    // Currency signs (¢ £ ¥) are ordinary symbols, yet still mojibake beside a Latin letter.
+    for code: UInt32 in [0xA2, 0xA3, 0xA5] { table[Int(code)] = Class.symbol.rawValue }
     set(0x00C0...0x024F, .latin)
     table[0xD7] = Class.symbol.rawValue
     table[0xF7] = Class.symbol.rawValue
@@ -127,7 +129,15 @@ struct TextPlausibility: Sendable {
     return text.withUTF8 { utf8 in
       var counter = Counter()
       var index = 0
-      let count = min(utf8.count, Self.sampleBytes)
+      var count = min(utf8.count, Self.sampleBytes)
+      // A sample that is all ASCII says nothing: a longer text is sampled from a little
+      // before its first non-ASCII character instead.
+      if count < utf8.count, !utf8[..<count].contains(where: { $0 >= 0x80 }),
+        let first = utf8[count...].firstIndex(where: { $0 >= 0x80 })
+      {
+        index = first - 64
+        count = min(utf8.count, index + Self.sampleBytes)
+      }
       while index < count {
         let byte = utf8[index]
         if byte < 0x80 {
@@ -210,6 +220,8 @@ struct TextPlausibility: Sendable {
     var previous: UInt8 = 0
     var previousLetterLower = false
     var previousNonASCII = false
+    /// The previous character was a Latin letter, an odd symbol or a currency sign.
+    var previousLatinOrOdd = false
     var spaceAfterHan = false
     var lastWasHan = false
 
@@ -226,9 +238,9 @@ struct TextPlausibility: Sendable {
       if upper && previousLetterLower && (value >= 0x80 || previousNonASCII) { counts.caseChanges += 1 }
       previousLetterLower = lower
       previousNonASCII = value >= 0x80
-      if kind == Class.latin.rawValue || kind == Class.oddSymbol.rawValue {
-        if previous == Class.latin.rawValue || previous == Class.oddSymbol.rawValue { counts.latinAdjacent += 1 }
-      }
+      let latinOrOdd = kind == Class.latin.rawValue || kind == Class.oddSymbol.rawValue || (0xA2...0xA5).contains(value)
+      if latinOrOdd && previousLatinOrOdd { counts.latinAdjacent += 1 }
+      previousLatinOrOdd = latinOrOdd
       let isHan = kind == Class.hanCommon.rawValue || kind == Class.hanRare.rawValue
       if isHan && spaceAfterHan { counts.hanSpaceHan += 1 }
       if (isHan || kind == Class.hangulCommon.rawValue || kind == Class.hangulRare.rawValue) && !Self.isSyllable(previous) {

@@ -446,26 +446,20 @@ enum DedupClusters {
     for (fileIndex, list) in wanted.enumerated() where !list.isEmpty {
       let sorted = list.sorted { $0.position < $1.position }
       let path = idPaths[fileIndex]
-      guard let handle = fopen(path, "rb") else { throw RunError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-      defer { fclose(handle) }
-      var buffer: UnsafeMutablePointer<CChar>?
-      var capacity = 0
-      defer { free(buffer) }
+      let lines = try LineReader(path: path)
       var line = 0
       var next = 0
       while next < sorted.count {
-        let length = getline(&buffer, &capacity, handle)
-        guard length >= 0 else { throw RunError("'\(path)' has fewer lines than its records file has records") }
-        if line == sorted[next].position {
-          let bytes = buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-          guard let tab = bytes.firstIndex(of: 0x09) else { throw RunError("'\(path)':\(line + 1): malformed line") }
-          var end = bytes.count
-          if end > 0, bytes[end - 1] == 0x0A { end -= 1 }
-          guard let id = JSONLineParser.stringValue(bytes[(tab + 1)..<end]) else { throw RunError("'\(path)':\(line + 1): malformed id") }
-          names[sorted[next].index] = id
-          next += 1
+        defer { line += 1 }
+        guard line == sorted[next].position else {
+          guard try lines.skip() else { throw RunError("'\(path)' has fewer lines than its records file has records") }
+          continue
         }
-        line += 1
+        guard let bytes = try lines.next() else { throw RunError("'\(path)' has fewer lines than its records file has records") }
+        guard let tab = bytes.firstIndex(of: 0x09) else { throw RunError("'\(path)':\(line + 1): malformed line") }
+        guard let id = JSONLineParser.stringValue(bytes[(tab + 1)...]) else { throw RunError("'\(path)':\(line + 1): malformed id") }
+        names[sorted[next].index] = id
+        next += 1
       }
     }
     return names

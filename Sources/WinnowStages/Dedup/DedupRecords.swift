@@ -22,15 +22,61 @@ import WinnowCore
 /// "key=value" lines: the settings that shape the records and the shard.
 enum DedupRecord {
   static let magic = Array("WINNOWD2".utf8)
-  static let fixedBytes = 64
-  static let sideOffsetField = 48
+  /// The header: the magic, then the settings' length (UInt32) at `settingsLengthOffset`,
+  /// then the settings from `settingsOffset` on.
+  static let settingsLengthOffset = 8
+  static let settingsOffset = 12
+
+  /// Where each field of a record starts (the table above): the one place the layout is
+  /// written down; `appendFixed` writes these fields and `MappedRecords` reads them.
+  enum Offset {
+    static let ordinal = 0
+    static let exactLow = 8
+    static let exactHigh = 16
+    static let published = 24
+    static let quality = 32
+    static let length = 40
+    static let flags = 44
+    static let sideOffset = 48
+    static let sideCount = 56
+    static let reserved = 60
+    static let signature = 64
+  }
+
+  /// Bits of the `flags` field.
+  enum Flag {
+    static let hasShingles: UInt32 = 1
+    static let emptyText: UInt32 = 2
+  }
+
+  /// Bytes before the signature.
+  static let fixedBytes = Offset.signature
 
   static func size(perms: Int) -> Int { fixedBytes + 4 * perms }
 
+  /// Appends a record's fields before its signature, in the order of `Offset`.
+  static func appendFixed(
+    ordinal: UInt64, exact: (low: UInt64, high: UInt64), published: Int64, quality: Double, length: UInt32, flags: UInt32,
+    sideOffset: UInt64, sideCount: UInt32, to out: inout [UInt8]
+  ) {
+    let start = out.count
+    appendUInt64(ordinal, to: &out)
+    appendUInt64(exact.low, to: &out)
+    appendUInt64(exact.high, to: &out)
+    appendUInt64(UInt64(bitPattern: published), to: &out)
+    appendUInt64(quality.bitPattern, to: &out)
+    appendUInt32(length, to: &out)
+    appendUInt32(flags, to: &out)
+    appendUInt64(sideOffset, to: &out)
+    appendUInt32(sideCount, to: &out)
+    appendUInt32(0, to: &out)
+    assert(out.count - start == Offset.signature)
+  }
+
   /// The shard a records file's header names.
   static func shard(ofHeader bytes: ArraySlice<UInt8>) -> Shard? {
-    guard bytes.count > 12 else { return nil }
-    let text = String(decoding: bytes.dropFirst(12), as: UTF8.self)
+    guard bytes.count > settingsOffset else { return nil }
+    let text = String(decoding: bytes.dropFirst(settingsOffset), as: UTF8.self)
     var index: Int?
     var count: Int?
     for line in text.split(separator: "\n") {
@@ -44,7 +90,7 @@ enum DedupRecord {
   static func header(settings: String, shard: Shard) -> [UInt8] {
     var text = settings + "shard=\(shard.index)\ncount=\(shard.count)\n"
     // Pad so records start 8-byte aligned: signatures are then read in place.
-    while (12 + text.utf8.count) % 8 != 0 { text += "\n" }
+    while (settingsOffset + text.utf8.count) % 8 != 0 { text += "\n" }
     var out = magic
     appendUInt32(UInt32(text.utf8.count), to: &out)
     out += Array(text.utf8)
@@ -114,13 +160,14 @@ final class MappedRecords: @unchecked Sendable {
     self.recordSize = recordSize
     file = try MappedFile(path: path)
     let length = file.length
-    guard length >= 12, let base = file.base else { throw RunError("'\(path)' is not a dedup records file (too short)") }
+    guard length >= DedupRecord.settingsOffset, let base = file.base else { throw RunError("'\(path)' is not a dedup records file (too short)") }
     let magicOK = (0..<8).allSatisfy { base.load(fromByteOffset: $0, as: UInt8.self) == DedupRecord.magic[$0] }
-    let headerLength = Int(base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-    guard magicOK, 12 + headerLength <= length else {
+    let headerLength = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: DedupRecord.settingsLengthOffset, as: UInt32.self)))
+    let headerEnd = DedupRecord.settingsOffset + headerLength
+    guard magicOK, headerEnd <= length else {
       throw RunError("'\(path)' is not a dedup records file of this version (no WINNOWD2 header)")
     }
-    let text = String(decoding: UnsafeRawBufferPointer(start: base + 12, count: headerLength), as: UTF8.self)
+    let text = String(decoding: UnsafeRawBufferPointer(start: base + DedupRecord.settingsOffset, count: headerLength), as: UTF8.self)
     var shardIndex = -1
     var shardCount = -1
     var rest: [Substring] = []
@@ -138,16 +185,17 @@ final class MappedRecords: @unchecked Sendable {
       throw RunError("'\(path)': header has no valid shard")
     }
     shard = Shard(index: shardIndex, count: shardCount)
-    records = base + 12 + headerLength
-    let body = length - 12 - headerLength
+    records = base + headerEnd
+    let body = length - headerEnd
     guard body % recordSize == 0 else {
       throw RunError("'\(path)': \(body) bytes of records is not a whole number of \(recordSize)-byte records (truncated file?)")
     }
     count = body / recordSize
     sideFile = try MappedFile(path: side)
     for index in 0..<count {
-      let rawOffset = records.advanced(by: index * recordSize).loadUnaligned(fromByteOffset: 48, as: UInt64.self)
-      let shingles = Int(records.advanced(by: index * recordSize).loadUnaligned(fromByteOffset: 56, as: UInt32.self))
+      let record = records.advanced(by: index * recordSize)
+      let rawOffset = record.loadUnaligned(fromByteOffset: DedupRecord.Offset.sideOffset, as: UInt64.self)
+      let shingles = Int(record.loadUnaligned(fromByteOffset: DedupRecord.Offset.sideCount, as: UInt32.self))
       guard shingles == 0 || (rawOffset <= UInt64(sideFile.length) && Int(rawOffset) + 4 * shingles <= sideFile.length) else {
         throw RunError("'\(side)' does not hold the shingle set record \(index) of '\(path)' points to (truncated or from another run?)")
       }
@@ -160,17 +208,24 @@ final class MappedRecords: @unchecked Sendable {
   }
 
   @inline(__always) func record(_ index: Int) -> UnsafeRawPointer { records + index * recordSize }
-  @inline(__always) func ordinal(_ index: Int) -> UInt64 { record(index).loadUnaligned(as: UInt64.self) }
-  @inline(__always) func exact(_ index: Int) -> (UInt64, UInt64) {
-    (record(index).loadUnaligned(fromByteOffset: 8, as: UInt64.self), record(index).loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+  @inline(__always) func field<T>(_ index: Int, _ offset: Int, _: T.Type) -> T {
+    record(index).loadUnaligned(fromByteOffset: offset, as: T.self)
   }
-  @inline(__always) func published(_ index: Int) -> Int64 { record(index).loadUnaligned(fromByteOffset: 24, as: Int64.self) }
-  @inline(__always) func quality(_ index: Int) -> Double { record(index).loadUnaligned(fromByteOffset: 32, as: Double.self) }
-  @inline(__always) func length(_ index: Int) -> UInt32 { record(index).loadUnaligned(fromByteOffset: 40, as: UInt32.self) }
-  @inline(__always) func hasShingles(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 1 != 0 }
-  @inline(__always) func isEmptyText(_ index: Int) -> Bool { record(index).loadUnaligned(fromByteOffset: 44, as: UInt32.self) & 2 != 0 }
+  @inline(__always) func ordinal(_ index: Int) -> UInt64 { field(index, DedupRecord.Offset.ordinal, UInt64.self) }
+  @inline(__always) func exact(_ index: Int) -> (UInt64, UInt64) {
+    (field(index, DedupRecord.Offset.exactLow, UInt64.self), field(index, DedupRecord.Offset.exactHigh, UInt64.self))
+  }
+  @inline(__always) func published(_ index: Int) -> Int64 { field(index, DedupRecord.Offset.published, Int64.self) }
+  @inline(__always) func quality(_ index: Int) -> Double { field(index, DedupRecord.Offset.quality, Double.self) }
+  @inline(__always) func length(_ index: Int) -> UInt32 { field(index, DedupRecord.Offset.length, UInt32.self) }
+  @inline(__always) func hasShingles(_ index: Int) -> Bool {
+    field(index, DedupRecord.Offset.flags, UInt32.self) & DedupRecord.Flag.hasShingles != 0
+  }
+  @inline(__always) func isEmptyText(_ index: Int) -> Bool {
+    field(index, DedupRecord.Offset.flags, UInt32.self) & DedupRecord.Flag.emptyText != 0
+  }
   @inline(__always) func sideSpan(_ index: Int) -> (offset: Int, count: Int) {
-    (Int(record(index).loadUnaligned(fromByteOffset: 48, as: UInt64.self)), Int(record(index).loadUnaligned(fromByteOffset: 56, as: UInt32.self)))
+    (Int(field(index, DedupRecord.Offset.sideOffset, UInt64.self)), Int(field(index, DedupRecord.Offset.sideCount, UInt32.self)))
   }
   /// The header is padded so records, and so signatures, are aligned.
   @inline(__always) func signature(_ index: Int) -> UnsafePointer<UInt32> {

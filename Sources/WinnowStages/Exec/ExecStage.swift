@@ -16,6 +16,12 @@ import WinnowCore
 struct ExecConfig: StageConfig {
   static let name = "exec"
   static let summary = "run a program as a stage: documents as JSONL on its stdin, one answer line each on its stdout (docs/PLUGINS.md)"
+  static let reasons: [DropReason] = [
+    .chosen("*the program's `drop`*", "the program answered `{\"id\": …, \"drop\": \"reason\", \"detail\": …}`"),
+    DropReason("plugin_crash", "the program exited or was killed, or its output could not be read, while on the document (docs/PLUGINS.md)"),
+    DropReason("plugin_error", "the program's answer is not a JSON object, has no `id` or another document's, or has a field winnow cannot use"),
+    DropReason("plugin_failed", "the program could not be started, or failed `max_restarts` times and stopped the run"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("command", .stringList(allowed: nil), default: .strings([]),
                "the program and its arguments, run in the pipeline file's directory; required"),

@@ -23,6 +23,9 @@ struct HTMLAuthors {
   /// The byline prefixes' UTF-8 bytes: a text far from the headline is compared with them
   /// byte by byte before any String is made of it.
   let prefixBytes: [[UInt8]]
+  /// The first bytes of the prefixes, ASCII folded: a text whose first byte is ASCII and none
+  /// of these opens with no prefix, and is not lowercased to be compared with them.
+  let prefixFirstBytes: [Bool]
 
   /// Words a byline element holds without a name ("Posted", "By", "Veröffentlicht"), lowercased
   /// (`MetadataRules.bylineLabels`).
@@ -36,6 +39,17 @@ struct HTMLAuthors {
     self.labels = labels
     self.particles = particles
     self.prefixBytes = prefixes.map { Array($0.utf8) }
+    var firstBytes = [Bool](repeating: false, count: 256)
+    for prefix in prefixes { if let first = prefix.utf8.first { firstBytes[Int(DateParsing.lowerASCII(first))] = true } }
+    self.prefixFirstBytes = firstBytes
+  }
+
+  /// Whether `value` may open with a prefix, by its first byte: an ASCII byte lowercases to
+  /// an ASCII byte, so it must open a prefix as it is or folded (the prefixes and the pages'
+  /// text are compared as written, precomposed).
+  private func mayOpenWithPrefix(_ value: String) -> Bool {
+    guard let first = value.utf8.first else { return false }
+    return first >= 0x80 || prefixFirstBytes[Int(DateParsing.lowerASCII(first))]
   }
 
   /// Whether a text far from the headline may open a byline: its first byte other than white
@@ -159,6 +173,7 @@ struct HTMLAuthors {
 
   /// A text that is only a byline word ("By", "Von:").
   func isBylineWord(_ value: String) -> Bool {
+    guard mayOpenWithPrefix(value) else { return false }
     var lower = value.lowercased()
     if lower.hasSuffix(":") { lower.removeLast() }
     return prefixes.contains(lower)
@@ -166,8 +181,10 @@ struct HTMLAuthors {
 
   /// A text that opens with a byline word and a space or colon ("By Jane Doe").
   func startsWithBylineWord(_ value: String) -> Bool {
+    guard mayOpenWithPrefix(value) else { return false }
     let lower = value.lowercased()
-    for prefix in prefixes where lower.hasPrefix(prefix) {
+    // Compared as bytes: a space or a colon after the prefix's bytes ends a character there.
+    for prefix in prefixes where lower.utf8.starts(with: prefix.utf8) {
       let next = lower.utf8.dropFirst(prefix.utf8.count).first
       if next == 0x20 || next == UInt8(ascii: ":") { return true }
     }
@@ -201,8 +218,7 @@ struct HTMLAuthors {
   /// Names in a byline value: prefix words removed, split at commas and " and "/"&".
   func split(_ text: String) -> [String] {
     let value = stripPrefixes(text)
-    let separated = value.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: " & ", with: ",")
-      .replacingOccurrences(of: " und ", with: ",")
+    let separated = value.replacingBytes(of: " and ", with: ",").replacingBytes(of: " & ", with: ",").replacingBytes(of: " und ", with: ",")
     return separated.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
   }
 
@@ -258,6 +274,9 @@ struct HTMLAuthors {
     return value.withUTF8 { bytes in
       guard bytes.count >= 2 else { return false }
       for index in 0..<(bytes.count - 1) {
+        // 'a', 'b' or 'f' in either case, before the letters are folded.
+        let folded = bytes[index] | 0x20
+        guard folded == UInt8(ascii: "a") || folded == UInt8(ascii: "b") || folded == UInt8(ascii: "f") else { continue }
         let first = DateParsing.lowerASCII(bytes[index])
         let second = DateParsing.lowerASCII(bytes[index + 1])
         if first == UInt8(ascii: "f"), second == UInt8(ascii: "n") { return true }

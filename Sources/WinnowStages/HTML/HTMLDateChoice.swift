@@ -37,6 +37,8 @@ struct HTMLDateChoice {
   /// Texts read for `labelled` and `loose`; past a cap, a page of dates (archives, tables)
   /// has said what it can.
   var lateReads = 0
+  /// Both `labelled` and `loose` are known: short texts are no longer read.
+  var lateFound = false
 
   func choose() -> FoundDate? {
     let order: [FoundDate?] = [
@@ -100,12 +102,12 @@ struct HTMLDateChoice {
     guard let found = DateParsing.firstAny(in: line, words: rules.dateWords) else { return nil }
     if !rules.modifiedLabels.isEmpty {
       let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
-      if rules.modifiedLabels.contains(where: { lead.has($0.lowercased()) }) {
+      if rules.lowerModifiedLabels.contains(where: { lead.has($0) }) {
         if modified == nil { modified = found }
         let rest = String(decoding: line.utf8.dropFirst(found.range.upperBound), as: UTF8.self)
         guard rest.hasASCIIDigit, var next = DateParsing.firstAny(in: rest, words: rules.dateWords) else { return nil }
         let nextLead = String(decoding: rest.utf8.prefix(next.range.lowerBound), as: UTF8.self).lowercased()
-        if rules.modifiedLabels.contains(where: { nextLead.has($0.lowercased()) }) { return nil }
+        if rules.lowerModifiedLabels.contains(where: { nextLead.has($0) }) { return nil }
         next.range = (next.range.lowerBound + found.range.upperBound)..<(next.range.upperBound + found.range.upperBound)
         return next
       }
@@ -122,7 +124,7 @@ struct HTMLDateChoice {
     for _ in 0..<4 {
       guard rest.hasASCIIDigit, var found = DateParsing.firstAny(in: rest, words: rules.dateWords) else { return nil }
       let lead = String(decoding: rest.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
-      if rules.publishedLabels.contains(where: { lead.has($0.lowercased()) }) {
+      if rules.lowerPublishedLabels.contains(where: { lead.has($0) }) {
         found.range = (found.range.lowerBound + offset)..<(found.range.upperBound + offset)
         return found
       }
@@ -149,19 +151,20 @@ struct HTMLDateChoice {
   /// `loose` until both are found. Only texts of at most 120 bytes whose digits may make a
   /// date are parsed, 40 at most, so a page's many short texts cost a byte scan each.
   mutating func readLate(_ bytes: UnsafeBufferPointer<UInt8>, afterHeadline: Bool, rules: MetadataRules) {
-    guard labelled == nil || loose == nil, lateReads < 40, bytes.count <= 120, Self.mayHoldDate(bytes) else { return }
+    guard bytes.count <= 120, lateReads < 40, !lateFound, Self.mayHoldDate(bytes) else { return }
     lateReads += 1
     let line = String(decoding: bytes, as: UTF8.self)
     guard let found = readLine(line, rules: rules) else { return }
     if labelled == nil, !rules.publishedLabels.isEmpty {
       let lead = String(decoding: line.utf8.prefix(found.range.lowerBound), as: UTF8.self).lowercased()
-      if rules.publishedLabels.contains(where: { lead.has($0.lowercased()) }) { labelled = found }
+      if rules.lowerPublishedLabels.contains(where: { lead.has($0) }) { labelled = found }
     }
     // Little more than a date: at most 16 bytes of other words ("am 20.09.2020", "2021-10-16 |
     // Botschaft"), not a sentence that mentions one.
     if Self.wordBytes(bytes, outside: found.range) <= 16 {
       if afterHeadline { if loose == nil { loose = found } } else if looseBefore == nil { looseBefore = found }
     }
+    lateFound = labelled != nil && loose != nil
   }
 
   /// Bytes other than white space outside `range`.
@@ -213,28 +216,32 @@ struct HTMLDateChoice {
         for offset in 0..<count where DateParsing.lowerASCII(bytes[index + offset]) != word.utf8Start[offset] { return false }
         return true
       }
+      // Every word has four letters or more, and its second letter (any case) is checked
+      // before the word is compared.
       for index in bytes.indices {
+        guard index + 4 <= bytes.count else { break }
+        let second = bytes[index + 1] | 0x20
         switch bytes[index] | 0x20 {
-        case UInt8(ascii: "p"):
+        case UInt8(ascii: "p") where second == UInt8(ascii: "u") || second == UInt8(ascii: "o"):
           if at(index, "publish") || at(index, "publication") || at(index, "pubdate") || at(index, "posted") || at(index, "post-date") || at(index, "post_date")
             || at(index, "postdate")
           {
             published = true
           }
-        case UInt8(ascii: "e"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
-        case UInt8(ascii: "d"): if at(index, "date") || at(index, "datum") { date = true }
-        case UInt8(ascii: "s"): if at(index, "submitted") { date = true }
-        case UInt8(ascii: "i"): if at(index, "info") { date = true }
-        case UInt8(ascii: "f"): if at(index, "fecha") { date = true }
-        case UInt8(ascii: "t"): if at(index, "time") { date = true }
-        case UInt8(ascii: "m"):
+        case UInt8(ascii: "e") where second == UInt8(ascii: "n"): if at(index, "entry-date") || at(index, "entry_date") { published = true }
+        case UInt8(ascii: "d") where second == UInt8(ascii: "a"): if at(index, "date") || at(index, "datum") { date = true }
+        case UInt8(ascii: "s") where second == UInt8(ascii: "u"): if at(index, "submitted") { date = true }
+        case UInt8(ascii: "i") where second == UInt8(ascii: "n"): if at(index, "info") { date = true }
+        case UInt8(ascii: "f") where second == UInt8(ascii: "e"): if at(index, "fecha") { date = true }
+        case UInt8(ascii: "t") where second == UInt8(ascii: "i"): if at(index, "time") { date = true }
+        case UInt8(ascii: "m") where second == UInt8(ascii: "o") || second == UInt8(ascii: "e"):
           if at(index, "modif") { modified = true } else if at(index, "meta") { date = true }
-        case UInt8(ascii: "b"): if at(index, "byline") { date = true }
+        case UInt8(ascii: "b") where second == UInt8(ascii: "y"): if at(index, "byline") { date = true }
         // A byline often carries the date: "Author: X am 29.12.2010".
-        case UInt8(ascii: "a"):
+        case UInt8(ascii: "a") where second == UInt8(ascii: "r") || second == UInt8(ascii: "u"):
           if at(index, "article-date") || at(index, "article_date") { published = true } else if at(index, "author") { date = true }
-        case UInt8(ascii: "u"): if at(index, "updated") { modified = true }
-        case UInt8(ascii: "c"):
+        case UInt8(ascii: "u") where second == UInt8(ascii: "p"): if at(index, "updated") { modified = true }
+        case UInt8(ascii: "c") where second == UInt8(ascii: "o") || second == UInt8(ascii: "r"):
           if at(index, "comment") { return .comments }
           if at(index, "created") { date = true }
         default: break

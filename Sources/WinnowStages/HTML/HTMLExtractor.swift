@@ -13,13 +13,19 @@ import WinnowNative
 /// 2. Score containers by their paragraphs' length (and commas), scaled by (1 − link density),
 ///    doubled for a content hint (`<article>`, `itemprop=articleBody`, CMS classes). The best
 ///    container, widened to the box that adds no prose to it, its strong and prose siblings
-///    up three levels, and the blocks elsewhere with its class (page builders) are the
-///    article (`select`).
+///    (up six levels, prose before it only above the first), and the blocks elsewhere with
+///    its class (page builders) are the article (`select`).
 /// 3. Its lines, less link-dense ones, the headline, nested `<article>`s, copies and the
-///    short lines at its edges, are the text.
-/// 4. When that is nothing, or under a quarter of the page's prose, the walk is redone with
-///    tags only as chrome (`wide`), then every prose line outside chrome is taken
-///    (`paragraphs`); when there is none, the prose lines in chrome (`chrome`).
+///    short lines at its edges, are the text (beside the container, prose, and headings and
+///    list items between prose).
+/// 4. When that is nothing, or under a quarter of the page's prose (and the article is not
+///    one of several `<article>`s of one class), the walk is redone with tags only as chrome
+///    (`wide`), then every prose line outside chrome is taken (`paragraphs`); when there is
+///    none, the prose lines in chrome (`chrome`). A JSON-LD `articleBody` twice as long as
+///    what was found is taken instead (`articlebody`).
+///
+/// An article's `<header>` gives its prose paragraphs (the lead), and a `<noscript>` that
+/// holds prose is read like any element (a page's copy for readers without scripts).
 struct HTMLExtractor: Sendable {
   /// Tags that are never content, as a table indexed by `HTMLTree.Tag.rawValue`.
   let isDropTag: [Bool]
@@ -89,7 +95,7 @@ struct HTMLExtractor: Sendable {
   /// "sidebar-layout" wrapper, a "print-only" article copy); `paragraphs`: every prose line of
   /// the page outside chrome, in order; `chrome`: the prose lines in chrome, when the page has
   /// no other (a stub whose lead is in its `<header>`).
-  enum Pass: String, Sendable { case main, wide, paragraphs, chrome }
+  enum Pass: String, Sendable { case main, wide, paragraphs, chrome, articlebody }
 
   /// The lines chosen as the article (indices into the walk's lines), and the leading and
   /// trailing ones trimmed as edges.
@@ -97,6 +103,8 @@ struct HTMLExtractor: Sendable {
     var kept: [Int] = []
     var edges = Set<Int>()
     var chars = 0
+    /// The scorer's container (`select` only).
+    var core = -1
   }
 
   /// Whether a class value holds every word of `signature` ("grid-box-first grid-box" holds
@@ -133,18 +141,23 @@ struct HTMLExtractor: Sendable {
   /// score.
   static let firstArticleShare = 0.15
 
-  /// Siblings are taken from the best container's level and this many levels in all.
-  static let siblingLevels = 3
+  /// Siblings are taken from the best container's level and this many levels in all (above
+  /// the first, prose before the container only: a lead in the page's header band, six
+  /// levels of wrappers above the body on some themes).
+  static let siblingLevels = 6
 
   func extract(_ tree: HTMLTree, rules: MetadataRules) -> Result {
-    let meta = HTMLMetadata.collect(tree, rules: rules)
     let census = PageCensus(tree)
+    let meta = HTMLMetadata.collect(tree, census: census, rules: rules)
     let main = walk(tree, census: census, hints: true)
     var walked = main
     var selection = select(main, in: tree, title: meta.title)
     var pass = Pass.main
     let prose = proseChars(main.lines)
-    if Double(selection.chars) < Double(prose) * Self.fallbackShare || selection.kept.isEmpty {
+    // The article of a page of several (a story and the next ones infinite scroll appended)
+    // is a small part of the page's prose by design: no fallback for it.
+    let settled = selection.chars >= Self.paragraphsFallbackChars && isOneOfSeveralArticles(selection.core, in: tree, census: census)
+    if !settled && Double(selection.chars) < Double(prose) * Self.fallbackShare || selection.kept.isEmpty {
       let wide = walk(tree, census: census, hints: false)
       let wideSelection = select(wide, in: tree, title: meta.title)
       if wideSelection.chars >= max(2 * selection.chars, 1) {
@@ -171,6 +184,17 @@ struct HTMLExtractor: Sendable {
         walked = main
         selection = any
         pass = .chrome
+      }
+    }
+    // The page's JSON-LD says the article is much longer than what the markup gave (a body
+    // rendered by a script, a paywalled page that ships its text for search engines): its
+    // `articleBody`, as paragraphs.
+    // (Characters are at most bytes: a body too short in bytes is not split at all.)
+    if let body = meta.articleBody, body.utf8.count >= max(Self.articleBodyMinChars, 2 * selection.chars) {
+      let paragraphs = Self.paragraphs(ofArticleBody: body)
+      let chars = paragraphs.reduce(0) { $0 + $1.scalarCount }
+      if chars >= Self.articleBodyMinChars, chars >= 2 * selection.chars {
+        return Result(lines: paragraphs, meta: meta, trail: trail(walked.lines, output: [], edges: []), pass: .articlebody)
       }
     }
     let lines = walked.lines
@@ -304,6 +328,32 @@ struct HTMLExtractor: Sendable {
       }
     }
 
+    // The same when the best container is inside one of several <article>s of one class: an
+    // earlier one whose best container holds a real text is the page's own.
+    if nodes[Int(best)].tag != .article, let outer = enclosingArticle(Int(best), in: tree),
+      let signature = tree.attribute("class", of: nodes[outer]), !signature.isEmpty
+    {
+      var index = 0
+      search: while index < outer {
+        if nodes[index].tag == .article, Int(nodes[index].end) <= outer, tree.attribute("class", of: nodes[index]) == signature {
+          var inner = -1
+          var innerScore = 0.0
+          for inside in index..<Int(nodes[index].end) where score[inside] > innerScore && !removed[inside] {
+            inner = inside
+            innerScore = score[inside]
+          }
+          if inner >= 0, innerScore >= bestScore * Self.firstArticleShare {
+            best = Int32(inner)
+            bestScore = innerScore
+            break search
+          }
+          index = Int(nodes[index].end)
+          continue
+        }
+        index += 1
+      }
+    }
+
     // Up to the ancestor that adds no prose to the best container's (see `climbGrowth`): the
     // article's own box, whose siblings are then the article's other blocks.
     let bestProse = total[Int(best)] - linkTotal[Int(best)]
@@ -389,6 +439,7 @@ struct HTMLExtractor: Sendable {
 
     // 3. Lines inside the article.
     var kept: [Int] = []
+    var tentative = Set<Int>()
     for (position, line) in lines.enumerated() where line.block >= 0 && !line.chrome {
       let block = Int(line.block)
       guard isChosen[block] else { continue }
@@ -396,11 +447,34 @@ struct HTMLExtractor: Sendable {
       // Around the scorer's container (widened to or beside it), prose only: the box's
       // bylines, dates and share prompts stay out, and so do list items with a link (teaser
       // lists: a linked headline, then its summary).
-      if !core.contains(block), !isParagraph(line) || (line.blockTag == .li && line.linkChars > 0) { continue }
+      // A heading or a plain list item beside the container is kept between two prose lines
+      // of the article (a body split into blocks with sub-headings between them), never at
+      // its edges.
+      var between = false
+      if !core.contains(block), !isParagraph(line) || (line.blockTag == .li && line.linkChars > 0) {
+        switch line.blockTag {
+        case .h2, .h3, .h4, .li: guard line.linkChars == 0 else { continue }
+        default: continue
+        }
+        between = true
+      }
+      // In the article's header, sentences only: a deck is a headline-like line without a
+      // full stop, as long as a headline (up to four paragraph minimums).
+      if walked.lead[block], line.blockTag != .p || !endsLikeSentence(line) && line.chars <= 4 * minParagraphChars || Self.isNamedDeck(block, in: tree) {
+        continue
+      }
       // Separators and counters ("·", "--", "6"): no letters, no content.
       if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { continue }
       if line.blockTag == .h1 || (title.map { line.text.sameText($0) } ?? false) { continue }
+      if between { tentative.insert(position) }
       kept.append(position)
+    }
+    if !tentative.isEmpty {
+      let firstSure = kept.firstIndex { !tentative.contains($0) }
+      let lastSure = kept.lastIndex { !tentative.contains($0) }
+      kept = kept.enumerated().filter { item in
+        !tentative.contains(item.element) || (firstSure.map { $0 < item.offset } ?? false) && (lastSure.map { $0 > item.offset } ?? false)
+      }.map(\.element)
     }
     kept = withoutCopies(kept, lines)
     var edges = Set<Int>()
@@ -424,7 +498,42 @@ struct HTMLExtractor: Sendable {
         kept = Array(kept[head...tail])
       }
     }
-    return Selection(kept: kept, edges: edges, chars: kept.reduce(0) { $0 + lines[$1].chars })
+    return Selection(kept: kept, edges: edges, chars: kept.reduce(0) { $0 + lines[$1].chars }, core: core.lowerBound)
+  }
+
+  /// Whether the container is inside one of several `<article>`s of one class that hold prose
+  /// (stories appended by infinite scroll, a listing's teasers): the page's other prose is
+  /// theirs, not a part of this article that the scorer missed.
+  func isOneOfSeveralArticles(_ element: Int, in tree: HTMLTree, census: PageCensus) -> Bool {
+    guard element >= 0, let article = enclosingArticle(element, in: tree),
+      let signature = tree.attribute("class", of: tree.nodes[article]), !signature.isEmpty
+    else { return false }
+    for index in tree.nodes.indices where index != article && tree.nodes[index].tag == .article
+      && census.textUnder[index] >= Self.otherArticleChars && tree.attribute("class", of: tree.nodes[index]) == signature
+    {
+      return true
+    }
+    return false
+  }
+
+  /// Bytes of text an `<article>` holds to count as another story.
+  static let otherArticleChars: Int32 = 200
+
+  /// Whether an element's class names it the deck ("deck", "article__dek"): never the lead,
+  /// even when it is written as a sentence.
+  static func isNamedDeck(_ element: Int, in tree: HTMLTree) -> Bool {
+    guard let classes = tree.attribute("class", of: tree.nodes[element]) else { return false }
+    return classes.lowercased().split { !($0.isLetter || $0.isNumber) }.contains { $0 == "deck" || $0 == "dek" }
+  }
+
+  /// A JSON-LD `articleBody` counts when it holds this many characters (and twice the markup's).
+  static let articleBodyMinChars = 500
+
+  /// An `articleBody`'s paragraphs: its lines, spaces collapsed (some pages put markup there:
+  /// those are not read as text).
+  static func paragraphs(ofArticleBody body: String) -> [String] {
+    if body.utf8.contains(UInt8(ascii: "<")), body.contains("</p>") || body.contains("<br") { return [] }
+    return body.split(whereSeparator: \.isNewline).map { HTMLMetadata.collapseSpaces(String($0)).trimmed }.filter { !$0.isEmpty }
   }
 
   /// The nearest `<article>` an element is in (itself included), if any.
@@ -538,6 +647,11 @@ struct HTMLExtractor: Sendable {
   /// Prose: twice the paragraph length, or a paragraph's length ending like a sentence.
   func isParagraph(_ line: Line) -> Bool {
     if line.chars >= 2 * minParagraphChars { return true }
+    return endsLikeSentence(line)
+  }
+
+  /// A paragraph's length, ending like a sentence.
+  func endsLikeSentence(_ line: Line) -> Bool {
     guard line.chars >= minParagraphChars, let last = line.text.unicodeScalars.last else { return false }
     return ".!?。！？…\"”»)）".unicodeScalars.contains(last)
   }

@@ -14,13 +14,30 @@ struct PageCensus {
   var pageText = 0
   /// The first `<h1>`, if the page has one.
   var headline: Int?
+  /// The first `<main>`, if the page has one.
+  var main: Int?
+  /// The `<noscript>` elements that hold a page or an article (a copy for readers without
+  /// scripts of text the page otherwise renders from a script); every other `<noscript>`
+  /// (a tracking pixel, "enable JavaScript") is skipped: its text is not the page's.
+  var contentNoscripts: Set<Int> = []
 
   init(_ tree: HTMLTree) {
     let nodes = tree.nodes
     paragraphs = [UInt16](repeating: 0, count: nodes.count)
     textUnder = [Int32](repeating: 0, count: nodes.count)
-    for index in nodes.indices {
+    var index = 0
+    while index < nodes.count {
+      defer { index += 1 }
+      if nodes[index].tag == .noscript {
+        if Self.holdsProse(index, in: tree) {
+          contentNoscripts.insert(index)
+        } else {
+          index = Int(nodes[index].end) - 1
+          continue
+        }
+      }
       if headline == nil, nodes[index].tag == .h1 { headline = index }
+      if main == nil, nodes[index].tag == .main { main = index }
       let isText = nodes[index].kind == .text
       guard isText || nodes[index].tag == .p else { continue }
       let bytes = isText ? nodes[index].textCount : 0
@@ -35,6 +52,27 @@ struct PageCensus {
         depth += 1
       }
     }
+  }
+
+  /// A `<noscript>` holds prose: two paragraphs, or `noscriptProseBytes` of text.
+  static func holdsProse(_ index: Int, in tree: HTMLTree) -> Bool {
+    let nodes = tree.nodes
+    var paragraphs = 0
+    var bytes = 0
+    for inside in index..<Int(nodes[index].end) {
+      if nodes[inside].tag == .p { paragraphs += 1 }
+      if nodes[inside].kind == .text { bytes += Int(nodes[inside].textCount) }
+      if paragraphs >= 2 || bytes >= noscriptProseBytes { return true }
+    }
+    return false
+  }
+
+  static let noscriptProseBytes = 1000
+
+  /// Holds the page's `<main>`.
+  func holdsMain(_ index: Int, in tree: HTMLTree) -> Bool {
+    guard let main else { return false }
+    return main > index && main < Int(tree.nodes[index].end)
   }
 
   /// Holds the page's h1, or the page has none.
@@ -58,6 +96,9 @@ extension HTMLExtractor {
     /// Elements a weak hint marks that were kept for their size (a large "banner", a
     /// "widget" of text): content when the scorer picks them, never added beside it.
     var suspect: [Bool]
+    /// Elements in an article's `<header>`: its `<p>` prose is the lead, its headings and
+    /// short lines (deck, date, byline) are not output.
+    var lead: [Bool]
   }
 
   /// Walks the tree once. Scripts, styles and forms are skipped; elements that are chrome by
@@ -70,6 +111,7 @@ extension HTMLExtractor {
     var hintCache: [UInt64: (value: String, words: HintWords)] = [:]
     var removed = [Bool](repeating: false, count: nodes.count)
     var suspect = [Bool](repeating: false, count: nodes.count)
+    var lead = [Bool](repeating: false, count: nodes.count)
     // Two line buffers: the page's text, and the text of chrome elements inside it (an
     // inline share counter must not split or join the paragraph around it).
     var current: [UInt8] = []
@@ -140,6 +182,7 @@ extension HTMLExtractor {
       }
       let end = Int(nodes[index].end)
       let verdict = index >= chromeEnd ? classify(nodes[index], in: tree, census: census, index: index, hints: hints, cache: &hintCache) : .content
+      if verdict == .lead { for inside in index..<end { lead[inside] = true } }
       if verdict == .suspect, end > suspectEnd {
         for inside in max(index, suspectEnd)..<end { suspect[inside] = true }
         suspectEnd = end
@@ -172,7 +215,7 @@ extension HTMLExtractor {
       index += 1
     }
     flush()
-    return Walk(lines: lines, removed: removed, suspect: suspect)
+    return Walk(lines: lines, removed: removed, suspect: suspect, lead: lead)
   }
 
   /// What the words of one class/id/role value say; pages repeat the same values, so the
@@ -251,9 +294,9 @@ extension HTMLExtractor {
     return result
   }
 
-  /// What an element is: content; chrome (its lines are never output); or suspect, content
-  /// a weak hint marks (see `Walk.suspect`).
-  enum Kind { case content, chrome, suspect }
+  /// What an element is: content; chrome (its lines are never output); suspect, content
+  /// a weak hint marks (see `Walk.suspect`); or lead, an article's header (see `Walk.lead`).
+  enum Kind { case content, chrome, suspect, lead }
 
   /// Whether an element is chrome, by its tag, then by its class/id/role words (`hintWords`:
   /// whole words, and words that start with a hint of six letters or more, or "share":
@@ -262,10 +305,18 @@ extension HTMLExtractor {
 
   func classify(_ node: borrowing HTMLTree.Node, in tree: HTMLTree, census: PageCensus, index: Int, hints: Bool,
                 cache: inout [UInt64: (value: String, words: HintWords)]) -> Kind {
+    if node.tag == .noscript, census.contentNoscripts.contains(index) { return .content }
     if Self.isSilent[Int(node.tag.rawValue)] { return .chrome }
     // A drop tag is the page's wrapper only when it holds the page (an ASP.NET <form> around
     // it all), not when a short page's text is mostly a form's labels.
     let wrapper = census.isWrapper(index)
+    // An article's own <header> (inside the <article> or <main>, or holding the headline):
+    // its prose paragraphs are the lead, its headings and short lines are not output.
+    if hints, node.tag == .header,
+      hasAncestor(node, tagged: [.article, .main], in: tree) || census.headline != nil && census.holdsHeadline(index, in: tree)
+    {
+      return .lead
+    }
     if isDropTag[Int(node.tag.rawValue)] { return wrapper && Self.holdsPage(index, in: tree, census: census) ? .content : .chrome }
     guard hints else { return .content }
     switch node.tag {
@@ -294,6 +345,9 @@ extension HTMLExtractor {
     // article.
     if wrapper, !words.drop || census.holdsHeadline(index, in: tree) { return .content }
     if words.header, !words.weak, !words.drop, hasAncestor(node, tagged: [.article, .main], in: tree) { return .content }
+    // Whatever its name, an element around the page's <main> is a wrapper, not chrome (a
+    // "left-navigation_page-wrapper").
+    if census.holdsMain(index, in: tree) { return .content }
     let weak = words.weak || words.header
     if !words.drop, weak, census.isLarge(index) { return hasContentHint(node, in: tree) ? .content : .suspect }
     guard words.drop || weak else { return .content }

@@ -10,6 +10,9 @@ struct HTMLMetadata: Sendable, Equatable {
   var published: FoundDate?
   var authors: [String] = []
   var outlet: String?
+  /// The article's text as the page's JSON-LD gives it (`articleBody`), not output as
+  /// metadata: the extractor's evidence when the markup hides the article.
+  var articleBody: String?
 
   /// Meta names (`name`, `property`, `itemprop`, lowercased) of a publication date, after
   /// htmldate's and trafilatura's lists.
@@ -32,7 +35,8 @@ struct HTMLMetadata: Sendable, Equatable {
     "citation_author", "og:article:author", "book:author",
   ]
 
-  static func collect(_ tree: HTMLTree, rules: MetadataRules) -> HTMLMetadata {
+  /// `census` says which `<noscript>`s hold prose; the others are not read.
+  static func collect(_ tree: HTMLTree, census: PageCensus, rules: MetadataRules) -> HTMLMetadata {
     let nodes = tree.nodes
     let words = rules.dateWords
     var titles = HTMLTitleChoice()
@@ -40,6 +44,7 @@ struct HTMLMetadata: Sendable, Equatable {
     var authors = HTMLAuthors(prefixes: rules.bylinePrefixes, stops: rules.bylineStops, labels: rules.bylineLabels, particles: rules.nameParticles)
     var siteName: String?
     var ldPublisher: String?
+    var ldBody: String?
     /// Elements inside a comment thread are skipped for dates and bylines (up to this index).
     var commentsEnd = 0
     /// The first h1's subtree ends here; dates in short texts after it are the article's.
@@ -92,8 +97,15 @@ struct HTMLMetadata: Sendable, Equatable {
       dates.kicker = dates.readLine(tree.text(last.node), rules: rules)
     }
 
+    // A `<noscript>` that holds no prose (a tracking pixel, "enable JavaScript") is not read.
+    var skipUntil = 0
     for index in nodes.indices {
+      guard index >= skipUntil else { continue }
       let node = nodes[index]
+      if node.tag == .noscript, !census.contentNoscripts.contains(index) {
+        skipUntil = Int(node.end)
+        continue
+      }
       if node.kind == .text {
         if index >= commentsEnd { tree.withText(index) { dates.readLate($0, afterHeadline: headlineEnd != nil, rules: rules) } }
         guard let end = headlineEnd else {
@@ -242,6 +254,7 @@ struct HTMLMetadata: Sendable, Equatable {
           let json = JSONValue.parse(tree.text(index + 1))
         else { continue }
         for object in json.objects() {
+          if ldBody == nil, let body = object["articleBody"]?.string, !body.isEmpty { ldBody = body }
           if titles.ld == nil, let headline = object["headline"]?.string { titles.ld = headline.trimmed }
           if dates.ld == nil, let value = object["datePublished"]?.string { dates.ld = DateParsing.parseAny(value, words: words) }
           if dates.ldCreated == nil, let value = object["dateCreated"]?.string { dates.ldCreated = DateParsing.parseAny(value, words: words) }
@@ -318,6 +331,7 @@ struct HTMLMetadata: Sendable, Equatable {
     result.title = titles.choose(outlet: result.outlet)
     result.published = dates.choose()
     result.authors = authors.choose(outlet: result.outlet)
+    result.articleBody = ldBody
     return result
   }
 
@@ -331,7 +345,17 @@ struct HTMLMetadata: Sendable, Equatable {
 
 extension String {
   var trimmed: String {
-    var scalars = Substring(self).unicodeScalars
+    // Most values end in neither white space nor a non-ASCII character at either end: ASCII
+    // past the space is never white space, and they are returned as they are.
+    if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
+    // ASCII white space is cut as bytes; past it, a non-ASCII end is read as scalars.
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    func asciiSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    while start < end, asciiSpace(utf8[start]) { start = utf8.index(after: start) }
+    while start < end, asciiSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+    if start < end, utf8[start] < 0x80, utf8[utf8.index(before: end)] < 0x80 { return String(self[start..<end]) }
+    var scalars = self[start..<end].unicodeScalars
     while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
     while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
     return String(scalars)

@@ -17,6 +17,10 @@ import WinnowNative
 struct HTMLConfig: StageConfig {
   static let name = "html"
   static let summary = "extract the main content of HTML pages (libxml2) and their title, date, authors, outlet"
+  static let reasons: [DropReason] = [
+    DropReason("empty", "the page has no main content (menus only, \"deleted article\")"),
+    DropReason("unparsable_html", "libxml2 gave up on the page"),
+  ]
 
   /// Words of elements that are chrome whatever they hold (menus, comment threads, related
   /// lists, footers, sidebars): removed unless they wrap half the page.

@@ -20,6 +20,9 @@ import WinnowCore
 struct MetadataConfig: StageConfig {
   static let name = "metadata"
   static let summary = "title, published date, authors and outlet from text; bylines and datelines removed from the text. Reads the lines 'boilerplate' removed from its records (rule and zone), so the two may run in either order"
+  static let reasons: [DropReason] = [
+    DropReason("empty", "nothing left once the headline and bylines are out"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("rules", .path, default: .string(""), "rule pack with a 'metadata' section (byline titles, date labels); empty: machine date formats only"),
     OptionSpec("min_title_chars", .int(1...1000), default: .int(10), "shortest headline, in characters"),

@@ -20,6 +20,10 @@ import WinnowNative
 struct NormalizeConfig: StageConfig {
   static let name = "normalize"
   static let summary = "Unicode NFC/NFKC via ICU; strip control and zero-width characters; tidy spaces, lines and blank lines"
+  static let reasons: [DropReason] = [
+    DropReason("empty", "nothing is left once control, zero-width and space characters are tidied"),
+    DropReason("normalize_failed", "ICU could not normalize the text (detail: ICU's error)"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("form", .choice(["NFC", "NFKC"]), default: .string("NFC"), "Unicode normalization form"),
     OptionSpec("trim_lines", .bool, default: .bool(true), "remove spaces at the start and end of each line"),

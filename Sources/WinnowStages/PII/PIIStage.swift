@@ -7,6 +7,8 @@ import WinnowCore
 struct PIIConfig: StageConfig {
   static let name = "pii"
   static let summary = "redact e-mail addresses, phone numbers and resident registration numbers"
+  /// It redacts; it never drops a document.
+  static let reasons: [DropReason] = []
   static let options: [OptionSpec] = [
     OptionSpec("redact", .stringList(allowed: ["email", "phone", "rrn"]), default: .strings(["email", "phone", "rrn"]), "kinds to redact"),
   ]

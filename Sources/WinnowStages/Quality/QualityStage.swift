@@ -25,6 +25,9 @@ import WinnowNative
 struct QualityConfig: StageConfig {
   static let name = "quality"
   static let summary = "Gopher/C4-style document filters adapted to Korean (length, words, sentences, script share, duplicates, notices)"
+  static let reasons: [DropReason] = [
+    DropReason("quality", "a filter failed; `rule` names it (`min_chars`, `min_sentences`, `min_script_ratio`, `max_digit_ratio`, `max_duplicate_line_ratio`, `notice`, `min_words`, …) and `detail` gives the value and the limit"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("min_chars", .int(0...Int.max), default: .int(200), "fewest characters of text"),
     OptionSpec("min_words", .int(0...Int.max), default: .int(50), "fewest words (ICU word breaks; Gopher: 50)"),

@@ -158,18 +158,20 @@ extension StringProtocol where SubSequence == Substring {
 
   /// The first or last occurrence of `needle`, by bytes.
   func byteRange(of needle: String, backwards: Bool = false) -> Range<Index>? {
-    let pattern = Array(needle.utf8)
-    let bytes = Array(utf8)
-    let found: Int? = bytes.withUnsafeBufferPointer { h in
-      pattern.withUnsafeBufferPointer { n in
+    var needle = needle
+    let utf8 = self.utf8
+    let found: Int? = needle.withUTF8 { n in
+      func search(_ h: UnsafeBufferPointer<UInt8>) -> Int? {
         var hit = ByteSearch.find(h, n, from: 0)
         while backwards, let current = hit, let next = ByteSearch.find(h, n, from: current + 1) { hit = next }
         return hit
       }
+      // A String's bytes are read in place; other views are copied once.
+      return utf8.withContiguousStorageIfAvailable(search) ?? Array(utf8).withUnsafeBufferPointer(search)
     }
     guard let offset = found else { return nil }
     let lower = utf8.index(utf8.startIndex, offsetBy: offset)
-    return lower..<utf8.index(lower, offsetBy: pattern.count)
+    return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
   }
 }
 
@@ -218,6 +220,32 @@ extension StringProtocol {
     if count == otherCount, utf8.elementsEqual(other.utf8) { return true }
     guard count <= otherCount * 3, otherCount <= count * 3 else { return false }
     return String(self) == String(other)
+  }
+}
+
+extension String {
+  /// Every occurrence of `needle` replaced by `replacement`, left to right, by UTF-8 bytes
+  /// (Foundation's `replacingOccurrences` bridges and compares with Unicode rules).
+  func replacingBytes(of needle: String, with replacement: String) -> String {
+    var copy = self
+    var needle = needle
+    return copy.withUTF8 { haystack in
+      needle.withUTF8 { pattern -> String in
+        guard var hit = ByteSearch.find(haystack, pattern, from: 0) else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(haystack.count)
+        var copied = 0
+        while true {
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: haystack[copied..<hit]))
+          out.append(contentsOf: replacement.utf8)
+          copied = hit + pattern.count
+          guard let next = ByteSearch.find(haystack, pattern, from: copied) else { break }
+          hit = next
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: haystack[copied...]))
+        return String(decoding: out, as: UTF8.self)
+      }
+    }
   }
 }
 

@@ -104,11 +104,19 @@ struct MetadataRules: Sendable {
   }
   var titleMatcher = KeywordMatcher([])
   var publishedLabels: [String] = [] {
-    didSet { publishedMatcher = KeywordMatcher(publishedLabels) }
+    didSet {
+      publishedMatcher = KeywordMatcher(publishedLabels)
+      lowerPublishedLabels = publishedLabels.map { $0.lowercased() }
+    }
   }
   /// `publishedLabels` as one matcher: whether a long text holds a label at all.
   var publishedMatcher = KeywordMatcher([])
-  var modifiedLabels: [String] = []
+  var modifiedLabels: [String] = [] {
+    didSet { lowerModifiedLabels = modifiedLabels.map { $0.lowercased() } }
+  }
+  /// The labels lowercased once, for texts lowercased to be compared with them.
+  private(set) var lowerPublishedLabels: [String] = []
+  private(set) var lowerModifiedLabels: [String] = []
   var copyrightMarkers: [String] = ["Copyright", "copyright", "COPYRIGHT", "ⓒ", "©", "(c)", "(C)"] {
     didSet { copyrightMatcher = KeywordMatcher(copyrightMarkers) }
   }

@@ -11,6 +11,11 @@ import Yams
 struct RulesConfig: StageConfig {
   static let name = "rules"
   static let summary = "user rules from a YAML file: drop lines, drop documents or replace text by pattern (docs/PLUGINS.md)"
+  static let reasons: [DropReason] = [
+    .chosen("*the rule's `reason`*", "a `drop_document` rule with a `reason` matched (`rule`: its name)"),
+    DropReason("rule_match", "a `drop_document` rule without a `reason` matched (`rule`: its name)"),
+    DropReason("empty", "every line was removed by the rules file"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("file", .path, default: .string(""), "the rules file (YAML), relative to the pipeline file; required"),
     OptionSpec("name", .string, default: .string("rules"), "the stage's name in rejects, the audit trail, the run summary and the manifest"),

@@ -9,6 +9,9 @@ import WinnowCore
 struct SpamConfig: StageConfig {
   static let name = "spam"
   static let summary = "remove spam lines (keyword packs, URL density); drop documents that are mostly spam"
+  static let reasons: [DropReason] = [
+    DropReason("spam", "spam lines are over `max_spam_share` of the page's characters, or keywords are all over and less than half the text is left without them (detail: share and keyword hits)"),
+  ]
   static let options: [OptionSpec] = [
     OptionSpec("rules", .path, default: .string(""), "rule pack with a 'spam' section (keywords); required"),
     OptionSpec("max_spam_share", .double(0...1), default: .double(0.3),

@@ -1,0 +1,62 @@
+"""The peers of `make eval-charsets` (harness/public/charsets.py), run in its virtualenv as
+`.venv-charsets/bin/python -m harness.peers.charsets ARGS`:
+
+    detect FOLDER PEER OUTPUT.json    PEER: chardet | charset-normalizer
+    fix CASES.jsonl PEER OUTPUT.json  PEER: fix_encoding | fix_text
+
+detect: reads FOLDER/items.jsonl and the files into memory, then times one loop of the peer's
+detection over them (after one untimed warm-up call: imports, model loading):
+  chardet             chardet.detect(data)["encoding"]
+  charset-normalizer  charset_normalizer.from_bytes(data).best().encoding (None when no best)
+fix: ftfy 6's ftfy.fix_encoding(text) or ftfy.fix_text(text) over every case, timed the same way.
+Writes {"peer", "version", "seconds", "count", "bytes", "outputs": {id: answer}}.
+"""
+
+import json
+import sys
+from importlib.metadata import version
+
+from harness.peers import loop
+
+
+def detector(peer):
+    if peer == "chardet":
+        import chardet
+
+        return (lambda data: chardet.detect(data)["encoding"]), version("chardet")
+    if peer == "charset-normalizer":
+        from charset_normalizer import from_bytes
+
+        def run(data):
+            best = from_bytes(data).best()
+            return best.encoding if best is not None else None
+        return run, version("charset-normalizer")
+    if peer in ("fix_encoding", "fix_text"):
+        import ftfy
+
+        return getattr(ftfy, peer), version("ftfy")
+    raise SystemExit(f"unknown peer '{peer}'")
+
+
+def main():
+    if len(sys.argv) != 5 or sys.argv[1] not in ("detect", "fix"):
+        raise SystemExit(__doc__)
+    mode, source, peer, output = sys.argv[1:]
+    inputs = []
+    if mode == "detect":
+        with open(f"{source}/items.jsonl", encoding="utf-8") as f:
+            for line in f:
+                item = json.loads(line)
+                with open(f"{source}/files/{item['id']}", "rb") as g:
+                    inputs.append((item["id"], g.read()))
+    else:
+        with open(source, encoding="utf-8") as f:
+            inputs = [(case["id"], case["original"]) for case in map(json.loads, f)]
+    run, peer_version = detector(peer)
+    outputs, seconds = loop.timed(run, inputs, lambda err: None)
+    size = sum(len(v) if isinstance(v, bytes) else len(v.encode("utf-8")) for _, v in inputs)
+    loop.write(output, peer=peer, version=peer_version, seconds=seconds, count=len(inputs), bytes=size, outputs=outputs)
+
+
+if __name__ == "__main__":
+    main()
