@@ -690,21 +690,15 @@ def main(argv=None):
     from pyspark.sql import functions as F
 
     started = time.time()
-    # The winnow binary checks the pipeline before anything is read (and here, once).
+    # The winnow binary checks the pipeline before anything is read (and here, once), and says
+    # what it is: the formats a directory walk reads, which stages learn, whether dedup ends it.
     local_winnow = winnow_binary(args.winnow)
-    validated = run([local_winnow, "validate", args.pipeline]).decode()
+    described = json.loads(run([local_winnow, "validate", args.pipeline, "--input", "-", "--json"]))
+    formats = set(described["input"]["formats"])
+    learning = [index for index, stage in enumerate(described["stages"]) if stage["learns"]]
     # Pipelines that end with dedup run its phases; others run whole per partition.
-    probe_bands = subprocess.run([local_winnow, "dedup", "bands", args.pipeline], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    bands = int(probe_bands.stdout.decode().strip()) if probe_bands.returncode == 0 else 0
-    # The formats a directory walk reads: "  input:   PATHS [txt, html, jsonl]".
-    formats = {"txt", "html", "jsonl"}
-    for line in validated.splitlines():
-        if line.startswith("  input:") and line.endswith("]"):
-            formats = {name.strip() for name in line.rsplit("[", 1)[1][:-1].split(",")}
-    # Which stages learn from the corpus: `learn state` on no input prints their config line.
-    probe = subprocess.run([local_winnow, "learn", "state", args.pipeline, "--input", "-", "--positioned", "--jobs", "1"],
-                           input=b"", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    learns = probe.returncode == 0
+    dedup = described["dedup"] is not None
+    bands = described["dedup"]["bands"] if dedup else 0
 
     # Python workers need pyarrow (and pandas, for PySpark's Arrow path): by default this Python.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -742,7 +736,7 @@ def main(argv=None):
 
     # 2. Learning stages: partial counts per partition, summed by Spark, merged by winnow.
     learned = []
-    while learns:
+    for index in learning:
         schema = "stage int, kind string, key string, count long"
         partial = frame.mapInArrow(learn_task(job, table, count, list(learned)), schema)
         summed = partial.groupBy("stage", "kind", "key").agg(F.sum("count").alias("count"))
@@ -753,13 +747,9 @@ def main(argv=None):
         sc.addFile(os.path.join(scratch, name))
         learned.append(name)
         kept = state.count(b"\n")
-        log(f"learned state {len(learned)}: {kept} counts kept")
-        more = subprocess.run([local_winnow, "learn", "state", args.pipeline, "--input", "-", "--positioned", "--jobs", "1"]
-                              + sum((["--learned", os.path.join(scratch, n)] for n in learned), []),
-                              input=b"", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        learns = more.returncode == 0
+        log(f"learned state of stages[{index}] '{described['stages'][index]['name']}': {kept} counts kept")
 
-    if not bands:
+    if not dedup:
         # No corpus stage: each partition is a whole run.
         signed = None
         pair_count = 0
@@ -822,9 +812,9 @@ def main(argv=None):
     for summary in summaries:
         for reason, n in summary.pop("dedup_dropped", {}).items():
             dropped[reason] = dropped.get(reason, 0) + n
-    counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dropped} if bands else None)
-    signature_seconds = sum(float(row["name"]) for row in signed.filter(F.col("kind") == "seconds").select("name").collect()) if bands else 0
-    cluster_seconds = cluster_seconds if bands else 0
+    counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dropped} if dedup else None)
+    signature_seconds = sum(float(row["name"]) for row in signed.filter(F.col("kind") == "seconds").select("name").collect()) if dedup else 0
+    cluster_seconds = cluster_seconds if dedup else 0
     winnow_seconds = signature_seconds + cluster_seconds + sum(s.get("filter_seconds", 0) for s in summaries)
     manifest = {
         "engine": f"spark {sc.version}, {count} partitions, master {sc.master}",
