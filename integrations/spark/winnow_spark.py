@@ -40,8 +40,12 @@ import sys
 import tempfile
 import time
 
+STARTED = time.time()
+
+
 def log(message):
-    print(f"winnow-spark: {message}", file=sys.stderr, flush=True)
+    """A line on stderr, with the seconds since the driver started (where the time goes)."""
+    print(f"winnow-spark: {time.time() - STARTED:6.1f} s: {message}", file=sys.stderr, flush=True)
 
 
 def winnow_binary(root):
@@ -118,44 +122,97 @@ def fail_once(directory, step, partition, which):
             raise RuntimeError(f"failing partition {which} once at {step} on purpose (retry test)")
 
 
+# ---------------------------------------------------------------------------------------
+# The work directory: winnow's files between steps, on a file system every executor reaches
+# (the output's, by default). Tasks reach it through pyarrow's file systems (local, HDFS,
+# S3, GCS); a file appears under its name only when whole (written aside, then renamed), so
+# a retried or duplicated task leaves the same bytes.
+
+
+def work_fs(uri):
+    """(pyarrow file system, path) for a work directory URI."""
+    from urllib.parse import urlparse, unquote
+    from pyarrow import fs as pafs
+    parsed = urlparse(uri)
+    if parsed.scheme in ("", "file"):
+        return pafs.LocalFileSystem(), unquote(parsed.path)
+    return pafs.FileSystem.from_uri(uri)
+
+
+def put_files(uri, subdirectory, local, names):
+    """Copies `names` from the local directory `local` to WORK/subdirectory."""
+    import uuid
+    filesystem, base = work_fs(uri)
+    target = f"{base}/{subdirectory}"
+    filesystem.create_dir(target, recursive=True)
+    for name in names:
+        aside = f"{target}/.{name}.{uuid.uuid4().hex}"
+        with open(os.path.join(local, name), "rb") as f, filesystem.open_output_stream(aside) as out:
+            shutil.copyfileobj(f, out, 8 << 20)
+        filesystem.move(aside, f"{target}/{name}")
+
+
+def get_files(uri, subdirectory, local, prefixes=None):
+    """Copies WORK/subdirectory's files (those whose names start with one of `prefixes`) to
+    the local directory `local`; returns their names."""
+    from pyarrow import fs as pafs
+    filesystem, base = work_fs(uri)
+    infos = filesystem.get_file_info(pafs.FileSelector(f"{base}/{subdirectory}", allow_not_found=True))
+    names = []
+    for info in sorted(infos, key=lambda i: i.base_name):
+        name = info.base_name
+        if info.type != pafs.FileType.File or name.startswith(".") or (prefixes and not name.startswith(prefixes)):
+            continue
+        with filesystem.open_input_stream(info.path) as source, open(os.path.join(local, name), "wb") as f:
+            shutil.copyfileobj(source, f, 8 << 20)
+        names.append(name)
+    return names
+
+
+def merged_decisions(uri, local):
+    """WORK/decisions/*.jsonl (one per task that decided groups) as one file in position order."""
+    parts = tempfile.mkdtemp(dir=local)
+    lines = []
+    for name in get_files(uri, "decisions", parts):
+        with open(os.path.join(parts, name), "rb") as f:
+            lines += f.read().splitlines(keepends=True)
+    shutil.rmtree(parts, ignore_errors=True)
+    lines.sort(key=lambda line: int(line[len(b'{"ordinal":'):line.index(b",")]))
+    with open(os.path.join(local, "decisions.jsonl"), "wb") as f:
+        f.writelines(lines)
+
+
 def group_of(label, groups):
     """The group a connected set of documents (named by its smallest position) is decided in."""
     return (label * 2654435761) % groups
 
 
-def subset_task(job, groups):
-    """Step 4 in Spark, per partition: its records split by group → (group, files)."""
+def subset_task(job, groups, count, work_uri):
+    """Step 5 in Spark, per partition: its records split by group, into WORK/groups/G/."""
 
-    def task(items):
+    def task(partition, members):
         winnow, pipeline = job.task_paths()
-        for partition, ((_, files, _, _), members) in items:
-            work = tempfile.mkdtemp(prefix=f"winnow-s{partition}-")
-            try:
-                for name, data in files.items():
-                    if name.startswith(("records-", "side-", "ids-")):
-                        with open(os.path.join(work, name), "wb") as f:
-                            f.write(data)
-                text = "".join(f"{ordinal}\t{group}\n" for ordinal, group in (members or []))
-                out = os.path.join(work, "groups")
-                run([winnow, "dedup", "subset", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
-                     "--count", str(groups), "--out", out, "--quiet"], stdin=text.encode())
-                for group in range(groups):
-                    directory = os.path.join(out, str(group))
-                    shipped = {}
-                    for name in os.listdir(directory):
-                        with open(os.path.join(directory, name), "rb") as f:
-                            shipped[name] = f.read()
-                    yield group, ("files", shipped)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
+        work = tempfile.mkdtemp(prefix=f"winnow-s{partition}-")
+        try:
+            get_files(work_uri, f"p{partition}", work, ("records-", "side-", "ids-"))
+            text = "".join(f"{ordinal}\t{group}\n" for ordinal, group in members)
+            out = os.path.join(work, "groups")
+            run([winnow, "dedup", "subset", pipeline, "--shard", f"{partition}/{count}", "--work", work,
+                 "--count", str(groups), "--out", out, "--quiet"], stdin=text.encode())
+            for group in range(groups):
+                directory = os.path.join(out, str(group))
+                put_files(work_uri, f"groups/{group}", directory, sorted(os.listdir(directory)))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        yield partition
 
     return task
 
 
-def decisions_in_spark(job, sc, signed, pairs, bands, ranges, count):
+def decisions_in_spark(job, sc, pairs, bands, ranges, count, work_uri):
     """Connected components by min-label propagation in Spark, then `winnow dedup clusters`
     once per group of components: the same decisions as one task, when the pairs do not fit
-    one task. Returns the decisions file's bytes."""
+    one task. Each group's decisions go to WORK/decisions/. Returns winnow's seconds."""
     from pyspark import StorageLevel
     # Every shuffle keeps the job's partition count (a union would otherwise add them up).
     width = count
@@ -182,50 +239,61 @@ def decisions_in_spark(job, sc, signed, pairs, bands, ranges, count):
     def partition_of(ordinal):  # the partition whose range of positions holds it
         return ranges[bisect.bisect_right(lows, ordinal) - 1][2]
 
-    members = labels.map(lambda ol: (partition_of(ol[0]), (ol[0], group_of(ol[1], groups)))).groupByKey(width)
-    keyed = signed.map(lambda item: (item[0], item)).leftOuterJoin(members, width)
-    files = keyed.mapPartitions(subset_task(job, groups))
+    # Each partition's members (position, group), sent to the task of that partition number.
+    members = labels.map(lambda ol: (partition_of(ol[0]), (ol[0], group_of(ol[1], groups)))).partitionBy(count, lambda p: p)
+    split = subset_task(job, groups, count, work_uri)
+    members.mapPartitionsWithIndex(lambda index, rows: split(index, [value for _, value in rows])).count()
     band_pairs = pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (pair[1], pair)) \
-        .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), ("pair", kv[1][0])))
-    per_group = files.union(band_pairs).partitionBy(groups, lambda group: group).values()
-    results = per_group.mapPartitions(clusters_task(job, bands)).collect()
-    lines = [line for decisions, _, _ in results for line in decisions.splitlines(keepends=True)]
-    lines.sort(key=lambda line: int(line[len(b'{"ordinal":'):line.index(b",")]))
+        .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), kv[1][0]))
+    per_group = band_pairs.partitionBy(groups, lambda group: group)
+    decide = clusters_task(job, bands, work_uri)
+    seconds = per_group.mapPartitionsWithIndex(lambda index, rows: decide(index, (value for _, value in rows))).sum()
     both.unpersist()
     labels.unpersist()
-    return b"".join(lines), sum(seconds for _, _, seconds in results)
+    return seconds
 
 
-def clusters_task(job, bands):
-    """Step 4, one task: every partition's records and every band's pairs → decisions."""
+def clusters_task(job, bands, work_uri):
+    """Step 5 for one group (`group`): the records of its documents (WORK/groups/G, or every
+    partition's with `everything`) and its pairs → WORK/decisions/G.jsonl; yields winnow's seconds."""
 
-    def task(items):
-        items = list(items)
-        if not items:
-            return
+    def task(group, pairs, everything=None):
         winnow, pipeline = job.task_paths()
-        work = tempfile.mkdtemp(prefix="winnow-clusters-")
+        work = tempfile.mkdtemp(prefix=f"winnow-clusters-{group}-")
         try:
-            pairs = {band: [] for band in range(bands)}
-            for kind, value in items:
-                if kind == "files":
-                    for name, data in value.items():
-                        if name.startswith(("records-", "side-", "ids-")):
-                            with open(os.path.join(work, name), "wb") as f:
-                                f.write(data)
-                else:
-                    band, first, second = value
-                    pairs[band].append((first, second))
+            if everything is None:
+                get_files(work_uri, f"groups/{group}", work)
+            else:
+                for partition in range(everything):
+                    get_files(work_uri, f"p{partition}", work, ("records-", "side-", "ids-"))
+            by_band = {band: [] for band in range(bands)}
+            for band, first, second in pairs:
+                by_band[int(band)].append(f"{first}\t{second}\n")
             started = time.time()
             for band in range(bands):  # written after the records: clusters checks they are newer
-                text = "".join(f"{a}\t{b}\n" for a, b in pairs[band])
-                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"], stdin=text.encode())
+                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"],
+                    stdin="".join(by_band[band]).encode())
             run([winnow, "dedup", "clusters", pipeline, "--work", work, "--quiet"])
-            with open(os.path.join(work, "decisions.jsonl"), "rb") as f:
-                decisions = f.read()
-            yield decisions, sum(len(p) for p in pairs.values()), time.time() - started
+            os.rename(os.path.join(work, "decisions.jsonl"), os.path.join(work, f"{group}.jsonl"))
+            put_files(work_uri, "decisions", work, [f"{group}.jsonl"])
+            yield time.time() - started
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def one_clusters_task(job, bands, count, work_uri):
+    """Step 5 in one task (mapInArrow over the pairs): every partition's records from WORK →
+    WORK/decisions/0.jsonl; one row: winnow's seconds."""
+
+    def task(batches):
+        import pyarrow as pa
+        pairs = []
+        for batch in batches:
+            pairs += zip(*(batch.column(name).to_pylist() for name in ("band", "a", "b")))
+        seconds = sum(clusters_task(job, bands, work_uri)(0, pairs, everything=count))
+        yield pa.RecordBatch.from_arrays([pa.array([seconds], pa.float64())], names=["seconds"])
 
     return task
 
@@ -409,8 +477,7 @@ def positioned_lines(batches, table):
 # ---------------------------------------------------------------------------------------
 # Tasks (mapInArrow): what they need travels in plain values.
 
-SIGNED_SCHEMA = "p int, kind string, name string, seq int, data binary, band string, key string, ordinal long, high long"
-CHUNK = 32 << 20
+SIGNED_SCHEMA = "p int, kind string, name string, band string, key string, ordinal long, high long"
 
 
 def arrow_rows(schema_fields, rows):
@@ -422,8 +489,8 @@ def arrow_rows(schema_fields, rows):
 
 def signed_fields():
     import pyarrow as pa
-    return [("p", pa.int32()), ("kind", pa.string()), ("name", pa.string()), ("seq", pa.int32()), ("data", pa.binary()),
-            ("band", pa.string()), ("key", pa.string()), ("ordinal", pa.int64()), ("high", pa.int64())]
+    return [("p", pa.int32()), ("kind", pa.string()), ("name", pa.string()), ("band", pa.string()), ("key", pa.string()),
+            ("ordinal", pa.int64()), ("high", pa.int64())]
 
 
 def learn_task(job, table, count, learned):
@@ -467,8 +534,9 @@ def merge_task(job):
     return task
 
 
-def signatures_task(job, table, count, learned, fail_once_dir):
-    """Step 3 for one partition: its winnow files (in chunks) and its bucket keys, as rows."""
+def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
+    """Step 3 for one partition: winnow's files to WORK/pP/; rows: its ranges of positions,
+    winnow's seconds and its bucket keys (band, key, ordinal)."""
 
     def task(batches):
         import pyarrow as pa
@@ -488,122 +556,65 @@ def signatures_task(job, table, count, learned, fail_once_dir):
                 command += ["--learned", SparkFiles.get(name)]
             run(command, stdin=lines)
             keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
+            seconds = time.time() - started
+            put_files(work_uri, f"p{partition}", work, sorted(os.listdir(work)))
             fail_once(fail_once_dir, "signatures", partition, 1)
-            rows = [(partition, "range", None, None, None, None, None, low, high) for low, high in ranges]
-            rows.append((partition, "seconds", f"{time.time() - started:.6f}", None, None, None, None, None, None))
+            rows = [(partition, "range", None, None, None, low, high) for low, high in ranges]
+            rows.append((partition, "seconds", f"{seconds:.6f}", None, None, None, None))
             yield arrow_rows(fields, rows)
-            for name in sorted(os.listdir(work)):
-                with open(os.path.join(work, name), "rb") as f:
-                    seq = 0
-                    while True:
-                        chunk = f.read(CHUNK)
-                        if not chunk and seq > 0:
-                            break
-                        yield arrow_rows(fields, [(partition, "file", name, seq, chunk, None, None, None, None)])
-                        seq += 1
-                        if not chunk:
-                            break
             if keys:
                 parsed = csv.read_csv(pa.BufferReader(keys), read_options=csv.ReadOptions(column_names=["band", "key", "ordinal"]),
                                       parse_options=csv.ParseOptions(delimiter="\t", quote_char=False),
                                       convert_options=csv.ConvertOptions(column_types={"band": pa.string(), "key": pa.string(), "ordinal": pa.int64()}))
-                n = parsed.num_rows
-                for batch in parsed.to_batches(max_chunksize=1 << 18):
+                for batch in parsed.to_batches(max_chunksize=1 << 16):
                     n = batch.num_rows
                     yield pa.RecordBatch.from_arrays(
-                        [pa.array([partition] * n, pa.int32()), pa.array(["key"] * n, pa.string()), pa.nulls(n, pa.string()),
-                         pa.nulls(n, pa.int32()), pa.nulls(n, pa.binary()), batch.column(0), batch.column(1), batch.column(2),
-                         pa.nulls(n, pa.int64())], names=[f for f, _ in fields])
+                        [pa.array([partition] * n, pa.int32()), pa.array(["key"] * n, pa.string()), pa.nulls(n, pa.string()), batch.column(0),
+                         batch.column(1), batch.column(2), pa.nulls(n, pa.int64())], names=[f for f, _ in fields])
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     return task
 
 
-def write_files(work, batches, wanted):
-    """The winnow files among a task's rows (chunks in order) into `work`; the other rows."""
-    chunks = {}
-    others = []
-    for batch in batches:
-        names = batch.column_names
-        for row in batch.to_pylist():
-            if row.get("kind") == "file":
-                if row["name"].startswith(wanted):
-                    chunks.setdefault(row["name"], []).append((row["seq"], row["data"]))
-            else:
-                others.append(row)
-    for name, parts in chunks.items():
-        with open(os.path.join(work, name), "wb") as f:
-            for _, data in sorted(parts, key=lambda part: part[0]):
-                f.write(data)
-    return others
-
-
-def one_clusters_task(job, bands):
-    """Step 5 in one task: every partition's records and every band's pairs → decisions."""
+def filter_task(job, count, work_uri, fail_once_dir):
+    """Step 6 for the partitions named by its rows: their files and the decisions from WORK →
+    rows (kind, line): clean records, rejects, its summary."""
 
     def task(batches):
         import pyarrow as pa
         winnow, pipeline = job.task_paths()
-        work = tempfile.mkdtemp(prefix="winnow-clusters-")
-        try:
-            pairs = {band: [] for band in range(bands)}
-            for row in write_files(work, batches, ("records-", "side-", "ids-")):
-                pairs[int(row["band"])].append(f"{row['ordinal']}\t{row['high']}\n")
-            started = time.time()
-            for band in range(bands):  # written after the records: clusters checks they are newer
-                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"],
-                    stdin="".join(pairs[band]).encode())
-            run([winnow, "dedup", "clusters", pipeline, "--work", work, "--quiet"])
-            with open(os.path.join(work, "decisions.jsonl"), "rb") as f:
-                decisions = f.read()
-            yield pa.RecordBatch.from_arrays([pa.array([decisions], pa.binary()), pa.array([time.time() - started], pa.float64())],
-                                             names=["decisions", "seconds"])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-
-    return task
-
-
-def filter_task(job, count, decisions, fail_once_dir):
-    """Step 6 for one partition: rows (kind, line): clean records, rejects, its summary."""
-
-    def task(batches):
-        import pyarrow as pa
-        from pyspark import TaskContext
-        winnow, pipeline = job.task_paths()
-        partition = TaskContext.get().partitionId()  # the signatures task's: the cached rows keep their partitions
-        work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
-        try:
-            write_files(work, batches, ("documents-", "ids-", "rejects-", "records-", "summary.json"))
-            with open(os.path.join(work, "decisions.jsonl"), "wb") as f:
-                f.write(decisions.value)
-            clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
-            started = time.time()
-            run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{count}", "--work", work,
-                 "--output", clean, "--rejects", rejects, "--quiet"])
-            fail_once(fail_once_dir, "filter", partition, 2)
-            for kind, path in (("clean", clean), ("rejects", rejects)):
-                with open(path, "rb") as f:
-                    lines = f.read().splitlines()
-                for at in range(0, len(lines), 1 << 14):
-                    part = lines[at:at + (1 << 14)]
-                    yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
-                                                     names=["kind", "line"])
-                if kind == "rejects":
-                    dropped = {}
-                    for line in lines:
-                        if b'"stage":"dedup"' in line:
-                            reason = json.loads(line).get("reason")
-                            dropped[reason] = dropped.get(reason, 0) + 1
-            with open(os.path.join(work, "summary.json"), "rb") as f:
-                summary = json.loads(f.read())
-            summary["dedup_dropped"] = dropped
-            summary["filter_seconds"] = time.time() - started
-            yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
-                                             names=["kind", "line"])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        for partition in [p for batch in batches for p in batch.column(0).to_pylist()]:
+            work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
+            try:
+                get_files(work_uri, f"p{partition}", work, ("documents-", "ids-", "rejects-", "records-", "summary.json"))
+                merged_decisions(work_uri, work)  # after the records: filter checks the decisions are newer
+                clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
+                started = time.time()
+                run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{count}", "--work", work,
+                     "--output", clean, "--rejects", rejects, "--quiet"])
+                fail_once(fail_once_dir, "filter", partition, 2)
+                for kind, path in (("clean", clean), ("rejects", rejects)):
+                    with open(path, "rb") as f:
+                        lines = f.read().splitlines()
+                    for at in range(0, len(lines), 1 << 14):
+                        part = lines[at:at + (1 << 14)]
+                        yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
+                                                         names=["kind", "line"])
+                    if kind == "rejects":
+                        dropped = {}
+                        for line in lines:
+                            if b'"stage":"dedup"' in line:
+                                reason = json.loads(line).get("reason")
+                                dropped[reason] = dropped.get(reason, 0) + 1
+                with open(os.path.join(work, "summary.json"), "rb") as f:
+                    summary = json.loads(f.read())
+                summary["dedup_dropped"] = dropped
+                summary["filter_seconds"] = time.time() - started
+                yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
+                                                 names=["kind", "line"])
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
 
     return task
 
@@ -648,21 +659,6 @@ def run_task(job, table, count, learned, fail_once_dir):
     return task
 
 
-def signed_as_rdd(signed):
-    """The components path (RDD): (partition, files, b"", 0) per partition."""
-
-    def assemble(rows):
-        files, partition = {}, None
-        for row in rows:
-            partition = row["p"]
-            files.setdefault(row["name"], []).append((row["seq"], row["data"]))
-        if partition is not None:
-            yield partition, {n: b"".join(d for _, d in sorted(parts)) for n, parts in files.items()}, b"", 0
-
-    from pyspark.sql import functions as F
-    return signed.filter(F.col("kind") == "file").select("p", "name", "seq", "data").rdd.mapPartitions(assemble)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="input files, directories or globs (txt, html, jsonl, each maybe .gz), as Spark sees them")
@@ -672,6 +668,9 @@ def main(argv=None):
                         help="where the executors find winnow when spark-submit ships it: with "
                              "`--archives dist/winnow.tar.gz#w`, w/winnow/winnow (--winnow is then only used on the driver)")
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
+    parser.add_argument("--work", default=None,
+                        help="directory for winnow's files between steps, on a file system every executor and the driver "
+                             "reach (HDFS, S3, a shared mount; default: OUTPUT/_work, removed at the end)")
     parser.add_argument("--partitions", type=int, default=0,
                         help="about how many partitions the input is read in (default: Spark's default parallelism)")
     parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
@@ -689,7 +688,8 @@ def main(argv=None):
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
-    started = time.time()
+    global STARTED
+    started = STARTED = time.time()
     # The winnow binary checks the pipeline before anything is read (and here, once), and says
     # what it is: the formats a directory walk reads, which stages learn, whether dedup ends it.
     local_winnow = winnow_binary(args.winnow)
@@ -708,6 +708,7 @@ def main(argv=None):
     if args.driver_memory:  # takes effect when this process starts Spark (python, not spark-submit)
         builder = builder.config("spark.driver.memory", args.driver_memory)
     spark = builder.getOrCreate()
+    log(f"Spark session up ({spark.version}, master {spark.sparkContext.master})")
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
     partitions = args.partitions or sc.defaultParallelism
@@ -724,6 +725,12 @@ def main(argv=None):
     sc.addPyFile(os.path.abspath(__file__))  # the task functions, when this file is imported as a module
     scratch = tempfile.mkdtemp(prefix="winnow-spark-ship-")
     job.ship(sc, scratch)
+    # The work directory, as a URI every task can open (an earlier run's is removed).
+    hadoop = sc._jvm.org.apache.hadoop.fs
+    work_path = hadoop.Path(args.work or f"{args.output}/_work")
+    work_filesystem = work_path.getFileSystem(sc._jsc.hadoopConfiguration())
+    work_uri = work_filesystem.makeQualified(work_path).toString()
+    work_filesystem.delete(work_path, True)
 
     # 1. The inputs, listed in winnow's order, read by Spark, numbered.
     files = list_inputs(sc, args.inputs, formats)
@@ -755,8 +762,9 @@ def main(argv=None):
         pair_count = 0
         written = frame.mapInArrow(run_task(job, table, count, learned, args.fail_once), "kind string, line binary")
     else:
-        # 3. Document stages and signatures per partition; files and keys stay in Spark.
-        signed = frame.mapInArrow(signatures_task(job, table, count, learned, args.fail_once), SIGNED_SCHEMA)
+        # 3. Document stages and signatures per partition: winnow's files to the work directory,
+        #    the bucket keys as rows.
+        signed = frame.mapInArrow(signatures_task(job, table, count, learned, work_uri, args.fail_once), SIGNED_SCHEMA)
         signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
 
         # 4. Buckets and candidate pairs in Spark: in a bucket sorted by position, the first with
@@ -776,24 +784,17 @@ def main(argv=None):
         if in_spark:
             ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed.filter(F.col("kind") == "range").collect())
             pair_rdd = pairs.rdd.map(lambda row: (row["band"] if row["band"] == "x" else int(row["band"]), row["a"], row["b"]))
-            decisions, cluster_seconds = decisions_in_spark(job, sc, signed_as_rdd(signed), pair_rdd, bands, ranges, count)
+            cluster_seconds = decisions_in_spark(job, sc, pair_rdd, bands, ranges, count, work_uri)
         else:
-            needed = signed.filter((F.col("kind") == "file") & (F.col("name").startswith("records-") | F.col("name").startswith("side-")
-                                                                 | F.col("name").startswith("ids-")))
-            band_pairs = pairs.filter(F.col("band") != "x").select(F.lit(0).alias("p"), F.lit("pair").alias("kind"), F.lit(None).cast("string").alias("name"),
-                                                                   F.lit(None).cast("int").alias("seq"), F.lit(None).cast("binary").alias("data"),
-                                                                   "band", F.lit(None).cast("string").alias("key"), F.col("a").alias("ordinal"), F.col("b").alias("high"))
-            one = needed.unionByName(band_pairs).repartition(1)
-            result = one.mapInArrow(one_clusters_task(job, bands), "decisions binary, seconds double").collect()[0]
-            decisions, cluster_seconds = result["decisions"], result["seconds"]
-        grouped = decisions.count(b"\n")
-        log(f"clusters: {cluster_seconds:.1f} s in winnow; {grouped} documents in groups")
+            band_pairs = pairs.filter(F.col("band") != "x").repartition(1)
+            cluster_seconds = band_pairs.mapInArrow(one_clusters_task(job, bands, count, work_uri), "seconds double").collect()[0]["seconds"]
+        log(f"clusters: {cluster_seconds:.1f} s in winnow")
         pairs.unpersist()
-        shared = sc.broadcast(decisions)
 
-        # 6. Filter per partition; clean records, rejects and summaries written in one pass.
-        written = signed.filter(F.col("kind") == "file").select("p", "kind", "name", "seq", "data") \
-            .mapInArrow(filter_task(job, count, shared, args.fail_once), "kind string, line binary")
+        # 6. Filter per partition (its files and the decisions from the work directory); clean
+        #    records, rejects and summaries written in one pass.
+        shards = spark.range(0, count, 1, count).select(F.col("id").cast("int").alias("p"))
+        written = shards.mapInArrow(filter_task(job, count, work_uri, args.fail_once), "kind string, line binary")
     parts = f"{args.output}/_parts"
     written.select("kind", F.col("line").cast("string").alias("line")).write.partitionBy("kind").text(parts)
     jvm = sc._jvm
@@ -823,6 +824,7 @@ def main(argv=None):
         "winnow_seconds": round(winnow_seconds, 3), "learned_states": len(learned),
     }
     sc.parallelize([json.dumps(manifest, sort_keys=True)], 1).saveAsTextFile(f"{args.output}/manifest")
+    work_filesystem.delete(work_path, True)
     log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
     if signed is not None:
         signed.unpersist()
