@@ -544,7 +544,9 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
         from pyspark import TaskContext, SparkFiles
         winnow, pipeline = job.task_paths()
         partition = TaskContext.get().partitionId()
+        began = time.time()
         lines, ranges = positioned_lines(batches, table)
+        read = time.time() - began
         fields = signed_fields()
         work = tempfile.mkdtemp(prefix=f"winnow-p{partition}-")
         try:
@@ -558,6 +560,7 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
             keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
             seconds = time.time() - started
             put_files(work_uri, f"p{partition}", work, sorted(os.listdir(work)))
+            copied = time.time() - started - seconds
             fail_once(fail_once_dir, "signatures", partition, 1)
             rows = [(partition, "range", None, None, None, low, high) for low, high in ranges]
             rows.append((partition, "seconds", f"{seconds:.6f}", None, None, None, None))
@@ -571,6 +574,10 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
                     yield pa.RecordBatch.from_arrays(
                         [pa.array([partition] * n, pa.int32()), pa.array(["key"] * n, pa.string()), pa.nulls(n, pa.string()), batch.column(0),
                          batch.column(1), batch.column(2), pa.nulls(n, pa.int64())], names=[f for f, _ in fields])
+            # Where a partition's time goes (the executor's stderr).
+            print(f"winnow-spark: partition {partition}: input to positioned lines {read:.1f} s, winnow {seconds:.1f} s, "
+                  f"files to the work directory {copied:.1f} s, keys handed to Spark {time.time() - started - seconds - copied:.1f} s",
+                  file=sys.stderr, flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
