@@ -17,12 +17,14 @@ per task:
    `winnow learn merge --final` drops what cannot matter, and the merged state is shipped to
    every task as a file.
 3. Each partition is piped through `winnow dedup signatures --positioned` (with the learned
-   state) and `winnow dedup keys`: its files stay in Spark (cached, recomputed from the input
-   if an executor is lost), its bucket keys become rows.
-4. Buckets and candidate pairs are made with DataFrame operations (group-by, sorted arrays).
+   state) and `winnow dedup keys`: its files go to the work directory (--work, on the
+   cluster's file system), its bucket keys become rows (cached, recomputed from the input if
+   an executor is lost).
+4. Candidate pairs are made with DataFrame operations (a window over band and key).
 5. Which document each duplicate group keeps: one task over the pairs and the records, or
-   components in Spark first when the pairs are many (`--components`).
-6. Each partition runs `winnow dedup filter`; the clean records, rejects and counts are
+   components in Spark first when the pairs are many (`--components`); the decisions are
+   files in the work directory.
+6. Each partition runs `winnow dedup filter` on its files and the decisions; the clean records, rejects and counts are
    written as OUTPUT/clean/part-*, OUTPUT/rejects/part-*, OUTPUT/manifest/part-00000.
 
 The pipeline file's directory is shipped to the executors (rule packs beside it travel
