@@ -842,6 +842,7 @@ def main(argv=None):
     if signed is not None:
         signed.unpersist()
     spark.stop()
+    shutil.rmtree(scratch, ignore_errors=True)  # the archives and learned states shipped
     return manifest
 
 
