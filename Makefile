@@ -30,13 +30,16 @@ dist: deps ## a self-contained winnow for machines with nothing installed (Spark
 	bash scripts/dist.sh .build-dist/release/winnow $(DIST)
 
 SPARK_VENV := .venv
-PYSPARK := pyspark==4.0.1
+PYSPARK := pyspark[sql]==4.0.1
 spark-venv:
 	@[ -x $(SPARK_VENV)/bin/python ] || python3 -m venv $(SPARK_VENV)
-	@$(SPARK_VENV)/bin/python -c 'import pyspark' 2>/dev/null || $(SPARK_VENV)/bin/pip install -q '$(PYSPARK)'
+	@$(SPARK_VENV)/bin/python -c 'import pyspark, pyarrow, pandas' 2>/dev/null || $(SPARK_VENV)/bin/pip install -q '$(PYSPARK)'
 
 spark-test: dist spark-venv ## the Spark driver (integrations/spark) in local mode against winnow run: 1 and 4 partitions, retried partitions, components in Spark (needs PyPI for pyspark, and Java 17)
 	$(SPARK_VENV)/bin/python integrations/spark/test_winnow_spark.py --winnow $(DIST)
+
+spark-cluster-test: dist spark-venv ## the Spark driver on a standalone cluster started here (a master, two workers; spark-submit --archives), against winnow run, with one worker killed mid-run
+	$(SPARK_VENV)/bin/python integrations/spark/cluster_test.py --winnow $(DIST)
 
 bench-spark: dist spark-venv ## documents/s of the Spark driver in local[2] on 100,000 generated documents, beside winnow run --jobs 2
 	$(SPARK_VENV)/bin/python integrations/spark/bench_winnow_spark.py --winnow $(DIST)

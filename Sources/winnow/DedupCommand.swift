@@ -31,7 +31,9 @@ struct DedupCommand: ParsableCommand {
     @Flag(name: .long, help: "Print nothing on success.")
     var quiet = false
 
-    func load(_ overrides: ConfigOverrides = ConfigOverrides()) throws -> Pipeline {
+    /// The phases after signatures never read the input: by default it is not looked for
+    /// (the pipeline file may have been shipped to a machine without it).
+    func load(_ overrides: ConfigOverrides = ConfigOverrides(inputs: ["-"])) throws -> Pipeline {
       try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
     }
 
@@ -68,6 +70,9 @@ struct DedupCommand: ParsableCommand {
     @Option(name: .customLong("summary-json"), help: "Also write the summary (counts per stage and reason) as JSON to this file.")
     var summaryJSON: String?
 
+    @Option(name: .long, help: "Merged learned states ('winnow learn merge') for the stages that learn from the corpus, instead of a first pass (repeatable).")
+    var learned: [String] = []
+
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
       var pipeline = try common.load(ConfigOverrides(inputs: input))
@@ -77,6 +82,7 @@ struct DedupCommand: ParsableCommand {
       }
       var options = RunOptions(jobs: max(1, jobs), progress: !common.quiet)
       options.logger = makeLogger(level: nil, quiet: common.quiet)
+      options.learnedStates = learned
       let summary = try Runner(pipeline: pipeline, options: options).recordPass(directory: common.work, shard: shard)
       common.say(summary.render())
       if let summaryJSON {

@@ -45,6 +45,14 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Write a self-contained HTML report of the run (funnel, drop reasons, lengths, charsets, removed lines, duplicate groups, gates, manifest).")
   var report: String?
 
+  @Flag(name: .long, help: ArgumentHelp(
+    "The input is a partition of a larger one (Spark): each line is 'ORDINAL TAB PATH TAB LINE TAB record' (a page: LINE '-', its bytes in base64).",
+    discussion: "Ids of records without one, sources and rejects then read as in one run over the whole input."))
+  var positioned = false
+
+  @Option(name: .long, help: "Merged learned states ('winnow learn merge --final') for the stages that learn from the corpus, instead of a first pass (repeatable).")
+  var learned: [String] = []
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -54,9 +62,11 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let overrides = ConfigOverrides(inputs: input, output: output, rejects: rejects)
-    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    var loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: overrides)
+    loaded.input.positioned = positioned
     var options = RunOptions(jobs: jobs, progress: !quiet)
     options.logger = makeLogger(level: logLevel, quiet: quiet)
+    options.learnedStates = learned
     let runner = Runner(pipeline: loaded, options: options)
     let manifestPath = manifest ?? Manifest.defaultPath(forOutput: loaded.output.path)
     try refuseClashes(loaded, manifest: manifestPath)
@@ -158,14 +168,41 @@ struct ValidateCommand: ParsableCommand {
   @Argument(help: "Pipeline YAML file.")
   var pipeline: String
 
+  @Option(name: .long, help: "Input file or directory ('-' for stdin) checked instead of input.path; repeat for several.")
+  var input: [String] = []
+
+  @Flag(name: .long, help: ArgumentHelp(
+    "Print what the pipeline is as one JSON object (for programs such as the Spark driver).",
+    discussion: "Keys: pipeline, stages (name, learns: whether it learns from the whole corpus), input (paths, formats), output, rejects, dedup (null, or {bands} when the last stage is dedup)."))
+  var json = false
+
   func run() throws {
-    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline)
+    let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipeline, overrides: ConfigOverrides(inputs: input))
+    if json {
+      print(try ValidateCommand.json(pipeline, loaded))
+      return
+    }
     // A pipeline of thousands of stages is named by its first few, not a line of megabytes.
     let names = loaded.stages.prefix(20).map(\.name) + (loaded.stages.count > 20 ? ["… \(loaded.stages.count - 20) more"] : [])
     print("\(pipeline): ok: \(loaded.stages.count) stages (\(names.joined(separator: ", ")))")
     print("  input:   \(loaded.input.paths.joined(separator: ", ")) [\(loaded.input.formats.map(\.rawValue).joined(separator: ", "))]")
     print("  output:  \(loaded.output.path)")
     print("  rejects: \(loaded.output.rejects)")
+  }
+
+  /// The machine-readable form: one line of JSON, keys sorted.
+  static func json(_ file: String, _ loaded: Pipeline) throws -> String {
+    let stages: [[String: Any]] = loaded.stages.map { stage in
+      ["name": stage.name, "learns": (stage.stage as? any LearningStage)?.learner != nil]
+    }
+    let dedup: Any = (try? DedupPhases.bands(loaded)).map { ["bands": $0] as [String: Any] } ?? NSNull()
+    let object: [String: Any] = [
+      "pipeline": file, "stages": stages,
+      "input": ["paths": loaded.input.paths, "formats": loaded.input.formats.map(\.rawValue)] as [String: Any],
+      "output": loaded.output.path, "rejects": loaded.output.rejects, "dedup": dedup,
+    ]
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
   }
 }
 

@@ -16,7 +16,7 @@ struct Winnow: ParsableCommand {
     abstract: "Turn raw scraped news and web pages into clean, deduplicated JSONL.",
     discussion: "Exit codes: 0 success, 1 the run failed, 2 invalid pipeline or usage.",
     version: WinnowVersion.string,
-    subcommands: [RunCommand.self, ValidateCommand.self, CheckCommand.self, VerifyCommand.self, StagesCommand.self, DedupCommand.self]
+    subcommands: [RunCommand.self, ValidateCommand.self, CheckCommand.self, VerifyCommand.self, StagesCommand.self, DedupCommand.self, LearnCommand.self]
   )
 }
 

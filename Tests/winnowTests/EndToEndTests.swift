@@ -225,6 +225,29 @@ import WinnowTestSupport
     #expect(stages.stdout.contains("- form: NFC | NFKC = NFC"))
   }
 
+  /// `validate --json` is what programs read (the Spark driver): which stages learn from the
+  /// corpus, the formats a directory walk reads, the dedup stage's bands.
+  @Test func validateJSONSaysWhichStagesLearnAndTheDedupBands() throws {
+    let result = try runWinnow(["validate", "pipelines/ko-news.yaml", "--input", "-", "--json"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let stages = try #require(object["stages"] as? [[String: Any]])
+    #expect(stages.map { $0["name"] as? String } == ["decode", "html", "normalize", "boilerplate", "spam", "metadata", "quality", "pii", "dedup"])
+    #expect(stages.compactMap { ($0["learns"] as? Bool) == true ? $0["name"] as? String : nil } == ["boilerplate"])
+    let bands = try runWinnow(["dedup", "bands", "pipelines/ko-news.yaml"], in: root)
+    #expect((object["dedup"] as? [String: Any])?["bands"] as? Int == Int(bands.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect((object["input"] as? [String: Any])?["paths"] as? [String] == ["-"])
+    // Without a learning or dedup stage: none learns, dedup is null.
+    let directory = try TemporaryDirectory()
+    let file = try directory.write("p.yaml", "version: 1\ninput: {path: in, formats: [jsonl]}\noutput: {path: o.jsonl}\nstages:\n  - decode: {}\n")
+    let plain = try runWinnow(["validate", file, "--input", "-", "--json"])
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let described = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+    #expect(described["dedup"] is NSNull)
+    #expect((described["stages"] as? [[String: Any]])?.first?["learns"] as? Bool == false)
+    #expect((described["input"] as? [String: Any])?["formats"] as? [String] == ["jsonl"])
+  }
+
   @Test func everyPipelineFileValidates() throws {
     let files = try FileManager.default.contentsOfDirectory(atPath: root + "/pipelines").filter { $0.hasSuffix(".yaml") }
     #expect(!files.isEmpty)

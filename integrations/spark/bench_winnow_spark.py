@@ -4,13 +4,16 @@
     python3 integrations/spark/bench_winnow_spark.py --winnow dist/winnow [--documents 100000]
 
 Generates the Spark test's kind of corpus (stories with exact and edited copies) at the given
-size, runs `winnow run --jobs 2` and the driver in local[2] (2 partitions) on it, checks both
-wrote the same records, and prints documents/s for each and what share of the Spark run's
-time is Spark's own (the run's time less the time winnow's processes took, over the run's).
+size, runs `winnow run --jobs 2` and the driver in local[2] (2 partitions, Spark's default
+driver memory) on it, `--repeat` times each, interleaved, checks both wrote the same records,
+and prints the median and range of each, documents/s, and what share of the Spark run's time
+is Spark's own (the run's time less the time winnow's processes took, over the run's). The
+Spark time is the driver's whole run: the session's start, reading, every step, writing.
 """
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,8 +31,8 @@ def main():
     parser.add_argument("--winnow", required=True, help="a `make dist` directory")
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--partitions", type=int, default=2)
-    # local mode runs every task in the driver's JVM: the one clusters task holds all records.
-    parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument("--driver-memory", default=None, help="spark.driver.memory (default: Spark's, 1g)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each, interleaved; medians are reported")
     args = parser.parse_args()
     binary = winnow_spark.winnow_binary(args.winnow)
     pipeline = os.path.join(HERE, "test", "pipeline.yaml")
@@ -41,26 +44,29 @@ def main():
     command = [binary, "run", pipeline, "--output", reference, "--quiet", "--jobs", "2"]
     for path in inputs:
         command += ["--input", path]
-    started = time.time()
-    subprocess.run(command, check=True)
-    alone = time.time() - started
-
-    output = os.path.join(work, "spark")
-    started = time.time()
-    manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
-                                           "--partitions", str(args.partitions), "--master", "local[2]",
-                                           "--driver-memory", args.driver_memory])
-    spark = time.time() - started
+    alone, spark, same, manifest = [], [], True, None
+    for attempt in range(args.repeat):
+        started = time.time()
+        subprocess.run(command, check=True)
+        alone.append(time.time() - started)
+        output = os.path.join(work, f"spark-{attempt}")
+        started = time.time()
+        manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
+                                               "--partitions", str(args.partitions), "--master", "local[2]"]
+                                     + (["--driver-memory", args.driver_memory] if args.driver_memory else []))
+        spark.append(time.time() - started)
+        same = same and test_winnow_spark.essentials(reference) == test_winnow_spark.essentials(os.path.join(output, "clean", "part-*"))
+        print(f"run {attempt + 1}: winnow run {alone[-1]:.1f} s, Spark {spark[-1]:.1f} s ({spark[-1] / alone[-1]:.1f}x)", flush=True)
     documents = manifest["counts"]["documents"]
-    same = test_winnow_spark.essentials(reference) == test_winnow_spark.essentials(os.path.join(output, "clean", "part-*"))
     winnow_seconds = manifest["winnow_seconds"]
+    a, s = statistics.median(alone), statistics.median(spark)
     print()
-    print(f"winnow on Spark bench: {documents} documents, {size / 1e6:.0f} MB of JSONL, 2 cores")
-    print(f"  winnow run --jobs 2          {alone:7.1f} s  {documents / alone:9.0f} documents/s")
-    print(f"  Spark local[2], {args.partitions} partitions  {spark:7.1f} s  {documents / spark:9.0f} documents/s"
-          f"  ({spark / alone:.1f}x the time of winnow run)")
-    print(f"  inside winnow's processes: {winnow_seconds:.1f} s of task time over 2 cores; Spark's own share of the run: "
-          f"{max(0.0, 1 - winnow_seconds / 2 / spark):.0%} (session start, reading and numbering the input, "
+    print(f"winnow on Spark bench: {documents} documents, {size / 1e6:.0f} MB of JSONL, 2 cores, median of {args.repeat}")
+    print(f"  winnow run --jobs 2          {a:7.1f} s  {documents / a:9.0f} documents/s  (range {min(alone):.1f}-{max(alone):.1f} s)")
+    print(f"  Spark local[2], {args.partitions} partitions  {s:7.1f} s  {documents / s:9.0f} documents/s"
+          f"  (range {min(spark):.1f}-{max(spark):.1f} s; {s / a:.1f}x the time of winnow run)")
+    print(f"  inside winnow's processes (last run): {winnow_seconds:.1f} s of task time over 2 cores; Spark's own share of the run: "
+          f"{max(0.0, 1 - winnow_seconds / 2 / spark[-1]):.0%} (session start, reading and numbering the input, "
           f"shuffles, Python piping)")
     print(f"  output: {'the same records as winnow run' if same else 'DIFFERENT from winnow run'}")
     return 0 if same else 1

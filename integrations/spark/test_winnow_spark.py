@@ -4,10 +4,14 @@
     python3 integrations/spark/test_winnow_spark.py --winnow dist/winnow [--documents 3000]
 
 Generates JSONL in two files (stories with exact and edited copies, a few broken lines),
-runs `winnow run` once, then the driver with 1 and 4 partitions in local[2], and with 4
-partitions in local[2,4] where partition 1 fails on its first attempt (Spark retries it).
-Every Spark run must write the same clean records and rejects as `winnow run`, byte for byte
-(in parts, so in another order), and its manifest's counts must add up. Exit 0 when all hold.
+runs `winnow run` once, then the driver with 1 and 4 partitions in local[2], with 4
+partitions in local[2,4] where partitions 1 and 2 fail on their first attempt (Spark retries
+them), and with the components found in Spark. Then pipelines/ko-news.yaml, whose
+boilerplate stage learns from the whole corpus, on samples/ (pages and JSONL in one
+directory) and on a generated crawl (site directories of .html, .txt and their .gz, a
+.jsonl.gz). Every Spark run must write the same clean records and rejects as `winnow run`,
+byte for byte (in parts, so in another order), and its manifest's counts must add up.
+Exit 0 when all hold.
 """
 
 import argparse
@@ -62,6 +66,46 @@ def corpus(directory, documents, seed=7):
     return paths
 
 
+def crawl(directory, pages=60, seed=11):
+    """A crawl as it comes: a directory per site, pages as .html, .txt and .gz, each site's
+    pages sharing chrome lines (menus, footers) that only the corpus rule finds, some stories
+    copied across sites, and a .jsonl.gz feed."""
+    import gzip
+    rng = random.Random(seed)
+    syllables = [chr(0xAC00 + rng.randrange(11172)) for _ in range(300)]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(2000)]
+
+    def sentence(n):
+        return " ".join(rng.choice(words) for _ in range(n)) + "다."
+
+    stories = [[sentence(rng.randint(12, 20)) for _ in range(rng.randint(4, 7))] for _ in range(pages)]
+    root = os.path.join(directory, "crawl")
+    for site in range(3):
+        chrome = [" ".join(rng.choice(words) for _ in range(3)) for _ in range(4)]
+        folder = os.path.join(root, f"site{site}", "2026" if site == 1 else "")
+        os.makedirs(folder, exist_ok=True)
+        for page in range(pages // 3 * 2):
+            story = stories[(page * 2 + site) % len(stories)]
+            kind = (page + site) % 4
+            if kind == 0 or kind == 1:
+                body = "".join(f"<p>{line}</p>\n" for line in story)
+                top = "".join(f"<div>{line}</div>\n" for line in chrome[:2])
+                bottom = "".join(f"<div>{line}</div>\n" for line in chrome[2:])
+                data = (f"<html><head><title>{story[0][:20]}</title></head><body>\n{top}<h1>{story[0][:20]}</h1>\n"
+                        f"{body}{bottom}</body></html>\n").encode()
+                name = f"p{page:03d}.html" + (".gz" if kind == 1 else "")
+            else:
+                data = "\n\n".join(chrome[:2] + [story[0][:20]] + story + chrome[2:]).encode("cp949" if kind == 3 else "utf-8")
+                name = f"p{page:03d}.txt" + (".gz" if kind == 3 else "")
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(gzip.compress(data, mtime=0) if name.endswith(".gz") else data)
+    feed = [json.dumps({"id": f"feed-{n}", "text": "\n\n".join(stories[n % len(stories)]), "title": f"t{n}"}, ensure_ascii=False)
+            for n in range(20)]
+    with open(os.path.join(root, "feed.jsonl.gz"), "wb") as f:
+        f.write(gzip.compress(("\n".join(feed) + "\n").encode(), mtime=0))
+    return root
+
+
 def essentials(path_glob):
     """The records, byte for byte (ids, texts, sources, dedup groups, reasons), in any order:
     Spark writes one part per partition."""
@@ -70,6 +114,39 @@ def essentials(path_glob):
         with open(path, encoding="utf-8") as f:
             rows += [line.rstrip("\n") for line in f if line.strip()]
     return collections.Counter(rows)
+
+
+def compare_ko_news(binary, winnow, pipeline, label, source, partitions, work):
+    """ko-news on `source` with `winnow run` and with the driver: the same records, byte for
+    byte; the corpus rule must have removed lines (the learned state was used)."""
+    failures = []
+    name = "ko-news-" + os.path.basename(source.rstrip("/"))
+    reference = os.path.join(work, name + ".jsonl")
+    summary = os.path.join(work, name + ".summary.json")
+    subprocess.run([binary, "run", pipeline, "--input", source, "--output", reference, "--rejects", reference + ".rejects",
+                    "--quiet", "--no-gates", "--summary-json", summary], check=True)
+    with open(summary, encoding="utf-8") as f:
+        stages = json.load(f)["stages"]
+    learned = sum(n for stage in stages if stage["name"] == "boilerplate"
+                  for rule, n in stage.get("counters", {}).items() if rule.startswith("rule:corpus_"))
+    want_clean, want_rejects = essentials(reference), essentials(reference + ".rejects")
+    output = os.path.join(work, "spark-" + name)
+    started = time.time()
+    winnow_spark.main([source, "--pipeline", pipeline, "--winnow", winnow, "--output", output,
+                       "--partitions", str(partitions), "--master", "local[2]"])
+    got_clean = essentials(os.path.join(output, "clean", "part-*"))
+    got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
+    same = got_clean == want_clean and got_rejects == want_rejects
+    print(f"spark-test: ko-news on {label} ({partitions} partitions, {learned} lines removed by the learned corpus rule): "
+          f"{sum(got_clean.values())} kept, {sum(got_rejects.values())} rejected in {time.time() - started:.1f} s: "
+          f"{'same as winnow run' if same else 'DIFFERENT'}")
+    if not same:
+        failures.append(f"ko-news on {label}: output differs from winnow run: kept {len(got_clean - want_clean)} extra, "
+                        f"{len(want_clean - got_clean)} missing; rejects {len(got_rejects - want_rejects)} extra, "
+                        f"{len(want_rejects - got_rejects)} missing")
+    if label != "samples/" and learned == 0:
+        failures.append(f"ko-news on {label}: the corpus rule removed no line: learning was not tested")
+    return failures
 
 
 def main():
@@ -132,6 +209,12 @@ def main():
         dedup = counts["stages"][-1]
         if dedup["dropped_by_reason"] != {k: v for k, v in reasons.items() if k in ("duplicate", "near_duplicate")}:
             failures.append(f"{label}: dedup counts {dedup['dropped_by_reason']}")
+    # The reference pipeline, whose boilerplate stage learns from the whole corpus, on raw
+    # pages: samples/ (pages and a JSONL file in one directory) and a generated crawl.
+    ko_news = os.path.join(ROOT, "pipelines", "ko-news.yaml")
+    for label, source, partitions in (("samples/", os.path.join(ROOT, "samples"), 2), ("a crawl", crawl(work), 3)):
+        failures += compare_ko_news(binary, args.winnow, ko_news, label, source, partitions, work)
+        runs.append(label)
     for failure in failures:
         print("FAILED: " + failure)
     print(f"spark-test: {'ok' if not failures else 'FAILED'} ({len(runs)} Spark runs)")

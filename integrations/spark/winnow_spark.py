@@ -2,31 +2,34 @@
 """winnow on Apache Spark: the same pipeline, the same output, across a cluster.
 
     spark-submit integrations/spark/winnow_spark.py --pipeline pipelines/my.yaml \\
-        --winnow dist/winnow --output hdfs:///corpus/clean --partitions 200 INPUT.jsonl ...
+        --winnow dist/winnow --output hdfs:///corpus/clean hdfs:///crawl/2026-11/ ...
 
-Spark schedules, retries and shuffles; the winnow binary does the work, one process per task:
+Spark reads, schedules, retries and shuffles; the winnow binary does the work, one process
+per task:
 
-1. The input JSONL files (in the order given) are read by Spark and numbered (each record's
-   position in the whole input), then cut into --partitions contiguous partitions.
-2. Each partition is piped through `winnow dedup signatures --input - --positioned` (each
-   line "position TAB file TAB line TAB record", so ids and rejects read as in one run): the
-   document stages, then the dedup stage's records. The task keeps the partition's files
-   (cleaned documents, ids, records, shingle sets, rejects) and prints its bucket keys
-   (`winnow dedup keys`).
-3. Spark groups the keys into buckets per band and makes the candidate pairs (in a bucket,
-   sorted by position: the first with each other one, each with the one before it).
-4. One task runs `winnow dedup pairs` and `winnow dedup clusters` (union-find in Swift) over
-   every partition's records and the pairs: the keep decisions.
-5. Each partition runs `winnow dedup filter` with the decisions: clean records and rejects,
-   saved as OUTPUT/clean/part-* and OUTPUT/rejects/part-*, with OUTPUT/manifest/part-00000
-   summing every partition's counts.
+1. The inputs (files, directories walked as `winnow run` walks them, globs; .txt, .html and
+   .jsonl, each maybe .gz) are listed on the driver and read by Spark's own readers: JSONL
+   with the text reader (split by the cluster's file system), pages with `binaryFile`. One
+   aggregation counts each JSONL split's lines, so every record gets its position in the
+   whole input, file and line, as in one run, without moving the data.
+2. A stage that learns from the whole corpus (boilerplate with corpus_min_docs): each
+   partition prints its counts (`winnow learn state`), Spark sums them with a group-by,
+   `winnow learn merge --final` drops what cannot matter, and the merged state is shipped to
+   every task as a file.
+3. Each partition is piped through `winnow dedup signatures --positioned` (with the learned
+   state) and `winnow dedup keys`: its files go to the work directory (--work, on the
+   cluster's file system), its bucket keys become rows (cached, recomputed from the input if
+   an executor is lost).
+4. Candidate pairs are made with DataFrame operations (a window over band and key).
+5. Which document each duplicate group keeps: one task over the pairs and the records, or
+   components in Spark first when the pairs are many (`--components`); the decisions are
+   files in the work directory.
+6. Each partition runs `winnow dedup filter` on its files and the decisions; the clean records, rejects and counts are
+   written as OUTPUT/clean/part-*, OUTPUT/rejects/part-*, OUTPUT/manifest/part-00000.
 
 The pipeline file's directory is shipped to the executors (rule packs beside it travel
 along); so is --winnow (a `make dist` directory, which needs nothing installed on the nodes).
 A task is deterministic, so a retried partition writes what the first attempt would have.
-Stages that learn from the whole corpus (boilerplate with corpus_min_docs) cannot learn from
-a partition: the driver refuses such a pipeline rather than give other texts than
-`winnow run`.
 """
 
 import argparse
@@ -39,8 +42,12 @@ import sys
 import tempfile
 import time
 
+STARTED = time.time()
+
+
 def log(message):
-    print(f"winnow-spark: {message}", file=sys.stderr, flush=True)
+    """A line on stderr, with the seconds since the driver started (where the time goes)."""
+    print(f"winnow-spark: {time.time() - STARTED:6.1f} s: {message}", file=sys.stderr, flush=True)
 
 
 def winnow_binary(root):
@@ -80,6 +87,8 @@ class Job:
     def ship(self, sc, scratch):
         """Sends the winnow directory and the pipeline file's directory to the executors."""
         sc.addArchive(archive(self.pipeline_dir, "winnow-pipeline.tar.gz", scratch))
+        if self.args.shipped:
+            return  # spark-submit --archives sent it
         if self.winnow_dir:
             # `make dist` writes dist/winnow.tar.gz beside dist/winnow: ship it when it is current.
             made = os.path.normpath(self.args.winnow) + ".tar.gz"
@@ -95,38 +104,15 @@ class Job:
     def task_paths(self):
         from pyspark import SparkFiles
         pipeline = os.path.join(SparkFiles.get("winnow-pipeline.tar.gz"), os.path.basename(self.pipeline_dir), self.pipeline_name)
-        if self.winnow_dir:
+        if self.args.shipped:
+            # Unpacked in the executor's working directory (YARN, standalone) or Spark's files' one.
+            here = os.path.abspath(self.args.shipped)
+            binary = here if os.path.exists(here) else os.path.join(SparkFiles.getRootDirectory(), self.args.shipped)
+        elif self.winnow_dir:
             binary = os.path.join(SparkFiles.get(self.winnow_archive), self.winnow_dir)
         else:
             binary = SparkFiles.get(os.path.basename(self.args.winnow))
         return winnow_binary(binary), pipeline
-
-
-def signatures_task(job, fail_once_dir):
-    """Step 2 for one partition: (partition, files, keys, seconds in winnow)."""
-
-    def task(partition, records):
-        winnow, pipeline = job.task_paths()
-        work = tempfile.mkdtemp(prefix=f"winnow-p{partition}-")
-        try:
-            # Each record with its position in the whole input, its file and its line there.
-            lines = [b"%d\t%s\t%d\t%s" % (ordinal, name.encode(), number, line) for ordinal, (name, number, line) in records]
-            shard = f"{partition}/{job.args.partitions}"
-            started = time.time()
-            run([winnow, "dedup", "signatures", pipeline, "--input", "-", "--positioned", "--shard", shard,
-                 "--work", work, "--quiet", "--jobs", "1", "--summary-json", os.path.join(work, "summary.json")],
-                stdin=b"\n".join(lines) + b"\n" if lines else b"")
-            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
-            fail_once(fail_once_dir, "signatures", partition, 1)
-            files = {}
-            for name in sorted(os.listdir(work)):
-                with open(os.path.join(work, name), "rb") as f:
-                    files[name] = f.read()
-            yield partition, files, keys, time.time() - started
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-
-    return task
 
 
 def fail_once(directory, step, partition, which):
@@ -138,15 +124,64 @@ def fail_once(directory, step, partition, which):
             raise RuntimeError(f"failing partition {which} once at {step} on purpose (retry test)")
 
 
-def bucket_pairs(members):
-    """Candidate pairs of one bucket, as `winnow dedup buckets` makes them."""
-    members = sorted(members)
-    pairs = []
-    for index in range(1, len(members)):
-        pairs.append((members[0], members[index]))
-        if index - 1 > 0:
-            pairs.append((members[index - 1], members[index]))
-    return pairs
+# ---------------------------------------------------------------------------------------
+# The work directory: winnow's files between steps, on a file system every executor reaches
+# (the output's, by default). Tasks reach it through pyarrow's file systems (local, HDFS,
+# S3, GCS); a file appears under its name only when whole (written aside, then renamed), so
+# a retried or duplicated task leaves the same bytes.
+
+
+def work_fs(uri):
+    """(pyarrow file system, path) for a work directory URI."""
+    from urllib.parse import urlparse, unquote
+    from pyarrow import fs as pafs
+    parsed = urlparse(uri)
+    if parsed.scheme in ("", "file"):
+        return pafs.LocalFileSystem(), unquote(parsed.path)
+    return pafs.FileSystem.from_uri(uri)
+
+
+def put_files(uri, subdirectory, local, names):
+    """Copies `names` from the local directory `local` to WORK/subdirectory."""
+    import uuid
+    filesystem, base = work_fs(uri)
+    target = f"{base}/{subdirectory}"
+    filesystem.create_dir(target, recursive=True)
+    for name in names:
+        aside = f"{target}/.{name}.{uuid.uuid4().hex}"
+        with open(os.path.join(local, name), "rb") as f, filesystem.open_output_stream(aside) as out:
+            shutil.copyfileobj(f, out, 8 << 20)
+        filesystem.move(aside, f"{target}/{name}")
+
+
+def get_files(uri, subdirectory, local, prefixes=None):
+    """Copies WORK/subdirectory's files (those whose names start with one of `prefixes`) to
+    the local directory `local`; returns their names."""
+    from pyarrow import fs as pafs
+    filesystem, base = work_fs(uri)
+    infos = filesystem.get_file_info(pafs.FileSelector(f"{base}/{subdirectory}", allow_not_found=True))
+    names = []
+    for info in sorted(infos, key=lambda i: i.base_name):
+        name = info.base_name
+        if info.type != pafs.FileType.File or name.startswith(".") or (prefixes and not name.startswith(prefixes)):
+            continue
+        with filesystem.open_input_stream(info.path) as source, open(os.path.join(local, name), "wb") as f:
+            shutil.copyfileobj(source, f, 8 << 20)
+        names.append(name)
+    return names
+
+
+def merged_decisions(uri, local):
+    """WORK/decisions/*.jsonl (one per task that decided groups) as one file in position order."""
+    parts = tempfile.mkdtemp(dir=local)
+    lines = []
+    for name in get_files(uri, "decisions", parts):
+        with open(os.path.join(parts, name), "rb") as f:
+            lines += f.read().splitlines(keepends=True)
+    shutil.rmtree(parts, ignore_errors=True)
+    lines.sort(key=lambda line: int(line[len(b'{"ordinal":'):line.index(b",")]))
+    with open(os.path.join(local, "decisions.jsonl"), "wb") as f:
+        f.writelines(lines)
 
 
 def group_of(label, groups):
@@ -154,39 +189,32 @@ def group_of(label, groups):
     return (label * 2654435761) % groups
 
 
-def subset_task(job, groups):
-    """Step 4 in Spark, per partition: its records split by group → (group, files)."""
+def subset_task(job, groups, count, work_uri):
+    """Step 5 in Spark, per partition: its records split by group, into WORK/groups/G/."""
 
-    def task(items):
+    def task(partition, members):
         winnow, pipeline = job.task_paths()
-        for partition, ((_, files, _, _), members) in items:
-            work = tempfile.mkdtemp(prefix=f"winnow-s{partition}-")
-            try:
-                for name, data in files.items():
-                    if name.startswith(("records-", "side-", "ids-")):
-                        with open(os.path.join(work, name), "wb") as f:
-                            f.write(data)
-                text = "".join(f"{ordinal}\t{group}\n" for ordinal, group in (members or []))
-                out = os.path.join(work, "groups")
-                run([winnow, "dedup", "subset", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
-                     "--count", str(groups), "--out", out, "--quiet"], stdin=text.encode())
-                for group in range(groups):
-                    directory = os.path.join(out, str(group))
-                    shipped = {}
-                    for name in os.listdir(directory):
-                        with open(os.path.join(directory, name), "rb") as f:
-                            shipped[name] = f.read()
-                    yield group, ("files", shipped)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
+        work = tempfile.mkdtemp(prefix=f"winnow-s{partition}-")
+        try:
+            get_files(work_uri, f"p{partition}", work, ("records-", "side-", "ids-"))
+            text = "".join(f"{ordinal}\t{group}\n" for ordinal, group in members)
+            out = os.path.join(work, "groups")
+            run([winnow, "dedup", "subset", pipeline, "--shard", f"{partition}/{count}", "--work", work,
+                 "--count", str(groups), "--out", out, "--quiet"], stdin=text.encode())
+            for group in range(groups):
+                directory = os.path.join(out, str(group))
+                put_files(work_uri, f"groups/{group}", directory, sorted(os.listdir(directory)))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        yield partition
 
     return task
 
 
-def decisions_in_spark(job, sc, signed, pairs, bands, total, count):
+def decisions_in_spark(job, sc, pairs, bands, ranges, count, work_uri):
     """Connected components by min-label propagation in Spark, then `winnow dedup clusters`
     once per group of components: the same decisions as one task, when the pairs do not fit
-    one task. Returns the decisions file's bytes."""
+    one task. Each group's decisions go to WORK/decisions/. Returns winnow's seconds."""
     from pyspark import StorageLevel
     # Every shuffle keeps the job's partition count (a union would otherwise add them up).
     width = count
@@ -207,83 +235,67 @@ def decisions_in_spark(job, sc, signed, pairs, bands, total, count):
     groups = count
     log(f"components in Spark by min-label propagation: {components} over {labels.count()} documents in {iterations} rounds; "
         f"clusters in {groups} tasks")
-    members = labels.map(lambda ol: (min(count - 1, ol[0] * count // max(total, 1)), (ol[0], group_of(ol[1], groups)))).groupByKey(width)
-    keyed = signed.map(lambda item: (item[0], item)).leftOuterJoin(members, width)
-    files = keyed.mapPartitions(subset_task(job, groups))
+    import bisect
+    lows = [low for low, _, _ in ranges]
+
+    def partition_of(ordinal):  # the partition whose range of positions holds it
+        return ranges[bisect.bisect_right(lows, ordinal) - 1][2]
+
+    # Each partition's members (position, group), sent to the task of that partition number.
+    members = labels.map(lambda ol: (partition_of(ol[0]), (ol[0], group_of(ol[1], groups)))).partitionBy(count, lambda p: p)
+    split = subset_task(job, groups, count, work_uri)
+    members.mapPartitionsWithIndex(lambda index, rows: split(index, [value for _, value in rows])).count()
     band_pairs = pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (pair[1], pair)) \
-        .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), ("pair", kv[1][0])))
-    per_group = files.union(band_pairs).partitionBy(groups, lambda group: group).values()
-    results = per_group.mapPartitions(clusters_task(job, bands)).collect()
-    lines = [line for decisions, _, _ in results for line in decisions.splitlines(keepends=True)]
-    lines.sort(key=lambda line: int(line[len(b'{"ordinal":'):line.index(b",")]))
+        .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), kv[1][0]))
+    per_group = band_pairs.partitionBy(groups, lambda group: group)
+    decide = clusters_task(job, bands, work_uri)
+    seconds = per_group.mapPartitionsWithIndex(lambda index, rows: decide(index, (value for _, value in rows))).sum()
     both.unpersist()
     labels.unpersist()
-    return b"".join(lines), sum(seconds for _, _, seconds in results)
+    return seconds
 
 
-def clusters_task(job, bands):
-    """Step 4, one task: every partition's records and every band's pairs → decisions."""
+def clusters_task(job, bands, work_uri):
+    """Step 5 for one group (`group`): the records of its documents (WORK/groups/G, or every
+    partition's with `everything`) and its pairs → WORK/decisions/G.jsonl; yields winnow's seconds."""
 
-    def task(items):
-        items = list(items)
-        if not items:
-            return
+    def task(group, pairs, everything=None):
         winnow, pipeline = job.task_paths()
-        work = tempfile.mkdtemp(prefix="winnow-clusters-")
+        work = tempfile.mkdtemp(prefix=f"winnow-clusters-{group}-")
         try:
-            pairs = {band: [] for band in range(bands)}
-            for kind, value in items:
-                if kind == "files":
-                    for name, data in value.items():
-                        if name.startswith(("records-", "side-", "ids-")):
-                            with open(os.path.join(work, name), "wb") as f:
-                                f.write(data)
-                else:
-                    band, first, second = value
-                    pairs[band].append((first, second))
+            if everything is None:
+                get_files(work_uri, f"groups/{group}", work)
+            else:
+                for partition in range(everything):
+                    get_files(work_uri, f"p{partition}", work, ("records-", "side-", "ids-"))
+            by_band = {band: [] for band in range(bands)}
+            for band, first, second in pairs:
+                by_band[int(band)].append(f"{first}\t{second}\n")
             started = time.time()
             for band in range(bands):  # written after the records: clusters checks they are newer
-                text = "".join(f"{a}\t{b}\n" for a, b in pairs[band])
-                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"], stdin=text.encode())
+                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"],
+                    stdin="".join(by_band[band]).encode())
             run([winnow, "dedup", "clusters", pipeline, "--work", work, "--quiet"])
-            with open(os.path.join(work, "decisions.jsonl"), "rb") as f:
-                decisions = f.read()
-            yield decisions, sum(len(p) for p in pairs.values()), time.time() - started
+            os.rename(os.path.join(work, "decisions.jsonl"), os.path.join(work, f"{group}.jsonl"))
+            put_files(work_uri, "decisions", work, [f"{group}.jsonl"])
+            yield time.time() - started
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     return task
 
 
-def filter_task(job, decisions, fail_once_dir):
-    """Step 5 for one partition: ("clean" | "rejects" | "summary" | "seconds", partition, value)."""
+def one_clusters_task(job, bands, count, work_uri):
+    """Step 5 in one task (mapInArrow over the pairs): every partition's records from WORK →
+    WORK/decisions/0.jsonl; one row: winnow's seconds."""
 
-    def task(items):
-        winnow, pipeline = job.task_paths()
-        for partition, files, _, _ in items:
-            work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
-            try:
-                for name, data in files.items():
-                    if name.startswith(("documents-", "ids-", "rejects-", "records-")):
-                        with open(os.path.join(work, name), "wb") as f:
-                            f.write(data)
-                with open(os.path.join(work, "decisions.jsonl"), "wb") as f:
-                    f.write(decisions.value)
-                clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
-                started = time.time()
-                run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{job.args.partitions}", "--work", work,
-                     "--output", clean, "--rejects", rejects, "--quiet"])
-                fail_once(fail_once_dir, "filter", partition, 2)
-                with open(clean, encoding="utf-8") as f:
-                    for line in f:
-                        yield "clean", partition, line.rstrip("\n")
-                with open(rejects, encoding="utf-8") as f:
-                    for line in f:
-                        yield "rejects", partition, line.rstrip("\n")
-                yield "seconds", partition, time.time() - started
-                yield "summary", partition, files["summary.json"].decode()
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
+    def task(batches):
+        import pyarrow as pa
+        pairs = []
+        for batch in batches:
+            pairs += zip(*(batch.column(name).to_pylist() for name in ("band", "a", "b")))
+        seconds = sum(clusters_task(job, bands, work_uri)(0, pairs, everything=count))
+        yield pa.RecordBatch.from_arrays([pa.array([seconds], pa.float64())], names=["seconds"])
 
     return task
 
@@ -306,6 +318,9 @@ def sum_summaries(summaries, dedup_counts):
             for field in ("dropped_by_reason", "counters"):
                 for name, count in stage.get(field, {}).items():
                     mine[field][name] = mine[field].get(name, 0) + count
+    if dedup_counts is None:
+        total["kept"] = total["documents"] - total["rejected"]
+        return total
     if total["stages"]:
         dedup = total["stages"][-1]
         dedup["kept"] = dedup["in"] - dedup_counts["dropped"]
@@ -316,13 +331,357 @@ def sum_summaries(summaries, dedup_counts):
     return total
 
 
+
+# ---------------------------------------------------------------------------------------
+# Input: listing, numbering, reading
+
+
+def page_format(name):
+    """('jsonl' | 'txt' | 'html' | None, gzip) from a file name, as winnow's reader decides."""
+    base = name.rstrip("/").rsplit("/", 1)[-1].lower()
+    gz = base.endswith(".gz")
+    if gz:
+        base = base[:-3]
+    dot = base.rfind(".")
+    if dot <= 0:
+        return None, gz
+    return {"txt": "txt", "text": "txt", "html": "html", "htm": "html", "xhtml": "html",
+            "jsonl": "jsonl", "ndjson": "jsonl"}.get(base[dot + 1:]), gz
+
+
+def list_inputs(sc, paths, formats):
+    """Every input file in winnow's reading order: inputs in the order given, directories
+    walked depth first with entries sorted by the bytes of their names (hidden ones passed
+    over), a glob's matches in byte order. Returns (uri, relative path, format, gzip)."""
+    jvm = sc._jvm
+    conf = sc._jsc.hadoopConfiguration()
+    files = []
+
+    def walk(fs, directory, prefix):
+        entries = sorted(fs.listStatus(directory), key=lambda st: st.getPath().getName().encode())
+        for status in entries:
+            name = status.getPath().getName()
+            if name.startswith("."):
+                continue
+            relative = prefix + name
+            if status.isDirectory():
+                walk(fs, status.getPath(), relative + "/")
+                continue
+            kind, gz = page_format(name)
+            if kind is not None and kind in formats:
+                files.append((status.getPath().toString(), relative, kind, gz))
+
+    for given in paths:
+        path = jvm.org.apache.hadoop.fs.Path(given)
+        fs = path.getFileSystem(conf)
+        if any(c in given for c in "*?["):
+            statuses = sorted(fs.globStatus(path) or [], key=lambda st: st.getPath().toString().encode())
+            if not statuses:
+                raise SystemExit(f"winnow-spark: input '{given}' matches no file")
+        else:
+            if not fs.exists(path):
+                raise SystemExit(f"winnow-spark: input '{given}' does not exist")
+            statuses = [fs.getFileStatus(path)]
+        for status in statuses:
+            if status.isDirectory():
+                walk(fs, status.getPath(), "")
+            else:  # named: read whatever its extension (an unknown one as text), as winnow run does
+                name = status.getPath().getName()
+                kind, gz = page_format(name)
+                files.append((status.getPath().toString(), name, kind or "txt", gz))
+    return files
+
+
+def path_key(uri):
+    """One spelling of a file's URI for matching the listing with the readers' columns."""
+    from urllib.parse import unquote, urlparse
+    parsed = urlparse(uri)
+    return (parsed.scheme or "file", parsed.netloc if parsed.scheme not in ("", "file") else "", unquote(parsed.path))
+
+
+def read_inputs(spark, files):
+    """(DataFrame of f, b, v: file, split start, line or page bytes; the numbering table)."""
+    from pyspark.sql import functions as F
+    jsonl = [uri for uri, _, kind, _ in files if kind == "jsonl"]
+    pages = [uri for uri, _, kind, _ in files if kind != "jsonl"]
+    frames = []
+    blocks = {}
+    if jsonl:
+        # Lines end at '\n' only, as in winnow (Hadoop's default also ends them at a lone '\r').
+        raw = spark.read.option("lineSep", "\n").text(jsonl).select(
+            F.col("_metadata.file_path").alias("f"), F.col("_metadata.file_block_start").alias("b"), "value")
+        text = raw.select("f", "b", F.col("value").cast("binary").alias("v"))
+        # Lines and records (lines not only spaces, tabs and CRs) per split: positions without moving data.
+        blank = F.length(F.expr("btrim(value, ' \\t\\r')")) == 0
+        counted = raw.groupBy("f", "b").agg(F.count(F.lit(1)).alias("lines"),
+                                            F.sum(F.when(blank, 0).otherwise(1)).alias("records")).collect()
+        for row in counted:
+            blocks.setdefault(path_key(row["f"]), []).append((row["b"], row["lines"], row["records"]))
+        frames.append(text)
+    if pages:
+        frames.append(spark.read.format("binaryFile").load(pages).select(
+            F.col("path").alias("f"), F.lit(0).cast("long").alias("b"), F.col("content").alias("v")))
+    # Positions: each split's first line number and first ordinal, in reading order.
+    table = {}
+    ordinal = 0
+    for uri, relative, kind, gz in files:
+        key = path_key(uri)
+        if kind == "jsonl":
+            line = 0
+            for start, lines, records in sorted(blocks.get(key, [])):
+                table[(key, start)] = (relative, "jsonl", gz, line, ordinal)
+                line += lines
+                ordinal += records
+        else:
+            table[(key, 0)] = (relative, kind, gz, 0, ordinal)
+            ordinal += 1
+    frame = frames[0]
+    for other in frames[1:]:
+        frame = frame.unionByName(other)
+    return frame, table, ordinal
+
+
+def positioned_lines(batches, table):
+    """A partition's rows as winnow's positioned input (`ORDINAL TAB PATH TAB LINE TAB record`,
+    a page as `ORDINAL TAB PATH TAB - TAB base64`), in rising ordinal order; and the ranges of
+    ordinals it holds."""
+    import base64
+    import gzip
+    splits = {}
+    for batch in batches:
+        files, starts, values = (batch.column(i).to_pylist() for i in range(3))
+        for f, start, value in zip(files, starts, values):
+            splits.setdefault((path_key(f), start), []).append(value)
+    out = []
+    ranges = []
+    for key, values in sorted(splits.items(), key=lambda kv: table[kv[0]][4]):
+        relative, kind, gz, line, ordinal = table[key]
+        name = relative.encode()
+        first = ordinal
+        if kind != "jsonl":
+            data = gzip.decompress(values[0]) if gz else values[0]
+            out.append(b"%d\t%s\t-\t%s" % (ordinal, name, base64.b64encode(data)))
+            ordinal += 1
+        else:
+            for index, value in enumerate(values):
+                line += 1
+                if index == 0 and key[1] == 0 and value.startswith(b"\xef\xbb\xbf"):
+                    value = value[3:]
+                if value.strip(b" \t\r") == b"":
+                    continue
+                out.append(b"%d\t%s\t%d\t%s" % (ordinal, name, line, value))
+                ordinal += 1
+        if ordinal > first:
+            ranges.append((first, ordinal - 1))
+    return (b"\n".join(out) + b"\n") if out else b"", ranges
+
+
+# ---------------------------------------------------------------------------------------
+# Tasks (mapInArrow): what they need travels in plain values.
+
+SIGNED_SCHEMA = "p int, kind string, name string, band string, key string, ordinal long, high long"
+
+
+def arrow_rows(schema_fields, rows):
+    import pyarrow as pa
+    columns = list(zip(*rows)) if rows else [[] for _ in schema_fields]
+    return pa.RecordBatch.from_arrays([pa.array(list(col), type=t) for col, (_, t) in zip(columns, schema_fields)],
+                                      names=[n for n, _ in schema_fields])
+
+
+def signed_fields():
+    import pyarrow as pa
+    return [("p", pa.int32()), ("kind", pa.string()), ("name", pa.string()), ("band", pa.string()), ("key", pa.string()),
+            ("ordinal", pa.int64()), ("high", pa.int64())]
+
+
+def learn_task(job, table, count, learned):
+    """Step 2 for one partition: the first learning stage's counts → (stage, kind, key, count)."""
+
+    def task(batches):
+        import pyarrow as pa
+        import pyarrow.csv as csv
+        from pyspark import TaskContext, SparkFiles
+        winnow, pipeline = job.task_paths()
+        partition = TaskContext.get().partitionId()
+        lines, _ = positioned_lines(batches, table)
+        command = [winnow, "learn", "state", pipeline, "--input", "-", "--positioned", "--jobs", "1"]
+        for name in learned:
+            command += ["--learned", SparkFiles.get(name)]
+        state = run(command, stdin=lines)
+        if state:
+            names = ["stage", "kind", "key", "count"]
+            types = {"stage": pa.int32(), "kind": pa.string(), "key": pa.string(), "count": pa.int64()}
+            parsed = csv.read_csv(pa.BufferReader(state), read_options=csv.ReadOptions(column_names=names),
+                                  parse_options=csv.ParseOptions(delimiter="\t", quote_char=False),
+                                  convert_options=csv.ConvertOptions(column_types=types))
+            yield from parsed.to_batches()
+
+    return task
+
+
+def merge_task(job):
+    """Step 2, after Spark's sum: `winnow learn merge --final` over a share of the keys."""
+
+    def task(batches):
+        import pyarrow as pa
+        winnow, pipeline = job.task_paths()
+        text = []
+        for batch in batches:
+            for stage, kind, key, count in zip(*(batch.column(i).to_pylist() for i in range(4))):
+                text.append(f"{stage}\t{kind}\t{key}\t{count}\n")
+        merged = run([winnow, "learn", "merge", pipeline, "--final", "-"], stdin="".join(text).encode())
+        yield pa.RecordBatch.from_arrays([pa.array([merged], type=pa.binary())], names=["state"])
+
+    return task
+
+
+def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
+    """Step 3 for one partition: winnow's files to WORK/pP/; rows: its ranges of positions,
+    winnow's seconds and its bucket keys (band, key, ordinal)."""
+
+    def task(batches):
+        import pyarrow as pa
+        import pyarrow.csv as csv
+        from pyspark import TaskContext, SparkFiles
+        winnow, pipeline = job.task_paths()
+        partition = TaskContext.get().partitionId()
+        began = time.time()
+        lines, ranges = positioned_lines(batches, table)
+        read = time.time() - began
+        fields = signed_fields()
+        work = tempfile.mkdtemp(prefix=f"winnow-p{partition}-")
+        try:
+            shard = f"{partition}/{count}"
+            started = time.time()
+            command = [winnow, "dedup", "signatures", pipeline, "--input", "-", "--positioned", "--shard", shard,
+                       "--work", work, "--quiet", "--jobs", "1", "--summary-json", os.path.join(work, "summary.json")]
+            for name in learned:
+                command += ["--learned", SparkFiles.get(name)]
+            run(command, stdin=lines)
+            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
+            seconds = time.time() - started
+            put_files(work_uri, f"p{partition}", work, sorted(os.listdir(work)))
+            copied = time.time() - started - seconds
+            fail_once(fail_once_dir, "signatures", partition, 1)
+            rows = [(partition, "range", None, None, None, low, high) for low, high in ranges]
+            rows.append((partition, "seconds", f"{seconds:.6f}", None, None, None, None))
+            yield arrow_rows(fields, rows)
+            if keys:
+                parsed = csv.read_csv(pa.BufferReader(keys), read_options=csv.ReadOptions(column_names=["band", "key", "ordinal"]),
+                                      parse_options=csv.ParseOptions(delimiter="\t", quote_char=False),
+                                      convert_options=csv.ConvertOptions(column_types={"band": pa.string(), "key": pa.string(), "ordinal": pa.int64()}))
+                for batch in parsed.to_batches(max_chunksize=1 << 16):
+                    n = batch.num_rows
+                    yield pa.RecordBatch.from_arrays(
+                        [pa.array([partition] * n, pa.int32()), pa.array(["key"] * n, pa.string()), pa.nulls(n, pa.string()), batch.column(0),
+                         batch.column(1), batch.column(2), pa.nulls(n, pa.int64())], names=[f for f, _ in fields])
+            # Where a partition's time goes (the executor's stderr).
+            print(f"winnow-spark: partition {partition}: input to positioned lines {read:.1f} s, winnow {seconds:.1f} s, "
+                  f"files to the work directory {copied:.1f} s, keys handed to Spark {time.time() - started - seconds - copied:.1f} s",
+                  file=sys.stderr, flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def filter_task(job, count, work_uri, fail_once_dir):
+    """Step 6 for the partitions named by its rows: their files and the decisions from WORK →
+    rows (kind, line): clean records, rejects, its summary."""
+
+    def task(batches):
+        import pyarrow as pa
+        winnow, pipeline = job.task_paths()
+        for partition in [p for batch in batches for p in batch.column(0).to_pylist()]:
+            work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
+            try:
+                get_files(work_uri, f"p{partition}", work, ("documents-", "ids-", "rejects-", "records-", "summary.json"))
+                merged_decisions(work_uri, work)  # after the records: filter checks the decisions are newer
+                clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
+                started = time.time()
+                run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{count}", "--work", work,
+                     "--output", clean, "--rejects", rejects, "--quiet"])
+                fail_once(fail_once_dir, "filter", partition, 2)
+                for kind, path in (("clean", clean), ("rejects", rejects)):
+                    with open(path, "rb") as f:
+                        lines = f.read().splitlines()
+                    for at in range(0, len(lines), 1 << 14):
+                        part = lines[at:at + (1 << 14)]
+                        yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
+                                                         names=["kind", "line"])
+                    if kind == "rejects":
+                        dropped = {}
+                        for line in lines:
+                            if b'"stage":"dedup"' in line:
+                                reason = json.loads(line).get("reason")
+                                dropped[reason] = dropped.get(reason, 0) + 1
+                with open(os.path.join(work, "summary.json"), "rb") as f:
+                    summary = json.loads(f.read())
+                summary["dedup_dropped"] = dropped
+                summary["filter_seconds"] = time.time() - started
+                yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
+                                                 names=["kind", "line"])
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
+def run_task(job, table, count, learned, fail_once_dir):
+    """A pipeline without a corpus stage, per partition: `winnow run --positioned` → rows
+    (kind, line) as the filter step writes them."""
+
+    def task(batches):
+        import pyarrow as pa
+        from pyspark import TaskContext, SparkFiles
+        winnow, pipeline = job.task_paths()
+        partition = TaskContext.get().partitionId()
+        lines, _ = positioned_lines(batches, table)
+        work = tempfile.mkdtemp(prefix=f"winnow-r{partition}-")
+        try:
+            clean, rejects = os.path.join(work, "clean.jsonl"), os.path.join(work, "rejects.jsonl")
+            summary_path = os.path.join(work, "summary.json")
+            started = time.time()
+            command = [winnow, "run", pipeline, "--input", "-", "--positioned", "--output", clean, "--rejects", rejects,
+                       "--manifest", os.path.join(work, "manifest.json"), "--no-gates", "--quiet", "--jobs", "1",
+                       "--summary-json", summary_path]
+            for name in learned:
+                command += ["--learned", SparkFiles.get(name)]
+            run(command, stdin=lines)
+            fail_once(fail_once_dir, "filter", partition, 2)
+            for kind, path in (("clean", clean), ("rejects", rejects)):
+                with open(path, "rb") as f:
+                    rows = f.read().splitlines()
+                for at in range(0, len(rows), 1 << 14):
+                    part = rows[at:at + (1 << 14)]
+                    yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
+                                                     names=["kind", "line"])
+            with open(summary_path, "rb") as f:
+                summary = json.loads(f.read())
+            summary["filter_seconds"] = time.time() - started
+            yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
+                                             names=["kind", "line"])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return task
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("inputs", nargs="+", help="JSONL input files (gzip allowed), as Spark sees them, in order")
+    parser.add_argument("inputs", nargs="+", help="input files, directories or globs (txt, html, jsonl, each maybe .gz), as Spark sees them")
     parser.add_argument("--pipeline", required=True, help="pipeline YAML file; its last stage must be dedup")
     parser.add_argument("--winnow", required=True, help="a `make dist` directory (or a winnow binary) to ship to the executors")
+    parser.add_argument("--shipped", default=None,
+                        help="where the executors find winnow when spark-submit ships it: with "
+                             "`--archives dist/winnow.tar.gz#w`, w/winnow/winnow (--winnow is then only used on the driver)")
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
-    parser.add_argument("--partitions", type=int, default=0, help="partitions (default: Spark's default parallelism)")
+    parser.add_argument("--work", default=None,
+                        help="directory for winnow's files between steps, on a file system every executor and the driver "
+                             "reach (HDFS, S3, a shared mount; default: OUTPUT/_work, removed at the end)")
+    parser.add_argument("--partitions", type=int, default=0,
+                        help="about how many partitions the input is read in (default: Spark's default parallelism)")
     parser.add_argument("--master", default=None, help="Spark master when not given by spark-submit (local[2], …)")
     parser.add_argument("--driver-memory", default=None, help="spark.driver.memory when this process starts Spark (local mode)")
     parser.add_argument("--components", choices=["auto", "task", "spark"], default="auto",
@@ -336,110 +695,154 @@ def main(argv=None):
 
     from pyspark import StorageLevel
     from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
 
+    global STARTED
+    started = STARTED = time.time()
+    # The winnow binary checks the pipeline before anything is read (and here, once), and says
+    # what it is: the formats a directory walk reads, which stages learn, whether dedup ends it.
+    local_winnow = winnow_binary(args.winnow)
+    described = json.loads(run([local_winnow, "validate", args.pipeline, "--input", "-", "--json"]))
+    formats = set(described["input"]["formats"])
+    learning = [index for index, stage in enumerate(described["stages"]) if stage["learns"]]
+    # Pipelines that end with dedup run its phases; others run whole per partition.
+    dedup = described["dedup"] is not None
+    bands = described["dedup"]["bands"] if dedup else 0
+
+    # Python workers need pyarrow (and pandas, for PySpark's Arrow path): by default this Python.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("winnow").config("spark.ui.enabled", "false")
     if args.master:
         builder = builder.master(args.master)
     if args.driver_memory:  # takes effect when this process starts Spark (python, not spark-submit)
         builder = builder.config("spark.driver.memory", args.driver_memory)
     spark = builder.getOrCreate()
+    log(f"Spark session up ({spark.version}, master {spark.sparkContext.master})")
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
-    args.partitions = args.partitions or sc.defaultParallelism
+    partitions = args.partitions or sc.defaultParallelism
+    # Splits sized so the input comes in about `partitions` partitions.
+    spark.conf.set("spark.sql.files.minPartitionNum", str(partitions))
+    spark.conf.set("spark.sql.files.openCostInBytes", str(64 << 10))
+    spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
+    # The driver lists the files itself: no listing job per batch of named files.
+    spark.conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", "1000000")
+    # Clean records and rejects are written in one pass, each part in its task's order (no sort).
+    spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", "4")
     job = Job(args)
-    started = time.time()
-
-    # JSONL files only, named one by one: winnow names a record without an id by its file and
-    # line, which a directory or glob read through Hadoop would not give in winnow's order.
-    for path in args.inputs:
-        name = path.rstrip("/").rsplit("/", 1)[-1]
-        if any(c in path for c in "*?[") or not name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
-            raise SystemExit(f"winnow-spark: input '{path}' is not a JSONL file (.jsonl, .jsonl.gz, .ndjson): "
-                             "name every file; directories, globs, HTML and text files are not read by the driver")
-    # The winnow binary checks the pipeline before anything is read (and here, once).
-    local_winnow = winnow_binary(args.winnow)
-    run([local_winnow, "validate", args.pipeline])
-    bands = int(run([local_winnow, "dedup", "bands", args.pipeline]).decode().strip())
-    import re
-    with open(args.pipeline, encoding="utf-8") as f:
-        if re.search(r"^[^#\n]*corpus_min_docs\s*:\s*[1-9]", f.read(), re.M):
-            raise SystemExit("winnow-spark: the pipeline has a stage that learns from the whole corpus (corpus_min_docs): "
-                             "a partition cannot learn it; run it with `winnow run`, or without that option")
     sc.addPyFile(os.path.abspath(__file__))  # the task functions, when this file is imported as a module
     scratch = tempfile.mkdtemp(prefix="winnow-spark-ship-")
     job.ship(sc, scratch)
+    # The work directory, as a URI every task can open (an earlier run's is removed).
+    hadoop = sc._jvm.org.apache.hadoop.fs
+    work_path = hadoop.Path(args.work or f"{args.output}/_work")
+    work_filesystem = work_path.getFileSystem(sc._jsc.hadoopConfiguration())
+    work_uri = work_filesystem.makeQualified(work_path).toString()
+    work_filesystem.delete(work_path, True)
 
-    # 1. Records in input order, numbered, cut into contiguous partitions.
-    # Each file's lines with their numbers (as winnow names a record without an id: file:line);
-    # as winnow's reader, lines of only spaces, tabs and CRs are not records.
-    # Raw bytes (use_unicode=False): a line that is not valid UTF-8 reaches winnow as it is and
-    # is rejected there as in `winnow run`, not repaired on the way.
-    def numbered_lines(path):
-        name = os.path.basename(path.rstrip("/"))
-        return sc.textFile(path, use_unicode=False).zipWithIndex().map(lambda pair: (name, pair[1] + 1, pair[0])) \
-            .filter(lambda record: record[2].strip(b" \t\r") != b"")
-    lines = sc.union([numbered_lines(path) for path in args.inputs])
-    numbered = lines.zipWithIndex().map(lambda pair: (pair[1], pair[0]))
-    total = numbered.count()
-    count = args.partitions
-    partitioned = numbered.partitionBy(count, lambda ordinal: min(count - 1, ordinal * count // max(total, 1)))
-    partitioned = partitioned.mapPartitions(lambda items: iter(sorted(items)), preservesPartitioning=True)
-    log(f"{total} records in {count} partitions")
+    # 1. The inputs, listed in winnow's order, read by Spark, numbered.
+    files = list_inputs(sc, args.inputs, formats)
+    if not files:
+        raise SystemExit("winnow-spark: no input file (of the pipeline's input.formats) under " + ", ".join(args.inputs))
+    frame, table, total = read_inputs(spark, files)
+    count = frame.rdd.getNumPartitions()
+    args.partitions = count  # the shards' count in winnow's file names
+    log(f"{len(files)} files, {total} records in {count} partitions")
 
-    # 2. Document stages and signatures per partition.
-    signed = partitioned.mapPartitionsWithIndex(signatures_task(job, args.fail_once))
-    signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
+    # 2. Learning stages: partial counts per partition, summed by Spark, merged by winnow.
+    learned = []
+    for index in learning:
+        schema = "stage int, kind string, key string, count long"
+        partial = frame.mapInArrow(learn_task(job, table, count, list(learned)), schema)
+        summed = partial.groupBy("stage", "kind", "key").agg(F.sum("count").alias("count"))
+        state = b"".join(row["state"] for row in summed.mapInArrow(merge_task(job), "state binary").collect())
+        name = f"winnow-learned-{len(learned)}.tsv"
+        with open(os.path.join(scratch, name), "wb") as f:
+            f.write(state)
+        sc.addFile(os.path.join(scratch, name))
+        learned.append(name)
+        kept = state.count(b"\n")
+        log(f"learned state of stages[{index}] '{described['stages'][index]['name']}': {kept} counts kept")
 
-    # 3. Buckets in Spark: (band, key) → positions → candidate pairs; band "x" is the exact
-    #    copies' key, which only the components in Spark need (clusters finds exact copies itself).
-    keys = signed.flatMap(lambda item: (line.split(b"\t") for line in item[2].splitlines()))
-    buckets = keys.map(lambda f: ((f[0].decode() if f[0] == b"x" else int(f[0]), f[1]), int(f[2]))).groupByKey()
-    pairs = buckets.flatMap(lambda bucket: ((bucket[0][0], a, b) for a, b in (
-        bucket_pairs(list(bucket[1])) if bucket[0][0] != "x" else [(min(bucket[1]), o) for o in sorted(bucket[1])[1:]]))
-        if len(bucket[1]) > 1 else []).persist(StorageLevel.MEMORY_AND_DISK)
-    pair_count = pairs.filter(lambda pair: pair[0] != "x").count()
-
-    # 4. Which document each duplicate group keeps: one task (union-find in Swift over every
-    #    record), or, when the pairs are too many for one task, components in Spark first.
-    in_spark = args.components == "spark" or (args.components == "auto" and pair_count > args.max_task_pairs)
-    log(f"{pair_count} candidate pairs: groups decided {'in Spark, per component' if in_spark else 'in one task'} "
-        f"(--components {args.components}, --max-task-pairs {args.max_task_pairs})")
-    if in_spark:
-        decisions, cluster_seconds = decisions_in_spark(job, sc, signed, pairs, bands, total, count)
+    if not dedup:
+        # No corpus stage: each partition is a whole run.
+        signed = None
+        pair_count = 0
+        written = frame.mapInArrow(run_task(job, table, count, learned, args.fail_once), "kind string, line binary")
     else:
-        needed = ("records-", "side-", "ids-")
-        everything = signed.map(lambda item: (0, ("files", {n: d for n, d in item[1].items() if n.startswith(needed)}))) \
-            .union(pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (0, ("pair", pair))))
-        one = everything.partitionBy(1).values()
-        decisions, _, cluster_seconds = one.mapPartitions(clusters_task(job, bands)).collect()[0]
-    grouped = decisions.count(b"\n")
-    log(f"clusters: {cluster_seconds:.1f} s in winnow; {grouped} documents in groups")
-    pairs.unpersist()
-    shared = sc.broadcast(decisions)
+        # 3. Document stages and signatures per partition: winnow's files to the work directory,
+        #    the bucket keys as rows.
+        signed = frame.mapInArrow(signatures_task(job, table, count, learned, work_uri, args.fail_once), SIGNED_SCHEMA)
+        signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
 
-    # 5. Filter per partition, write the parts and the manifest.
-    written = signed.mapPartitionsWithIndex(lambda index, items: filter_task(job, shared, args.fail_once)(items)) \
-        .persist(StorageLevel.MEMORY_AND_DISK)
+        # 4. Buckets and candidate pairs in Spark: in a bucket sorted by position, the first with
+        #    each other one and each with the one before it; band "x" is the exact copies' key.
+        #    One window over (band, key) gives both (a group-by collecting lists, exploded twice
+        #    for a union, aggregated everything twice and took three times as long).
+        from pyspark.sql import Window
+        keys = signed.filter(F.col("kind") == "key").select("band", "key", "ordinal")
+        bucket = Window.partitionBy("band", "key").orderBy("ordinal")
+        members = keys.select("band", F.col("ordinal").alias("b"), F.first("ordinal").over(bucket).alias("first"),
+                              F.lag("ordinal").over(bucket).alias("previous")).filter(F.col("previous").isNotNull())
+        partners = F.when((F.col("previous") != F.col("first")) & (F.col("band") != "x"),
+                          F.array("first", "previous")).otherwise(F.array("first"))
+        pairs = members.select("band", F.explode(partners).alias("a"), "b").persist(StorageLevel.MEMORY_AND_DISK)
+        pair_count = pairs.filter(F.col("band") != "x").count()
+
+        # 5. Which document each duplicate group keeps.
+        in_spark = args.components == "spark" or (args.components == "auto" and pair_count > args.max_task_pairs)
+        log(f"{pair_count} candidate pairs: groups decided {'in Spark, per component' if in_spark else 'in one task'} "
+            f"(--components {args.components}, --max-task-pairs {args.max_task_pairs})")
+        if in_spark:
+            ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed.filter(F.col("kind") == "range").collect())
+            pair_rdd = pairs.rdd.map(lambda row: (row["band"] if row["band"] == "x" else int(row["band"]), row["a"], row["b"]))
+            cluster_seconds = decisions_in_spark(job, sc, pair_rdd, bands, ranges, count, work_uri)
+        else:
+            band_pairs = pairs.filter(F.col("band") != "x").repartition(1)
+            cluster_seconds = band_pairs.mapInArrow(one_clusters_task(job, bands, count, work_uri), "seconds double").collect()[0]["seconds"]
+        log(f"clusters: {cluster_seconds:.1f} s in winnow")
+        pairs.unpersist()
+
+        # 6. Filter per partition (its files and the decisions from the work directory); clean
+        #    records, rejects and summaries written in one pass.
+        shards = spark.range(0, count, 1, count).select(F.col("id").cast("int").alias("p"))
+        written = shards.mapInArrow(filter_task(job, count, work_uri, args.fail_once), "kind string, line binary")
+    parts = f"{args.output}/_parts"
+    written.select("kind", F.col("line").cast("string").alias("line")).write.partitionBy("kind").text(parts)
+    jvm = sc._jvm
+    out_path = jvm.org.apache.hadoop.fs.Path(args.output)
+    fs = out_path.getFileSystem(sc._jsc.hadoopConfiguration())
     for kind in ("clean", "rejects"):
-        part = written.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[2])
-        part.saveAsTextFile(f"{args.output}/{kind}")
-    summaries = [json.loads(row[2]) for row in written.filter(lambda row: row[0] == "summary").collect()]
-    dropped = written.filter(lambda row: row[0] == "rejects").map(lambda row: json.loads(row[2])) \
-        .filter(lambda r: r.get("stage") == "dedup").map(lambda r: r.get("reason")).countByValue()
-    counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dict(dropped)})
-    winnow_seconds = signed.map(lambda item: item[3]).sum() + cluster_seconds \
-        + written.filter(lambda row: row[0] == "seconds").map(lambda row: row[2]).sum()
+        source = jvm.org.apache.hadoop.fs.Path(f"{parts}/kind={kind}")
+        target = jvm.org.apache.hadoop.fs.Path(f"{args.output}/{kind}")
+        if fs.exists(source):
+            fs.rename(source, target)
+        else:
+            fs.mkdirs(target)
+    summaries = [json.loads(row["value"]) for row in spark.read.text(f"{parts}/kind=summary").collect()]
+    fs.delete(jvm.org.apache.hadoop.fs.Path(parts), True)
+    dropped = {}
+    for summary in summaries:
+        for reason, n in summary.pop("dedup_dropped", {}).items():
+            dropped[reason] = dropped.get(reason, 0) + n
+    counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dropped} if dedup else None)
+    signature_seconds = sum(float(row["name"]) for row in signed.filter(F.col("kind") == "seconds").select("name").collect()) if dedup else 0
+    cluster_seconds = cluster_seconds if dedup else 0
+    winnow_seconds = signature_seconds + cluster_seconds + sum(s.get("filter_seconds", 0) for s in summaries)
     manifest = {
         "engine": f"spark {sc.version}, {count} partitions, master {sc.master}",
         "pipeline_file": args.pipeline, "inputs": args.inputs, "winnow": run([local_winnow, "--version"]).decode().strip(),
         "counts": counts, "seconds": round(time.time() - started, 3), "candidate_pairs": pair_count,
-        "winnow_seconds": round(winnow_seconds, 3),
+        "winnow_seconds": round(winnow_seconds, 3), "learned_states": len(learned),
     }
     sc.parallelize([json.dumps(manifest, sort_keys=True)], 1).saveAsTextFile(f"{args.output}/manifest")
+    work_filesystem.delete(work_path, True)
     log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
-    signed.unpersist()
-    written.unpersist()
+    if signed is not None:
+        signed.unpersist()
     spark.stop()
+    shutil.rmtree(scratch, ignore_errors=True)  # the archives and learned states shipped
     return manifest
 
 

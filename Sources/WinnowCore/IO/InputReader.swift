@@ -486,6 +486,12 @@ final class JSONLRecords: RecordStream {
       fields.append(line[start..<index])
       start = index + 1
     }
+    // A whole file (txt, html) instead of a record: LINE is '-' (`PositionedFile`).
+    if fields.count == 3, fields[2].elementsEqual("-".utf8), !fields[1].isEmpty,
+      let ordinal = UInt64(String(decoding: fields[0], as: UTF8.self))
+    {
+      return PositionedFile.item(line[start...], path: String(decoding: fields[1], as: UTF8.self), ordinal: ordinal, settings: settings)
+    }
     guard fields.count == 3, let ordinal = UInt64(String(decoding: fields[0], as: UTF8.self)),
       let number = Int(String(decoding: fields[2], as: UTF8.self)), !fields[1].isEmpty
     else {

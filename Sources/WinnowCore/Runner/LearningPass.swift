@@ -6,7 +6,8 @@ extension Runner {
     // Stages that learn from the corpus get a first pass, each in pipeline order. Standard
     // input can be read only once: there the corpus rules are off, and the summary says so.
     var warnings: [String] = []
-    for (index, configured) in pipeline.stages.enumerated() {
+    let loaded = try loadLearnedStates(options.learnedStates)
+    for (index, configured) in pipeline.stages.enumerated() where !loaded.contains(index) {
       if let learning = configured.stage as? any LearningStage, let learner = learning.learner {
         if pipeline.input.paths.contains("-") {
           warnings.append("stage '\(configured.name)' learns from the whole corpus, which needs input that can be read twice; with standard input its corpus rule is off")
@@ -23,24 +24,28 @@ extension Runner {
   }
 
   /// The first pass for a learning stage: reads the whole input, runs the stages before it,
-  /// and hands each surviving document to `learner`. Nothing is written.
-  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner) throws(RunError) {
+  /// and hands each surviving document to `learner`. Nothing is written. With a `shard`, only
+  /// its documents (a partial state: `winnow learn state`); without `finish`, the learner is
+  /// left unfinished.
+  func learn(upTo stageIndex: Int, _ learner: any CorpusLearner, shard: Shard = .whole, finish: Bool = true) throws(RunError) {
     let reader = InputReader(settings: pipeline.input)
-    reader.skipWholeFile = { !learner.wants(id: $0) }
+    // Files passed over unread would not count as positions: only for the whole input.
+    if shard == .whole { reader.skipWholeFile = { !learner.wants(id: $0) } }
     // Keep the documents for the main pass when only per-document stages come before the
     // learner and it is the pipeline's only learner (another would need other stages done).
     let learners = pipeline.stages.filter { ($0.stage as? any LearningStage)?.learner != nil }.count
-    let keep = learners == 1 && options.learnedDocumentBytes > 0
+    let keep = finish && learners == 1 && options.learnedDocumentBytes > 0
       && !pipeline.stages[0..<stageIndex].contains { $0.stage is any BatchStage }
     let learned = keep ? LearnedDocuments(stageCount: stageIndex, maxBytes: options.learnedDocumentBytes) : nil
     let work: @Sendable (Batch) -> BatchResult = { [self] batch in learnBatch(batch, upTo: stageIndex, learner, keepingIn: learned) }
-    _ = try pass(reader, shard: .whole, work: work) { (result: inout BatchResult) throws(RunError) in
+    _ = try pass(reader, shard: shard, work: work) { (result: inout BatchResult) throws(RunError) in
       if let failure = result.failure {
         throw RunError(failure + " (in the first pass, learning for stages[\(stageIndex)] '\(pipeline.stages[stageIndex].name)')")
       }
       if firstPassSeconds.count != pipeline.stages.count { firstPassSeconds = [Double](repeating: 0, count: pipeline.stages.count) }
       for (index, stage) in result.stages.enumerated() where index < firstPassSeconds.count { firstPassSeconds[index] += stage.seconds }
     }
+    guard finish else { return }
     learner.finishLearning()
     learnedEntries = learned?.snapshot() ?? [:]
     learnedStageCount = learned?.stageCount ?? 0

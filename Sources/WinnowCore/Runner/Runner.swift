@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
   public var batchBytes: Int
   /// Bytes of documents the first pass keeps for the main pass (`LearnedDocuments`).
   public var learnedDocumentBytes = 256 << 20
+  /// Merged learned states (`winnow learn merge`) loaded instead of the first passes of the
+  /// stages they cover (`--learned`).
+  public var learnedStates: [String] = []
   /// Where the run's phases, warnings and details go (`--log-level`).
   public var logger = Logger(label: "winnow", factory: { _ in SwiftLogNoOpLogHandler() })
 

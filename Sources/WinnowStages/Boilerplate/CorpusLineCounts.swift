@@ -15,7 +15,9 @@ struct CorpusLineSettings: Sendable {
 /// per distinct short line (lines longer than `maxChars` are never counted).
 final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
   let settings: CorpusLineSettings
-  private let learning = Mutex<(lines: [UInt64: UInt32], groups: [UInt64: UInt32])>(([:], [:]))
+  /// Counts while learning: documents per site, and per (site, line) key (`CorpusLineState`
+  /// writes and adds them).
+  let learning = Mutex<(lines: [UInt64: UInt32], groups: [UInt64: UInt32])>(([:], [:]))
   /// Written once by `finishLearning`, before the second pass's workers start; read-only after.
   private var groupSizes: [UInt64: UInt32] = [:]
   private var lineCounts: [UInt64: UInt32] = [:]
@@ -71,12 +73,17 @@ final class CorpusLineCounts: CorpusLearner, @unchecked Sendable {
 
   func finishLearning() {
     learning.withLock { state in
-      // With a sample, `minDocs` is scaled to the sample (at least 2 sampled documents).
-      let minDocs = UInt32(clamping: max(2, Int((Double(settings.minDocs) * min(1, settings.sample)).rounded(.up))))
+      let minDocs = self.minDocs
       groupSizes = state.groups
       lineCounts = state.lines.filter { $0.value >= minDocs }
       state = ([:], [:])
     }
+  }
+
+  /// The documents a line needs to be counted boilerplate. With a sample, `minDocs` is
+  /// scaled to the sample (at least 2 sampled documents).
+  var minDocs: UInt32 {
+    UInt32(clamping: max(2, Int((Double(settings.minDocs) * min(1, settings.sample)).rounded(.up))))
   }
 
   func isBoilerplate(_ line: Substring, group: UInt64) -> Bool { share(line, group: group) != nil }
