@@ -13,12 +13,6 @@ extension Runner {
   /// lock) and read by the writer after the last batch.
   final class ReaderClock: @unchecked Sendable {
     var seconds = 0.0
-
-    static func threadSeconds() -> Double {
-      var now = timespec()
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-      return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
   }
 
   /// One pass over the input, the machine every pass runs on (the main pass, the learning
@@ -37,7 +31,7 @@ extension Runner {
 
     // Reader: batches of documents in input order, each with its ordinal in the whole input.
     let readerThread = Thread { [options, pipeline] in
-      let started = ReaderClock.threadSeconds()
+      let started = threadCPUSeconds()
       var sequence = 0
       var items: [ReadItem] = []
       var ordinals: [UInt64] = []
@@ -64,7 +58,7 @@ extension Runner {
         if queue.isCancelled { break }
       }
       flush()
-      clock.seconds = ReaderClock.threadSeconds() - started
+      clock.seconds = threadCPUSeconds() - started
       queue.finishInput(batches: sequence)
     }
     readerThread.stackSize = 8 << 20
