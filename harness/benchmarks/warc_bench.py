@@ -15,6 +15,10 @@
    fastwarc's ArchiveIterator reading every record's payload as stored (HTTP headers parsed,
    bodies not decoded), warcio's ArchiveIterator reading
    every record's decoded content (content_stream).
+   The readers alone: winnow's reader thread's CPU time in the first run (the summary's
+   read_seconds: gzip members inflated, headers parsed, chunked and gzip bodies decoded,
+   documents made), beside the CPU time of the peers' iteration loops (time.process_time
+   around the loop: single-threaded Python, so the loop's thread).
 3. warcio's own test WARCs (DIR/webrecorder+warcio, a bare clone): documents and rejects by
    winnow per file beside the response records warcio and fastwarc find (text, 2xx), and
    whether they stop on an error.
@@ -96,9 +100,9 @@ def warcio():
     return n
 which = sys.argv[3]
 fn = fastwarc if which == "fastwarc" else warcio
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 n = fn()
-print(json.dumps({"records": n, "seconds": time.perf_counter() - start}))
+print(json.dumps({"records": n, "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu}))
 '''
 
 COUNT = r'''
@@ -159,10 +163,12 @@ def main():
     # stage's max_bytes limit (the rejects file then holds every page's bytes).
     (OUT / "read.yaml").write_text(f"version: 1\ninput: {{path: {warc}, formats: [warc]}}\noutput: {{path: {OUT}/read.jsonl}}\nstages:\n  - decode: {{max_bytes: 1}}\n")
     times = {"winnow (read + decode + write)": [], "winnow (read, rejects written)": [], "fastwarc 2.0": [], "warcio": []}
+    loops = {"winnow reader (read_seconds)": [], "fastwarc 2.0 loop": [], "warcio loop": []}
     for _ in range(a.repeat):
         start = time.perf_counter()
         subprocess.run(pinned([winnow, "run", str(OUT / "warc.yaml"), "--jobs", "1", "--quiet", "--summary-json", str(OUT / "summary.json")]), check=True)
         times["winnow (read + decode + write)"].append(time.perf_counter() - start)
+        loops["winnow reader (read_seconds)"].append(json.load(open(OUT / "summary.json"))["read_seconds"])
         start = time.perf_counter()
         subprocess.run(pinned([winnow, "run", str(OUT / "read.yaml"), "--jobs", "1", "--quiet"]), check=True)
         times["winnow (read, rejects written)"].append(time.perf_counter() - start)
@@ -171,10 +177,16 @@ def main():
             r = subprocess.run(pinned([py, "-c", PEERS, str(warc), "1", which]), capture_output=True, text=True, check=True)
             times[name].append(time.perf_counter() - start)
             assert json.loads(r.stdout)["records"] == records, r.stdout
+            loops[name + " loop"].append(json.loads(r.stdout)["cpu_seconds"])
     summary = json.load(open(OUT / "summary.json"))
     print(f"{warc.name}: {size:.1f} MB, {records} records ({responses} responses, {summary['kept']} documents kept by winnow), "
           f"one core (taskset -c 1), {a.repeat} runs interleaved, whole process:")
     for name, values in times.items():
+        rates = [records / t for t in values]
+        print(f"  {name:32} {statistics.median(rates):8.0f} records/s ({min(rates):.0f}–{max(rates):.0f}), "
+              f"{size / statistics.median(values):.1f} MB/s compressed")
+    print("the readers alone, CPU time (winnow: its reader thread; peers: their iteration loop):")
+    for name, values in loops.items():
         rates = [records / t for t in values]
         print(f"  {name:32} {statistics.median(rates):8.0f} records/s ({min(rates):.0f}–{max(rates):.0f}), "
               f"{size / statistics.median(values):.1f} MB/s compressed")

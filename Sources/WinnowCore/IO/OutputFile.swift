@@ -32,6 +32,8 @@ final class OutputFile {
   var temporaryPaths: [String] { sharded?.temporaryPaths ?? [temporaryPath] }
   /// The files of a compressed or sharded output (empty for one plain file).
   var shards: [OutputShard] { sharded?.finished ?? [] }
+  /// CPU seconds spent compressing (0 for a plain file).
+  var compressSeconds: Double { sharded?.compressSeconds ?? 0 }
 
   init(path: String, layout: OutputLayout = .single) throws(RunError) {
     self.path = path
@@ -67,7 +69,7 @@ final class OutputFile {
   func write(_ data: [UInt8], records count: Int) throws(RunError) {
     if let sharded {
       guard !closed, !data.isEmpty else { return }
-      try sharded.write(data)
+      try sharded.write(data, records: count)
       records += count
       bytes += data.count
       hasher.update(data: data)

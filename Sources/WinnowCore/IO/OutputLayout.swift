@@ -89,6 +89,8 @@ final class ShardedWriter {
   let layout: OutputLayout
   let codec: CompressionCodec
   private(set) var finished: [OutputShard] = []
+  /// CPU seconds of the writing thread spent in the compressor.
+  private(set) var compressSeconds = 0.0
   private(set) var temporaryPaths: [String] = []
   private var current: Part?
 
@@ -135,20 +137,24 @@ final class ShardedWriter {
 
   private var buffer: [UInt8] = []
 
-  /// Writes whole JSONL lines, starting a new shard before a line that would pass a limit.
-  func write(_ data: [UInt8]) throws(RunError) {
+  /// Writes whole JSONL lines (`records` of them), starting a new shard before a line that
+  /// would pass a limit.
+  func write(_ data: [UInt8], records: Int) throws(RunError) {
     guard layout.isSharded else {
-      try append(data[...], lines: data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+      try append(data[...], lines: records)
       return
     }
     var start = 0
     var lineStart = 0
     var lines = 0
-    var index = 0
     // A run of lines that fits the current shard is written at once.
-    while index < data.count {
-      guard data[index] == 0x0A else { index += 1; continue }
-      let lineLength = index + 1 - lineStart
+    while lineStart < data.count {
+      let found = data.withUnsafeBufferPointer { bytes -> Int? in
+        guard let hit = memchr(bytes.baseAddress! + lineStart, 0x0A, bytes.count - lineStart) else { return nil }
+        return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      }
+      guard let newline = found else { break }
+      let lineLength = newline + 1 - lineStart
       let partRecords = (current?.records ?? 0) + lines
       let partBytes = (current?.content ?? 0) + (lineStart - start)
       let full = partRecords > 0
@@ -162,24 +168,39 @@ final class ShardedWriter {
         lines = 0
       }
       lines += 1
-      index += 1
-      lineStart = index
+      lineStart = newline + 1
     }
     try append(data[start..<data.count], lines: lines)
   }
 
+  /// JSONL given to the current part and not yet compressed: gathered to `batchBytes` so the
+  /// compressor runs long stretches with its tables in cache (a batch's records alone are
+  /// tens of KB, and the other threads of a run evict those tables between batches).
+  private var pending: [UInt8] = []
+  static let batchBytes = 1 << 21
+
   private func append(_ data: ArraySlice<UInt8>, lines: Int) throws(RunError) {
     guard var part = current, !data.isEmpty else { return }
+    part.records += lines
+    part.content += data.count
+    current = part
+    pending.append(contentsOf: data)
+    if pending.count >= Self.batchBytes { try compressPending() }
+  }
+
+  private func compressPending() throws(RunError) {
+    guard var part = current, !pending.isEmpty else { return }
     buffer.removeAll(keepingCapacity: true)
     var failure: NativeError?
     let compressor = part.compressor
-    data.withUnsafeBytes { raw in
+    let started = threadCPUSeconds()
+    pending.withUnsafeBytes { raw in
       do throws(NativeError) { try compressor.compress(raw, into: &buffer) } catch { failure = error }
     }
+    compressSeconds += threadCPUSeconds() - started
+    pending.removeAll(keepingCapacity: true)
     if let failure { throw RunError("cannot compress '\(part.path)': \(failure)") }
     try put(&part)
-    part.records += lines
-    part.content += data.count
     current = part
   }
 
@@ -194,9 +215,12 @@ final class ShardedWriter {
   }
 
   private func closePart() throws(RunError) {
+    try compressPending()
     guard var part = current else { return }
     current = nil
     buffer.removeAll(keepingCapacity: true)
+    let started = threadCPUSeconds()
+    defer { compressSeconds += threadCPUSeconds() - started }
     do { try part.compressor.finish(into: &buffer) } catch {
       fclose(part.handle)
       throw RunError("cannot compress '\(part.path)': \(error)")

@@ -10,21 +10,33 @@ import WinnowNative
 /// bodies are decoded. Other records are skipped and counted by kind. A truncated or corrupt
 /// record is a reject (`read`, `unreadable`) with its offset, and reading goes on at the next
 /// record (the next gzip member, or the next line starting `WARC/`).
+///
+/// Speed: one buffer of decompressed bytes, each gzip member inflated into it in place (at
+/// once by libdeflate when it fits 1 MiB, else streamed by one zlib stream reset per member);
+/// headers parsed on those bytes; a document's body is the one copy made.
 final class WarcRecords: RecordStream {
   private let relative: String
   private let settings: InputSettings
   private let file: MappedFile
   private let gzip: Bool
   private let inflater = Inflater()
+  private let wholeInflater = WholeInflater()
+  /// For HTTP bodies sent gzip- or deflate-encoded (made on first use).
+  private var gzipBodies: Inflater?
+  private var deflateBodies: Inflater?
   /// The next byte of the file to read.
   private var inPosition = 0
   private var memberOpen = false
-  /// Where gzip members began: decompressed position, offset in the file.
+  /// Where gzip members began: decompressed position, offset in the file (those before the
+  /// current record's member are let go).
   private var memberStarts: [(out: Int, at: Int)] = []
   /// Decompressed bytes so far.
   private var produced = 0
-  private var buffer: [UInt8] = []
-  /// The first byte of `buffer` not yet parsed; `bufferBase` is `buffer[0]`'s position.
+  /// Decompressed bytes: `storage[0..<filled]`, `storage[0]` at position `bufferBase`. Bytes
+  /// move to the front only between records (`compact`), so positions within a record hold.
+  private var storage = [UInt8](repeating: 0, count: 1 << 20)
+  private var filled = 0
+  /// The first byte of `storage` not yet parsed.
   private var head = 0
   private var bufferBase = 0
   private enum SourceState: Equatable { case more, end, truncated, corrupt(String) }
@@ -32,13 +44,16 @@ final class WarcRecords: RecordStream {
   /// Set after a corrupt record: candidates that do not start a record are passed over
   /// quietly until one does.
   private var resyncing = false
-  private var chunk = [UInt8](repeating: 0, count: 1 << 18)
   private var pendingBytes = 0
   /// Records passed over, by kind ("warc request", "warc response non-text", …).
   private(set) var skippedKinds: [String: Int] = [:]
 
   /// The longest WARC or HTTP header read.
   static let maxHeaderBytes = 1 << 20
+  /// Bytes inflated or copied into `storage` at a time.
+  static let fillBytes = 1 << 18
+  /// The room a gzip member is given to be inflated at once.
+  static let wholeMemberBytes = 1 << 20
 
   init(file: MappedFile, relative: String, settings: InputSettings) {
     self.file = file
@@ -54,39 +69,54 @@ final class WarcRecords: RecordStream {
 
   // MARK: bytes
 
-  /// Appends decompressed bytes to `buffer`; false when no more come (`state` says why).
+  /// Appends decompressed bytes to `storage`; false when no more come (`state` says why).
   private func fill() -> Bool {
-    if head > (1 << 20) && head * 2 > buffer.count {
-      buffer.removeSubrange(0..<head)
-      bufferBase += head
-      head = 0
-    }
     while state == .more {
+      if storage.count - filled < Self.fillBytes {
+        storage.append(contentsOf: repeatElement(0, count: max(storage.count, Self.fillBytes)))
+      }
       if !gzip {
         guard inPosition < file.count else { state = .end; return false }
-        let end = min(file.count, inPosition + (1 << 20))
-        file.withBytes(inPosition..<end) { buffer.append(contentsOf: $0) }
-        produced += end - inPosition
-        pendingBytes += end - inPosition
-        inPosition = end
+        let count = min(file.count - inPosition, Self.fillBytes)
+        file.withBytes(inPosition..<(inPosition + count)) { input in
+          storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: filled).copyMemory(from: input.baseAddress!, byteCount: count) }
+        }
+        filled += count
+        produced += count
+        pendingBytes += count
+        inPosition += count
         return true
       }
       if !memberOpen {
         // NUL padding after the last member is the end, as gzip(1) reads it.
         guard inPosition < file.count, file[inPosition] != 0 else { state = .end; return false }
         memberStarts.append((produced, inPosition))
+        // A member (a record, as crawlers write them) that fits the room left is inflated at
+        // once; one that does not, or is damaged, is streamed through zlib from its start.
+        if storage.count - filled < Self.wholeMemberBytes {
+          storage.append(contentsOf: repeatElement(0, count: max(storage.count, Self.wholeMemberBytes)))
+        }
+        let whole = file.withBytes(inPosition..<file.count) { input in
+          storage.withUnsafeMutableBytes { wholeInflater.inflate(.gzip, input, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+        }
+        if let (consumed, made) = whole {
+          inPosition += consumed
+          pendingBytes += consumed
+          filled += made
+          produced += made
+          if made > 0 { return true }
+          continue
+        }
         guard inflater.reset() else { state = .corrupt("inflateInit2 failed"); return false }
         memberOpen = true
       }
       let (consumed, made, status) = file.withBytes(inPosition..<file.count) { input in
-        chunk.withUnsafeMutableBytes { inflater.inflate(input, into: $0) }
+        storage.withUnsafeMutableBytes { inflater.inflate(input, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
       }
       inPosition += consumed
       pendingBytes += consumed
-      if made > 0 {
-        buffer.append(contentsOf: chunk[0..<made])
-        produced += made
-      }
+      filled += made
+      produced += made
       switch status {
       case .end: memberOpen = false
       case .truncated: state = .truncated
@@ -98,16 +128,46 @@ final class WarcRecords: RecordStream {
     return false
   }
 
+  /// Lets go of the bytes before `head` (all of them once read, else past the first MiB):
+  /// between records, or while passing over a record's block.
+  private func compact() {
+    if head == filled {
+      bufferBase += head
+      head = 0
+      filled = 0
+    } else if head > (1 << 20) {
+      storage.withUnsafeMutableBytes { raw in
+        raw.baseAddress!.copyMemory(from: raw.baseAddress! + head, byteCount: filled - head)
+      }
+      bufferBase += head
+      filled -= head
+      head = 0
+    }
+  }
+
+  /// Between records: lets go of the gzip member starts before the member `head` is in.
+  private func forgetMembers() {
+    if memberStarts.count > 4096, let current = memberIndex(of: bufferBase + head), current > 0 {
+      memberStarts.removeFirst(current)
+    }
+  }
+
+  /// The index in `memberStarts` of the member holding decompressed position `position`.
+  private func memberIndex(of position: Int) -> Int? {
+    var low = 0, high = memberStarts.count - 1
+    var found: Int?
+    while low <= high {
+      let middle = (low + high) / 2
+      if memberStarts[middle].out <= position { found = middle; low = middle + 1 } else { high = middle - 1 }
+    }
+    return found
+  }
+
   /// The offset in the file of the record that begins at decompressed position `position`:
   /// its gzip member's, or the position itself.
   private func offset(of position: Int) -> Int {
     guard gzip else { return position }
-    var low = 0, high = memberStarts.count - 1, found = 0
-    while low <= high {
-      let middle = (low + high) / 2
-      if memberStarts[middle].out <= position { found = memberStarts[middle].at; low = middle + 1 } else { high = middle - 1 }
-    }
-    return found
+    return memberIndex(of: position).map { memberStarts[$0].at } ?? 0
   }
 
   /// Goes on after a corrupt record that began at decompressed position `start`: at the next
@@ -131,23 +191,45 @@ final class WarcRecords: RecordStream {
     inPosition = next
     memberOpen = false
     state = next < file.count ? .more : .end
-    buffer.removeAll(keepingCapacity: true)
+    filled = 0
     head = 0
     produced = gzip ? produced : next
     bufferBase = produced
+  }
+
+  /// Where CR LF CR LF is in `storage[from..<filled]`.
+  private func headerEnd(from: Int) -> Int? {
+    storage.withUnsafeBufferPointer { bytes -> Int? in
+      var index = from
+      while let hit = HeaderLines.find(0x0D, bytes, index..<filled) {
+        guard hit + 4 <= filled else { return nil }
+        if bytes[hit + 1] == 0x0A && bytes[hit + 2] == 0x0D && bytes[hit + 3] == 0x0A { return hit }
+        index = hit + 1
+      }
+      return nil
+    }
+  }
+
+  private func startsWithWARC(_ index: Int) -> Bool {
+    filled - index >= 5 && storage[index..<(index + 5)].elementsEqual("WARC/".utf8)
   }
 
   // MARK: records
 
   func next() -> ReadItem? {
     while true {
+      compact()
+      forgetMembers()
       // Blank lines between records.
       while true {
-        if head == buffer.count && !fill() { break }
-        guard head < buffer.count, buffer[head] == 0x0D || buffer[head] == 0x0A else { break }
+        if head == filled {
+          compact()
+          if !fill() { break }
+        }
+        guard head < filled, storage[head] == 0x0D || storage[head] == 0x0A else { break }
         head += 1
       }
-      if head == buffer.count {
+      if head == filled {
         switch state {
         case .more, .end: return nil
         case .truncated:
@@ -165,21 +247,21 @@ final class WarcRecords: RecordStream {
       let start = bufferBase + head
       // The WARC header block.
       var searched = head
-      var headerEnd: Int?
-      while headerEnd == nil {
-        if let found = Self.find(Self.crlfcrlf, in: buffer, from: max(head, searched - 3)) {
-          headerEnd = found
+      var found: Int?
+      while found == nil {
+        if let end = headerEnd(from: max(head, searched - 3)) {
+          found = end
           break
         }
-        searched = buffer.count
-        if buffer.count - head > Self.maxHeaderBytes || !fill() { break }
+        searched = filled
+        if filled - head > Self.maxHeaderBytes || !fill() { break }
       }
-      guard let headerEnd, buffer[head..<min(buffer.count, head + 5)].elementsEqual("WARC/".utf8) else {
+      guard let headerEnd = found, startsWithWARC(head) else {
         let problem: String
+        let begun = storage[head..<min(filled, head + 5)].elementsEqual("WARC/".utf8.prefix(min(5, filled - head)))
         switch state {
         case .corrupt(let message): problem = "corrupt gzip data: \(message)"
-        case _ where headerEnd != nil || !buffer[head..<min(buffer.count, head + 5)].elementsEqual("WARC/".prefix(min(5, buffer.count - head)).utf8):
-          problem = "not a WARC record header"
+        case _ where found != nil || !begun: problem = "not a WARC record header"
         case .truncated, .end: problem = "truncated WARC header"
         case .more: problem = "WARC header longer than \(Self.maxHeaderBytes) bytes"
         }
@@ -188,7 +270,7 @@ final class WarcRecords: RecordStream {
         if let item { return item }
         continue
       }
-      let header = WarcHeader(buffer[head..<headerEnd])
+      let header = storage.withUnsafeBufferPointer { WarcHeader($0, head..<headerEnd) }
       guard let length = header.contentLength else {
         let item = resyncing ? nil : reject(at: start, "WARC header without a valid Content-Length")
         recover(from: start)
@@ -196,16 +278,21 @@ final class WarcRecords: RecordStream {
         continue
       }
       let blockStart = headerEnd + 4
-      let keep = header.type == "response" && length <= settings.maxDocumentBytes + Self.maxHeaderBytes
+      let isResponse = header.type == "response"
+      let keep = isResponse && length <= settings.maxDocumentBytes + Self.maxHeaderBytes
       if !keep {
-        // Passed over without keeping its block.
+        // Passed over without keeping its block (its header is read before the bytes go).
+        let tooLarge = isResponse ? tooLarge(header, length: length, at: start) : nil
         var remaining = length
         head = blockStart
         while remaining > 0 {
-          let available = min(remaining, buffer.count - head)
+          let available = min(remaining, filled - head)
           head += available
           remaining -= available
-          if remaining > 0 && !fill() { break }
+          if remaining > 0 {
+            compact()
+            if !fill() { break }
+          }
         }
         if remaining > 0 {
           let item = failure(at: start, remaining: remaining)
@@ -213,35 +300,32 @@ final class WarcRecords: RecordStream {
           continue
         }
         resyncing = false
-        if header.type == "response" {
-          return tooLarge(header, length: length, at: start)
-        }
+        if let tooLarge { return tooLarge }
         skippedKinds["warc \(header.type.isEmpty ? "record without WARC-Type" : header.type)", default: 0] += 1
         continue
       }
-      while buffer.count - blockStart < length {
+      while filled - blockStart < length {
         if !fill() { break }
       }
-      if buffer.count - blockStart < length {
-        head = buffer.count
-        if let item = failure(at: start, remaining: length - (buffer.count - blockStart)) { return item }
+      if filled - blockStart < length {
+        head = filled
+        if let item = failure(at: start, remaining: length - (filled - blockStart)) { return item }
         continue
       }
       // A record ends with CRLF CRLF: anything else after the block means its Content-Length
       // is wrong (the block ran into the next record, or stopped short of its own end).
       let after = blockStart + length
-      while buffer.count < after + 4 && fill() {}
-      let tail = buffer[after..<min(buffer.count, after + 4)]
+      while filled < after + 4 && fill() {}
+      let tail = storage[after..<min(filled, after + 4)]
       guard tail.isEmpty || tail.starts(with: [0x0D, 0x0A]) || tail.starts(with: [0x0A]) || tail.starts(with: "WARC/".utf8.prefix(tail.count)) else {
         let item = resyncing ? nil : reject(at: start, "the record's Content-Length (\(length)) does not end at a record boundary")
         recover(from: start)
         if let item { return item }
         continue
       }
-      let block = buffer[blockStart..<after]
       head = after
       resyncing = false
-      if let item = response(header, block: block, at: start) { return item }
+      if let item = response(header, block: blockStart..<after, at: start) { return item }
     }
   }
 
@@ -257,13 +341,6 @@ final class WarcRecords: RecordStream {
     return item
   }
 
-  private func source(_ header: WarcHeader?, format: InputFormat, at start: Int) -> SourceInfo {
-    var source = SourceInfo(path: relative, format: format)
-    source.record = header?.recordID
-    source.offset = offset(of: start)
-    return source
-  }
-
   private func reject(at start: Int, _ problem: String) -> ReadItem {
     let at = offset(of: start)
     var source = SourceInfo(path: relative, format: .warc)
@@ -271,222 +348,93 @@ final class WarcRecords: RecordStream {
     return ReadItem(document: Document(id: "\(relative)@\(at)", source: source), drop: Drop(reason: "unreadable", detail: "\(problem) (record at byte \(at))"))
   }
 
-  private func tooLarge(_ header: WarcHeader, length: Int, at start: Int) -> ReadItem {
-    let source = source(header, format: .html, at: start)
-    return ReadItem(
-      document: Document(id: header.recordID ?? "\(relative)@\(source.offset ?? 0)", source: source),
-      drop: Drop(reason: "too_large", detail: "\(length) bytes > input.max_document_bytes (\(settings.maxDocumentBytes))"))
-  }
-
-  /// A response record's document, or nil when it is passed over (counted).
-  private func response(_ header: WarcHeader, block: ArraySlice<UInt8>, at start: Int) -> ReadItem? {
-    guard header.type == "response" else {
-      skippedKinds["warc \(header.type.isEmpty ? "record without WARC-Type" : header.type)", default: 0] += 1
-      return nil
-    }
-    guard header.contentType.lowercased().hasPrefix("application/http") else {
-      skippedKinds["warc response not HTTP", default: 0] += 1
-      return nil
-    }
-    let id = header.recordID ?? "\(relative)@\(offset(of: start))"
-    guard let http = HTTPResponse(block) else {
-      return ReadItem(document: Document(id: id, source: source(header, format: .html, at: start)), drop: Drop(reason: "unreadable", detail: "the HTTP response header cannot be read (record at byte \(offset(of: start)))"))
-    }
-    guard (200..<300).contains(http.status) else {
-      skippedKinds["warc response status \(http.status / 100)xx", default: 0] += 1
-      return nil
-    }
-    let format: InputFormat
-    switch http.mediaType {
-    case "text/html", "application/xhtml+xml": format = .html
-    case "text/plain": format = .txt
-    default:
-      skippedKinds["warc response not text", default: 0] += 1
-      return nil
-    }
-    var source = source(header, format: format, at: start)
-    source.declaredCharset = http.charset
-    var document = Document(id: id, source: source)
-    if let uri = header.targetURI, !uri.isEmpty { document.meta.url = uri }
-    if let date = header.date, !date.isEmpty {
+  /// A response record's document before its body: id, source, url, fetched.
+  private func makeDocument(_ header: WarcHeader, format: InputFormat, at start: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Document {
+    var source = SourceInfo(path: relative, format: format)
+    source.record = WarcHeader.text(bytes, header.recordID)
+    source.offset = offset(of: start)
+    var document = Document(id: source.record ?? "\(relative)@\(source.offset ?? 0)", source: source)
+    if let uri = WarcHeader.text(bytes, header.targetURI), !uri.isEmpty { document.meta.url = uri }
+    if let date = WarcHeader.text(bytes, header.date), !date.isEmpty {
       var writer = JSONWriter(capacity: date.utf8.count + 2)
       writer.string(date)
       document.meta.passthrough.append((key: "fetched", value: RawJSON(writer.bytes)))
     }
-    switch http.body(limit: settings.maxDocumentBytes) {
-    case .success(let body):
-      if body.count > settings.maxDocumentBytes {
-        return ReadItem(document: document, drop: Drop(reason: "too_large", detail: "\(body.count) bytes > input.max_document_bytes (\(settings.maxDocumentBytes))"))
+    return document
+  }
+
+  /// A response over `input.max_document_bytes`, its block not read.
+  private func tooLarge(_ header: WarcHeader, length: Int, at start: Int) -> ReadItem {
+    let document = storage.withUnsafeBufferPointer { bytes in
+      var source = SourceInfo(path: relative, format: .html)
+      source.record = WarcHeader.text(bytes, header.recordID)
+      source.offset = offset(of: start)
+      return Document(id: source.record ?? "\(relative)@\(source.offset ?? 0)", source: source)
+    }
+    return ReadItem(
+      document: document,
+      drop: Drop(reason: "too_large", detail: "\(length) bytes > input.max_document_bytes (\(settings.maxDocumentBytes))"))
+  }
+
+  /// A response record's document, or nil when it is passed over (counted).
+  private func response(_ header: WarcHeader, block: Range<Int>, at start: Int) -> ReadItem? {
+    guard header.type == "response" else {
+      skippedKinds["warc \(header.type.isEmpty ? "record without WARC-Type" : header.type)", default: 0] += 1
+      return nil
+    }
+    guard header.isHTTP else {
+      skippedKinds["warc response not HTTP", default: 0] += 1
+      return nil
+    }
+    return storage.withUnsafeBufferPointer { bytes -> ReadItem? in
+      guard let http = HTTPResponse(bytes, block) else {
+        var source = SourceInfo(path: relative, format: .html)
+        source.record = WarcHeader.text(bytes, header.recordID)
+        source.offset = offset(of: start)
+        return ReadItem(
+          document: Document(id: source.record ?? "\(relative)@\(source.offset ?? 0)", source: source),
+          drop: Drop(reason: "unreadable", detail: "the HTTP response header cannot be read (record at byte \(offset(of: start)))"))
       }
-      document.bytes = body
-      return ReadItem(document: document, drop: nil)
-    case .failure(let problem):
-      return ReadItem(document: document, drop: Drop(reason: "unreadable", detail: "\(problem.message) (record at byte \(offset(of: start)))"))
-    }
-  }
-
-  static let crlfcrlf: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
-
-  static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-    var index = max(from, haystack.startIndex)
-    while index + needle.count <= haystack.endIndex {
-      guard let hit = haystack[index...].firstIndex(of: needle[0]) else { return nil }
-      if hit + needle.count > haystack.endIndex { return nil }
-      var matches = true
-      for offset in 1..<needle.count where haystack[hit + offset] != needle[offset] {
-        matches = false
-        break
+      guard (200..<300).contains(http.status) else {
+        skippedKinds["warc response status \(http.status / 100)xx", default: 0] += 1
+        return nil
       }
-      if matches { return hit }
-      index = hit + 1
-    }
-    return nil
-  }
-}
-
-/// The fields of a WARC record header winnow reads.
-struct WarcHeader {
-  var type = ""
-  var contentLength: Int?
-  var recordID: String?
-  var targetURI: String?
-  var date: String?
-  var contentType = ""
-
-  init(_ bytes: ArraySlice<UInt8>) {
-    var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true).makeIterator()
-    _ = lines.next()  // WARC/1.x
-    while let raw = lines.next() {
-      var line = raw
-      if line.last == 0x0D { line = line.dropLast() }
-      guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-      let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
-      let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-      switch name {
-      case "warc-type": type = value
-      case "content-length": contentLength = Int(value).flatMap { $0 >= 0 ? $0 : nil }
-      case "warc-record-id": recordID = Self.unbracketed(value)
-      case "warc-target-uri": targetURI = Self.unbracketed(value)
-      case "warc-date": date = value
-      case "content-type": contentType = value
-      default: break
+      let format: InputFormat
+      switch http.mediaType {
+      case "text/html", "application/xhtml+xml": format = .html
+      case "text/plain": format = .txt
+      default:
+        skippedKinds["warc response not text", default: 0] += 1
+        return nil
       }
-    }
-  }
-
-  /// `<urn:uuid:…>` → `urn:uuid:…` (WARC 1.0 brackets its URIs).
-  static func unbracketed(_ value: String) -> String {
-    value.hasPrefix("<") && value.hasSuffix(">") ? String(value.dropFirst().dropLast()) : value
-  }
-}
-
-/// An HTTP response in a WARC `response` record: status, the headers winnow needs, the body.
-struct HTTPResponse {
-  var status = 0
-  var mediaType = ""
-  var charset: String?
-  var chunked = false
-  var encoding = ""
-  var body: ArraySlice<UInt8>
-
-  struct Problem: Error { var message: String }
-
-  init?(_ block: ArraySlice<UInt8>) {
-    // The header ends at a blank line (CRLF CRLF, or LF LF from lax servers).
-    var end: Int?
-    var bodyStart = block.endIndex
-    var index = block.startIndex
-    while index < block.endIndex {
-      guard let newline = block[index...].firstIndex(of: 0x0A) else { break }
-      let next = newline + 1
-      if next < block.endIndex, block[next] == 0x0A { end = newline; bodyStart = next + 1; break }
-      if next + 1 < block.endIndex, block[next] == 0x0D, block[next + 1] == 0x0A { end = newline; bodyStart = next + 2; break }
-      index = next
-    }
-    guard let end else {
-      // A response with headers only.
-      guard block.starts(with: "HTTP/".utf8) else { return nil }
-      bodyStart = block.endIndex
-      self.body = block[bodyStart...]
-      guard parse(block[block.startIndex..<block.endIndex]) else { return nil }
-      return
-    }
-    body = block[bodyStart...]
-    guard block.starts(with: "HTTP/".utf8), parse(block[block.startIndex..<end]) else { return nil }
-  }
-
-  private mutating func parse(_ header: ArraySlice<UInt8>) -> Bool {
-    var lines = header.split(separator: 0x0A).makeIterator()
-    guard let statusLine = lines.next() else { return false }
-    let parts = statusLine.split(separator: 0x20, maxSplits: 2)
-    guard parts.count >= 2, let code = Int(String(decoding: parts[1], as: UTF8.self)) else { return false }
-    status = code
-    while let raw = lines.next() {
-      var line = raw
-      if line.last == 0x0D { line = line.dropLast() }
-      guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-      let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
-      let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-      switch name {
-      case "content-type":
-        let pieces = value.split(separator: ";")
-        mediaType = pieces.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        for piece in pieces.dropFirst() {
-          let pair = piece.split(separator: "=", maxSplits: 1)
-          if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" {
-            let label = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
-            if !label.isEmpty { charset = label }
-          }
+      var document = makeDocument(header, format: format, at: start, bytes)
+      document.source.declaredCharset = http.charset
+      let limit = settings.maxDocumentBytes
+      switch http.decodedBody(bytes, limit: limit, inflater: bodyInflater) {
+      case .success(let body):
+        if body.count > limit {
+          return ReadItem(document: document, drop: Drop(reason: "too_large", detail: "\(body.count) bytes > input.max_document_bytes (\(limit))"))
         }
-      case "transfer-encoding": chunked = value.lowercased().contains("chunked")
-      case "content-encoding": encoding = value.lowercased()
-      default: break
+        document.bytes = body
+        return ReadItem(document: document, drop: nil)
+      case .failure(let problem):
+        return ReadItem(document: document, drop: Drop(reason: "unreadable", detail: "\(problem.message) (record at byte \(offset(of: start)))"))
       }
-    }
-    return true
-  }
-
-  /// The body as the server meant it: de-chunked, then gunzipped or inflated.
-  func body(limit: Int) -> Result<[UInt8], Problem> {
-    var bytes = Array(body)
-    if chunked {
-      guard let joined = Self.dechunk(body, limit: limit) else { return .failure(Problem(message: "the chunked HTTP body cannot be read")) }
-      bytes = joined
-    }
-    switch encoding {
-    case "", "identity": return .success(bytes)
-    case "gzip", "x-gzip", "deflate":
-      guard let inflated = Inflater.inflateAll(bytes, gzip: encoding != "deflate", limit: limit) else {
-        return .failure(Problem(message: "the HTTP body's Content-Encoding \(encoding) cannot be decoded"))
-      }
-      return .success(inflated)
-    default:
-      return .failure(Problem(message: "HTTP Content-Encoding '\(encoding)' is not supported"))
     }
   }
 
-  /// `size CRLF data CRLF … 0 CRLF CRLF`; nil when a size line is not hex or data is short.
-  static func dechunk(_ body: ArraySlice<UInt8>, limit: Int) -> [UInt8]? {
-    var output: [UInt8] = []
-    var index = body.startIndex
-    while index < body.endIndex {
-      guard let newline = body[index...].firstIndex(of: 0x0A) else { return nil }
-      var sizeField = body[index..<newline]
-      if sizeField.last == 0x0D { sizeField = sizeField.dropLast() }
-      if let semicolon = sizeField.firstIndex(of: UInt8(ascii: ";")) { sizeField = sizeField[..<semicolon] }
-      let text = String(decoding: sizeField, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-      guard let size = Int(text, radix: 16), size >= 0 else { return nil }
-      if size == 0 { return output }
-      let start = newline + 1
-      guard start + size <= body.endIndex else { return nil }
-      output.append(contentsOf: body[start..<(start + size)])
-      if output.count > limit { return output }
-      index = start + size
-      if index < body.endIndex, body[index] == 0x0D { index += 1 }
-      if index < body.endIndex, body[index] == 0x0A { index += 1 }
+  /// The inflater for gzip (`gzip`) or deflate HTTP bodies.
+  private func bodyInflater(gzip: Bool) -> Inflater {
+    if gzip {
+      if let gzipBodies { return gzipBodies }
+      let made = Inflater(gzip: true)
+      gzipBodies = made
+      return made
     }
-    // No last chunk: what came is taken (servers cut off mid-stream).
-    return output
+    if let deflateBodies { return deflateBodies }
+    let made = Inflater(gzip: false)
+    deflateBodies = made
+    return made
   }
 }
 

@@ -244,3 +244,11 @@ func monotonicNanoseconds() -> UInt64 {
   clock_gettime(CLOCK_MONOTONIC, &now)
   return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
 }
+
+/// CPU seconds the calling thread has used (for the summary's read and compression times,
+/// which a shared core's other threads would inflate as wall time).
+func threadCPUSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}

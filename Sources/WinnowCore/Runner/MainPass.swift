@@ -104,5 +104,6 @@ extension Runner {
     summary.inputHashes = reader.hashed
     summary.peakBatchesInFlight = stats.peakInFlight
     summary.maxBatchesInFlight = stats.maxInFlight
+    summary.readSeconds = stats.readSeconds
   }
 }

@@ -5,6 +5,14 @@ extension Runner {
   struct PassStats {
     var peakInFlight: Int
     var maxInFlight: Int
+    /// CPU seconds of the reader thread: files opened, decompressed and parsed into documents.
+    var readSeconds: Double
+  }
+
+  /// The reader thread's CPU time, written by it before it ends the input (under the queue's
+  /// lock) and read by the writer after the last batch.
+  final class ReaderClock: @unchecked Sendable {
+    var seconds = 0.0
   }
 
   /// One pass over the input, the machine every pass runs on (the main pass, the learning
@@ -19,9 +27,11 @@ extension Runner {
   ) throws(RunError) -> PassStats {
     beginPass()
     let queue = WorkQueue(maxInFlight: options.jobs * 3)
+    let clock = ReaderClock()
 
     // Reader: batches of documents in input order, each with its ordinal in the whole input.
     let readerThread = Thread { [options, pipeline] in
+      let started = threadCPUSeconds()
       var sequence = 0
       var items: [ReadItem] = []
       var ordinals: [UInt64] = []
@@ -48,6 +58,7 @@ extension Runner {
         if queue.isCancelled { break }
       }
       flush()
+      clock.seconds = threadCPUSeconds() - started
       queue.finishInput(batches: sequence)
     }
     readerThread.stackSize = 8 << 20
@@ -74,7 +85,7 @@ extension Runner {
       queue.cancel()
       throw error
     }
-    return PassStats(peakInFlight: queue.peakInFlight, maxInFlight: queue.maxInFlight)
+    return PassStats(peakInFlight: queue.peakInFlight, maxInFlight: queue.maxInFlight, readSeconds: clock.seconds)
   }
 
   /// Tells the batch stages a pass over the input begins (each pass has its own fault budget).

@@ -82,6 +82,11 @@ public struct RunSummary: Sendable {
   /// depends on these and the batch size, never on the corpus size.
   public var peakBatchesInFlight = 0
   public var maxBatchesInFlight = 0
+  /// CPU seconds the reader thread spent reading the input into documents (opening,
+  /// decompressing, parsing), beside `seconds` of wall time for the whole run.
+  public var readSeconds = 0.0
+  /// CPU seconds spent compressing the clean and rejects outputs (`.jsonl.gz`, `.jsonl.zst`).
+  public var compressSeconds = 0.0
   /// The corpus stage's figures (seconds per phase, bytes hashed, index size), written under
   /// the stage's name in the JSON summary.
   public var corpusStats: [(name: String, value: Double)] = []
@@ -131,7 +136,8 @@ public struct RunSummary: Sendable {
       "documents": documents, "kept": kept, "rejected": rejected, "input_bytes": inputBytes,
       "output_bytes": outputBytes, "seconds": seconds, "jobs": jobs, "read_failures": readFailures, "read_repairs": readRepairs,
       "skipped_files": skippedFiles, "warnings": warnings, "output": outputPath, "rejects": rejectsPath,
-      "peak_batches_in_flight": peakBatchesInFlight,
+      "peak_batches_in_flight": peakBatchesInFlight, "read_seconds": readSeconds,
+      "compress_seconds": compressSeconds,
       "stages": stages.map { stage -> [String: Any] in
         [
           "name": stage.name, "in": stage.input, "kept": stage.kept, "dropped": stage.dropped,

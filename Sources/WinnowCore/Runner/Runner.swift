@@ -189,8 +189,10 @@ public final class Runner: @unchecked Sendable {
       summary.outputPath = output.path
       summary.outputSHA256 = output.sha256
       summary.outputShards = output.shards
+      summary.compressSeconds += output.compressSeconds
     }
     if let rejects {
+      summary.compressSeconds += rejects.compressSeconds
       summary.rejectsSHA256 = rejects.sha256
       summary.rejectsShards = rejects.shards
     }
