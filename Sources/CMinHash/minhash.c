@@ -182,9 +182,130 @@ static size_t shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t
   return shingles;
 }
 
+// Eight shingles at once (AVX-512 with VBMI's byte permutes): neighbouring shingles overlap,
+// so eight of them usually lie in one 64-byte window of the text, loaded once; each lane's
+// 8-byte words are picked out of it by `vpermb`, and the lanes run xxh64_short's steps side by
+// side, each step applied only to the lanes whose length reaches it. Groups with a shingle of
+// 32 bytes or more, or wider than the window, take the scalar loop.
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#define HAVE_X86_SHINGLES 1
+#define VBMI __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx512vbmi")))
+
+// The little-endian 64-bit word at byte offset off (+ 0…7) of `window`, for each lane.
+VBMI static inline __m512i window_words(__m512i window, __m512i off) {
+  const __m512i idx = _mm512_add_epi64(_mm512_mullo_epi64(off, _mm512_set1_epi64(0x0101010101010101LL)),
+                                       _mm512_set1_epi64(0x0706050403020100LL));
+  return _mm512_permutexvar_epi8(idx, window);
+}
+
+// xxHash64 (seed 0) of eight inputs of at most 31 bytes at offsets `off` of `window`.
+VBMI static inline __m512i xxh64_window8(__m512i window, __m512i off, __m512i len) {
+  const __m512i p1 = _mm512_set1_epi64((long long)XP1), p2 = _mm512_set1_epi64((long long)XP2),
+                p3 = _mm512_set1_epi64((long long)XP3), p4 = _mm512_set1_epi64((long long)XP4),
+                p5 = _mm512_set1_epi64((long long)XP5);
+  __m512i h = _mm512_add_epi64(p5, len);
+  const __m512i words = _mm512_srli_epi64(len, 3);
+  for (int r = 0; r < 3; r++) {  // 8-byte words
+    const __mmask8 m = _mm512_cmpgt_epu64_mask(words, _mm512_set1_epi64(r));
+    if (!m) break;
+    const __m512i w = window_words(window, _mm512_add_epi64(off, _mm512_set1_epi64(8 * r)));
+    const __m512i k = _mm512_mullo_epi64(_mm512_rol_epi64(_mm512_mullo_epi64(w, p2), 31), p1);
+    const __m512i v = _mm512_add_epi64(_mm512_mullo_epi64(_mm512_rol_epi64(_mm512_xor_si512(h, k), 27), p1), p4);
+    h = _mm512_mask_mov_epi64(h, m, v);
+  }
+  {  // a 4-byte word
+    const __mmask8 m = _mm512_cmpge_epu64_mask(_mm512_and_si512(len, _mm512_set1_epi64(7)), _mm512_set1_epi64(4));
+    const __m512i w = _mm512_and_si512(window_words(window, _mm512_add_epi64(off, _mm512_slli_epi64(words, 3))),
+                                       _mm512_set1_epi64(0xFFFFFFFFLL));
+    const __m512i v = _mm512_add_epi64(
+        _mm512_mullo_epi64(_mm512_rol_epi64(_mm512_xor_si512(h, _mm512_mullo_epi64(w, p1)), 23), p2), p3);
+    h = _mm512_mask_mov_epi64(h, m, v);
+  }
+  {  // up to three bytes, the first in the low byte of w
+    const __m512i tail = _mm512_and_si512(len, _mm512_set1_epi64(3));
+    __m512i w = window_words(window, _mm512_sub_epi64(_mm512_add_epi64(off, len), tail));
+    for (int j = 0; j < 3; j++) {
+      const __mmask8 m = _mm512_cmpgt_epu64_mask(tail, _mm512_set1_epi64(j));
+      const __m512i b = _mm512_and_si512(w, _mm512_set1_epi64(0xFF));
+      const __m512i v = _mm512_mullo_epi64(_mm512_rol_epi64(_mm512_xor_si512(h, _mm512_mullo_epi64(b, p5)), 11), p1);
+      h = _mm512_mask_mov_epi64(h, m, v);
+      w = _mm512_srli_epi64(w, 8);
+    }
+  }
+  h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 33));
+  h = _mm512_mullo_epi64(h, p2);
+  h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 29));
+  h = _mm512_mullo_epi64(h, p3);
+  return _mm512_xor_si512(h, _mm512_srli_epi64(h, 32));
+}
+
+VBMI static size_t shingle_hashes_vbmi(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
+                                       uint64_t *out) {
+  if (count < (size_t)n + 7) return shingle_hashes(bytes, starts, count, n, trim, 0, out);
+  const size_t shingles = count - (size_t)n + 1, total = (size_t)starts[count];
+  size_t k = 0;
+  for (; k + 8 <= shingles; k += 8) {
+    const __m512i st = _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)(starts + k)));
+    const __m512i en = _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)(starts + k + n)));
+    const __m512i len = _mm512_sub_epi64(_mm512_sub_epi64(en, st), _mm512_set1_epi64(trim));
+    const size_t base = (size_t)starts[k];
+    if ((size_t)starts[k + 7 + (size_t)n] - base > 64 || _mm512_cmpge_epu64_mask(len, _mm512_set1_epi64(32))) {
+      shingle_hashes(bytes, starts + k, 8 + (size_t)n - 1, n, trim, 0, out + k);
+      continue;
+    }
+    // Never past the text's last byte (a masked load does not touch the bytes it leaves out).
+    const size_t left = total - base;
+    const __mmask64 valid = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+    const __m512i window = _mm512_maskz_loadu_epi8(valid, bytes + base);
+    _mm512_storeu_si512(out + k, xxh64_window8(window, _mm512_sub_epi64(st, _mm512_set1_epi64((long long)base)), len));
+  }
+  if (k < shingles) shingle_hashes(bytes, starts + k, shingles - k + (size_t)n - 1, n, trim, 0, out + k);
+  return shingles;
+}
+
+static int has_vbmi(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+}
+#endif
+
+typedef size_t (*shingles_fn)(const uint8_t *, const int32_t *, size_t, int, int, uint64_t *);
+
+static size_t shingle_hashes_generic(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
+                                     uint64_t *out) {
+  return shingle_hashes(bytes, starts, count, n, trim, 0, out);
+}
+
+static shingles_fn chosen_shingles = 0;
+
 size_t winnow_shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
                              uint64_t *out) {
-  return shingle_hashes(bytes, starts, count, n, trim, 0, out);
+  shingles_fn f = __atomic_load_n(&chosen_shingles, __ATOMIC_ACQUIRE);
+  if (!f) {
+    f = shingle_hashes_generic;
+#ifdef HAVE_X86_SHINGLES
+    if (has_vbmi()) f = shingle_hashes_vbmi;
+#endif
+    __atomic_store_n(&chosen_shingles, f, __ATOMIC_RELEASE);  // racing threads pick the same
+  }
+  return f(bytes, starts, count, n, trim, out);
+}
+
+int winnow_shingle_hashes_isa(const char *isa, const uint8_t *bytes, const int32_t *starts, size_t count, int n,
+                              int trim, uint64_t *out, size_t *written) {
+  if (strcmp(isa, "generic") == 0) {
+    *written = shingle_hashes_generic(bytes, starts, count, n, trim, out);
+    return 1;
+  }
+#ifdef HAVE_X86_SHINGLES
+  if (strcmp(isa, "avx512vbmi") == 0 && has_vbmi()) {
+    *written = shingle_hashes_vbmi(bytes, starts, count, n, trim, out);
+    return 1;
+  }
+#endif
+  return 0;
 }
 
 size_t winnow_shingle_hashes_xxh32(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
@@ -277,13 +398,19 @@ static inline void permute_scalar(const halves *hv, size_t n, uint64_t a, uint64
 // K vectors of LANES permutations over a chunk. MUL multiplies lanes whose values are below
 // 2^32: AVX-512DQ's 64-bit vpmullq (on AMD Zen 5, measured, twice as fast here as vpmuludq,
 // which the masks of MUL_LOW32 select), elsewhere the 32 × 32 → 64-bit multiply.
+//
+// After the fold a lane holds t = (s & p) + (s >> 61) ≡ s, t ≤ p + 7, and t is the residue
+// unless t ≥ p, which happens for about 8 in 2^61 values. Instead of subtracting p from every
+// t (two instructions: a subtraction and a minimum), the block keeps the largest t of each lane
+// (one instruction) and returns whether any reached p; the caller then recomputes the block's
+// chunk one permutation at a time (`permute_scalar`, which subtracts), so the minima stay exact.
 #define MUL_LOW32(x, y) (((x) & m32) * ((y) & m32))
 #define MUL_64(x, y) ((x) * (y))
 #define MINHASH_BLOCK(NAME, ATTR, VT, LANES, K, MUL)                                                     \
-  ATTR static inline void NAME(const halves *restrict hv, size_t n, const uint64_t *restrict a,          \
-                               const uint64_t *restrict b, uint64_t *restrict mins) {                   \
-    const VT m32 __attribute__((unused)) = (VT){0} + M32, m30 = (VT){0} + M30, p61 = (VT){0} + P61;                             \
-    VT a0[K], a1[K], bv[K], mv[K];                                                                      \
+  ATTR static inline int NAME(const halves *restrict hv, size_t n, const uint64_t *restrict a,           \
+                              const uint64_t *restrict b, uint64_t *restrict mins) {                    \
+    const VT m32 __attribute__((unused)) = (VT){0} + M32, m30 = (VT){0} + M30, p61 = (VT){0} + P61;      \
+    VT a0[K], a1[K], bv[K], mv[K], top[K];                                                              \
     for (int k = 0; k < K; k++) {                                                                       \
       VT av;                                                                                            \
       __builtin_memcpy(&av, a + k * LANES, sizeof av);                                                  \
@@ -291,6 +418,7 @@ static inline void permute_scalar(const halves *hv, size_t n, uint64_t a, uint64
       __builtin_memcpy(&mv[k], mins + k * LANES, sizeof av);                                            \
       a0[k] = av & ((VT){0} + M31);                                                                     \
       a1[k] = av >> 31;                                                                                 \
+      top[k] = (VT){0};                                                                                 \
     }                                                                                                   \
     for (size_t i = 0; i < n; i++) {                                                                    \
       const VT h0 = (VT){0} + hv->h0[i], h1 = (VT){0} + hv->h1[i], h1x2 = (VT){0} + hv->h1x2[i];        \
@@ -298,24 +426,44 @@ static inline void permute_scalar(const halves *hv, size_t n, uint64_t a, uint64
         VT mid = MUL(a1[k], h0) + MUL(a0[k], h1);                                                       \
         VT s = MUL(a1[k], h1x2) + (mid >> 30) + ((mid & m30) << 31) + MUL(a0[k], h0) + bv[k];           \
         s = (s & p61) + (s >> 61);                                                                      \
-        s = __builtin_elementwise_min(s, s - p61);                                                      \
+        top[k] = __builtin_elementwise_max(top[k], s);                                                  \
         mv[k] = __builtin_elementwise_min(mv[k], s);                                                    \
       }                                                                                                 \
     }                                                                                                   \
+    VT reached = (VT){0};                                                                               \
+    for (int k = 0; k < K; k++) reached |= (VT)(top[k] >= p61);                                         \
     for (int k = 0; k < K; k++) __builtin_memcpy(mins + k * LANES, &mv[k], sizeof mv[k]);               \
+    uint64_t any = 0;                                                                                   \
+    for (int lane = 0; lane < LANES; lane++) any |= reached[lane];                                      \
+    return any != 0;                                                                                    \
+  }
+
+// A block over a chunk, redone one permutation at a time when a lane reached p (above): the
+// minima it started from are kept to start again from.
+#define MINHASH_BLOCK_EXACT(NAME, ATTR, LANES, K, BLOCK_FN)                                             \
+  ATTR static inline void NAME(const halves *restrict hv, size_t n, const uint64_t *restrict a,         \
+                               const uint64_t *restrict b, uint64_t *restrict mins) {                   \
+    uint64_t before[LANES * K];                                                                         \
+    __builtin_memcpy(before, mins, sizeof before);                                                      \
+    if (__builtin_expect(BLOCK_FN(hv, n, a, b, mins), 0)) {                                             \
+      __builtin_memcpy(mins, before, sizeof before);                                                    \
+      for (int j = 0; j < LANES * K; j++) permute_scalar(hv, n, a[j], b[j], mins + j);                  \
+    }                                                                                                   \
   }
 
 // The update for one instruction set: chunks of hashes, blocks of permutations, then single
 // vectors, then single permutations.
 #define MINHASH_UPDATE(NAME, ATTR, LANES, K, BLOCK_FN, ONE_FN)                                              \
+  MINHASH_BLOCK_EXACT(NAME##_block, ATTR, LANES, K, BLOCK_FN)                                           \
+  MINHASH_BLOCK_EXACT(NAME##_one, ATTR, LANES, 1, ONE_FN)                                               \
   ATTR static void NAME(const uint64_t *restrict hashes, size_t count, const uint64_t *restrict a,        \
                         const uint64_t *restrict b, size_t perms, uint64_t *restrict mins) {            \
     halves hv;                                                                                          \
     for (size_t first = 0; first < count; first += HASH_CHUNK) {                                        \
       size_t n = split_hashes(hashes + first, count - first, &hv);                                      \
       size_t j = 0;                                                                                     \
-      for (; j + LANES * K <= perms; j += LANES * K) BLOCK_FN(&hv, n, a + j, b + j, mins + j);          \
-      for (; j + LANES <= perms; j += LANES) ONE_FN(&hv, n, a + j, b + j, mins + j);                    \
+      for (; j + LANES * K <= perms; j += LANES * K) NAME##_block(&hv, n, a + j, b + j, mins + j);      \
+      for (; j + LANES <= perms; j += LANES) NAME##_one(&hv, n, a + j, b + j, mins + j);                \
       for (; j < perms; j++) permute_scalar(&hv, n, a[j], b[j], mins + j);                              \
     }                                                                                                   \
   }

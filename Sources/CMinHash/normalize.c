@@ -65,7 +65,11 @@ size_t winnow_normalize(const uint8_t *text, size_t length, const uint32_t *bmp,
         pending_space = 0;
       }
       starts[unit++] = (int32_t)at;
-      at = put_utf8(bytes, at, value);
+      // Its three bytes as they are: a syllable is the same scalar after normalization.
+      bytes[at] = text[i - 3];
+      bytes[at + 1] = text[i - 2];
+      bytes[at + 2] = text[i - 1];
+      at += 3;
       continue;
     }
     const uint32_t entry = bmp[value];

@@ -54,6 +54,49 @@ import WinnowTestSupport
     }
   }
 
+  /// The eight-at-a-time shingle hashes (AVX-512 VBMI, when this CPU has it) equal the
+  /// one-at-a-time loop and one-shot xxHash64 on text of 1- to 4-byte units, for shingles of 1
+  /// to 8 units with and without a trimmed separator, texts of every length up to 40 units,
+  /// shingles ending on the text's last byte, and groups that fall back (a unit of 40 bytes).
+  @Test func eightShingleHashesAtOnceEqualTheLoop() {
+    var generator = SplitMix64(seed: 31)
+    var bytes: [UInt8] = []
+    var starts: [Int32] = []
+    for index in 0..<3000 {
+      starts.append(Int32(bytes.count))
+      let draw = generator.next()
+      let width = index == 1500 ? 40 : [3, 3, 3, 3, 1, 1, 2, 4][Int(draw % 8)]
+      for byte in 0..<width { bytes.append(UInt8(truncatingIfNeeded: draw >> (8 * UInt64(byte % 8)))) }
+    }
+    starts.append(Int32(bytes.count))
+    func hashes(_ isa: String, from: Int, units: Int, n: Int, trim: Int) -> [UInt64]? {
+      var out = [UInt64](repeating: 0, count: max(units, 1))
+      var written = 0
+      let ran = starts.withUnsafeBufferPointer { s in
+        winnow_shingle_hashes_isa(isa, bytes, s.baseAddress! + from, units, Int32(n), Int32(trim), &out, &written)
+      }
+      return ran == 0 ? nil : Array(out.prefix(written))
+    }
+    var compared = 0
+    for n in 1...8 {
+      for trim in [0, 1] where !(n == 1 && trim == 1) {
+        var cases = (0...40).map { (from: 100, units: $0) }
+        cases += [(from: 3000 - 30, units: 30), (from: 0, units: 3000)]
+        for (from, units) in cases {
+          guard let loop = hashes("generic", from: from, units: units, n: n, trim: trim) else { continue }
+          if units > 0 && units < 12 {
+            let first = Int(starts[from]), last = Int(starts[from + min(n, units)]) - trim
+            #expect(loop[0] == winnow_xxh64(Array(bytes[first..<last]), last - first, 0))
+          }
+          guard let vector = hashes("avx512vbmi", from: from, units: units, n: n, trim: trim) else { continue }
+          #expect(vector == loop, "n \(n), trim \(trim), \(units) units from \(from)")
+          compared += 1
+        }
+      }
+    }
+    #expect(compared == 0 || compared == 15 * 43)
+  }
+
   @Test func vectorisedMinHashEqualsTheReferenceArithmetic() {
     let hasher = MinHasher(perms: 128, seed: 7)
     var generator = SplitMix64(seed: 99)
@@ -79,6 +122,7 @@ import WinnowTestSupport
     let edges: [UInt64] = [
       0, 1, .max, .max - 1, MinHasher.prime, MinHasher.prime - 1, MinHasher.prime + 1, 1 << 61, (1 << 61) + 5,
       (1 << 31) - 1, 1 << 31, (1 << 62) - 1, 1 << 63, 0x7FFF_FFFF_8000_0000, 2 * MinHasher.prime,
+      1 << 60,  // with a = 2 and b = p − 1 (perms 13) the lanes' folded sum is p itself: residue 0
     ]
     var ran: Set<String> = []
     for perms in [1, 3, 8, 13, 32, 40, 64, 100, 128, 129, 256] {
@@ -138,6 +182,69 @@ import WinnowTestSupport
       }
       #expect(values == expected.map { UInt32(truncatingIfNeeded: $0) }, "\(text.prefix(20))")
     }
+  }
+
+  /// A lane's folded sum can be p itself (or up to p + 7), whose residue is 0 (up to 7): the
+  /// vector kernels find such a lane by its largest value and redo the block exactly. Here a = 1
+  /// with h = 1 and a = 2 with h = 2^60, both with b = p − 1, give p: every kernel's minimum is 0.
+  @Test func aSumEqualToThePrimeIsZeroInEveryKernel() {
+    let perms = 40
+    let a = (0..<perms).map { UInt64($0 % 2 == 0 ? 1 : 2) }
+    let b = [UInt64](repeating: MinHasher.prime - 1, count: perms)
+    var generator = SplitMix64(seed: 5)
+    for count in [2, 600] {
+      var hashes = (0..<count).map { _ in generator.next() }
+      hashes[count / 2 - 1] = 1
+      hashes[count / 2] = 1 << 60
+      var expected = [UInt64](repeating: .max, count: perms)
+      winnow_minhash_update_reference(hashes, count, a, b, perms, &expected)
+      #expect(expected == [UInt64](repeating: 0, count: perms))
+      for isa in ["avx512", "avx2", "generic"] {
+        var mins = [UInt64](repeating: .max, count: perms)
+        guard winnow_minhash_update_isa(isa, hashes, count, a, b, perms, &mins) != 0 else { continue }
+        #expect(mins == expected, "\(isa), \(count) hashes")
+      }
+    }
+  }
+
+  /// The default signature (char5, xxHash64, 128 permutations of SplitMix64 seed 1) of a fixed
+  /// text, value for value: the numbers come from a Python transcription of the definition
+  /// (harness/corpus/dedup.py's normalization, xxHash64 and (a·h + b) mod (2^61 − 1) in
+  /// Python's integers), not from winnow. A change to the normalization, the hash, the
+  /// permutations or a kernel that alters any signature fails here.
+  @Test func defaultSignatureOfAFixedTextIsUnchanged() throws {
+    let text = "서울 시내 버스 요금이 다음 달부터 오른다. Seoul's BUS fares rise — 2026년 3월. "
+      + String((0..<700).map { Character(Unicode.Scalar(0xAC00 + ($0 * 7919) % 11172)!) })
+    let expected: [UInt32] = [
+      2206513592, 3462644142, 1063359687, 280940365, 220397749, 884044817, 1291878887, 584610325,
+      4063310952, 3421612173, 382767069, 437676826, 1968157929, 2495477400, 2106455982, 3287932029,
+      438431829, 3574274315, 1299773835, 3115976177, 1873019815, 2080687400, 3078647259, 1182449595,
+      4142025564, 1218149331, 3166376262, 1205296420, 3752915481, 2037624076, 1323553104, 1478599241,
+      4008508272, 2689034291, 3015932247, 700990554, 338301252, 2490721152, 2305881205, 2094909556,
+      3050533012, 1498130611, 4107506818, 1600380970, 697122782, 2914675581, 3012796367, 327041650,
+      3055038342, 1150303595, 3698790753, 1802391522, 3067553617, 2112010666, 3884150917, 3312397906,
+      1071337837, 1403538216, 974142496, 3935444329, 476736944, 3003493738, 4001338873, 3192297390,
+      1682237457, 859188822, 3413975501, 362250631, 4290118344, 1991103959, 839351267, 3574191681,
+      1077555209, 2557852389, 674032532, 1900815981, 1841405588, 437353096, 3571519877, 2937978867,
+      1019070806, 2379950520, 2363135224, 2622431028, 4029117503, 2436355252, 2512194266, 858900487,
+      71327927, 2939459111, 3380803403, 1833814036, 3595238402, 1103269432, 2675478314, 3264965062,
+      1776018167, 522760671, 832676643, 250164217, 110977204, 1482496205, 488776886, 2379366788,
+      1755935060, 2175601060, 894098638, 452143040, 3465630384, 1451041385, 1344932207, 2592773931,
+      2939155507, 2212968326, 49624731, 3830488217, 1159957297, 2568045045, 1206221178, 3409669809,
+      455702156, 1884486058, 2672682727, 2120066801, 1785232241, 806538752, 852974101, 45954985
+    ]
+    let shingler = try Shingler(settings: ShingleSettings())
+    var normalized = NormalizedText()
+    shingler.normalize(text, into: &normalized)
+    var hashes: [UInt64] = []
+    shingler.hashes(normalized, into: &hashes)
+    var mins: [UInt64] = []
+    var signature: [UInt8] = []
+    MinHasher(perms: 128, seed: 1).signature(hashes, mins: &mins, into: &signature)
+    let values = stride(from: 0, to: signature.count, by: 4).map {
+      UInt32(signature[$0]) | UInt32(signature[$0 + 1]) << 8 | UInt32(signature[$0 + 2]) << 16 | UInt32(signature[$0 + 3]) << 24
+    }
+    #expect(values == expected)
   }
 
   /// One-permutation hashing: the share of equal positions estimates the Jaccard similarity

@@ -139,16 +139,17 @@ def run_winnow(winnow, corpus, out, repeat, cpu, jobs=1, pipeline=PIPELINE, name
         for p in (kept_path, rej_path, summary_path):
             p.unlink(missing_ok=True)
         os.sync()
-        rc, seconds, _, rss = run_measured(cmd, out / f"{name}.log", cpu)
+        rc, seconds, cpu_seconds, rss = run_measured(cmd, out / f"{name}.log", cpu)
         if rc != 0:
             res["error"] = f"exit code {rc}: {tail(out / f'{name}.log', 800)}"
             return res
         summary = json.loads(summary_path.read_text())
-        res["runs"].append({"wall_seconds": seconds, "seconds": summary.get("seconds"), "peak_rss": rss,
-                            "dedup": summary.get("dedup")})
+        res["runs"].append({"wall_seconds": seconds, "cpu_seconds": cpu_seconds, "seconds": summary.get("seconds"),
+                            "peak_rss": rss, "dedup": summary.get("dedup")})
         log(f"{name} run {n + 1}/{repeat}: {seconds:.2f} s wall, peak RSS {rss / MB:.0f} MB")
     res["summary"] = summary
     res["seconds"] = statistics.median(r["wall_seconds"] for r in res["runs"])
+    res["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in res["runs"])
     res["peak_rss"] = max(r["peak_rss"] for r in res["runs"])
     d = summary.get("dedup") or {}
     sig = [r["dedup"]["signature_seconds"] for r in res["runs"] if r.get("dedup") and r["dedup"].get("signature_seconds")]
@@ -458,6 +459,11 @@ def print_report(report):
           f"rensa +confirm {fnum(r.get('rensa-confirm'), '.1f')}x, datasketch {fnum(r.get('datasketch'), '.1f')}x, "
           f"datasketch +confirm {fnum(r.get('datasketch-confirm'), '.1f')}x, datatrove char5 "
           f"{fnum(r.get('datatrove'), '.1f')}x, datatrove words5 {fnum(r.get('datatrove-words'), '.1f')}x")
+    cr, w, rn = report.get("cpu_ratios") or {}, report["tools"].get("winnow", {}), report["tools"].get("rensa", {})
+    if cr.get("rensa"):
+        print(f"CPU seconds (user + system, one core): winnow {w['cpu_seconds']:.2f} s (whole process, median of "
+              f"{len(w['runs'])}), rensa {rn['cpu_seconds']:.2f} s (its timed span): rensa / winnow "
+              f"{cr['rensa']:.1f}x, rensa +confirm / winnow {fnum(cr.get('rensa-confirm'), '.1f')}x")
     print("true pairs by exact Jaccard, and how many each tool put in one cluster:")
     tools = [k for k, _ in ROWS if report["tools"].get(k, {}).get("ok")]
     labels = {k: lab for k, lab in ROWS}
@@ -611,6 +617,13 @@ def main_bench(a):
     for k in ("rensa", "rensa-confirm", "datasketch", "datasketch-confirm", "datasketch-same", "datatrove", "datatrove-words"):
         if w and k in ok:
             ratios[k] = w["docs_per_s"] / ok[k]["docs_per_s"]
+    # The same ratio on CPU seconds (user + system) instead of wall time: on a machine other
+    # processes share, a pinned process also waits for its core, and CPU time leaves that out.
+    # winnow: the whole process (start-up included); rensa: its timed span.
+    cpu_ratios = {}
+    for k in ("rensa", "rensa-confirm"):
+        if w and w.get("cpu_seconds") and ok.get(k, {}).get("cpu_seconds"):
+            cpu_ratios[k] = ok[k]["cpu_seconds"] / w["cpu_seconds"]
     hist = histogram(tj.j, ok)
 
     def wv(key):
@@ -651,6 +664,7 @@ def main_bench(a):
         "cross_sample": cross,
         "tools": {k: jsonable(t) for k, t in tools.items()},
         "ratios": ratios,
+        "cpu_ratios": cpu_ratios,
         "histogram": hist,
         "targets": targets,
         "notes": notes,

@@ -15,6 +15,12 @@ uint64_t winnow_xxh64(const void *data, size_t length, uint64_t seed);
 size_t winnow_shingle_hashes(const uint8_t *bytes, const int32_t *starts, size_t count, int n, int trim,
                              uint64_t *out);
 
+/// `winnow_shingle_hashes` on a named code path ("avx512vbmi": eight shingles at once, or
+/// "generic": one at a time), for tests that compare them; returns 0 (and writes nothing) when
+/// this CPU lacks it, else 1 with the number of hashes in `written`.
+int winnow_shingle_hashes_isa(const char *isa, const uint8_t *bytes, const int32_t *starts, size_t count, int n,
+                              int trim, uint64_t *out, size_t *written);
+
 /// xxHash32 (Yann Collet's published algorithm, XXH32), one-shot.
 uint32_t winnow_xxh32(const void *data, size_t length, uint32_t seed);
 

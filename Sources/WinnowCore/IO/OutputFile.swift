@@ -22,6 +22,9 @@ final class OutputFile {
   /// SHA-256 of everything written, kept as it is written (the manifest records it).
   private var hasher = SHA256()
   private(set) var sha256 = ""
+  /// False for scratch files no manifest names (a corpus stage's documents, records, ids and
+  /// shingle sets): their bytes are not hashed, and `sha256` stays empty.
+  private let hashed: Bool
   /// Sees every write (the run's clean output only: the gates).
   var observer: (any OutputObserver)?
 
@@ -35,8 +38,9 @@ final class OutputFile {
   /// CPU seconds spent compressing (0 for a plain file).
   var compressSeconds: Double { sharded?.compressSeconds ?? 0 }
 
-  init(path: String, layout: OutputLayout = .single) throws(RunError) {
+  init(path: String, layout: OutputLayout = .single, hashed: Bool = true) throws(RunError) {
     self.path = path
+    self.hashed = hashed
     self.temporaryPath = path + ".partial"
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
@@ -72,7 +76,7 @@ final class OutputFile {
       try sharded.write(data, records: count)
       records += count
       bytes += data.count
-      hasher.update(data: data)
+      if hashed { hasher.update(data: data) }
       try observer?.observe(records: data)
       return
     }
@@ -83,7 +87,7 @@ final class OutputFile {
     }
     records += count
     bytes += data.count
-    hasher.update(data: data)
+    if hashed { hasher.update(data: data) }
     try observer?.observe(records: data)
   }
 
@@ -98,14 +102,14 @@ final class OutputFile {
     if let sharded {
       guard !closed else { return }
       closed = true
-      sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+      if hashed { sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined() }
       try sharded.close()
       return
     }
     guard let handle else { return }
     self.handle = nil
     closed = true
-    sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+    if hashed { sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined() }
     if fflush(handle) != 0 || fclose(handle) != 0 {
       throw RunError("cannot write '\(temporaryPath)': \(String(cString: strerror(errno)))")
     }

@@ -17,12 +17,13 @@ extension Runner {
 
     init(corpus: any CorpusStage, files: CorpusFiles, shard: Shard, rejects: OutputFile) throws(RunError) {
       self.rejects = rejects
-      clean = try OutputFile(path: files.documents)
+      // Scratch files read by the later phases, never named in a manifest: not hashed.
+      clean = try OutputFile(path: files.documents, hashed: false)
       do throws(RunError) {
-        let records = try OutputFile(path: files.records)
+        let records = try OutputFile(path: files.records, hashed: false)
         self.records = records
-        ids = try OutputFile(path: files.ids)
-        side = try OutputFile(path: files.side)
+        ids = try OutputFile(path: files.ids, hashed: false)
+        side = try OutputFile(path: files.side, hashed: false)
         try records.write(corpus.recordsHeader(shard: shard), records: 0)
       } catch {
         clean.discard()

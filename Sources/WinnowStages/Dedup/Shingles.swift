@@ -247,7 +247,7 @@ struct Shingler: Sendable {
     if hash == .sha1_32 { return sha1Hashes(text, into: &out) }
     let units = text.count
     let needed = max(1, units - settings.size + 1)
-    if out.count < needed { out = [UInt64](repeating: 0, count: needed) }
+    if out.count < needed { out = [UInt64](unsafeUninitializedCapacity: needed) { $1 = needed } }
     let trim: Int32 = settings.unit == .word ? 1 : 0
     let written = text.bytes.withUnsafeBufferPointer { bytes in
       text.starts.withUnsafeBufferPointer { starts in
@@ -301,17 +301,17 @@ enum ShingleSet {
   /// returns its size.
   static func appendSortedDistinct(_ hashes: [UInt64], to out: inout [UInt8]) -> Int {
     guard !hashes.isEmpty else { return 0 }
-    let start = out.count
-    out.append(contentsOf: repeatElement(0, count: hashes.count * 4))
-    let written = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * hashes.count) { scratch in
-      hashes.withUnsafeBufferPointer { h in
-        out.withUnsafeMutableBufferPointer { o in
-          winnow_sorted_distinct32(h.baseAddress, h.count, scratch.baseAddress, o.baseAddress! + start)
-        }
+    // The keys are sorted in the first 2·count slots and the set written after them, then
+    // appended once: `out` is not zero-filled first and cut back after.
+    let count = hashes.count
+    return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * count) { scratch in
+      let set = UnsafeMutableRawPointer(scratch.baseAddress! + 2 * count)
+      let written = hashes.withUnsafeBufferPointer { h in
+        winnow_sorted_distinct32(h.baseAddress, count, scratch.baseAddress, set.assumingMemoryBound(to: UInt8.self))
       }
+      out.append(contentsOf: UnsafeRawBufferPointer(start: set, count: written * 4))
+      return written
     }
-    out.removeLast((hashes.count - written) * 4)
-    return written
   }
 
   /// The same in Swift, returned: the reference the C function is tested against.
