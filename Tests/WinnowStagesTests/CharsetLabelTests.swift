@@ -103,6 +103,19 @@ import WinnowCore
     #expect(document.source.encoding == "windows-1251")
   }
 
+  /// ISO-8859-7 and windows-1253 differ where Greek capitals with tonos sit: "Ά" is B6 in
+  /// ISO-8859-7 and A2 in windows-1253, and B6 is "¶" in windows-1253. One "Ά" in a page
+  /// decides: a pilcrow does not start a word.
+  @Test(arguments: ["ISO-8859-7", "windows-1253"])
+  func greekCapitalsWithTonosTellTheTwoGreekPagesApart(page: String) throws {
+    let text = try CharsetFixtures.text("el") + "\nΟ δήμαρχος μίλησε χθες στον Άγιο Νικόλαο για το νέο πάρκο.\n"
+    let bytes = try #require(try CharsetFixtures.encode(text, as: page))
+    let (verdict, document) = try decode(bytes)
+    #expect(verdict == .keep)
+    #expect(document.text == text)
+    #expect(document.source.encoding == page)
+  }
+
   @Test func theLetterPairModelRanksTheRightCyrillicPageFirst() throws {
     let text = try CharsetFixtures.text("ru")
     for page in ["windows-1251", "KOI8-R", "ISO-8859-5", "IBM866", "IBM855", "x-mac-cyrillic"] {
