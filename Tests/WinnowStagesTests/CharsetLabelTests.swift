@@ -104,10 +104,11 @@ import WinnowCore
   }
 
   /// ISO-8859-7 and windows-1253 differ where Greek capitals with tonos sit: "Ά" is B6 in
-  /// ISO-8859-7 and A2 in windows-1253, and B6 is "¶" in windows-1253. One "Ά" in a page
-  /// decides: a pilcrow does not start a word.
-  @Test(arguments: ["ISO-8859-7", "windows-1253"])
-  func greekCapitalsWithTonosTellTheTwoGreekPagesApart(page: String) throws {
+  /// ISO-8859-7, and B6 is "¶" in windows-1253. One "Ά" in a page decides: a pilcrow does
+  /// not start a word. (windows-1253's "Ά", A2, is ISO-8859-7's "’": an apostrophe before a
+  /// word reads as well as the letter, so that way round the earlier page, ISO-8859-7, wins.)
+  @Test func aGreekCapitalWithTonosIsNotAPilcrow() throws {
+    let page = "ISO-8859-7"
     let text = try CharsetFixtures.text("el") + "\nΟ δήμαρχος μίλησε χθες στον Άγιο Νικόλαο για το νέο πάρκο.\n"
     let bytes = try #require(try CharsetFixtures.encode(text, as: page))
     let (verdict, document) = try decode(bytes)
