@@ -382,10 +382,17 @@ struct MojibakeRepair: Sendable {
     var beforePrevious: Unicode.Scalar = " "
     for scalar in scalars {
       let value = scalar.value
+      if (0x80...0x9F).contains(value) { bad += 1 }
+      // Every other spot starts with a character below U+256D (the last lead below): the
+      // letters of most scripts (Hangul, Han, Arabic, …) end the check here.
+      guard previous.value <= 0x256C else {
+        beforePrevious = previous
+        previous = scalar
+        continue
+      }
       // "voilÃ le", "namedÂ „": "à" or a no-break space whose byte A0 became a space, after
       // a lower-case letter.
       if previous == "Ã" || previous == "Â", scalar == " ", beforePrevious.properties.isLowercase { bad += 1 }
-      if (0x80...0x9F).contains(value) { bad += 1 }
       if isLeadLike(previous), isContinuationSymbol(scalar) {
         bad += 1
       } else if macRomanLeads.contains(previous.value), macRomanContinuations.contains(scalar.value) {
