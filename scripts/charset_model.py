@@ -22,8 +22,9 @@ Text is read character by character as the detector reads decoded bytes:
 * a letter is itself, lower-cased ("Ж" and "ж" are one token; "ş" and "ș" too);
 * a run of ASCII characters that are not letters is one boundary "_";
 * any other character that is not a letter is "_" when it is ordinary punctuation or a
-  symbol (NBSP, quotes, dashes, €, ©, °) and "#" when it is an odd one (C1 controls, ¤, ¦,
-  box drawing: what a wrong code page gives inside words);
+  symbol (NBSP, quotes, dashes, €, ©, °, a script's own punctuation, currency signs) and "#"
+  when it is an odd one (C1 controls, ¤, ¦, ¶, †, ‰, mathematical symbols, box drawing: what a
+  wrong code page gives inside words);
 * a combining mark (Thai vowels and tone marks, Arabic harakat) is a letter too.
 Only pairs with at least one non-ASCII character are counted (pairs of ASCII characters read
 the same under every ASCII-compatible code page, so they never decide).
@@ -49,8 +50,12 @@ LANGUAGES = [
     "ru", "uk", "be", "bg", "sr", "mk", "kk", "el", "he", "yi", "ar", "fa", "ur", "th", "ka",
 ]
 
-# Punctuation and symbols that real text has (kept as a boundary); other non-letters are odd.
-ORDINARY = set("\u00a0«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″")
+# Punctuation and symbols that real text has (kept as a boundary), with the punctuation of the
+# scripts modelled; other punctuation, spaces and currency signs are boundaries too, except ODD.
+ORDINARY = set("\u00a0«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″¡¿־׀׃׳״،؛؟๏๚๛")
+# Typographic marks and mathematical symbols (other than ± × ÷) are odd: running text rarely has
+# them, and a wrong code page puts them inside words ("¶γιο" for "Άγιο").
+ODD = set("¤¶†‡‰‗")
 
 
 def strings(data):
@@ -109,7 +114,7 @@ def tokens(text):
         elif ord(ch) < 0x80:
             if not out or out[-1] != ("_", False):
                 out.append(("_", False))
-        elif ch in ORDINARY or category.startswith(("P", "Z")) or category in ("Sc", "Sm"):
+        elif ch in ORDINARY or (ch not in ODD and (category.startswith(("P", "Z")) or category == "Sc")):
             out.append(("_", True))
         else:
             out.append(("#", True))

@@ -103,6 +103,20 @@ import WinnowCore
     #expect(document.source.encoding == "windows-1251")
   }
 
+  /// ISO-8859-7 and windows-1253 differ where Greek capitals with tonos sit: "Ά" is B6 in
+  /// ISO-8859-7, and B6 is "¶" in windows-1253. One "Ά" in a page decides: a pilcrow does
+  /// not start a word. (windows-1253's "Ά", A2, is ISO-8859-7's "’": an apostrophe before a
+  /// word reads as well as the letter, so that way round the earlier page, ISO-8859-7, wins.)
+  @Test func aGreekCapitalWithTonosIsNotAPilcrow() throws {
+    let page = "ISO-8859-7"
+    let text = try CharsetFixtures.text("el") + "\nΟ δήμαρχος μίλησε χθες στον Άγιο Νικόλαο για το νέο πάρκο.\n"
+    let bytes = try #require(try CharsetFixtures.encode(text, as: page))
+    let (verdict, document) = try decode(bytes)
+    #expect(verdict == .keep)
+    #expect(document.text == text)
+    #expect(document.source.encoding == page)
+  }
+
   @Test func theLetterPairModelRanksTheRightCyrillicPageFirst() throws {
     let text = try CharsetFixtures.text("ru")
     for page in ["windows-1251", "KOI8-R", "ISO-8859-5", "IBM866", "IBM855", "x-mac-cyrillic"] {

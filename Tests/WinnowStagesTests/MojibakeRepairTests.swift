@@ -17,6 +17,15 @@ import WinnowNative
   }
   struct DecodeFailure: Error {}
 
+  /// What a windows-1252 reader that keeps the five undefined bytes as C1 controls (as
+  /// Latin-1 does) made of `text`'s UTF-8 bytes.
+  func garbleKeepingUndefined(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.utf8.map { byte -> Unicode.Scalar in
+      guard (0x80...0x9F).contains(byte), let code = MojibakeRepair.cp1252Row[Int(byte) - 0x80] else { return Unicode.Scalar(byte) }
+      return Unicode.Scalar(code) ?? Unicode.Scalar(byte)
+    }))
+  }
+
   @Test func utf8ReadAsWindows1252() throws {
     let text = "Le déjeuner est servi à l’hôtel, près de la fenêtre."
     let fixed = try #require(repair.repair(try garble(text, as: "windows-1252")))
@@ -38,6 +47,57 @@ import WinnowNative
     let fixed = try #require(repair.repair(twice))
     #expect(fixed.text == text)
     #expect(fixed.kinds.contains("utf8_twice"))
+  }
+
+  /// The middle layer of twice-encoded text has letters, symbols and C1 controls that would
+  /// not be believed on their own ("œ" of "â€œ", "\u{9D}" of "â€\u{9D}", "Ž" of "â”Ž").
+  @Test(arguments: ["Times New “Roman” font", "a face ┒(⌣˛⌣)┎ here", "Thai ง and ❤ too"])
+  func twiceEncodedTextWhoseMiddleLayerIsNotBelievableAlone(text: String) throws {
+    let twice = garbleKeepingUndefined(garbleKeepingUndefined(text))
+    let fixed = try #require(repair.repair(twice), "\(twice)")
+    #expect(fixed.text == text)
+    #expect(fixed.kinds.contains("utf8_twice"))
+  }
+
+  @Test func russianReadTwiceAsWindows1251() throws {
+    let text = "Спасибо за приятности и помощь"
+    let twice = try garble(try garble(text, as: "windows-1251"), as: "windows-1251")
+    #expect(twice.contains("Р\u{A0}"))
+    #expect(repair.repair(twice)?.text == text)
+  }
+
+  @Test func textReadAsWindows1252AndThenAsWindows1251() throws {
+    let text = "a bigger £5.8bn rights issue"
+    let garbled = try garble(try garble(text, as: "windows-1252"), as: "windows-1251")
+    #expect(garbled.contains("Г‚ВЈ"))
+    #expect(repair.repair(garbled)?.text == text)
+  }
+
+  @Test(arguments: [
+    ("ISO-8859-2", "Mám dost třetího tisíciletí", "utf8_as_iso8859_2"),
+    ("windows-1257", "Susitikime įvyko daug žmonių, įskaitant mokytojų", "utf8_as_windows1257"),
+    ("windows-1251", "This is a signiﬁcant ﬁnding", "utf8_as_windows1251"),
+    ("windows-1250", "رسالة جديدة من الوزارة", "utf8_as_windows1250"),
+  ])
+  func utf8ReadAsAnotherPageWithoutTheUsualLeads(page: String, text: String, kind: String) throws {
+    let fixed = try #require(repair.repair(try garble(text, as: page)), "\(page)")
+    #expect(fixed.text == text)
+    #expect(fixed.kinds.first == kind)
+  }
+
+  @Test func aNoBreakSpaceWhoseByteBecameASpaceIsRepaired() throws {
+    let text = "Der Ort heißt\u{A0}„Am Bach“ seit 1900"
+    let garbled = try garble(text, as: "windows-1252").replacingOccurrences(of: "\u{A0}", with: " ")
+    #expect(garbled.contains("tÂ â€ž"))
+    #expect(repair.repair(garbled)?.text == text)
+  }
+
+  @Test func aWordEndingInAGraveWhoseNoBreakSpaceBecameASpaceIsRepaired() throws {
+    // "città" ends in C3 A0: "cittÃ domani" when the byte A0 was lost, "cittÃ  domani" when it
+    // became a space.
+    for garbled in ["Vado in cittÃ domani", "Vado in cittÃ  domani"] {
+      #expect(repair.repair(garbled)?.text == "Vado in città domani", "\(garbled)")
+    }
   }
 
   @Test(arguments: [
@@ -79,6 +139,10 @@ import WinnowNative
     "HØYA ER BLÅ OG ØYA ER GRØNN",
     "Russian text: Привет, как дела?",
     "Café £5 – naïve coöperation, 10 µm, 25 °C",
+    "PREȚ SPECIAL PENTRU MARCĂ™ ÎNREGISTRATĂ",
+    "NOAPTE BUNĂ\u{A0}TUTUROR",
+    "DIE SUMMÄ£ ÄNDERT SICH",
+    "Napíšte nám, náš tím odpovie",
   ])
   func textThatIsNotMojibakeIsLeftAlone(text: String) {
     #expect(repair.repair(text) == nil, "\(text) → \(repair.repair(text)?.text ?? "")")

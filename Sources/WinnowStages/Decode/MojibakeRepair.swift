@@ -5,9 +5,13 @@ import WinnowNative
 /// Layers, each tried on the whole text and kept only when it is clearly better:
 /// * UTF-8 read as windows-1252 or Latin-1 (`cafÃ©` → `café`, `â€œ` → `“`), including the
 ///   five bytes windows-1252 leaves undefined (kept as U+0081, U+008D, … by Latin-1 readers);
-/// * UTF-8 read as MacRoman (`g√¢teaux`), CP437 (`╨┐╤Ç╨╕`), windows-1251 (`РґРѕ`) or
-///   windows-1250 (`MĂĄm`);
-/// * twice-encoded UTF-8 (`Ã¢â‚¬â„¢` → `’`): the repair is repeated while it finds more;
+/// * UTF-8 read as MacRoman (`g√¢teaux`), CP437 (`╨┐╤Ç╨╕`), windows-1251 (`РґРѕ`),
+///   windows-1250 (`MĂĄm`), ISO-8859-2 (`tĹ\u{99}etĂ\u{AD}ho`) or windows-1257 (`ÄÆdomu`);
+/// * twice-encoded UTF-8 (`Ã¢â‚¬â„¢` → `’`): the repair is repeated while it finds more,
+///   and a second round may read what a first one on another page gave as windows-1252
+///   (`Г‚ВЈ` → `Â£` → `£`);
+/// * a no-break space whose byte became a space (`namedÂ „` → `named\u{A0}„`), and sequences
+///   that lost a byte on the way, as "?" or U+FFFD, become one U+FFFD (`â€?` → `�`);
 /// * CP949/EUC-KR read as Latin-1 (`¼Ò¸®¿¤` → `소리엘`), which is Korean-first winnow's own.
 /// UTF-8 repairs work sequence by sequence (a lead character and the continuation characters
 /// that follow it), so a text with fixed and broken runs is mended where it is broken. A
@@ -20,6 +24,16 @@ struct MojibakeRepair: Sendable {
   struct Page: Sendable {
     let kind: String
     let bytes: [UInt32: UInt8]
+    /// Leads whose no-break space continuation (byte A0) is taken for mojibake: on other leads
+    /// it is real text ("SELKÄ\u{A0}EDELLÄ", Romanian "DATĂ\u{A0}").
+    var nbspLeads: Set<UInt8> = []
+    /// The page's leads are common letters of the languages it writes (Ă, Ĺ, Ą, Ä): one
+    /// two-character sequence is not evidence enough ("NICIODATĂ™" is Romanian).
+    var leadsAreLetters = false
+    /// Tried only on text with C1 controls: ISO-8859-2 reads most mojibake as windows-1250
+    /// does, and differs in the bytes 0x80–0x9F that a reader with ISO-8859-2 keeps as C1
+    /// controls (`tĹ\u{99}etĂ\u{AD}ho` is "třetího").
+    var needsC1 = false
   }
 
   /// windows-1252's 0x80–0x9F row, as Unicode.
@@ -33,15 +47,17 @@ struct MojibakeRepair: Sendable {
     return table
   }()
 
-  /// The pages, windows-1252 (with Latin-1's C1 controls) first.
+  /// The pages, windows-1252 (with Latin-1's C1 controls) first; ISO-8859-2 keeps its C1
+  /// controls too (`tĹ\u{99}etĂ\u{AD}ho` is "třetího").
   static let pages: [Page] = {
     var latin: [UInt32: UInt8] = [:]
     for byte in 0x80...0xFF { latin[UInt32(byte)] = UInt8(byte) }
     for (code, byte) in cp1252High { latin[code] = byte }
-    var pages = [Page(kind: "utf8_as_windows1252", bytes: latin)]
+    // "Â\u{A0}" is a no-break space, "Ã\u{A0}" "à", "Å\u{A0}" "Š".
+    var pages = [Page(kind: "utf8_as_windows1252", bytes: latin, nbspLeads: [0xC2, 0xC3, 0xC5])]
     for (kind, icuName) in [
       ("utf8_as_macroman", "macos-0_2-10.2"), ("utf8_as_cp437", "ibm-437"), ("utf8_as_windows1251", "windows-1251"),
-      ("utf8_as_windows1250", "windows-1250"),
+      ("utf8_as_windows1250", "windows-1250"), ("utf8_as_iso8859_2", "ISO-8859-2"), ("utf8_as_windows1257", "windows-1257"),
     ] {
       var table: [UInt32: UInt8] = [:]
       for byte in 0x80...0xFF {
@@ -50,7 +66,12 @@ struct MojibakeRepair: Sendable {
           table[scalar.value] = UInt8(byte)
         }
       }
-      pages.append(Page(kind: kind, bytes: table))
+      // Russian read twice through windows-1251 turns every "п" into "Рї" and then into
+      // "Р\u{A0}С—": "Р\u{A0}" (D0 A0) is "Р".
+      let centralEuropean = ["utf8_as_windows1250", "utf8_as_iso8859_2", "utf8_as_windows1257"].contains(kind)
+      pages.append(Page(
+        kind: kind, bytes: table, nbspLeads: kind == "utf8_as_windows1251" ? [0xD0, 0xD1] : [], leadsAreLetters: centralEuropean,
+        needsC1: kind == "utf8_as_iso8859_2"))
     }
     return pages
   }()
@@ -80,31 +101,68 @@ struct MojibakeRepair: Sendable {
 
   // MARK: UTF-8 read as a single-byte page
 
+  /// A character of a text under repair and the characters of the original text it stands
+  /// for (`start..<end`).
+  struct Piece {
+    var scalar: Unicode.Scalar
+    var start: Int
+    var end: Int
+    /// Rounds of decoding that made it: 0 for an original character, 2 for twice-encoded.
+    var depth: Int = 0
+    /// Decoded, but not believable where it stands (`fits`): kept only if a later round reads
+    /// it as part of a sequence (the middle layer of twice-encoded text: "Ã¢â‚¬Å“" → "â€œ"
+    /// → "“", where "œ" alone would not be believed), else its original text comes back.
+    var tentative = false
+    /// A U+FFFD for a sequence that lost a byte: plausibility does not count it.
+    var lossy = false
+  }
+
   private func repairUTF8(_ text: String) -> (text: String, repaired: Int, kinds: [String])? {
     let original = Array(text.unicodeScalars)
     let beforeBad = Self.badness(original)
     guard beforeBad > 0 else { return nil }
     let before = plausibility.score(plausibility.counts(original))
+    let start = original.indices.map { Piece(scalar: original[$0], start: $0, end: $0 + 1) }
+    let hasC1 = original.contains { (0x80...0x9F).contains($0.value) }
     var best: (scalars: [Unicode.Scalar], repaired: Int, kinds: [String], bad: Int, score: Double)?
-    for page in Self.pages {
-      var scalars = original
-      var repaired = 0
+    for first in Self.pages where hasC1 || !first.needsC1 {
+      var pieces = start
+      var page = first
       var rounds = 0
-      // Twice-encoded text needs a second pass (and rarely a third).
-      while rounds < 3, let (next, count) = Self.decodeSequences(scalars, page) {
-        scalars = next
-        repaired += count
-        rounds += 1
+      // Twice-encoded text needs a second pass (and rarely a third); text read with another
+      // page after windows-1252 ("Г‚ВЈ" → "Â£" → "£") its second pass on windows-1252.
+      var switched = false
+      while rounds < 3 {
+        if let next = Self.decodeSequences(pieces, page, decodedOnly: switched) {
+          pieces = next
+          rounds += 1
+        } else if rounds > 0, !switched, page.kind != Self.pages[0].kind {
+          page = Self.pages[0]
+          switched = true
+        } else {
+          break
+        }
       }
+      let decoded = pieces.filter { $0.depth > 0 && !$0.tentative }
+      var repaired = decoded.count
       guard repaired > 0 else { continue }
-      var kinds = rounds > 1 ? [page.kind, "utf8_twice"] : [page.kind]
+      if first.leadsAreLetters, repaired == 1, decoded[0].end - decoded[0].start < 3 { continue }
+      var scalars: [Unicode.Scalar] = []
+      scalars.reserveCapacity(original.count)
+      for piece in pieces {
+        if piece.tentative { scalars.append(contentsOf: original[piece.start..<piece.end]) } else { scalars.append(piece.scalar) }
+      }
+      var kinds = decoded.contains { $0.depth > 1 } ? [first.kind, "utf8_twice"] : [first.kind]
       if let (next, count) = Self.replacingC1Controls(scalars) {
         scalars = next
         repaired += count
         kinds.append("c1_as_windows1252")
       }
       let bad = Self.badness(scalars)
-      let score = plausibility.score(plausibility.counts(scalars))
+      // The U+FFFD of lossy sequences stand where mojibake stood: neither counts.
+      let scored = pieces.contains { $0.lossy }
+        ? pieces.filter { !$0.lossy }.flatMap { $0.tentative ? Array(original[$0.start..<$0.end]) : [$0.scalar] } : scalars
+      let score = plausibility.score(plausibility.counts(scored))
       // Clearly better: fewer mojibake spots, and as plausible (or free of mojibake and
       // plausible, as Arabic or Hebrew letters are a little less so than Latin ones).
       guard bad < beforeBad, score >= before - 0.1 || (bad == 0 && score >= 0.5) else { continue }
@@ -123,63 +181,94 @@ struct MojibakeRepair: Sendable {
   }
 
   /// Each lead character followed by the continuation characters a UTF-8 sequence needs,
-  /// whose bytes on `page` form one valid UTF-8 character, becomes that character, when the
-  /// character fits where it stands (`fits`).
-  static func decodeSequences(_ scalars: [Unicode.Scalar], _ page: Page) -> ([Unicode.Scalar], Int)? {
-    // Spans [start, end) of the input that decode, with their character.
-    var spans: [(start: Int, end: Int, scalar: Unicode.Scalar, keepsSpace: Bool)] = []
+  /// whose bytes on `page` form one valid UTF-8 character, becomes that character; when the
+  /// character does not fit where it stands (`fits`) and came from original characters only,
+  /// it is tentative. `decodedOnly`: only sequences of characters an earlier round decoded
+  /// (a second page reads what the first one gave, not the rest). Nil when no sequence decodes.
+  static func decodeSequences(_ pieces: [Piece], _ page: Page, decodedOnly: Bool = false) -> [Piece]? {
+    // Spans [start, end) of the pieces that decode, with their character.
+    var spans: [(start: Int, end: Int, scalar: Unicode.Scalar, keepsSpace: Bool, lossy: Bool)] = []
     var index = 0
-    while index < scalars.count {
-      guard let lead = page.bytes[scalars[index].value], lead >= 0xC2, lead <= 0xF4 else {
+    while index < pieces.count {
+      guard let lead = page.bytes[pieces[index].scalar.value], lead >= 0xC2, lead <= 0xF4, !decodedOnly || pieces[index].depth > 0
+      else {
         index += 1
         continue
       }
       let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
       var bytes = [lead]
       var next = index + 1
-      while bytes.count < length, next < scalars.count, let byte = page.bytes[scalars[next].value], (0x80...0xBF).contains(byte) {
-        bytes.append(byte)
+      // A byte lost on the way, as "?" or U+FFFD, makes the sequence one U+FFFD ("â€?",
+      // "â€\u{FFFD}" for "”"): U+FFFD in any place, "?" only among other continuations of a
+      // longer sequence (a two-byte lead before a question mark is often real: "SÃO?").
+      var lost = false
+      while bytes.count < length, next < pieces.count {
+        let scalar = pieces[next].scalar
+        if let byte = page.bytes[scalar.value], (0x80...0xBF).contains(byte) {
+          bytes.append(byte)
+        } else if !lost, scalar == "\u{FFFD}" || (scalar == "?" && length > 2 && (bytes.count > 1 || next + 1 < pieces.count
+          && page.bytes[pieces[next + 1].scalar.value].map { (0x80...0xBF).contains($0) } == true))
+        {
+          lost = true
+          bytes.append(0x80)
+        } else {
+          break
+        }
         next += 1
+      }
+      if lost {
+        if bytes.count == length, !decodedOnly || pieces[index..<next].allSatisfy({ $0.depth > 0 }) {
+          spans.append((index, next, "\u{FFFD}", false, true))
+          index = next
+        } else {
+          index += 1
+        }
+        continue
       }
       // "à" (or "Š") whose no-break space became a space: "voilÃ  le" → "voilà le" (the
       // first space was the no-break space), "Ã s" → "às"; before a word the space stays
-      // ("voilÃ le" → "voilà le").
+      // ("voilÃ le" → "voilà le"). "Â " is a no-break space.
       var keepsSpace = false
-      if bytes.count == 1, lead == 0xC3 || lead == 0xC5, next < scalars.count, scalars[next] == " " {
+      if bytes.count == 1, lead == 0xC3 || lead == 0xC5 || pieces[index].scalar == "Â", next < pieces.count,
+        pieces[next].scalar == " ", lead != 0xC2 || !(index > 0 && pieces[index - 1].scalar.properties.isUppercase)
+      {
         bytes.append(0xA0)
-        let rest = scalars[(next + 1)...].prefix(2).map(\.value)
+        let rest = pieces[(next + 1)...].prefix(2).map(\.scalar.value)
         keepsSpace = lead == 0xC3 && !(rest.first == 0x20 || rest == [0x73, 0x20] || rest == [0x73])
         next += 1
       }
       // A character beyond the BMP written as two surrogates, each encoded as UTF-8 (CESU-8,
       // Java's modified UTF-8): "í\u{A0}½í¸\u{8D}" → "😍".
-      if bytes.count == length, lead == 0xED, (0xA0...0xAF).contains(bytes[1]), next + 2 < scalars.count,
-        page.bytes[scalars[next].value] == 0xED, let low1 = page.bytes[scalars[next + 1].value], (0xB0...0xBF).contains(low1),
-        let low2 = page.bytes[scalars[next + 2].value], (0x80...0xBF).contains(low2)
+      if bytes.count == length, lead == 0xED, (0xA0...0xAF).contains(bytes[1]), next + 2 < pieces.count,
+        page.bytes[pieces[next].scalar.value] == 0xED, let low1 = page.bytes[pieces[next + 1].scalar.value],
+        (0xB0...0xBF).contains(low1), let low2 = page.bytes[pieces[next + 2].scalar.value], (0x80...0xBF).contains(low2)
       {
         let high = 0xD000 | (UInt32(bytes[1]) & 0x3F) << 6 | UInt32(bytes[2]) & 0x3F
         let low = 0xD000 | (UInt32(low1) & 0x3F) << 6 | UInt32(low2) & 0x3F
         if let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
-          spans.append((index, next + 3, scalar, false))
+          spans.append((index, next + 3, scalar, false, false))
           index = next + 3
           continue
         }
       }
+      if decodedOnly, pieces[index..<next].contains(where: { $0.depth == 0 }) {
+        index += 1
+        continue
+      }
       if bytes.count == length, let decoded = String(validating: bytes, as: UTF8.self)?.unicodeScalars.first,
-        !(0x80...0x9F).contains(decoded.value),
-        // A no-break space after another lead is real text (Finnish "SELKÄ EDELLÄ"), not "à".
-        !(bytes.count == 2 && bytes[1] == 0xA0 && lead != 0xC3 && lead != 0xC5)
+        // A no-break space after another lead is real text (Finnish "SELKÄ EDELLÄ"), not "à"
+        // (MacRoman's A0 is "†": "√†" is "à").
+        !(bytes.count == 2 && pieces[index + 1].scalar == "\u{A0}" && !page.nbspLeads.contains(lead))
       {
-        spans.append((index, next, decoded, keepsSpace))
+        spans.append((index, next, decoded, keepsSpace, false))
         index = next
         continue
       }
       index += 1
     }
     guard !spans.isEmpty else { return nil }
-    var output: [Unicode.Scalar] = []
-    output.reserveCapacity(scalars.count)
-    var count = 0
+    var output: [Piece] = []
+    output.reserveCapacity(pieces.count)
     var position = 0
     // Neighbouring decoded characters of the same script make a word ("РґРѕ" → "до"); once
     // the text has such words, a one-letter word of that script is believable too ("이").
@@ -190,19 +279,26 @@ struct MojibakeRepair: Sendable {
     }
     let wordScripts = Set(spans.indices.filter { joined[$0] }.map { scriptBlock(spans[$0].scalar.value) })
     for (number, span) in spans.enumerated() {
-      output.append(contentsOf: scalars[position..<span.start])
-      position = span.start
-      let before: Unicode.Scalar? = span.start > 0 ? scalars[span.start - 1] : nil
-      let after: Unicode.Scalar? = span.end < scalars.count ? scalars[span.end] : nil
-      let inWord = joined[number] || wordScripts.contains(scriptBlock(span.scalar.value))
-      guard fits(span.scalar, before: before, after: after, joined: inWord) else { continue }
-      output.append(span.scalar)
-      if span.keepsSpace { output.append(" ") }
+      output.append(contentsOf: pieces[position..<span.start])
       position = span.end
-      count += 1
+      let before: Unicode.Scalar? = span.start > 0 ? pieces[span.start - 1].scalar : nil
+      let after: Unicode.Scalar? = span.end < pieces.count ? pieces[span.end].scalar : nil
+      let inWord = joined[number] || wordScripts.contains(scriptBlock(span.scalar.value))
+      let parts = pieces[span.start..<span.end]
+      let depth = parts.map(\.depth).max() ?? 0
+      // A sequence made only of characters decoded in an earlier round is twice-encoded text:
+      // that is evidence enough. A C1 control is only a byte for a later round.
+      let believed =
+        parts.allSatisfy { $0.depth > 0 }
+        || (!(0x80...0x9F).contains(span.scalar.value) && fits(span.scalar, before: before, after: after, joined: inWord))
+      let end = parts.last?.end ?? 0
+      output.append(Piece(
+        scalar: span.scalar, start: pieces[span.start].start, end: end, depth: depth + 1, tentative: !believed,
+        lossy: span.lossy || parts.contains { $0.lossy }))
+      if span.keepsSpace && believed { output.append(Piece(scalar: " ", start: end, end: end)) }
     }
-    output.append(contentsOf: scalars[position...])
-    return count > 0 ? (output, count) : nil
+    output.append(contentsOf: pieces[position...])
+    return output
   }
 
   /// Whether a decoded character is believable where it stands. Punctuation, symbols and
@@ -221,14 +317,16 @@ struct MojibakeRepair: Sendable {
       }
       return joined
     }
-    if (0xC0...0x17F).contains(value) || (0x1E00...0x1EFF).contains(value) {
+    // Latin letters, and the ligatures "ﬁ", "ﬂ" (PDF text: "signiﬁcant").
+    if (0xC0...0x17F).contains(value) || (0x1E00...0x1EFF).contains(value) || (0xFB00...0xFB06).contains(value) {
       if value == 0xE0 || value == 0xC0 { return true }
       let neighbours = [before, after].compactMap { $0 }.filter { $0.properties.isAlphabetic }
       guard !neighbours.isEmpty else { return joined }
       // "MÄ£ÄM" is not "MģÄM": a lower-case letter between capitals.
       if properties.isLowercase, neighbours.allSatisfy({ $0.properties.isUppercase }), neighbours.count == 2 { return false }
+      // Nor is "SÖÄ£" "SÖģ": a lower-case letter ending a word of capitals.
       if properties.isLowercase, let before, before.properties.isUppercase, after.map({ !$0.properties.isAlphabetic }) ?? true,
-        before.value < 0x80, neighbours.count == 1, (0x100...0x17F).contains(value)
+        neighbours.count == 1, (0x100...0x17F).contains(value)
       {
         return false
       }
@@ -283,16 +381,31 @@ struct MojibakeRepair: Sendable {
     var previous: Unicode.Scalar = " "
     var beforePrevious: Unicode.Scalar = " "
     for scalar in scalars {
-      defer { beforePrevious = previous }
       let value = scalar.value
-      // "voilÃ le": "à" whose no-break space became a space, after a lower-case letter.
-      if previous == "Ã", scalar == " ", beforePrevious.properties.isLowercase { bad += 1 }
       if (0x80...0x9F).contains(value) { bad += 1 }
+      // Every other spot starts with a character below U+256D (the last lead below): the
+      // letters of most scripts (Hangul, Han, Arabic, …) end the check here.
+      guard previous.value <= 0x256C else {
+        beforePrevious = previous
+        previous = scalar
+        continue
+      }
+      // "voilÃ le", "namedÂ „": "à" or a no-break space whose byte A0 became a space, after
+      // a lower-case letter.
+      if previous == "Ã" || previous == "Â", scalar == " ", beforePrevious.properties.isLowercase { bad += 1 }
       if isLeadLike(previous), isContinuationSymbol(scalar) {
         bad += 1
       } else if macRomanLeads.contains(previous.value), macRomanContinuations.contains(scalar.value) {
         bad += 1
+      } else if (0x0430...0x0444).contains(previous.value) || previous.value == 0x0412 || previous.value == 0x0413,
+        isContinuationSymbol(scalar), !commonPunctuation.contains(value)
+      {
+        // windows-1251's а–ф are leads of three- and four-byte sequences ("п¬Ѓ" is "ﬁ"), В
+        // and Г of Latin-1's letters ("Г‚ВЈ" is "Â£"); the punctuation real Russian puts
+        // after a letter ("а»", "о…") does not count.
+        bad += 1
       }
+      beforePrevious = previous
       previous = scalar
     }
     return bad
@@ -306,11 +419,18 @@ struct MojibakeRepair: Sendable {
     return Set(page.bytes.filter { (0x80...0xBF).contains($0.value) }.keys)
   }()
 
+  /// Punctuation that follows letters in real text.
+  static let commonPunctuation: Set<UInt32> = Set("\u{A0}«»‘’“”„…–—•·°±©®№™".unicodeScalars.map(\.value))
+
+  /// The leads of the pages' two-byte sequences that mojibake is made of: Latin-1's Â–ô,
+  /// windows-1251's Р С в, MacRoman's √, CP437's box drawing, windows-1250's Ă Ĺ Ř Ů (Ř and Ů
+  /// lead Arabic: "Ř±ŘłŘ§Ů„Ř©"), ×.
   @inline(__always)
   static func isLeadLike(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     return (0xC2...0xF4).contains(value) || value == 0x0420 || value == 0x0421 || value == 0x0432 || value == 0x221A
-      || (0x2550...0x256C).contains(value) || value == 0x0102 || value == 0x0139 || value == 0x00D7
+      || (0x2550...0x256C).contains(value) || value == 0x0102 || value == 0x0139 || value == 0x0158 || value == 0x016E
+      || value == 0x00D7
   }
 
   @inline(__always)

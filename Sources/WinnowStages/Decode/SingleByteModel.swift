@@ -193,22 +193,26 @@ struct SingleByteModel: Sendable {
   }
 
   /// The token of a scalar that is not a letter: a boundary (ASCII, punctuation, spaces,
-  /// ordinary symbols) or odd.
+  /// currency signs, ordinary symbols) or odd (`oddSymbols`, mathematical symbols, the rest).
   static func nonLetterToken(_ value: UInt32) -> Int {
     if value < 0x80 { return boundary }
     guard let scalar = Unicode.Scalar(value) else { return odd }
     if ordinary.contains(value) { return boundary }
+    if oddSymbols.contains(value) { return odd }
     switch scalar.properties.generalCategory {
     case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-      .finalPunctuation, .otherPunctuation, .spaceSeparator, .lineSeparator, .paragraphSeparator, .currencySymbol,
-      .mathSymbol:
+      .finalPunctuation, .otherPunctuation, .spaceSeparator, .lineSeparator, .paragraphSeparator, .currencySymbol:
       return boundary
     default: return odd
     }
   }
 
-  /// Punctuation and symbols of real text (scripts/charset_model.py's ORDINARY).
-  static let ordinary: Set<UInt32> = Set("\u{A0}«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″".unicodeScalars.map(\.value))
+  /// Punctuation and symbols of real text, with the modelled scripts' own punctuation
+  /// (scripts/charset_model.py's ORDINARY).
+  static let ordinary: Set<UInt32> = Set("\u{A0}«»‘’‚“”„‹›–—―…•·§©®°±×÷€£¥¢№™′″¡¿־׀׃׳״،؛؟๏๚๛".unicodeScalars.map(\.value))
+  /// Typographic marks that running text rarely has and a wrong page puts inside words ("¶γιο"
+  /// for "Άγιο"); mathematical symbols other than ± × ÷ are odd too (scripts/charset_model.py's ODD).
+  static let oddSymbols: Set<UInt32> = Set("¤¶†‡‰‗".unicodeScalars.map(\.value))
 
   /// Most bytes read per document: enough pairs for the statistics.
   static let sampleBytes = 16 << 10
