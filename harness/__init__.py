@@ -4,10 +4,11 @@ the peers run in virtualenvs at the repository root (harness/peers/venv.py).
 
   common.py    the repository root, logging, run_measured (a child's wall and CPU seconds and
                peak RSS), the stamp cache of generated folders, JSONL, the self-checks' Checks
-  corpus/      generators: korean.py (the Korean prose every generated page and document uses),
-               news_set.py + sites.py (the labelled news set of `make eval`), layouts.py (its
-               layout set), documents.py (plain documents: `make bench`, `make bench-exec`),
-               dedup.py (near-duplicate corpora with truth: `make bench-dedup`)
+  corpus/      generators: korean.py (the Korean words and prose every generated Korean page and
+               document uses), news_set.py + sites.py (the labelled news set of `make eval`),
+               layouts.py (its layout set), documents.py (plain documents: `make bench`,
+               `make bench-exec`), dedup.py (near-duplicate corpora with truth: `make bench-dedup`),
+               web_pages.py (markup-heavy pages in eight languages: `make bench-web`)
   scoring/     one scorer per metric: lines.py (body precision/recall by lines), news.py (the
                news set's metrics), layouts.py, public.py (the public sets' own metrics),
                charsets.py (charset and mojibake answers)

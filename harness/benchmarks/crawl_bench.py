@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 
+from harness import common  # noqa: E402
 from harness.common import ROOT  # noqa: E402
 from harness.corpus import news_set as generate  # noqa: E402
 from harness.peers import venv  # noqa: E402
@@ -46,15 +47,16 @@ def log(message):
 
 
 def ensure_crawl(pages):
-    stamp_path = OUT / "stamp.json"
-    if stamp_path.exists():
-        stamp = json.loads(stamp_path.read_text())
-        n_files = sum(len(files) for _, _, files in os.walk(OUT / "pages"))
-        if (stamp.get("generator"), stamp.get("seed"), stamp.get("pages")) == (generate.GENERATOR_VERSION, SEED, pages) \
-                and n_files == pages:
-            return stamp
-    log(f"generating {pages} pages into {OUT}/ ...")
-    return generate.generate(OUT, pages, SEED)
+    """The crawl in OUT/, reused while its stamp matches and every page is there: the stamp's
+    facts with its params (pages, seed, generator) beside them."""
+    def complete(stamp):
+        return sum(len(files) for _, _, files in os.walk(OUT / "pages")) == pages
+
+    stamp = common.reuse(OUT, generate.params(pages, SEED), complete)
+    if stamp is None:
+        log(f"generating {pages} pages into {OUT}/ ...")
+        stamp = generate.generate(OUT, pages, SEED)
+    return {**stamp["params"], **{k: v for k, v in stamp.items() if k != "params"}}
 
 
 def timed(command, cpus):
