@@ -586,12 +586,32 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
     return task
 
 
+def output_rows(path, kind):
+    """A clean or rejects file's lines, and Arrow batches of rows (kind, line) of them, 16,384
+    rows each: (lines, batches)."""
+    import pyarrow as pa
+    with open(path, "rb") as f:
+        lines = f.read().splitlines()
+    batches = []
+    for at in range(0, len(lines), 1 << 14):
+        part = lines[at:at + (1 << 14)]
+        batches.append(pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
+                                                  names=["kind", "line"]))
+    return lines, batches
+
+
+def summary_row(summary):
+    """A task's summary as one row (kind "summary", its JSON)."""
+    import pyarrow as pa
+    return pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
+                                      names=["kind", "line"])
+
+
 def filter_task(job, count, work_uri, fail_once_dir):
     """Step 6 for the partitions named by its rows: their files and the decisions from WORK →
     rows (kind, line): clean records, rejects, its summary."""
 
     def task(batches):
-        import pyarrow as pa
         winnow, pipeline = job.task_paths()
         for partition in [p for batch in batches for p in batch.column(0).to_pylist()]:
             work = tempfile.mkdtemp(prefix=f"winnow-f{partition}-")
@@ -603,25 +623,19 @@ def filter_task(job, count, work_uri, fail_once_dir):
                 run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{count}", "--work", work,
                      "--output", clean, "--rejects", rejects, "--quiet"])
                 fail_once(fail_once_dir, "filter", partition, 2)
-                for kind, path in (("clean", clean), ("rejects", rejects)):
-                    with open(path, "rb") as f:
-                        lines = f.read().splitlines()
-                    for at in range(0, len(lines), 1 << 14):
-                        part = lines[at:at + (1 << 14)]
-                        yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
-                                                         names=["kind", "line"])
-                    if kind == "rejects":
-                        dropped = {}
-                        for line in lines:
-                            if b'"stage":"dedup"' in line:
-                                reason = json.loads(line).get("reason")
-                                dropped[reason] = dropped.get(reason, 0) + 1
+                yield from output_rows(clean, "clean")[1]
+                lines, batches = output_rows(rejects, "rejects")
+                yield from batches
+                dropped = {}
+                for line in lines:
+                    if b'"stage":"dedup"' in line:
+                        reason = json.loads(line).get("reason")
+                        dropped[reason] = dropped.get(reason, 0) + 1
                 with open(os.path.join(work, "summary.json"), "rb") as f:
                     summary = json.loads(f.read())
                 summary["dedup_dropped"] = dropped
                 summary["filter_seconds"] = time.time() - started
-                yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
-                                                 names=["kind", "line"])
+                yield summary_row(summary)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
 
@@ -633,7 +647,6 @@ def run_task(job, table, count, learned, fail_once_dir):
     (kind, line) as the filter step writes them."""
 
     def task(batches):
-        import pyarrow as pa
         from pyspark import TaskContext, SparkFiles
         winnow, pipeline = job.task_paths()
         partition = TaskContext.get().partitionId()
@@ -651,17 +664,11 @@ def run_task(job, table, count, learned, fail_once_dir):
             run(command, stdin=lines)
             fail_once(fail_once_dir, "filter", partition, 2)
             for kind, path in (("clean", clean), ("rejects", rejects)):
-                with open(path, "rb") as f:
-                    rows = f.read().splitlines()
-                for at in range(0, len(rows), 1 << 14):
-                    part = rows[at:at + (1 << 14)]
-                    yield pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
-                                                     names=["kind", "line"])
+                yield from output_rows(path, kind)[1]
             with open(summary_path, "rb") as f:
                 summary = json.loads(f.read())
             summary["filter_seconds"] = time.time() - started
-            yield pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
-                                             names=["kind", "line"])
+            yield summary_row(summary)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

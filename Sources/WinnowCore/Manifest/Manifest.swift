@@ -165,14 +165,9 @@ public enum Manifest {
   /// Strings, integers, floating-point numbers, booleans, NSNull, arrays and dictionaries with
   /// String keys, keys sorted by Swift's String order; anything else (and a non-finite number)
   /// is written as null.
-  public static func prettyJSON(_ value: Any) -> [UInt8] {
-    var writer = JSONWriter(capacity: 1 << 16)
-    appendJSON(value, indent: 0, to: &writer)
-    writer.raw("\n")
-    return writer.bytes
-  }
+  public static func prettyJSON(_ value: Any) -> [UInt8] { prettyJSON(JSONValue(value)) }
 
-  /// `prettyJSON` of a tree: the same bytes as of the same value given as `Any`.
+  /// `prettyJSON` of a tree (the one writer: a value given as `Any` becomes a tree first).
   public static func prettyJSON(_ value: JSONValue) -> [UInt8] {
     var writer = JSONWriter(capacity: 1 << 16)
     appendJSON(value, indent: 0, to: &writer)
@@ -225,42 +220,6 @@ public enum Manifest {
       writer.bytes.append(contentsOf: String(Int64(number)).utf8)
     } else {
       writer.bytes.append(contentsOf: String(number).utf8)
-    }
-  }
-
-  private static func appendJSON(_ value: Any, indent: Int, to writer: inout JSONWriter) {
-    func newline(_ level: Int) {
-      writer.raw("\n")
-      writer.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
-    }
-    switch value {
-    case let dictionary as [String: Any]:
-      if dictionary.isEmpty { writer.raw("{}"); return }
-      writer.raw("{")
-      for (index, (key, item)) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
-        if index > 0 { writer.raw(",") }
-        newline(indent + 1)
-        writer.string(key)
-        writer.raw(" : ")
-        appendJSON(item, indent: indent + 1, to: &writer)
-      }
-      newline(indent)
-      writer.raw("}")
-    case let array as [Any]:
-      if array.isEmpty { writer.raw("[]"); return }
-      writer.raw("[")
-      for (index, item) in array.enumerated() {
-        if index > 0 { writer.raw(",") }
-        newline(indent + 1)
-        appendJSON(item, indent: indent + 1, to: &writer)
-      }
-      newline(indent)
-      writer.raw("]")
-    case let string as String: writer.string(string)
-    case let flag as Bool: writer.raw(flag ? "true" : "false")
-    case let number as any BinaryInteger: writer.bytes.append(contentsOf: String(describing: number).utf8)
-    case let value as any BinaryFloatingPoint: appendNumber(Double(value), to: &writer)
-    default: writer.raw("null")
     }
   }
 
