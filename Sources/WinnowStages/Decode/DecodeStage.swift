@@ -31,6 +31,9 @@ struct DecodeConfig: StageConfig {
     OptionSpec(
       "repair_mojibake", .choice(["text", "all", "off"]), default: .string("text"),
       "repair UTF-8/CP949 read as Latin-1: in text that arrived decoded (JSONL), in all text, or never"),
+    OptionSpec(
+      "fix_text", .stringList(allowed: TextFixes.Fix.allCases.map(\.rawValue)), default: .strings([]),
+      "also fix, in text that is not a page: HTML character references (entities, before mojibake repair), control characters (controls), Latin ligatures (ligatures), full- and half-width forms (width), curly quotes (quotes)"),
   ]
 
   let candidates: [Charset]
@@ -38,6 +41,7 @@ struct DecodeConfig: StageConfig {
   let trustDeclared: Bool
   let maxInvalidRatio: Double
   let repair: String
+  let fixes: Set<TextFixes.Fix>
 
   init(options: StageOptions) throws(OptionError) {
     var charsets: [Charset] = []
@@ -54,17 +58,21 @@ struct DecodeConfig: StageConfig {
     trustDeclared = options.bool("trust_declared")
     maxInvalidRatio = options.double("max_invalid_ratio")
     repair = options.string("repair_mojibake")
+    fixes = Set(options.strings("fix_text").compactMap(TextFixes.Fix.init(rawValue:)))
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     let plausibility = TextPlausibility.shared
+    let textFixes: TextFixes
+    do { textFixes = try TextFixes(fixes) } catch { throw OptionError(option: "fix_text", "cannot load ICU's NFKC normalizer: \(error)") }
     return DecodeStage(
       detector: CharsetDetector(
         candidates: candidates, useDetector: useDetector, trustDeclared: trustDeclared, plausibility: plausibility),
       mojibake: MojibakeRepair(plausibility: plausibility),
       maxInvalidRatio: maxInvalidRatio,
       repairDecodedText: repair != "off",
-      repairBytes: repair == "all")
+      repairBytes: repair == "all",
+      textFixes: textFixes)
   }
 }
 
@@ -74,6 +82,7 @@ struct DecodeStage: DocumentStage {
   let maxInvalidRatio: Double
   let repairDecodedText: Bool
   let repairBytes: Bool
+  let textFixes: TextFixes
 
   func process(_ document: inout Document) -> Verdict {
     var text: String
@@ -131,6 +140,13 @@ struct DecodeStage: DocumentStage {
           detail: "\(invalid) of \(characters) characters (\(percent)%) could not be decoded as \(document.source.encoding ?? "?") (max_invalid_ratio \(maxInvalidRatio))")
       }
     }
+    let fixing = !textFixes.isEmpty && TextFixes.applies(to: document.source.format, text: text)
+    // References first: mojibake can hide behind one ("Î&frac14;" is "Î¼", which is "μ").
+    if fixing, let decoded = textFixes.decodingEntities(text) {
+      text = decoded.text
+      document.count("text_fix:entities", decoded.count)
+    }
+    if fixing, let title = document.meta.title, let decoded = textFixes.decodingEntities(title) { document.meta.title = decoded.text }
     if repair, let fixed = mojibake.repair(text) {
       text = fixed.text
       document.count("mojibake_repaired", fixed.repaired)
@@ -141,6 +157,13 @@ struct DecodeStage: DocumentStage {
       document.meta.title = fixed.text
       document.count("mojibake_repaired", fixed.repaired)
       for kind in fixed.kinds { document.count("mojibake:" + kind) }
+    }
+    if fixing {
+      if let fixed = textFixes.fixingCharacters(text) {
+        text = fixed.text
+        for (fix, count) in fixed.counts { document.count("text_fix:" + fix.rawValue, count) }
+      }
+      if let title = document.meta.title, let fixed = textFixes.fixingCharacters(title) { document.meta.title = fixed.text }
     }
     document.text = text
     return .keep
