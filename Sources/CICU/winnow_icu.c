@@ -5,6 +5,8 @@
 #include <unicode/ucnv_err.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
+#include <unicode/ulocdata.h>
+#include <unicode/uset.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uversion.h>
@@ -400,6 +402,39 @@ int32_t winnow_icu_stable_bmp(int32_t form, uint8_t *bitmap, int32_t *icu_error)
     }
   }
   return 0;
+}
+
+int32_t winnow_icu_exemplars(const char *locale, uint8_t *bitmap, int32_t *icu_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  *icu_error = 0;
+  memset(bitmap, 0, 8192);
+  ULocaleData *data = ulocdata_open(locale, &status);
+  if (U_FAILURE(status)) { *icu_error = status; return -4; }
+  int32_t count = 0;
+  ULocaleDataExemplarSetType types[2] = {ULOCDATA_ES_STANDARD, ULOCDATA_ES_AUXILIARY};
+  for (int t = 0; t < 2; t++) {
+    status = U_ZERO_ERROR;
+    USet *set = ulocdata_getExemplarSet(data, NULL, 0, types[t], &status);
+    if (U_FAILURE(status) || !set) {
+      if (set) uset_close(set);
+      if (t == 0) { ulocdata_close(data); *icu_error = status; return -4; }
+      continue;
+    }
+    int32_t items = uset_getItemCount(set);
+    for (int32_t i = 0; i < items; i++) {
+      UChar32 start, end;
+      UErrorCode s = U_ZERO_ERROR;
+      // Ranges have no string part (length 0); multi-character strings are skipped.
+      if (uset_getItem(set, i, &start, &end, NULL, 0, &s) != 0) continue;
+      for (UChar32 c = start; c <= end && c < 0x10000; c++) {
+        if (!(bitmap[c >> 3] & (1u << (c & 7)))) count++;
+        bitmap[c >> 3] |= (uint8_t)(1u << (c & 7));
+      }
+    }
+    uset_close(set);
+  }
+  ulocdata_close(data);
+  return count;
 }
 
 const char *winnow_icu_error_name(int32_t code) { return u_errorName((UErrorCode)code); }

@@ -80,6 +80,18 @@ public enum ICU {
     }
   }
 
+  /// The CLDR exemplar characters of `locale` (standard and auxiliary) in the BMP, as a
+  /// bitmap (bit c of byte c >> 3); nil when ICU has no data for it.
+  public static func exemplars(_ locale: String) -> [UInt8]? {
+    var icuError: Int32 = 0
+    var count: Int32 = 0
+    let bitmap = [UInt8](unsafeUninitializedCapacity: 8192) { buffer, written in
+      count = winnow_icu_exemplars(locale, buffer.baseAddress, &icuError)
+      written = 8192
+    }
+    return count > 0 ? bitmap : nil
+  }
+
   /// ICU's charset detector: candidate charset names with confidence 0–100, best first.
   public static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 8) -> [(name: String, confidence: Int)] {
     if bytes.isEmpty { return [] }

@@ -40,6 +40,12 @@ int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t 
 int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
                           int32_t *confidences, int32_t max, int32_t *icu_error);
 
+/// Sets bit c of bitmap[c >> 3] (8192 bytes, cleared first) for each BMP code point in the
+/// CLDR exemplar characters of `locale` ("ja", "zh", "zh_Hant"), standard and auxiliary
+/// sets, as ICU's locale data has them. Returns the count of code points set, or -4 with
+/// *icu_error set.
+int32_t winnow_icu_exemplars(const char *locale, uint8_t *bitmap, int32_t *icu_error);
+
 /// form: 0 = NFC, 1 = NFKC. Returns UTF-16 units written, or a negative code (-2: target
 /// too small; -5: the deadline passed).
 ///

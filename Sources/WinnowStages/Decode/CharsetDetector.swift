@@ -34,9 +34,6 @@ struct CharsetDetector: Sendable {
   /// Plausibility at which a verified candidate is taken without trying the rest (on a text
   /// long enough for the figure to mean something).
   static let acceptAt = 0.97
-  /// ICU's detector sees at most this many bytes: enough for its statistics.
-  static let detectorSample = 4 << 10
-
   enum Failure: Error, Equatable {
     case binary(detail: String)
     case undetected(detail: String)
@@ -47,7 +44,7 @@ struct CharsetDetector: Sendable {
   /// Rank bonus of configured candidates and a declared charset: the user's and the page's
   /// word, enough to decide short texts, never enough to beat a clearly more plausible one.
   static let configuredPrior = 0.3
-  /// Rank bonus per unit of ICU's confidence (0–1) for the charsets its detector proposes.
+  /// Most rank an East Asian charset gains by its everyday characters (`CJKCommonCharacters`).
   static let detectorWeight = 0.15
   /// Single-byte pages the letter-pair model proposes (its best ones), and the rank each
   /// loses per nat of mean log-probability per pair below the best page.
@@ -366,6 +363,8 @@ struct CharsetDetector: Sendable {
     // Candidates are checked on a prefix (`checkPrefix`); `complete` says the text is whole.
     var ranked: [(decoded: DecodedText, rank: Double, charset: Charset, complete: Bool, clean: Bool)] = []
     var tried: Set<String> = []
+    /// Whether verified East Asian charsets gain rank by their everyday characters.
+    var scoreCommonCharacters = false
     /// Decodes ranked[index] whole: false (and the entry removed) when the rest fails.
     func complete(_ index: Int) -> Bool {
       if ranked[index].complete { return true }
@@ -390,18 +389,36 @@ struct CharsetDetector: Sendable {
         decoded.nonASCII = counts.nonASCII
         // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
         let weight = Self.reliability(nonASCII: counts.nonASCII)
+        var bonus = 0.0
+        var convincing = true
+        if scoreCommonCharacters, CJKCommonCharacters.languages[entry.charset.name] != nil {
+          let common = commonCharacters(text, entry.charset)
+          bonus = common.bonus
+          convincing = common.convincing
+        }
         ranked.append(
-          (decoded, weight * score + entry.prior - 0.0001 * Double(position), entry.charset, whole, counts.count(.bad) == 0))
+          (decoded, weight * score + entry.prior + bonus - 0.0001 * Double(position), entry.charset, whole, counts.count(.bad) == 0))
         // Stop early only on a long enough text (32+ non-ASCII characters: weight ≥ 0.89).
-        if score >= Self.acceptAt && weight >= 0.88 && complete(ranked.count - 1) { return true }
+        if convincing && score >= Self.acceptAt && weight >= 0.88 && complete(ranked.count - 1) { return true }
       }
       return false
     }
     // Configured candidates first: on a corpus of known charsets one of them verifies and
-    // ICU's detector (the costliest step) never runs.
+    // nothing else is tried.
     if let declared { add(declared, prior: Self.configuredPrior) }
     for charset in candidates { add(charset, prior: Self.configuredPrior) }
     var accepted = verify()
+    if !accepted && useDetector {
+      // The East Asian multi-byte charsets join; each gains rank by how much of its text is
+      // its language's everyday characters (several often decode the same bytes, and the
+      // plausibility of each alone says little between them). One is taken early only when
+      // nearly all its characters are everyday ones; single-byte text rarely decodes under
+      // them at all (a high byte before a space or an odd one at a word's end breaks them).
+      scoreCommonCharacters = true
+      for index in ranked.indices { ranked[index].rank += commonCharacters(ranked[index].decoded.text, ranked[index].charset).bonus }
+      for charset in Self.detectable { add(charset, prior: 0) }
+      accepted = verify()
+    }
     if !accepted {
       // Single-byte pages: the letter-pair model proposes its best few, each losing rank by
       // how far its pairs fall below the best page's; a declared page keeps its prior.
@@ -419,29 +436,6 @@ struct CharsetDetector: Sendable {
             order.append((page.charset, prior))
           }
         }
-      }
-      accepted = verify()
-    }
-    if !accepted && useDetector {
-      // ICU's detector proposes multi-byte charsets (its single-byte guesses are the
-      // letter-pair model's job).
-      // From a little before the first non-ASCII byte: a long ASCII head says nothing.
-      let start = max(0, (bytes.firstIndex { $0 >= 0x80 } ?? 0) - 64)
-      let sample = UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + Self.detectorSample)])
-      var proposals: [String: Double] = [:]
-      // Its proposals only count for charsets that decode the bytes, so it runs only when one
-      // of those it can propose decodes the sample (text in a single-byte page rarely does).
-      let detected = someDetectableCharsetDecodes(sample) ? ICU.detect(sample, limit: 6) : []
-      for proposal in detected where proposal.confidence >= 10 {
-        guard let charset = Charsets.named(proposal.name), Charsets.decoder(for: charset).kind != .singleByte else { continue }
-        let decoder = Charsets.decoder(for: charset)
-        let bonus = Self.detectorWeight * Double(proposal.confidence) / 100
-        proposals[decoder.name] = max(proposals[decoder.name] ?? 0, bonus)
-        add(charset, prior: bonus)
-      }
-      // A proposal for a candidate already verified adds to its rank.
-      for index in ranked.indices {
-        if let bonus = proposals[ranked[index].charset.name] { ranked[index].rank += bonus }
       }
       accepted = verify()
     }
@@ -495,17 +489,19 @@ struct CharsetDetector: Sendable {
 
   private enum StrictResult { case success(String), failure(Int) }
 
-  /// The multi-byte charsets ICU's detector proposes (as winnow decodes them).
+  /// The East Asian multi-byte charsets tried when no candidate convinced (as winnow decodes them).
   static let detectable: [Charset] = ["CP949", "Shift_JIS", "EUC-JP", "GB18030", "Big5"].compactMap(Charsets.named)
 
-  /// Whether one of `detectable` decodes the sample strictly, up to its last byte below 0x30
-  /// (where no character is cut): when none does, none decodes the whole text either.
-  private func someDetectableCharsetDecodes(_ sample: UnsafeBufferPointer<UInt8>) -> Bool {
-    var cut = sample.count
-    while cut > 0, sample[cut - 1] >= 0x30 { cut -= 1 }
-    guard cut > 0 else { return true }
-    let window = UnsafeBufferPointer(rebasing: sample[..<cut])
-    return Self.detectable.contains { strictDecode(window, $0) != nil }
+  /// Rank an East Asian charset's text gains by its everyday characters: up to
+  /// `detectorWeight` when all are everyday ones, steeply less as the share falls (the right
+  /// charset's is 0.93 or more), nothing at 0.84, and as much lost when none is (a character
+  /// or two of another standard's layout between Latin letters is no evidence for it); less
+  /// on few characters. `convincing` when the share (0.9+, on 32+ characters) is enough to
+  /// take the charset without trying the others.
+  private func commonCharacters(_ text: String, _ charset: Charset) -> (bonus: Double, convincing: Bool) {
+    guard let language = CJKCommonCharacters.languages[charset.name] else { return (0, true) }
+    let (share, count) = CJKCommonCharacters.shared.share(text, language)
+    return (Self.detectorWeight * Self.reliability(nonASCII: count) * (2 * pow(share, 4) - 1), share >= 0.9 && count >= 32)
   }
 
   /// Candidates are checked on at most this many bytes, cut after a byte below 0x30 (no
