@@ -77,6 +77,38 @@ import WinnowTestSupport
     }
   }
 
+  @Test func aTextInAScriptOfOneLanguageIsNamedByItsScript() throws {
+    // 30 letter bytes: 27 of Hangul (9 syllables, 3 bytes each), 3 ASCII letters; digits,
+    // spaces and punctuation are not letters.
+    let text = "서울시는 오늘 BRT 123, 노선을!"
+    let (code, share) = try #require(text.utf8.withContiguousStorageIfAvailable { LangIDStage.singleScript($0) } ?? nil)
+    #expect(code == "ko")
+    #expect(abs(share - 27.0 / 30.0) < 1e-9, "\(share)")
+    let greek = "Το δημοτικό συμβούλιο ανακοίνωσε ότι τα εισιτήρια του μετρό θα αυξηθούν."
+    #expect(greek.utf8.withContiguousStorageIfAvailable { LangIDStage.singleScript($0)?.code } == "el")
+    // Latin, Cyrillic and Han have no single language: no answer by script.
+    #expect(english.utf8.withContiguousStorageIfAvailable { LangIDStage.singleScript($0) } ?? nil == nil)
+    #expect("Москва 北京".utf8.withContiguousStorageIfAvailable { LangIDStage.singleScript($0) } ?? nil == nil)
+  }
+
+  @Test func theScriptDecidesOnlyAboveSingleScriptShare() throws {
+    // Korean with a little English: above 0.9 of the letters are Hangul, and the score is
+    // that share; with the option at 1 (or 0) CLD2 answers and scores it its own way.
+    let text = koArticle + " Seoul Metro"
+    let share = try #require(text.utf8.withContiguousStorageIfAvailable { LangIDStage.singleScript($0)?.share } ?? nil)
+    #expect(share > 0.9 && share < 1)
+    let (_, byScript) = try run(text)
+    #expect(byScript.meta.lang == "ko" && byScript.meta.langScore == share)
+    for off in [0.0, 1.0] {
+      let (_, byCLD2) = try run(text, ["single_script_share": .double(off)])
+      #expect(byCLD2.meta.lang == "ko" && byCLD2.meta.langScore != share, "\(off): \(byCLD2.meta.langScore ?? -1)")
+    }
+    // Greek by script, the current code either way.
+    let greek = "Το δημοτικό συμβούλιο ανακοίνωσε τη Δευτέρα ότι τα εισιτήρια του μετρό θα αυξηθούν τον επόμενο χρόνο."
+    #expect(try run(greek).1.meta.lang == "el")
+    #expect(try run(greek, ["single_script_share": .double(0)]).1.meta.lang == "el")
+  }
+
   @Test func rejectsAnEmptyLanguageCode() throws {
     #expect(throws: OptionError.self) { try makeStage(LangIDConfig.self, ["languages": .strings(["ko", ""])]) }
   }
