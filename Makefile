@@ -2,14 +2,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 WINNOW := .build/release/winnow
-DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libdeflate-dev libzstd-dev libcld2-dev pkg-config jq
+DEBIAN_PACKAGES := libicu-dev libxml2-dev zlib1g-dev libdeflate-dev libzstd-dev libcld2-dev libfasttext-dev pkg-config jq
 
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-19s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libdeflate-dev, libzstd-dev, libcld2-dev; jq for the exec example) when run as root
+deps: ## install missing Debian packages (libicu-dev, libxml2-dev, zlib1g-dev, libdeflate-dev, libzstd-dev, libcld2-dev, libfasttext-dev; jq for the exec example) when run as root
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \

@@ -39,7 +39,7 @@ let package = Package(
     .target(
       name: "WinnowStages",
       dependencies: [
-        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", "CWinnowData", "CCLD2", .product(name: "Yams", package: "Yams"),
+        "WinnowCore", "WinnowNative", "CMinHash", "CSpawn", "CWinnowData", "CCLD2", "CFastText", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: releaseSettings
@@ -59,6 +59,8 @@ let package = Package(
     ]),
     // Google's CLD2 (Debian's libcld2-dev, C++) behind a plain-C header, for the langid stage.
     .target(name: "CCLD2", linkerSettings: [.linkedLibrary("cld2"), .linkedLibrary("stdc++")]),
+    // fastText (Debian's libfasttext-dev, C++) behind a plain-C header: langid's optional model.
+    .target(name: "CFastText", linkerSettings: [.linkedLibrary("fasttext"), .linkedLibrary("stdc++")]),
     // xxHash64 and the MinHash permutation loop, vectorised per CPU at load time.
     .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O3"])]),
     .systemLibrary(

@@ -30,8 +30,15 @@ public protocol BatchStage: DocumentStage {
 /// A stage that runs code from outside winnow (an exec stage's program): the manifest records
 /// these files' hashes, since they shape the output as much as the configuration does.
 public protocol ExternalCode {
-  /// Existing files the stage runs (its program, the script given to an interpreter).
+  /// Existing files the stage runs (its program, the script given to an interpreter) or
+  /// reads as its model.
   var codeFiles: [String] { get }
+  /// How the run manifest lists them: "exec" (a program or script), "model" (a model file).
+  var codeKind: String { get }
+}
+
+extension ExternalCode {
+  public var codeKind: String { "exec" }
 }
 
 /// A stage that cannot go on: the run stops and reports `message`.

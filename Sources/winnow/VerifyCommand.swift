@@ -65,10 +65,12 @@ struct VerifyCommand: ParsableCommand {
     let paths = pathValues.compactMap { value -> String? in if case .string(let path) = value { path } else { nil } }
 
     // Relative paths in the manifest are relative to the directory the run started in.
-    if FileManager.default.fileExists(atPath: recorded.cwd) {
-      FileManager.default.changeCurrentDirectoryPath(recorded.cwd)
-    }
+    let enteredRunDirectory =
+      !FileManager.default.fileExists(atPath: recorded.cwd) || FileManager.default.changeCurrentDirectoryPath(recorded.cwd)
     var problems: [String] = []
+    if !enteredRunDirectory {
+      problems.append("cannot enter the directory the run started in (\(recorded.cwd)): relative paths are checked from here")
+    }
     // 1. The configuration.
     let loaded = try ConfigLoader(registry: BuiltinStages.registry).load(file: pipelineFile, overrides: ConfigOverrides(inputs: paths))
     let configHash = Manifest.sha256Hex(Manifest.canonicalJSON(Manifest.canonicalConfig(loaded)))

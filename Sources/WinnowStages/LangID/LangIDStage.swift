@@ -14,16 +14,25 @@ import WinnowCore
 /// that only one language CLD2 knows writes in (Hangul: ko; Greek: el; Thai: th; Georgian:
 /// ka; Armenian: hy) is that language without asking CLD2, which would only confirm it: one
 /// pass over the bytes, several times faster. Its `lang_score` is that share.
+///
+/// With `fasttext_model` (a fastText language-identification model file, such as Facebook's
+/// `lid.176.bin` or `lid.176.ftz`, relative to the pipeline file), that model names the
+/// language instead of CLD2: its most likely label (without `__label__`) and that label's
+/// probability as `lang_score`. The model is loaded once and shared by every worker; the
+/// run manifest records its path, size and SHA-256.
 struct LangIDConfig: StageConfig {
   static let name = "langid"
-  static let summary = "language and confidence (CLD2) into lang and lang_score; keep only the languages listed"
+  static let summary = "language and confidence (CLD2, or a fastText model) into lang and lang_score; keep only the languages listed"
   static let reasons: [DropReason] = [
-    DropReason("language", "CLD2 names another language than `languages` lists, cannot name one, or its `lang_score` is under `min_score` (detail: code and score)")
+    DropReason("language", "CLD2 (or the fastText model) names another language than `languages` lists, cannot name one, or its `lang_score` is under `min_score` (detail: code and score)")
   ]
   static let options: [OptionSpec] = [
     OptionSpec("languages", .stringList(allowed: nil), default: .strings([]), "keep only these languages (ISO 639-1 codes as CLD2 writes them: ko, en, ja, zh, zh-Hant, …); empty: keep every language"),
     OptionSpec("min_score", .double(0...1), default: .double(0), "drop a document whose lang_score is lower"),
     OptionSpec("max_bytes_read", .int(256...(1 << 30)), default: .int(1 << 16), "bytes of text given to CLD2 (cut at a character boundary)"),
+    OptionSpec(
+      "fasttext_model", .path, default: .string(""),
+      "a fastText language-identification model (lid.176.bin, lid.176.ftz, or your own) to use instead of CLD2, relative to the pipeline file"),
     OptionSpec(
       "single_script_share", .double(0...1), default: .double(0.9),
       "a text with at least this share of its letters (UTF-8 bytes) in Hangul, Greek, Thai, Georgian or Armenian is that script's one language (ko, el, th, ka, hy) without CLD2; 0 always asks CLD2"),
@@ -33,8 +42,10 @@ struct LangIDConfig: StageConfig {
   let minScore: Double
   let maxBytes: Int
   let singleScriptShare: Double
+  let fastTextModel: String
 
   init(options: StageOptions) throws(OptionError) {
+    fastTextModel = options.string("fasttext_model")
     languages = options.strings("languages")
     minScore = options.double("min_score")
     maxBytes = options.int("max_bytes_read")
@@ -45,20 +56,31 @@ struct LangIDConfig: StageConfig {
   }
 
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
-    LangIDStage(languages: Set(languages), minScore: minScore, maxBytes: maxBytes, singleScriptShare: singleScriptShare)
+    let model = fastTextModel.isEmpty ? nil : try FastTextModel(path: context.resolve(fastTextModel))
+    return LangIDStage(languages: Set(languages), minScore: minScore, maxBytes: maxBytes, singleScriptShare: singleScriptShare, model: model)
   }
 }
 
-struct LangIDStage: DocumentStage {
+struct LangIDStage: DocumentStage, ExternalCode {
   let languages: Set<String>
   let minScore: Double
   let maxBytes: Int
   var singleScriptShare = 0.9
+  /// Names the language instead of CLD2 when given.
+  var model: FastTextModel?
+
+  var codeFiles: [String] { model.map { [$0.path] } ?? [] }
+  var codeKind: String { "model" }
+
+  /// Who names a language the script does not settle.
+  var detector: String { model == nil ? "CLD2" : "fastText" }
 
   /// The language of a text ("un": unknown) and its score: by its script when
   /// `singleScriptShare` (above 0) of its letters are in one written by one language, else
   /// by CLD2.
-  static func detect(_ text: String, maxBytes: Int = 1 << 16, singleScriptShare: Double = 0) -> (code: String, score: Double) {
+  static func detect(_ text: String, maxBytes: Int = 1 << 16, singleScriptShare: Double = 0, model: FastTextModel? = nil)
+    -> (code: String, score: Double)
+  {
     var text = text
     return text.withUTF8 { bytes in
       var length = min(bytes.count, maxBytes)
@@ -68,6 +90,10 @@ struct LangIDStage: DocumentStage {
         share >= singleScriptShare
       {
         return (code, share)
+      }
+      if let model {
+        guard let (label, probability) = model.predict(UnsafeBufferPointer(rebasing: bytes[..<length])) else { return ("un", 0) }
+        return (Self.withdrawnCodes[label] ?? label, probability)
       }
       var result = winnow_cld2_result()
       let status = bytes.withMemoryRebound(to: CChar.self) { winnow_cld2_detect($0.baseAddress, Int32(length), &result) }
@@ -148,12 +174,12 @@ struct LangIDStage: DocumentStage {
 
   func process(_ document: inout Document) -> Verdict {
     guard let text = document.text else { return .keep }
-    let (code, score) = Self.detect(text, maxBytes: maxBytes, singleScriptShare: singleScriptShare)
+    let (code, score) = Self.detect(text, maxBytes: maxBytes, singleScriptShare: singleScriptShare, model: model)
     if code == "un" {
       document.meta.lang = nil
       document.meta.langScore = nil
       document.count("unknown", 1)
-      if !languages.isEmpty { return .drop("language", detail: "CLD2 cannot tell the language") }
+      if !languages.isEmpty { return .drop("language", detail: "\(detector) cannot tell the language") }
       if minScore > 0 { return .drop("language", detail: "unknown language, min_score \(minScore)") }
       return .keep
     }
