@@ -10,7 +10,8 @@ and spam) grown to about --mb MB. Runs `winnow run pipelines/ko-news.yaml` on it
 pinned to one core and --jobs 2 on two, interleaved --repeat times, timing the whole process
 (wall clock) and reading its peak RSS. Then the Python assembly of the same job
 (harness/peers/crawl_assembly.py: charset-normalizer + trafilatura + datasketch, from .venv/) once, on one
-core. Prints the row and writes out/bench/crawl.json. Exit 0 when every run finished (a
+core. Prints the row, then each stage's MB/s beside the limit it cannot beat on this machine
+(harness/benchmarks/stage_limits.py), and writes out/bench/crawl.json. Exit 0 when every run finished (a
 failed gate counts as finished: the output is written), 1 otherwise, 2 on bad usage.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 
 from harness import common  # noqa: E402
+from harness.benchmarks import stage_limits  # noqa: E402
 from harness.common import ROOT  # noqa: E402
 from harness.corpus import news_set as generate  # noqa: E402
 from harness.peers import venv  # noqa: E402
@@ -68,13 +70,17 @@ def timed(command, cpus):
 
 def run_winnow(winnow, jobs, cpus):
     output = OUT / f"jobs{jobs}" / "clean.jsonl"
+    summary = OUT / f"jobs{jobs}" / "summary.json"
     command = ["/usr/bin/time", "-f", "peak_kb=%M cpu=%U %S", winnow, "run", PIPELINE, "--input", str(OUT / "pages"),
-               "--output", str(output), "--jobs", str(jobs), "--quiet"]
+               "--output", str(output), "--jobs", str(jobs), "--quiet", "--summary-json", str(summary)]
     seconds, _, err, status = timed(command, cpus)
     text = err.decode("utf-8", "replace")
     peak, cpu = usage(text)
     # 0: finished, gates passed; 1: finished, a gate failed (the output is written).
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "status": status, "records": sum(1 for _ in open(output, "rb")) if status in (0, 1) else 0}
+    finished = status in (0, 1)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "status": status,
+            "records": sum(1 for _ in open(output, "rb")) if finished else 0,
+            "summary": json.loads(summary.read_text()) if finished and summary.exists() else {}}
 
 
 def usage(stderr):
@@ -150,11 +156,16 @@ def main():
                      f"{statistics.median(cpu_rate) / max(peer_cpu_rate, 1e-9):.1f}x (CPU)")
     elif peer:
         lines.append(f"  Python assembly: not run ({peer['error']})")
+    stages = stage_limits.rows(winnow, OUT / "pages", Path("out/bench"), size, [r["summary"] for r in runs[1] if r["summary"]])
+    lines.append(stage_limits.format_rows(stages))
     print("\n".join(lines))
     Path("out/bench").mkdir(parents=True, exist_ok=True)
+    for rs in runs.values():
+        for r in rs:
+            r.pop("summary", None)
     Path("out/bench/crawl.json").write_text(json.dumps(
         {"pages": stamp["pages"], "bytes": size, "runs": {str(k): v for k, v in runs.items()}, "peak_mb": peak,
-         "scaling": scaling, "peer": peer}, indent=2) + "\n")
+         "scaling": scaling, "peer": peer, "stages": stages}, indent=2) + "\n")
     return 1 if failed else 0
 
 
