@@ -81,6 +81,8 @@ struct MojibakeRepair: Sendable {
   static func byte(for scalar: Unicode.Scalar) -> UInt8? {
     let value = scalar.value
     if value < 0x100 { return UInt8(value) }
+    // Nothing of windows-1252 lies above ™ (U+2122): Hangul, Han and most scripts end here.
+    if value > 0x2122 { return nil }
     return cp1252High[value]
   }
 
@@ -118,9 +120,10 @@ struct MojibakeRepair: Sendable {
   }
 
   private func repairUTF8(_ text: String) -> (text: String, repaired: Int, kinds: [String])? {
-    let original = Array(text.unicodeScalars)
-    let beforeBad = Self.badness(original)
+    // Most text has no mojibake-looking spot: counted over the text itself, no copy made.
+    let beforeBad = Self.badness(text.unicodeScalars)
     guard beforeBad > 0 else { return nil }
+    let original = Array(text.unicodeScalars)
     let before = plausibility.score(plausibility.counts(original))
     let start = original.indices.map { Piece(scalar: original[$0], start: $0, end: $0 + 1) }
     let hasC1 = original.contains { (0x80...0x9F).contains($0.value) }
@@ -376,7 +379,7 @@ struct MojibakeRepair: Sendable {
   /// Mojibake-looking spots: C1 controls, and a letter of U+00C2–U+00F4 followed by a
   /// character that a UTF-8 continuation byte gives in windows-1252 (`Ã©`, `â€`, `Ãœ`), or
   /// the other pages' usual leads (`Р`/`С` then a symbol, `╨`, `√`).
-  static func badness(_ scalars: [Unicode.Scalar]) -> Int {
+  static func badness<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> Int {
     var bad = 0
     var previous: Unicode.Scalar = " "
     var beforePrevious: Unicode.Scalar = " "
@@ -452,6 +455,24 @@ struct MojibakeRepair: Sendable {
   private func repairCP949(_ text: String) -> (text: String, repaired: Int)? {
     // Mojibake of any multi-byte encoding contains U+0080–U+00FF (UTF-8 lead C2/C3).
     guard text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xC3 }) else { return nil }
+    // A run can only repair with two KS X 1001 syllables in it, four high bytes (`repairCP949Run`):
+    // text with no run of that many (Korean text with a middle dot or two) is left at once.
+    var high = 0
+    var candidate = false
+    for scalar in text.unicodeScalars {
+      guard let byte = Self.byte(for: scalar) else {
+        high = 0
+        continue
+      }
+      if byte >= 0x80 {
+        high += 1
+        if high >= 4 {
+          candidate = true
+          break
+        }
+      }
+    }
+    guard candidate else { return nil }
     var output = String.UnicodeScalarView()
     var run: [Unicode.Scalar] = []
     var repaired = 0
