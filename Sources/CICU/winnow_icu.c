@@ -4,7 +4,6 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_err.h>
 #include <unicode/ucnv_cb.h>
-#include <unicode/ucsdet.h>
 #include <unicode/ulocdata.h>
 #include <unicode/uset.h>
 #include <unicode/uchar.h>
@@ -60,7 +59,6 @@ typedef struct {
   UConverter *converters[WINNOW_CONVERTER_CACHE];
   uint32_t used[WINNOW_CONVERTER_CACHE];
   uint32_t clock;
-  UCharsetDetector *detector;
 } converter_cache;
 
 static pthread_key_t cache_key;
@@ -71,7 +69,6 @@ static void cache_free(void *pointer) {
   for (int i = 0; i < WINNOW_CONVERTER_CACHE; i++) {
     if (cache->converters[i]) ucnv_close(cache->converters[i]);
   }
-  if (cache->detector) ucsdet_close(cache->detector);
   free(cache);
 }
 
@@ -201,44 +198,6 @@ int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t 
   }
   if (U_FAILURE(status)) { *icu_error = status; return -4; }
   return written;
-}
-
-int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
-                          int32_t *confidences, int32_t max, int32_t *icu_error) {
-  UErrorCode status = U_ZERO_ERROR;
-  *icu_error = 0;
-  converter_cache *cache = thread_cache();
-  UCharsetDetector *detector = cache ? cache->detector : NULL;
-  if (!detector) {
-    detector = ucsdet_open(&status);
-    if (U_FAILURE(status)) {
-      if (detector) ucsdet_close(detector);
-      *icu_error = status;
-      return -4;
-    }
-    if (cache) cache->detector = detector;
-  }
-  ucsdet_setText(detector, source, length, &status);
-  int32_t found = 0;
-  const UCharsetMatch **matches = ucsdet_detectAll(detector, &found, &status);
-  if (U_FAILURE(status)) {
-    if (!cache) ucsdet_close(detector);
-    *icu_error = status;
-    return -4;
-  }
-  int32_t count = 0;
-  for (int32_t i = 0; i < found && count < max; i++) {
-    UErrorCode s = U_ZERO_ERROR;
-    const char *name = ucsdet_getName(matches[i], &s);
-    int32_t confidence = ucsdet_getConfidence(matches[i], &s);
-    if (U_FAILURE(s) || !name) continue;
-    strncpy(names + count * 32, name, 31);
-    names[count * 32 + 31] = 0;
-    confidences[count] = confidence;
-    count++;
-  }
-  if (!cache) ucsdet_close(detector);
-  return count;
 }
 
 static const UNormalizer2 *normalizer_for(int32_t form, UErrorCode *status) {

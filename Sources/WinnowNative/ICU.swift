@@ -92,21 +92,6 @@ public enum ICU {
     return count > 0 ? bitmap : nil
   }
 
-  /// ICU's charset detector: candidate charset names with confidence 0–100, best first.
-  public static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 8) -> [(name: String, confidence: Int)] {
-    if bytes.isEmpty { return [] }
-    var names = [CChar](repeating: 0, count: 32 * limit)
-    var confidences = [Int32](repeating: 0, count: limit)
-    var icuError: Int32 = 0
-    let count = bytes.withMemoryRebound(to: CChar.self) { source in
-      winnow_icu_detect(source.baseAddress, Int32(source.count), &names, &confidences, Int32(limit), &icuError)
-    }
-    guard count > 0 else { return [] }
-    return (0..<Int(count)).map { index in
-      let slice = names[(index * 32)..<(index * 32 + 32)].prefix { $0 != 0 }
-      return (String(decoding: slice.map { UInt8(bitPattern: $0) }, as: UTF8.self), Int(confidences[index]))
-    }
-  }
 }
 
 /// Unicode normalization through ICU, with a quick check over a per-form table of BMP code

@@ -40,10 +40,17 @@ import WinnowNative
     }
   }
 
-  @Test func detectorProposesCandidates() {
-    let text = Array(String(repeating: "Привет, как дела? Сегодня хорошая погода. ", count: 20).utf8)
-    let proposals = text.withUnsafeBufferPointer { ICU.detect($0) }
-    #expect(proposals.first?.name == "UTF-8")
+  @Test func exemplarsAreCLDRsEverydayCharacters() {
+    let japanese = ICU.exemplars("ja")
+    #expect(japanese != nil)
+    func has(_ bitmap: [UInt8]?, _ scalar: Unicode.Scalar) -> Bool {
+      guard let bitmap else { return false }
+      return bitmap[Int(scalar.value >> 3)] & (1 << (scalar.value & 7)) != 0
+    }
+    // Hiragana and a jōyō kanji are Japanese; a simplified-only form is not, but is Chinese.
+    #expect(has(japanese, "あ") && has(japanese, "日"))
+    #expect(!has(japanese, "们") && has(ICU.exemplars("zh"), "们"))
+    #expect(has(ICU.exemplars("zh_Hant"), "們") && !has(ICU.exemplars("zh_Hant"), "们"))
   }
 
   @Test func normalizerComposesAndItsTableKnowsStableCharacters() throws {

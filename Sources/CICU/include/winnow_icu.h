@@ -34,12 +34,6 @@ int32_t winnow_icu_from_utf16(const char *name, const uint16_t *source, int32_t 
                               char *target, int32_t capacity, int32_t strict,
                               int32_t *icu_error);
 
-/// Runs ICU's charset detector over `length` bytes; writes up to `max` candidate names
-/// (each at most 31 bytes + NUL, in `names[i * 32]`) and confidences (0–100), best first.
-/// The detector is made once per thread and kept. Returns the count, or a negative code.
-int32_t winnow_icu_detect(const char *source, int32_t length, char *names,
-                          int32_t *confidences, int32_t max, int32_t *icu_error);
-
 /// Sets bit c of bitmap[c >> 3] (8192 bytes, cleared first) for each BMP code point in the
 /// CLDR exemplar characters of `locale` ("ja", "zh", "zh_Hant"), standard and auxiliary
 /// sets, as ICU's locale data has them. Returns the count of code points set, or -4 with

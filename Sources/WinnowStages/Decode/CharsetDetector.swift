@@ -22,8 +22,9 @@ struct DecodedText: Sendable {
 
 /// Chooses a charset for raw bytes and decodes them. Order of evidence: byte-order mark;
 /// NUL pattern of UTF-16/32; ISO-2022 escapes; strict UTF-8; an HTML page's declared
-/// charset if the bytes really decode under it; then candidates (configured ones and those
-/// ICU's detector proposes), each verified by a strict decode and ranked by plausibility.
+/// charset if the bytes really decode under it; then candidates (configured ones, the East
+/// Asian multi-byte charsets, the single-byte pages the letter-pair model proposes), each
+/// verified by a strict decode and ranked by plausibility.
 struct CharsetDetector: Sendable {
   /// Tried on every document, in order of preference (ties go to the earlier one).
   let candidates: [Charset]
@@ -347,7 +348,7 @@ struct CharsetDetector: Sendable {
     return nil
   }
 
-  /// Verified candidates ranked by plausibility; ICU's detector only proposes.
+  /// Verified candidates ranked by plausibility and priors.
   private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?, pages: [(charset: Charset, score: Double)]?) -> DecodedText? {
     var order: [(charset: Charset, prior: Double)] = []
     func add(_ charset: Charset, prior: Double) {
@@ -387,7 +388,8 @@ struct CharsetDetector: Sendable {
           text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
           evidence: "detected")
         decoded.nonASCII = counts.nonASCII
-        // Priors (configured, declared, ICU's statistics), and the earliest candidate wins ties.
+        // Priors (configured, declared, the pair model's distance), an East Asian charset's
+        // everyday characters, and the earliest candidate wins ties.
         let weight = Self.reliability(nonASCII: counts.nonASCII)
         var bonus = 0.0
         var convincing = true

@@ -29,7 +29,7 @@ struct LangIDConfig: StageConfig {
   static let options: [OptionSpec] = [
     OptionSpec("languages", .stringList(allowed: nil), default: .strings([]), "keep only these languages (ISO 639-1 codes as CLD2 writes them: ko, en, ja, zh, zh-Hant, …); empty: keep every language"),
     OptionSpec("min_score", .double(0...1), default: .double(0), "drop a document whose lang_score is lower"),
-    OptionSpec("max_bytes_read", .int(256...(1 << 30)), default: .int(1 << 16), "bytes of text given to CLD2 (cut at a character boundary)"),
+    OptionSpec("max_bytes_read", .int(256...(1 << 30)), default: .int(1 << 16), "bytes of text read (scanned for its script, then given to CLD2 or the model; cut at a character boundary)"),
     OptionSpec(
       "fasttext_model", .path, default: .string(""),
       "a fastText language-identification model (lid.176.bin, lid.176.ftz, or your own) to use instead of CLD2, relative to the pipeline file"),
@@ -135,8 +135,7 @@ struct LangIDStage: DocumentStage, ExternalCode {
   /// emoji (U+1F000 on).
   static func singleScript(_ bytes: UnsafeBufferPointer<UInt8>) -> (code: String, share: Double)? {
     var letters = 0
-    var counts = (0, 0, 0, 0, 0)
-    precondition(singleScripts.count == 5, "counts holds five scripts")
+    var counts = [Int](repeating: 0, count: singleScripts.count)
     scriptOfBMP.withUnsafeBufferPointer { scripts in
       var index = 0
       while index < bytes.count {
@@ -150,22 +149,14 @@ struct LangIDStage: DocumentStage, ExternalCode {
           for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F) }
         }
         index += length
-        let kind = scalar < 0x10000 ? scripts[Int(scalar)] : scalar < 0x1F000 ? 1 : 0
+        let kind = scalar < 0x10000 ? Int(scripts[Int(scalar)]) : scalar < 0x1F000 ? 1 : 0
         guard kind > 0 else { continue }
         letters += length
-        switch kind {
-        case 2: counts.0 += length
-        case 3: counts.1 += length
-        case 4: counts.2 += length
-        case 5: counts.3 += length
-        case 6: counts.4 += length
-        default: break
-        }
+        if kind >= 2 { counts[kind - 2] += length }
       }
     }
-    let all = [counts.0, counts.1, counts.2, counts.3, counts.4]
-    guard letters > 0, let best = all.indices.max(by: { all[$0] < all[$1] }), all[best] > 0 else { return nil }
-    return (singleScripts[best].code, Double(all[best]) / Double(letters))
+    guard letters > 0, let best = counts.indices.max(by: { counts[$0] < counts[$1] }), counts[best] > 0 else { return nil }
+    return (singleScripts[best].code, Double(counts[best]) / Double(letters))
   }
 
   /// CLD2 writes some languages by ISO 639-1 codes withdrawn in 1989; `lang` carries the
