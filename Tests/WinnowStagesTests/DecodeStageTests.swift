@@ -111,6 +111,31 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     #expect(declared("<meta charset=\"x-unknown\">") == nil)
   }
 
+  @Test func anXMLDeclarationsEncodingIsDeclaredToo() throws {
+    let detector = CharsetDetector(candidates: [], useDetector: false, trustDeclared: true, plausibility: .shared)
+    func declared(_ page: String) -> String? {
+      Array(page.utf8).withUnsafeBufferPointer { detector.declaredCharset($0)?.name }
+    }
+    #expect(declared("<?xml version=\"1.0\" encoding=\"BIG5\" standalone=\"yes\"?>\n<feed/>") == "Big5")
+    #expect(declared("\n  <?xml version='1.0' encoding = 'windows-1251'?><rss/>") == "windows-1251")
+    // A <meta charset> comes first; the declaration must open the page and be closed.
+    #expect(declared("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><html><meta charset=\"euc-kr\">") == "EUC-KR")
+    #expect(declared("<p>x</p><?xml version=\"1.0\" encoding=\"big5\"?>") == nil)
+    #expect(declared("<?xml version=\"1.0\"?><p>encoding=\"big5\"</p>") == nil)
+    #expect(declared("<?xml version=\"1.0\" encoding=\"x-unknown\"?>") == nil)
+
+    // Used when the bytes decode under it; verified like a <meta charset>.
+    let russian = "Городской совет сообщил в понедельник, что плата за проезд в метро вырастет в следующем году."
+    let feed = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<rss><item><title>" + russian + "</title></item></rss>\n"
+    let bytes = try #require(try CharsetFixtures.encode(feed, as: "windows-1251"))
+    let (verdict, document) = try decode(bytes, format: .html)
+    #expect(verdict == .keep && document.source.encoding == "windows-1251" && document.text.utf8Bytes == feed.utf8Bytes)
+    // A declaration the bytes contradict (KOI8-R bytes declared windows-1251) is not followed.
+    let stale = try #require(try CharsetFixtures.encode(feed, as: "KOI8-R"))
+    let (_, restored) = try decode(stale, format: .html)
+    #expect(restored.source.encoding == "KOI8-R" && restored.text.utf8Bytes == feed.utf8Bytes, "\(restored.source.encoding ?? "-")")
+  }
+
   @Test func dropsEmptyAndBinaryDocuments() throws {
     #expect(try decode([]).0 == .drop("empty", detail: "0 bytes"))
     #expect(try decode(Array("  \n\t ".utf8)).0 == .drop("empty", detail: "only white space"))

@@ -322,8 +322,34 @@ struct CharsetDetector: Sendable {
     return nil
   }
 
-  /// `<meta charset=…>` or `<meta http-equiv=… content="…; charset=…">` in the first 4 KiB.
+  /// `<meta charset=…>` or `<meta http-equiv=… content="…; charset=…">` in the first 4 KiB,
+  /// else the encoding an XML declaration at the start names (`<?xml version="1.0"
+  /// encoding="Big5"?>`: feeds, XHTML).
   func declaredCharset(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
+    metaCharset(bytes) ?? xmlEncoding(bytes)
+  }
+
+  /// The `encoding` of an XML declaration that opens the bytes (after white space).
+  func xmlEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
+    var start = 0
+    while start < min(bytes.count, 256), [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+    let head = Array(bytes[start..<min(bytes.count, start + 256)])
+    guard head.starts(with: Array("<?xml".utf8)), let close = firstIndex(of: Array("?>".utf8), in: head, from: 5),
+      let found = firstIndex(of: Array("encoding".utf8), in: Array(head[..<close]), from: 5)
+    else { return nil }
+    var cursor = found + 8
+    while cursor < close, [0x20, 0x09, 0x0A, 0x0D].contains(head[cursor]) { cursor += 1 }
+    guard cursor < close, head[cursor] == UInt8(ascii: "=") else { return nil }
+    cursor += 1
+    while cursor < close, [0x20, 0x09, 0x0A, 0x0D].contains(head[cursor]) { cursor += 1 }
+    guard cursor < close, head[cursor] == UInt8(ascii: "\"") || head[cursor] == UInt8(ascii: "'") else { return nil }
+    let quote = head[cursor]
+    cursor += 1
+    guard let end = head[cursor..<close].firstIndex(of: quote), end > cursor else { return nil }
+    return Charsets.named(String(decoding: head[cursor..<end], as: UTF8.self))
+  }
+
+  private func metaCharset(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
     let head = Array(bytes.prefix(4096)).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     let needle = Array("charset".utf8)
     var index = 0
