@@ -490,7 +490,8 @@ def print_report(report):
         else:
             shown = f"{v:.4f}"
         thr = f"{t['threshold']:g}" + ("x" if t["key"].startswith("ratio") else "")
-        print(f"  {t['name']:<42} {t['op']:>2} {thr:<6} measured {shown:>9}   {'PASS' if t['pass'] else 'FAIL'}")
+        verdict = "—" if v is None else "PASS" if t["pass"] else "FAIL"  # a peer not run is no verdict
+        print(f"  {t['name']:<42} {t['op']:>2} {thr:<6} measured {shown:>9}   {verdict}")
     for n in report["notes"]:
         print("note: " + n)
     print(f"everything: {OUT}/report.json (bench took {report['bench_seconds']:.0f} s)")
