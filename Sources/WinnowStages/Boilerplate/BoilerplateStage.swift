@@ -133,6 +133,14 @@ struct BoilerplateStage: DocumentStage {
     return .keep
   }
 
+  /// Lines of `text` the rule pack would remove by a rule for which `counts` is true, without
+  /// changing or recording anything (the residual-boilerplate gate reads the output this way).
+  func ruleHits(_ text: String, counting counts: (String) -> Bool) -> Int {
+    var lines = Self.lines(of: text, shape: pack.body)
+    classify(&lines, group: nil)
+    return lines.reduce(0) { $0 + ($1.rule.map(counts) == true ? 1 : 0) }
+  }
+
   func classify(_ lines: inout [Line], group: UInt64?) {
     // Tail markers.
     var proseBefore = 0

@@ -9,7 +9,7 @@ public final class GateCollector: OutputObserver {
   let gates: GateSettings
   private let normalizer = try? ICUNormalizer(form: .nfc)
   private let pii = PIIStage(email: true, phone: true, rrn: true)
-  private let boilerplate: (any DocumentStage)?
+  private let boilerplate: BoilerplateStage?
   private let script: Script
   private let required: [String]
   private let checkPII: Bool
@@ -36,11 +36,14 @@ public final class GateCollector: OutputObserver {
       var values = StageOptions.defaults(for: BoilerplateConfig.options).values
       values["rules"] = .string(rulesPath)
       values["corpus_min_docs"] = .int(0)
+      let stage: any DocumentStage
       do {
-        boilerplate = try BoilerplateConfig(options: StageOptions(values)).build(StageContext(baseDirectory: ""))
+        stage = try BoilerplateConfig(options: StageOptions(values)).build(StageContext(baseDirectory: ""))
       } catch {
         throw RunError("gate boilerplate_rules: cannot load '\(rulesPath)': \(error.message)")
       }
+      guard let rules = stage as? BoilerplateStage else { throw RunError("gate boilerplate_rules: '\(rulesPath)' did not make a boilerplate stage") }
+      boilerplate = rules
     } else {
       boilerplate = nil
     }
@@ -102,9 +105,7 @@ public final class GateCollector: OutputObserver {
       }
     }
     if let boilerplate {
-      var document = Document(id: id, source: SourceInfo(path: id, format: .txt), text: text)
-      _ = boilerplate.process(&document)
-      let hits = document.removed.filter { GateEvaluator.isContentRule($0.rule) }.count
+      let hits = boilerplate.ruleHits(text, counting: GateEvaluator.isContentRule)
       if hits > 0 {
         residual += hits
         residualIDs.append(id)
