@@ -84,6 +84,41 @@ import WinnowTestSupport
     }
   }
 
+  /// Through the binary: the model path relative to the pipeline file, the model's answers in
+  /// the records and the rejects, the model in the manifest, and a missing model named at its
+  /// place in the pipeline file.
+  @Test func throughTheBinary() throws {
+    let directory = try TemporaryDirectory()
+    let model = try Self.model(in: directory)
+    try FileManager.default.createDirectory(atPath: directory.path + "/models", withIntermediateDirectories: true)
+    try FileManager.default.moveItem(atPath: model, toPath: directory.path + "/models/lid.bin")
+    _ = try directory.write(
+      "in/feed.jsonl",
+      "{\"id\":\"en-1\",\"text\":\"The weather service expects heavy rain along the coast this weekend.\"}\n"
+        + "{\"id\":\"de-1\",\"text\":\"Der Wetterdienst erwartet an diesem Wochenende starken Regen an der Küste.\"}\n")
+    _ = try directory.write(
+      "p.yaml",
+      "version: 1\ninput: {path: in}\noutput: {path: out/clean.jsonl}\nstages:\n  - decode: {}\n"
+        + "  - langid: {fasttext_model: models/lid.bin, languages: [en]}\n")
+    let result = try runWinnow(["run", "p.yaml", "--quiet"], in: directory.path)
+    #expect(result.status == 0, "\(result.stderr)")
+    let kept = try readJSONLines(directory.path + "/out/clean.jsonl")
+    #expect(kept.map { "\($0["id"] ?? "") \($0["lang"] ?? "")" } == ["en-1 en"])
+    let rejects = try readJSONLines(directory.path + "/out/clean.rejects.jsonl")
+    #expect(rejects.map { "\($0["id"] ?? "") \($0["reason"] ?? "")" } == ["de-1 language"])
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/out/clean.manifest.json"))) as? [String: Any])
+    let plugins = try #require(manifest["plugins"] as? [[String: Any]])
+    #expect(plugins.count == 1 && plugins.first?["kind"] as? String == "model" && plugins.first?["stage"] as? String == "langid")
+    #expect((plugins.first?["path"] as? String)?.hasSuffix("models/lid.bin") == true && (plugins.first?["sha256"] as? String)?.count == 64)
+
+    _ = try directory.write(
+      "q.yaml", "version: 1\ninput: {path: in}\noutput: {path: out/q.jsonl}\nstages:\n  - decode: {}\n  - langid: {fasttext_model: models/none.bin}\n")
+    let missing = try runWinnow(["run", "q.yaml", "--quiet"], in: directory.path)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("q.yaml:6:30: error: [stages[1].langid.fasttext_model] cannot read '"), "\(missing.stderr)")
+  }
+
   @Test func theModelFileIsRecordedForTheManifest() throws {
     let directory = try TemporaryDirectory()
     let path = try Self.model(in: directory)
