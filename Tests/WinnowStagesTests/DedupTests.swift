@@ -289,6 +289,35 @@ import WinnowTestSupport
   /// (0.05, 0.95) (16, 8) (run in the bench's virtualenv).
   @Test func bandsAndRowsAreChosenAsDatasketchDoes() {
     #expect(LSHParameters.optimal(threshold: 0.8, perms: 128, falsePositiveWeight: 0.5) == (9, 13))
+    // The same answers as datasketch's plain search (every b and r, each integral point by
+    // point), over thresholds, permutation counts and weights.
+    func reference(_ threshold: Double, _ perms: Int, _ weight: Double) -> (bands: Int, rows: Int) {
+      func integrate(_ from: Double, _ to: Double, _ f: (Double) -> Double) -> Double {
+        let h = (to - from) / 200
+        var sum = f(from) + f(to)
+        for index in 1..<200 { sum += f(from + Double(index) * h) * (index % 2 == 1 ? 4 : 2) }
+        return sum * h / 3
+      }
+      var best = (bands: 1, rows: perms)
+      var bestError = Double.infinity
+      for bands in 1...perms {
+        for rows in 1...(perms / bands) {
+          let p = LSHParameters.pow1
+          let error = integrate(0, threshold) { 1 - p(1 - p($0, rows), bands) } * weight
+            + integrate(threshold, 1) { p(1 - p($0, rows), bands) } * (1 - weight)
+          if error < bestError { (bestError, best) = (error, (bands, rows)) }
+        }
+      }
+      return best
+    }
+    for threshold in [0.5, 0.7, 0.8, 0.85, 0.9] {
+      for perms in [16, 64, 128, 256] {
+        for weight in [0.05, 0.5, 0.8] {
+          #expect(LSHParameters.optimal(threshold: threshold, perms: perms, falsePositiveWeight: weight) == reference(threshold, perms, weight),
+                  "\(threshold) \(perms) \(weight)")
+        }
+      }
+    }
     #expect(LSHParameters.optimal(threshold: 0.8, perms: 128, falsePositiveWeight: 0.05) == (16, 8))
     #expect(abs(LSHParameters.candidateProbability(0.85, bands: 16, rows: 8) - 0.994) < 0.001)
   }

@@ -235,10 +235,23 @@ enum LSHParameters {
     let falseNegativeWeight = 1 - falsePositiveWeight
     var best = (bands: 1, rows: perms)
     var bestError = Double.infinity
+    // 1 − s^r at every point of both integrals, once per r (not once per b and r): the same
+    // numbers, summed in the same order, as integrating 1 − (1 − s^r)^b point by point.
+    var below: [Int: [Double]] = [:]
+    var above: [Int: [Double]] = [:]
+    func points(_ from: Double, _ to: Double, _ rows: Int) -> [Double] {
+      let h = (to - from) / Double(integrationIntervals)
+      // The ends exactly (as `integrate` takes them), the inner points as from + i·h.
+      return (0...integrationIntervals).map { 1 - pow1($0 == integrationIntervals ? to : from + Double($0) * h, rows) }
+    }
     for bands in 1...perms {
       for rows in 1...(perms / bands) {
-        let falsePositive = integrate(0, threshold) { 1 - pow1(1 - pow1($0, rows), bands) }
-        let falseNegative = integrate(threshold, 1) { pow1(1 - pow1($0, rows), bands) }
+        if below[rows] == nil {
+          below[rows] = points(0, threshold, rows)
+          above[rows] = points(threshold, 1, rows)
+        }
+        let falsePositive = simpson(0, threshold, below[rows]!) { 1 - pow1($0, bands) }
+        let falseNegative = simpson(threshold, 1, above[rows]!) { pow1($0, bands) }
         let error = falsePositive * falsePositiveWeight + falseNegative * falseNegativeWeight
         if error < bestError {
           bestError = error
@@ -254,12 +267,17 @@ enum LSHParameters {
     1 - pow1(1 - pow1(s, rows), bands)
   }
 
-  static func integrate(_ from: Double, _ to: Double, _ f: (Double) -> Double) -> Double {
-    let intervals = 200
+  static let integrationIntervals = 200
+
+  /// `integrate` of g(v) over values v already worked out at its points (`values[i]` at
+  /// from + i·h): the same sum in the same order.
+  @inline(__always)
+  static func simpson(_ from: Double, _ to: Double, _ values: [Double], _ g: (Double) -> Double) -> Double {
+    let intervals = integrationIntervals
     let h = (to - from) / Double(intervals)
-    var sum = f(from) + f(to)
+    var sum = g(values[0]) + g(values[intervals])
     for index in 1..<intervals {
-      sum += f(from + Double(index) * h) * (index % 2 == 1 ? 4 : 2)
+      sum += g(values[index]) * (index % 2 == 1 ? 4 : 2)
     }
     return sum * h / 3
   }
