@@ -168,18 +168,13 @@ import WinnowTestSupport
       "Ünïcödé ΚΑΛΗΜΕΡΑ Привет 🎉🎉🎉 mixed scripts and emoji",
     ]
     for text in texts {
-      var normalized = NormalizedText()
-      shingler.normalize(text, into: &normalized)
-      var hashes: [UInt64] = []
-      shingler.hashes(normalized, into: &hashes)
+      let hashes = shingleHashes(text, shingler)
       var mins: [UInt64] = []
       var signature: [UInt8] = []
       hasher.signature(hashes, mins: &mins, into: &signature)
       var expected = [UInt64](repeating: .max, count: 128)
       if !hashes.isEmpty { winnow_minhash_update_reference(hashes, hashes.count, hasher.a, hasher.b, 128, &expected) }
-      let values = stride(from: 0, to: signature.count, by: 4).map {
-        UInt32(signature[$0]) | UInt32(signature[$0 + 1]) << 8 | UInt32(signature[$0 + 2]) << 16 | UInt32(signature[$0 + 3]) << 24
-      }
+      let values = signatureWords(signature)
       #expect(values == expected.map { UInt32(truncatingIfNeeded: $0) }, "\(text.prefix(20))")
     }
   }
@@ -234,16 +229,10 @@ import WinnowTestSupport
       455702156, 1884486058, 2672682727, 2120066801, 1785232241, 806538752, 852974101, 45954985
     ]
     let shingler = try Shingler(settings: ShingleSettings())
-    var normalized = NormalizedText()
-    shingler.normalize(text, into: &normalized)
-    var hashes: [UInt64] = []
-    shingler.hashes(normalized, into: &hashes)
     var mins: [UInt64] = []
     var signature: [UInt8] = []
-    MinHasher(perms: 128, seed: 1).signature(hashes, mins: &mins, into: &signature)
-    let values = stride(from: 0, to: signature.count, by: 4).map {
-      UInt32(signature[$0]) | UInt32(signature[$0 + 1]) << 8 | UInt32(signature[$0 + 2]) << 16 | UInt32(signature[$0 + 3]) << 24
-    }
+    MinHasher(perms: 128, seed: 1).signature(shingleHashes(text, shingler), mins: &mins, into: &signature)
+    let values = signatureWords(signature)
     #expect(values == expected)
   }
 
@@ -463,7 +452,7 @@ import WinnowTestSupport
     var mins: [UInt64] = []
     var out: [UInt8] = []
     hasher.signature(hashes, mins: &mins, into: &out)
-    let values = out.withUnsafeBytes { raw in (0..<128).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
+    let values = signatureWords(out)
     #expect(Array(values.prefix(8)) == [144_496_500, 85_691_451, 137_401_821, 96_108_858, 93_514_563, 384_515_717, 109_147_318, 52_731_532])
     #expect(values[127] == 55_319_077)
     // datasketch's default hash, sha1_hash32 (MinHash(num_perm=128, seed=1) printed these).
@@ -471,7 +460,7 @@ import WinnowTestSupport
     #expect(hashes.first == 2_458_063_619)  // "시는24일"
     var sha1Signature: [UInt8] = []
     hasher.signature(hashes, mins: &mins, into: &sha1Signature)
-    let sha1Values = sha1Signature.withUnsafeBytes { raw in (0..<128).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
+    let sha1Values = signatureWords(sha1Signature)
     #expect(Array(sha1Values.prefix(6)) == [50_125_022, 81_568_730, 151_978_556, 101_880_370, 12_910_726, 7_865_642])
     #expect(sha1Values[127] == 252_617_070)
     shingler.hashes(text, with: .xxh32, into: &hashes)
@@ -520,17 +509,11 @@ import WinnowTestSupport
       var edited = Array(base)
       for index in stride(from: 7, to: edited.count, by: editEvery) { edited[index] = "힣" }
       func signatureAndSet(_ text: String) -> ([UInt32], Set<UInt64>) {
-        var normalized = NormalizedText()
-        var hashes: [UInt64] = []
-        shingler.normalize(text, into: &normalized)
-        shingler.hashes(normalized, into: &hashes)
+        let hashes = shingleHashes(text, shingler)
         var mins: [UInt64] = []
         var bytes: [UInt8] = []
         hasher.signature(hashes, mins: &mins, into: &bytes)
-        let signature = stride(from: 0, to: bytes.count, by: 4).map {
-          UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24
-        }
-        return (signature, Set(hashes))
+        return (signatureWords(bytes), Set(hashes))
       }
       let (x, xs) = signatureAndSet(base)
       let (y, ys) = signatureAndSet(String(edited))
@@ -770,5 +753,21 @@ import WinnowTestSupport
     // The names agree with the raw bytes: the side offset field of record 1.
     let at = headerSize + DedupRecord.size(perms: perms) + DedupRecord.Offset.sideOffset
     #expect(records[at] == 8 && records[(at + 1)..<(at + 8)].allSatisfy { $0 == 0 })
+  }
+}
+
+/// The hashes of a text's shingles under `shingler`, normalized as the dedup stage does.
+func shingleHashes(_ text: String, _ shingler: Shingler) -> [UInt64] {
+  var normalized = NormalizedText()
+  shingler.normalize(text, into: &normalized)
+  var hashes: [UInt64] = []
+  shingler.hashes(normalized, into: &hashes)
+  return hashes
+}
+
+/// A signature's 32-bit values, as stored (little-endian, four bytes each).
+func signatureWords(_ bytes: [UInt8]) -> [UInt32] {
+  stride(from: 0, to: bytes.count, by: 4).map {
+    UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24
   }
 }

@@ -46,7 +46,7 @@ struct CharsetDetector: Sendable {
   /// word, enough to decide short texts, never enough to beat a clearly more plausible one.
   static let configuredPrior = 0.3
   /// Most rank an East Asian charset gains by its everyday characters (`CJKCommonCharacters`).
-  static let detectorWeight = 0.15
+  static let commonCharacterWeight = 0.15
   /// Single-byte pages the letter-pair model proposes (its best ones), and the rank each
   /// loses per nat of mean log-probability per pair below the best page.
   static let proposedPages = 3
@@ -521,7 +521,7 @@ struct CharsetDetector: Sendable {
   static let detectable: [Charset] = ["CP949", "Shift_JIS", "EUC-JP", "GB18030", "Big5"].compactMap(Charsets.named)
 
   /// Rank an East Asian charset's text gains by its everyday characters: up to
-  /// `detectorWeight` when all are everyday ones, steeply less as the share falls (the right
+  /// `commonCharacterWeight` when all are everyday ones, steeply less as the share falls (the right
   /// charset's is 0.93 or more), nothing at 0.84, and as much lost when none is (a character
   /// or two of another standard's layout between Latin letters is no evidence for it); less
   /// on few characters. `convincing` when the share (0.9+, on 32+ characters) is enough to
@@ -529,7 +529,7 @@ struct CharsetDetector: Sendable {
   private func commonCharacters(_ text: String, _ charset: Charset) -> (bonus: Double, convincing: Bool) {
     guard let language = CJKCommonCharacters.languages[charset.name] else { return (0, true) }
     let (share, count) = CJKCommonCharacters.shared.share(text, language)
-    return (Self.detectorWeight * Self.reliability(nonASCII: count) * (2 * pow(share, 4) - 1), share >= 0.9 && count >= 32)
+    return (Self.commonCharacterWeight * Self.reliability(nonASCII: count) * (2 * pow(share, 4) - 1), share >= 0.9 && count >= 32)
   }
 
   /// Candidates are checked on at most this many bytes, cut after a byte below 0x30 (no

@@ -28,7 +28,9 @@ struct TextFixes: Sendable {
   }
 
   let fixes: Set<Fix>
-  /// NFKC of each ligature code point, made once through ICU.
+  /// Each fix asked for, read once here rather than looked up in the set per character.
+  private let entities, controls, width, quotes: Bool
+  /// NFKC of each ligature code point, made once through ICU (empty: no ligature fix).
   private let ligatures: [UInt32: String]
   private let nfkc: ICUNormalizer?
 
@@ -36,6 +38,10 @@ struct TextFixes: Sendable {
 
   init(_ fixes: Set<Fix>) throws(NativeError) {
     self.fixes = fixes
+    entities = fixes.contains(.entities)
+    controls = fixes.contains(.controls)
+    width = fixes.contains(.width)
+    quotes = fixes.contains(.quotes)
     let needsNFKC = fixes.contains(.ligatures) || fixes.contains(.width)
     let nfkc = needsNFKC ? try ICUNormalizer(form: .nfkc) : nil
     var ligatures: [UInt32: String] = [:]
@@ -60,7 +66,7 @@ struct TextFixes: Sendable {
 
   /// The text with its character references decoded, and how many there were; nil when none.
   func decodingEntities(_ text: String) -> (text: String, count: Int)? {
-    guard fixes.contains(.entities), text.utf8.contains(UInt8(ascii: "&")) else { return nil }
+    guard entities, text.utf8.contains(UInt8(ascii: "&")) else { return nil }
     let bytes = Array(text.utf8)
     var out: [UInt8] = []
     var count = 0
@@ -144,8 +150,7 @@ struct TextFixes: Sendable {
 
   /// The text with the character fixes applied, and the count of each; nil when none applied.
   func fixingCharacters(_ text: String) -> (text: String, counts: [(Fix, Int)])? {
-    let characterFixes = fixes.subtracting([.entities])
-    guard !characterFixes.isEmpty, text.utf8.contains(where: Self.mayNeedFix) else { return nil }
+    guard controls || width || quotes || !ligatures.isEmpty, text.utf8.contains(where: Self.mayNeedFix) else { return nil }
     var counts: [Fix: Int] = [:]
     var out = String.UnicodeScalarView()
     /// Half-width forms waiting for NFKC (a sound mark joins the kana before it).
@@ -159,25 +164,25 @@ struct TextFixes: Sendable {
     }
     for scalar in text.unicodeScalars {
       let value = scalar.value
-      if fixes.contains(.width), (0xFF61...0xFF9F).contains(value) || (0xFFE0...0xFFEE).contains(value) {
+      if width, (0xFF61...0xFF9F).contains(value) || (0xFFE0...0xFFEE).contains(value) {
         halfwidth.append(scalar)
         counts[.width, default: 0] += 1
         continue
       }
       flush()
-      if fixes.contains(.controls),
+      if controls,
         value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0C && value != 0x0D || value == 0x7F || value == 0xFEFF
       {
         counts[.controls, default: 0] += 1
         continue
       }
-      if fixes.contains(.ligatures), let letters = ligatures[value] {
+      if (0x132...0x1F3).contains(value) || (0xFB00...0xFB06).contains(value), let letters = ligatures[value] {
         counts[.ligatures, default: 0] += 1
         // ŉ is ʼn: the apostrophe goes on to the quote fix.
-        for letter in letters.unicodeScalars { out.append(fixes.contains(.quotes) && letter.value == 0x2BC ? "'" : letter) }
+        for letter in letters.unicodeScalars { out.append(quotes && letter.value == 0x2BC ? "'" : letter) }
         continue
       }
-      if fixes.contains(.width) {
+      if width {
         if (0xFF01...0xFF5E).contains(value), let ascii = Unicode.Scalar(value - 0xFEE0) {
           counts[.width, default: 0] += 1
           out.append(ascii)
@@ -189,7 +194,7 @@ struct TextFixes: Sendable {
           continue
         }
       }
-      if fixes.contains(.quotes) {
+      if quotes {
         if (0x2018...0x201B).contains(value) || value == 0x2BC {
           counts[.quotes, default: 0] += 1
           out.append("'")

@@ -15,8 +15,7 @@ final class FastTextModel: @unchecked Sendable {
       throw OptionError(option: "fasttext_model", "cannot read '\(path)': no such file, or not readable")
     }
     guard let handle = winnow_fasttext_load(path, &error, Int32(error.count)) else {
-      let why = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      throw OptionError(option: "fasttext_model", "'\(path)' is not a fastText model (\(why))")
+      throw OptionError(option: "fasttext_model", "'\(path)' is not a fastText model (\(Self.text(error)))")
     }
     self.handle = handle
     self.path = path
@@ -33,7 +32,7 @@ final class FastTextModel: @unchecked Sendable {
       winnow_fasttext_predict(handle, $0.baseAddress, Int32($0.count), &label, Int32(label.count), &probability)
     }
     guard status == 0 else { return nil }
-    let name = String(decoding: label.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let name = Self.text(label)
     return name.isEmpty ? nil : (name, Double(min(1, max(0, probability))))
   }
 
@@ -41,7 +40,12 @@ final class FastTextModel: @unchecked Sendable {
   static func train(input: String, output: String, epochs: Int) throws(StageFailure) {
     var error = [CChar](repeating: 0, count: 512)
     guard winnow_fasttext_train(input, output, Int32(epochs), &error, Int32(error.count)) == 0 else {
-      throw StageFailure("fastText training failed: " + String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+      throw StageFailure("fastText training failed: " + text(error))
     }
+  }
+
+  /// The text the shim wrote into a NUL-terminated buffer.
+  private static func text(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
