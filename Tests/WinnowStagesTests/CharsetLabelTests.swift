@@ -151,7 +151,8 @@ import WinnowCore
     #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
   }
 
-  /// The pair sum over flat arrays is the plain loop over the pairs, float for float.
+  /// The pair sum over flat arrays is the plain loop over the pairs, float for float, and a
+  /// page's best sum (its languages four at a time) is the best of those.
   @Test func pairSumsEqualThePlainLoop() throws {
     let model = SingleByteModel.shared
     // Russian in windows-1251, then French in windows-1252: Cyrillic, Latin and case changes.
@@ -172,6 +173,7 @@ import WinnowCore
     let pairs = SingleByteModel.PairCounts(keys: keys, counts: counts)
     var compared = 0
     for page in model.pages {
+      var best = -Float.infinity
       for (number, tokens) in page.languages {
         let language = model.languages[number]
         var plain: Float = 0
@@ -182,8 +184,11 @@ import WinnowCore
           plain += Float(counts[key]) * value
         }
         #expect(pairs.sum(language, tokens: tokens, letterCase: page.letterCase) == plain)
+        best = max(best, plain)
         compared += 1
       }
+      // Four languages at a time, one pass over the pairs: the same best, float for float.
+      #expect(pairs.best(page, model) == best, "\(page.charset.name)")
     }
     #expect(compared > 100)
   }

@@ -29,6 +29,55 @@ import WinnowNative
     #expect(checked > 40 * 258)
   }
 
+  /// The blocks plausibility's table skips when it marks unassigned code points hold none.
+  @Test func blocksSkippedAsWhollyAssignedHaveNoUnassignedCodePoint() {
+    var unassigned: [String] = []
+    for range in TextPlausibility.whollyAssigned {
+      for code in range {
+        guard let scalar = Unicode.Scalar(UInt32(code)) else { continue }
+        if scalar.properties.generalCategory == .unassigned { unassigned.append(String(code, radix: 16)) }
+      }
+    }
+    #expect(unassigned.isEmpty, "\(unassigned.prefix(5))")
+    #expect(TextPlausibility.whollyAssigned.reduce(0) { $0 + $1.count } > 40_000)
+  }
+
+  /// Plausibility counts ASCII runs eight bytes at a time: the letters it finds are the
+  /// text's ASCII letters, whatever the run's length and alignment and the bytes around
+  /// the letters ('@', '[', '`', '{' are next to them in ASCII).
+  @Test func asciiRunsCountEveryLetter() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("@AZ[`az{ 09.\tMq_~".unicodeScalars)
+    for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 200] {
+      for prefix in ["", "é", "Жж ", "한"] {
+        let run = String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
+        let text = prefix + run + "ü" + run
+        let letters = text.unicodeScalars.filter { ("A"..."Z").contains($0) || ("a"..."z").contains($0) }.count
+        #expect(TextPlausibility.shared.counts(text).asciiLetters == letters, "\(prefix)\(run.debugDescription)")
+      }
+    }
+  }
+
+  /// Johab's symbols and hanja are KS X 1001 rows read through CP949: the table it reads
+  /// them from gives what ICU's strict decode of each pair gives (or defers to ICU).
+  @Test func koreanTableUnitsAreICUsForEveryKSX1001Pair() throws {
+    var checked = 0
+    for lead in UInt8(0xA1)...0xFE {
+      for trail in UInt8(0xA1)...0xFE {
+        let unit = FastKoreanDecoder.shared.unit(lead, trail)
+        guard unit != 0 else { continue }
+        let icu = try [lead, trail].withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-949-2000", strict: true) }
+        guard case .decoded(let text, _) = icu else {
+          Issue.record("\(lead) \(trail): ICU fails")
+          continue
+        }
+        #expect(Array(text.utf16) == [unit], "\(lead) \(trail)")
+        checked += 1
+      }
+    }
+    #expect(checked > 8000)
+  }
+
   /// The screened ranking (best pages only) gives the same pages and scores as the full
   /// ranking's head, and keeps a page asked for wherever it ranks.
   @Test func screenedRankingMatchesTheFullRankingsHead() throws {

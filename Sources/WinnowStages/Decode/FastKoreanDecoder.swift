@@ -57,6 +57,9 @@ struct FastKoreanDecoder: Sendable {
     self.table = table
   }
 
+  /// The UTF-16 unit of one pair, 0 when it needs ICU (invalid, unmapped, private use).
+  func unit(_ lead: UInt8, _ trail: UInt8) -> UInt16 { table[Int(lead) << 8 | Int(trail)] }
+
   /// The text, or nil when a byte sequence needs ICU (invalid, unmapped, private use).
   func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
     var failed = false

@@ -28,35 +28,47 @@ enum Johab {
   /// Decodes Johab bytes. Strict: nil at the first bad sequence. Otherwise bad sequences
   /// become U+FFFD and are counted.
   static func decode(_ bytes: UnsafeBufferPointer<UInt8>, strict: Bool) -> (text: String, substitutions: Int)? {
-    var scalars = String.UnicodeScalarView()
     var substitutions = 0
-    var index = 0
-    func bad() -> Bool {
-      if strict { return false }
-      scalars.append("\u{FFFD}")
-      substitutions += 1
-      index += 1
-      return true
-    }
-    while index < bytes.count {
-      let lead = bytes[index]
-      if lead < 0x80 {
-        scalars.append(Unicode.Scalar(lead))
+    var failed = false
+    // At most three UTF-8 bytes per byte (a U+FFFD for one bad byte).
+    let text = String(unsafeUninitializedCapacity: bytes.count * 3 + 4) { output in
+      var written = 0
+      func append(_ scalar: Unicode.Scalar) {
+        for unit in UTF8.encode(scalar)! {
+          output[written] = unit
+          written += 1
+        }
+      }
+      var index = 0
+      func bad() -> Bool {
+        if strict { return false }
+        append("\u{FFFD}")
+        substitutions += 1
         index += 1
-        continue
+        return true
       }
-      guard index + 1 < bytes.count else {
-        if bad() { continue } else { return nil }
+      while index < bytes.count {
+        let lead = bytes[index]
+        if lead < 0x80 {
+          output[written] = lead
+          written += 1
+          index += 1
+          continue
+        }
+        guard index + 1 < bytes.count else {
+          if bad() { continue } else { failed = true; return 0 }
+        }
+        if let scalar = decodePair(lead, bytes[index + 1]) {
+          append(scalar)
+          index += 2
+        } else if !bad() {
+          failed = true
+          return 0
+        }
       }
-      let trail = bytes[index + 1]
-      if let scalar = decodePair(lead, trail) {
-        scalars.append(scalar)
-        index += 2
-      } else if !bad() {
-        return nil
-      }
+      return written
     }
-    return (String(scalars), substitutions)
+    return failed ? nil : (text, substitutions)
   }
 
   static func decodePair(_ lead: UInt8, _ trail: UInt8) -> Unicode.Scalar? {
@@ -88,6 +100,9 @@ enum Johab {
     case 0xA1...0xFE: row = rowBase + 1; column = Int(trail) - 0xA1 + 0x21
     default: return nil
     }
+    // The pairs CP949 maps plainly come from the table read from ICU; the rest from ICU.
+    let unit = FastKoreanDecoder.shared.unit(UInt8(row | 0x80), UInt8(column | 0x80))
+    if unit != 0 { return Unicode.Scalar(unit) }
     let pair: [UInt8] = [UInt8(row | 0x80), UInt8(column | 0x80)]
     // CP949 rather than EUC-KR: ICU's EUC-KR lacks KS X 1001:1998's € and ® (A2E6, A2E7).
     let outcome = pair.withUnsafeBufferPointer { try? ICU.decode($0, charset: "windows-949-2000", strict: true) }

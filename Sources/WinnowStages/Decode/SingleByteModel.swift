@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 internal import CWinnowData
 import WinnowNative
 
@@ -50,95 +51,145 @@ struct SingleByteModel: Sendable {
     let letterCase: [UInt8]
     /// (language, token index per byte) for every language this page can write.
     let languages: [(language: Int, tokens: [UInt16])]
+    /// The same tokens end to end (256 per language, in `languages` order), for `PairCounts.best`.
+    let allTokens: [UInt16]
+    /// Bytes 0x80–0xBF and 0xC0–0xFF the page defines, a bit each.
+    let defined: (UInt64, UInt64)
+  }
+
+  /// Bytes 0x80–0xFF for which `test` holds, as bits (0x80 + i is bit i of the first word,
+  /// 0xC0 + i of the second).
+  static func highBits(_ test: (Int) -> Bool) -> (UInt64, UInt64) {
+    var bits: (UInt64, UInt64) = (0, 0)
+    for index in 0..<64 {
+      if test(0x80 + index) { bits.0 |= 1 << UInt64(index) }
+      if test(0xC0 + index) { bits.1 |= 1 << UInt64(index) }
+    }
+    return bits
   }
 
   let languages: [Language]
   let pages: [Page]
+  /// Every language's `logProbability` end to end, and where each starts: `PairCounts.best`
+  /// reads four languages' tables in one pass over the pairs.
+  let allProbabilities: [Float]
+  let probabilityStarts: [Int]
 
   init(tsv: [UInt8]) {
     var languages: [Language] = []
     var code = ""
     var total = 0.0
-    var pairs: [([UInt32], Double)] = []
+    var pairs: [(first: UInt32, second: UInt32, count: Double)] = []
     func finish() {
       guard !code.isEmpty else { return }
       var alphabet: [UInt32: Int] = [:]
       var letters: [UInt32: Double] = [:]
       var lettersTotal = 0.0
-      for (pair, count) in pairs {
-        for scalar in pair where scalar != 0x5F && scalar != 0x23 {
-          if alphabet[scalar] == nil { alphabet[scalar] = 3 + alphabet.count }
-          if scalar >= 0x80 {
-            letters[scalar, default: 0] += count
-            lettersTotal += count
-          }
+      func note(_ scalar: UInt32, _ count: Double) {
+        guard scalar != 0x5F && scalar != 0x23 else { return }
+        if alphabet[scalar] == nil { alphabet[scalar] = 3 + alphabet.count }
+        if scalar >= 0x80 {
+          letters[scalar, default: 0] += count
+          lettersTotal += count
         }
+      }
+      for (first, second, count) in pairs {
+        note(first, count)
+        note(second, count)
       }
       let size = 3 + alphabet.count
       var own = 0.0
-      for (_, count) in pairs { own += count / total * Foundation.log(count / total) }
+      for (_, _, count) in pairs { own += count / total * Foundation.log(count / total) }
       var table = [Float](repeating: Float(Self.unseen), count: size * size)
       func index(_ scalar: UInt32) -> Int {
         scalar == 0x5F ? Self.boundary : scalar == 0x23 ? Self.odd : alphabet[scalar] ?? Self.otherLetter
       }
-      for (pair, count) in pairs {
+      for (first, second, count) in pairs {
         let probability: Double = count / total
-        table[index(pair[0]) * size + index(pair[1])] = Float(max(Self.unseen, Foundation.log(probability) - own))
+        table[index(first) * size + index(second)] = Float(max(Self.unseen, Foundation.log(probability) - own))
       }
       languages.append(Language(
         code: code, alphabet: alphabet, size: size, logProbability: table,
         letterShares: letters.mapValues { $0 / max(1, lettersTotal) }))
       pairs.removeAll()
     }
-    // Read over the UTF-8 bytes, line by line and field by field (splitting a String would
-    // break it into grapheme clusters, most of the model's load time).
+    // Read over the UTF-8 bytes, line by line and field by field, without making a String or
+    // an array per line (the model is read on the first document that needs it).
     tsv.withUnsafeBufferPointer { bytes in
+      let tab: UInt8 = 0x09
+      func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+      func number(_ range: Range<Int>) -> Double? {
+        guard !range.isEmpty else { return nil }
+        var value = 0.0
+        for index in range {
+          guard (0x30...0x39).contains(bytes[index]) else { return Double(text(range)) }
+          value = value * 10 + Double(bytes[index] - 0x30)
+        }
+        return value
+      }
+      /// The two scalars of a pair field, nil unless it holds exactly two.
+      func pair(_ range: Range<Int>) -> (UInt32, UInt32)? {
+        var iterator = UnsafeBufferPointer(rebasing: bytes[range]).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        guard case .valid(let first) = parser.parseScalar(from: &iterator),
+          case .valid(let second) = parser.parseScalar(from: &iterator),
+          case .emptyInput = parser.parseScalar(from: &iterator)
+        else { return nil }
+        return (Unicode.UTF8.decode(first).value, Unicode.UTF8.decode(second).value)
+      }
+      let language = Array("language".utf8)
       var lineStart = 0
       while lineStart < bytes.count {
         var lineEnd = lineStart
         while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
         defer { lineStart = lineEnd + 1 }
         guard lineEnd > lineStart, bytes[lineStart] != UInt8(ascii: "#") else { continue }
-        var fields: [Range<Int>] = []
-        var fieldStart = lineStart
-        for index in lineStart...lineEnd where index == lineEnd || bytes[index] == 0x09 {
-          fields.append(fieldStart..<index)
-          fieldStart = index + 1
-        }
-        guard fields.count == 3 else { continue }
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-        func number(_ range: Range<Int>) -> Double? {
-          guard !range.isEmpty else { return nil }
-          var value = 0.0
-          for index in range {
-            guard (0x30...0x39).contains(bytes[index]) else { return Double(text(range)) }
-            value = value * 10 + Double(bytes[index] - 0x30)
-          }
-          return value
-        }
-        if text(fields[0]) == "language" {
+        // Exactly three fields.
+        guard let firstTab = (lineStart..<lineEnd).first(where: { bytes[$0] == tab }),
+          let secondTab = (firstTab + 1..<lineEnd).first(where: { bytes[$0] == tab }),
+          !(secondTab + 1..<lineEnd).contains(where: { bytes[$0] == tab })
+        else { continue }
+        let head = lineStart..<firstTab, middle = firstTab + 1..<secondTab, last = secondTab + 1..<lineEnd
+        if bytes[head].elementsEqual(language) {
           finish()
-          code = text(fields[1])
-          total = number(fields[2]) ?? 1
-        } else if fields[0].isEmpty, let count = number(fields[2]) {
-          var scalars: [UInt32] = []
-          var iterator = UnsafeBufferPointer(rebasing: bytes[fields[1]]).makeIterator()
-          var parser = Unicode.UTF8.ForwardParser()
-          while case .valid(let encoded) = parser.parseScalar(from: &iterator) { scalars.append(Unicode.UTF8.decode(encoded).value) }
-          if scalars.count == 2 { pairs.append((scalars, count)) }
+          code = text(middle)
+          total = number(last) ?? 1
+        } else if head.isEmpty, let count = number(last), let (first, second) = pair(middle) {
+          pairs.append((first, second, count))
         }
       }
     }
     finish()
     self.languages = languages
+    var starts: [Int] = []
+    var all: [Float] = []
+    for language in languages {
+      starts.append(all.count)
+      all += language.logProbability
+    }
+    allProbabilities = all
+    probabilityStarts = starts
 
+    // What each scalar is to the model (letter, non-letter token, case), read from its Unicode
+    // properties once: most pages share most of their scalars (all of ASCII, at least).
+    var properties: [UInt32: (letter: UInt32?, nonLetter: Int, letterCase: UInt8)] = [:]
+    func properties(of value: UInt32) -> (letter: UInt32?, nonLetter: Int, letterCase: UInt8) {
+      if let known = properties[value] { return known }
+      var letterCase: UInt8 = 0
+      if let scalar = Unicode.Scalar(value) {
+        letterCase = scalar.properties.isLowercase ? 1 : scalar.properties.isUppercase ? 2 : 0
+      }
+      let entry = (Self.lowercase(value), Self.nonLetterToken(value), letterCase)
+      properties[value] = entry
+      return entry
+    }
     var pages: [Page] = []
     for charset in Charsets.all where charset.kind == .singleByte && charset.decodeAs == nil {
       guard let scalars = Self.byteTable(charset) else { continue }
-      // Each byte's letter (lower-cased) or, for a non-letter, its token: the Unicode
-      // properties are read once per page, not once per page and language.
-      let letters: [UInt32?] = scalars.map { $0.flatMap(Self.lowercase) }
-      let nonLetterTokens: [Int] = scalars.map { $0.map(Self.nonLetterToken) ?? Self.odd }
+      let read = scalars.map { $0.map(properties(of:)) }
+      // Each byte's letter (lower-cased) or, for a non-letter, its token.
+      let letters: [UInt32?] = read.map { $0?.letter }
+      let nonLetterTokens: [Int] = read.map { $0?.nonLetter ?? Self.odd }
       let writable = Set(letters.compactMap { $0 })
       var fits: [(Int, [UInt16])] = []
       for (number, language) in languages.enumerated() {
@@ -151,11 +202,9 @@ struct SingleByteModel: Sendable {
         }
         fits.append((number, tokens))
       }
-      let letterCase: [UInt8] = scalars.map { value in
-        guard let value, let scalar = Unicode.Scalar(value) else { return 0 }
-        return scalar.properties.isLowercase ? 1 : scalar.properties.isUppercase ? 2 : 0
-      }
-      pages.append(Page(charset: charset, scalars: scalars, letterCase: letterCase, languages: fits))
+      let letterCase: [UInt8] = read.map { $0?.letterCase ?? 0 }
+      pages.append(Page(charset: charset, scalars: scalars, letterCase: letterCase, languages: fits, allTokens: fits.flatMap(\.1),
+        defined: Self.highBits { scalars[$0] != nil }))
     }
     self.pages = pages
   }
@@ -232,15 +281,33 @@ struct SingleByteModel: Sendable {
     let start = max(0, firstHigh - 16)
     let count = min(bytes.count, start + Self.sampleBytes)
     // Pairs with a non-ASCII byte, ASCII non-letters folded into one (they are all boundaries).
-    var counts = [UInt32](repeating: 0, count: 1 << 16)
+    // The 256 KB table is reused (zeroed again pair by pair), not made and cleared per call.
+    var counts = Self.countTables.withLock { $0.popLast() } ?? [UInt32](repeating: 0, count: 1 << 16)
     var keys: [Int] = []
+    defer {
+      for key in keys { counts[key] = 0 }
+      Self.countTables.withLock { if $0.count < 64 { $0.append(counts) } }
+    }
+    /// The non-ASCII bytes that occur (the ones a page must decode); ASCII bytes are not all marked.
     var present = [Bool](repeating: false, count: 256)
+    func folded(_ byte: Int) -> Int {
+      byte < 0x80 && !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) ? 0x20 : byte
+    }
     var previous = 0x20
     var scored = 0
-    for index in start..<count {
-      var byte = Int(bytes[index])
+    var index = start
+    let raw = UnsafeRawPointer(bytes.baseAddress)
+    while index < count {
+      // Eight ASCII bytes after an ASCII one form no pair that counts: skipped at once.
+      if previous < 0x80, index &+ 8 <= count, let raw,
+        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      {
+        index &+= 8
+        previous = folded(Int(bytes[index &- 1]))
+        continue
+      }
+      let byte = folded(Int(bytes[index]))
       present[byte] = true
-      if byte < 0x80, !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) { byte = 0x20 }
       if byte >= 0x80 || previous >= 0x80 {
         let key = previous << 8 | byte
         if counts[key] == 0 { keys.append(key) }
@@ -248,24 +315,22 @@ struct SingleByteModel: Sendable {
         scored += 1
       }
       previous = byte
+      index &+= 1
     }
     guard scored > 0 else { return [] }
     let pairs = PairCounts(keys: keys, counts: counts)
     // Pages that decode every byte present.
+    let presentHigh = Self.highBits { present[$0] }
     var eligible = pages.indices.filter { position in
       let page = pages[position]
-      return !page.languages.isEmpty && (0x80..<0x100).allSatisfy { !present[$0] || page.scalars[$0] != nil }
+      return !page.languages.isEmpty && presentHigh.0 & ~page.defined.0 == 0 && presentHigh.1 & ~page.defined.1 == 0
     }
     if top < .max, eligible.count > Self.screenedPages, keys.count > Self.screenPairs {
       // The pairs seen first (with their counts over the whole sample) say which pages read
       // like a language.
       let screen = PairCounts(keys: Array(keys.prefix(Self.screenPairs)), counts: counts)
       let estimates = eligible.map { position -> (position: Int, estimate: Float) in
-        let page = pages[position]
-        let best = page.languages.reduce(-Float.infinity) { best, entry in
-          max(best, screen.sum(languages[entry.language], tokens: entry.tokens, letterCase: page.letterCase))
-        }
-        return (position, best)
+        (position, screen.best(pages[position], self))
       }
       let kept = estimates.sorted { $0.estimate != $1.estimate ? $0.estimate > $1.estimate : $0.position < $1.position }
         .prefix(max(top, Self.screenedPages)).map(\.position)
@@ -273,12 +338,7 @@ struct SingleByteModel: Sendable {
     }
     var ranked: [(Charset, Double, Int)] = []
     for position in eligible {
-      let page = pages[position]
-      var best = -Float.infinity
-      for (number, tokens) in page.languages {
-        best = max(best, pairs.sum(languages[number], tokens: tokens, letterCase: page.letterCase))
-      }
-      ranked.append((page.charset, Double(best) / Double(scored), position))
+      ranked.append((pages[position].charset, Double(pairs.best(pages[position], self)) / Double(scored), position))
     }
     // Ties (pages that read these bytes alike) go to the earlier, more common page.
     let sorted = ranked.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map { (charset: $0.0, score: $0.1) }
@@ -287,6 +347,9 @@ struct SingleByteModel: Sendable {
     if let including, let extra = sorted.dropFirst(top).first(where: { $0.charset.name == including }) { result.append(extra) }
     return result
   }
+
+  /// Zeroed pair-count tables for `rank`, one per caller at a time.
+  private static let countTables = Mutex<[[UInt32]]>([])
 
   /// Screening before the full score (see `rank`): pairs read, and pages kept.
   static let screenPairs = 96
@@ -322,7 +385,7 @@ struct SingleByteModel: Sendable {
                     let second = Int(seconds[index])
                     let value =
                       letterCase[first] == 1 && letterCase[second] == 2
-                      ? unseen : table[Int(tokens[first]) * size + Int(tokens[second])]
+                      ? unseen : table[Int(tokens[first]) &* size &+ Int(tokens[second])]
                     sum += weights[index] * value
                   }
                 }
@@ -332,6 +395,71 @@ struct SingleByteModel: Sendable {
         }
       }
       return sum
+    }
+
+    /// The page's best `sum` over the languages it writes, float for float: four languages'
+    /// sums are taken in one pass over the pairs (each still added up pair by pair, in order),
+    /// so a pair's bytes, count and case are read once for the four.
+    func best(_ page: Page, _ model: SingleByteModel) -> Float {
+      let unseen = Float(SingleByteModel.unseen)
+      var best = -Float.infinity
+      model.allProbabilities.withUnsafeBufferPointer { table in
+        page.allTokens.withUnsafeBufferPointer { tokens in
+          page.letterCase.withUnsafeBufferPointer { letterCase in
+            firsts.withUnsafeBufferPointer { firsts in
+              seconds.withUnsafeBufferPointer { seconds in
+                weights.withUnsafeBufferPointer { weights in
+                  func lane(_ index: Int) -> (start: Int, size: Int, tokens: Int) {
+                    let language = page.languages[index].language
+                    return (model.probabilityStarts[language], model.languages[language].size, index &* 256)
+                  }
+                  @inline(__always) func value(_ lane: (start: Int, size: Int, tokens: Int), _ first: Int, _ second: Int) -> Float {
+                    table[lane.start &+ Int(tokens[lane.tokens &+ first]) &* lane.size &+ Int(tokens[lane.tokens &+ second])]
+                  }
+                  var group = 0
+                  // The languages four at a time (three with a lane repeating the last), then
+                  // one at a time.
+                  while page.languages.count - group >= 3 {
+                    let last = page.languages.count - 1
+                    let (a, b, c, d) = (lane(group), lane(group + 1), lane(group + 2), lane(min(group + 3, last)))
+                    var sums: (Float, Float, Float, Float) = (0, 0, 0, 0)
+                    for index in 0..<weights.count {
+                      let first = Int(firsts[index])
+                      let second = Int(seconds[index])
+                      let weight = weights[index]
+                      if letterCase[first] == 1 && letterCase[second] == 2 {
+                        sums.0 += weight * unseen
+                        sums.1 += weight * unseen
+                        sums.2 += weight * unseen
+                        sums.3 += weight * unseen
+                      } else {
+                        sums.0 += weight * value(a, first, second)
+                        sums.1 += weight * value(b, first, second)
+                        sums.2 += weight * value(c, first, second)
+                        sums.3 += weight * value(d, first, second)
+                      }
+                    }
+                    best = max(best, sums.0, sums.1, sums.2, sums.3)
+                    group += 4
+                  }
+                  while group < page.languages.count {
+                    let a = lane(group)
+                    var sum: Float = 0
+                    for index in 0..<weights.count {
+                      let first = Int(firsts[index])
+                      let second = Int(seconds[index])
+                      sum += weights[index] * (letterCase[first] == 1 && letterCase[second] == 2 ? unseen : value(a, first, second))
+                    }
+                    best = max(best, sum)
+                    group += 1
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      return best
     }
   }
 }

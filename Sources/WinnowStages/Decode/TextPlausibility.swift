@@ -16,6 +16,11 @@ struct TextPlausibility: Sendable {
 
   static let shared = TextPlausibility()
 
+  /// BMP blocks with no unassigned code point (and the surrogates, which are no scalars):
+  /// CJK Unified Ideographs and Extension A, Hangul syllables, private use. A test checks
+  /// against the Unicode data that none of them holds an unassigned code point.
+  static let whollyAssigned: [ClosedRange<Int>] = [0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xD800...0xDFFF, 0xE000...0xF8FF]
+
   /// Class of every BMP code point; case in the high bits (0x40 upper, 0x80 lower).
   private let table: [UInt8]
 
@@ -61,8 +66,9 @@ struct TextPlausibility: Sendable {
     set(0xFF01...0xFF5E, .punctuation)
     set(0xFF61...0xFF9F, .kanaHalfwidth)
     set(0xFFF0...0xFFFF, .bad)
-    // Unassigned code points anywhere are bad.
-    for code in 0..<0x10000 where !(0xD800...0xDFFF).contains(code) {
+    // Unassigned code points anywhere are bad (the blocks in `wholly assigned` have none:
+    // skipping them halves the model's load time).
+    for code in 0..<0x10000 where !Self.whollyAssigned.contains(where: { $0.contains(code) }) {
       if let scalar = Unicode.Scalar(UInt32(code)), scalar.properties.generalCategory == .unassigned {
         table[code] = Class.bad.rawValue
       }
@@ -104,7 +110,7 @@ struct TextPlausibility: Sendable {
 
   struct Counts {
     var nonASCII = 0
-    var byClass = [Int](repeating: 0, count: 16)
+    var byClass = InlineArray<16, Int>(repeating: 0)
     var asciiLetters = 0
     /// Lower-case letter followed by an upper-case one inside a word.
     var caseChanges = 0
@@ -119,6 +125,9 @@ struct TextPlausibility: Sendable {
     func count(_ kind: Class) -> Int { byClass[Int(kind.rawValue)] }
   }
 
+  /// 1 for an ASCII letter, 0 for any other byte below 0x80.
+  static let asciiLetter: [UInt8] = (0..<128).map { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) ? 1 : 0 }
+
   /// Plausibility is judged on at most this much of a text: plenty for its statistics.
   static let sampleBytes = 32 << 10
 
@@ -126,7 +135,8 @@ struct TextPlausibility: Sendable {
   /// ranking, with tight loops for runs of Hangul syllables and of ASCII.
   func counts(_ text: String) -> Counts {
     var text = text
-    return text.withUTF8 { utf8 in
+    let asciiLetter = Self.asciiLetter
+    return table.withUnsafeBufferPointer { table in text.withUTF8 { utf8 in
       var counter = Counter()
       var index = 0
       var count = min(utf8.count, Self.sampleBytes)
@@ -145,17 +155,29 @@ struct TextPlausibility: Sendable {
           index += 1
           // The rest of an ASCII run: only letters and case matter, and a case change between
           // two ASCII letters is not counted.
+          let runStart = index
           var letters = 0
-          var lastLower = counter.previousLetterLower
-          var lastKind = counter.previous
-          while index < count, utf8[index] < 0x80 {
-            let entry = table[Int(utf8[index])]
-            if entry & 0xC0 != 0 { letters += 1 }
-            lastLower = entry & 0x80 != 0
-            lastKind = entry & 0x3F
-            counter.counts.byClass[0] += 1
-            index += 1
+          // Eight bytes at a time: a byte is a letter when it is in a–z once 0x20 is set
+          // (two additions put that in each byte's top bit; no byte carries into the next).
+          let base = UnsafeRawPointer(utf8.baseAddress!)
+          while index &+ 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            guard word & 0x8080_8080_8080_8080 == 0 else { break }
+            let folded = word | 0x2020_2020_2020_2020
+            let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F
+            let pastZ = folded &+ 0x0505_0505_0505_0505
+            letters &+= (atLeastA & ~pastZ & 0x8080_8080_8080_8080).nonzeroBitCount
+            index &+= 8
           }
+          while index < count, utf8[index] < 0x80 {
+            letters &+= Int(asciiLetter[Int(utf8[index])])
+            index &+= 1
+          }
+          guard index > runStart else { continue }
+          counter.counts.byClass[0] += index - runStart
+          let last = table[Int(utf8[index - 1])]
+          let lastLower = last & 0x80 != 0
+          let lastKind = last & 0x3F
           if letters > 0 || lastKind != counter.previous {
             counter.counts.asciiLetters += letters
             counter.previousLetterLower = lastLower
@@ -168,7 +190,13 @@ struct TextPlausibility: Sendable {
         }
         let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
         var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-        for offset in 1..<min(length, count - index) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
+        if length == 2 && index &+ 1 < count {
+          scalar = scalar << 6 | UInt32(utf8[index &+ 1] & 0x3F)
+        } else if length == 3 && index &+ 2 < count {
+          scalar = scalar << 12 | UInt32(utf8[index &+ 1] & 0x3F) << 6 | UInt32(utf8[index &+ 2] & 0x3F)
+        } else {
+          for offset in 1..<min(length, count - index) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
+        }
         counter.add(scalar, table)
         index += length
         // The rest of a run of Hangul syllables (lead bytes EA–ED).
@@ -185,14 +213,16 @@ struct TextPlausibility: Sendable {
         counter.counts.byClass[Int(Class.hangulCommon.rawValue)] += common
         counter.counts.byClass[Int(Class.hangulRare.rawValue)] += rare
       }
-      return counter.counts
-    }
+      return counter.total
+    } }
   }
 
   func counts(_ scalars: [Unicode.Scalar]) -> Counts {
-    var counter = Counter()
-    for scalar in scalars { counter.add(scalar.value, table) }
-    return counter.counts
+    table.withUnsafeBufferPointer { table in
+      var counter = Counter()
+      for scalar in scalars { counter.add(scalar.value, table) }
+      return counter.total
+    }
   }
 
   /// One pass of counting, scalar by scalar.
@@ -217,6 +247,16 @@ struct TextPlausibility: Sendable {
     }
 
     var counts = Counts()
+    /// The class of the characters just added and how many in a row, not yet in `counts`
+    /// (adding one to memory per character waits on the addition before).
+    var runKind: UInt8 = 0
+    var runLength = 0
+    /// The counts, with the current run.
+    var total: Counts {
+      var total = counts
+      total.byClass[Int(runKind)] += runLength
+      return total
+    }
     var previous: UInt8 = 0
     var previousLetterLower = false
     var previousNonASCII = false
@@ -226,13 +266,19 @@ struct TextPlausibility: Sendable {
     var lastWasHan = false
 
     @inline(__always)
-    mutating func add(_ value: UInt32, _ table: [UInt8]) {
+    mutating func add(_ value: UInt32, _ table: UnsafeBufferPointer<UInt8>) {
       let entry: UInt8 = value < 0x10000 ? table[Int(value)] : Self.supplementaryClass(value)
       let kind = entry & 0x3F
       let upper = entry & 0x40 != 0
       let lower = entry & 0x80 != 0
       if value >= 0x80 { counts.nonASCII += 1 }
-      counts.byClass[Int(kind)] += 1
+      if kind == runKind {
+        runLength &+= 1
+      } else {
+        counts.byClass[Int(runKind)] += runLength
+        runKind = kind
+        runLength = 1
+      }
       if kind == Class.ascii.rawValue && (upper || lower) { counts.asciiLetters += 1 }
       // Only changes that involve a non-ASCII letter: "iPhone" is the same in every charset.
       if upper && previousLetterLower && (value >= 0x80 || previousNonASCII) { counts.caseChanges += 1 }
