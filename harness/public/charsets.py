@@ -17,8 +17,10 @@ Each is read from a bare clone in --mirror DIR (named OWNER+NAME), else cloned f
 winnow runs as a user would: `winnow run` of a pipeline that is only `decode: {}` (written to
 out/charsets/decode.yaml), --jobs 1, the whole process timed, median of --repeat runs; its
 answer is each record's source.encoding (a reject is a miss), and for ftfy's cases the text it
-keeps. The peers (harness/peers/charsets.py in .venv-charsets/, pins below) loop over the same
-inputs in memory. Every process is pinned to one CPU with taskset when there is one. Scoring is
+keeps; "inside its decode stage" is the stage's own seconds from the run summary (its tables
+and models load when the pipeline is built, as the peers' load in their untimed warm-up call).
+The peers (harness/peers/charsets.py in .venv-charsets/, pins below) loop over the same inputs
+in memory, --repeat passes after one warm-up call, the median pass counting. Every process is pinned to one CPU with taskset when there is one. Scoring is
 harness/scoring/charsets.py, the same functions for every tool.
 
 Prints one table and writes out/charsets/report.json. Exit 0 whatever the figures; 1 when a
@@ -127,9 +129,9 @@ def winnow_on(args, work, source, name, options="{}"):
     return records, dropped, statistics.median(times), statistics.median(stage_times)
 
 
-def peer_on(python, mode, source, peer, cpu, work):
+def peer_on(python, mode, source, peer, cpu, work, passes):
     path = work / "peers" / f"{peer}.json"
-    return run_peer(python, "charsets", [mode, source, peer, path], path, cpu, log, peer)
+    return run_peer(python, "charsets", [mode, source, peer, path, str(passes)], path, cpu, log, peer)
 
 
 def fmt(value, digits=3):
@@ -267,7 +269,7 @@ def main():
     if python is not None:
         for peer in ("chardet", "charset-normalizer"):
             log(f"chardet suite: {peer} ...")
-            result = peer_on(python, "detect", chardet_folder, peer, args.cpu, work / "chardet")
+            result = peer_on(python, "detect", chardet_folder, peer, args.cpu, work / "chardet", args.repeat)
             if result:
                 answers[peer] = (result["version"], result["outputs"], result["seconds"])
     for tool, (version, guesses, seconds) in answers.items():
@@ -302,7 +304,7 @@ def main():
     if python is not None:
         for peer in ("fix_encoding", "fix_text"):
             log(f"ftfy cases: ftfy {peer} ...")
-            result = peer_on(python, "fix", ftfy_folder / "cases.jsonl", peer, args.cpu, work / "ftfy")
+            result = peer_on(python, "fix", ftfy_folder / "cases.jsonl", peer, args.cpu, work / "ftfy", args.repeat)
             if result:
                 fixes[f"ftfy {peer}"] = (result["version"], result["outputs"], result["seconds"])
     for tool, (version, outputs, seconds) in fixes.items():
@@ -319,7 +321,7 @@ def main():
     path = Path(args.json) if args.json else work / "report.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\nJSON: {path}   (pinned to CPU {args.cpu}; winnow: whole process, median of {args.repeat}; "
-          f"peers: their loop over inputs in memory)")
+          f"peers: their loop over inputs in memory, median of {args.repeat} passes)")
     return 1 if failed else 0
 
 
