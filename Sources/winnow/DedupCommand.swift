@@ -49,6 +49,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Signatures: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "signatures",
       abstract: "Phase 1: run the document stages on one shard and write its documents, rejects and signatures to the work directory.")
 
     @OptionGroup var common: Common
@@ -93,7 +94,7 @@ struct DedupCommand: ParsableCommand {
   }
 
   struct Bands: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print how many bands the pipeline's dedup stage uses (bands are numbered from 0).")
+    static let configuration = CommandConfiguration(commandName: "bands", abstract: "Print how many bands the pipeline's dedup stage uses (bands are numbered from 0).")
 
     @Argument(help: "Pipeline YAML file.")
     var pipeline: String
@@ -106,6 +107,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Buckets: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "buckets",
       abstract: "Phase 2: for one band, group all shards' signatures into buckets and write the candidate pairs.")
 
     @OptionGroup var common: Common
@@ -123,6 +125,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "keys",
       abstract: "Phase 2 done elsewhere, step 1: print one shard's bucket keys, 'band TAB key TAB ordinal' per line, for an engine that groups them (Spark).")
 
     @OptionGroup var common: Common
@@ -146,6 +149,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Pairs: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "pairs",
       abstract: "Phase 2 done elsewhere, step 2: write a band's candidate pairs ('ordinal TAB ordinal' lines on stdin) as 'buckets --band' would.",
       discussion: "Within a bucket (documents with the same key in a band, sorted by ordinal), the pairs are the first with each other one, and each with the one before it.")
 
@@ -166,6 +170,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Subset: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "subset",
       abstract: "Split one shard's records by group ('ordinal TAB group' lines), into OUT/<group>/ for every group, for clusters run per group of connected documents (Spark).")
 
     @OptionGroup var common: Common
@@ -201,6 +206,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Clusters: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "clusters",
       abstract: "Phase 3: confirm every band's candidate pairs (each distinct pair once), join them and the exact duplicates into groups, and decide which document each keeps.")
 
     @OptionGroup var common: Common
@@ -215,6 +221,7 @@ struct DedupCommand: ParsableCommand {
 
   struct Filter: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "filter",
       abstract: "Phase 4: write one shard's clean records (with their dedup field) and rejects.")
 
     @OptionGroup var common: Common

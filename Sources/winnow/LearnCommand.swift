@@ -23,6 +23,7 @@ struct LearnCommand: ParsableCommand {
 
   struct State: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "state",
       abstract: "Print the counts the first learning stage (without a --learned state) observes on one shard of the input.")
 
     @Argument(help: "Pipeline YAML file.")
@@ -59,7 +60,7 @@ struct LearnCommand: ParsableCommand {
   }
 
   struct Merge: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add up learned states (files, or '-' for standard input) into one.")
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Add up learned states (files, or '-' for standard input) into one.")
 
     @Argument(help: "Pipeline YAML file.")
     var pipeline: String
