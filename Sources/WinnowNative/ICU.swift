@@ -107,8 +107,13 @@ public struct ICUNormalizer: Sendable {
 
   public init(form: Form) throws(NativeError) {
     self.form = form
-    stable = try (form == .nfc ? Self.nfcTable : Self.nfkcTable).get()
+    let stable = try (form == .nfc ? Self.nfcTable : Self.nfkcTable).get()
+    self.stable = stable
+    asciiStable = stable[0..<16].allSatisfy { $0 == 0xFF }
   }
+
+  /// Every ASCII character is stable (ICU says so for both forms; checked, not assumed).
+  let asciiStable: Bool
 
   /// Each form's table is made once per process (65,536 ICU quick checks, about 1 ms, and
   /// 8 KiB) and shared by every normalizer of that form: a pipeline with thousands of
@@ -141,8 +146,31 @@ public struct ICUNormalizer: Sendable {
   }
 
   public func isNormalized(_ text: String) -> Bool {
-    for scalar in text.unicodeScalars where !isStable(scalar.value) { return false }
-    return true
+    var text = text
+    return text.withUTF8 { utf8 in
+      stable.withUnsafeBufferPointer { stable in
+        guard let base = utf8.baseAddress else { return true }
+        let count = utf8.count
+        var index = 0
+        while index < count {
+          // Eight ASCII bytes at a time when every ASCII character is stable (in both forms).
+          if asciiStable, index &+ 8 <= count,
+            UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+          {
+            index &+= 8
+            continue
+          }
+          // Valid UTF-8 (a String): the lead byte gives the length.
+          let lead = UInt32(base[index])
+          let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+          var value = length == 1 ? lead : lead & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+          for offset in 1..<max(1, length) { value = value << 6 | UInt32(base[index &+ offset] & 0x3F) }
+          if value >= 0x10000 || stable[Int(value >> 3)] & (1 << (value & 7)) == 0 { return false }
+          index &+= length
+        }
+        return true
+      }
+    }
   }
 
   /// Normalizes with ICU (no quick check: callers check first).

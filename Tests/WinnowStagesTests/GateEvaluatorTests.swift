@@ -1,5 +1,6 @@
 import Testing
 import WinnowCore
+import WinnowNative
 @testable import WinnowStages
 
 /// The gates' own computations, against the plain definitions they shortcut.
@@ -22,6 +23,26 @@ import WinnowCore
         let measured = GateEvaluator.scriptLetters(String(text), script: script)
         #expect(measured.letters == expected.0 && measured.matching == expected.1, "\(script) U+\(String(block[0].value, radix: 16))")
         #expect(measured.scalars == block.count)
+      }
+    }
+  }
+
+  /// The valid-text gate's quick check, read in the same pass as the script's letters, and
+  /// the normalizer's own (eight ASCII bytes at a time) both say what checking each scalar's
+  /// stability one by one says: for every BMP block, beyond it, and around eight-byte runs.
+  @Test func stabilityIsReadAsScalarByScalar() throws {
+    for form in ICUNormalizer.Form.allCases {
+      let normalizer = try ICUNormalizer(form: form)
+      var texts = ["", "plain ASCII, more than eight bytes", "한국어 café", "cafe\u{301}", "e\u{301}abcdefghij", "abcdefgh\u{301}",
+                   "abcdefg\u{301}", "𝔘nicode", "\u{212B}", "가\u{11A8}", "ﬁ ligature", "full\u{FF21}width"]
+      texts += stride(from: 0, to: 0x1_0000, by: 256).map { start in
+        String(String.UnicodeScalarView((start..<start + 256).compactMap { Unicode.Scalar(UInt32($0)) }))
+      }
+      for text in texts {
+        let plain = text.unicodeScalars.allSatisfy { normalizer.isStable($0.value) }
+        #expect(normalizer.isNormalized(text) == plain, "\(form) \(text.unicodeScalars.first.map { String($0.value, radix: 16) } ?? "")")
+        let measured = normalizer.withStableTable { GateEvaluator.measure(text, script: .any, stable: $0) }
+        #expect(measured.stable == plain)
       }
     }
   }

@@ -91,9 +91,13 @@ public final class GateCollector: OutputObserver {
     // syntax outside strings is ASCII.
     let id = string("id") ?? "line \(lineNumber)"
     let text = string("text") ?? ""
+    // The script's letters, the length and NFC's quick check in one pass over the text.
+    let measured =
+      normalizer?.withStableTable { GateEvaluator.measure(text, script: script, stable: $0) }
+      ?? GateEvaluator.measure(text, script: script, stable: nil)
     if text.isEmpty {
       invalid.append(id)
-    } else if let normalizer, !normalizer.isNormalized(text), (try? normalizer.normalize(text)).map({ Array($0.utf8) != Array(text.utf8) }) ?? true {
+    } else if let normalizer, !measured.stable, (try? normalizer.normalize(text)).map({ Array($0.utf8) != Array(text.utf8) }) ?? true {
       invalid.append(id)
     }
     if checkPII {
@@ -111,14 +115,10 @@ public final class GateCollector: OutputObserver {
         residualIDs.append(id)
       }
     }
-    // The length in scalars from the same pass as the script's letters, when there is one.
     if script != .any {
-      let (letters, matching, scalars) = GateEvaluator.scriptLetters(text, script: script)
-      if letters > 0 && matching * 2 >= letters { inScript += 1 } else { notInScript.append(id) }
-      lengths.append(scalars)
-    } else {
-      lengths.append(text.unicodeScalars.count)
+      if measured.letters > 0 && measured.matching * 2 >= measured.letters { inScript += 1 } else { notInScript.append(id) }
     }
+    lengths.append(measured.scalars)
     if !required.isEmpty {
       let present = required.allSatisfy { key in
         guard let member = members.first(where: { $0.key == key }) else { return false }

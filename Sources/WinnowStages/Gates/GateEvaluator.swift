@@ -49,32 +49,71 @@ public enum GateEvaluator {
   /// ASCII and Hangul syllables, most of a Korean crawl, are answered without asking the
   /// property tables (A–Z and a–z are the only alphabetic ASCII; every syllable is alphabetic).
   static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int, scalars: Int) {
-    var letters = 0
-    var matching = 0
-    var scalars = 0
+    let measured = measure(text, script: script, stable: nil)
+    return (measured.letters, measured.matching, measured.scalars)
+  }
+
+  /// `scriptLetters`, and whether every scalar is stable under a normalization (`stable`: the
+  /// normalizer's bitmap, `ICUNormalizer.isStable` read in the same pass; true without one).
+  static func measure(_ text: String, script: Script, stable: UnsafePointer<UInt8>?)
+    -> (letters: Int, matching: Int, scalars: Int, stable: Bool)
+  {
     // ASCII letters are Latin (`Script.contains` answers for the rest), as `quality` counts them.
     let asciiMatches = script == .latin || script == .any
-    for scalar in text.unicodeScalars {
-      scalars += 1
-      let value = scalar.value
-      let alphabetic: Bool
-      if value < 0x80 {
-        if (0x61...0x7A).contains(value | 0x20) {
-          letters += 1
-          if asciiMatches { matching += 1 }
+    // Every Hangul syllable is alphabetic; whether the script holds them is one answer.
+    let syllablesMatch = script.contains(0xAC00) && script.contains(0xD7A3)
+    var text = text
+    return text.withUTF8 { utf8 -> (letters: Int, matching: Int, scalars: Int, stable: Bool) in
+      guard let base = utf8.baseAddress else { return (0, 0, 0, true) }
+      let count = utf8.count
+      var letters = 0, matching = 0, scalars = 0, asciiLetters = 0
+      var allStable = true
+      var index = 0
+      while index < count {
+        // Eight ASCII bytes at a time: a letter is a byte in a–z once 0x20 is set (two
+        // additions put that in each byte's top bit; no byte carries into the next).
+        while index &+ 8 <= count {
+          let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          guard word & 0x8080_8080_8080_8080 == 0 else { break }
+          let folded = word | 0x2020_2020_2020_2020
+          asciiLetters &+= ((folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080).nonzeroBitCount
+          scalars &+= 8
+          index &+= 8
         }
-        continue
-      } else if value >= 0xAC00 && value <= 0xD7A3 {
-        alphabetic = true
-      } else {
-        alphabetic = scalar.properties.isAlphabetic
+        guard index < count else { break }
+        let lead = UInt32(base[index])
+        scalars &+= 1
+        if lead < 0x80 {
+          if (0x61...0x7A).contains(lead | 0x20) { asciiLetters &+= 1 }
+          index &+= 1
+          continue
+        }
+        // The text is valid UTF-8 (a String): the lead byte gives the length.
+        let value: UInt32
+        if lead < 0xE0 {
+          value = (lead & 0x1F) << 6 | UInt32(base[index &+ 1] & 0x3F)
+          index &+= 2
+        } else if lead < 0xF0 {
+          value = (lead & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
+          index &+= 3
+        } else {
+          value = (lead & 0x07) << 18 | UInt32(base[index &+ 1] & 0x3F) << 12 | UInt32(base[index &+ 2] & 0x3F) << 6
+            | UInt32(base[index &+ 3] & 0x3F)
+          index &+= 4
+        }
+        if let stable, allStable, value >= 0x10000 || stable[Int(value >> 3)] & (1 << (value & 7)) == 0 { allStable = false }
+        if value >= 0xAC00 && value <= 0xD7A3 {
+          letters &+= 1
+          if syllablesMatch { matching &+= 1 }
+        } else if Unicode.Scalar(value)?.properties.isAlphabetic == true {
+          letters &+= 1
+          if script.contains(value) { matching &+= 1 }
+        }
       }
-      if alphabetic {
-        letters += 1
-        if script.contains(value) { matching += 1 }
-      }
+      letters &+= asciiLetters
+      if asciiMatches { matching &+= asciiLetters }
+      return (letters, matching, scalars, allStable)
     }
-    return (letters, matching, scalars)
   }
 
   /// Rules that name content (weather, share bars, copyright …), not the structural guesses
