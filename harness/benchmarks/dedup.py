@@ -48,7 +48,7 @@ OUT = Path("out/bench-dedup")
 OUT_MEMORY = Path("out/bench-dedup-memory")
 PIPELINE = "harness/benchmarks/dedup.yaml"
 PIPELINE_DATASKETCH = "harness/benchmarks/dedup-datasketch.yaml"
-PIPELINE_OPH = "harness/benchmarks/dedup-oph.yaml"
+PIPELINE_M61 = "harness/benchmarks/dedup-mersenne61.yaml"
 THRESHOLD = 0.8
 PERMS = 128
 # datatrove's minhash module needs regex and tokenizers to import, orjson for its JSONL reader and
@@ -387,7 +387,7 @@ def histogram(truth_j, tools):
 ROWS = [  # (key, label)
     ("winnow", "winnow"),
     ("winnow-ds", "winnow, datasketch's"),
-    ("winnow-oph", "winnow, oph"),
+    ("winnow-m61", "winnow, mersenne61"),
     ("datasketch", "datasketch"),
     ("datasketch-confirm", "datasketch +confirm"),
     ("datasketch-same", "datasketch bxr+confirm"),
@@ -443,9 +443,9 @@ def print_report(report):
               f"buckets {fnum(d.get('bucket_seconds'), '.3f')} s, cluster {fnum(d.get('cluster_seconds'), '.3f')} s, "
               f"filter {fnum(d.get('filter_seconds'), '.3f')} s; index {fnum((d.get('index_bytes') or 0) / MB, '.1f')} MB; "
               f"run {w['seconds']:.2f} s wall (median of {len(w['runs'])}), peak RSS {w['peak_rss'] / MB:.0f} MB")
-        wo = report["tools"].get("winnow-oph", {})
+        wo = report["tools"].get("winnow-m61", {})
         if wo.get("ok"):
-            print(f"winnow, oph (permutation: oph): signatures {fnum(wo.get('signature_mb_s'), '.1f')} MB/s per core; "
+            print(f"winnow, mersenne61 (permutation: mersenne61, the earlier default): signatures {fnum(wo.get('signature_mb_s'), '.1f')} MB/s per core; "
                   f"run {wo['seconds']:.2f} s wall (median of {len(wo['runs'])})")
         print(f"  dropped by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(w["reasons"].items()))
               + (f"; other stages dropped {w['other_rejects']}" if w["other_rejects"] else ""))
@@ -524,8 +524,8 @@ def main_bench(a):
             log(f"winnow failed: {tools['winnow']['error']}")
         # The same stage configured to compute datasketch's own signatures and bands.
         tools["winnow-ds"] = run_winnow(a.winnow, corpus, OUT, 1, cpu, pipeline=PIPELINE_DATASKETCH, name="winnow-ds")
-        # The optional one-permutation hashing, other options at the defaults.
-        tools["winnow-oph"] = run_winnow(a.winnow, corpus, OUT, a.repeat, cpu, pipeline=PIPELINE_OPH, name="winnow-oph")
+        # The earlier default scheme (128 modular permutations), other options at the defaults.
+        tools["winnow-m61"] = run_winnow(a.winnow, corpus, OUT, a.repeat, cpu, pipeline=PIPELINE_M61, name="winnow-m61")
 
     versions = {}
     if not a.no_peers:

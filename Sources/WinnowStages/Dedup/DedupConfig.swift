@@ -36,8 +36,8 @@ struct DedupConfig: StageConfig {
     OptionSpec("seed", .int(0...Int.max), default: .int(1), "seed of the generator that draws the permutations"),
     OptionSpec("generator", .choice(PermutationGenerator.allCases.map(\.rawValue)), default: .string("splitmix64"),
                "generator that draws the permutations' a and b: splitmix64, or mt19937 (numpy's RandomState(seed), as datasketch draws them; needs permutation: affine32)"),
-    OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("mersenne61"),
-               "mersenne61: (a·h + b) mod (2^61 − 1) over 64-bit hashes; affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32; oph: one-permutation hashing with densification, one mix per shingle (faster, other signatures; see docs/DEDUP.md)"),
+    OptionSpec("permutation", .choice(PermutationScheme.allCases.map(\.rawValue)), default: .string("oph"),
+               "oph: one-permutation hashing with densification, one mix per shingle (see docs/DEDUP.md); mersenne61: perms permutations (a·h + b) mod (2^61 − 1) over 64-bit hashes (the earlier default); affine32: datasketch 2.0's scheme, a·fmix32(h) + b mod 2^32"),
     OptionSpec("hash", .choice(ShingleHash.allCases.map(\.rawValue)), default: .string("xxh64"),
                "hash of each shingle's UTF-8 bytes: xxh64 (xxHash64), xxh32 (xxHash32, as xxhash.xxh32_intdigest gives datasketch), or sha1_32 (datasketch's default sha1_hash32; slow)"),
     OptionSpec("exact_jaccard_max_shingles", .int(0...10_000_000), default: .int(5000),
@@ -98,7 +98,7 @@ struct DedupConfig: StageConfig {
     seed = UInt64(options.int("seed"))
     // The choices are checked against these names when the options are read.
     generator = PermutationGenerator(rawValue: options.string("generator")) ?? .splitmix64
-    permutation = PermutationScheme(rawValue: options.string("permutation")) ?? .mersenne61
+    permutation = PermutationScheme(rawValue: options.string("permutation")) ?? .oph
     hash = ShingleHash(rawValue: options.string("hash")) ?? .xxh64
     if generator == .mt19937, permutation != .affine32 {
       throw OptionError(option: "generator", "mt19937 draws datasketch's affine32 permutations; with permutation: \(permutation.rawValue) use splitmix64")

@@ -316,7 +316,8 @@ enum DedupClusters {
     }
     // Sets up to this size are decided by comparing every member with each kept document;
     // larger ones (long chains of rolling updates, templated pages) only along their confirmed
-    // pairs and equal texts, so the work stays linear in the pairs.
+    // pairs (through the kept document's copies) and equal texts, so the work stays linear in
+    // the pairs.
     let compareAllUpTo = 64
     var adjacency: [UInt32: [UInt32]] = [:]
     // Members of each joined set, in input order: counting sort by root.
@@ -361,23 +362,31 @@ enum DedupClusters {
         for kept in order where !decided.contains(kept) {
           decided.insert(kept)
           var copies: [(UInt32, (similarity: Double, exact: Bool, sameText: Bool))] = []
-          var candidates = adjacency[kept] ?? []
+          // From the kept document along confirmed pairs, through its copies only: a member
+          // paired with a copy (not with the kept one itself) is compared with the kept one too.
+          // Each member is compared at most once per kept document, so the work stays linear
+          // in the pairs for templated pages and rolling updates alike.
+          var frontier = adjacency[kept] ?? []
           if isExactList && !set.isEmptyText(Int(kept)) {
             let (low, high) = set.exact(Int(kept))
-            candidates += sameText["\(low):\(high)"] ?? []
+            frontier += sameText["\(low):\(high)"] ?? []
           }
-          for member in candidates where !decided.contains(member) {
+          var compared: Set<UInt32> = [kept]
+          while let member = frontier.popLast() {
+            guard !decided.contains(member), compared.insert(member).inserted else { continue }
             let m = measure(member, kept)
-            if m.sameText || m.similarity >= threshold - 1e-9 {
-              decided.insert(member)
-              copies.append((member, m))
-              // Members with this member's text are exactly as similar to the kept one.
-              if isExactList && !m.sameText && !set.isEmptyText(Int(member)) {
-                let (low, high) = set.exact(Int(member))
-                for twin in sameText["\(low):\(high)"] ?? [] where !decided.contains(twin) {
-                  decided.insert(twin)
-                  copies.append((twin, m))
-                }
+            guard m.sameText || m.similarity >= threshold - 1e-9 else { continue }
+            decided.insert(member)
+            copies.append((member, m))
+            frontier += adjacency[member] ?? []
+            // Members with this member's text are exactly as similar to the kept one.
+            if isExactList && !m.sameText && !set.isEmptyText(Int(member)) {
+              let (low, high) = set.exact(Int(member))
+              for twin in sameText["\(low):\(high)"] ?? [] where !decided.contains(twin) {
+                decided.insert(twin)
+                compared.insert(twin)
+                copies.append((twin, m))
+                frontier += adjacency[twin] ?? []
               }
             }
           }
