@@ -235,14 +235,41 @@ enum LSHParameters {
     let falseNegativeWeight = 1 - falsePositiveWeight
     var best = (bands: 1, rows: perms)
     var bestError = Double.infinity
-    // 1 − s^r at every point of both integrals, once per r (not once per b and r): the same
-    // numbers, summed in the same order, as integrating 1 − (1 − s^r)^b point by point.
+    // 1 − s^r at every point of both integrals, once per r (not once per b and r); then
+    // v^b at eight points at a time (the same multiplications, lane by lane, as pow1) and the
+    // integral summed point by point in order: the same numbers as integrating
+    // 1 − (1 − s^r)^b point by point.
     var below: [Int: [Double]] = [:]
     var above: [Int: [Double]] = [:]
+    let count = integrationIntervals + 1
+    let padded = (count + 7) / 8 * 8
     func points(_ from: Double, _ to: Double, _ rows: Int) -> [Double] {
       let h = (to - from) / Double(integrationIntervals)
       // The ends exactly (as `integrate` takes them), the inner points as from + i·h.
-      return (0...integrationIntervals).map { 1 - pow1($0 == integrationIntervals ? to : from + Double($0) * h, rows) }
+      var values = (0...integrationIntervals).map { 1 - pow1($0 == integrationIntervals ? to : from + Double($0) * h, rows) }
+      values += [Double](repeating: 0, count: padded - count)
+      return values
+    }
+    var powers = [Double](repeating: 0, count: padded)
+    func integrate(_ from: Double, _ to: Double, _ values: [Double], _ bands: Int, complement: Bool) -> Double {
+      values.withUnsafeBufferPointer { values in
+        powers.withUnsafeMutableBufferPointer { powers in
+          let source = UnsafeRawPointer(values.baseAddress!)
+          let target = UnsafeMutableRawPointer(powers.baseAddress!)
+          for lane in stride(from: 0, to: padded, by: 8) {
+            var result = SIMD8<Double>(repeating: 1)
+            var base = source.loadUnaligned(fromByteOffset: lane * 8, as: SIMD8<Double>.self)
+            var exponent = bands
+            while exponent > 0 {
+              if exponent & 1 == 1 { result *= base }
+              base *= base
+              exponent >>= 1
+            }
+            target.storeBytes(of: result, toByteOffset: lane * 8, as: SIMD8<Double>.self)
+          }
+        }
+      }
+      return simpson(from, to, powers) { complement ? 1 - $0 : $0 }
     }
     for bands in 1...perms {
       for rows in 1...(perms / bands) {
@@ -250,8 +277,8 @@ enum LSHParameters {
           below[rows] = points(0, threshold, rows)
           above[rows] = points(threshold, 1, rows)
         }
-        let falsePositive = simpson(0, threshold, below[rows]!) { 1 - pow1($0, bands) }
-        let falseNegative = simpson(threshold, 1, above[rows]!) { pow1($0, bands) }
+        let falsePositive = integrate(0, threshold, below[rows]!, bands, complement: true)
+        let falseNegative = integrate(threshold, 1, above[rows]!, bands, complement: false)
         let error = falsePositive * falsePositiveWeight + falseNegative * falseNegativeWeight
         if error < bestError {
           bestError = error
