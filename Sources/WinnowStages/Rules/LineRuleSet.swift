@@ -99,11 +99,7 @@ struct LineRuleSet: Sendable {
         let bit = UInt64(1) << UInt64(index)
         let rule = rules[index]
         if !rule.exactHashes.isEmpty, rule.exactHashes.contains(hash), rule.exact.contains(line) { return index }
-        if !rule.prefixes.isEmpty || !rule.suffixes.isEmpty {
-          let bytes = line.utf8
-          for prefix in rule.prefixes where bytes.starts(with: prefix.utf8) { return index }
-          for suffix in rule.suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return index }
-        }
+        if rule.affixMatch(line) { return index }
         if containsHits & bit != 0 { return index }
         if let regex = rule.regex {
           if requiresRules & bit != 0, requiresHits & bit == 0 { continue }

@@ -35,13 +35,29 @@ final class LineRule: @unchecked Sendable {
   /// sub-headings, which stay inside a body).
   var outsideBody = false
 
+  /// Whether the line's UTF-8 starts with one of `prefixes` or ends with one of `suffixes`,
+  /// byte for byte (no Unicode equivalence: the rule's own bytes).
+  func affixMatch(_ line: String) -> Bool {
+    if prefixes.isEmpty && suffixes.isEmpty { return false }
+    var line = line
+    return line.withUTF8 { bytes in
+      func has(_ affix: String, atEnd: Bool) -> Bool {
+        var affix = affix
+        return affix.withUTF8 { affix in
+          guard affix.count <= bytes.count else { return false }
+          guard let base = bytes.baseAddress, let other = affix.baseAddress else { return affix.isEmpty }
+          return memcmp(atEnd ? base + (bytes.count - affix.count) : base, other, affix.count) == 0
+        }
+      }
+      return prefixes.contains { has($0, atEnd: false) } || suffixes.contains { has($0, atEnd: true) }
+    }
+  }
+
   func matches(_ line: String, chars: Int, hash: UInt64? = nil) -> Bool {
     if maxChars > 0, chars > maxChars { return false }
     if chars < minChars { return false }
     if !exactHashes.isEmpty, exactHashes.contains(hash ?? line.byteHash()), exact.contains(line) { return true }
-    let bytes = line.utf8
-    for prefix in prefixes where bytes.starts(with: prefix.utf8) { return true }
-    for suffix in suffixes where bytes.reversed().starts(with: suffix.utf8.reversed()) { return true }
+    if affixMatch(line) { return true }
     if !containsMatcher.isEmpty, containsMatcher.occurs(in: line) { return true }
     if let regex {
       if !requires.isEmpty, !requires.contains(where: { line.has($0) }) { return false }
