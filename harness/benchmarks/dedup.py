@@ -67,8 +67,6 @@ TARGETS = [  # (key, label, op, threshold)
     ("agreement_ds_mode", "agreement with datasketch (+confirm), winnow in datasketch's scheme", ">=", 0.99),
     ("signature_mb_s", "signature MB/s per core", ">=", 100),
     ("ratio_rensa", "docs/s vs rensa (one core)", ">=", 3),
-    ("ratio_datasketch", "docs/s vs datasketch (one core)", ">=", 30),
-    ("ratio_datatrove", "docs/s vs datatrove (one core)", ">=", 30),
 ]
 
 
