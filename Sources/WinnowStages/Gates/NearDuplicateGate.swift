@@ -2,7 +2,7 @@ import Foundation
 import WinnowCore
 
 /// The near-duplicate gate: the share of records that `dedup` with its defaults (char 5-grams,
-/// 128 permutations, threshold 0.8, keep the first) would drop from the output, and their ids.
+/// 128 signature values, threshold 0.8, keep the first) would drop from the output, and their ids.
 ///
 /// Records are added as the output is written, each as `dedup` records it (signature, exact
 /// hash, shingle set) into scratch files; `finish` runs dedup's decision over them. When the
