@@ -80,16 +80,29 @@ struct SingleByteModel: Sendable {
     var code = ""
     var total = 0.0
     var pairs: [(first: UInt32, second: UInt32, count: Double)] = []
+    // Scalar (BMP) → token of the language being read, 0 when not yet seen; reset after each.
+    var slots = [Int32](repeating: 0, count: 0x10000)
     func finish() {
       guard !code.isEmpty else { return }
-      var alphabet: [UInt32: Int] = [:]
-      var letters: [UInt32: Double] = [:]
+      var order: [UInt32] = []  // the alphabet in first-seen order: token 3 + position
+      var occurrences: [Double] = []
+      var beyondBMP: [UInt32: Int] = [:]
       var lettersTotal = 0.0
+      func token(_ scalar: UInt32) -> Int? {
+        if scalar < 0x10000 { return slots[Int(scalar)] == 0 ? nil : Int(slots[Int(scalar)]) }
+        return beyondBMP[scalar]
+      }
       func note(_ scalar: UInt32, _ count: Double) {
         guard scalar != 0x5F && scalar != 0x23 else { return }
-        if alphabet[scalar] == nil { alphabet[scalar] = 3 + alphabet.count }
+        let known = token(scalar) ?? {
+          let new = 3 + order.count
+          if scalar < 0x10000 { slots[Int(scalar)] = Int32(new) } else { beyondBMP[scalar] = new }
+          order.append(scalar)
+          occurrences.append(0)
+          return new
+        }()
         if scalar >= 0x80 {
-          letters[scalar, default: 0] += count
+          occurrences[known - 3] += count
           lettersTotal += count
         }
       }
@@ -97,12 +110,19 @@ struct SingleByteModel: Sendable {
         note(first, count)
         note(second, count)
       }
+      defer { for scalar in order where scalar < 0x10000 { slots[Int(scalar)] = 0 } }
+      var alphabet: [UInt32: Int] = Dictionary(minimumCapacity: order.count)
+      var letters: [UInt32: Double] = [:]
+      for (position, scalar) in order.enumerated() {
+        alphabet[scalar] = 3 + position
+        if scalar >= 0x80 { letters[scalar] = occurrences[position] }
+      }
       let size = 3 + alphabet.count
       var own = 0.0
       for (_, _, count) in pairs { own += count / total * Foundation.log(count / total) }
       var table = [Float](repeating: Float(Self.unseen), count: size * size)
       func index(_ scalar: UInt32) -> Int {
-        scalar == 0x5F ? Self.boundary : scalar == 0x23 ? Self.odd : alphabet[scalar] ?? Self.otherLetter
+        scalar == 0x5F ? Self.boundary : scalar == 0x23 ? Self.odd : token(scalar) ?? Self.otherLetter
       }
       for (first, second, count) in pairs {
         let probability: Double = count / total
@@ -114,7 +134,7 @@ struct SingleByteModel: Sendable {
       pairs.removeAll()
     }
     // Read over the UTF-8 bytes, line by line and field by field, without making a String or
-    // an array per line (the model is read on the first document that needs it).
+    // an array per line (the model is read once per process, when a pipeline with decode is built).
     tsv.withUnsafeBufferPointer { bytes in
       let tab: UInt8 = 0x09
       func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
@@ -183,28 +203,58 @@ struct SingleByteModel: Sendable {
       properties[value] = entry
       return entry
     }
-    var pages: [Page] = []
+    // Each page's bytes as the model reads them: letter (lower-cased) or non-letter token.
+    struct Draft {
+      let charset: Charset
+      let scalars: [UInt32?]
+      let letters: [UInt32?]
+      let nonLetterTokens: [Int]
+      let letterCase: [UInt8]
+      /// The letters the page can write, a bit per BMP code point (and a set beyond it).
+      let writable: [UInt64]
+      let writableBeyondBMP: Set<UInt32>
+      func canWrite(_ scalar: UInt32) -> Bool {
+        scalar < 0x10000 ? writable[Int(scalar >> 6)] & (1 << UInt64(scalar & 63)) != 0 : writableBeyondBMP.contains(scalar)
+      }
+    }
+    var drafts: [Draft] = []
     for charset in Charsets.all where charset.kind == .singleByte && charset.decodeAs == nil {
       guard let scalars = Self.byteTable(charset) else { continue }
       let read = scalars.map { $0.map(properties(of:)) }
-      // Each byte's letter (lower-cased) or, for a non-letter, its token.
       let letters: [UInt32?] = read.map { $0?.letter }
-      let nonLetterTokens: [Int] = read.map { $0?.nonLetter ?? Self.odd }
-      let writable = Set(letters.compactMap { $0 })
-      var fits: [(Int, [UInt16])] = []
-      for (number, language) in languages.enumerated() {
+      var writable = [UInt64](repeating: 0, count: 0x10000 / 64)
+      var beyond: Set<UInt32> = []
+      for letter in letters.compactMap({ $0 }) {
+        if letter < 0x10000 { writable[Int(letter >> 6)] |= 1 << UInt64(letter & 63) } else { beyond.insert(letter) }
+      }
+      drafts.append(Draft(
+        charset: charset, scalars: scalars, letters: letters, nonLetterTokens: read.map { $0?.nonLetter ?? Self.odd },
+        letterCase: read.map { $0?.letterCase ?? 0 }, writable: writable, writableBeyondBMP: beyond))
+    }
+    // Language by language (its alphabet in `slots` for the time), each page it fits.
+    var fits = [[(Int, [UInt16])]](repeating: [], count: drafts.count)
+    for (number, language) in languages.enumerated() {
+      for (scalar, token) in language.alphabet where scalar < 0x10000 { slots[Int(scalar)] = Int32(token) }
+      defer { for scalar in language.alphabet.keys where scalar < 0x10000 { slots[Int(scalar)] = 0 } }
+      func token(_ letter: UInt32) -> Int {
+        letter < 0x10000 ? (slots[Int(letter)] == 0 ? Self.otherLetter : Int(slots[Int(letter)])) : language.alphabet[letter] ?? Self.otherLetter
+      }
+      for (position, draft) in drafts.enumerated() {
         // A page fits a language when it can write nearly all of its non-ASCII letters.
-        let covered = language.letterShares.reduce(0.0) { $0 + (writable.contains($1.key) ? $1.value : 0) }
+        let covered = language.letterShares.reduce(0.0) { $0 + (draft.canWrite($1.key) ? $1.value : 0) }
         guard covered >= 0.9 else { continue }
         var tokens = [UInt16](repeating: UInt16(Self.odd), count: 256)
-        for byte in 0..<256 where scalars[byte] != nil {
-          tokens[byte] = UInt16(letters[byte].map { language.alphabet[$0] ?? Self.otherLetter } ?? nonLetterTokens[byte])
+        for byte in 0..<256 where draft.scalars[byte] != nil {
+          tokens[byte] = UInt16(draft.letters[byte].map(token) ?? draft.nonLetterTokens[byte])
         }
-        fits.append((number, tokens))
+        fits[position].append((number, tokens))
       }
-      let letterCase: [UInt8] = read.map { $0?.letterCase ?? 0 }
-      pages.append(Page(charset: charset, scalars: scalars, letterCase: letterCase, languages: fits, allTokens: fits.flatMap(\.1),
-        defined: Self.highBits { scalars[$0] != nil }))
+    }
+    var pages: [Page] = []
+    for (position, draft) in drafts.enumerated() {
+      let scalars = draft.scalars
+      pages.append(Page(charset: draft.charset, scalars: scalars, letterCase: draft.letterCase, languages: fits[position],
+        allTokens: fits[position].flatMap(\.1), defined: Self.highBits { scalars[$0] != nil }))
     }
     self.pages = pages
   }
