@@ -66,7 +66,7 @@ struct TextPlausibility: Sendable {
     set(0xFF01...0xFF5E, .punctuation)
     set(0xFF61...0xFF9F, .kanaHalfwidth)
     set(0xFFF0...0xFFFF, .bad)
-    // Unassigned code points anywhere are bad (the blocks in `wholly assigned` have none:
+    // Unassigned code points anywhere are bad (the blocks in `whollyAssigned` have none:
     // skipping them halves the model's load time).
     for code in 0..<0x10000 where !Self.whollyAssigned.contains(where: { $0.contains(code) }) {
       if let scalar = Unicode.Scalar(UInt32(code)), scalar.properties.generalCategory == .unassigned {
