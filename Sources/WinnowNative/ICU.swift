@@ -148,28 +148,22 @@ public struct ICUNormalizer: Sendable {
   public func isNormalized(_ text: String) -> Bool {
     var text = text
     return text.withUTF8 { utf8 in
-      stable.withUnsafeBufferPointer { stable in
-        guard let base = utf8.baseAddress else { return true }
-        let count = utf8.count
-        var index = 0
-        while index < count {
-          // Eight ASCII bytes at a time when every ASCII character is stable (in both forms).
-          if asciiStable, index &+ 8 <= count,
-            UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-          {
-            index &+= 8
-            continue
-          }
-          // Valid UTF-8 (a String): the lead byte gives the length.
-          let lead = UInt32(base[index])
-          let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-          var value = length == 1 ? lead : lead & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-          for offset in 1..<max(1, length) { value = value << 6 | UInt32(base[index &+ offset] & 0x3F) }
-          if value >= 0x10000 || stable[Int(value >> 3)] & (1 << (value & 7)) == 0 { return false }
-          index &+= length
+      guard let base = utf8.baseAddress else { return true }
+      let count = utf8.count
+      var index = 0
+      while index < count {
+        // Eight ASCII bytes at a time when every ASCII character is stable (in both forms).
+        if asciiStable, index &+ 8 <= count,
+          UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+          index &+= 8
+          continue
         }
-        return true
+        let (value, length) = UTF8Scalar.decode(base, count: count, at: index)
+        if !isStable(value) { return false }
+        index &+= length
       }
+      return true
     }
   }
 

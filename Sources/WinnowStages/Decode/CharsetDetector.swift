@@ -331,17 +331,19 @@ struct CharsetDetector: Sendable {
 
   /// The `encoding` of an XML declaration that opens the bytes (after white space).
   func xmlEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
     var start = 0
-    while start < min(bytes.count, 256), [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+    while start < min(bytes.count, 256), isSpace(bytes[start]) { start += 1 }
     let head = Array(bytes[start..<min(bytes.count, start + 256)])
     guard head.starts(with: Array("<?xml".utf8)), let close = firstIndex(of: Array("?>".utf8), in: head, from: 5),
       let found = firstIndex(of: Array("encoding".utf8), in: Array(head[..<close]), from: 5)
     else { return nil }
     var cursor = found + 8
-    while cursor < close, [0x20, 0x09, 0x0A, 0x0D].contains(head[cursor]) { cursor += 1 }
+    func skipSpace() { while cursor < close, isSpace(head[cursor]) { cursor += 1 } }
+    skipSpace()
     guard cursor < close, head[cursor] == UInt8(ascii: "=") else { return nil }
     cursor += 1
-    while cursor < close, [0x20, 0x09, 0x0A, 0x0D].contains(head[cursor]) { cursor += 1 }
+    skipSpace()
     guard cursor < close, head[cursor] == UInt8(ascii: "\"") || head[cursor] == UInt8(ascii: "'") else { return nil }
     let quote = head[cursor]
     cursor += 1

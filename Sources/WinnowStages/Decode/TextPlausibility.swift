@@ -138,6 +138,7 @@ struct TextPlausibility: Sendable {
     let asciiLetter = Self.asciiLetter
     return table.withUnsafeBufferPointer { table in text.withUTF8 { utf8 in
       var counter = Counter()
+      guard let base = utf8.baseAddress else { return counter.total }
       var index = 0
       var count = min(utf8.count, Self.sampleBytes)
       // A sample that is all ASCII says nothing: a longer text is sampled from a little
@@ -159,9 +160,8 @@ struct TextPlausibility: Sendable {
           var letters = 0
           // Eight bytes at a time: a byte is a letter when it is in a–z once 0x20 is set
           // (two additions put that in each byte's top bit; no byte carries into the next).
-          let base = UnsafeRawPointer(utf8.baseAddress!)
           while index &+ 8 <= count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
             guard word & 0x8080_8080_8080_8080 == 0 else { break }
             let folded = word | 0x2020_2020_2020_2020
             let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F
@@ -188,15 +188,8 @@ struct TextPlausibility: Sendable {
           }
           continue
         }
-        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-        var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-        if length == 2 && index &+ 1 < count {
-          scalar = scalar << 6 | UInt32(utf8[index &+ 1] & 0x3F)
-        } else if length == 3 && index &+ 2 < count {
-          scalar = scalar << 12 | UInt32(utf8[index &+ 1] & 0x3F) << 6 | UInt32(utf8[index &+ 2] & 0x3F)
-        } else {
-          for offset in 1..<min(length, count - index) { scalar = scalar << 6 | UInt32(utf8[index + offset] & 0x3F) }
-        }
+        // (A character the sample's end cuts short counts as what its bytes there give.)
+        let (scalar, length) = UTF8Scalar.decode(base, count: count, at: index)
         counter.add(scalar, table)
         index += length
         // The rest of a run of Hangul syllables (lead bytes EA–ED).

@@ -92,9 +92,7 @@ public final class GateCollector: OutputObserver {
     let id = string("id") ?? "line \(lineNumber)"
     let text = string("text") ?? ""
     // The script's letters, the length and NFC's quick check in one pass over the text.
-    let measured =
-      normalizer?.withStableTable { GateEvaluator.measure(text, script: script, stable: $0) }
-      ?? GateEvaluator.measure(text, script: script, stable: nil)
+    let measured = GateEvaluator.measure(text, script: script, normalizer: normalizer)
     if text.isEmpty {
       invalid.append(id)
     } else if let normalizer, !measured.stable, (try? normalizer.normalize(text)).map({ Array($0.utf8) != Array(text.utf8) }) ?? true {

@@ -49,13 +49,13 @@ public enum GateEvaluator {
   /// ASCII and Hangul syllables, most of a Korean crawl, are answered without asking the
   /// property tables (A–Z and a–z are the only alphabetic ASCII; every syllable is alphabetic).
   static func scriptLetters(_ text: String, script: Script) -> (letters: Int, matching: Int, scalars: Int) {
-    let measured = measure(text, script: script, stable: nil)
+    let measured = measure(text, script: script, normalizer: nil)
     return (measured.letters, measured.matching, measured.scalars)
   }
 
-  /// `scriptLetters`, and whether every scalar is stable under a normalization (`stable`: the
-  /// normalizer's bitmap, `ICUNormalizer.isStable` read in the same pass; true without one).
-  static func measure(_ text: String, script: Script, stable: UnsafePointer<UInt8>?)
+  /// `scriptLetters`, and whether every scalar is stable under `normalizer`
+  /// (`ICUNormalizer.isStable`, read in the same pass; true without one).
+  static func measure(_ text: String, script: Script, normalizer: ICUNormalizer?)
     -> (letters: Int, matching: Int, scalars: Int, stable: Bool)
   {
     // ASCII letters are Latin (`Script.contains` answers for the rest), as `quality` counts them.
@@ -88,20 +88,10 @@ public enum GateEvaluator {
           index &+= 1
           continue
         }
-        // The text is valid UTF-8 (a String): the lead byte gives the length.
-        let value: UInt32
-        if lead < 0xE0 {
-          value = (lead & 0x1F) << 6 | UInt32(base[index &+ 1] & 0x3F)
-          index &+= 2
-        } else if lead < 0xF0 {
-          value = (lead & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
-          index &+= 3
-        } else {
-          value = (lead & 0x07) << 18 | UInt32(base[index &+ 1] & 0x3F) << 12 | UInt32(base[index &+ 2] & 0x3F) << 6
-            | UInt32(base[index &+ 3] & 0x3F)
-          index &+= 4
-        }
-        if let stable, allStable, value >= 0x10000 || stable[Int(value >> 3)] & (1 << (value & 7)) == 0 { allStable = false }
+        // The text is valid UTF-8 (a String).
+        let (value, length) = UTF8Scalar.decode(base, count: count, at: index)
+        index &+= length
+        if let normalizer, allStable, !normalizer.isStable(value) { allStable = false }
         if value >= 0xAC00 && value <= 0xD7A3 {
           letters &+= 1
           if syllablesMatch { matching &+= 1 }

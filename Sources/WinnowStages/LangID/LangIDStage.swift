@@ -1,5 +1,6 @@
 internal import CCLD2
 import WinnowCore
+import WinnowNative
 
 /// Stage `langid`: the document's language and how much of its text is in it, by Google's
 /// CLD2 (Debian's libcld2-dev; n-gram tables over 80+ languages, one pass over the bytes).
@@ -137,17 +138,12 @@ struct LangIDStage: DocumentStage, ExternalCode {
     var letters = 0
     var counts = [Int](repeating: 0, count: singleScripts.count)
     scriptOfBMP.withUnsafeBufferPointer { scripts in
+      guard let base = bytes.baseAddress else { return }
       var index = 0
       while index < bytes.count {
-        let lead = bytes[index]
-        var scalar = UInt32(lead)
-        var length = 1
-        if lead >= 0x80 {
-          length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-          guard index + length <= bytes.count else { break }
-          scalar &= length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07
-          for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F) }
-        }
+        let (scalar, length) = UTF8Scalar.decode(base, count: bytes.count, at: index)
+        // A character the cut at max_bytes_read leaves incomplete ends the scan.
+        guard index + length <= bytes.count else { break }
         index += length
         let kind = scalar < 0x10000 ? Int(scripts[Int(scalar)]) : scalar < 0x1F000 ? 1 : 0
         guard kind > 0 else { continue }

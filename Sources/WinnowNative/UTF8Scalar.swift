@@ -1,0 +1,20 @@
+/// UTF-8 decoding for the byte loops that read a text's scalars one by one (normalization's
+/// quick check, the gates' script letters, plausibility counts, langid's script scan).
+public enum UTF8Scalar {
+  /// The scalar that starts at `index` of `count` UTF-8 bytes, and its length in bytes as the
+  /// lead byte gives it (any byte from 0x80 to 0xDF leads two). Valid UTF-8 gives the scalar
+  /// itself; a sequence the end cuts short gives what its bytes there hold.
+  @inlinable @inline(__always)
+  public static func decode(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> (value: UInt32, length: Int) {
+    let lead = UInt32(base[index])
+    if lead < 0x80 { return (lead, 1) }
+    if lead < 0xE0, index &+ 1 < count { return ((lead & 0x1F) << 6 | UInt32(base[index &+ 1] & 0x3F), 2) }
+    if lead >= 0xE0, lead < 0xF0, index &+ 2 < count {
+      return ((lead & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F), 3)
+    }
+    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    var value = lead & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+    for offset in 1..<max(1, min(length, count &- index)) { value = value << 6 | UInt32(base[index &+ offset] & 0x3F) }
+    return (value, length)
+  }
+}
