@@ -183,6 +183,8 @@ public struct ProcessResult {
   public var status: Int32
   public var stdout: String
   public var stderr: String
+  /// stdout as it came, for output that is not text.
+  public var stdoutBytes: [UInt8] = []
 }
 
 /// Runs the winnow binary with `arguments`, in `directory`, feeding `input` on stdin.
@@ -220,9 +222,11 @@ public func runProcess(
   readErr.wait()
   wrote.wait()
   process.waitUntilExit()
-  return ProcessResult(
+  var result = ProcessResult(
     status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
     stderr: String(decoding: errBytes.data, as: UTF8.self))
+  result.stdoutBytes = [UInt8](outData)
+  return result
 }
 
 /// Data filled by one thread and read by another after `wait()` on its semaphore.

@@ -136,11 +136,14 @@ struct DedupCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print 'x TAB hash TAB ordinal' for each document's normalized text (exact copies share it).")
     var withExact = false
 
+    @Flag(name: .long, help: "Print the keys as binary blocks of columns instead of lines: per block its row count (UInt64), the keys (UInt64 each), the positions (UInt64) and the bands (Int32, -1 for the exact-copy key), little-endian, zero-padded to 8 bytes.")
+    var columns = false
+
     func run() throws {
       let shard = try DedupCommand.parseShard(self.shard)
       let pipeline = try common.load()
       let output = FileHandle.standardOutput
-      let lines = try DedupPhases.keys(pipeline, directory: common.work, shard: shard, exact: withExact) { bytes in
+      let lines = try DedupPhases.keys(pipeline, directory: common.work, shard: shard, exact: withExact, columns: columns) { bytes in
         output.write(Data(bytes))
       }
       common.say("winnow dedup keys: shard \(shard): \(lines) keys")
@@ -151,19 +154,25 @@ struct DedupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "pairs",
       abstract: "Phase 2 done elsewhere, step 2: write a band's candidate pairs ('ordinal TAB ordinal' lines on stdin) as 'buckets --band' would.",
-      discussion: "Within a bucket (documents with the same key in a band, sorted by ordinal), the pairs are the first with each other one, and each with the one before it.")
+      discussion: "Within a bucket (documents with the same key in a band, sorted by ordinal), the pairs are the first with each other one, and each with the one before it. Without --band, the lines are 'band TAB ordinal TAB ordinal' and every band's pairs are written.")
 
     @OptionGroup var common: Common
 
-    @Option(name: .long, help: "Band number, 0 ≤ b < bands.")
-    var band: Int
+    @Option(name: .long, help: "Band number, 0 ≤ b < bands (default: every band, from 'band TAB ordinal TAB ordinal' lines).")
+    var band: Int?
 
     @Option(name: .long, help: "File with the pairs ('-': standard input).")
     var input: String = "-"
 
     func run() throws {
       let pipeline = try common.load()
-      let count = try DedupPhases.pairs(pipeline, directory: common.work, band: band, from: input == "-" ? "/dev/stdin" : input)
+      let path = input == "-" ? "/dev/stdin" : input
+      guard let band else {
+        let count = try DedupPhases.pairs(pipeline, directory: common.work, from: path)
+        common.say("winnow dedup pairs: every band: \(count) pairs → \(common.work)")
+        return
+      }
+      let count = try DedupPhases.pairs(pipeline, directory: common.work, band: band, from: path)
       common.say("winnow dedup pairs: band \(band): \(count) pairs → \(DedupPhases.bandsPath(common.work, band: band))")
     }
   }

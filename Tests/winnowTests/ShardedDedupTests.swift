@@ -178,6 +178,47 @@ import WinnowTestSupport
     #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
     #expect(try directory.read("w/decisions.jsonl") == decisions)
 
+    // The same keys as columns (`--columns`, what the Spark driver reads), and every band's
+    // pairs in one `pairs` without --band: the same decisions again.
+    var columnKeys: [String] = []
+    var textKeys: [String] = []
+    var exactRows = 0
+    var exactLines = 0
+    for index in 0..<3 {
+      let text = try runWinnow(["dedup", "keys", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet"], in: directory.path)
+      textKeys += text.stdout.split(separator: "\n").map(String.init)
+      let withExact = try runWinnow(["dedup", "keys", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet", "--with-exact"], in: directory.path)
+      exactLines += withExact.stdout.split(separator: "\n").filter { $0.hasPrefix("x\t") }.count
+      let binary = try runWinnow(["dedup", "keys", "p.yaml", "--shard", "\(index)/3", "--work", "w", "--quiet", "--columns", "--with-exact"],
+                                 in: directory.path)
+      #expect(binary.status == 0)
+      var at = 0
+      func load<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+        binary.stdoutBytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+      }
+      while at < binary.stdoutBytes.count {
+        let n = Int(load(at, UInt64.self))
+        for row in 0..<n {
+          let key = load(at + 8 + 8 * row, UInt64.self)
+          let ordinal = load(at + 8 + 8 * n + 8 * row, UInt64.self)
+          let band = load(at + 8 + 16 * n + 4 * row, Int32.self)
+          if band < 0 { exactRows += 1 } else { columnKeys.append("\(band)\t\(key)\t\(ordinal)") }
+        }
+        at += 8 + 20 * n + (n % 2 == 1 ? 4 : 0)
+      }
+      #expect(at == binary.stdoutBytes.count)
+    }
+    #expect(columnKeys.sorted() == textKeys.sorted())
+    #expect(exactRows == exactLines && exactRows > 0)
+    let everyBand = pairs.sorted { $0.key < $1.key }.flatMap { band, lines in lines.map { "\(band)\t\($0)\n" } }.joined()
+    let together = try runWinnow(["dedup", "pairs", "p.yaml", "--work", "w", "--quiet"], in: directory.path, input: Array(everyBand.utf8))
+    #expect(together.status == 0, "\(together.stderr)")
+    #expect(try runWinnow(["dedup", "clusters", "p.yaml", "--work", "w", "--quiet"], in: directory.path).status == 0)
+    #expect(try directory.read("w/decisions.jsonl") == decisions)
+    let outOfRange = try runWinnow(["dedup", "pairs", "p.yaml", "--work", "w", "--quiet"], in: directory.path, input: Array("3\t1\t2\n16\t1\t2\n".utf8))
+    #expect(outOfRange.status != 0)
+    #expect(outOfRange.stderr.contains("pairs line 2: band 16 is out of range"))
+
     // Components found elsewhere (the exact copies' keys joining too), each group of them
     // decided on its own from `subset`'s files: together, the same decisions again.
     var parent: [UInt64: UInt64] = [:]

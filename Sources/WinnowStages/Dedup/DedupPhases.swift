@@ -58,9 +58,18 @@ public enum DedupPhases {
   }
 
   /// One shard's bucket keys to `write` (see `DedupStage.keysPhase`).
-  public static func keys(_ pipeline: Pipeline, directory: String, shard: Shard, exact: Bool = false, write: ([UInt8]) -> Void) throws(RunError) -> Int {
+  public static func keys(
+    _ pipeline: Pipeline, directory: String, shard: Shard, exact: Bool = false, columns: Bool = false, write: ([UInt8]) -> Void
+  ) throws(RunError) -> Int {
     let stage = try stage(pipeline)
-    return try stage.keysPhase(files: [CorpusFiles.inDirectory(directory, shard: shard)], exact: exact, write: write)
+    return try stage.keysPhase(files: [CorpusFiles.inDirectory(directory, shard: shard)], exact: exact, columns: columns, write: write)
+  }
+
+  /// Every band's pairs from another engine ('band TAB ordinal TAB ordinal' lines), read from
+  /// `path`.
+  public static func pairs(_ pipeline: Pipeline, directory: String, from path: String) throws(RunError) -> Int {
+    let stage = try stage(pipeline)
+    return try stage.pairsPhase(lines: try LineReader(path: path)) { bandsPath(directory, band: $0) }
   }
 
   /// A band's pairs from another engine, read from `path` ("-": standard input).

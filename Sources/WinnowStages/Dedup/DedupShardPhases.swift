@@ -17,26 +17,47 @@ extension DedupStage {
   }
 
   /// `winnow dedup keys`: one shard's bucket keys, "band TAB key TAB ordinal" per line, for
-  /// an engine that groups them into buckets itself (the Spark driver).
-  func keysPhase(files: [CorpusFiles], exact: Bool, write: ([UInt8]) -> Void) throws(RunError) -> Int {
+  /// an engine that groups them into buckets itself (the Spark driver). `columns`: the same
+  /// keys as blocks of columns instead (see `KeyColumns`).
+  func keysPhase(files: [CorpusFiles], exact: Bool, columns: Bool = false, write: ([UInt8]) -> Void) throws(RunError) -> Int {
     let set = try RecordSet(files: files, settings: settings, perms: config.perms, partial: true)
     var lines = 0
     var out: [UInt8] = []
     out.reserveCapacity(1 << 20)
+    var block = KeyColumns()
+    func flush() {
+      if columns { block.append(to: &out) }
+      write(out)
+      out.removeAll(keepingCapacity: true)
+    }
     if exact && config.exact {
       // "x TAB hash TAB position": documents with the same normalized text (exact copies).
       for index in 0..<set.count where !set.isEmptyText(index) {
         let (high, low) = set.exact(index)
-        out += Array("x\t\(String(high, radix: 16)):\(String(low, radix: 16))\t\(set.ordinal(index))\n".utf8)
+        if columns {
+          block.add(band: -1, key: high ^ (low &* 0x9E37_79B9_7F4A_7C15), ordinal: set.ordinal(index))
+        } else {
+          out += Array("x\t\(String(high, radix: 16)):\(String(low, radix: 16))\t\(set.ordinal(index))\n".utf8)
+        }
         lines += 1
+        if block.count >= KeyColumns.blockRows { flush() }
       }
     }
     guard config.near else {
-      write(out)
+      flush()
       return lines
     }
     for index in 0..<set.count where set.hasShingles(index) {
       let signature = set.signature(index)
+      if columns {
+        let ordinal = set.ordinal(index)
+        for band in 0..<config.bands {
+          block.add(band: Int32(band), key: UInt64(MinHasher.bandHash(signature, band: band, rows: config.rows)), ordinal: ordinal)
+        }
+        lines += config.bands
+        if block.count >= KeyColumns.blockRows { flush() }
+        continue
+      }
       let ordinal = Array(String(set.ordinal(index)).utf8)
       for band in 0..<config.bands {
         out += Array(String(band).utf8)
@@ -47,12 +68,9 @@ extension DedupStage {
         out.append(0x0A)
         lines += 1
       }
-      if out.count > 1 << 20 {
-        write(out)
-        out.removeAll(keepingCapacity: true)
-      }
+      if out.count > 1 << 20 { flush() }
     }
-    write(out)
+    flush()
     return lines
   }
 
@@ -127,13 +145,44 @@ extension DedupStage {
     while let line = try lines.next() {
       number += 1
       let fields = line.split(separator: 0x09)
-      guard fields.count == 2, let first = UInt64(String(decoding: fields[0], as: UTF8.self)),
-        let second = UInt64(String(decoding: fields[1], as: UTF8.self))
+      guard fields.count == 2, let first = Self.decimal(fields[0]), let second = Self.decimal(fields[1])
       else { throw RunError("pairs line \(number): expected 'ordinal TAB ordinal'") }
       pairs.append((first, second))
     }
     try EdgesFile.write(pairs, band: band, settings: settings, to: output)
     return pairs.count
+  }
+
+  /// `winnow dedup pairs` without `--band`: every band's pairs from 'band TAB ordinal TAB
+  /// ordinal' lines, written for each band (`output(band)`), those with no pair too.
+  func pairsPhase(lines: LineReader, output: (Int) -> String) throws(RunError) -> Int {
+    guard config.near else { throw RunError("dedup has near: false: there are no bands") }
+    var pairs = [[(UInt64, UInt64)]](repeating: [], count: config.bands)
+    var number = 0
+    while let line = try lines.next() {
+      number += 1
+      let fields = line.split(separator: 0x09)
+      guard fields.count == 3, let band = Self.decimal(fields[0]), let first = Self.decimal(fields[1]),
+        let second = Self.decimal(fields[2])
+      else { throw RunError("pairs line \(number): expected 'band TAB ordinal TAB ordinal'") }
+      guard band < UInt64(config.bands) else {
+        throw RunError("pairs line \(number): band \(band) is out of range: this pipeline has bands 0…\(config.bands - 1)")
+      }
+      pairs[Int(band)].append((first, second))
+    }
+    for band in 0..<config.bands { try EdgesFile.write(pairs[band], band: band, settings: settings, to: output(band)) }
+    return pairs.reduce(0) { $0 + $1.count }
+  }
+
+  /// An unsigned decimal number of up to 19 digits, nil for anything else.
+  static func decimal(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+    guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+    var value: UInt64 = 0
+    for byte in bytes {
+      guard byte >= 0x30, byte <= 0x39 else { return nil }
+      value = value * 10 + UInt64(byte - 0x30)
+    }
+    return value
   }
 
   /// `winnow dedup clusters`: every band's pairs and the exact groups → decisions file.
@@ -165,5 +214,36 @@ extension DedupStage {
       ids: { (indices: [Int]) throws(RunError) -> [Int: String] in try DedupClusters.readIDs(indices, set: set, idPaths: idPaths) })
     try CorpusDecisionsFile.write(decisions, to: output)
     return (set.count, decisions.count)
+  }
+}
+
+/// Bucket keys as blocks of little-endian columns (`winnow dedup keys --columns`), which an
+/// engine maps to its own column types without parsing text: per block, the row count n
+/// (UInt64), then n keys (UInt64), n positions (UInt64) and n bands (Int32; -1 for the exact
+/// copies' key, their 128-bit text hash folded to 64 bits), zero-padded to a multiple of 8 bytes.
+struct KeyColumns {
+  static let blockRows = 1 << 16
+  private var keys: [UInt64] = []
+  private var ordinals: [UInt64] = []
+  private var bands: [Int32] = []
+  var count: Int { keys.count }
+
+  mutating func add(band: Int32, key: UInt64, ordinal: UInt64) {
+    keys.append(key)
+    ordinals.append(ordinal)
+    bands.append(band)
+  }
+
+  /// Appends the block (nothing when it is empty) and empties it.
+  mutating func append(to out: inout [UInt8]) {
+    guard !keys.isEmpty else { return }
+    withUnsafeBytes(of: UInt64(keys.count).littleEndian) { out += $0 }
+    keys.withUnsafeBytes { out += $0 }
+    ordinals.withUnsafeBytes { out += $0 }
+    bands.withUnsafeBytes { out += $0 }
+    if keys.count % 2 == 1 { out += [0, 0, 0, 0] }  // the bands' 4n bytes, to a multiple of 8
+    keys.removeAll(keepingCapacity: true)
+    ordinals.removeAll(keepingCapacity: true)
+    bands.removeAll(keepingCapacity: true)
   }
 }
