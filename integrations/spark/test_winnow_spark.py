@@ -175,7 +175,9 @@ def main():
         failures.append(f"the generated corpus lacks duplicates or broken lines: {dict(reasons)}")
 
     # The last run finds the duplicate groups' components in Spark (min-label propagation) and
-    # decides them in one winnow per group, as a corpus too large for one task would.
+    # decides them in one winnow per group, as a corpus too large for one task would. The retry
+    # run ships winnow and the pipeline as on a cluster (--ship always); the others use them in
+    # place, as local mode does by default.
     runs = [("local[2]", 1, False, "task"), ("local[2]", 4, False, "task"), ("local[2,4]", 4, True, "task"),
             ("local[2]", 4, False, "spark")]
     for master, partitions, fail_once, components in runs:
@@ -184,9 +186,9 @@ def main():
         started = time.time()
         manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
                                                "--partitions", str(partitions), "--master", master, "--components", components]
-                                     + (["--fail-once", marker] if marker else []))
+                                     + (["--fail-once", marker, "--ship", "always"] if marker else []))
         label = (f"{master}, {partitions} partition{'s' if partitions > 1 else ''}"
-                 f"{', partitions 1 and 2 failing once' if fail_once else ''}"
+                 f"{', partitions 1 and 2 failing once, winnow shipped' if fail_once else ''}"
                  f"{', components in Spark' if components == 'spark' else ''}")
         got_clean = essentials(os.path.join(output, "clean", "part-*"))
         got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
@@ -200,6 +202,10 @@ def main():
         for step in ("signatures", "filter"):
             if fail_once and not os.path.exists(os.path.join(marker, f"failed-{step}")):
                 failures.append(f"{label}: no partition failed at {step}: the retry was not tested")
+        # Two JSONL files: read whole in one partition; in four, Spark splits them and their
+        # splits' lines are counted first (the positions then come from the counts).
+        if manifest["files_counted_first"] != (0 if partitions == 1 else 2):
+            failures.append(f"{label}: {manifest['files_counted_first']} files counted first")
         counts = manifest["counts"]
         if (counts["kept"], counts["rejected"]) != (sum(want_clean.values()), sum(want_rejects.values())):
             failures.append(f"{label}: manifest counts kept {counts['kept']}, rejected {counts['rejected']}")

@@ -9,26 +9,29 @@ per task:
 
 1. The inputs (files, directories walked as `winnow run` walks them, globs; .txt, .html and
    .jsonl, each maybe .gz) are listed on the driver and read by Spark's own readers: JSONL
-   with the text reader (split by the cluster's file system), pages with `binaryFile`. One
-   aggregation counts each JSONL split's lines, so every record gets its position in the
-   whole input, file and line, as in one run, without moving the data.
+   with the text reader (split by the cluster's file system), pages with `binaryFile`. A
+   record's position is its file's place in the listing and its number in the file; one
+   aggregation counts the lines of the splits of the files Spark splits (only those), so every
+   record gets its file and line as in one run, without moving the data.
 2. A stage that learns from the whole corpus (boilerplate with corpus_min_docs): each
    partition prints its counts (`winnow learn state`), Spark sums them with a group-by,
    `winnow learn merge --final` drops what cannot matter, and the merged state is shipped to
    every task as a file.
 3. Each partition is piped through `winnow dedup signatures --positioned` (with the learned
-   state) and `winnow dedup keys`: its files go to the work directory (--work, on the
-   cluster's file system), its bucket keys become rows (cached, recomputed from the input if
-   an executor is lost).
-4. Candidate pairs are made with DataFrame operations (a window over band and key).
+   state) and `winnow dedup keys --columns`: its files go to the work directory (--work, on
+   the cluster's file system), its bucket keys too, split into ranges of buckets.
+4. One task per range of buckets reads every partition's keys of it and writes the range's
+   candidate pairs to the work directory.
 5. Which document each duplicate group keeps: one task over the pairs and the records, or
    components in Spark first when the pairs are many (`--components`); the decisions are
    files in the work directory.
-6. Each partition runs `winnow dedup filter` on its files and the decisions; the clean records, rejects and counts are
-   written as OUTPUT/clean/part-*, OUTPUT/rejects/part-*, OUTPUT/manifest/part-00000.
+6. Each partition runs `winnow dedup filter` on its files and the decisions and writes its
+   clean records and rejects as OUTPUT/clean/part-P.jsonl and OUTPUT/rejects/part-P.jsonl;
+   the driver writes the summed counts as OUTPUT/manifest/part-00000.
 
 The pipeline file's directory is shipped to the executors (rule packs beside it travel
-along); so is --winnow (a `make dist` directory, which needs nothing installed on the nodes).
+along); so is --winnow (a `make dist` directory, which needs nothing installed on the nodes);
+with a local[...] master both are used where they are (`--ship`).
 A task is deterministic, so a retried partition writes what the first attempt would have.
 """
 
@@ -85,7 +88,13 @@ class Job:
         self.winnow_dir = os.path.basename(os.path.normpath(args.winnow)) if os.path.isdir(args.winnow) else None
 
     def ship(self, sc, scratch):
-        """Sends the winnow directory and the pipeline file's directory to the executors."""
+        """Sends the winnow directory and the pipeline file's directory to the executors; in
+        local mode (executors in this process, on this machine) with `--ship auto`, nothing:
+        tasks use the files where they are."""
+        self.local = self.args.ship == "auto" and sc.master.startswith("local") and not self.args.shipped
+        if self.local:
+            self.local_paths = (os.path.abspath(winnow_binary(self.args.winnow)), os.path.abspath(self.args.pipeline))
+            return
         sc.addArchive(archive(self.pipeline_dir, "winnow-pipeline.tar.gz", scratch))
         if self.args.shipped:
             return  # spark-submit --archives sent it
@@ -102,6 +111,8 @@ class Job:
 
     # Runs on the executors: what a task needs is in these plain values.
     def task_paths(self):
+        if self.local:
+            return self.local_paths
         from pyspark import SparkFiles
         pipeline = os.path.join(SparkFiles.get("winnow-pipeline.tar.gz"), os.path.basename(self.pipeline_dir), self.pipeline_name)
         if self.args.shipped:
@@ -142,21 +153,28 @@ def work_fs(uri):
 
 
 def put_files(uri, subdirectory, local, names):
-    """Copies `names` from the local directory `local` to WORK/subdirectory."""
+    """Copies `names` from the local directory `local` to WORK/subdirectory (on this machine's
+    file system: links them, when it can)."""
     import uuid
+    from pyarrow import fs as pafs
     filesystem, base = work_fs(uri)
     target = f"{base}/{subdirectory}"
     filesystem.create_dir(target, recursive=True)
     for name in names:
         aside = f"{target}/.{name}.{uuid.uuid4().hex}"
-        with open(os.path.join(local, name), "rb") as f, filesystem.open_output_stream(aside) as out:
-            shutil.copyfileobj(f, out, 8 << 20)
+        try:
+            if not isinstance(filesystem, pafs.LocalFileSystem):
+                raise OSError("not a local file system")
+            os.link(os.path.join(local, name), aside)
+        except OSError:
+            with open(os.path.join(local, name), "rb") as f, filesystem.open_output_stream(aside) as out:
+                shutil.copyfileobj(f, out, 8 << 20)
         filesystem.move(aside, f"{target}/{name}")
 
 
 def get_files(uri, subdirectory, local, prefixes=None):
     """Copies WORK/subdirectory's files (those whose names start with one of `prefixes`) to
-    the local directory `local`; returns their names."""
+    the local directory `local` (links them, when it can); returns their names."""
     from pyarrow import fs as pafs
     filesystem, base = work_fs(uri)
     infos = filesystem.get_file_info(pafs.FileSelector(f"{base}/{subdirectory}", allow_not_found=True))
@@ -165,8 +183,13 @@ def get_files(uri, subdirectory, local, prefixes=None):
         name = info.base_name
         if info.type != pafs.FileType.File or name.startswith(".") or (prefixes and not name.startswith(prefixes)):
             continue
-        with filesystem.open_input_stream(info.path) as source, open(os.path.join(local, name), "wb") as f:
-            shutil.copyfileobj(source, f, 8 << 20)
+        try:
+            if not isinstance(filesystem, pafs.LocalFileSystem):
+                raise OSError("not a local file system")
+            os.link(info.path, os.path.join(local, name))
+        except OSError:
+            with filesystem.open_input_stream(info.path) as source, open(os.path.join(local, name), "wb") as f:
+                shutil.copyfileobj(source, f, 8 << 20)
         names.append(name)
     return names
 
@@ -245,11 +268,11 @@ def decisions_in_spark(job, sc, pairs, bands, ranges, count, work_uri):
     members = labels.map(lambda ol: (partition_of(ol[0]), (ol[0], group_of(ol[1], groups)))).partitionBy(count, lambda p: p)
     split = subset_task(job, groups, count, work_uri)
     members.mapPartitionsWithIndex(lambda index, rows: split(index, [value for _, value in rows])).count()
-    band_pairs = pairs.filter(lambda pair: pair[0] != "x").map(lambda pair: (pair[1], pair)) \
+    band_pairs = pairs.filter(lambda pair: pair[0] >= 0).map(lambda pair: (pair[1], pair)) \
         .join(labels, width).map(lambda kv: (group_of(kv[1][1], groups), kv[1][0]))
     per_group = band_pairs.partitionBy(groups, lambda group: group)
     decide = clusters_task(job, bands, work_uri)
-    seconds = per_group.mapPartitionsWithIndex(lambda index, rows: decide(index, (value for _, value in rows))).sum()
+    seconds = per_group.mapPartitionsWithIndex(lambda index, rows: decide(index, [value for _, value in rows])).sum()
     both.unpersist()
     labels.unpersist()
     return seconds
@@ -268,13 +291,21 @@ def clusters_task(job, bands, work_uri):
             else:
                 for partition in range(everything):
                     get_files(work_uri, f"p{partition}", work, ("records-", "side-", "ids-"))
-            by_band = {band: [] for band in range(bands)}
-            for band, first, second in pairs:
-                by_band[int(band)].append(f"{first}\t{second}\n")
+            # 'band TAB position TAB position' lines, for one `winnow dedup pairs` over every band.
+            listed = os.path.join(work, "pairs.tsv")
+            if pairs is None:  # every range's near pairs, from the work directory
+                parts = tempfile.mkdtemp(dir=work)
+                with open(listed, "wb") as f:
+                    for name in get_files(work_uri, "pairs", parts, ("near-",)):
+                        with open(os.path.join(parts, name), "rb") as part:
+                            shutil.copyfileobj(part, f, 8 << 20)
+                shutil.rmtree(parts, ignore_errors=True)
+            else:
+                with open(listed, "w") as f:
+                    f.writelines(f"{band}\t{first}\t{second}\n" for band, first, second in pairs)
             started = time.time()
-            for band in range(bands):  # written after the records: clusters checks they are newer
-                run([winnow, "dedup", "pairs", pipeline, "--band", str(band), "--work", work, "--quiet"],
-                    stdin="".join(by_band[band]).encode())
+            # Written after the records: clusters checks they are newer.
+            run([winnow, "dedup", "pairs", pipeline, "--input", listed, "--work", work, "--quiet"])
             run([winnow, "dedup", "clusters", pipeline, "--work", work, "--quiet"])
             os.rename(os.path.join(work, "decisions.jsonl"), os.path.join(work, f"{group}.jsonl"))
             put_files(work_uri, "decisions", work, [f"{group}.jsonl"])
@@ -286,15 +317,14 @@ def clusters_task(job, bands, work_uri):
 
 
 def one_clusters_task(job, bands, count, work_uri):
-    """Step 5 in one task (mapInArrow over the pairs): every partition's records from WORK →
+    """Step 5 in one task: every partition's records and every range's pairs from WORK →
     WORK/decisions/0.jsonl; one row: winnow's seconds."""
 
     def task(batches):
         import pyarrow as pa
-        pairs = []
-        for batch in batches:
-            pairs += zip(*(batch.column(name).to_pylist() for name in ("band", "a", "b")))
-        seconds = sum(clusters_task(job, bands, work_uri)(0, pairs, everything=count))
+        for _ in batches:
+            pass
+        seconds = sum(clusters_task(job, bands, work_uri)(0, None, everything=count))
         yield pa.RecordBatch.from_arrays([pa.array([seconds], pa.float64())], names=["seconds"])
 
     return task
@@ -352,7 +382,7 @@ def page_format(name):
 def list_inputs(sc, paths, formats):
     """Every input file in winnow's reading order: inputs in the order given, directories
     walked depth first with entries sorted by the bytes of their names (hidden ones passed
-    over), a glob's matches in byte order. Returns (uri, relative path, format, gzip)."""
+    over), a glob's matches in byte order. Returns (uri, relative path, format, gzip, bytes)."""
     jvm = sc._jvm
     conf = sc._jsc.hadoopConfiguration()
     files = []
@@ -369,7 +399,7 @@ def list_inputs(sc, paths, formats):
                 continue
             kind, gz = page_format(name)
             if kind is not None and kind in formats:
-                files.append((status.getPath().toString(), relative, kind, gz))
+                files.append((status.getPath().toString(), relative, kind, gz, status.getLen()))
 
     for given in paths:
         path = jvm.org.apache.hadoop.fs.Path(given)
@@ -388,7 +418,7 @@ def list_inputs(sc, paths, formats):
             else:  # named: read whatever its extension (an unknown one as text), as winnow run does
                 name = status.getPath().getName()
                 kind, gz = page_format(name)
-                files.append((status.getPath().toString(), name, kind or "txt", gz))
+                files.append((status.getPath().toString(), name, kind or "txt", gz, status.getLen()))
     return files
 
 
@@ -399,46 +429,80 @@ def path_key(uri):
     return (parsed.scheme or "file", parsed.netloc if parsed.scheme not in ("", "file") else "", unquote(parsed.path))
 
 
-def read_inputs(spark, files):
-    """(DataFrame of f, b, v: file, split start, line or page bytes; the numbering table)."""
+# A record's position (its ordinal, which orders the documents as one run reads them): the
+# file's index in the listing above FILE_BITS, the record's number within the file below. Only
+# order matters (positions are never written out), so no pass counts the records before a file.
+FILE_BITS = 38
+
+
+def split_bytes(spark, files, partitions):
+    """The most bytes of one file Spark reads in one split, set for the session: about
+    `partitions` partitions' worth (as FilePartition.maxSplitBytes computes it), at most
+    spark.sql.files.maxPartitionBytes, and no less than any file up to an eighth larger (a
+    file just over the share is read whole, not with a small split at its tail). Every scan
+    then splits files alike, whatever else it reads."""
+    conf = spark.conf
+    open_cost = int(conf.get("spark.sql.files.openCostInBytes"))
+    # The cap as the job was submitted (this function sets the session's own value).
+    cap = spark.sparkContext.getConf().get("spark.sql.files.maxPartitionBytes", "128m")
+    cap = int(cap) if cap.isdigit() else spark.sparkContext._jvm.org.apache.spark.network.util.JavaUtils.byteStringAsBytes(cap)
+    total = sum(size + open_cost for *_, size in files)
+    most = min(cap, max(open_cost, total // max(1, partitions)))
+    most = max([most] + [size for *_, size in files if size <= min(cap, most + most // 8)])
+    conf.set("spark.sql.files.maxPartitionBytes", str(most))
+    conf.set("spark.sql.files.minPartitionNum", "1")
+    return most
+
+
+def read_inputs(spark, files, partitions):
+    """(DataFrame of f, b, v: file, split start, line or page bytes; the numbering table; how
+    many files come in several splits, their lines counted first)."""
     from pyspark.sql import functions as F
-    jsonl = [uri for uri, _, kind, _ in files if kind == "jsonl"]
-    pages = [uri for uri, _, kind, _ in files if kind != "jsonl"]
+    if len(files) >= 1 << (64 - FILE_BITS):
+        raise SystemExit(f"winnow-spark: {len(files)} input files; at most {(1 << (64 - FILE_BITS)) - 1} in one run")
+    jsonl = [uri for uri, _, kind, _, _ in files if kind == "jsonl"]
+    pages = [uri for uri, _, kind, _, _ in files if kind != "jsonl"]
     frames = []
     blocks = {}
+    split = []
+    most = split_bytes(spark, files, partitions)
     if jsonl:
         # Lines end at '\n' only, as in winnow (Hadoop's default also ends them at a lone '\r').
-        raw = spark.read.option("lineSep", "\n").text(jsonl).select(
-            F.col("_metadata.file_path").alias("f"), F.col("_metadata.file_block_start").alias("b"), "value")
-        text = raw.select("f", "b", F.col("value").cast("binary").alias("v"))
-        # Lines and records (lines not only spaces, tabs and CRs) per split: positions without moving data.
-        blank = F.length(F.expr("btrim(value, ' \\t\\r')")) == 0
-        counted = raw.groupBy("f", "b").agg(F.count(F.lit(1)).alias("lines"),
-                                            F.sum(F.when(blank, 0).otherwise(1)).alias("records")).collect()
-        for row in counted:
-            blocks.setdefault(path_key(row["f"]), []).append((row["b"], row["lines"], row["records"]))
-        frames.append(text)
+        def read_lines(uris):
+            return spark.read.option("lineSep", "\n").text(uris).select(
+                F.col("_metadata.file_path").alias("f"), F.col("_metadata.file_block_start").alias("b"), "value")
+        frames.append(read_lines(jsonl).select("f", "b", F.col("value").cast("binary").alias("v")))
+        # A file Spark reads in several splits needs each split's first line and record number:
+        # one aggregation counts them (only there) without moving the data.
+        split = [uri for uri, _, kind, gz, size in files if kind == "jsonl" and not gz and size > most]
+        if split:
+            raw = read_lines(split)
+            blank = F.length(F.expr("btrim(value, ' \\t\\r')")) == 0
+            counted = raw.groupBy("f", "b").agg(F.count(F.lit(1)).alias("lines"),
+                                                F.sum(F.when(blank, 0).otherwise(1)).alias("records")).collect()
+            for row in counted:
+                blocks.setdefault(path_key(row["f"]), []).append((row["b"], row["lines"], row["records"]))
+            log(f"{len(split)} JSONL files over {most} bytes come in several splits: their splits' lines counted")
     if pages:
         frames.append(spark.read.format("binaryFile").load(pages).select(
             F.col("path").alias("f"), F.lit(0).cast("long").alias("b"), F.col("content").alias("v")))
-    # Positions: each split's first line number and first ordinal, in reading order.
+    # Positions: each split's first line number and first ordinal.
     table = {}
-    ordinal = 0
-    for uri, relative, kind, gz in files:
+    for index, (uri, relative, kind, gz, _) in enumerate(files):
         key = path_key(uri)
+        base = index << FILE_BITS
         if kind == "jsonl":
-            line = 0
-            for start, lines, records in sorted(blocks.get(key, [])):
-                table[(key, start)] = (relative, "jsonl", gz, line, ordinal)
+            line = ordinal = 0
+            for start, lines, records in sorted(blocks.get(key, [(0, 0, 0)])):
+                table[(key, start)] = (relative, "jsonl", gz, line, base + ordinal)
                 line += lines
                 ordinal += records
         else:
-            table[(key, 0)] = (relative, kind, gz, 0, ordinal)
-            ordinal += 1
+            table[(key, 0)] = (relative, kind, gz, 0, base)
     frame = frames[0]
     for other in frames[1:]:
         frame = frame.unionByName(other)
-    return frame, table, ordinal
+    return frame, table, len(split)
 
 
 def positioned_lines(batches, table):
@@ -447,11 +511,18 @@ def positioned_lines(batches, table):
     ordinals it holds."""
     import base64
     import gzip
-    splits = {}
+    by_uri = {}
     for batch in batches:
         files, starts, values = (batch.column(i).to_pylist() for i in range(3))
         for f, start, value in zip(files, starts, values):
-            splits.setdefault((path_key(f), start), []).append(value)
+            by_uri.setdefault((f, start), []).append(value)
+    splits = {}
+    for (f, start), values in by_uri.items():
+        key = (path_key(f), start)
+        if key not in table:
+            raise RuntimeError(f"winnow-spark: {f} came in more than one split (one starts at byte {start}), though the driver "
+                               f"counted it as one piece: its lines would be numbered wrong")
+        splits.setdefault(key, []).extend(values)
     out = []
     ranges = []
     for key, values in sorted(splits.items(), key=lambda kv: table[kv[0]][4]):
@@ -479,7 +550,7 @@ def positioned_lines(batches, table):
 # ---------------------------------------------------------------------------------------
 # Tasks (mapInArrow): what they need travels in plain values.
 
-SIGNED_SCHEMA = "p int, kind string, name string, band string, key string, ordinal long, high long"
+SIGNED_SCHEMA = "p int, kind string, name string, ordinal long, high long"
 
 
 def arrow_rows(schema_fields, rows):
@@ -491,8 +562,115 @@ def arrow_rows(schema_fields, rows):
 
 def signed_fields():
     import pyarrow as pa
-    return [("p", pa.int32()), ("kind", pa.string()), ("name", pa.string()), ("band", pa.string()), ("key", pa.string()),
-            ("ordinal", pa.int64()), ("high", pa.int64())]
+    return [("p", pa.int32()), ("kind", pa.string()), ("name", pa.string()), ("ordinal", pa.int64()), ("high", pa.int64())]
+
+
+def key_columns(data):
+    """`winnow dedup keys --columns` output as numpy arrays (band, key, position)."""
+    import numpy as np
+    bands, keys, ordinals = [], [], []
+    at = 0
+    while at < len(data):
+        n = int.from_bytes(data[at:at + 8], "little")
+        at += 8
+        keys.append(np.frombuffer(data, "<i8", n, at))
+        ordinals.append(np.frombuffer(data, "<i8", n, at + 8 * n))
+        bands.append(np.frombuffer(data, "<i4", n, at + 16 * n))
+        at += 20 * n + (4 if n % 2 else 0)
+    if not keys:
+        return np.zeros(0, "<i4"), np.zeros(0, "<i8"), np.zeros(0, "<i8")
+    return np.concatenate(bands), np.concatenate(keys), np.concatenate(ordinals)
+
+
+def key_range(band, key, ranges):
+    """Which of `ranges` a bucket (band, key) belongs to: every partition sends a bucket's
+    keys to the same one."""
+    import numpy as np
+    mixed = (key.astype(np.uint64) ^ (band.astype(np.int64).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) \
+        * np.uint64(0xFF51AFD7ED558CCD)
+    return ((mixed >> np.uint64(33)) % np.uint64(ranges)).astype(np.int64)
+
+
+def write_key_ranges(data, ranges, partition, directory):
+    """A partition's bucket keys split by `key_range`: DIRECTORY/R/P.keys for each range R
+    (the keys, positions and bands of the range as little-endian columns); returns the names."""
+    import numpy as np
+    band, key, ordinal = key_columns(data)
+    where = key_range(band, key, ranges)
+    order = np.argsort(where, kind="stable")
+    band, key, ordinal = band[order], key[order], ordinal[order]
+    ends = np.cumsum(np.bincount(where, minlength=ranges))
+    names = []
+    for index in range(ranges):
+        low, high = (ends[index - 1] if index else 0), ends[index]
+        os.makedirs(os.path.join(directory, str(index)), exist_ok=True)
+        name = f"{index}/{partition:05d}.keys"
+        with open(os.path.join(directory, name), "wb") as f:
+            for column in (key, ordinal, band):
+                f.write(column[low:high].tobytes())
+        names.append(name)
+    return names
+
+
+def bucket_pairs(band, key, ordinal):
+    """The candidate pairs of buckets (rows with the same band and key), as one `winnow run`
+    makes them: in a bucket sorted by position, the first with each other one and each with
+    the one before it (band -1, the exact copies' key: the first with each other one only).
+    Returns (band, first, second) arrays."""
+    import numpy as np
+    order = np.lexsort((ordinal, key, band))
+    band, key, ordinal = band[order], key[order], ordinal[order]
+    n = len(band)
+    start = np.ones(n, bool)
+    start[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    head = np.where(start, np.arange(n), 0)
+    np.maximum.accumulate(head, out=head)
+    first = ordinal[head]
+    previous = np.empty(n, ordinal.dtype)
+    previous[1:] = ordinal[:-1]
+    member = ~start
+    chained = member & (previous != first) & (band >= 0)
+    return (np.concatenate([band[member], band[chained]]), np.concatenate([first[member], previous[chained]]),
+            np.concatenate([ordinal[member], ordinal[chained]]))
+
+
+def pairs_task(work_uri):
+    """Step 4 for the ranges of buckets named by its rows: every partition's keys of a range
+    (WORK/keys/R/) → its candidate pairs as WORK/pairs/near-R.tsv and exact-R.tsv ('band TAB
+    position TAB position'); a row per range: its counts of near and exact pairs."""
+
+    def task(batches):
+        for index in [r for batch in batches for r in batch.column(0).to_pylist()]:
+            yield from one(index)
+
+    def one(index):
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.csv as csv
+        work = tempfile.mkdtemp(prefix=f"winnow-pairs-{index}-")
+        try:
+            parts = []
+            for name in get_files(work_uri, f"keys/{index}", work):
+                blob = open(os.path.join(work, name), "rb").read()
+                os.unlink(os.path.join(work, name))
+                n = len(blob) // 20
+                parts.append((np.frombuffer(blob, "<i4", n, 16 * n), np.frombuffer(blob, "<i8", n, 0),
+                              np.frombuffer(blob, "<i8", n, 8 * n)))
+            band, first, second = bucket_pairs(*(np.concatenate([part[column] for part in parts]) if parts else
+                                                 np.zeros(0, "<i4" if column == 0 else "<i8") for column in range(3)))
+            counts = []
+            for kind, chosen in (("near", band >= 0), ("exact", band < 0)):
+                table = pa.table({"band": band[chosen], "a": first[chosen], "b": second[chosen]})
+                csv.write_csv(table, os.path.join(work, f"{kind}-{index:05d}.tsv"),
+                              csv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none"))
+                counts.append(int(chosen.sum()))
+            put_files(work_uri, "pairs", work, [f"near-{index:05d}.tsv", f"exact-{index:05d}.tsv"])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        yield pa.RecordBatch.from_arrays([pa.array([counts[0]], pa.int64()), pa.array([counts[1]], pa.int64())],
+                                         names=["near", "exact"])
+
+    return task
 
 
 def learn_task(job, table, count, learned):
@@ -537,12 +715,10 @@ def merge_task(job):
 
 
 def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
-    """Step 3 for one partition: winnow's files to WORK/pP/; rows: its ranges of positions,
-    winnow's seconds and its bucket keys (band, key, ordinal)."""
+    """Step 3 for one partition: winnow's files to WORK/pP/, its bucket keys to WORK/keys/R/P.keys
+    (`write_key_ranges`); rows: its ranges of positions and winnow's seconds."""
 
     def task(batches):
-        import pyarrow as pa
-        import pyarrow.csv as csv
         from pyspark import TaskContext, SparkFiles
         winnow, pipeline = job.task_paths()
         partition = TaskContext.get().partitionId()
@@ -559,26 +735,23 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
             for name in learned:
                 command += ["--learned", SparkFiles.get(name)]
             run(command, stdin=lines)
-            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact"])
+            keys = run([winnow, "dedup", "keys", pipeline, "--shard", shard, "--work", work, "--quiet", "--with-exact", "--columns"])
             seconds = time.time() - started
-            put_files(work_uri, f"p{partition}", work, sorted(os.listdir(work)))
+            put_files(work_uri, f"p{partition}", work, sorted(name for name in os.listdir(work) if name != "ranges"))
             copied = time.time() - started - seconds
             fail_once(fail_once_dir, "signatures", partition, 1)
-            rows = [(partition, "range", None, None, None, low, high) for low, high in ranges]
-            rows.append((partition, "seconds", f"{seconds:.6f}", None, None, None, None))
+            handed = time.time()
+            spread = os.path.join(work, "ranges")
+            for name in write_key_ranges(keys, count, partition, spread):
+                directory, base = name.split("/")
+                put_files(work_uri, f"keys/{directory}", os.path.join(spread, directory), [base])
+            handed = time.time() - handed
+            rows = [(partition, "range", None, low, high) for low, high in ranges]
+            rows.append((partition, "seconds", f"{seconds:.6f}", None, None))
             yield arrow_rows(fields, rows)
-            if keys:
-                parsed = csv.read_csv(pa.BufferReader(keys), read_options=csv.ReadOptions(column_names=["band", "key", "ordinal"]),
-                                      parse_options=csv.ParseOptions(delimiter="\t", quote_char=False),
-                                      convert_options=csv.ConvertOptions(column_types={"band": pa.string(), "key": pa.string(), "ordinal": pa.int64()}))
-                for batch in parsed.to_batches(max_chunksize=1 << 16):
-                    n = batch.num_rows
-                    yield pa.RecordBatch.from_arrays(
-                        [pa.array([partition] * n, pa.int32()), pa.array(["key"] * n, pa.string()), pa.nulls(n, pa.string()), batch.column(0),
-                         batch.column(1), batch.column(2), pa.nulls(n, pa.int64())], names=[f for f, _ in fields])
             # Where a partition's time goes (the executor's stderr).
             print(f"winnow-spark: partition {partition}: input to positioned lines {read:.1f} s, winnow {seconds:.1f} s, "
-                  f"files to the work directory {copied:.1f} s, keys handed to Spark {time.time() - started - seconds - copied:.1f} s",
+                  f"files to the work directory {copied:.1f} s, keys split by range to it {handed:.1f} s",
                   file=sys.stderr, flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -586,30 +759,27 @@ def signatures_task(job, table, count, learned, work_uri, fail_once_dir):
     return task
 
 
-def output_rows(path, kind):
-    """A clean or rejects file's lines, and Arrow batches of rows (kind, line) of them, 16,384
-    rows each: (lines, batches)."""
-    import pyarrow as pa
-    with open(path, "rb") as f:
-        lines = f.read().splitlines()
-    batches = []
-    for at in range(0, len(lines), 1 << 14):
-        part = lines[at:at + (1 << 14)]
-        batches.append(pa.RecordBatch.from_arrays([pa.array([kind] * len(part), pa.string()), pa.array(part, pa.binary())],
-                                                  names=["kind", "line"]))
-    return lines, batches
+def publish(output_uri, partition, clean, rejects):
+    """A task's clean records and rejects as OUTPUT/clean/part-P.jsonl and
+    OUTPUT/rejects/part-P.jsonl, straight to the output's file system (each whole or absent)."""
+    name = f"part-{partition:05d}.jsonl"
+    for kind, path in (("clean", clean), ("rejects", rejects)):
+        directory = os.path.join(os.path.dirname(path), kind)
+        os.makedirs(directory, exist_ok=True)
+        os.rename(path, os.path.join(directory, name))
+        put_files(output_uri, kind, directory, [name])
+    return os.path.join(os.path.dirname(rejects), "rejects", name)
 
 
 def summary_row(summary):
-    """A task's summary as one row (kind "summary", its JSON)."""
+    """A task's summary as one row (its JSON)."""
     import pyarrow as pa
-    return pa.RecordBatch.from_arrays([pa.array(["summary"], pa.string()), pa.array([json.dumps(summary).encode()], pa.binary())],
-                                      names=["kind", "line"])
+    return pa.RecordBatch.from_arrays([pa.array([json.dumps(summary)], pa.string())], names=["summary"])
 
 
-def filter_task(job, count, work_uri, fail_once_dir):
+def filter_task(job, count, work_uri, output_uri, fail_once_dir):
     """Step 6 for the partitions named by its rows: their files and the decisions from WORK →
-    rows (kind, line): clean records, rejects, its summary."""
+    their clean records and rejects in OUTPUT; a row per partition: its summary."""
 
     def task(batches):
         winnow, pipeline = job.task_paths()
@@ -622,10 +792,10 @@ def filter_task(job, count, work_uri, fail_once_dir):
                 started = time.time()
                 run([winnow, "dedup", "filter", pipeline, "--shard", f"{partition}/{count}", "--work", work,
                      "--output", clean, "--rejects", rejects, "--quiet"])
-                fail_once(fail_once_dir, "filter", partition, 2)
-                yield from output_rows(clean, "clean")[1]
-                lines, batches = output_rows(rejects, "rejects")
-                yield from batches
+                published = publish(output_uri, partition, clean, rejects)
+                fail_once(fail_once_dir, "filter", partition, 2)  # after its files are out: a retry writes them again
+                with open(published, "rb") as f:
+                    lines = f.read().splitlines()
                 dropped = {}
                 for line in lines:
                     if b'"stage":"dedup"' in line:
@@ -642,9 +812,9 @@ def filter_task(job, count, work_uri, fail_once_dir):
     return task
 
 
-def run_task(job, table, count, learned, fail_once_dir):
-    """A pipeline without a corpus stage, per partition: `winnow run --positioned` → rows
-    (kind, line) as the filter step writes them."""
+def run_task(job, table, count, learned, output_uri, fail_once_dir):
+    """A pipeline without a corpus stage, per partition: `winnow run --positioned` → its clean
+    records and rejects in OUTPUT; one row: its summary."""
 
     def task(batches):
         from pyspark import TaskContext, SparkFiles
@@ -662,9 +832,8 @@ def run_task(job, table, count, learned, fail_once_dir):
             for name in learned:
                 command += ["--learned", SparkFiles.get(name)]
             run(command, stdin=lines)
+            publish(output_uri, partition, clean, rejects)
             fail_once(fail_once_dir, "filter", partition, 2)
-            for kind, path in (("clean", clean), ("rejects", rejects)):
-                yield from output_rows(path, kind)[1]
             with open(summary_path, "rb") as f:
                 summary = json.loads(f.read())
             summary["filter_seconds"] = time.time() - started
@@ -683,6 +852,9 @@ def main(argv=None):
     parser.add_argument("--shipped", default=None,
                         help="where the executors find winnow when spark-submit ships it: with "
                              "`--archives dist/winnow.tar.gz#w`, w/winnow/winnow (--winnow is then only used on the driver)")
+    parser.add_argument("--ship", choices=["auto", "always"], default="auto",
+                        help="auto: ship --winnow and the pipeline's directory to the executors unless the master is "
+                             "local[...] (the tasks then run on this machine and use them in place); always: ship them")
     parser.add_argument("--output", required=True, help="output directory (clean/, rejects/, manifest/)")
     parser.add_argument("--work", default=None,
                         help="directory for winnow's files between steps, on a file system every executor and the driver "
@@ -700,7 +872,6 @@ def main(argv=None):
     parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partitions 1 and 2 fail once
     args = parser.parse_args(argv)
 
-    from pyspark import StorageLevel
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
@@ -723,13 +894,16 @@ def main(argv=None):
         builder = builder.master(args.master)
     if args.driver_memory:  # takes effect when this process starts Spark (python, not spark-submit)
         builder = builder.config("spark.driver.memory", args.driver_memory)
+    from pyspark import SparkContext
+    # A session already running (a notebook, a service) is used and left running; one started
+    # here is stopped at the end.
+    started_here = SparkContext._active_spark_context is None
     spark = builder.getOrCreate()
     log(f"Spark session up ({spark.version}, master {spark.sparkContext.master})")
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
     partitions = args.partitions or sc.defaultParallelism
-    # Splits sized so the input comes in about `partitions` partitions.
-    spark.conf.set("spark.sql.files.minPartitionNum", str(partitions))
+    # Splits sized so the input comes in about `partitions` partitions (read_inputs).
     spark.conf.set("spark.sql.files.openCostInBytes", str(64 << 10))
     spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
@@ -747,15 +921,23 @@ def main(argv=None):
     work_filesystem = work_path.getFileSystem(sc._jsc.hadoopConfiguration())
     work_uri = work_filesystem.makeQualified(work_path).toString()
     work_filesystem.delete(work_path, True)
+    # The output: tasks write OUTPUT/clean/ and OUTPUT/rejects/ themselves, so an earlier run's
+    # files there would mix with this one's.
+    output_path = hadoop.Path(args.output)
+    output_filesystem = output_path.getFileSystem(sc._jsc.hadoopConfiguration())
+    output_uri = output_filesystem.makeQualified(output_path).toString()
+    for kind in ("clean", "rejects", "manifest"):
+        if output_filesystem.exists(hadoop.Path(f"{output_uri}/{kind}")):
+            raise SystemExit(f"winnow-spark: --output '{args.output}' already holds {kind}/ from an earlier run: remove it or choose another directory")
 
     # 1. The inputs, listed in winnow's order, read by Spark, numbered.
     files = list_inputs(sc, args.inputs, formats)
     if not files:
         raise SystemExit("winnow-spark: no input file (of the pipeline's input.formats) under " + ", ".join(args.inputs))
-    frame, table, total = read_inputs(spark, files)
+    frame, table, counted = read_inputs(spark, files, partitions)
     count = frame.rdd.getNumPartitions()
     args.partitions = count  # the shards' count in winnow's file names
-    log(f"{len(files)} files, {total} records in {count} partitions")
+    log(f"{len(files)} files in {count} partitions")
 
     # 2. Learning stages: partial counts per partition, summed by Spark, merged by winnow.
     learned = []
@@ -764,7 +946,7 @@ def main(argv=None):
         partial = frame.mapInArrow(learn_task(job, table, count, list(learned)), schema)
         summed = partial.groupBy("stage", "kind", "key").agg(F.sum("count").alias("count"))
         state = b"".join(row["state"] for row in summed.mapInArrow(merge_task(job), "state binary").collect())
-        name = f"winnow-learned-{len(learned)}.tsv"
+        name = f"winnow-learned-{os.path.basename(scratch)}-{len(learned)}.tsv"  # unique in a session
         with open(os.path.join(scratch, name), "wb") as f:
             f.write(state)
         sc.addFile(os.path.join(scratch, name))
@@ -774,81 +956,66 @@ def main(argv=None):
 
     if not dedup:
         # No corpus stage: each partition is a whole run.
-        signed = None
+        signed = []
         pair_count = 0
-        written = frame.mapInArrow(run_task(job, table, count, learned, args.fail_once), "kind string, line binary")
+        written = frame.mapInArrow(run_task(job, table, count, learned, output_uri, args.fail_once), "summary string")
     else:
         # 3. Document stages and signatures per partition: winnow's files to the work directory,
-        #    the bucket keys as rows.
-        signed = frame.mapInArrow(signatures_task(job, table, count, learned, work_uri, args.fail_once), SIGNED_SCHEMA)
-        signed = signed.persist(StorageLevel.MEMORY_AND_DISK)
+        #    the bucket keys as rows of columns, one per range of buckets.
+        signed = frame.mapInArrow(signatures_task(job, table, count, learned, work_uri, args.fail_once), SIGNED_SCHEMA).collect()
+        log(f"signatures: {sum(row['kind'] == 'range' for row in signed)} ranges of positions in {count} partitions")
 
-        # 4. Buckets and candidate pairs in Spark: in a bucket sorted by position, the first with
-        #    each other one and each with the one before it; band "x" is the exact copies' key.
-        #    One window over (band, key) gives both (a group-by collecting lists, exploded twice
-        #    for a union, aggregated everything twice and took three times as long).
-        from pyspark.sql import Window
-        keys = signed.filter(F.col("kind") == "key").select("band", "key", "ordinal")
-        bucket = Window.partitionBy("band", "key").orderBy("ordinal")
-        members = keys.select("band", F.col("ordinal").alias("b"), F.first("ordinal").over(bucket).alias("first"),
-                              F.lag("ordinal").over(bucket).alias("previous")).filter(F.col("previous").isNotNull())
-        partners = F.when((F.col("previous") != F.col("first")) & (F.col("band") != "x"),
-                          F.array("first", "previous")).otherwise(F.array("first"))
-        pairs = members.select("band", F.explode(partners).alias("a"), "b").persist(StorageLevel.MEMORY_AND_DISK)
-        pair_count = pairs.filter(F.col("band") != "x").count()
+        # 4. Buckets and candidate pairs: each range of buckets' keys from every partition meet in
+        #    one task through the work directory (as columns, not a row per key through Spark's
+        #    shuffle), which sorts them and writes the range's pairs there.
+        ranges_of_keys = spark.range(0, count, 1, count).select(F.col("id").cast("int").alias("r"))
+        made = ranges_of_keys.mapInArrow(pairs_task(work_uri), "near long, exact long").collect()
+        pair_count = sum(row["near"] for row in made)
 
         # 5. Which document each duplicate group keeps.
         in_spark = args.components == "spark" or (args.components == "auto" and pair_count > args.max_task_pairs)
         log(f"{pair_count} candidate pairs: groups decided {'in Spark, per component' if in_spark else 'in one task'} "
             f"(--components {args.components}, --max-task-pairs {args.max_task_pairs})")
         if in_spark:
-            ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed.filter(F.col("kind") == "range").collect())
-            pair_rdd = pairs.rdd.map(lambda row: (row["band"] if row["band"] == "x" else int(row["band"]), row["a"], row["b"]))
+            ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed if row["kind"] == "range")
+            pair_rdd = spark.read.schema("band int, a long, b long").option("sep", "\t").csv(f"{work_uri}/pairs") \
+                .rdd.map(tuple)
             cluster_seconds = decisions_in_spark(job, sc, pair_rdd, bands, ranges, count, work_uri)
         else:
-            band_pairs = pairs.filter(F.col("band") != "x").repartition(1)
-            cluster_seconds = band_pairs.mapInArrow(one_clusters_task(job, bands, count, work_uri), "seconds double").collect()[0]["seconds"]
+            one = spark.range(0, 1, 1, 1)
+            cluster_seconds = one.mapInArrow(one_clusters_task(job, bands, count, work_uri), "seconds double").collect()[0]["seconds"]
         log(f"clusters: {cluster_seconds:.1f} s in winnow")
-        pairs.unpersist()
 
-        # 6. Filter per partition (its files and the decisions from the work directory); clean
-        #    records, rejects and summaries written in one pass.
+        # 6. Filter per partition (its files and the decisions from the work directory): each
+        #    writes its clean records and rejects into OUTPUT and returns its summary.
         shards = spark.range(0, count, 1, count).select(F.col("id").cast("int").alias("p"))
-        written = shards.mapInArrow(filter_task(job, count, work_uri, args.fail_once), "kind string, line binary")
-    parts = f"{args.output}/_parts"
-    written.select("kind", F.col("line").cast("string").alias("line")).write.partitionBy("kind").text(parts)
-    jvm = sc._jvm
-    out_path = jvm.org.apache.hadoop.fs.Path(args.output)
-    fs = out_path.getFileSystem(sc._jsc.hadoopConfiguration())
-    for kind in ("clean", "rejects"):
-        source = jvm.org.apache.hadoop.fs.Path(f"{parts}/kind={kind}")
-        target = jvm.org.apache.hadoop.fs.Path(f"{args.output}/{kind}")
-        if fs.exists(source):
-            fs.rename(source, target)
-        else:
-            fs.mkdirs(target)
-    summaries = [json.loads(row["value"]) for row in spark.read.text(f"{parts}/kind=summary").collect()]
-    fs.delete(jvm.org.apache.hadoop.fs.Path(parts), True)
+        written = shards.mapInArrow(filter_task(job, count, work_uri, output_uri, args.fail_once), "summary string")
+    summaries = [json.loads(row["summary"]) for row in written.collect()]
+    for kind in ("clean", "rejects"):  # there even when no partition wrote a part
+        output_filesystem.mkdirs(hadoop.Path(f"{output_uri}/{kind}"))
     dropped = {}
     for summary in summaries:
         for reason, n in summary.pop("dedup_dropped", {}).items():
             dropped[reason] = dropped.get(reason, 0) + n
     counts = sum_summaries(summaries, {"dropped": sum(dropped.values()), "by_reason": dropped} if dedup else None)
-    signature_seconds = sum(float(row["name"]) for row in signed.filter(F.col("kind") == "seconds").select("name").collect()) if dedup else 0
+    signature_seconds = sum(float(row["name"]) for row in signed if row["kind"] == "seconds")
     cluster_seconds = cluster_seconds if dedup else 0
     winnow_seconds = signature_seconds + cluster_seconds + sum(s.get("filter_seconds", 0) for s in summaries)
     manifest = {
         "engine": f"spark {sc.version}, {count} partitions, master {sc.master}",
         "pipeline_file": args.pipeline, "inputs": args.inputs, "winnow": run([local_winnow, "--version"]).decode().strip(),
         "counts": counts, "seconds": round(time.time() - started, 3), "candidate_pairs": pair_count,
-        "winnow_seconds": round(winnow_seconds, 3), "learned_states": len(learned),
+        "winnow_seconds": round(winnow_seconds, 3), "learned_states": len(learned), "files_counted_first": counted,
     }
-    sc.parallelize([json.dumps(manifest, sort_keys=True)], 1).saveAsTextFile(f"{args.output}/manifest")
+    # As a one-line text part, written by the driver (no job for one line).
+    stream = output_filesystem.create(hadoop.Path(f"{output_uri}/manifest/part-00000"), False)
+    stream.write(bytearray((json.dumps(manifest, sort_keys=True) + "\n").encode()))
+    stream.close()
+    output_filesystem.create(hadoop.Path(f"{output_uri}/manifest/_SUCCESS"), False).close()
     work_filesystem.delete(work_path, True)
     log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
-    if signed is not None:
-        signed.unpersist()
-    spark.stop()
+    if started_here:
+        spark.stop()
     shutil.rmtree(scratch, ignore_errors=True)  # the archives and learned states shipped
     return manifest
 
