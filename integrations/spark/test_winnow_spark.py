@@ -116,11 +116,11 @@ def essentials(path_glob):
     return collections.Counter(rows)
 
 
-def compare_ko_news(binary, winnow, pipeline, label, source, partitions, work):
+def compare_ko_news(binary, winnow, pipeline, label, source, partitions, work, suffix=""):
     """ko-news on `source` with `winnow run` and with the driver: the same records, byte for
     byte; the corpus rule must have removed lines (the learned state was used)."""
     failures = []
-    name = "ko-news-" + os.path.basename(source.rstrip("/"))
+    name = "ko-news-" + os.path.basename(source.rstrip("/")) + suffix
     reference = os.path.join(work, name + ".jsonl")
     summary = os.path.join(work, name + ".summary.json")
     subprocess.run([binary, "run", pipeline, "--input", source, "--output", reference, "--rejects", reference + ".rejects",
@@ -218,9 +218,24 @@ def main():
     # The reference pipeline, whose boilerplate stage learns from the whole corpus, on raw
     # pages: samples/ (pages and a JSONL file in one directory) and a generated crawl.
     ko_news = os.path.join(ROOT, "pipelines", "ko-news.yaml")
-    for label, source, partitions in (("samples/", os.path.join(ROOT, "samples"), 2), ("a crawl", crawl(work), 3)):
+    pages = crawl(work)
+    for label, source, partitions in (("samples/", os.path.join(ROOT, "samples"), 2), ("a crawl", pages, 3)):
         failures += compare_ko_news(binary, args.winnow, ko_news, label, source, partitions, work)
         runs.append(label)
+    # In a session already running (a notebook's): used, its settings put back, left running;
+    # a learning pipeline twice in it (the learned states are shipped under new names).
+    from pyspark.sql import SparkSession
+    session = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+    session.conf.set("spark.sql.files.maxPartitionBytes", "64m")
+    for attempt in range(2):
+        failures += compare_ko_news(binary, args.winnow, ko_news, f"a crawl in a running session ({attempt + 1})", pages, 3, work,
+                                    suffix=f"-session-{attempt}")
+        runs.append("session")
+    if session.conf.get("spark.sql.files.maxPartitionBytes") != "64m" or session.conf.get("spark.sql.files.minPartitionNum", None):
+        failures.append("a running session's settings were not put back")
+    if session.sparkContext._jsc is None:
+        failures.append("a running session was stopped")
+    session.stop()
     for failure in failures:
         print("FAILED: " + failure)
     print(f"spark-test: {'ok' if not failures else 'FAILED'} ({len(runs)} Spark runs)")

@@ -435,13 +435,36 @@ def path_key(uri):
 FILE_BITS = 38
 
 
-def split_bytes(spark, files, partitions):
+class SessionConf:
+    """The session's SQL settings this job changes, put back at its end (a running session,
+    a notebook's, is left as it was)."""
+
+    def __init__(self, spark):
+        self.conf = spark.conf
+        self.saved = {}
+
+    def set(self, key, value):
+        if key not in self.saved:
+            self.saved[key] = self.conf.get(key, None)
+        self.conf.set(key, value)
+
+    def get(self, key):
+        return self.conf.get(key)
+
+    def restore(self):
+        for key, value in self.saved.items():
+            if value is None:
+                self.conf.unset(key)
+            else:
+                self.conf.set(key, value)
+
+
+def split_bytes(spark, conf, files, partitions):
     """The most bytes of one file Spark reads in one split, set for the session: about
     `partitions` partitions' worth (as FilePartition.maxSplitBytes computes it), at most
     spark.sql.files.maxPartitionBytes, and no less than any file up to an eighth larger (a
     file just over the share is read whole, not with a small split at its tail). Every scan
     then splits files alike, whatever else it reads."""
-    conf = spark.conf
     open_cost = int(conf.get("spark.sql.files.openCostInBytes"))
     # The cap as the job was submitted (this function sets the session's own value).
     cap = spark.sparkContext.getConf().get("spark.sql.files.maxPartitionBytes", "128m")
@@ -454,18 +477,18 @@ def split_bytes(spark, files, partitions):
     return most
 
 
-def read_inputs(spark, files, partitions):
+def read_inputs(spark, conf, files, partitions):
     """(DataFrame of f, b, v: file, split start, line or page bytes; the numbering table; how
     many files come in several splits, their lines counted first)."""
     from pyspark.sql import functions as F
-    if len(files) >= 1 << (64 - FILE_BITS):
-        raise SystemExit(f"winnow-spark: {len(files)} input files; at most {(1 << (64 - FILE_BITS)) - 1} in one run")
+    if len(files) > 1 << (63 - FILE_BITS):  # positions stay below 2^63 (Spark's and numpy's signed longs)
+        raise SystemExit(f"winnow-spark: {len(files)} input files; at most {1 << (63 - FILE_BITS)} in one run")
     jsonl = [uri for uri, _, kind, _, _ in files if kind == "jsonl"]
     pages = [uri for uri, _, kind, _, _ in files if kind != "jsonl"]
     frames = []
     blocks = {}
     split = []
-    most = split_bytes(spark, files, partitions)
+    most = split_bytes(spark, conf, files, partitions)
     if jsonl:
         # Lines end at '\n' only, as in winnow (Hadoop's default also ends them at a lone '\r').
         def read_lines(uris):
@@ -903,14 +926,13 @@ def main(argv=None):
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
     partitions = args.partitions or sc.defaultParallelism
+    conf = SessionConf(spark)
     # Splits sized so the input comes in about `partitions` partitions (read_inputs).
-    spark.conf.set("spark.sql.files.openCostInBytes", str(64 << 10))
-    spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
-    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
+    conf.set("spark.sql.files.openCostInBytes", str(64 << 10))
+    conf.set("spark.sql.shuffle.partitions", str(partitions))
+    conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "2048")
     # The driver lists the files itself: no listing job per batch of named files.
-    spark.conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", "1000000")
-    # Clean records and rejects are written in one pass, each part in its task's order (no sort).
-    spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", "4")
+    conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", "1000000")
     job = Job(args)
     sc.addPyFile(os.path.abspath(__file__))  # the task functions, when this file is imported as a module
     scratch = tempfile.mkdtemp(prefix="winnow-spark-ship-")
@@ -934,7 +956,7 @@ def main(argv=None):
     files = list_inputs(sc, args.inputs, formats)
     if not files:
         raise SystemExit("winnow-spark: no input file (of the pipeline's input.formats) under " + ", ".join(args.inputs))
-    frame, table, counted = read_inputs(spark, files, partitions)
+    frame, table, counted = read_inputs(spark, conf, files, partitions)
     count = frame.rdd.getNumPartitions()
     args.partitions = count  # the shards' count in winnow's file names
     log(f"{len(files)} files in {count} partitions")
@@ -1016,6 +1038,8 @@ def main(argv=None):
     log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
     if started_here:
         spark.stop()
+    else:
+        conf.restore()
     shutil.rmtree(scratch, ignore_errors=True)  # the archives and learned states shipped
     return manifest
 
