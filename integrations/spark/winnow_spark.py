@@ -817,13 +817,13 @@ def filter_task(job, count, work_uri, output_uri, fail_once_dir):
                      "--output", clean, "--rejects", rejects, "--quiet"])
                 published = publish(output_uri, partition, clean, rejects)
                 fail_once(fail_once_dir, "filter", partition, 2)  # after its files are out: a retry writes them again
+                # The dedup rejects' reasons: winnow writes "stage" and then "reason" first in
+                # each reject (quotes inside strings are escaped, so this cannot match in text).
+                import collections
+                import re
                 with open(published, "rb") as f:
-                    lines = f.read().splitlines()
-                dropped = {}
-                for line in lines:
-                    if b'"stage":"dedup"' in line:
-                        reason = json.loads(line).get("reason")
-                        dropped[reason] = dropped.get(reason, 0) + 1
+                    reasons = re.findall(rb'"stage":"dedup","reason":"([^"\\]*)"', f.read())
+                dropped = dict(collections.Counter(reason.decode() for reason in reasons))
                 with open(os.path.join(work, "summary.json"), "rb") as f:
                     summary = json.loads(f.read())
                 summary["dedup_dropped"] = dropped
