@@ -82,11 +82,12 @@ fuzz-mutate: ## the same targets with the mutation harness (no instrumentation),
 	$(SWIFT) build -c release --product winnow-fuzz
 	@for t in $(FUZZ_TARGETS); do .build/release/winnow-fuzz $$t $(FUZZ_SECONDS) || { echo "fuzz: $$t crashed; input: out/fuzz/$$t.current"; exit 1; }; done
 
-bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe; the crawl row (ko-news with dedup and gates on a generated 30 MB crawl, --jobs 1 and 2, beside the Python assembly)
+bench: build ## decode+normalize MB/s per core and peak memory; the ko-news pipeline's MB/s per core on the eval set; exec-stage MB/s through a pipe; the crawl row (ko-news with dedup and gates on a generated 30 MB crawl, --jobs 1 and 2, beside the Python assembly); web.yaml's pages/s on generated pages beside turbohtml and resiliparse
 	python3 -m harness.benchmarks.decode_normalize --winnow $(WINNOW)
 	python3 -m harness.evals.news --winnow $(WINNOW) --no-peer
 	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
 	python3 -m harness.benchmarks.crawl_bench --winnow $(WINNOW)
+	python3 -m harness.benchmarks.web --winnow $(WINNOW) --pipeline pipelines/web.yaml --jobs 1 --peers turbohtml,resiliparse
 
 bench-exec: build ## MB/s of documents through an exec stage's pipe (cat and a Python json pass-through) on 80 MB of generated JSONL
 	python3 -m harness.benchmarks.exec_stage --winnow $(WINNOW)
@@ -102,8 +103,8 @@ eval-public: build ## pipelines/web.yaml on public labelled pages (Scrapinghub A
 eval-charsets: build ## decode alone on chardet's test suite (charset accuracy per group, files/s) and ftfy's test cases (mojibake), beside chardet, charset-normalizer and ftfy; PUBLIC_MIRROR=DIR for offline clones
 	python3 -m harness.public.charsets --winnow $(WINNOW) $(if $(PUBLIC_MIRROR),--mirror $(PUBLIC_MIRROR))
 
-bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores)
-	python3 -m harness.benchmarks.web --winnow $(WINNOW) --pipeline pipelines/web.yaml
+bench-web: build ## pages/s of pipelines/web.yaml on 300 generated ~170 KB pages (one core and all cores), beside turbohtml and resiliparse on one core
+	python3 -m harness.benchmarks.web --winnow $(WINNOW) --pipeline pipelines/web.yaml --peers turbohtml,resiliparse
 
 bench-dedup: build ## dedup: pair precision/recall at threshold 0.8, agreement and docs/s beside datasketch and datatrove (20,000 generated documents)
 	python3 -m harness.benchmarks.dedup --winnow $(WINNOW)

@@ -24,6 +24,10 @@ times lxml.etree.fromstring(page, HTMLParser(encoding="utf-8")) over all of them
 Python process, one core: a floor for "parse the HTML and nothing else". It is skipped with
 a note when lxml is not importable; the rest of this script needs only the standard library.
 
+--peers turbohtml,resiliparse times those extractors on the same pages (installed in
+.venv-public/ at make eval-public's pins; their loop over the pages in memory, one core, after
+a warm-up page) and scores their text the same way.
+
 Exit status: 0 when every requested run succeeded, 1 when a winnow run failed, 2 on bad
 usage (no winnow binary, no pipeline file).
 """
@@ -138,6 +142,54 @@ def bench_lxml(files, total_bytes, repeat):
             "mb_per_s": round(total_bytes / MB / seconds, 2), "jobs": 1}
 
 
+PEER_VENV = ".venv-public"  # the same virtualenv and pins as make eval-public
+PEER_PINS = {"turbohtml": "turbohtml==1.15.4", "resiliparse": "resiliparse==2.0.0"}
+
+
+def bench_peers(args, files, total_bytes, out_dir):
+    """The fastest extractors people install, on the same pages, one core: each peer's
+    pages/s (its loop over the pages in memory, after a warm-up page; imports and reading
+    not timed, median of --repeat passes) and its text scored as winnow's is."""
+    from harness.peers import venv
+    import subprocess
+    python, found = venv.ensure(PEER_VENV, [PEER_PINS[p] for p in args.peers], log, modules=list(args.peers))
+    if python is None:
+        log(f"peers skipped: {found}")
+        return []
+    # The peers' runner reads SET/items.jsonl and SET/pages/ID.
+    folder = out_dir / "peer-set"
+    (folder / "pages").mkdir(parents=True, exist_ok=True)
+    with open(folder / "items.jsonl", "w", encoding="utf-8") as f:
+        for path in files:
+            link = folder / "pages" / path.name
+            if not link.exists():
+                link.symlink_to(path.resolve())
+            f.write(json.dumps({"id": path.name}) + "\n")
+    rows = []
+    for peer in args.peers:
+        seconds, result = [], None
+        for attempt in range(args.repeat):
+            answer = out_dir / f"peer-{peer}.json"
+            r = subprocess.run([str(python), "-m", "harness.peers.public", str(folder), peer, str(answer)], cwd=ROOT,
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                log(f"{peer} failed: {r.stderr.strip()[-400:]}")
+                break
+            result = json.loads(answer.read_text())
+            seconds.append(result["seconds"])
+        if not seconds:
+            continue
+        output = out_dir / f"peer-{peer}.jsonl"
+        with open(output, "w", encoding="utf-8") as f:
+            for page_id, got in result["outputs"].items():
+                f.write(json.dumps({"id": page_id, "text": got.get("text") or ""}, ensure_ascii=False) + "\n")
+        median = statistics.median(seconds)
+        rows.append({"peer": peer, "version": result["version"], "runs": [round(s, 4) for s in seconds],
+                     "seconds": round(median, 4), "pages_per_s": round(len(files) / median, 1),
+                     "mb_per_s": round(total_bytes / MB / median, 2), "quality": score(output, args.out / "manifest.jsonl")})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=300)
@@ -149,6 +201,9 @@ def main():
     parser.add_argument("--jobs", default=f"1,{cpu_count()}", help="comma-separated --jobs values")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--libxml2-baseline", action="store_true")
+    parser.add_argument("--peers", default="",
+                        help="comma-separated peers timed on the same pages, one core: turbohtml, resiliparse "
+                             "(installed in .venv-public/ as make eval-public does)")
     parser.add_argument("--results", type=Path, default=ROOT / "out" / "eval" / "web-bench" / "results.json")
     args = parser.parse_args()
     if args.pages < 1 or args.page_kb < 20 or args.repeat < 1:
@@ -158,6 +213,10 @@ def main():
     except ValueError:
         parser.error("--jobs takes comma-separated integers")
     args.out = args.out.resolve()
+    args.peers = [p for p in args.peers.split(",") if p]
+    unknown = [p for p in args.peers if p not in PEER_PINS]
+    if unknown:
+        parser.error(f"--peers: unknown {', '.join(unknown)} (known: {', '.join(PEER_PINS)})")
 
     files, stamp = ensure_pages(args.out, args.pages, args.seed, args.page_kb)
     total = stamp["bytes"]
@@ -183,6 +242,18 @@ def main():
                 print("      stage time (summed over workers): " + ", ".join(f"{k} {v:.2f}s" for k, v in row["stage_seconds"].items()))
         print("      recall/precision: characters of the expected body lines kept / of the output lines that are body"
               " lines (harness/scoring/lines.py); exact: pages whose text is exactly the expected lines")
+    if args.peers:
+        peers = bench_peers(args, files, total, out_dir)
+        results["peers"] = peers
+        if peers:
+            print(f"\npeers on the same pages, 1 core (their loop over the pages in memory: no start-up, no reading; median of {args.repeat})")
+            print(f"{'peer':>20} {'pages/s':>9} {'MB/s':>8}  {'recall':>7} {'precision':>9} {'exact':>6}")
+            one = next((row for row in results.get("winnow", {}).get("runs", []) if row["jobs"] == 1), None)
+            for row in peers:
+                q = row["quality"]
+                ratio = f"  winnow --jobs 1 is {one['pages_per_s'] / row['pages_per_s']:.2f}x" if one else ""
+                print(f"{row['peer'] + ' ' + row['version']:>20} {row['pages_per_s']:>9.1f} {row['mb_per_s']:>8.2f}  "
+                      f"{q['line_recall']:>7.3f} {q['line_precision']:>9.3f} {q['exact_pages']:>6}{ratio}")
     if args.libxml2_baseline:
         baseline = bench_lxml(files, total, args.repeat)
         if baseline:
