@@ -546,6 +546,20 @@ import WinnowTestSupport
 /// The stage through the runner: a small corpus with exact copies, near copies, and distinct
 /// stories on the same topic.
 @Suite struct DedupStageTests {
+  @Test func pairsLinesTakeEveryUnsignedSixtyFourBitNumberAndNothingElse() {
+    func number(_ text: String) -> UInt64? { DedupStage.decimal(ArraySlice(text.utf8)) }
+    #expect(number("0") == 0)
+    #expect(number("007") == 7)
+    #expect(number("9223372036854775808") == 1 << 63)
+    #expect(number("18446744073709551615") == .max)
+    #expect(number("18446744073709551616") == nil)
+    #expect(number("99999999999999999999") == nil)
+    #expect(number("") == nil)
+    #expect(number("12a") == nil)
+    #expect(number("-1") == nil)
+    #expect(number(" 1") == nil)
+  }
+
   static let story = """
     서울시는 다음 달부터 시내버스 요금을 조정한다고 밝혔다. 시는 운송 원가가 크게 오른 데다 \
     적자가 누적돼 요금 인상이 불가피하다고 설명했다. 교통카드 기준 일반 요금은 이번 조정으로 \

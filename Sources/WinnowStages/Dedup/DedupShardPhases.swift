@@ -174,13 +174,16 @@ extension DedupStage {
     return pairs.reduce(0) { $0 + $1.count }
   }
 
-  /// An unsigned decimal number of up to 19 digits, nil for anything else.
+  /// An unsigned decimal number that fits in 64 bits, nil for anything else.
   static func decimal(_ bytes: ArraySlice<UInt8>) -> UInt64? {
-    guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+    guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
     var value: UInt64 = 0
     for byte in bytes {
       guard byte >= 0x30, byte <= 0x39 else { return nil }
-      value = value * 10 + UInt64(byte - 0x30)
+      let (times, over) = value.multipliedReportingOverflow(by: 10)
+      let (sum, carry) = times.addingReportingOverflow(UInt64(byte - 0x30))
+      guard !over, !carry else { return nil }
+      value = sum
     }
     return value
   }
