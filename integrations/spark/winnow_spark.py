@@ -982,8 +982,9 @@ def main(argv=None):
         pair_count = 0
         written = frame.mapInArrow(run_task(job, table, count, learned, output_uri, args.fail_once), "summary string")
     else:
-        # 3. Document stages and signatures per partition: winnow's files to the work directory,
-        #    the bucket keys as rows of columns, one per range of buckets.
+        # 3. Document stages and signatures per partition: winnow's files and the bucket keys
+        #    (a file per range of buckets) to the work directory; rows: the partition's ranges of
+        #    positions and winnow's seconds.
         signed = frame.mapInArrow(signatures_task(job, table, count, learned, work_uri, args.fail_once), SIGNED_SCHEMA).collect()
         log(f"signatures: {sum(row['kind'] == 'range' for row in signed)} ranges of positions in {count} partitions")
 
