@@ -17,4 +17,13 @@ public enum UTF8Scalar {
     for offset in 1..<max(1, min(length, count &- index)) { value = value << 6 | UInt32(base[index &+ offset] & 0x3F) }
     return (value, length)
   }
+
+  /// How many of eight ASCII bytes (a word with no top bit set) are letters A–Z or a–z: a byte
+  /// is one when it is in a–z once 0x20 is set; two additions put that in each byte's top bit,
+  /// and no byte carries into the next.
+  @inlinable @inline(__always)
+  public static func asciiLetters(in word: UInt64) -> Int {
+    let folded = word | 0x2020_2020_2020_2020
+    return ((folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080).nonzeroBitCount
+  }
 }

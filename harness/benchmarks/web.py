@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -151,7 +152,6 @@ def bench_peers(args, files, total_bytes, out_dir):
     pages/s (its loop over the pages in memory, after a warm-up page; imports and reading
     not timed, median of --repeat passes) and its text scored as winnow's is."""
     from harness.peers import venv
-    import subprocess
     python, found = venv.ensure(PEER_VENV, [PEER_PINS[p] for p in args.peers], log, modules=list(args.peers))
     if python is None:
         log(f"peers skipped: {found}")

@@ -158,15 +158,11 @@ struct TextPlausibility: Sendable {
           // two ASCII letters is not counted.
           let runStart = index
           var letters = 0
-          // Eight bytes at a time: a byte is a letter when it is in a–z once 0x20 is set
-          // (two additions put that in each byte's top bit; no byte carries into the next).
+          // Eight bytes at a time.
           while index &+ 8 <= count {
             let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
             guard word & 0x8080_8080_8080_8080 == 0 else { break }
-            let folded = word | 0x2020_2020_2020_2020
-            let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F
-            let pastZ = folded &+ 0x0505_0505_0505_0505
-            letters &+= (atLeastA & ~pastZ & 0x8080_8080_8080_8080).nonzeroBitCount
+            letters &+= UTF8Scalar.asciiLetters(in: word)
             index &+= 8
           }
           while index < count, utf8[index] < 0x80 {

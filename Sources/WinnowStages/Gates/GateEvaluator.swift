@@ -70,13 +70,11 @@ public enum GateEvaluator {
       var allStable = true
       var index = 0
       while index < count {
-        // Eight ASCII bytes at a time: a letter is a byte in a–z once 0x20 is set (two
-        // additions put that in each byte's top bit; no byte carries into the next).
+        // Eight ASCII bytes at a time.
         while index &+ 8 <= count {
           let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
           guard word & 0x8080_8080_8080_8080 == 0 else { break }
-          let folded = word | 0x2020_2020_2020_2020
-          asciiLetters &+= ((folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080).nonzeroBitCount
+          asciiLetters &+= UTF8Scalar.asciiLetters(in: word)
           scalars &+= 8
           index &+= 8
         }

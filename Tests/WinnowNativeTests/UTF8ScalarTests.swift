@@ -1,0 +1,38 @@
+import Testing
+
+@testable import WinnowNative
+
+@Suite struct UTF8ScalarTests {
+  /// Every ASCII byte in every one of the eight positions, beside every other byte class.
+  @Test func asciiLettersCountsExactlyTheLettersOfAWord() {
+    func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+    var checked = 0
+    for byte in UInt8(0)..<0x80 {
+      for neighbour: UInt8 in [0x00, 0x1F, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F] {
+        for position in 0..<8 {
+          var bytes = [UInt8](repeating: neighbour, count: 8)
+          bytes[position] = byte
+          let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+          #expect(UTF8Scalar.asciiLetters(in: word) == bytes.filter(isLetter).count, "\(bytes)")
+          checked += 1
+        }
+      }
+    }
+    #expect(checked == 128 * 11 * 8)
+  }
+
+  @Test func decodeGivesEachScalarAndItsLength() {
+    let text = "aé한😀"
+    let bytes = Array(text.utf8)
+    var scalars: [UInt32] = []
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = 0
+      while index < buffer.count {
+        let (value, length) = UTF8Scalar.decode(buffer.baseAddress!, count: buffer.count, at: index)
+        scalars.append(value)
+        index += length
+      }
+    }
+    #expect(scalars == text.unicodeScalars.map(\.value))
+  }
+}
