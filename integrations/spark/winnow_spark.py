@@ -615,8 +615,9 @@ def key_range(band, key, ranges):
 
 
 def write_key_ranges(data, ranges, partition, directory):
-    """A partition's bucket keys split by `key_range`: DIRECTORY/R/P.keys for each range R
-    (the keys, positions and bands of the range as little-endian columns); returns the names."""
+    """A partition's bucket keys split by `key_range`: DIRECTORY/R/P.keys for each range R, in
+    the block format `winnow dedup keys --columns` writes (`key_columns` reads both); returns
+    the names."""
     import numpy as np
     band, key, ordinal = key_columns(data)
     where = key_range(band, key, ranges)
@@ -629,8 +630,11 @@ def write_key_ranges(data, ranges, partition, directory):
         os.makedirs(os.path.join(directory, str(index)), exist_ok=True)
         name = f"{index}/{partition:05d}.keys"
         with open(os.path.join(directory, name), "wb") as f:
-            for column in (key, ordinal, band):
-                f.write(column[low:high].tobytes())
+            if high > low:
+                f.write(int(high - low).to_bytes(8, "little"))
+                for column in (key, ordinal, band):
+                    f.write(column[low:high].tobytes())
+                f.write(bytes(4 if (high - low) % 2 else 0))
         names.append(name)
     return names
 
@@ -674,11 +678,9 @@ def pairs_task(work_uri):
         try:
             parts = []
             for name in get_files(work_uri, f"keys/{index}", work):
-                blob = open(os.path.join(work, name), "rb").read()
+                with open(os.path.join(work, name), "rb") as f:
+                    parts.append(key_columns(f.read()))
                 os.unlink(os.path.join(work, name))
-                n = len(blob) // 20
-                parts.append((np.frombuffer(blob, "<i4", n, 16 * n), np.frombuffer(blob, "<i8", n, 0),
-                              np.frombuffer(blob, "<i8", n, 8 * n)))
             band, first, second = bucket_pairs(*(np.concatenate([part[column] for part in parts]) if parts else
                                                  np.zeros(0, "<i4" if column == 0 else "<i8") for column in range(3)))
             counts = []
