@@ -36,7 +36,8 @@ public enum ICU {
     var offset: Int32 = 0
     var icuError: Int32 = 0
     var written: Int32 = 0
-    let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+    // ICU's UTF-8 converter writes valid UTF-8: not validated again.
+    let text = UTF8Scalar.string(capacity: capacity) { buffer in
       written = bytes.withMemoryRebound(to: CChar.self) { source in
         buffer.withMemoryRebound(to: CChar.self) { target in
           winnow_icu_to_utf8(
@@ -45,7 +46,7 @@ public enum ICU {
         }
       }
       return max(0, Int(written))
-    }
+    } ?? ""
     switch written {
     case -1: return .invalid(offset: Int(offset))
     case ..<0:

@@ -26,4 +26,20 @@ public enum UTF8Scalar {
     let folded = word | 0x2020_2020_2020_2020
     return ((folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080).nonzeroBitCount
   }
+
+  /// A String of the UTF-8 that `fill` writes (at most `capacity` bytes; it returns how many),
+  /// not validated again: for decoders whose output is valid UTF-8 by construction (bytes
+  /// mapped through tables of scalars, ICU's UTF-8 converter). Swift's own initialisers check
+  /// every byte, which cost as much as a single-byte page's whole decode; debug builds still
+  /// check. `fill` returning nil gives nil.
+  public static func string<Failure: Error>(
+    capacity: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int?
+  ) throws(Failure) -> String? {
+    let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, capacity))
+    defer { buffer.deallocate() }
+    guard let written = try fill(buffer) else { return nil }
+    let bytes = UnsafeBufferPointer(rebasing: buffer[..<min(max(0, written), capacity)])
+    assert(String(validating: bytes, as: UTF8.self) != nil, "a decoder wrote invalid UTF-8")
+    return unsafe String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: false))
+  }
 }

@@ -35,4 +35,21 @@ import Testing
     }
     #expect(scalars == text.unicodeScalars.map(\.value))
   }
+
+  /// The string a decoder writes is the one Swift's validating initialiser gives, whatever its
+  /// length and scripts; nil from the decoder is nil, and nothing written is "".
+  @Test func stringOfWrittenUTF8IsTheTextWritten() {
+    for text in ["", "a", "plain ASCII text", "한국어 기사 본문", "Привет, мир", "混合 text — ümlaut 😀", String(repeating: "뉴스 ", count: 5000)] {
+      let bytes = Array(text.utf8)
+      let made = UTF8Scalar.string(capacity: bytes.count + 8) { buffer in
+        _ = buffer.initialize(from: bytes)
+        return bytes.count
+      }
+      #expect(made == text)
+      #expect(made?.utf8.count == bytes.count)
+      #expect(made.map { Array($0.unicodeScalars) } == Array(text.unicodeScalars))
+    }
+    #expect(UTF8Scalar.string(capacity: 16) { _ in nil } == nil)
+    #expect(UTF8Scalar.string(capacity: 0) { _ in 0 } == "")
+  }
 }

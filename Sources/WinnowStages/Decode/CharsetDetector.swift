@@ -352,11 +352,23 @@ struct CharsetDetector: Sendable {
   }
 
   private func metaCharset(_ bytes: UnsafeBufferPointer<UInt8>) -> Charset? {
-    let head = Array(bytes.prefix(4096)).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-    let needle = Array("charset".utf8)
+    let count = min(bytes.count, 4096)
+    let head = [UInt8](unsafeUninitializedCapacity: count) { lowered, initialized in
+      for index in 0..<count {
+        let byte = bytes[index]
+        lowered[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+      }
+      initialized = count
+    }
+    let needle: StaticString = "charset"
     var index = 0
-    while let found = firstIndex(of: needle, in: head, from: index) {
-      index = found + needle.count
+    func next() -> Int? {
+      head.withUnsafeBufferPointer { haystack in
+        ByteSearch.find(haystack, UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), from: index)
+      }
+    }
+    while let found = next() {
+      index = found + needle.utf8CodeUnitCount
       // Only inside a <meta …> tag.
       guard let open = head[..<found].lastIndex(of: UInt8(ascii: "<")),
         head[open...].starts(with: Array("<meta".utf8)),
@@ -412,9 +424,8 @@ struct CharsetDetector: Sendable {
         guard let (text, whole) = check(bytes, entry.charset) else { continue }
         let counts = plausibility.counts(text)
         let score = plausibility.score(counts)
-        var decoded = DecodedText(
-          text: text, charset: reportedName(bytes, decodedAs: entry.charset), confidence: score, substitutions: 0,
-          evidence: "detected")
+        // The name reported (EUC-KR or CP949, …) is worked out for the one that wins.
+        var decoded = DecodedText(text: text, charset: entry.charset.name, confidence: score, substitutions: 0, evidence: "detected")
         decoded.nonASCII = counts.nonASCII
         // Priors (configured, declared, the pair model's distance), an East Asian charset's
         // everyday characters, and the earliest candidate wins ties.
@@ -487,10 +498,11 @@ struct CharsetDetector: Sendable {
     // characters); below that the ranking's priors decide.
     // A multi-byte charset that decodes many sequences strictly is evidence enough on its
     // own (random bytes break every multi-byte charset within a few characters).
-    if var best = ranked.first?.decoded,
-      best.confidence >= Self.minimumPlausibility || best.nonASCII < 8
-        || (Charsets.named(best.charset)?.kind == .multibyte && best.nonASCII >= Self.strictMultibyteEvidence)
+    if let first = ranked.first, first.decoded.confidence >= Self.minimumPlausibility || first.decoded.nonASCII < 8
+      || (first.charset.kind == .multibyte && first.decoded.nonASCII >= Self.strictMultibyteEvidence)
     {
+      var best = first.decoded
+      best.charset = reportedName(bytes, decodedAs: first.charset)
       if ranked.count > 1 {
         let margin = ranked[0].rank - ranked[1].rank
         best.confidence = max(0, best.confidence - max(0, 0.5 * (0.2 - margin)))
@@ -500,7 +512,11 @@ struct CharsetDetector: Sendable {
     // Nothing decodes cleanly into plausible text: decode every multi-byte candidate (and
     // UTF-8) with replacement characters and take the most plausible, each U+FFFD costing
     // plausibility; garbage from a single-byte charset does not count.
-    var best = ranked.first.map { ($0.decoded, $0.decoded.confidence) }
+    var best = ranked.first.map { first in
+      var decoded = first.decoded
+      decoded.charset = reportedName(bytes, decodedAs: first.charset)
+      return (decoded, decoded.confidence)
+    }
     var fallbacks = order.map(\.charset).filter { $0.kind == .multibyte }
     if let utf8 = Charsets.named("UTF-8") { fallbacks.insert(utf8, at: 0) }
     for charset in fallbacks {

@@ -62,8 +62,9 @@ struct FastKoreanDecoder: Sendable {
 
   /// The text, or nil when a byte sequence needs ICU (invalid, unmapped, private use).
   func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-    var failed = false
-    let text = String(unsafeUninitializedCapacity: bytes.count * 3 / 2 + 4) { out in
+    // The table holds BMP scalars outside the surrogates (built from ICU's decode of every
+    // pair), so what is written is valid UTF-8 and not validated again.
+    UTF8Scalar.string(capacity: bytes.count * 3 / 2 + 4) { out -> Int? in
       var written = 0
       var index = 0
       let count = bytes.count
@@ -75,9 +76,9 @@ struct FastKoreanDecoder: Sendable {
           index += 1
           continue
         }
-        guard index + 1 < count else { failed = true; return 0 }
+        guard index + 1 < count else { return nil }
         let unit = table[Int(lead) << 8 | Int(bytes[index + 1])]
-        guard unit != 0 else { failed = true; return 0 }
+        guard unit != 0 else { return nil }
         if unit < 0x800 {
           out[written] = UInt8(0xC0 | unit >> 6)
           out[written + 1] = UInt8(0x80 | unit & 0x3F)
@@ -92,6 +93,5 @@ struct FastKoreanDecoder: Sendable {
       }
       return written
     }
-    return failed ? nil : text
   }
 }

@@ -70,7 +70,8 @@ struct SingleByteDecoder: Sendable {
     let text = table.utf8.withUnsafeBufferPointer { utf8 in
       table.lengths.withUnsafeBufferPointer { lengths in
         // Four bytes are stored per character whatever its length: room for the last one.
-        String(unsafeUninitializedCapacity: bytes.count * 3 + 4) { output in
+        // The table's entries are whole UTF-8 sequences, so the text is not validated again.
+        UTF8Scalar.string(capacity: bytes.count * 3 + 4) { output -> Int? in
           guard let target = UnsafeMutableRawPointer(output.baseAddress), let source = bytes.baseAddress else { return 0 }
           let raw = UnsafeRawPointer(source)
           var written = 0
@@ -90,7 +91,7 @@ struct SingleByteDecoder: Sendable {
             let length = Int(lengths[byte])
             if length == 0 {
               failure = index + 1
-              return 0
+              return nil
             }
             target.storeBytes(of: utf8[byte], toByteOffset: written, as: UInt32.self)
             written += length
@@ -100,7 +101,7 @@ struct SingleByteDecoder: Sendable {
         }
       }
     }
-    if let failure { return .failure(DecodeError(offset: failure)) }
+    guard let text else { return .failure(DecodeError(offset: failure ?? 0)) }
     return .success(text)
   }
 
