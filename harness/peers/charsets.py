@@ -5,7 +5,8 @@
     fix CASES.jsonl PEER OUTPUT.json [PASSES]  PEER: fix_encoding | fix_text
 
 detect: reads FOLDER/items.jsonl and the files into memory, then times PASSES loops (default 1)
-of the peer's detection over them (after one untimed warm-up call: imports, model loading):
+of the peer's detection over them (after an untimed warm-up pass over all of them: imports,
+models loaded as first needed):
   chardet             chardet.detect(data)["encoding"]
   charset-normalizer  charset_normalizer.from_bytes(data).best().encoding (None when no best)
 fix: ftfy 6's ftfy.fix_encoding(text) or ftfy.fix_text(text) over every case, timed the same way.
@@ -56,7 +57,8 @@ def main():
         with open(source, encoding="utf-8") as f:
             inputs = [(case["id"], case["original"]) for case in map(json.loads, f)]
     run, peer_version = detector(peer)
-    outputs, passes = loop.timed_passes(run, inputs, lambda err: None, passes)
+    # chardet loads each language's model when first needed: the warm-up is a whole pass.
+    outputs, passes = loop.timed_passes(run, inputs, lambda err: None, passes, warm_pass=True)
     size = sum(len(v) if isinstance(v, bytes) else len(v.encode("utf-8")) for _, v in inputs)
     loop.write(output, peer=peer, version=peer_version, seconds=statistics.median(passes), passes=passes,
                count=len(inputs), bytes=size, outputs=outputs)

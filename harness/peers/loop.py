@@ -15,12 +15,15 @@ def timed(run, inputs, miss, passes=1):
     return outputs, statistics.median(seconds)
 
 
-def timed_passes(run, inputs, miss, passes=1):
-    """As `timed`, with the seconds of every pass."""
-    try:
-        run(inputs[0][1])  # warm-up
-    except Exception:
-        pass
+def timed_passes(run, inputs, miss, passes=1, warm_pass=False):
+    """As `timed`, with the seconds of every pass. `warm_pass`: the untimed warm-up is a whole
+    pass over the inputs, not one call (for peers that load a model per language or charset
+    the first time it is needed: without it the first timed pass pays for the loading)."""
+    for _, value in inputs if warm_pass else inputs[:1]:
+        try:
+            run(value)
+        except Exception:
+            pass
     outputs, seconds = {}, []
     for number in range(max(1, passes)):
         started = time.perf_counter()
