@@ -64,7 +64,7 @@ import WinnowNative
     var checked = 0
     for lead in UInt8(0xA1)...0xFE {
       for trail in UInt8(0xA1)...0xFE {
-        let unit = FastKoreanDecoder.shared.unit(lead, trail)
+        let unit = DoubleByteDecoder.cp949.unit(lead, trail)
         guard unit != 0 else { continue }
         let icu = try [lead, trail].withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-949-2000", strict: true) }
         guard case .decoded(let text, _) = icu else {

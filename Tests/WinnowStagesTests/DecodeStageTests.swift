@@ -251,27 +251,49 @@ func decode(_ bytes: [UInt8], format: InputFormat = .txt, stage: (any DocumentSt
     }
   }
 
-  @Test func fastKoreanDecoderAgreesWithICUOnEveryPair() throws {
-    var checked = 0
-    for lead in 0x81...0xFE {
-      for trail in 0x41...0xFE {
-        let pair: [UInt8] = [UInt8(lead), UInt8(trail)]
-        let fast = pair.withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) }
-        let icu = try pair.withUnsafeBufferPointer { try ICU.decode($0, charset: "windows-949-2000", strict: true) }
-        guard let fast else { continue }  // the caller falls back to ICU for these
-        // Bytes, not String ==: CP949 maps pairs to compatibility ideographs that are
-        // canonically equal to unified ones.
-        guard case .decoded(let icuText, 0) = icu else { Issue.record("ICU failed on a pair the table holds"); continue }
-        #expect(icuText.utf8Bytes == fast.utf8Bytes, "\(String(lead, radix: 16)) \(String(trail, radix: 16))")
-        checked += 1
+  /// Every byte alone and every pair a table holds decodes as ICU's strict decode gives it
+  /// (what the tables leave out goes to ICU), and whole texts decode as ICU decodes them.
+  @Test(arguments: [
+    ("CP949", "windows-949-2000", "ko-extended"), ("Shift_JIS", "windows-31j", "ja"), ("EUC-JP", "EUC-JP", "ja"),
+    ("GB18030", "GB18030", "zh-hans"), ("Big5", "windows-950-2000", "zh-hant"),
+  ])
+  func doubleByteTablesAgreeWithICUOnEveryByteAndPair(charset: String, icuName: String, fixture: String) throws {
+    let table = try #require(DoubleByteDecoder.named(charset))
+    func icu(_ bytes: [UInt8]) throws -> String? {
+      guard case .decoded(let text, 0) = try bytes.withUnsafeBufferPointer({ try ICU.decode($0, charset: icuName, strict: true) }) else {
+        return nil
+      }
+      return text
+    }
+    var singles = 0
+    var pairs = 0
+    for first in 0...0xFF {
+      let alone: [UInt8] = [UInt8(first)]
+      // Bytes, not String ==: the tables map pairs to compatibility ideographs that are
+      // canonically equal to unified ones.
+      if let fast = alone.withUnsafeBufferPointer({ table.decode($0) }) {
+        #expect(try icu(alone)?.utf8Bytes == fast.utf8Bytes, "\(charset) \(String(first, radix: 16))")
+        singles += 1
+        continue
+      }
+      for second in 0x21...0xFE {
+        let pair: [UInt8] = [UInt8(first), UInt8(second)]
+        guard let fast = pair.withUnsafeBufferPointer({ table.decode($0) }) else { continue }  // ICU decodes these
+        #expect(try icu(pair)?.utf8Bytes == fast.utf8Bytes, "\(charset) \(String(first, radix: 16)) \(String(second, radix: 16))")
+        pairs += 1
       }
     }
+    #expect(singles >= 128, "\(charset): \(singles) bytes alone")
+    #expect(pairs > 7000, "\(charset): \(pairs) pairs")
     // Every two-byte sequence ICU maps to a non-private-use character.
-    #expect(checked == 17048, "\(checked) pairs")
-    let text = try CharsetFixtures.text("ko-extended")
-    let bytes = try #require(try CharsetFixtures.encode(text, as: "CP949"))
-    #expect(bytes.withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) }.utf8Bytes == text.utf8Bytes)
-    #expect([UInt8(0x41), 0xB0].withUnsafeBufferPointer { FastKoreanDecoder.shared.decode($0) } == nil)
+    if charset == "CP949" { #expect(pairs == 17048, "\(pairs) pairs") }
+    let text = try CharsetFixtures.text(fixture)
+    let bytes = try #require(try CharsetFixtures.encode(text, as: charset))
+    let fast = try #require(bytes.withUnsafeBufferPointer { table.decode($0) }, "\(charset): \(fixture) needs ICU")
+    #expect(fast.utf8Bytes == (try icu(bytes))?.utf8Bytes)
+    // A lead byte cut off at the end goes to ICU.
+    let lead = try #require((UInt8(0x81)...0xFE).first { [$0].withUnsafeBufferPointer { table.decode($0) } == nil })
+    #expect([UInt8(0x41), lead].withUnsafeBufferPointer { table.decode($0) } == nil)
   }
 
   @Test func shortKoreanTextsPreferTheConfiguredCharsets() throws {

@@ -570,7 +570,7 @@ struct CharsetDetector: Sendable {
   }
 
   private func strictDecodeOrOffset(_ bytes: UnsafeBufferPointer<UInt8>, _ charset: Charset) -> StrictResult {
-    if charset.name == "CP949", let text = FastKoreanDecoder.shared.decode(bytes) { return .success(text) }
+    if let table = DoubleByteDecoder.named(charset.name), let text = table.decode(bytes) { return .success(text) }
     if charset.kind == .singleByte, let table = SingleByteDecoder.shared.tables[charset.name] {
       switch SingleByteDecoder.decode(bytes, table) {
       case .success(let text): return .success(text)

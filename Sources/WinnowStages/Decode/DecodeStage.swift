@@ -64,8 +64,9 @@ struct DecodeConfig: StageConfig {
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     let plausibility = TextPlausibility.shared
     // The detector's tables and models load here, once per run, not inside the first
-    // document that needs them (a few milliseconds, then shared by every worker).
-    _ = (SingleByteDecoder.shared, SingleByteModel.shared, FastKoreanDecoder.shared, CJKCommonCharacters.shared)
+    // document that needs them (a few milliseconds, then shared by every worker); the
+    // tables of the Japanese and Chinese charsets load when first used.
+    _ = (SingleByteDecoder.shared, SingleByteModel.shared, DoubleByteDecoder.cp949, CJKCommonCharacters.shared)
     let textFixes: TextFixes
     do { textFixes = try TextFixes(fixes) } catch { throw OptionError(option: "fix_text", "cannot load ICU's NFKC normalizer: \(error)") }
     return DecodeStage(

@@ -101,7 +101,7 @@ enum Johab {
     default: return nil
     }
     // The pairs CP949 maps plainly come from the table read from ICU; the rest from ICU.
-    let unit = FastKoreanDecoder.shared.unit(UInt8(row | 0x80), UInt8(column | 0x80))
+    let unit = DoubleByteDecoder.cp949.unit(UInt8(row | 0x80), UInt8(column | 0x80))
     if unit != 0 { return Unicode.Scalar(unit) }
     let pair: [UInt8] = [UInt8(row | 0x80), UInt8(column | 0x80)]
     // CP949 rather than EUC-KR: ICU's EUC-KR lacks KS X 1001:1998's € and ® (A2E6, A2E7).
