@@ -64,9 +64,10 @@ struct DecodeConfig: StageConfig {
   func build(_ context: StageContext) throws(OptionError) -> any DocumentStage {
     let plausibility = TextPlausibility.shared
     // The detector's tables and models load here, once per run, not inside the first
-    // document that needs them (a few milliseconds, then shared by every worker); the
-    // tables of the Japanese and Chinese charsets load when first used.
+    // document that needs them (a few milliseconds, then shared by every worker); those of
+    // the East Asian charsets the pipeline may try, all of them when it detects.
     _ = (SingleByteDecoder.shared, SingleByteModel.shared, DoubleByteDecoder.cp949, CJKCommonCharacters.shared)
+    for charset in (useDetector ? CharsetDetector.detectable : []) + candidates { _ = DoubleByteDecoder.named(charset.name) }
     let textFixes: TextFixes
     do { textFixes = try TextFixes(fixes) } catch { throw OptionError(option: "fix_text", "cannot load ICU's NFKC normalizer: \(error)") }
     return DecodeStage(
