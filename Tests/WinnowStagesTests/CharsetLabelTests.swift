@@ -151,6 +151,25 @@ import WinnowCore
     #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
   }
 
+  /// A ranking kept to one script: the pages that read the text's most frequent non-ASCII
+  /// byte as a letter of the named page's script, with the same scores as in the full ranking.
+  @Test func aRankingKeptToOneScriptHasOnlyThatScriptsPages() throws {
+    let model = SingleByteModel.shared
+    let bytes = try #require(try CharsetFixtures.encode(try CharsetFixtures.text("ru"), as: "KOI8-R"))
+    let full = bytes.withUnsafeBufferPointer { model.rank($0) }
+    let kept = bytes.withUnsafeBufferPointer { model.rank($0, sameScriptAs: "windows-1251") }
+    #expect(kept.first?.charset.name == "KOI8-R")
+    #expect(kept.contains { $0.charset.name == "windows-1251" })
+    #expect(kept.count < full.count && kept.count >= 5, "\(kept.map(\.charset.name))")
+    // The most frequent non-ASCII byte of the text (KOI8-R's "о", CF) is a Cyrillic letter on every page kept.
+    for entry in kept {
+      let page = try #require(model.pages.first { $0.charset.name == entry.charset.name })
+      #expect(page.scalars[0xCF].flatMap(SingleByteModel.script) == 2, "\(entry.charset.name)")
+      #expect(full.first { $0.charset.name == entry.charset.name }?.score == entry.score)
+    }
+    #expect(!kept.contains { $0.charset.name == "windows-1252" || $0.charset.name == "ISO-8859-7" })
+  }
+
   /// The pair sum over flat arrays is the plain loop over the pairs, float for float, and a
   /// page's best sum (its languages four at a time) is the best of those.
   @Test func pairSumsEqualThePlainLoop() throws {

@@ -162,8 +162,6 @@ struct CharsetDetector: Sendable {
     }
 
     var declared: Charset?
-    // Single-byte pages ranked by the letter-pair model, computed once when first needed.
-    var pages: [(charset: Charset, score: Double)]?
     if trustDeclared, let label = transport.flatMap(Charsets.named) ?? (format == .html ? declaredCharset(bytes) : nil) {
       let decoder = Charsets.decoder(for: label)
       if decoder.kind != .unicode {
@@ -174,9 +172,10 @@ struct CharsetDetector: Sendable {
         if let text = strictDecode(bytes, decoder) {
           let score = plausibility.score(text)
           var agrees = true
-          if decoder.kind == .singleByte {
-            let ranking = SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: decoder.name)
-            pages = ranking
+          if decoder.kind == .singleByte && score >= Self.acceptAt {
+            // Text this plausible is in the declared page's script: only pages of that script
+            // can read it as well (the ranking of all pages is made if detection needs it).
+            let ranking = SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: decoder.name, sameScriptAs: decoder.name)
             let own = ranking.first { $0.charset.name == decoder.name }?.score ?? -Double.infinity
             agrees = own >= (ranking.first?.score ?? 0) - Self.declaredPairMargin
           }
@@ -188,7 +187,7 @@ struct CharsetDetector: Sendable {
         }
       }
     }
-    if let detected = detect(bytes, declared: declared, pages: pages) { return .success(detected) }
+    if let detected = detect(bytes, declared: declared) { return .success(detected) }
     return .failure(.undetected(detail: "no candidate charset gives plausible text"))
   }
 
@@ -389,7 +388,7 @@ struct CharsetDetector: Sendable {
   }
 
   /// Verified candidates ranked by plausibility and priors.
-  private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?, pages: [(charset: Charset, score: Double)]?) -> DecodedText? {
+  private func detect(_ bytes: UnsafeBufferPointer<UInt8>, declared: Charset?) -> DecodedText? {
     var order: [(charset: Charset, prior: Double)] = []
     func add(_ charset: Charset, prior: Double) {
       let decoder = Charsets.decoder(for: charset)
@@ -463,7 +462,7 @@ struct CharsetDetector: Sendable {
     if !accepted {
       // Single-byte pages: the letter-pair model proposes its best few, each losing rank by
       // how far its pairs fall below the best page's; a declared page keeps its prior.
-      let ranking = pages ?? SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: declared?.name)
+      let ranking = SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: declared?.name)
       if let best = ranking.first?.score {
         for (position, page) in ranking.enumerated() {
           let isDeclared = page.charset.name == declared?.name

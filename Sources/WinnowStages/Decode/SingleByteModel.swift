@@ -273,6 +273,18 @@ struct SingleByteModel: Sendable {
     }
   }
 
+  /// A letter's script as far as telling pages apart needs it (Latin, Greek, Cyrillic, else
+  /// its 128-code-point block: Hebrew, Arabic, Thai, Georgian, …); nil for a non-letter.
+  static func script(_ value: UInt32) -> UInt32? {
+    guard lowercase(value) != nil else { return nil }
+    switch value {
+    case 0x41...0x24F, 0x1E00...0x1EFF: return 0
+    case 0x370...0x3FF, 0x1F00...0x1FFF: return 1
+    case 0x400...0x52F: return 2
+    default: return value >> 7
+    }
+  }
+
   /// The letter token of a scalar (combining marks are letters, as Thai vowels are), or nil.
   static func lowercase(_ value: UInt32) -> UInt32? {
     guard let scalar = Unicode.Scalar(value) else { return nil }
@@ -323,7 +335,12 @@ struct SingleByteModel: Sendable {
   /// Every page is then first scored on the sample's first `screenPairs` distinct pairs, and
   /// only the `screenedPages` best of those (and `including`) on all of them; the scores
   /// returned are always over all pairs.
-  func rank(_ bytes: UnsafeBufferPointer<UInt8>, top: Int = .max, including: String? = nil)
+  ///
+  /// `sameScriptAs`: only the pages that read the sample's most frequent non-ASCII byte as a
+  /// letter of the script that page (named) reads it as, and that page: the ones that can
+  /// give text as plausible as it does (a page of another script turns the same bytes into
+  /// letters no plausible text has side by side).
+  func rank(_ bytes: UnsafeBufferPointer<UInt8>, top: Int = .max, including: String? = nil, sameScriptAs: String? = nil)
     -> [(charset: Charset, score: Double)]
   {
     // From a little before the first non-ASCII byte: a long ASCII head says nothing.
@@ -374,6 +391,18 @@ struct SingleByteModel: Sendable {
     var eligible = pages.indices.filter { position in
       let page = pages[position]
       return !page.languages.isEmpty && presentHigh.0 & ~page.defined.0 == 0 && presentHigh.1 & ~page.defined.1 == 0
+    }
+    if let sameScriptAs, let named = pages.first(where: { $0.charset.name == sameScriptAs }) {
+      // The most frequent non-ASCII byte, by the pairs it is in.
+      var inPairs = [UInt32](repeating: 0, count: 256)
+      for key in keys {
+        if key >> 8 >= 0x80 { inPairs[key >> 8] &+= counts[key] }
+        if key & 0xFF >= 0x80 { inPairs[key & 0xFF] &+= counts[key] }
+      }
+      let byte = inPairs.indices.max { inPairs[$0] < inPairs[$1] } ?? 0
+      if byte >= 0x80, let script = named.scalars[byte].flatMap(Self.script) {
+        eligible = eligible.filter { pages[$0].charset.name == sameScriptAs || pages[$0].scalars[byte].flatMap(Self.script) == script }
+      }
     }
     if top < .max, eligible.count > Self.screenedPages, keys.count > Self.screenPairs {
       // The pairs seen first (with their counts over the whole sample) say which pages read
