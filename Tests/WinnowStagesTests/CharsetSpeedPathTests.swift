@@ -42,6 +42,32 @@ import WinnowNative
     #expect(TextPlausibility.whollyAssigned.reduce(0) { $0 + $1.count } > 40_000)
   }
 
+  /// Plausibility counts runs of two-byte letters (Cyrillic, Greek, Hebrew, Arabic, …) in a
+  /// tight loop: the counts are those of adding the text's characters one by one, whatever
+  /// the scripts, cases and characters around the runs (ASCII kept to single characters,
+  /// whose runs have their own shortcut).
+  @Test func twoByteLetterRunsCountAsCharacterByCharacter() {
+    var generator = SystemRandomNumberGenerator()
+    let wide = Array("ПриветЖжЁёΑλφαΒήταשלוםمرحباéÉüÜ¶§ĀāΩω한국中文ｱ€ӘәԱա".unicodeScalars)
+    let ascii = Array(" aZ.".unicodeScalars)
+    let plausibility = TextPlausibility.shared
+    for _ in 0..<3000 {
+      var scalars: [Unicode.Scalar] = []
+      for _ in 0..<Int.random(in: 1...60, using: &generator) {
+        let asciiNext = scalars.last.map { $0.value >= 0x80 } ?? true
+        scalars.append(asciiNext && Bool.random(using: &generator) ? ascii.randomElement(using: &generator)! : wide.randomElement(using: &generator)!)
+      }
+      let text = String(String.UnicodeScalarView(scalars))
+      let fast = plausibility.counts(text)
+      let plain = plausibility.counts(scalars)
+      let same = fast.nonASCII == plain.nonASCII && fast.asciiLetters == plain.asciiLetters && fast.caseChanges == plain.caseChanges
+        && fast.latinAdjacent == plain.latinAdjacent && fast.hanSpaceHan == plain.hanSpaceHan && fast.syllableRuns == plain.syllableRuns
+        && (0..<16).allSatisfy { fast.byClass[$0] == plain.byClass[$0] }
+      #expect(same, "\(text.debugDescription)")
+      if !same { return }
+    }
+  }
+
   /// Plausibility counts ASCII runs eight bytes at a time: the letters it finds are the
   /// text's ASCII letters, whatever the run's length and alignment and the bytes around
   /// the letters ('@', '[', '`', '{' are next to them in ASCII).

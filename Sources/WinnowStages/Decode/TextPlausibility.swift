@@ -188,6 +188,28 @@ struct TextPlausibility: Sendable {
         let (scalar, length) = UTF8Scalar.decode(base, count: count, at: index)
         counter.add(scalar, table)
         index += length
+        // The rest of a run of two-byte letters of one class (Cyrillic, Greek, Hebrew,
+        // Arabic, …): what `add` does for each, without the checks that cannot apply.
+        if length == 2, scalar >= 0x370, Counter.isRunLetter(counter.runKind) {
+          let kind = counter.runKind
+          var letters = 0
+          var caseChanges = 0
+          var previousLower = counter.previousLetterLower
+          while index &+ 1 < count, utf8[index] >= 0xC2, utf8[index] < 0xE0, utf8[index &+ 1] & 0xC0 == 0x80 {
+            let next = UInt32(utf8[index] & 0x1F) << 6 | UInt32(utf8[index &+ 1] & 0x3F)
+            let entry = table[Int(next)]
+            guard entry & 0x3F == kind, next >= 0x370 else { break }
+            if entry & 0x40 != 0 && previousLower { caseChanges &+= 1 }
+            previousLower = entry & 0x80 != 0
+            letters &+= 1
+            index &+= 2
+          }
+          counter.runLength &+= letters
+          counter.counts.nonASCII &+= letters
+          counter.counts.caseChanges &+= caseChanges
+          counter.previousLetterLower = previousLower
+          continue
+        }
         // The rest of a run of Hangul syllables (lead bytes EA–ED).
         guard scalar >= 0xAC00 && scalar <= 0xD7A3 else { continue }
         var common = 0
@@ -216,6 +238,12 @@ struct TextPlausibility: Sendable {
 
   /// One pass of counting, scalar by scalar.
   struct Counter {
+    /// Classes whose letters `counts` takes in runs: none of `add`'s checks but case applies.
+    @inline(__always)
+    static func isRunLetter(_ kind: UInt8) -> Bool {
+      kind == Class.cyrillic.rawValue || kind == Class.greek.rawValue || kind == Class.otherLetter.rawValue
+    }
+
     @inline(__always)
     static func isSyllable(_ kind: UInt8) -> Bool {
       kind == Class.hangulCommon.rawValue || kind == Class.hangulRare.rawValue || kind == Class.hanCommon.rawValue
