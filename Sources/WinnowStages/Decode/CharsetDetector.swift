@@ -175,7 +175,8 @@ struct CharsetDetector: Sendable {
           if decoder.kind == .singleByte && score >= Self.acceptAt {
             // Text this plausible is in the declared page's script: only pages of that script
             // can read it as well (the ranking of all pages is made if detection needs it).
-            let ranking = SingleByteModel.shared.rank(bytes, top: Self.proposedPages, including: decoder.name, sameScriptAs: decoder.name)
+            let ranking = SingleByteModel.shared.rank(
+              bytes, top: Self.proposedPages, including: decoder.name, sameScriptAs: decoder.name)
             let own = ranking.first { $0.charset.name == decoder.name }?.score ?? -Double.infinity
             agrees = own >= (ranking.first?.score ?? 0) - Self.declaredPairMargin
           }

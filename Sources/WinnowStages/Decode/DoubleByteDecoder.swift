@@ -5,8 +5,9 @@ import WinnowNative
 /// than ICU's converters, which pivot through UTF-16. Candidates are checked by a strict decode
 /// of each, so the speed counts on every page the detector ranks.
 ///
-/// Each table is ICU's own mapping, read when first used by decoding every byte alone and
-/// every two-byte sequence, so the text is identical to ICU's. A sequence the table does not
+/// Each table is ICU's own mapping, read once (when a pipeline that may try the charset is
+/// built) by decoding every byte alone and every two-byte sequence, so the text is identical
+/// to ICU's. A sequence the table does not
 /// hold (an invalid one, one ICU maps to a private-use code point or beyond the BMP, GB18030's
 /// four-byte and EUC-JP's three-byte sequences) makes `decode` return nil, and the caller
 /// takes ICU's path, which decodes it or reports where the error is.
@@ -26,8 +27,8 @@ struct DoubleByteDecoder: Sendable {
   static let gb18030 = DoubleByteDecoder(icuName: "GB18030")
   static let big5 = DoubleByteDecoder(icuName: "windows-950-2000")
 
-  /// The table decoder for a charset as `Charsets` names it (read when first asked for), nil
-  /// for the others.
+  /// The table decoder for a charset as `Charsets` names it (read the first time it is asked
+  /// for), nil for the others.
   static func named(_ name: String) -> DoubleByteDecoder? {
     switch name {
     case "CP949": cp949
@@ -79,10 +80,11 @@ struct DoubleByteDecoder: Sendable {
     keepsASCII = (0..<0x80).allSatisfy { singleLength[$0] == 1 && single[$0] == UInt32($0) }
   }
 
-  /// What ICU reads each sequence (`length` bytes each, end to end) as: its one character when that is plain (a BMP character
-  /// other than U+FFFD and private use), else nil; nil for all when ICU fails. The sequences
-  /// are decoded leniently in one call, each followed by a newline: ICU never takes one as
-  /// part of a character, so each segment between newlines holds one sequence's result.
+  /// What ICU reads each sequence (`length` bytes each, end to end) as: its one character
+  /// when that is plain (a BMP character other than U+FFFD and private use), else nil; nil
+  /// for all when ICU fails. The sequences are decoded leniently in one call, each followed by
+  /// a newline: ICU never takes one as part of a character, so each segment between newlines
+  /// holds one sequence's result.
   private static func characters(_ icuName: String, _ sequences: [UInt8], length: Int) -> [UInt32?]? {
     let count = sequences.count / length
     var bytes = [UInt8](repeating: 0x0A, count: count * (length + 1))
