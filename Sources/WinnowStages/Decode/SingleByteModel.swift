@@ -360,29 +360,34 @@ struct SingleByteModel: Sendable {
     func folded(_ byte: Int) -> Int {
       byte < 0x80 && !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)) ? 0x20 : byte
     }
-    var previous = 0x20
     var scored = 0
-    var index = start
-    let raw = UnsafeRawPointer(bytes.baseAddress)
-    while index < count {
-      // Eight ASCII bytes after an ASCII one form no pair that counts: skipped at once.
-      if previous < 0x80, index &+ 8 <= count, let raw,
-        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-      {
-        index &+= 8
-        previous = folded(Int(bytes[index &- 1]))
-        continue
+    // Through the tables' buffers: the loop runs once per byte of the sample.
+    counts.withUnsafeMutableBufferPointer { counts in
+      present.withUnsafeMutableBufferPointer { present in
+        var previous = 0x20
+        var index = start
+        let raw = UnsafeRawPointer(bytes.baseAddress)
+        while index < count {
+          // Eight ASCII bytes after an ASCII one form no pair that counts: skipped at once.
+          if previous < 0x80, index &+ 8 <= count, let raw,
+            raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+          {
+            index &+= 8
+            previous = folded(Int(bytes[index &- 1]))
+            continue
+          }
+          let byte = folded(Int(bytes[index]))
+          present[byte] = true
+          if byte >= 0x80 || previous >= 0x80 {
+            let key = previous << 8 | byte
+            if counts[key] == 0 { keys.append(key) }
+            counts[key] &+= 1
+            scored &+= 1
+          }
+          previous = byte
+          index &+= 1
+        }
       }
-      let byte = folded(Int(bytes[index]))
-      present[byte] = true
-      if byte >= 0x80 || previous >= 0x80 {
-        let key = previous << 8 | byte
-        if counts[key] == 0 { keys.append(key) }
-        counts[key] += 1
-        scored += 1
-      }
-      previous = byte
-      index &+= 1
     }
     guard scored > 0 else { return [] }
     let pairs = PairCounts(keys: keys, counts: counts)
