@@ -42,6 +42,18 @@ import WinnowNative
     #expect(TextPlausibility.whollyAssigned.reduce(0) { $0 + $1.count } > 40_000)
   }
 
+  /// Private-use code points (what converters give undefined bytes) become U+FFFD and are
+  /// counted wherever they sit in the eight-byte words the scan reads; the characters beside
+  /// them in UTF-8 (U+D7FF, U+F900, U+FFFD, emoji) are left as they are.
+  @Test func privateUseIsReplacedWhereverItSits() {
+    for padding in 0..<9 {
+      let head = String(repeating: "a", count: padding)
+      #expect(CharsetDetector.replacingPrivateUse(head + "\u{D7FF}\u{F900}\u{FFFD}😀 plain") == nil, "\(padding)")
+      let found = CharsetDetector.replacingPrivateUse(head + "x\u{E000}y\u{F8FF}" + head)
+      #expect(found?.0 == head + "x\u{FFFD}y\u{FFFD}" + head && found?.1 == 2, "\(padding)")
+    }
+  }
+
   /// Plausibility counts runs of two-byte letters (Cyrillic, Greek, Hebrew, Arabic, …) in a
   /// tight loop: the counts are those of adding the text's characters one by one, whatever
   /// the scripts, cases and characters around the runs (ASCII kept to single characters,

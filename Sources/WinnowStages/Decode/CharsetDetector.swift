@@ -92,10 +92,11 @@ struct CharsetDetector: Sendable {
       var index = 0
       let raw = UnsafeRawBufferPointer(utf8)
       while index < utf8.count {
-        // Eight bytes at a time while none is EE or EF.
+        // Eight bytes at a time while none is EE or EF (one test: a byte with the bits of EE
+        // set is EE, EF, FE or FF, and UTF-8 has no FE or FF).
         if index + 8 <= utf8.count {
           let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-          if !ByteSearch.has(word, 0xEE), !ByteSearch.has(word, 0xEF) {
+          if !ByteSearch.has(word & 0xEEEE_EEEE_EEEE_EEEE, 0xEE) {
             index += 8
             continue
           }
