@@ -20,9 +20,10 @@ chardet's suite taking turns with chardet, one run each per round; the speed rat
 median of the rounds' ratios, as this machine's speed drifts from one minute to the next); its
 answer is each record's source.encoding (a reject is a miss), and for ftfy's cases the text it
 keeps; "inside its decode stage" is the stage's own seconds from the run summary (its tables
-and models load when the pipeline is built, as the peers' load in their untimed warm-up call).
+and models load when the pipeline is built, as the peers' load in their untimed warm-up pass).
 The peers (harness/peers/charsets.py in .venv-charsets/, pins below) loop over the same inputs
-in memory, --repeat passes after an untimed warm-up pass over them all, the median pass counting. Every process is pinned to one CPU with taskset when there is one. Scoring is
+in memory, --repeat passes after an untimed warm-up pass over them all, the median pass
+counting. Every process is pinned to one CPU with taskset when there is one. Scoring is
 harness/scoring/charsets.py, the same functions for every tool.
 
 Prints one table and writes out/charsets/report.json. Exit 0 whatever the figures; 1 when a
