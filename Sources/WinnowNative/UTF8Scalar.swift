@@ -27,6 +27,18 @@ public enum UTF8Scalar {
     return ((folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080).nonzeroBitCount
   }
 
+  /// A scalar's UTF-8 bytes packed little-endian in a word (first byte lowest), and how many:
+  /// what the table decoders store per byte, written four bytes at a time.
+  public static func packed(_ scalar: Unicode.Scalar) -> (bytes: UInt32, length: UInt8) {
+    var bytes: UInt32 = 0
+    var length: UInt8 = 0
+    for unit in String(scalar).utf8 {
+      bytes |= UInt32(unit) << (8 * UInt32(length))
+      length += 1
+    }
+    return (bytes, length)
+  }
+
   /// A String of the UTF-8 that `fill` writes (at most `capacity` bytes; it returns how many),
   /// not validated again: for decoders whose output is valid UTF-8 by construction (bytes
   /// mapped through tables of scalars, ICU's UTF-8 converter). Swift's own initialisers check

@@ -52,4 +52,15 @@ import Testing
     #expect(UTF8Scalar.string(capacity: 16) { _ in nil } == nil)
     #expect(UTF8Scalar.string(capacity: 0) { _ in 0 } == "")
   }
+
+  /// Packed UTF-8: the scalar's bytes, first byte lowest, for one- to four-byte scalars.
+  @Test func packedHoldsTheScalarsBytesFirstLowest() {
+    for scalar in "A\u{E9}\u{D55C}\u{1F600}".unicodeScalars {
+      let (bytes, length) = UTF8Scalar.packed(scalar)
+      let units = Array(String(scalar).utf8)
+      #expect(Int(length) == units.count)
+      #expect((0..<units.count).map { UInt8(truncatingIfNeeded: bytes >> (8 * UInt32($0))) } == units)
+      #expect(bytes >> (8 * UInt32(length)) == 0 || length == 4)
+    }
+  }
 }

@@ -48,14 +48,7 @@ struct DoubleByteDecoder: Sendable {
     let alone = Self.characters(icuName, bytes.map(UInt8.init), length: 1) ?? []
     for (byte, value) in zip(bytes, alone) {
       guard let value, let scalar = Unicode.Scalar(value) else { continue }
-      var packed: UInt32 = 0
-      var length: UInt8 = 0
-      for unit in String(scalar).utf8 {
-        packed |= UInt32(unit) << (8 * UInt32(length))
-        length += 1
-      }
-      single[byte] = packed
-      singleLength[byte] = length
+      (single[byte], singleLength[byte]) = UTF8Scalar.packed(scalar)
     }
     single[0x0A] = 0x0A
     singleLength[0x0A] = 1

@@ -35,14 +35,7 @@ struct SingleByteDecoder: Sendable {
       var lengths = [UInt8](repeating: 0, count: 256)
       for byte in 0..<256 {
         guard scalars[byte] != Self.undefined, let scalar = Unicode.Scalar(scalars[byte]) else { continue }
-        var packed: UInt32 = 0
-        var count: UInt8 = 0
-        for unit in UTF8.encode(scalar)! {
-          packed |= UInt32(unit) << (8 * UInt32(count))
-          count += 1
-        }
-        utf8[byte] = packed
-        lengths[byte] = count
+        (utf8[byte], lengths[byte]) = UTF8Scalar.packed(scalar)
       }
       let keepsASCII = (0..<0x80).allSatisfy { scalars[$0] == UInt32($0) }
       tables[charset.name] = Table(scalars: scalars, utf8: utf8, lengths: lengths, keepsASCII: keepsASCII)
