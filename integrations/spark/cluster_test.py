@@ -179,6 +179,7 @@ def main():
         print("FAILED: " + failure)
     print(f"spark-cluster-test: {'ok' if not failures else 'FAILED'} (3 submits to a standalone cluster, "
           f"{time.time() - started:.0f} s)")
+    test_winnow_spark.finish(work, failures, "spark-cluster-test")
     return 1 if failures else 0
 
 

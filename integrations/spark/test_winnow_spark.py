@@ -20,6 +20,7 @@ import glob
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,15 @@ def crawl(directory, pages=60, seed=11):
     return root
 
 
+def finish(work, failed, name):
+    """Removes a run's scratch directory (its corpus and every output: about a gigabyte for the
+    bench), or keeps it when something failed and says where."""
+    if failed:
+        print(f"{name}: files kept for inspection in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def essentials(path_glob):
     """The records, byte for byte (ids, texts, sources, dedup groups, reasons), in any order:
     Spark writes one part per partition."""
@@ -175,21 +185,27 @@ def main():
         failures.append(f"the generated corpus lacks duplicates or broken lines: {dict(reasons)}")
 
     # The last run finds the duplicate groups' components in Spark (min-label propagation) and
-    # decides them in one winnow per group, as a corpus too large for one task would. The retry
-    # run ships winnow and the pipeline as on a cluster (--ship always); the others use them in
-    # place, as local mode does by default.
-    runs = [("local[2]", 1, False, "task"), ("local[2]", 4, False, "task"), ("local[2,4]", 4, True, "task"),
-            ("local[2]", 4, False, "spark")]
+    # decides them in one winnow per group, as a corpus too large for one task would: --components
+    # auto chooses that, the documents being more than --max-task-documents. The retry run ships
+    # winnow and the pipeline as on a cluster (--ship always); the others use them in place, as
+    # local mode does by default.
+    one_task = ["--components", "task"]
+    in_spark = ["--components", "auto", "--max-task-documents", str(args.documents // 3)]
+    runs = [("local[2]", 1, False, one_task), ("local[2]", 4, False, one_task), ("local[2,4]", 4, True, one_task),
+            ("local[2]", 4, False, in_spark)]
     for master, partitions, fail_once, components in runs:
-        output = os.path.join(work, f"spark-{partitions}-{'retry' if fail_once else 'plain'}-{components}")
-        marker = tempfile.mkdtemp(prefix="winnow-fail-once-") if fail_once else None
+        expected = "spark" if components is in_spark else "task"
+        output = os.path.join(work, f"spark-{partitions}-{'retry' if fail_once else 'plain'}-{expected}")
+        marker = tempfile.mkdtemp(prefix="winnow-fail-once-", dir=work) if fail_once else None
         started = time.time()
         manifest = winnow_spark.main(inputs + ["--pipeline", pipeline, "--winnow", args.winnow, "--output", output,
-                                               "--partitions", str(partitions), "--master", master, "--components", components]
+                                               "--partitions", str(partitions), "--master", master] + components
                                      + (["--fail-once", marker, "--ship", "always"] if marker else []))
         label = (f"{master}, {partitions} partition{'s' if partitions > 1 else ''}"
                  f"{', partitions 1 and 2 failing once, winnow shipped' if fail_once else ''}"
-                 f"{', components in Spark' if components == 'spark' else ''}")
+                 f"{', components in Spark (auto, past --max-task-documents)' if expected == 'spark' else ''}")
+        if manifest["components"] != expected:
+            failures.append(f"{label}: groups decided by '{manifest['components']}', expected '{expected}'")
         got_clean = essentials(os.path.join(output, "clean", "part-*"))
         got_rejects = essentials(os.path.join(output, "rejects", "part-*"))
         same = got_clean == want_clean and got_rejects == want_rejects
@@ -239,6 +255,7 @@ def main():
     for failure in failures:
         print("FAILED: " + failure)
     print(f"spark-test: {'ok' if not failures else 'FAILED'} ({len(runs)} Spark runs)")
+    finish(work, failures, "spark-test")
     return 1 if failures else 0
 
 

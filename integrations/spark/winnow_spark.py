@@ -278,6 +278,14 @@ def decisions_in_spark(job, sc, pairs, bands, ranges, count, work_uri):
     return seconds
 
 
+def components_in_spark(args, pairs, documents):
+    """Whether duplicate groups are found in Spark (per component) rather than in one task:
+    --components, or with auto, when one task would hold too many pairs or documents' records."""
+    if args.components != "auto":
+        return args.components == "spark"
+    return pairs > args.max_task_pairs or documents > args.max_task_documents
+
+
 def clusters_task(job, bands, work_uri):
     """Step 5 for one group (`group`): the records of its documents (WORK/groups/G, or every
     partition's with `everything`) and its pairs → WORK/decisions/G.jsonl; yields winnow's seconds."""
@@ -869,6 +877,21 @@ def run_task(job, table, count, learned, output_uri, fail_once_dir):
     return task
 
 
+def stop_session(spark):
+    """Stops a session this process started, without PySpark's wait for its accumulator server:
+    `SparkContext.stop()` waits for the server's handler, which polls its connection once a
+    second, so a job's end took up to a second longer. The server stops in a thread of its own
+    (a daemon one: it does not hold the process up)."""
+    import threading
+    sc = spark.sparkContext
+    server = getattr(sc, "_accumulatorServer", None)
+    if server is not None and hasattr(server, "server_shutdown"):
+        server.server_shutdown = True  # the handler's poll ends at its next wake-up
+        sc._accumulatorServer = None
+        threading.Thread(target=server.shutdown, name="winnow-accumulator-server-stop", daemon=True).start()
+    spark.stop()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="input files, directories or globs (txt, html, jsonl, each maybe .gz), as Spark sees them")
@@ -891,9 +914,13 @@ def main(argv=None):
     parser.add_argument("--components", choices=["auto", "task", "spark"], default="auto",
                         help="where duplicate groups are found: one task (union-find in Swift over every record), or "
                              "components in Spark by min-label propagation and then one winnow per group of components; "
-                             "auto: Spark when the candidate pairs exceed --max-task-pairs")
+                             "auto: Spark when the candidate pairs exceed --max-task-pairs or the documents "
+                             "--max-task-documents")
     parser.add_argument("--max-task-pairs", type=int, default=50_000_000,
                         help="the most candidate pairs one task decides (auto); about 16 bytes each in winnow")
+    parser.add_argument("--max-task-documents", type=int, default=2_000_000,
+                        help="the most documents whose dedup records (signature and shingle set, about 600 bytes "
+                             "each) one task reads (auto); above it each group of components reads only its own")
     parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partitions 1 and 2 fail once
     args = parser.parse_args(argv)
 
@@ -998,11 +1025,13 @@ def main(argv=None):
         pair_count = sum(row["near"] for row in made)
 
         # 5. Which document each duplicate group keeps.
-        in_spark = args.components == "spark" or (args.components == "auto" and pair_count > args.max_task_pairs)
-        log(f"{pair_count} candidate pairs: groups decided {'in Spark, per component' if in_spark else 'in one task'} "
-            f"(--components {args.components}, --max-task-pairs {args.max_task_pairs})")
+        ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed if row["kind"] == "range")
+        signed_count = sum(high - low + 1 for low, high, _ in ranges)
+        in_spark = components_in_spark(args, pair_count, signed_count)
+        log(f"{pair_count} candidate pairs among {signed_count} documents: groups decided "
+            f"{'in Spark, per component' if in_spark else 'in one task'} (--components {args.components}, "
+            f"--max-task-pairs {args.max_task_pairs}, --max-task-documents {args.max_task_documents})")
         if in_spark:
-            ranges = sorted((row["ordinal"], row["high"], row["p"]) for row in signed if row["kind"] == "range")
             pair_rdd = spark.read.schema("band int, a long, b long").option("sep", "\t").csv(f"{work_uri}/pairs") \
                 .rdd.map(tuple)
             cluster_seconds = decisions_in_spark(job, sc, pair_rdd, bands, ranges, count, work_uri)
@@ -1031,6 +1060,7 @@ def main(argv=None):
         "pipeline_file": args.pipeline, "inputs": args.inputs, "winnow": run([local_winnow, "--version"]).decode().strip(),
         "counts": counts, "seconds": round(time.time() - started, 3), "candidate_pairs": pair_count,
         "winnow_seconds": round(winnow_seconds, 3), "learned_states": len(learned), "files_counted_first": counted,
+        "components": ("spark" if in_spark else "task") if dedup else None,
     }
     # As a one-line text part, written by the driver (no job for one line).
     stream = output_filesystem.create(hadoop.Path(f"{output_uri}/manifest/part-00000"), False)
@@ -1040,7 +1070,7 @@ def main(argv=None):
     work_filesystem.delete(work_path, True)
     log(f"{counts['documents']} documents: kept {counts['kept']}, rejected {counts['rejected']} in {manifest['seconds']} s → {args.output}")
     if started_here:
-        spark.stop()
+        stop_session(spark)
     else:
         conf.restore()
     shutil.rmtree(scratch, ignore_errors=True)  # the archives and learned states shipped
