@@ -39,6 +39,13 @@ public enum UTF8Scalar {
     return (bytes, length)
   }
 
+  /// A String of `bytes`, not validated again: for UTF-8 that is valid by construction (what
+  /// winnow itself wrote). Debug builds still check.
+  public static func string(trusting bytes: UnsafeBufferPointer<UInt8>) -> String {
+    assert(String(validating: bytes, as: UTF8.self) != nil, "trusted bytes are not valid UTF-8")
+    return unsafe String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: false))
+  }
+
   /// A String of the UTF-8 that `fill` writes (at most `capacity` bytes; it returns how many),
   /// not validated again: for decoders whose output is valid UTF-8 by construction (bytes
   /// mapped through tables of scalars, ICU's UTF-8 converter). Swift's own initialisers check
@@ -50,8 +57,6 @@ public enum UTF8Scalar {
     let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, capacity))
     defer { buffer.deallocate() }
     guard let written = try fill(buffer) else { return nil }
-    let bytes = UnsafeBufferPointer(rebasing: buffer[..<min(max(0, written), capacity)])
-    assert(String(validating: bytes, as: UTF8.self) != nil, "a decoder wrote invalid UTF-8")
-    return unsafe String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: false))
+    return string(trusting: UnsafeBufferPointer(rebasing: buffer[..<min(max(0, written), capacity)]))
   }
 }

@@ -50,21 +50,28 @@ import WinnowCore
   }
 
   /// Strings are scanned eight bytes at a time: an escape, a closing quote or a control
-  /// character at any offset of a word (and past the last whole word) is still seen.
+  /// character at any offset of a word (and past the last whole word) is still seen; the
+  /// same with `trusted` (winnow's own output, whose UTF-8 is not checked again), which
+  /// takes a string without escapes as its bytes.
   @Test func stringsDecodeWithTheSpecialByteAtEveryOffset() throws {
-    for filler in ["a", "가"] {
-      for offset in 0..<24 {
-        let before = String(repeating: filler, count: offset)
-        for (escaped, expected) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é"), ("", "")] {
-          let line = Array(#"{"k":"\#(before)\#(escaped)tail end of it"}"#.utf8)
-          let members = try JSONLineParser.parseObject(line)
-          #expect(members.first?.string == before + expected + "tail end of it", "\(filler) \(offset) \(escaped)")
+    for trusted in [false, true] {
+      for filler in ["a", "가"] {
+        for offset in 0..<24 {
+          let before = String(repeating: filler, count: offset)
+          for (escaped, expected) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é"), ("", "")] {
+            let line = Array(#"{"k":"\#(before)\#(escaped)tail end of it","id":"\#(escaped)x"}"#.utf8)
+            let members = try JSONLineParser.parseObject(line, trusted: trusted)
+            #expect(members.first?.string == before + expected + "tail end of it", "\(filler) \(offset) \(escaped) \(trusted)")
+            #expect(members.last?.string == expected + "x")
+          }
+          // A raw control character is an error wherever it is.
+          let bad = Array(#"{"k":"\#(before)"#.utf8) + [0x01] + Array(#"tail end of it"}"#.utf8)
+          #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(bad, trusted: trusted) }
         }
-        // A raw control character is an error wherever it is.
-        let bad = Array(#"{"k":"\#(before)"#.utf8) + [0x01] + Array(#"tail end of it"}"#.utf8)
-        #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(bad) }
       }
     }
+    // Untrusted, bytes that are not UTF-8 are an error.
+    #expect(throws: JSONSyntaxError.self) { try JSONLineParser.parseObject(Array(#"{"k":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) }
   }
 
   @Test func reportsSyntaxErrorsWithColumns() {

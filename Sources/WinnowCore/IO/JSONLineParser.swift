@@ -1,3 +1,5 @@
+import WinnowNative
+
 /// A JSON syntax error with the 1-based column where it was found.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
   public var column: Int
@@ -21,14 +23,20 @@ public struct JSONLineParser {
   var index: Int
   /// `\uD800`–`\uDFFF` escapes that are not a high and low surrogate pair, read as U+FFFD.
   var loneSurrogates = 0
+  /// The line is winnow's own output (the writer's records, seen by the gates): its strings'
+  /// UTF-8 is valid by construction and is not checked again.
+  var trusted = false
 
   init(bytes: [UInt8], index: Int) {
     self.bytes = bytes
     self.index = index
   }
 
-  public static func parseObject(_ line: [UInt8]) throws(JSONSyntaxError) -> [Member] {
+  /// The top-level object's members. `trusted`: the line is winnow's own output, whose
+  /// strings need no UTF-8 check (the JSON syntax is still checked).
+  public static func parseObject(_ line: [UInt8], trusted: Bool = false) throws(JSONSyntaxError) -> [Member] {
     var parser = JSONLineParser(bytes: line, index: 0)
+    parser.trusted = trusted
     return try parser.object()
   }
 
@@ -235,6 +243,11 @@ public struct JSONLineParser {
       guard index < bytes.count else { throw fail("unterminated string") }
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
+        if trusted && out.isEmpty {  // no escape: the string is the bytes as they are
+          let text = bytes.withUnsafeBufferPointer { UTF8Scalar.string(trusting: UnsafeBufferPointer(rebasing: $0[runStart..<index])) }
+          index += 1
+          return text
+        }
         out.append(contentsOf: bytes[runStart..<index])
         index += 1
         break
@@ -284,6 +297,7 @@ public struct JSONLineParser {
       }
       runStart = index
     }
+    if trusted { return out.withUnsafeBufferPointer { UTF8Scalar.string(trusting: $0) } }
     guard let text = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
     return text
   }

@@ -28,8 +28,14 @@ public final class GateCollector: OutputObserver {
   private var complete = 0
   private var incomplete: [String] = []
 
-  public init(gates: GateSettings) throws(RunError) {
+  /// Records that winnow's own writer made (a run's observer): their strings are valid
+  /// UTF-8 by construction and are not checked again.
+  private let trusted: Bool
+
+  /// `trusted`: the records come from winnow's writer (`winnow run`), not from a file.
+  public init(gates: GateSettings, trusted: Bool = false) throws(RunError) {
     self.gates = gates
+    self.trusted = trusted
     let o = gates.options
     let rulesPath = o.string("boilerplate_rules")
     if !rulesPath.isEmpty {
@@ -81,7 +87,7 @@ public final class GateCollector: OutputObserver {
     if bytes.isEmpty { return }
     records += 1
     let members: [JSONLineParser.Member]
-    do { members = try JSONLineParser.parseObject(bytes) } catch {
+    do { members = try JSONLineParser.parseObject(bytes, trusted: trusted) } catch {
       invalid.append("line \(lineNumber): not JSON (\(error))")
       return
     }

@@ -58,50 +58,70 @@ public enum GateEvaluator {
   static func measure(_ text: String, script: Script, normalizer: ICUNormalizer?)
     -> (letters: Int, matching: Int, scalars: Int, stable: Bool)
   {
+    var text = text
+    return text.withUTF8 { utf8 -> (letters: Int, matching: Int, scalars: Int, stable: Bool) in
+      guard let base = utf8.baseAddress else { return (0, 0, 0, true) }
+      guard let normalizer else { return measure(base, count: utf8.count, script: script, stable: nil) }
+      return normalizer.withStableTable { measure(base, count: utf8.count, script: script, stable: $0) }
+    }
+  }
+
+  /// `measure` over valid UTF-8; `stable` is the normalizer's bitmap of stable BMP scalars.
+  private static func measure(_ base: UnsafePointer<UInt8>, count: Int, script: Script, stable: UnsafePointer<UInt8>?)
+    -> (letters: Int, matching: Int, scalars: Int, stable: Bool)
+  {
     // ASCII letters are Latin (`Script.contains` answers for the rest), as `quality` counts them.
     let asciiMatches = script == .latin || script == .any
     // Every Hangul syllable is alphabetic; whether the script holds them is one answer.
     let syllablesMatch = script.contains(0xAC00) && script.contains(0xD7A3)
-    var text = text
-    return text.withUTF8 { utf8 -> (letters: Int, matching: Int, scalars: Int, stable: Bool) in
-      guard let base = utf8.baseAddress else { return (0, 0, 0, true) }
-      let count = utf8.count
-      var letters = 0, matching = 0, scalars = 0, asciiLetters = 0
-      var allStable = true
-      var index = 0
-      while index < count {
-        // Eight ASCII bytes at a time.
-        while index &+ 8 <= count {
-          let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-          guard word & 0x8080_8080_8080_8080 == 0 else { break }
-          asciiLetters &+= UTF8Scalar.asciiLetters(in: word)
-          scalars &+= 8
-          index &+= 8
-        }
-        guard index < count else { break }
-        let lead = UInt32(base[index])
-        scalars &+= 1
-        if lead < 0x80 {
-          if (0x61...0x7A).contains(lead | 0x20) { asciiLetters &+= 1 }
-          index &+= 1
-          continue
-        }
-        // The text is valid UTF-8 (a String).
-        let (value, length) = UTF8Scalar.decode(base, count: count, at: index)
-        index &+= length
-        if let normalizer, allStable, !normalizer.isStable(value) { allStable = false }
-        if value >= 0xAC00 && value <= 0xD7A3 {
-          letters &+= 1
-          if syllablesMatch { matching &+= 1 }
-        } else if Unicode.Scalar(value)?.properties.isAlphabetic == true {
-          letters &+= 1
-          if script.contains(value) { matching &+= 1 }
-        }
-      }
-      letters &+= asciiLetters
-      if asciiMatches { matching &+= asciiLetters }
-      return (letters, matching, scalars, allStable)
+    var letters = 0, matching = 0, scalars = 0, asciiLetters = 0, syllables = 0
+    var allStable = true
+    @inline(__always) func isStable(_ value: UInt32) -> Bool {
+      guard let stable else { return true }
+      return value < 0x10000 && stable[Int(value >> 3)] & (1 << (value & 7)) != 0
     }
+    var index = 0
+    while index < count {
+      // Eight ASCII bytes at a time.
+      while index &+ 8 <= count {
+        let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        guard word & 0x8080_8080_8080_8080 == 0 else { break }
+        asciiLetters &+= UTF8Scalar.asciiLetters(in: word)
+        scalars &+= 8
+        index &+= 8
+      }
+      guard index < count else { break }
+      let lead = UInt32(base[index])
+      if lead < 0x80 {
+        scalars &+= 1
+        if (0x61...0x7A).contains(lead | 0x20) { asciiLetters &+= 1 }
+        index &+= 1
+        continue
+      }
+      // A run of Hangul syllables (U+AC00–U+D7A3: EA B0 80 – ED 9E A3), most of a Korean text.
+      while index &+ 3 <= count, base[index] &- 0xEA < 4 {
+        let value = (UInt32(base[index]) & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
+        guard value >= 0xAC00 && value <= 0xD7A3 else { break }
+        if allStable && !isStable(value) { allStable = false }
+        syllables &+= 1
+        index &+= 3
+      }
+      guard index < count, base[index] >= 0x80 else { continue }
+      // The text is valid UTF-8 (a String).
+      let (value, length) = UTF8Scalar.decode(base, count: count, at: index)
+      index &+= length
+      scalars &+= 1
+      if allStable && !isStable(value) { allStable = false }
+      if Unicode.Scalar(value)?.properties.isAlphabetic == true {
+        letters &+= 1
+        if script.contains(value) { matching &+= 1 }
+      }
+    }
+    scalars &+= syllables
+    letters &+= asciiLetters &+ syllables
+    if asciiMatches { matching &+= asciiLetters }
+    if syllablesMatch { matching &+= syllables }
+    return (letters, matching, scalars, allStable)
   }
 
   /// Rules that name content (weather, share bars, copyright …), not the structural guesses
