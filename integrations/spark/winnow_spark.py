@@ -923,6 +923,9 @@ def main(argv=None):
                              "each) one task reads (auto); above it each group of components reads only its own")
     parser.add_argument("--fail-once", default=None, help=argparse.SUPPRESS)  # tests: partitions 1 and 2 fail once
     args = parser.parse_args(argv)
+    for name in ("partitions", "max_task_pairs", "max_task_documents"):
+        if getattr(args, name) < 0:
+            parser.error(f"--{name.replace('_', '-')} must be 0 or more, not {getattr(args, name)}")
 
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
