@@ -9,8 +9,10 @@ partitions in local[2,4] where partitions 1 and 2 fail on their first attempt (S
 them), and with the components found in Spark. Then pipelines/ko-news.yaml, whose
 boilerplate stage learns from the whole corpus, on samples/ (pages and JSONL in one
 directory) and on a generated crawl (site directories of .html, .txt and their .gz, a
-.jsonl.gz). Every Spark run must write the same clean records and rejects as `winnow run`,
-byte for byte (in parts, so in another order), and its manifest's counts must add up.
+.jsonl.gz), then twice more on the crawl in a session already running (the second time
+naming it by a glob, `winnow run` being given the glob's matches). Every Spark run must write
+the same clean records and rejects as `winnow run`, byte for byte (in parts, so in another
+order), and its manifest's counts must add up.
 Exit 0 when all hold.
 """
 
