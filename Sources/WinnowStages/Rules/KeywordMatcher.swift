@@ -39,12 +39,9 @@ struct KeywordMatcher: Sendable {
     var copy = line
     return copy.withUTF8 { bytes in
       var count = 0
-      var index = 0
-      while index < bytes.count {
-        guard let (scalar, width) = foldedScalar(bytes, at: index) else {
-          index += 1
-          continue
-        }
+      var next = 0
+      while let (index, scalar, width) = self.index.nextFirst(bytes, from: next) {
+        next = index + width
         if let candidates = self.index.candidates(bytes, at: index, first: scalar, width: width) {
           var matched = 0
           var matchedKeyword = -1
@@ -63,11 +60,9 @@ struct KeywordMatcher: Sendable {
             count += 1
             if !seen.contains(matchedKeyword) { seen.append(matchedKeyword) }
             if stopAtFirst { return (count, seen.count) }
-            index += matched
-            continue
+            next = index + matched
           }
         }
-        index += width
       }
       return (count, seen.count)
     }
@@ -147,6 +142,39 @@ struct FirstCharacterIndex: Sendable {
 
   @inline(__always)
   static func slot(_ scalar: UInt32, mask: Int) -> Int { Int((scalar &* 0x9E37_79B1) >> 16) & mask }
+
+  /// The first position from `start` on whose character (folded, of `width` bytes) is some
+  /// word's first character, stepping as `foldedScalar` does (a byte at a time over what it
+  /// cannot decode); nil at the end. The scans' inner loop: one table test per character.
+  @inline(__always)
+  func nextFirst(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (index: Int, first: UInt32, width: Int)? {
+    firstCharacters.withUnsafeBufferPointer { table -> (index: Int, first: UInt32, width: Int)? in
+      guard let base = bytes.baseAddress, let bits = table.baseAddress else { return nil }
+      let count = bytes.count
+      var index = start
+      while index < count {
+        let lead = base[index]
+        let scalar: UInt32
+        let width: Int
+        if lead < 0x80 {
+          scalar = UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead)
+          width = 1
+        } else if lead &- 0xE0 < 0x10, index &+ 2 < count {
+          scalar = UInt32(lead & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
+          width = 3
+        } else if lead &- 0xC0 < 0x20, index &+ 1 < count {
+          scalar = UInt32(lead & 0x1F) << 6 | UInt32(base[index &+ 1] & 0x3F)
+          width = 2
+        } else {
+          index &+= 1
+          continue
+        }
+        if bits[Int(scalar &>> 6)] & (1 &<< UInt64(scalar & 63)) != 0 { return (index, scalar, width) }
+        index &+= width
+      }
+      return nil
+    }
+  }
 
   /// The words that may start at `index`, where `first` (folded) of `width` bytes begins.
   @inline(__always)

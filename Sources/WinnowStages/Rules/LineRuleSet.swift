@@ -21,6 +21,13 @@ struct LineRuleSet: Sendable {
   init(_ rules: [LineRule]) {
     self.rules = rules
     guard rules.count <= 64 else { oneByOne = true; return }
+    for (index, rule) in rules.enumerated() {
+      let bit = UInt64(1) << UInt64(index)
+      bounds.append((rule.minChars, rule.maxChars > 0 ? rule.maxChars : Int.max))
+      if !rule.exactHashes.isEmpty { exactRules |= bit }
+      if !rule.prefixes.isEmpty || !rule.suffixes.isEmpty { affixRules |= bit }
+      if rule.regex != nil { regexRules |= bit }
+    }
     var folded: [[UInt8]: UInt64] = [:]
     var exact: [[UInt8]: UInt64] = [:]
     for (index, rule) in rules.enumerated() {
@@ -66,6 +73,12 @@ struct LineRuleSet: Sendable {
 
   /// Rules with `outside_body` and the others.
   private var outsideRules: UInt64 = 0
+  /// Each rule's length bounds (characters, inclusive), and which rules have exact lines,
+  /// affixes and a regex: the loops over a line's candidates read these, not the rules.
+  private var bounds: [(min: Int, max: Int)] = []
+  private var exactRules: UInt64 = 0
+  private var affixRules: UInt64 = 0
+  private var regexRules: UInt64 = 0
 
   /// The index of the first rule from `start` on that matches the line; with `outsideBody`,
   /// only among the rules whose `outside_body` is that.
@@ -78,30 +91,28 @@ struct LineRuleSet: Sendable {
     guard start < rules.count else { return nil }
     let all = (rules.count == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(rules.count)) - 1) & ~((UInt64(1) << UInt64(start)) - 1)
     let eligible = outsideBody.map { $0 ? all & outsideRules : all & ~outsideRules } ?? all
-    return rules.withUnsafeBufferPointer { rules -> Int? in
-      var candidates: UInt64 = 0
+    var candidates: UInt64 = 0
+    bounds.withUnsafeBufferPointer { bounds in
       var rest = eligible
       while rest != 0 {
         let index = rest.trailingZeroBitCount
-        rest &= rest - 1
-        let rule = rules[index]
-        if rule.maxChars > 0, chars > rule.maxChars { continue }
-        if chars < rule.minChars { continue }
-        candidates |= UInt64(1) << UInt64(index)
+        rest &= rest &- 1
+        if chars <= bounds[index].max, chars >= bounds[index].min { candidates |= UInt64(1) << UInt64(index) }
       }
-      if candidates == 0 { return nil }
-      var containsHits: UInt64 = 0
-      var requiresHits: UInt64 = 0
-      if candidates & (containsRules | requiresRules) != 0 { (containsHits, requiresHits) = scan(line) }
+    }
+    if candidates == 0 { return nil }
+    var containsHits: UInt64 = 0
+    var requiresHits: UInt64 = 0
+    if candidates & (containsRules | requiresRules) != 0 { (containsHits, requiresHits) = scan(line) }
+    return rules.withUnsafeBufferPointer { rules -> Int? in
       while candidates != 0 {
         let index = candidates.trailingZeroBitCount
-        candidates &= candidates - 1
+        candidates &= candidates &- 1
         let bit = UInt64(1) << UInt64(index)
-        let rule = rules[index]
-        if !rule.exactHashes.isEmpty, rule.exactHashes.contains(hash), rule.exact.contains(line) { return index }
-        if rule.affixMatch(line) { return index }
+        if exactRules & bit != 0, rules[index].exactHashes.contains(hash), rules[index].exact.contains(line) { return index }
+        if affixRules & bit != 0, rules[index].affixMatch(line) { return index }
         if containsHits & bit != 0 { return index }
-        if let regex = rule.regex {
+        if regexRules & bit != 0, let regex = rules[index].regex {
           if requiresRules & bit != 0, requiresHits & bit == 0 { continue }
           if regex.matches(line) { return index }
         }
@@ -118,12 +129,9 @@ struct LineRuleSet: Sendable {
     var requires: UInt64 = 0
     var copy = line
     copy.withUTF8 { bytes in
-      var index = 0
-      while index < bytes.count {
-        guard let (scalar, width) = foldedScalar(bytes, at: index) else {
-          index += 1
-          continue
-        }
+      var next = 0
+      while let (index, scalar, width) = self.index.nextFirst(bytes, from: next) {
+        next = index + width
         if let candidates = self.index.candidates(bytes, at: index, first: scalar, width: width) {
           for position in candidates where entries[position].word.count <= bytes.count - index {
             let candidate = entries[position]
@@ -139,7 +147,6 @@ struct LineRuleSet: Sendable {
             }
           }
         }
-        index += width
       }
     }
     return (contains, requires)
