@@ -108,13 +108,17 @@ public struct ICUNormalizer: Sendable {
 
   public init(form: Form) throws(NativeError) {
     self.form = form
-    let stable = try (form == .nfc ? Self.nfcTable : Self.nfkcTable).get()
-    self.stable = stable
+    let table = try (form == .nfc ? Self.nfcTable : Self.nfkcTable).get()
+    stable = table.stable
     asciiStable = stable[0..<16].allSatisfy { $0 == 0xFF }
+    syllablesStable = table.syllablesStable
   }
 
   /// Every ASCII character is stable (ICU says so for both forms; checked, not assumed).
   let asciiStable: Bool
+  /// Every precomposed Hangul syllable (U+AC00–U+D7A3) is stable (checked, not assumed), so
+  /// loops over Korean text need not look each one up.
+  public let syllablesStable: Bool
 
   /// Each form's table is made once per process (65,536 ICU quick checks, about 1 ms, and
   /// 8 KiB) and shared by every normalizer of that form: a pipeline with thousands of
@@ -122,7 +126,7 @@ public struct ICUNormalizer: Sendable {
   private static let nfcTable = makeTable(.nfc)
   private static let nfkcTable = makeTable(.nfkc)
 
-  private static func makeTable(_ form: Form) -> Result<[UInt8], NativeError> {
+  private static func makeTable(_ form: Form) -> Result<(stable: [UInt8], syllablesStable: Bool), NativeError> {
     var icuError: Int32 = 0
     var status: Int32 = 0
     let table = [UInt8](unsafeUninitializedCapacity: 8192) { buffer, count in
@@ -130,7 +134,7 @@ public struct ICUNormalizer: Sendable {
       count = 8192
     }
     if status != 0 { return .failure(NativeError(function: "winnow_icu_stable_bmp", code: icuError)) }
-    return .success(table)
+    return .success((table, (UInt32(0xAC00)...0xD7A3).allSatisfy { table[Int($0 >> 3)] & (1 << ($0 & 7)) != 0 }))
   }
 
   /// True when `scalar` alone can neither change under normalization nor combine with its

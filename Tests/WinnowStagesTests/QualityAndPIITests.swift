@@ -107,14 +107,25 @@ let koArticle = [koBody1, koBody2, koBody3, koBody1.replacingOccurrences(of: "24
     #expect(try redact(input).text == input)
   }
 
-  /// The scan skips eight bytes at a time when none can start a match: exact for every byte.
+  /// The scan skips eight bytes at a time when none can start a match, and otherwise goes
+  /// to the first byte that can: exact for every byte at every position, after any bytes.
   @Test func skipsOnlyWordsWithNoPossibleStart() {
     for byte in 0...255 {
-      var word = [UInt8](repeating: 0xEA, count: 8)
-      for position in 0..<8 {
-        word[position] = UInt8(byte)
-        #expect(PIIScanner.quiet(word, at: 0) == !(0x28...0x40).contains(byte), "byte \(byte) at \(position)")
-        word[position] = 0xEA
+      for filler: UInt8 in [0xEA, 0x27, 0x41, 0x00, 0xFF] {
+        var word = [UInt8](repeating: filler, count: 8)
+        for position in 0..<8 {
+          word[position] = UInt8(byte)
+          let possible = (0x28...0x40).contains(byte)
+          #expect(PIIScanner.quiet(word, at: 0) == !possible, "byte \(byte) at \(position)")
+          let starts = PIIScanner.possibleStarts(word, at: 0)
+          #expect(possible ? starts.trailingZeroBitCount >> 3 == position : starts == 0, "byte \(byte) at \(position)")
+          // A later byte that can start one does not hide this one.
+          if position < 7 {
+            word[7] = 0x40
+            #expect(PIIScanner.possibleStarts(word, at: 0).trailingZeroBitCount >> 3 == (possible ? position : 7))
+          }
+          word = [UInt8](repeating: filler, count: 8)
+        }
       }
     }
   }

@@ -212,33 +212,39 @@ public struct JSONLineParser {
     }
   }
 
-  /// Parses a string starting at the opening quote; validates UTF-8 and escapes.
-  /// The first position from `start` on, in steps of eight, where the next eight bytes hold
-  /// a quote, a backslash or a byte under 0x20 (or fewer than eight are left).
+  /// The first position from `start` on of a quote, a backslash or a byte under 0x20, eight
+  /// bytes at a time (the zero-byte test marks the first such byte of a word exactly; only
+  /// bytes after it can be marked falsely); the last bytes one by one; `bytes.count` if none.
   static func plainRunEnd(_ bytes: [UInt8], from start: Int) -> Int {
     bytes.withUnsafeBytes { raw in
       let ones: UInt64 = 0x0101_0101_0101_0101
       let highs: UInt64 = 0x8080_8080_8080_8080
       var index = start
-      while index + 8 <= raw.count {
+      while index &+ 8 <= raw.count {
         let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
         // A zero byte in word ^ repeated c marks c; (x - 0x20…) & ~x & 0x80… marks bytes < 0x20.
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
-        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-        if special & highs != 0 { break }
-        index += 8
+        let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highs
+        if special != 0 { return index &+ UInt64(littleEndian: special).trailingZeroBitCount &>> 3 }
+        index &+= 8
+      }
+      while index < raw.count {
+        let byte = raw[index]
+        if byte == 0x22 || byte == 0x5C || byte < 0x20 { return index }
+        index &+= 1
       }
       return index
     }
   }
 
+  /// Parses a string starting at the opening quote; validates UTF-8 and escapes.
   mutating func string() throws(JSONSyntaxError) -> String {
     index += 1
     var out: [UInt8] = []
     var runStart = index
     while true {
-      // Eight bytes at a time while none is a quote, a backslash or a control character.
+      // To the next quote, backslash or control character, eight bytes at a time.
       index = Self.plainRunEnd(bytes, from: index)
       guard index < bytes.count else { throw fail("unterminated string") }
       let byte = bytes[index]

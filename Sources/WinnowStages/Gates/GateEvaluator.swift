@@ -61,13 +61,17 @@ public enum GateEvaluator {
     var text = text
     return text.withUTF8 { utf8 -> (letters: Int, matching: Int, scalars: Int, stable: Bool) in
       guard let base = utf8.baseAddress else { return (0, 0, 0, true) }
-      guard let normalizer else { return measure(base, count: utf8.count, script: script, stable: nil) }
-      return normalizer.withStableTable { measure(base, count: utf8.count, script: script, stable: $0) }
+      guard let normalizer else { return measure(base, count: utf8.count, script: script, stable: nil, syllablesStable: true) }
+      return normalizer.withStableTable {
+        measure(base, count: utf8.count, script: script, stable: $0, syllablesStable: normalizer.syllablesStable)
+      }
     }
   }
 
-  /// `measure` over valid UTF-8; `stable` is the normalizer's bitmap of stable BMP scalars.
-  private static func measure(_ base: UnsafePointer<UInt8>, count: Int, script: Script, stable: UnsafePointer<UInt8>?)
+  /// `measure` over valid UTF-8; `stable` is the normalizer's bitmap of stable BMP scalars,
+  /// `syllablesStable` whether it holds every Hangul syllable.
+  private static func measure(_ base: UnsafePointer<UInt8>, count: Int, script: Script, stable: UnsafePointer<UInt8>?,
+                              syllablesStable: Bool)
     -> (letters: Int, matching: Int, scalars: Int, stable: Bool)
   {
     // ASCII letters are Latin (`Script.contains` answers for the rest), as `quality` counts them.
@@ -75,10 +79,10 @@ public enum GateEvaluator {
     // Every Hangul syllable is alphabetic; whether the script holds them is one answer.
     let syllablesMatch = script.contains(0xAC00) && script.contains(0xD7A3)
     var letters = 0, matching = 0, scalars = 0, asciiLetters = 0, syllables = 0
-    var allStable = true
-    @inline(__always) func isStable(_ value: UInt32) -> Bool {
-      guard let stable else { return true }
-      return value < 0x10000 && stable[Int(value >> 3)] & (1 << (value & 7)) != 0
+    // A set bit: some scalar was not stable (kept as bits, not a branch in the loops).
+    var unstable: UInt8 = 0
+    @inline(__always) func unstableBit(_ value: UInt32, _ stable: UnsafePointer<UInt8>) -> UInt8 {
+      value < 0x10000 ? ~(stable[Int(value >> 3)] >> UInt8(value & 7)) & 1 : 1
     }
     var index = 0
     while index < count {
@@ -91,32 +95,51 @@ public enum GateEvaluator {
         index &+= 8
       }
       guard index < count else { break }
-      let lead = UInt32(base[index])
+      let lead = base[index]
       if lead < 0x80 {
         scalars &+= 1
         if (0x61...0x7A).contains(lead | 0x20) { asciiLetters &+= 1 }
         index &+= 1
         continue
       }
-      // A run of Hangul syllables (U+AC00–U+D7A3: EA B0 80 – ED 9E A3), most of a Korean text.
-      while index &+ 3 <= count, base[index] &- 0xEA < 4 {
-        let value = (UInt32(base[index]) & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
-        guard value >= 0xAC00 && value <= 0xD7A3 else { break }
-        if allStable && !isStable(value) { allStable = false }
-        syllables &+= 1
-        index &+= 3
+      // A run of Hangul syllables (U+AC00–U+D7A3: EA B0 80 – ED 9E A3), most of a Korean
+      // text: told from their bytes when every syllable is stable (or none is asked), else
+      // decoded and looked up.
+      let runStart = index
+      if let stable, !syllablesStable {
+        while index &+ 3 <= count, base[index] &- 0xEA < 4 {
+          let value = UInt32(base[index] & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
+          guard value &- 0xAC00 <= 0xD7A3 - 0xAC00 else { break }
+          unstable |= unstableBit(value, stable)
+          index &+= 3
+        }
+      } else {
+        // Valid UTF-8: EB and EC lead only syllables (U+B000–U+CFFF); EA from B0 on, and ED
+        // up to 9E A3, the rest.
+        while index &+ 3 <= count {
+          let lead = base[index]
+          if lead &- 0xEB < 2 {
+            index &+= 3
+            continue
+          }
+          let second = base[index &+ 1]
+          guard lead == 0xEA && second >= 0xB0 || lead == 0xED && (second < 0x9E || second == 0x9E && base[index &+ 2] <= 0xA3) else { break }
+          index &+= 3
+        }
       }
+      syllables &+= (index &- runStart) / 3
       guard index < count, base[index] >= 0x80 else { continue }
       // The text is valid UTF-8 (a String).
       let (value, length) = UTF8Scalar.decode(base, count: count, at: index)
       index &+= length
       scalars &+= 1
-      if allStable && !isStable(value) { allStable = false }
+      if let stable { unstable |= unstableBit(value, stable) }
       if Unicode.Scalar(value)?.properties.isAlphabetic == true {
         letters &+= 1
         if script.contains(value) { matching &+= 1 }
       }
     }
+    let allStable = unstable == 0
     scalars &+= syllables
     letters &+= asciiLetters &+ syllables
     if asciiMatches { matching &+= asciiLetters }

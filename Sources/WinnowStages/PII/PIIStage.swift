@@ -47,15 +47,20 @@ struct PIIStage: DocumentStage {
     var counts = (email: 0, phone: 0, rrn: 0)
     var copied = 0
     var index = 0
-    out.reserveCapacity(bytes.count)
     while index < bytes.count {
-      // Eight bytes at a time past text that cannot start one: no '(', '+', digit or '@'.
-      if index + 8 <= bytes.count, PIIScanner.quiet(bytes, at: index) {
-        index += 8
-        continue
+      // Eight bytes at a time past text that cannot start one: no '(', '+', digit or '@';
+      // else on to the first byte that can.
+      if index + 8 <= bytes.count {
+        let starts = PIIScanner.possibleStarts(bytes, at: index)
+        if starts == 0 {
+          index += 8
+          continue
+        }
+        index += UInt64(littleEndian: starts).trailingZeroBitCount >> 3
       }
       let byte = bytes[index]
       if email, byte == UInt8(ascii: "@"), let (start, end) = PIIScanner.email(bytes, at: index), start >= copied {
+        if copied == 0 { out.reserveCapacity(bytes.count) }
         out.append(contentsOf: bytes[copied..<start])
         out.append(contentsOf: Array("<EMAIL>".utf8))
         counts.email += 1
@@ -66,6 +71,7 @@ struct PIIStage: DocumentStage {
       let boundary = index == 0 || !PIIScanner.isWordByte(bytes[index - 1])
       if boundary, PIIScanner.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
         if rrn, let end = PIIScanner.rrn(bytes, at: index) {
+          if copied == 0 { out.reserveCapacity(bytes.count) }
           out.append(contentsOf: bytes[copied..<index])
           out.append(contentsOf: Array("<RRN>".utf8))
           counts.rrn += 1
@@ -74,6 +80,7 @@ struct PIIStage: DocumentStage {
           continue
         }
         if phone, let end = PIIScanner.phone(bytes, at: index) {
+          if copied == 0 { out.reserveCapacity(bytes.count) }
           out.append(contentsOf: bytes[copied..<index])
           out.append(contentsOf: Array("<PHONE>".utf8))
           counts.phone += 1
@@ -97,9 +104,12 @@ enum PIIScanner {
 
   /// Whether none of the eight bytes at `at` is in 0x28...0x40, the range that holds every
   /// byte a match starts with ('(', '+', digits, '@'). Bytes of 0x80 and above never count.
-  @inline(__always) static func quiet(_ b: [UInt8], at: Int) -> Bool {
+  @inline(__always) static func quiet(_ b: [UInt8], at: Int) -> Bool { possibleStarts(b, at: at) == 0 }
+
+  /// The high bit of each of the eight bytes at `at` in 0x28...0x40 (`quiet`'s range).
+  @inline(__always) static func possibleStarts(_ b: [UInt8], at: Int) -> UInt64 {
     let word = b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
-    return !ByteSearch.hasBetween(word, above: 0x27, below: 0x41)
+    return ByteSearch.betweenMask(word, above: 0x27, below: 0x41)
   }
 
   /// The e-mail around the '@' at `at`: local part of [A-Za-z0-9._%+-], domain of labels

@@ -49,9 +49,16 @@ enum ByteSearch {
   /// 0x80 and up never count).
   @inline(__always)
   static func hasBetween(_ word: UInt64, above: UInt8, below: UInt8) -> Bool {
+    betweenMask(word, above: above, below: below) != 0
+  }
+
+  /// The high bit of each byte of `word` that lies strictly between `above` and `below`
+  /// (each byte on its own: no borrow or carry crosses a byte).
+  @inline(__always)
+  static func betweenMask(_ word: UInt64, above: UInt8, below: UInt8) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let low = word & (ones &* 0x7F)
-    return ((ones &* (127 + UInt64(below))) &- low) & ~word & (low &+ ones &* (127 - UInt64(above))) & (ones &* 0x80) != 0
+    return ((ones &* (127 + UInt64(below))) &- low) & ~word & (low &+ ones &* (127 - UInt64(above))) & (ones &* 0x80)
   }
 
   /// Whether the bytes hold an ASCII digit: eight bytes at a time.
