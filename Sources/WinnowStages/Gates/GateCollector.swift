@@ -9,7 +9,9 @@ public final class GateCollector: OutputObserver {
   let gates: GateSettings
   private let normalizer = try? ICUNormalizer(form: .nfc)
   private let pii = PIIStage(email: true, phone: true, rrn: true)
-  private let boilerplate: BoilerplateStage?
+  /// The residual-boilerplate gate's count for one text: the pack's content-rule hits (a
+  /// closure over the stage, so a record does not copy the stage's struct).
+  private let residualHits: ((String) -> Int)?
   private let script: Script
   private let required: [String]
   private let checkPII: Bool
@@ -49,9 +51,9 @@ public final class GateCollector: OutputObserver {
         throw RunError("gate boilerplate_rules: cannot load '\(rulesPath)': \(error.message)")
       }
       guard let rules = stage as? BoilerplateStage else { throw RunError("gate boilerplate_rules: '\(rulesPath)' did not make a boilerplate stage") }
-      boilerplate = rules
+      residualHits = { rules.ruleHits($0, counting: GateEvaluator.isContentRule) }
     } else {
-      boilerplate = nil
+      residualHits = nil
     }
     script = Script(rawValue: o.string("script")) ?? .any
     required = o.strings("required_fields")
@@ -112,8 +114,8 @@ public final class GateCollector: OutputObserver {
         piiIDs.append(id)
       }
     }
-    if let boilerplate {
-      let hits = boilerplate.ruleHits(text, counting: GateEvaluator.isContentRule)
+    if let residualHits {
+      let hits = residualHits(text)
       if hits > 0 {
         residual += hits
         residualIDs.append(id)
@@ -175,7 +177,7 @@ public final class GateCollector: OutputObserver {
     if checkPII {
       add("max_pii", piiCount <= o.int("max_pii"), "\(piiCount) matches in \(piiIDs.count) records", "<= \(o.int("max_pii"))", piiIDs)
     }
-    if boilerplate != nil {
+    if residualHits != nil {
       let limit = o.int("max_residual_boilerplate")
       add("max_residual_boilerplate", residual <= limit, "\(residual) lines in \(residualIDs.count) records", "<= \(limit)", residualIDs)
     }
