@@ -407,11 +407,19 @@ struct winnow_regex {
   // slower on our lines. Offsets are mapped between the two encodings here.
   UChar *units;
   int32_t capacity;
+  // Whether the text last set is in `units`, and one position in it as (UTF-16 unit, UTF-8
+  // byte): offset mappings walk on from there, so a loop of searches over one text (a
+  // replace-all) maps each offset once in all, not from the start each time.
+  int32_t utf16;
+  int64_t at_unit, at_byte;
 };
 
 // Sets the regex's text: as UTF-16 when it fits (returns 1), else as a UTF-8 UText (0);
 // -4 with *status on an ICU error.
 static int32_t regex_set_text(winnow_regex *regex, const char *text, int64_t length, UErrorCode *status) {
+  regex->at_unit = 0;
+  regex->at_byte = 0;
+  regex->utf16 = 0;
   if (length < INT32_MAX / 2) {
     int32_t needed = (int32_t)length + 1;
     if (needed > regex->capacity) {
@@ -428,7 +436,9 @@ static int32_t regex_set_text(winnow_regex *regex, const char *text, int64_t len
       u_strFromUTF8(regex->units, regex->capacity, &written, text, (int32_t)length, &convert);
       if (U_SUCCESS(convert)) {
         uregex_setText(regex->re, regex->units, written, status);
-        return U_FAILURE(*status) ? -4 : 1;
+        if (U_FAILURE(*status)) return -4;
+        regex->utf16 = 1;
+        return 1;
       }
     }
   }
@@ -438,32 +448,43 @@ static int32_t regex_set_text(winnow_regex *regex, const char *text, int64_t len
   return U_FAILURE(*status) ? -4 : 0;
 }
 
-// UTF-16 units in the first `bytes` bytes of valid UTF-8.
-static int64_t units_before(const char *text, int64_t bytes) {
-  int64_t units = 0;
-  for (int64_t i = 0; i < bytes; i++) {
-    unsigned char byte = (unsigned char)text[i];
-    if ((byte & 0xC0) != 0x80) units += byte >= 0xF0 ? 2 : 1;
+// The UTF-16 offset of UTF-8 byte `byte` of `text` (valid UTF-8, the text last set), from
+// the known position when it lies before; a character boundary becomes the known position.
+static int64_t units_at(winnow_regex *regex, const char *text, int64_t length, int64_t byte) {
+  if (byte < regex->at_byte) { regex->at_unit = 0; regex->at_byte = 0; }
+  int64_t units = regex->at_unit;
+  for (int64_t i = regex->at_byte; i < byte; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+  }
+  if (byte == length || ((unsigned char)text[byte] & 0xC0) != 0x80) {
+    regex->at_unit = units;
+    regex->at_byte = byte;
   }
   return units;
 }
 
-// UTF-8 bytes of the first `units` units of `regex->units`, walking on from a known pair
-// (`*at_unit`, `*at_byte`) when it lies before; the pair is moved to the answer.
-static int64_t bytes_before(const winnow_regex *regex, int64_t units, int64_t *at_unit, int64_t *at_byte) {
-  if (units < *at_unit) { *at_unit = 0; *at_byte = 0; }
-  int64_t unit = *at_unit, bytes = *at_byte;
-  for (; unit < units; unit++) {
-    UChar c = regex->units[unit];
+// The UTF-8 byte offset of UTF-16 offset `unit` of the text last set (a match boundary, so a
+// character boundary), from the known position when it lies before.
+static int64_t bytes_at(winnow_regex *regex, int64_t unit) {
+  if (unit < regex->at_unit) { regex->at_unit = 0; regex->at_byte = 0; }
+  int64_t bytes = regex->at_byte;
+  for (int64_t u = regex->at_unit; u < unit; u++) {
+    UChar c = regex->units[u];
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
     else if (c >= 0xD800 && c < 0xDC00) bytes += 4;  // the trail unit adds nothing
     else if (c >= 0xDC00 && c < 0xE000) bytes += 0;
     else bytes += 3;
   }
-  *at_unit = unit;
-  *at_byte = bytes;
+  regex->at_unit = unit;
+  regex->at_byte = bytes;
   return bytes;
+}
+
+// Where a search from byte `from` starts in the text as ICU holds it.
+static int64_t search_start(winnow_regex *regex, const char *text, int64_t length, int64_t from) {
+  return regex->utf16 && from >= 0 && from <= length ? units_at(regex, text, length, from) : from;
 }
 
 // The deadline of the document the calling thread works on (CLOCK_MONOTONIC ns; 0: none).
@@ -527,42 +548,38 @@ void winnow_regex_close(winnow_regex *regex) {
 int32_t winnow_regex_find(winnow_regex *regex, const char *text, int64_t length, int64_t from,
                           int32_t whole, int64_t *start, int64_t *end, int32_t *icu_error) {
   UErrorCode status = U_ZERO_ERROR;
-  int32_t utf16 = regex_set_text(regex, text, length, &status);
-  if (utf16 < 0) { *icu_error = status; return -4; }
+  if (regex_set_text(regex, text, length, &status) < 0) { *icu_error = status; return -4; }
   UBool found = whole ? uregex_matches64(regex->re, 0, &status)
-                      : uregex_find64(regex->re, utf16 && from >= 0 && from <= length ? units_before(text, from) : from, &status);
+                      : uregex_find64(regex->re, search_start(regex, text, length, from), &status);
   if (U_FAILURE(status)) { *icu_error = status; return -4; }
   if (!found) return 0;
   *start = uregex_start64(regex->re, 0, &status);
   *end = uregex_end64(regex->re, 0, &status);
   *icu_error = status;
   if (U_FAILURE(status)) return -4;
-  if (utf16) {
-    int64_t at_unit = 0, at_byte = 0;
-    *start = bytes_before(regex, *start, &at_unit, &at_byte);
-    *end = bytes_before(regex, *end, &at_unit, &at_byte);
+  if (regex->utf16) {
+    *start = bytes_at(regex, *start);
+    *end = bytes_at(regex, *end);
   }
   return 1;
 }
 
-int32_t winnow_regex_find_groups(winnow_regex *regex, const char *text, int64_t length, int64_t from,
+int32_t winnow_regex_find_groups(winnow_regex *regex, const char *text, int64_t length, int64_t from, int32_t again,
                                  int64_t *starts, int64_t *ends, int32_t capacity, int32_t *icu_error) {
   UErrorCode status = U_ZERO_ERROR;
-  int32_t utf16 = regex_set_text(regex, text, length, &status);
-  if (utf16 < 0) { *icu_error = status; return -4; }
-  UBool found = uregex_find64(regex->re, utf16 && from >= 0 && from <= length ? units_before(text, from) : from, &status);
+  if (!again && regex_set_text(regex, text, length, &status) < 0) { *icu_error = status; return -4; }
+  UBool found = uregex_find64(regex->re, search_start(regex, text, length, from), &status);
   if (U_FAILURE(status)) { *icu_error = status; return -4; }
   if (!found) return 0;
   int32_t groups = uregex_groupCount(regex->re, &status) + 1;
   if (groups > capacity) groups = capacity;
-  int64_t at_unit = 0, at_byte = 0;
   for (int32_t group = 0; group < groups && U_SUCCESS(status); group++) {
     starts[group] = uregex_start64(regex->re, group, &status);
     ends[group] = uregex_end64(regex->re, group, &status);
     // A group that took no part is -1 in either encoding.
-    if (utf16 && starts[group] >= 0) {
-      starts[group] = bytes_before(regex, starts[group], &at_unit, &at_byte);
-      ends[group] = bytes_before(regex, ends[group], &at_unit, &at_byte);
+    if (regex->utf16 && starts[group] >= 0) {
+      starts[group] = bytes_at(regex, starts[group]);
+      ends[group] = bytes_at(regex, ends[group]);
     }
   }
   *icu_error = status;

@@ -98,12 +98,15 @@ public final class ICURegex: Sendable {
   /// the new text and the number of matches.
   public func replaceAll(in text: String, with template: String) -> (text: String, count: Int) {
     var copy = text
-    return copy.withUTF8 { buffer -> (String, Int) in
+    // One handle for the whole loop: after the first search it holds the text already.
+    let replaced: (String, Int)? = pool.with { regex in copy.withUTF8 { buffer -> (String, Int) in
       var output: [UInt8] = []
       var position = 0
       var count = 0
       var from = 0
-      while from <= buffer.count, let groups = groups(buffer, from: from), let match = groups.first ?? nil {
+      while from <= buffer.count, let groups = Self.groups(regex, buffer, from: from, again: count > 0),
+        let match = groups.first ?? nil
+      {
         output.append(contentsOf: buffer[position..<match.lowerBound])
         Self.expand(template, groups: groups, in: buffer, into: &output)
         count += 1
@@ -115,7 +118,8 @@ public final class ICURegex: Sendable {
       guard count > 0 else { return (text, 0) }
       output.append(contentsOf: buffer[min(position, buffer.count)...])
       return (String(decoding: output, as: UTF8.self), count)
-    }
+    } }
+    return replaced ?? (text, 0)
   }
 
   static func nextScalar(_ buffer: UnsafeBufferPointer<UInt8>, after index: Int) -> Int {
@@ -148,21 +152,19 @@ public final class ICURegex: Sendable {
     }
   }
 
-  /// The match at or after `from` and its groups' byte ranges.
-  func groups(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> [Range<Int>?]? {
-    let result: [Range<Int>?]?? = pool.with { regex in
-      var starts = [Int64](repeating: -1, count: 10)
-      var ends = [Int64](repeating: -1, count: 10)
-      var error: Int32 = 0
-      let found = buffer.withMemoryRebound(to: CChar.self) { chars in
-        withUnsafePointer(to: CChar(0)) { empty in
-          winnow_regex_find_groups(regex, chars.baseAddress ?? empty, Int64(buffer.count), Int64(from), &starts, &ends, 10, &error)
-        }
+  /// The match at or after `from` and its groups' byte ranges, with one borrowed handle;
+  /// `again`: this handle's last search was over this same buffer.
+  static func groups(_ regex: OpaquePointer, _ buffer: UnsafeBufferPointer<UInt8>, from: Int, again: Bool) -> [Range<Int>?]? {
+    var starts = [Int64](repeating: -1, count: 10)
+    var ends = [Int64](repeating: -1, count: 10)
+    var error: Int32 = 0
+    let found = buffer.withMemoryRebound(to: CChar.self) { chars in
+      withUnsafePointer(to: CChar(0)) { empty in
+        winnow_regex_find_groups(regex, chars.baseAddress ?? empty, Int64(buffer.count), Int64(from), again ? 1 : 0, &starts, &ends, 10, &error)
       }
-      guard found > 0 else { return nil }
-      return (0..<Int(found)).map { starts[$0] >= 0 && ends[$0] >= starts[$0] ? Int(starts[$0])..<Int(ends[$0]) : nil }
     }
-    return result ?? nil
+    guard found > 0 else { return nil }
+    return (0..<Int(found)).map { starts[$0] >= 0 && ends[$0] >= starts[$0] ? Int(starts[$0])..<Int(ends[$0]) : nil }
   }
 
   func search(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, whole: Bool) -> Range<Int>? {

@@ -43,6 +43,17 @@ import WinnowNative
     #expect(try ICURegex("a").firstMatch(in: "") == nil)
   }
 
+  /// A replace-all searches one text many times from one handle: each offset is mapped on
+  /// from the last, and empty matches move on a character at a time.
+  @Test func replacingEveryMatchOfALongText() throws {
+    let text = String(repeating: "a가😀 é사진 ", count: 2_000)
+    let (replaced, count) = try ICURegex("사진|😀|é").replaceAll(in: text, with: "[$0]")
+    #expect(count == 6_000)
+    #expect(replaced == String(repeating: "a가[😀] [é][사진] ", count: 2_000))
+    #expect(try ICURegex("(?=사)").replaceAll(in: "가사😀사", with: "|") == ("가|사😀|사", 2))
+    #expect(try ICURegex("x*").replaceAll(in: "가😀", with: "-") == ("-가-😀-", 3))
+  }
+
   @Test func aLongLineGrowsTheBuffer() throws {
     let line = String(repeating: "가나다 ", count: 5_000) + "😀 제공"
     let regex = try ICURegex("\\s제공$")

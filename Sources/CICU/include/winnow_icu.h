@@ -90,7 +90,9 @@ int32_t winnow_regex_find(winnow_regex *regex, const char *text, int64_t length,
 /// Like winnow_regex_find, and also the capture groups: writes the byte ranges of groups
 /// 0 … n-1 (n = min(1 + the pattern's group count, capacity)) to starts/ends, -1 for a group
 /// that took no part in the match. Returns n, 0 when there is no match, negative on an error.
-int32_t winnow_regex_find_groups(winnow_regex *regex, const char *text, int64_t length, int64_t from,
+/// again != 0: the same regex searched this very text last (a loop over its matches, from
+/// increasing offsets): the text is not set (and copied) again.
+int32_t winnow_regex_find_groups(winnow_regex *regex, const char *text, int64_t length, int64_t from, int32_t again,
                                  int64_t *starts, int64_t *ends, int32_t capacity, int32_t *icu_error);
 
 /// A word break iterator (opaque). Not thread-safe: clone one per thread.

@@ -79,7 +79,7 @@ public enum GateEvaluator {
     // Every Hangul syllable is alphabetic; whether the script holds them is one answer.
     let syllablesMatch = script.contains(0xAC00) && script.contains(0xD7A3)
     var letters = 0, matching = 0, scalars = 0, asciiLetters = 0, syllables = 0
-    // A set bit: some scalar was not stable (kept as bits, not a branch in the loops).
+    // A set bit: some scalar was not stable.
     var unstable: UInt8 = 0
     @inline(__always) func unstableBit(_ value: UInt32, _ stable: UnsafePointer<UInt8>) -> UInt8 {
       value < 0x10000 ? ~(stable[Int(value >> 3)] >> UInt8(value & 7)) & 1 : 1
@@ -103,19 +103,11 @@ public enum GateEvaluator {
         continue
       }
       // A run of Hangul syllables (U+AC00–U+D7A3: EA B0 80 – ED 9E A3), most of a Korean
-      // text: told from their bytes when every syllable is stable (or none is asked), else
-      // decoded and looked up.
-      let runStart = index
-      if let stable, !syllablesStable {
-        while index &+ 3 <= count, base[index] &- 0xEA < 4 {
-          let value = UInt32(base[index] & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
-          guard value &- 0xAC00 <= 0xD7A3 - 0xAC00 else { break }
-          unstable |= unstableBit(value, stable)
-          index &+= 3
-        }
-      } else {
-        // Valid UTF-8: EB and EC lead only syllables (U+B000–U+CFFF); EA from B0 on, and ED
-        // up to 9E A3, the rest.
+      // text, told from their bytes when no syllable needs a stability lookup (else each is
+      // decoded below like any other scalar). Valid UTF-8: EB and EC lead only syllables
+      // (U+B000–U+CFFF); EA from B0 on, and ED up to 9E A3, the rest.
+      if stable == nil || syllablesStable {
+        let runStart = index
         while index &+ 3 <= count {
           let lead = base[index]
           if lead &- 0xEB < 2 {
@@ -126,8 +118,8 @@ public enum GateEvaluator {
           guard lead == 0xEA && second >= 0xB0 || lead == 0xED && (second < 0x9E || second == 0x9E && base[index &+ 2] <= 0xA3) else { break }
           index &+= 3
         }
+        syllables &+= (index &- runStart) / 3
       }
-      syllables &+= (index &- runStart) / 3
       guard index < count, base[index] >= 0x80 else { continue }
       // The text is valid UTF-8 (a String).
       let (value, length) = UTF8Scalar.decode(base, count: count, at: index)

@@ -47,6 +47,15 @@ struct PIIStage: DocumentStage {
     var counts = (email: 0, phone: 0, rrn: 0)
     var copied = 0
     var index = 0
+    // The bytes since the last match, then `token` for `start..<end`; the output is made
+    // only once there is a match.
+    func replace(_ start: Int, _ end: Int, with token: String) {
+      if copied == 0 { out.reserveCapacity(bytes.count) }
+      out.append(contentsOf: bytes[copied..<start])
+      out.append(contentsOf: token.utf8)
+      copied = end
+      index = end
+    }
     while index < bytes.count {
       // Eight bytes at a time past text that cannot start one: no '(', '+', digit or '@';
       // else on to the first byte that can.
@@ -60,32 +69,20 @@ struct PIIStage: DocumentStage {
       }
       let byte = bytes[index]
       if email, byte == UInt8(ascii: "@"), let (start, end) = PIIScanner.email(bytes, at: index), start >= copied {
-        if copied == 0 { out.reserveCapacity(bytes.count) }
-        out.append(contentsOf: bytes[copied..<start])
-        out.append(contentsOf: Array("<EMAIL>".utf8))
+        replace(start, end, with: "<EMAIL>")
         counts.email += 1
-        copied = end
-        index = end
         continue
       }
       let boundary = index == 0 || !PIIScanner.isWordByte(bytes[index - 1])
       if boundary, PIIScanner.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
         if rrn, let end = PIIScanner.rrn(bytes, at: index) {
-          if copied == 0 { out.reserveCapacity(bytes.count) }
-          out.append(contentsOf: bytes[copied..<index])
-          out.append(contentsOf: Array("<RRN>".utf8))
+          replace(index, end, with: "<RRN>")
           counts.rrn += 1
-          copied = end
-          index = end
           continue
         }
         if phone, let end = PIIScanner.phone(bytes, at: index) {
-          if copied == 0 { out.reserveCapacity(bytes.count) }
-          out.append(contentsOf: bytes[copied..<index])
-          out.append(contentsOf: Array("<PHONE>".utf8))
+          replace(index, end, with: "<PHONE>")
           counts.phone += 1
-          copied = end
-          index = end
           continue
         }
       }

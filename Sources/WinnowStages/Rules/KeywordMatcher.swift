@@ -75,10 +75,10 @@ struct KeywordMatcher: Sendable {
 func foldedScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
   let lead = bytes[index]
   if lead < 0x80 { return (UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead), 1) }
-  if lead >= 0xE0, lead < 0xF0, index + 2 < bytes.count {
-    return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F), 3)
+  if lead &- 0xE0 < 0x10, index &+ 2 < bytes.count {
+    return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index &+ 1] & 0x3F) << 6) | UInt32(bytes[index &+ 2] & 0x3F), 3)
   }
-  if lead >= 0xC0, lead < 0xE0, index + 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
+  if lead &- 0xC0 < 0x20, index &+ 1 < bytes.count { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index &+ 1] & 0x3F), 2) }
   return nil
 }
 
@@ -149,23 +149,10 @@ struct FirstCharacterIndex: Sendable {
   @inline(__always)
   func nextFirst(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (index: Int, first: UInt32, width: Int)? {
     firstCharacters.withUnsafeBufferPointer { table -> (index: Int, first: UInt32, width: Int)? in
-      guard let base = bytes.baseAddress, let bits = table.baseAddress else { return nil }
-      let count = bytes.count
+      guard let bits = table.baseAddress else { return nil }
       var index = start
-      while index < count {
-        let lead = base[index]
-        let scalar: UInt32
-        let width: Int
-        if lead < 0x80 {
-          scalar = UInt32(lead &- 0x41 < 26 ? lead | 0x20 : lead)
-          width = 1
-        } else if lead &- 0xE0 < 0x10, index &+ 2 < count {
-          scalar = UInt32(lead & 0x0F) << 12 | UInt32(base[index &+ 1] & 0x3F) << 6 | UInt32(base[index &+ 2] & 0x3F)
-          width = 3
-        } else if lead &- 0xC0 < 0x20, index &+ 1 < count {
-          scalar = UInt32(lead & 0x1F) << 6 | UInt32(base[index &+ 1] & 0x3F)
-          width = 2
-        } else {
+      while index < bytes.count {
+        guard let (scalar, width) = foldedScalar(bytes, at: index) else {
           index &+= 1
           continue
         }

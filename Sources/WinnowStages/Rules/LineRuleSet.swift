@@ -21,17 +21,14 @@ struct LineRuleSet: Sendable {
   init(_ rules: [LineRule]) {
     self.rules = rules
     guard rules.count <= 64 else { oneByOne = true; return }
+    var folded: [[UInt8]: UInt64] = [:]
+    var exact: [[UInt8]: UInt64] = [:]
     for (index, rule) in rules.enumerated() {
       let bit = UInt64(1) << UInt64(index)
       bounds.append((rule.minChars, rule.maxChars > 0 ? rule.maxChars : Int.max))
       if !rule.exactHashes.isEmpty { exactRules |= bit }
       if !rule.prefixes.isEmpty || !rule.suffixes.isEmpty { affixRules |= bit }
       if rule.regex != nil { regexRules |= bit }
-    }
-    var folded: [[UInt8]: UInt64] = [:]
-    var exact: [[UInt8]: UInt64] = [:]
-    for (index, rule) in rules.enumerated() {
-      let bit = UInt64(1) << UInt64(index)
       if rule.outsideBody { outsideRules |= bit }
       for word in rule.contains where !word.isEmpty {
         folded[Self.folded(word), default: 0] |= bit
